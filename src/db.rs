@@ -1,0 +1,90 @@
+//! The PostgreSQL connection: creating the database on first start, the pool and migrations.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use url::Url;
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Creates the database named in `database_url` when it does not exist yet, by connecting to the
+/// server's `postgres` maintenance database. Returns whether it was created.
+pub async fn ensure_database_exists(database_url: &Url) -> Result<bool, sqlx::Error> {
+    let name = database_name(database_url);
+    let mut maintenance_url = database_url.clone();
+    maintenance_url.set_path("/postgres");
+    let options: PgConnectOptions = maintenance_url.as_str().parse()?;
+    let mut conn = PgConnection::connect_with(&options.disable_statement_logging()).await?;
+
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await?;
+    if exists {
+        conn.close().await?;
+        return Ok(false);
+    }
+    // CREATE DATABASE takes no bind parameters; the name is quoted as an identifier.
+    let created = sqlx::query(&format!("CREATE DATABASE {}", quote_identifier(&name)))
+        .execute(&mut conn)
+        .await;
+    conn.close().await?;
+    match created {
+        Ok(_) => Ok(true),
+        // Another instance started at the same moment and won the race.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the connection pool.
+pub async fn connect(database_url: &Url, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    pool_options(max_connections)
+        .connect(database_url.as_str())
+        .await
+}
+
+/// A pool that connects on first use; used where the database may be down at start.
+pub fn connect_lazy(database_url: &Url, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    pool_options(max_connections).connect_lazy(database_url.as_str())
+}
+
+fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+}
+
+/// Applies every migration that has not run yet. Running it again is a no-op.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// The database name in a connection URL.
+pub fn database_name(database_url: &Url) -> String {
+    database_url.path().trim_start_matches('/').to_owned()
+}
+
+fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_so_a_name_cannot_break_out() {
+        assert_eq!(quote_identifier("mijnrgs"), "\"mijnrgs\"");
+        assert_eq!(quote_identifier("a\"; DROP"), "\"a\"\"; DROP\"");
+    }
+
+    #[test]
+    fn the_database_name_is_the_path_of_the_url() {
+        let url = Url::parse("postgres://postgres@127.0.0.1:5432/mijnrgs").unwrap();
+        assert_eq!(database_name(&url), "mijnrgs");
+    }
+}

@@ -1,0 +1,121 @@
+//! MijnRGS: the self-service portal of the Dutch register of medical specialists.
+//!
+//! `main.rs` parses the command line and calls into this crate; the tests build the same
+//! [`app`] against their own database.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod seed;
+pub mod server;
+pub mod state;
+pub mod web;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::middleware;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+use tracing::Level;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "mijnrgs_sessie";
+/// A session ends after this long without a request (SECURITY.md §1.9).
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
+/// The whole portal: every route with every layer.
+pub fn app(state: AppState) -> Router {
+    with_middleware(routes::router(), state)
+}
+
+/// Wraps `routes` in the portal's middleware and adds the static files and the 404 fallback.
+/// Separate from [`app`] so tests can add a route (one that panics, say) under the same layers.
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
+    let config = &state.config;
+
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_secure(config.is_https())
+        // Lax, not Strict: a user who comes back from the payment provider or follows a link
+        // in an email must arrive with the session (STACK.md).
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            SESSION_IDLE_MINUTES,
+        )));
+
+    // Cross-site POSTs are refused from Sec-Fetch-Site and Origin. The configured public origin
+    // is trusted as well, for proxies that rewrite the Host header.
+    let csrf = CsrfLayer::new();
+    let csrf = match csrf.clone().add_trusted_origin(config.origin()) {
+        Ok(layer) => layer,
+        Err(error) => {
+            tracing::warn!(?error, "BASE_URL cannot serve as a trusted origin");
+            csrf
+        }
+    };
+
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request| {
+            // The route template, never the raw URI: paths may carry tokens (SEC-LOG-03).
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("(geen route)", MatchedPath::as_str);
+            let request_id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), route, request_id)
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+
+    routes
+        .nest("/static", web::static_files::router(&config.static_dir))
+        .fallback(not_found)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::headers::security_headers,
+                ))
+                .layer(middleware::from_fn(web::error_pages::render_error_pages))
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    config.request_timeout,
+                ))
+                .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+                .layer(csrf)
+                .layer(sessions),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// How often expired sessions are removed from the database.
+pub const SESSION_CLEANUP_INTERVAL: Duration = Duration::from_secs(600);

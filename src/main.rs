@@ -1,0 +1,85 @@
+//! The `mijnrgs` command: parse the configuration, set up logging, and run a subcommand.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use mijnrgs::config::{Config, LogFormat};
+use mijnrgs::{seed, server};
+use tracing_subscriber::EnvFilter;
+
+/// MijnRGS, the self-service portal of the register of medical specialists.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal (the default).
+    Serve {
+        /// Load the demo data when the database never had it.
+        #[arg(long)]
+        demo_data: bool,
+    },
+    /// Create the database if needed and apply the migrations, then stop.
+    Migrate,
+    /// Load the demo data (only what is missing), then stop.
+    SeedDemo,
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("mijnrgs: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("mijnrgs: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve { demo_data: false }) {
+            Command::Serve { demo_data } => server::serve(config, demo_data).await,
+            Command::Migrate => server::prepare_database(&config).await.map(|_| ()),
+            Command::SeedDemo => {
+                let pool = server::prepare_database(&config).await?;
+                let report = seed::seed_demo(&pool).await?;
+                println!(
+                    "Demodata geladen: {} opleidingsinrichtingen toegevoegd.",
+                    report.institutions_added
+                );
+                Ok(())
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mijnrgs: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

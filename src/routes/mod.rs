@@ -1,0 +1,13 @@
+//! The portal's pages, one module per area. Each module has its own `router()`.
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub mod health;
+pub mod public;
+
+/// Every route of the portal, without middleware (see [`crate::app`]).
+pub fn router() -> Router<AppState> {
+    Router::new().merge(public::router()).merge(health::router())
+}

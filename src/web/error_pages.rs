@@ -1,0 +1,148 @@
+//! Friendly Dutch error pages for every error response, whoever produced it: a handler's
+//! [`crate::error::AppError`], the router's fallback, or middleware (a refused cross-site post,
+//! a timeout, a body that is too large, a panic). One place decides what the user reads.
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::layout::Layout;
+
+/// Put this in a response's extensions to keep its own error body (for example `/readyz`,
+/// which monitoring reads as plain text).
+#[derive(Clone, Copy, Debug)]
+pub struct KeepErrorBody;
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    /// The shared layout.
+    pub layout: Layout,
+    /// The HTTP status, shown small for the helpdesk.
+    pub status: u16,
+    /// The heading.
+    pub title: &'static str,
+    /// What happened and what the user can do.
+    pub message: &'static str,
+    /// For server errors: the request id, to quote to the helpdesk.
+    pub reference: Option<String>,
+}
+
+/// Replaces the body of any error response that is not already an HTML page.
+pub async fn render_error_pages(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(req).await;
+
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<KeepErrorBody>().is_some()
+        || is_html(&response)
+    {
+        return response;
+    }
+    let reference = status.is_server_error().then_some(request_id).flatten();
+    let (parts, _) = response.into_parts();
+    let mut page = error_page(status, &path, reference).into_response();
+    *page.status_mut() = status;
+    // Keep what the original response told the client (Allow, Retry-After, …), but not what
+    // described its old body.
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && name != header::CONTENT_ENCODING
+        {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    page
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Renders the page for `status`. Falls back to plain text if the template fails, so an error
+/// page can never itself become an error.
+pub fn error_page(status: StatusCode, path: &str, reference: Option<String>) -> Response {
+    let (title, message) = texts(status);
+    let page = ErrorPage {
+        layout: Layout::for_path(path, Vec::new()),
+        status: status.as_u16(),
+        title,
+        message,
+        reference,
+    };
+    match page.render() {
+        Ok(html) => {
+            let mut response = Response::new(Body::from(html));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            *response.status_mut() = status;
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not render the error page");
+            (status, format!("{title}. {message}")).into_response()
+        }
+    }
+}
+
+fn texts(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::NOT_FOUND => (
+            "Pagina niet gevonden",
+            "De pagina die u zoekt bestaat niet (meer), of u heeft er geen toegang toe. \
+             Controleer het adres, of ga naar de startpagina.",
+        ),
+        StatusCode::FORBIDDEN => (
+            "Verzoek geweigerd",
+            "Dit verzoek kwam niet van een pagina van MijnRGS zelf en is daarom niet uitgevoerd. \
+             Open MijnRGS opnieuw en probeer het nog eens.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Deze handeling is hier niet mogelijk",
+            "Het adres bestaat, maar niet voor deze handeling. Ga terug naar de vorige pagina.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Het verzonden formulier is te groot",
+            "Wat u verstuurde is groter dan MijnRGS aanneemt. Verklein de invoer en probeer het \
+             opnieuw.",
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "Te veel pogingen",
+            "U heeft in korte tijd te veel verzoeken gedaan. Wacht een paar minuten en probeer \
+             het dan opnieuw.",
+        ),
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => (
+            "MijnRGS reageert niet op tijd",
+            "Het duurde te lang om uw verzoek af te handelen. Probeer het over enkele minuten \
+             opnieuw. Blijft dit gebeuren, neem dan contact op met de helpdesk.",
+        ),
+        s if s.is_server_error() => (
+            "Er ging iets mis aan onze kant",
+            "Uw verzoek kon door een fout in MijnRGS niet worden afgehandeld. Er is niets \
+             verloren gegaan van wat al was opgeslagen. Probeer het later opnieuw; blijft het \
+             misgaan, neem dan contact op met de helpdesk en noem het referentienummer.",
+        ),
+        _ => (
+            "Het verzoek kon niet worden verwerkt",
+            "MijnRGS begreep dit verzoek niet. Ga terug naar de vorige pagina en probeer het \
+             opnieuw.",
+        ),
+    }
+}

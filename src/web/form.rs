@@ -1,0 +1,49 @@
+//! Field errors of a refused form, shown next to each field and in the error summary at the
+//! top of the form (`templates/partials/error_summary.html`), whose links move focus to the
+//! field (WCAG 3.3.1).
+
+/// One field's problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The `id` of the input, which the summary links to.
+    pub field: &'static str,
+    /// What to change, in Dutch.
+    pub message: String,
+}
+
+/// The problems of one submitted form, in the order of the fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormErrors(Vec<FieldError>);
+
+impl FormErrors {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    /// Whether the form can be accepted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// All problems, for the summary.
+    pub fn all(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    /// The first problem with `field`, for the message at the field.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}

@@ -1,0 +1,74 @@
+//! The data the base layout needs on every page: navigation, flash messages, asset version.
+//!
+//! Handlers take a [`Layout`] as an extractor and put it in their page struct as `layout`;
+//! `templates/base.html` reads it from there.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+use super::flash::{self, Flash};
+
+/// Fingerprint of the files under `static/`, computed by `build.rs`.
+pub const ASSET_VERSION: &str = env!("ASSET_VERSION");
+
+/// One link in the main navigation.
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// What it says.
+    pub label: &'static str,
+    /// Whether it is the page being shown (`aria-current="page"`).
+    pub current: bool,
+}
+
+/// Everything `templates/base.html` needs besides the page's own content.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Appended to asset URLs so a new build is fetched at once.
+    pub asset_version: &'static str,
+    /// The main navigation.
+    pub nav: Vec<NavItem>,
+    /// Messages left by the previous request.
+    pub flashes: Vec<Flash>,
+}
+
+/// The public navigation. Later, each role the user holds adds its own area.
+const PUBLIC_NAV: &[(&str, &str)] = &[("/", "Voor wie is MijnRGS?"), ("/contact", "Contact")];
+
+impl Layout {
+    /// The layout for the page at `path`, with the given flash messages.
+    pub fn for_path(path: &str, flashes: Vec<Flash>) -> Self {
+        let nav = PUBLIC_NAV
+            .iter()
+            .map(|(href, label)| NavItem {
+                href,
+                label,
+                current: *href == path,
+            })
+            .collect();
+        Self {
+            asset_version: ASSET_VERSION,
+            nav,
+            flashes,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Layout {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // A broken session store must not take the page down with it: the page shows without
+        // its flash messages and the failure is logged.
+        let flashes = match Session::from_request_parts(parts, state).await {
+            Ok(session) => flash::take(&session).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "could not read flash messages from the session");
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
+        Ok(Self::for_path(parts.uri.path(), flashes))
+    }
+}
