@@ -20,7 +20,10 @@ fn main() {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    println!("cargo:rustc-env=ASSET_VERSION={:012x}", hash & 0xffff_ffff_ffff);
+    println!(
+        "cargo:rustc-env=ASSET_VERSION={:012x}",
+        hash & 0xffff_ffff_ffff
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

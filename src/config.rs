@@ -88,7 +88,11 @@ impl Config {
         })?;
 
         let default_base = format!("http://{listen_raw}");
-        let base_url = parse_url("BASE_URL", &get("BASE_URL", &default_base), &["http", "https"])?;
+        let base_url = parse_url(
+            "BASE_URL",
+            &get("BASE_URL", &default_base),
+            &["http", "https"],
+        )?;
 
         let static_dir = PathBuf::from(get("STATIC_DIR", &default_static_dir()));
 
@@ -228,7 +232,8 @@ mod tests {
 
     #[test]
     fn a_database_url_without_database_name_is_refused() {
-        let err = config_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:5432")]).unwrap_err();
+        let err =
+            config_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:5432")]).unwrap_err();
         assert_eq!(err.variable, "DATABASE_URL");
     }
 

@@ -35,7 +35,10 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
 pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     let pool = prepare_database(&config).await?;
     if demo_data {
-        match seed::seed_demo_if_new(&pool).await.context("loading the demo data failed")? {
+        match seed::seed_demo_if_new(&pool)
+            .await
+            .context("loading the demo data failed")?
+        {
             Some(report) => tracing::info!(?report, "loaded the demo data"),
             None => tracing::info!("the demo data was loaded before; left as it is"),
         }

@@ -9,5 +9,7 @@ pub mod public;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
 pub fn router() -> Router<AppState> {
-    Router::new().merge(public::router()).merge(health::router())
+    Router::new()
+        .merge(public::router())
+        .merge(health::router())
 }

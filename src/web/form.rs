@@ -47,3 +47,50 @@ impl FormErrors {
             .map(|e| e.message.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use askama::Template;
+
+    #[derive(Template)]
+    #[template(
+        source = r#"{% include "partials/error_summary.html" %}"#,
+        ext = "html"
+    )]
+    struct SummaryOnly {
+        errors: FormErrors,
+    }
+
+    #[test]
+    fn the_error_summary_links_each_message_to_its_field() {
+        let mut errors = FormErrors::new();
+        errors.add("big_nummer", "Vul een BIG-nummer van 11 cijfers in.");
+        errors.add("geboortedatum", "Vul uw geboortedatum in.");
+        let html = SummaryOnly { errors }.render().unwrap();
+        assert!(html.contains(r#"role="alert""#));
+        assert!(
+            html.contains(r##"<a href="#big_nummer">Vul een BIG-nummer van 11 cijfers in.</a>"##)
+        );
+        assert!(html.contains(r##"<a href="#geboortedatum">Vul uw geboortedatum in.</a>"##));
+    }
+
+    #[test]
+    fn no_summary_is_rendered_for_a_form_without_errors() {
+        let html = SummaryOnly {
+            errors: FormErrors::new(),
+        }
+        .render()
+        .unwrap();
+        assert!(html.trim().is_empty(), "{html}");
+    }
+
+    #[test]
+    fn the_message_at_a_field_is_its_first_error() {
+        let mut errors = FormErrors::new();
+        errors.add("naam", "Eerste");
+        errors.add("naam", "Tweede");
+        assert_eq!(errors.get("naam"), Some("Eerste"));
+        assert_eq!(errors.get("ander"), None);
+    }
+}

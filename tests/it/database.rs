@@ -1,0 +1,106 @@
+//! Migrations and the demo seed.
+
+use mijnrgs::{db, seed};
+use sqlx::PgPool;
+
+/// Every table and column with its type, so a second migration run can be compared.
+async fn schema_snapshot(pool: &PgPool) -> Vec<(String, String, String, String)> {
+    sqlx::query_as(
+        "SELECT table_schema::text, table_name::text, column_name::text, data_type::text
+         FROM information_schema.columns
+         WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+         ORDER BY 1, 2, 3",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn migrations_run_twice_change_nothing_the_second_time(pool: PgPool) {
+    db::migrate(&pool)
+        .await
+        .expect("first run applies every migration");
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(applied as usize, db::MIGRATOR.iter().count());
+    let before = schema_snapshot(&pool).await;
+    assert!(
+        before
+            .iter()
+            .any(|(_, table, _, _)| table == "institutions")
+    );
+
+    db::migrate(&pool).await.expect("second run is a no-op");
+    let applied_again: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(applied_again, applied);
+    assert_eq!(schema_snapshot(&pool).await, before);
+}
+
+#[sqlx::test]
+async fn the_eight_dutch_medical_faculties_exist_after_migration(pool: PgPool) {
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM faculties")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 8);
+}
+
+async fn row_counts(pool: &PgPool) -> (i64, i64) {
+    let institutions = sqlx::query_scalar("SELECT count(*) FROM institutions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let faculties = sqlx::query_scalar("SELECT count(*) FROM faculties")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (institutions, faculties)
+}
+
+#[sqlx::test]
+async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
+    let first = seed::seed_demo(&pool).await.unwrap();
+    assert!(
+        first.institutions_added > 20,
+        "the seed fills a realistic set"
+    );
+    let after_first = row_counts(&pool).await;
+
+    let second = seed::seed_demo(&pool).await.unwrap();
+    assert_eq!(second.institutions_added, 0);
+    assert_eq!(row_counts(&pool).await, after_first);
+}
+
+#[sqlx::test]
+async fn demo_data_is_loaded_on_start_only_into_a_database_that_never_had_it(pool: PgPool) {
+    let first = seed::seed_demo_if_new(&pool).await.unwrap();
+    assert!(first.is_some());
+
+    // Someone removes a demo institution; a restart does not put it back.
+    sqlx::query("DELETE FROM institutions WHERE name = 'OLVG'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let second = seed::seed_demo_if_new(&pool).await.unwrap();
+    assert!(second.is_none());
+    let olvg: i64 = sqlx::query_scalar("SELECT count(*) FROM institutions WHERE name = 'OLVG'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(olvg, 0);
+}
+
+#[sqlx::test]
+async fn the_database_refuses_an_institution_of_an_unknown_kind(pool: PgPool) {
+    let result =
+        sqlx::query("INSERT INTO institutions (name, city, kind) VALUES ('X', 'Y', 'kroeg')")
+            .execute(&pool)
+            .await;
+    assert!(result.is_err());
+}

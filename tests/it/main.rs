@@ -1,0 +1,13 @@
+//! The integration tests: each test spawns the real portal on a random port against its own
+//! fresh PostgreSQL database (`#[sqlx::test]`), and talks to it over HTTP or through a real
+//! headless browser.
+
+mod helpers;
+
+mod browser;
+mod database;
+mod errors;
+mod health;
+mod public_pages;
+mod security;
+mod startup;
