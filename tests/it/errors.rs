@@ -146,3 +146,20 @@ async fn a_flash_message_shows_once_on_the_next_page(pool: PgPool) {
     let again = app.get("/contact").await.text().await.unwrap();
     assert!(!again.contains("Uw gegevens zijn opgeslagen."));
 }
+
+#[sqlx::test]
+async fn a_request_that_takes_too_long_gets_the_dutch_timeout_page(pool: PgPool) {
+    let routes = mijnrgs::routes::router().route(
+        "/test/traag",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            "te laat"
+        }),
+    );
+    let app = TestApp::spawn_with(pool, routes, &[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    let response = app.get("/test/traag").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("MijnRGS reageert niet op tijd"));
+    assert!(!html.contains("te laat"));
+}
