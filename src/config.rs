@@ -33,7 +33,55 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How many connections the pool keeps at most.
     pub database_max_connections: u32,
+    /// Development or production; production refuses unsafe defaults and demo accounts.
+    pub environment: Environment,
+    /// The 32-byte key that encrypts TOTP secrets and keys the hashes of recovery codes.
+    pub secret_key: SecretKey,
+    /// Where mail goes.
+    pub mail: MailConfig,
 }
+
+/// Where the portal runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// A developer machine or a demo: defaults allowed, demo accounts allowed.
+    Development,
+    /// The real portal: a secret key and an https base URL are required; no demo accounts.
+    Production,
+}
+
+/// How outgoing mail is delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransport {
+    /// Through an SMTP server (production; Mailpit in docker-compose).
+    Smtp(String),
+    /// As `.eml` files in a folder (the development default).
+    Files(PathBuf),
+    /// Kept in memory (tests).
+    Memory,
+}
+
+/// Mail settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailConfig {
+    /// The transport.
+    pub transport: MailTransport,
+    /// The sender, as `Name <address>`.
+    pub from: String,
+}
+
+/// A 32-byte key whose `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(***)")
+    }
+}
+
+/// The development key: public, so never good enough for production (refused there).
+const DEVELOPMENT_SECRET_KEY: [u8; 32] = *b"mijnrgs-development-only-key-32b";
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +173,66 @@ impl Config {
             }
         };
 
+        let env_raw = get("APP_ENV", "development");
+        let environment = match env_raw.as_str() {
+            "development" => Environment::Development,
+            "production" => Environment::Production,
+            _ => {
+                return Err(ConfigError {
+                    variable: "APP_ENV",
+                    problem: "must be development or production",
+                    value: env_raw,
+                });
+            }
+        };
+
+        let secret_key = match lookup("SECRET_KEY") {
+            Some(hex) => SecretKey(parse_key(&hex)?),
+            None if environment == Environment::Production => {
+                return Err(ConfigError {
+                    variable: "SECRET_KEY",
+                    problem: "must be set in production (64 hexadecimal characters)",
+                    value: String::new(),
+                });
+            }
+            None => SecretKey(DEVELOPMENT_SECRET_KEY),
+        };
+        if environment == Environment::Production && base_url.scheme() != "https" {
+            return Err(ConfigError {
+                variable: "BASE_URL",
+                problem: "must start with https:// in production",
+                value: base_url.to_string(),
+            });
+        }
+
+        let transport = match (lookup("SMTP_URL"), lookup("MAIL_DIR")) {
+            (Some(url), _) if url == "memory" => MailTransport::Memory,
+            (Some(url), _) => {
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(ConfigError {
+                        variable: "SMTP_URL",
+                        problem: "must start with smtp:// or smtps://",
+                        value: url,
+                    });
+                }
+                MailTransport::Smtp(url)
+            }
+            (None, Some(dir)) => MailTransport::Files(PathBuf::from(dir)),
+            (None, None) => MailTransport::Files(PathBuf::from("mail")),
+        };
+        let from = get("MAIL_FROM", "MijnRGS <noreply@mijnrgs.knmg.nl>");
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                variable: "MAIL_FROM",
+                problem: "must be an address such as MijnRGS <noreply@example.nl>",
+                value: from,
+            });
+        }
+
         Ok(Self {
+            environment,
+            secret_key,
+            mail: MailConfig { transport, from },
             database_url,
             listen_addr,
             base_url,
@@ -142,10 +249,32 @@ impl Config {
         self.base_url.scheme() == "https"
     }
 
+    /// Whether this is the real portal.
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
     /// The origin (scheme, host, port) of the base URL, as browsers send it in `Origin`.
     pub fn origin(&self) -> String {
         self.base_url.origin().ascii_serialization()
     }
+}
+
+fn parse_key(hex: &str) -> Result<[u8; 32], ConfigError> {
+    let bad = || ConfigError {
+        variable: "SECRET_KEY",
+        problem: "must be exactly 64 hexadecimal characters (32 bytes)",
+        value: "(hidden)".to_owned(),
+    };
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(key)
 }
 
 /// The `static/` folder of the source tree when it exists (development and tests), otherwise
@@ -250,6 +379,50 @@ mod tests {
         assert_eq!(err.variable, "REQUEST_TIMEOUT_SECS");
         let err = config_with(&[("DATABASE_MAX_CONNECTIONS", "veel")]).unwrap_err();
         assert_eq!(err.variable, "DATABASE_MAX_CONNECTIONS");
+    }
+
+    #[test]
+    fn production_requires_a_secret_key_and_https() {
+        let err =
+            config_with(&[("APP_ENV", "production"), ("BASE_URL", "https://x.nl")]).unwrap_err();
+        assert_eq!(err.variable, "SECRET_KEY");
+        let key = "ab".repeat(32);
+        let err = config_with(&[("APP_ENV", "production"), ("SECRET_KEY", &key)]).unwrap_err();
+        assert_eq!(err.variable, "BASE_URL");
+        let config = config_with(&[
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &key),
+            ("BASE_URL", "https://x.nl"),
+        ])
+        .unwrap();
+        assert_eq!(config.secret_key.0, [0xab; 32]);
+        assert!(
+            !format!("{config:?}").contains("171"),
+            "the key never shows in Debug"
+        );
+    }
+
+    #[test]
+    fn a_malformed_secret_key_is_refused_without_echoing_it() {
+        let err = config_with(&[("SECRET_KEY", "geheim")]).unwrap_err();
+        assert_eq!(err.variable, "SECRET_KEY");
+        assert!(!err.to_string().contains("geheim"));
+    }
+
+    #[test]
+    fn mail_goes_to_files_unless_smtp_is_configured() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(
+            config.mail.transport,
+            MailTransport::Files(PathBuf::from("mail"))
+        );
+        let config = config_with(&[("SMTP_URL", "smtp://mailpit:1025")]).unwrap();
+        assert_eq!(
+            config.mail.transport,
+            MailTransport::Smtp("smtp://mailpit:1025".into())
+        );
+        let err = config_with(&[("SMTP_URL", "http://x")]).unwrap_err();
+        assert_eq!(err.variable, "SMTP_URL");
     }
 
     #[test]

@@ -3,9 +3,14 @@
 //! `main.rs` parses the command line and calls into this crate; the tests build the same
 //! [`app`] against their own database.
 
+pub mod audit;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod routes;
 pub mod seed;
 pub mod server;
@@ -18,6 +23,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware;
+use axum_login::AuthManagerLayerBuilder;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -31,6 +37,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Level;
 
+use crate::auth::backend::Backend;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -108,7 +115,9 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
                 .layer(csrf)
-                .layer(sessions),
+                .layer(
+                    AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build(),
+                ),
         )
         .with_state(state)
 }

@@ -10,7 +10,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{SESSION_CLEANUP_INTERVAL, app, db, seed};
+use crate::{SESSION_CLEANUP_INTERVAL, app, db, mail, seed};
 
 /// Prepares the database: creates it when missing and applies the migrations.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
@@ -53,7 +53,8 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
         PostgresStore::new(pool.clone()).continuously_delete_expired(SESSION_CLEANUP_INTERVAL),
     );
 
-    let state = AppState::new(pool.clone(), config);
+    let state = AppState::new(pool.clone(), config)?;
+    let mail_worker = mail::spawn_worker(state.clone());
     tracing::info!(address = %local, "MijnRGS is listening");
     println!("MijnRGS draait: open http://{local}/ in uw browser (stoppen met Ctrl+C).");
 
@@ -66,6 +67,7 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     .context("the HTTP server stopped with an error")?;
 
     cleanup.abort();
+    mail_worker.abort();
     pool.close().await;
     tracing::info!("MijnRGS stopped");
     Ok(())

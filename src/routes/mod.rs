@@ -4,7 +4,9 @@ use axum::Router;
 
 use crate::state::AppState;
 
+pub mod account;
 pub mod health;
+pub mod login;
 pub mod public;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
@@ -12,4 +14,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .merge(health::router())
+        .merge(login::router())
+        .merge(account::router())
 }

@@ -79,7 +79,7 @@ fn is_html(response: &Response) -> bool {
 pub fn error_page(status: StatusCode, path: &str, reference: Option<String>) -> Response {
     let (title, message) = texts(status);
     let page = ErrorPage {
-        layout: Layout::for_path(path, Vec::new()),
+        layout: Layout::for_path(path, Vec::new(), None),
         status: status.as_u16(),
         title,
         message,

@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use tower_sessions::Session;
 
 use super::flash::{self, Flash};
+use crate::auth::backend::{AuthSession, Role, User};
 
 /// Fingerprint of the files under `static/`, computed by `build.rs`.
 pub const ASSET_VERSION: &str = env!("ASSET_VERSION");
@@ -32,26 +33,49 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     /// Messages left by the previous request.
     pub flashes: Vec<Flash>,
+    /// The name of the logged-in user, for the header and the logout button.
+    pub user_name: Option<String>,
 }
 
-/// The public navigation. Later, each role the user holds adds its own area.
-const PUBLIC_NAV: &[(&str, &str)] = &[("/", "Voor wie is MijnRGS?"), ("/contact", "Contact")];
+/// The navigation for visitors who are not logged in.
+const PUBLIC_NAV: &[(&str, &str)] = &[
+    ("/", "Voor wie is MijnRGS?"),
+    ("/contact", "Contact"),
+    ("/inloggen", "Inloggen"),
+];
+
+/// One area per role, in this order; a user sees the areas of the roles they hold.
+const ROLE_NAV: &[(Role, &str, &str)] = &[(Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen")];
 
 impl Layout {
-    /// The layout for the page at `path`, with the given flash messages.
-    pub fn for_path(path: &str, flashes: Vec<Flash>) -> Self {
-        let nav = PUBLIC_NAV
-            .iter()
+    /// The layout for the page at `path`, with the given flash messages, for `user` if logged in.
+    pub fn for_path(path: &str, flashes: Vec<Flash>, user: Option<&User>) -> Self {
+        let items: Vec<(&'static str, &'static str)> = match user {
+            None => PUBLIC_NAV.to_vec(),
+            Some(user) => {
+                let mut items = vec![("/account", "Mijn account")];
+                items.extend(
+                    ROLE_NAV
+                        .iter()
+                        .filter(|(role, _, _)| user.has(*role))
+                        .map(|(_, href, label)| (*href, *label)),
+                );
+                items
+            }
+        };
+        let nav = items
+            .into_iter()
             .map(|(href, label)| NavItem {
                 href,
                 label,
-                current: *href == path,
+                current: href == path || (href != "/" && path.starts_with(&format!("{href}/"))),
             })
             .collect();
         Self {
             asset_version: ASSET_VERSION,
             nav,
             flashes,
+            user_name: user.map(|u| u.full_name.clone()),
         }
     }
 }
@@ -69,6 +93,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             }),
             Err(_) => Vec::new(),
         };
-        Ok(Self::for_path(parts.uri.path(), flashes))
+        let user = parts
+            .extensions
+            .get::<AuthSession>()
+            .and_then(|auth| auth.user.clone());
+        Ok(Self::for_path(parts.uri.path(), flashes, user.as_ref()))
     }
 }

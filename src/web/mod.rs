@@ -6,4 +6,5 @@ pub mod flash;
 pub mod form;
 pub mod headers;
 pub mod layout;
+pub mod request_meta;
 pub mod static_files;

@@ -4,10 +4,12 @@
 
 mod helpers;
 
+mod accounts;
 mod browser;
 mod database;
 mod errors;
 mod health;
+mod login;
 mod public_pages;
 mod security;
 mod startup;

@@ -1,11 +1,16 @@
 //! Spawning the portal for a test, and the browser harness.
 
+pub mod accounts;
 pub mod browser;
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use axum::Router;
+use mijnrgs::clock::{Clock, ManualClock};
 use mijnrgs::config::Config;
+use mijnrgs::mail::OutgoingEmail;
 use mijnrgs::state::AppState;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -16,6 +21,10 @@ pub struct TestApp {
     pub base: String,
     /// A client that keeps cookies and does not follow redirects, so tests see each 303.
     pub client: reqwest::Client,
+    /// The portal's state (database, mailer).
+    pub state: AppState,
+    /// The portal's clock, which tests move forward.
+    pub clock: Arc<ManualClock>,
 }
 
 impl TestApp {
@@ -43,11 +52,16 @@ impl TestApp {
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
-                .or_else(|| (name == "BASE_URL").then(|| base_for_config.clone()))
+                .or_else(|| match name {
+                    "BASE_URL" => Some(base_for_config.clone()),
+                    "SMTP_URL" => Some("memory".to_owned()),
+                    _ => None,
+                })
         })
         .expect("test configuration is valid");
-        let state = AppState::new(pool, config);
-        let app = mijnrgs::with_middleware(routes, state);
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let state = AppState::with_clock(pool, config, clock.clone()).expect("state");
+        let app = mijnrgs::with_middleware(routes, state.clone());
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -56,12 +70,50 @@ impl TestApp {
             .await
             .expect("test server runs");
         });
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client");
-        Self { base, client }
+        Self {
+            base,
+            client: new_client(),
+            state,
+            clock,
+        }
+    }
+
+    /// A second browser, with its own cookies.
+    pub fn new_client(&self) -> reqwest::Client {
+        new_client()
+    }
+
+    /// Sends the mail that is due and returns everything sent so far.
+    pub async fn sent_emails(&self) -> Vec<OutgoingEmail> {
+        mijnrgs::mail::deliver_due(
+            &self.state.db,
+            &self.state.mailer,
+            &self.state.config.mail.from,
+            self.clock.now(),
+        )
+        .await
+        .expect("deliver mail");
+        self.state.mailer.sent()
+    }
+
+    /// POSTs a form with `client`.
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST request")
+    }
+
+    /// POSTs a form with the default client.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.post_form_with(&self.client, path, fields).await
     }
 
     /// The absolute URL of `path`.
@@ -77,6 +129,23 @@ impl TestApp {
             .await
             .expect("GET request")
     }
+}
+
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// The `Location` of a redirect.
+pub fn location(response: &reqwest::Response) -> &str {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// A pool that cannot reach any database: connecting is refused at once.

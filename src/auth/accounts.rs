@@ -1,0 +1,293 @@
+//! Creating accounts and confirming email addresses, each in one transaction with its audit
+//! record and its mail.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::backend::Role;
+use super::secrets;
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
+use crate::mail::{self, OutgoingEmail};
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// How long an email confirmation link works.
+pub const CONFIRMATION_VALIDITY: chrono::Duration = chrono::Duration::hours(48);
+
+/// A single-use link's purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Confirms the email address of a new account.
+    EmailConfirmation,
+    /// Lets a user choose a new password.
+    PasswordReset,
+    /// Lets an invited person choose a username and password.
+    Invitation,
+}
+
+impl TokenPurpose {
+    fn code(self) -> &'static str {
+        match self {
+            TokenPurpose::EmailConfirmation => "email_confirmation",
+            TokenPurpose::PasswordReset => "password_reset",
+            TokenPurpose::Invitation => "invitation",
+        }
+    }
+}
+
+/// Creates a single-use link token for `user_id`; returns the token for the link (only its
+/// hash is stored).
+pub async fn issue_token(
+    conn: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    purpose: TokenPurpose,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = secrets::new_link_token();
+    sqlx::query(
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(secrets::token_hash(&token))
+    .bind(user_id)
+    .bind(purpose.code())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Whether `token` is a valid, unused link for `purpose` at `now`; returns its user.
+pub async fn peek_token(
+    db: &sqlx::PgPool,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM user_tokens
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(purpose.code())
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Uses up `token` (once: a second use finds nothing); returns its user.
+pub async fn consume_token(
+    conn: &mut sqlx::PgConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE user_tokens SET used_at = $3
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+         RETURNING user_id",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(purpose.code())
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A new self-service account, already parsed.
+pub struct NewAccount {
+    /// aios or specialist.
+    pub role: Role,
+    /// The name.
+    pub full_name: FullName,
+    /// The username.
+    pub username: Username,
+    /// The private email address.
+    pub email: EmailAddress,
+    /// The password.
+    pub password: NewPassword,
+}
+
+/// Why an account was not created.
+#[derive(Debug)]
+pub enum CreateError {
+    /// Someone already has this username.
+    UsernameTaken,
+    /// Anything else.
+    Failed(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for CreateError {
+    fn from(error: E) -> Self {
+        CreateError::Failed(error.into())
+    }
+}
+
+/// Creates the account and mails the confirmation link. When the email address already has an
+/// account, nothing is created and that address is told so instead, while the person at the
+/// screen sees the same answer either way (no account enumeration).
+pub async fn create_account(
+    state: &AppState,
+    meta: &RequestMeta,
+    account: NewAccount,
+) -> Result<(), CreateError> {
+    let now = state.clock.now();
+    let password_hash = state.passwords.hash(account.password.expose()).await?;
+    let mut tx = state.db.begin().await?;
+
+    let username_taken: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
+            .bind(account.username.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+    if username_taken {
+        return Err(CreateError::UsernameTaken);
+    }
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
+            .bind(account.email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(existing) = existing {
+        mail::enqueue(
+            &mut tx,
+            now,
+            &OutgoingEmail {
+                to_address: account.email.as_str().to_owned(),
+                to_name: None,
+                subject: "U heeft al een account bij MijnRGS".into(),
+                body: format!(
+                    "Beste heer/mevrouw,\n\n\
+                     Zojuist is geprobeerd met dit e-mailadres een nieuw account aan te maken \
+                     in MijnRGS. Er bestaat al een account met dit e-mailadres.\n\n\
+                     Bent u uw wachtwoord vergeten? Neem dan contact op met de helpdesk.\n\
+                     Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n\
+                     Inloggen: {}/inloggen\n\n{}",
+                    base(state),
+                    SIGNATURE
+                ),
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new("account.create", Some(existing), Outcome::Denied)
+                .details(serde_json::json!({ "reason": "email_in_use" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, username, email, full_name, password_hash) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(account.username.as_str())
+    .bind(account.email.as_str())
+    .bind(account.full_name.as_str())
+    .bind(&password_hash)
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(e)) = &inserted
+        && e.constraint() == Some("users_username_key")
+    {
+        return Err(CreateError::UsernameTaken);
+    }
+    inserted?;
+    sqlx::query("INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)")
+        .bind(id)
+        .bind(account.role.code())
+        .execute(&mut *tx)
+        .await?;
+    let token = issue_token(
+        &mut tx,
+        id,
+        TokenPurpose::EmailConfirmation,
+        now + CONFIRMATION_VALIDITY,
+    )
+    .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            to_address: account.email.as_str().to_owned(),
+            to_name: Some(account.full_name.as_str().to_owned()),
+            subject: "Bevestig uw e-mailadres voor MijnRGS".into(),
+            body: format!(
+                "Beste {},\n\n\
+                 U heeft een account aangemaakt in MijnRGS met de gebruikersnaam {}.\n\
+                 Bevestig uw e-mailadres met deze link (48 uur geldig, één keer te gebruiken):\n\n\
+                 {}/account/bevestigen/{}\n\n\
+                 Daarna kunt u inloggen en uw authenticator-app koppelen.\n\
+                 Heeft u dit account niet zelf aangemaakt? Dan hoeft u niets te doen.\n\n{}",
+                account.full_name.as_str(),
+                account.username.as_str(),
+                base(state),
+                token,
+                SIGNATURE
+            ),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account.created", Some(id), Outcome::Success)
+            .object("user", id)
+            .details(serde_json::json!({ "role": account.role.code() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Confirms the email address behind `token`. Returns false when the link is unknown, used or
+/// expired.
+pub async fn confirm_email(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let Some(user_id) = consume_token(&mut tx, token, TokenPurpose::EmailConfirmation, now).await?
+    else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account.email_confirmed", Some(user_id), Outcome::Success)
+            .object("user", user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The closing lines of every mail.
+pub const SIGNATURE: &str = "Met vriendelijke groet,\n\nRGS – Registratiecommissie Geneeskundig Specialisten\n\
+Helpdesk MijnRGS: 088-440 43 90, mijnrgs@fed.knmg.nl\n\n\
+Dit bericht is automatisch verstuurd. MijnRGS vraagt u nooit per e-mail om uw wachtwoord of verificatiecode.";
+
+fn base(state: &AppState) -> String {
+    state
+        .config
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned()
+}

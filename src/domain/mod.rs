@@ -1,0 +1,4 @@
+//! Domain types, invariants and rules. Pure: no I/O, and the time is always passed in.
+
+pub mod account;
+pub mod lockout;

@@ -1,0 +1,232 @@
+//! Outgoing mail through a transactional outbox.
+//!
+//! A change that must send mail calls [`enqueue`] inside its own transaction, so the mail
+//! exists exactly when the change does. A worker ([`spawn_worker`]) sends what is due, locking
+//! rows with `FOR UPDATE SKIP LOCKED` so several instances never send one mail twice, and
+//! retries failures with growing pauses.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::config::{MailConfig, MailTransport};
+use crate::state::AppState;
+
+/// A mail to send: plain Dutch text, never a password or a code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// The recipient's address.
+    pub to_address: String,
+    /// The recipient's name.
+    pub to_name: Option<String>,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+}
+
+/// Stores `email` in the outbox, in the caller's transaction.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    email: &OutgoingEmail,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO outbox_emails (id, to_address, to_name, subject, body_text, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(&email.to_address)
+    .bind(&email.to_name)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// How mail leaves the portal.
+#[derive(Clone)]
+pub enum Mailer {
+    /// An SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `.eml` files in a folder.
+    Files(AsyncFileTransport<Tokio1Executor>),
+    /// A list in memory, for tests.
+    Memory(Arc<Mutex<Vec<OutgoingEmail>>>),
+}
+
+impl Mailer {
+    /// The mailer the configuration asks for.
+    pub fn from_config(config: &MailConfig) -> anyhow::Result<Self> {
+        Ok(match &config.transport {
+            MailTransport::Smtp(url) => Mailer::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .context("SMTP_URL cannot be used")?
+                    .build(),
+            ),
+            MailTransport::Files(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create MAIL_DIR {}", dir.display()))?;
+                Mailer::Files(AsyncFileTransport::new(dir))
+            }
+            MailTransport::Memory => Mailer::Memory(Arc::default()),
+        })
+    }
+
+    /// What the memory mailer holds (empty for the others).
+    pub fn sent(&self) -> Vec<OutgoingEmail> {
+        match self {
+            Mailer::Memory(sent) => sent.lock().map(|s| s.clone()).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    async fn send(&self, from: &str, email: &OutgoingEmail) -> anyhow::Result<()> {
+        if let Mailer::Memory(sent) = self {
+            sent.lock()
+                .map_err(|_| anyhow::anyhow!("memory mailer poisoned"))?
+                .push(email.clone());
+            return Ok(());
+        }
+        let to = Mailbox::new(email.to_name.clone(), email.to_address.parse()?);
+        let message = Message::builder()
+            .from(from.parse()?)
+            .to(to)
+            .subject(&email.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport.send(message).await?;
+            }
+            Mailer::Files(transport) => {
+                transport.send(message).await?;
+            }
+            Mailer::Memory(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// After this many failed attempts a mail is marked failed and left for the back office.
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// The pause before attempt `attempts + 1`: 1, 2, 4, … minutes, at most 6 hours.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let minutes = 1i64 << attempts.clamp(0, 9);
+    chrono::Duration::minutes(minutes.min(360))
+}
+
+#[derive(sqlx::FromRow)]
+struct DueEmail {
+    id: Uuid,
+    to_address: String,
+    to_name: Option<String>,
+    subject: String,
+    body_text: String,
+    attempts: i32,
+}
+
+/// Sends every mail that is due at `now`. Returns how many were sent.
+pub async fn deliver_due(
+    pool: &PgPool,
+    mailer: &Mailer,
+    from: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let mut sent = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        let batch: Vec<DueEmail> = sqlx::query_as(
+            "SELECT id, to_address, to_name, subject, body_text, attempts FROM outbox_emails
+             WHERE status = 'pending' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for due in batch {
+            let email = OutgoingEmail {
+                to_address: due.to_address,
+                to_name: due.to_name,
+                subject: due.subject,
+                body: due.body_text,
+            };
+            match mailer.send(from, &email).await {
+                Ok(()) => {
+                    sqlx::query(
+                        "UPDATE outbox_emails SET status = 'sent', sent_at = $2,
+                         attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                    )
+                    .bind(due.id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    let attempts = due.attempts + 1;
+                    tracing::warn!(email_id = %due.id, attempts, %error, "sending mail failed");
+                    let status = if attempts >= MAX_ATTEMPTS {
+                        "failed"
+                    } else {
+                        "pending"
+                    };
+                    sqlx::query(
+                        "UPDATE outbox_emails SET status = $2, attempts = $3,
+                         next_attempt_at = $4, last_error = $5 WHERE id = $1",
+                    )
+                    .bind(due.id)
+                    .bind(status)
+                    .bind(attempts)
+                    .bind(now + backoff(attempts))
+                    .bind(error.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+}
+
+/// Sends due mail every few seconds until the process ends.
+pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3));
+        loop {
+            tick.tick().await;
+            let now = state.clock.now();
+            if let Err(error) =
+                deliver_due(&state.db, &state.mailer, &state.config.mail.from, now).await
+            {
+                tracing::error!(%error, "the mail worker could not read the outbox");
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_between_attempts_doubles_and_is_capped_at_six_hours() {
+        assert_eq!(backoff(1), chrono::Duration::minutes(2));
+        assert_eq!(backoff(2), chrono::Duration::minutes(4));
+        assert_eq!(backoff(9), chrono::Duration::minutes(360));
+        assert_eq!(backoff(50), chrono::Duration::minutes(360));
+    }
+}

@@ -1,0 +1,247 @@
+//! Creating an account (aios or specialist), confirming the email address, and "Mijn account".
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth::accounts::{self, CreateError, NewAccount, TokenPurpose};
+use crate::auth::backend::Role;
+use crate::auth::current_user::CurrentUser;
+use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route(
+            "/account/aanmaken",
+            get(register_form).post(register_submit),
+        )
+        .route("/account/aangemaakt", get(registered))
+        .route(
+            "/account/bevestigen/{token}",
+            get(confirm_form).post(confirm_submit),
+        )
+}
+
+/// The account creation form, with what was typed (never the password).
+#[derive(Template, WebTemplate)]
+#[template(path = "account/register.html")]
+pub struct RegisterPage {
+    layout: Layout,
+    form: RegisterForm,
+    errors: FormErrors,
+}
+
+/// What the account creation form posts.
+#[derive(Deserialize, Default)]
+pub struct RegisterForm {
+    #[serde(default)]
+    rol: String,
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    gebruikersnaam: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    wachtwoord: String,
+    #[serde(default)]
+    wachtwoord_herhaling: String,
+}
+
+async fn register_form(layout: Layout) -> RegisterPage {
+    RegisterPage {
+        layout,
+        form: RegisterForm::default(),
+        errors: FormErrors::new(),
+    }
+}
+
+fn parse(form: &RegisterForm) -> Result<NewAccount, FormErrors> {
+    let mut errors = FormErrors::new();
+    let role = match form.rol.as_str() {
+        "aios" => Some(Role::Aios),
+        "specialist" => Some(Role::Specialist),
+        _ => {
+            errors.add("rol-aios", "Kies of u aios of specialist bent.");
+            None
+        }
+    };
+    let full_name = FullName::parse(&form.naam)
+        .map_err(|m| errors.add("naam", m))
+        .ok();
+    let username = Username::parse(&form.gebruikersnaam)
+        .map_err(|m| errors.add("gebruikersnaam", m))
+        .ok();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    let context = [
+        form.gebruikersnaam.as_str(),
+        form.naam.as_str(),
+        form.email.as_str(),
+    ];
+    let password = NewPassword::parse(&form.wachtwoord, &context)
+        .map_err(|m| errors.add("wachtwoord", m))
+        .ok();
+    if password.is_some() && form.wachtwoord != form.wachtwoord_herhaling {
+        errors.add(
+            "wachtwoord_herhaling",
+            "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer.",
+        );
+    }
+    match (role, full_name, username, email, password) {
+        (Some(role), Some(full_name), Some(username), Some(email), Some(password))
+            if errors.is_empty() =>
+        {
+            Ok(NewAccount {
+                role,
+                full_name,
+                username,
+                email,
+                password,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+async fn register_submit(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(mut form): Form<RegisterForm>,
+) -> AppResult<Response> {
+    let errors = match parse(&form) {
+        Ok(account) => match accounts::create_account(&state, &meta, account).await {
+            Ok(()) => return Ok(Redirect::to("/account/aangemaakt").into_response()),
+            Err(CreateError::UsernameTaken) => {
+                let mut errors = FormErrors::new();
+                errors.add(
+                    "gebruikersnaam",
+                    "Deze gebruikersnaam is al in gebruik. Kies een andere.",
+                );
+                errors
+            }
+            Err(CreateError::Failed(error)) => return Err(error.into()),
+        },
+        Err(errors) => errors,
+    };
+    // Passwords are never sent back into the page.
+    form.wachtwoord.clear();
+    form.wachtwoord_herhaling.clear();
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        RegisterPage {
+            layout,
+            form,
+            errors,
+        },
+    )
+        .into_response())
+}
+
+/// "Check your mail".
+#[derive(Template, WebTemplate)]
+#[template(path = "account/registered.html")]
+pub struct RegisteredPage {
+    layout: Layout,
+}
+
+async fn registered(layout: Layout) -> RegisteredPage {
+    RegisteredPage { layout }
+}
+
+/// Confirming the email address: a button, so that a mail scanner that opens the link does
+/// not use it up.
+#[derive(Template, WebTemplate)]
+#[template(path = "account/confirm.html")]
+pub struct ConfirmPage {
+    layout: Layout,
+    token: String,
+    valid: bool,
+}
+
+async fn confirm_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    layout: Layout,
+) -> AppResult<Response> {
+    let valid = accounts::peek_token(
+        &state.db,
+        &token,
+        TokenPurpose::EmailConfirmation,
+        state.clock.now(),
+    )
+    .await?
+    .is_some();
+    let page = ConfirmPage {
+        layout,
+        token,
+        valid,
+    };
+    Ok(if valid {
+        page.into_response()
+    } else {
+        (StatusCode::NOT_FOUND, page).into_response()
+    })
+}
+
+async fn confirm_submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+) -> AppResult<Response> {
+    if accounts::confirm_email(&state, &meta, &token).await? {
+        flash::push(
+            &session,
+            FlashKind::Success,
+            "Uw e-mailadres is bevestigd. U kunt nu inloggen.",
+        )
+        .await
+        .map_err(anyhow::Error::from)?;
+        return Ok(Redirect::to("/inloggen").into_response());
+    }
+    Ok((
+        StatusCode::NOT_FOUND,
+        ConfirmPage {
+            layout,
+            token,
+            valid: false,
+        },
+    )
+        .into_response())
+}
+
+/// "Mijn account": who you are and which roles you hold.
+#[derive(Template, WebTemplate)]
+#[template(path = "account/show.html")]
+pub struct AccountPage {
+    layout: Layout,
+    user: CurrentUser,
+    roles: Vec<&'static str>,
+}
+
+async fn show(user: CurrentUser, layout: Layout) -> AccountPage {
+    let roles = user.roles.iter().map(|r| r.label()).collect();
+    AccountPage {
+        layout,
+        user,
+        roles,
+    }
+}

@@ -1,0 +1,132 @@
+//! Creating and logging in users through the portal's own pages, as a person would.
+
+use mijnrgs::clock::Clock;
+use reqwest::StatusCode;
+
+use super::{TestApp, location};
+
+/// A strong password that passes the policy.
+pub const PASSWORD: &str = "vlinder kachel optocht zeewier";
+
+/// A user created through the pages, with the secret of the authenticator they enrolled.
+pub struct TestUser {
+    pub username: String,
+    pub secret: Vec<u8>,
+    pub recovery_codes: Vec<String>,
+}
+
+/// The link in the last mail to `address` that contains `path_part`.
+pub async fn link_in_mail(app: &TestApp, address: &str, path_part: &str) -> String {
+    let mails = app.sent_emails().await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.to_address == address)
+        .unwrap_or_else(|| panic!("no mail to {address}"));
+    mail.body
+        .split_whitespace()
+        .find(|w| w.contains(path_part))
+        .unwrap_or_else(|| panic!("no link with {path_part} in {:?}", mail.body))
+        .trim_start_matches(&app.base)
+        .to_owned()
+}
+
+/// Creates an account through the form and confirms the email address.
+pub async fn register(app: &TestApp, username: &str, role: &str) {
+    let email = format!("{username}@example.nl");
+    let response = app
+        .post_form(
+            "/account/aanmaken",
+            &[
+                ("rol", role),
+                ("naam", "Anna de Vries"),
+                ("gebruikersnaam", username),
+                ("email", &email),
+                ("wachtwoord", PASSWORD),
+                ("wachtwoord_herhaling", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "account created");
+    let link = link_in_mail(app, &email, "/account/bevestigen/").await;
+    let confirmed = app.post_form(&link, &[]).await;
+    assert_eq!(location(&confirmed), "/inloggen");
+}
+
+/// The password step with `client`.
+pub async fn submit_password(
+    app: &TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.post_form_with(
+        client,
+        "/inloggen",
+        &[("gebruikersnaam", username), ("wachtwoord", password)],
+    )
+    .await
+}
+
+/// The secret shown on the enrolment page, decoded.
+pub fn secret_from_page(html: &str) -> Vec<u8> {
+    let start = html
+        .find(r#"<code class="secret">"#)
+        .expect("secret on the page")
+        + 21;
+    let end = start + html[start..].find("</code>").unwrap();
+    let text: String = html[start..end].split_whitespace().collect();
+    totp_rs::Secret::try_from_base32(&text)
+        .expect("base32 secret")
+        .as_bytes()
+        .to_vec()
+}
+
+/// Registers, confirms, logs in and enrols the authenticator; the default client ends up
+/// logged in.
+pub async fn register_and_log_in(app: &TestApp, username: &str, role: &str) -> TestUser {
+    register(app, username, role).await;
+    let response = submit_password(app, &app.client, username, PASSWORD).await;
+    assert_eq!(location(&response), "/inloggen/authenticator");
+    let html = app
+        .get("/inloggen/authenticator")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let secret = secret_from_page(&html);
+    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    let response = app
+        .post_form("/inloggen/authenticator", &[("code", &code)])
+        .await;
+    assert_eq!(location(&response), "/inloggen/herstelcodes");
+    let html = app
+        .get("/inloggen/herstelcodes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let recovery_codes = html
+        .split("<li>")
+        .skip(1)
+        .filter_map(|part| part.split("</li>").next())
+        .filter(|c| c.len() == 11 && c.as_bytes()[5] == b'-')
+        .map(str::to_owned)
+        .collect();
+    TestUser {
+        username: username.to_owned(),
+        secret,
+        recovery_codes,
+    }
+}
+
+/// Logs `user` in with `client`, moving the clock to a fresh code step first (a code is
+/// accepted once).
+pub async fn log_in(app: &TestApp, client: &reqwest::Client, user: &TestUser) -> reqwest::Response {
+    app.clock.advance(chrono::Duration::seconds(30));
+    let response = submit_password(app, client, &user.username, PASSWORD).await;
+    assert_eq!(location(&response), "/inloggen/code");
+    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    app.post_form_with(client, "/inloggen/code", &[("code", &code)])
+        .await
+}
