@@ -39,6 +39,8 @@ pub struct Config {
     pub secret_key: SecretKey,
     /// Where mail goes.
     pub mail: MailConfig,
+    /// A session ends after this many seconds without a request (30 minutes by default).
+    pub session_idle_seconds: i64,
 }
 
 /// Where the portal runs.
@@ -229,7 +231,14 @@ impl Config {
             });
         }
 
+        let session_idle_seconds = parse_number(
+            "SESSION_IDLE_SECONDS",
+            &get("SESSION_IDLE_SECONDS", "1800"),
+            20..=86_400,
+        )? as i64;
+
         Ok(Self {
+            session_idle_seconds,
             environment,
             secret_key,
             mail: MailConfig { transport, from },
@@ -247,6 +256,12 @@ impl Config {
     /// Whether users reach the portal over TLS: then cookies are `Secure` and HSTS is sent.
     pub fn is_https(&self) -> bool {
         self.base_url.scheme() == "https"
+    }
+
+    /// Seconds before the idle logout at which the warning appears: two minutes, or half the
+    /// idle time when that is shorter.
+    pub fn session_warning_lead_seconds(&self) -> i64 {
+        (self.session_idle_seconds / 2).min(120)
     }
 
     /// Whether this is the real portal.

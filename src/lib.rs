@@ -43,8 +43,6 @@ use crate::state::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "mijnrgs_sessie";
-/// A session ends after this long without a request (SECURITY.md §1.9).
-pub const SESSION_IDLE_MINUTES: i64 = 30;
 
 /// The whole portal: every route with every layer.
 pub fn app(state: AppState) -> Router {
@@ -63,9 +61,12 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         // Lax, not Strict: a user who comes back from the payment provider or follows a link
         // in an email must arrive with the session (STACK.md).
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            SESSION_IDLE_MINUTES,
-        )));
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            config.session_idle_seconds,
+        )))
+        // Save on every request, so reading pages keeps an active user logged in
+        // (tower-sessions otherwise extends the expiry only when the session changes).
+        .with_always_save(true);
 
     // Cross-site POSTs are refused from Sec-Fetch-Site and Origin. The configured public origin
     // is trusted as well, for proxies that rewrite the Host header.

@@ -65,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .route("/inloggen/herstelcodes", get(fresh_recovery_codes))
         .route("/uitloggen", post(logout))
         .route("/uitgelogd", get(logged_out))
+        .route("/sessie/verlengen", post(extend_session))
 }
 
 fn refused(page: impl IntoResponse) -> Response {
@@ -487,13 +488,44 @@ async fn logout(
     Ok(response)
 }
 
+/// "Blijf ingelogd": the request itself renews the session's idle expiry. The warning dialog
+/// posts it with `fetch`; without JavaScript it is an ordinary form post.
+async fn extend_session(
+    _user: CurrentUser,
+    session: Session,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
+    if headers
+        .get("x-requested-with")
+        .is_some_and(|v| v == "fetch")
+    {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    flash::push(&session, FlashKind::Success, "U blijft ingelogd.")
+        .await
+        .map_err(anyhow::Error::from)?;
+    Ok(Redirect::to("/account").into_response())
+}
+
 /// After logging out.
 #[derive(Template, WebTemplate)]
 #[template(path = "login/logged_out.html")]
 pub struct LoggedOutPage {
     layout: Layout,
+    idle: bool,
 }
 
-async fn logged_out(layout: Layout) -> LoggedOutPage {
-    LoggedOutPage { layout }
+#[derive(Deserialize)]
+struct LoggedOutQuery {
+    reden: Option<String>,
+}
+
+async fn logged_out(
+    layout: Layout,
+    axum::extract::Query(query): axum::extract::Query<LoggedOutQuery>,
+) -> LoggedOutPage {
+    LoggedOutPage {
+        layout,
+        idle: query.reden.as_deref() == Some("inactief"),
+    }
 }

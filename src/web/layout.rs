@@ -9,6 +9,7 @@ use tower_sessions::Session;
 
 use super::flash::{self, Flash};
 use crate::auth::backend::{AuthSession, Role, User};
+use crate::state::AppState;
 
 /// Fingerprint of the files under `static/`, computed by `build.rs`.
 pub const ASSET_VERSION: &str = env!("ASSET_VERSION");
@@ -35,6 +36,8 @@ pub struct Layout {
     pub flashes: Vec<Flash>,
     /// The name of the logged-in user, for the header and the logout button.
     pub user_name: Option<String>,
+    /// For a logged-in user: the idle limit and when to warn before it, in seconds.
+    pub idle: Option<(i64, i64)>,
 }
 
 /// The navigation for visitors who are not logged in.
@@ -76,14 +79,18 @@ impl Layout {
             nav,
             flashes,
             user_name: user.map(|u| u.full_name.clone()),
+            idle: None,
         }
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Layout {
+impl FromRequestParts<AppState> for Layout {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         // A broken session store must not take the page down with it: the page shows without
         // its flash messages and the failure is logged.
         let flashes = match Session::from_request_parts(parts, state).await {
@@ -97,6 +104,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             .extensions
             .get::<AuthSession>()
             .and_then(|auth| auth.user.clone());
-        Ok(Self::for_path(parts.uri.path(), flashes, user.as_ref()))
+        let mut layout = Self::for_path(parts.uri.path(), flashes, user.as_ref());
+        if user.is_some() {
+            let idle = state.config.session_idle_seconds;
+            layout.idle = Some((idle, idle - state.config.session_warning_lead_seconds()));
+        }
+        Ok(layout)
     }
 }

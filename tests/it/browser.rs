@@ -89,3 +89,129 @@ async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: 
         "{violations:?}"
     );
 }
+
+use crate::helpers::accounts::{PASSWORD, register, secret_from_page};
+use mijnrgs::clock::Clock;
+
+#[sqlx::test]
+async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let browser = Browser::start().await;
+    browser.open_and_check(&app.url("/account/aanmaken")).await;
+    // A refused form with its error summary is accessible too.
+    browser.submit("Account aanmaken").await;
+    let html = browser.html().await;
+    assert!(html.contains("Er is een probleem"), "{html}");
+    browser.assert_accessible().await;
+
+    register(&app, "anna", "aios").await;
+
+    browser.open_and_check(&app.url("/inloggen")).await;
+    browser.fill("gebruikersnaam", "anna").await;
+    browser.fill("wachtwoord", PASSWORD).await;
+    browser.submit("Inloggen").await;
+    assert_eq!(browser.path().await, "/inloggen/authenticator");
+    browser.assert_accessible().await;
+
+    let secret = secret_from_page(&browser.html().await);
+    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    browser.fill("code", &code).await;
+    browser.submit("Koppelen").await;
+    assert_eq!(browser.path().await, "/inloggen/herstelcodes");
+    browser.assert_accessible().await;
+
+    browser.follow("Ik heb de codes bewaard, ga verder").await;
+    assert_eq!(browser.path().await, "/account");
+    assert!(browser.html().await.contains("Ingelogd als Anna de Vries"));
+    browser.assert_accessible().await;
+
+    browser.submit("Uitloggen").await;
+    assert_eq!(browser.path().await, "/uitgelogd");
+    browser.assert_accessible().await;
+
+    // The second login asks for the code.
+    app.clock.advance(chrono::Duration::seconds(30));
+    browser.driver.goto(app.url("/inloggen")).await.unwrap();
+    browser.fill("gebruikersnaam", "anna").await;
+    browser.fill("wachtwoord", PASSWORD).await;
+    browser.submit("Inloggen").await;
+    assert_eq!(browser.path().await, "/inloggen/code");
+    browser.assert_accessible().await;
+    browser.fill("code", "000000").await;
+    browser.submit("Controleren").await;
+    assert!(browser.html().await.contains("Deze code klopt niet"));
+    browser.assert_accessible().await;
+    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    browser.fill("code", &code).await;
+    browser.submit("Controleren").await;
+    assert_eq!(browser.path().await, "/account");
+
+    browser
+        .open_and_check(&app.url("/inloggen/herstelcode"))
+        .await;
+    browser.close().await;
+}
+
+#[sqlx::test]
+async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out(pool: PgPool) {
+    let app = TestApp::spawn_with(
+        pool,
+        mijnrgs::routes::router(),
+        &[("SESSION_IDLE_SECONDS", "20")],
+    )
+    .await;
+    let user = crate::helpers::accounts::register_and_log_in(&app, "anna", "aios").await;
+    app.clock.advance(chrono::Duration::seconds(30));
+
+    let browser = Browser::start().await;
+    browser.driver.goto(app.url("/inloggen")).await.unwrap();
+    browser.fill("gebruikersnaam", "anna").await;
+    browser.fill("wachtwoord", PASSWORD).await;
+    browser.submit("Inloggen").await;
+    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    browser.fill("code", &code).await;
+    browser.submit("Controleren").await;
+    assert_eq!(browser.path().await, "/account");
+
+    let dialog_open = || async {
+        browser
+            .driver
+            .execute(
+                "return document.getElementById('sessie-waarschuwing').open;",
+                Vec::new(),
+            )
+            .await
+            .unwrap()
+            .json()
+            .as_bool()
+    };
+    assert_eq!(dialog_open().await, Some(false));
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    assert_eq!(
+        dialog_open().await,
+        Some(true),
+        "the warning shows before the logout"
+    );
+    browser.assert_accessible().await;
+
+    browser.click_button("Blijf ingelogd").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(dialog_open().await, Some(false));
+    // 10 s after extending (21 s after login, past the original 20 s) the session lives.
+    tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    let alive = browser
+        .driver
+        .execute(
+            "return fetch('/account', {redirect: 'manual'}).then(r => r.status);",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(alive.json().as_i64(), Some(200));
+
+    // Doing nothing after that: logged out 20 s after the extension.
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    assert_eq!(browser.path().await, "/uitgelogd?reden=inactief");
+    assert!(browser.html().await.contains("automatisch uitgelogd"));
+    browser.close().await;
+}

@@ -135,3 +135,104 @@ async fn wait_for_port(port: u16) {
     }
     panic!("chromedriver did not start listening on port {port}");
 }
+
+impl Browser {
+    /// Opens `url` and fails the test with the violations when axe-core finds any.
+    pub async fn open_and_check(&self, url: &str) {
+        self.driver.goto(url).await.expect("open page");
+        self.assert_accessible().await;
+    }
+
+    /// Fails the test with the violations when axe-core finds any on the current page.
+    pub async fn assert_accessible(&self) {
+        let violations = self.axe_violations().await;
+        let url = self
+            .driver
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        assert!(
+            violations.is_empty(),
+            "axe-core on {url}:\n  {}",
+            violations.join("\n  ")
+        );
+    }
+
+    /// Types `text` into the field with id `id`.
+    pub async fn fill(&self, id: &str, text: &str) {
+        let field = self.driver.find(By::Id(id)).await.expect("field");
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    /// Clicks the button with this exact text and waits until the next page has loaded.
+    pub async fn submit(&self, text: &str) {
+        self.driver
+            .execute("window.__vorigePagina = true;", Vec::new())
+            .await
+            .expect("mark page");
+        self.click_button(text).await;
+        self.wait_for_new_page().await;
+    }
+
+    /// Clicks the link with this exact text and waits until the next page has loaded.
+    pub async fn follow(&self, text: &str) {
+        self.driver
+            .execute("window.__vorigePagina = true;", Vec::new())
+            .await
+            .expect("mark page");
+        self.driver
+            .find(By::LinkText(text))
+            .await
+            .expect("link")
+            .click()
+            .await
+            .expect("click");
+        self.wait_for_new_page().await;
+    }
+
+    async fn wait_for_new_page(&self) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let loaded = self
+                .driver
+                .execute(
+                    "return window.__vorigePagina !== true && document.readyState === 'complete';",
+                    Vec::new(),
+                )
+                .await
+                .map(|r| r.json().as_bool() == Some(true))
+                .unwrap_or(false);
+            if loaded {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the next page did not load");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the button with this exact text (without waiting for a page).
+    pub async fn click_button(&self, text: &str) {
+        let button = self
+            .driver
+            .find(By::XPath(format!("//button[normalize-space()='{text}']")))
+            .await
+            .expect("button");
+        button.click().await.expect("click");
+    }
+
+    /// The path of the current page.
+    pub async fn path(&self) -> String {
+        let url = self.driver.current_url().await.expect("url");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// The page's HTML.
+    pub async fn html(&self) -> String {
+        self.driver.source().await.expect("page source")
+    }
+}
