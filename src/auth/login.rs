@@ -394,9 +394,7 @@ pub async fn enrol(
     step: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     let now = state.clock.now();
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| secrets::new_recovery_code())
-        .collect();
+    let codes = fresh_codes();
     let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE users SET totp_secret_enc = $2, totp_enrolled_at = $3, totp_last_step = $4,
@@ -424,7 +422,15 @@ pub async fn enrol(
     Ok(codes)
 }
 
-async fn replace_recovery_codes(
+/// A new set of recovery codes (plain text, to show once).
+pub fn fresh_codes() -> Vec<String> {
+    (0..RECOVERY_CODES)
+        .map(|_| secrets::new_recovery_code())
+        .collect()
+}
+
+/// Replaces every recovery code of `user_id` with the keyed hashes of `codes`.
+pub async fn replace_recovery_codes(
     tx: &mut sqlx::PgConnection,
     state: &AppState,
     user_id: Uuid,

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod backend;
+pub mod credentials;
 pub mod current_user;
 pub mod login;
 pub mod password;

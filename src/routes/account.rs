@@ -11,10 +11,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth::accounts::{self, CreateError, NewAccount, TokenPurpose};
-use crate::auth::backend::Role;
+use crate::auth::backend::{AuthSession, Role, load_user};
+use crate::auth::credentials;
 use crate::auth::current_user::CurrentUser;
 use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
@@ -25,6 +26,14 @@ use crate::web::request_meta::RequestMeta;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(show))
+        .route(
+            "/account/wachtwoord",
+            get(change_password_form).post(change_password_submit),
+        )
+        .route(
+            "/account/herstelcodes",
+            get(recovery_codes_form).post(recovery_codes_submit),
+        )
         .route(
             "/account/aanmaken",
             get(register_form).post(register_submit),
@@ -244,4 +253,126 @@ async fn show(user: CurrentUser, layout: Layout) -> AccountPage {
         user,
         roles,
     }
+}
+
+/// Changing the password: the current one first.
+#[derive(Template, WebTemplate)]
+#[template(path = "account/change_password.html")]
+pub struct ChangePasswordPage {
+    layout: Layout,
+    errors: FormErrors,
+}
+
+async fn change_password_form(_user: CurrentUser, layout: Layout) -> ChangePasswordPage {
+    ChangePasswordPage {
+        layout,
+        errors: FormErrors::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordForm {
+    #[serde(default)]
+    huidig_wachtwoord: String,
+    #[serde(default)]
+    nieuw_wachtwoord: String,
+    #[serde(default)]
+    herhaling: String,
+}
+
+async fn change_password_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut auth: AuthSession,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<ChangePasswordForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    if !credentials::password_matches(&state, user.id, &form.huidig_wachtwoord).await? {
+        errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet.");
+    }
+    let context = [
+        user.username.as_str(),
+        user.full_name.as_str(),
+        user.email.as_str(),
+    ];
+    let new = NewPassword::parse(&form.nieuw_wachtwoord, &context)
+        .map_err(|m| errors.add("nieuw_wachtwoord", m))
+        .ok();
+    if new.is_some() && form.nieuw_wachtwoord != form.herhaling {
+        errors.add("herhaling", "De twee nieuwe wachtwoorden zijn niet gelijk.");
+    }
+    match new {
+        Some(new) if errors.is_empty() => {
+            credentials::change_password(&state, &meta, user.id, &new).await?;
+            // This session stays, with a new id and the new session hash; all others end.
+            let fresh = load_user(&state.db, user.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            auth.session.cycle_id().await.map_err(anyhow::Error::from)?;
+            auth.login(&fresh)
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("login failed: {e}")))?;
+            flash::push(
+                &auth.session,
+                FlashKind::Success,
+                "Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.",
+            )
+            .await
+            .map_err(anyhow::Error::from)?;
+            Ok(Redirect::to("/account").into_response())
+        }
+        _ => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ChangePasswordPage { layout, errors },
+        )
+            .into_response()),
+    }
+}
+
+/// New recovery codes, after the password is asked again.
+#[derive(Template, WebTemplate)]
+#[template(path = "account/recovery_codes.html")]
+pub struct NewRecoveryCodesPage {
+    layout: Layout,
+    errors: FormErrors,
+}
+
+async fn recovery_codes_form(_user: CurrentUser, layout: Layout) -> NewRecoveryCodesPage {
+    NewRecoveryCodesPage {
+        layout,
+        errors: FormErrors::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordAgainForm {
+    #[serde(default)]
+    wachtwoord: String,
+}
+
+async fn recovery_codes_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<PasswordAgainForm>,
+) -> AppResult<Response> {
+    if !credentials::password_matches(&state, user.id, &form.wachtwoord).await? {
+        let mut errors = FormErrors::new();
+        errors.add("wachtwoord", "Dit wachtwoord klopt niet.");
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            NewRecoveryCodesPage { layout, errors },
+        )
+            .into_response());
+    }
+    let codes = credentials::new_recovery_codes(&state, &meta, user.id).await?;
+    session
+        .insert(crate::routes::login::FRESH_RECOVERY_CODES, codes)
+        .await
+        .map_err(anyhow::Error::from)?;
+    Ok(Redirect::to("/inloggen/herstelcodes").into_response())
 }

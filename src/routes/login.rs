@@ -32,7 +32,7 @@ use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 
 /// Session key: recovery codes to show once, right after enrolment.
-const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
+pub const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
 
 /// The login routes. Posting a password or code is limited per client address: 20 a minute,
 /// then 429 (SECURITY.md §1.9).

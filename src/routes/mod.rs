@@ -7,6 +7,7 @@ use crate::state::AppState;
 pub mod account;
 pub mod health;
 pub mod login;
+pub mod password_reset;
 pub mod public;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
@@ -16,4 +17,5 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(login::router())
         .merge(account::router())
+        .merge(password_reset::router())
 }

@@ -10,6 +10,7 @@ mod database;
 mod errors;
 mod health;
 mod login;
+mod passwords;
 mod public_pages;
 mod security;
 mod startup;
