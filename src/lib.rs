@@ -3,6 +3,7 @@
 //! `main.rs` parses the command line and calls into this crate; the tests build the same
 //! [`app`] against their own database.
 
+pub mod account_requests;
 pub mod audit;
 pub mod auth;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod routes;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod user_admin;
 pub mod web;
 
 use std::time::Duration;

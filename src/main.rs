@@ -54,10 +54,10 @@ fn main() -> ExitCode {
             Command::Migrate => server::prepare_database(&config).await.map(|_| ()),
             Command::SeedDemo => {
                 let pool = server::prepare_database(&config).await?;
-                let report = seed::seed_demo(&pool).await?;
+                let report = seed::seed_demo(&pool, &config).await?;
                 println!(
-                    "Demodata geladen: {} opleidingsinrichtingen toegevoegd.",
-                    report.institutions_added
+                    "Demodata geladen: {} opleidingsinrichtingen, {} specialismen en {} demo-accounts toegevoegd.",
+                    report.institutions_added, report.specialties_added, report.accounts_added
                 );
                 Ok(())
             }

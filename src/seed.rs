@@ -5,28 +5,83 @@
 //! portal add their demo rows (accounts for each role, trainings) to [`seed_demo`].
 
 use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::secrets;
+use crate::config::Config;
 
 /// Serialises concurrent seeding by several starting instances.
 const SEED_LOCK_KEY: i64 = 0x4d69_6a6e_5247_5301;
+
+/// The password of every demo account (listed in the README).
+pub const DEMO_PASSWORD: &str = "demo wachtwoord voor iedereen";
+/// The TOTP secret of every demo account, in base32 (listed in the README): add it to any
+/// authenticator app to get the codes.
+pub const DEMO_TOTP_SECRET: &str = "MIJNRGSDEMOTOTPGEHEIMVOORDEMOS23";
 
 /// What one run of the seed added.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SeedReport {
     /// Institutions that were not there yet.
     pub institutions_added: u64,
+    /// Specialties that were not there yet.
+    pub specialties_added: u64,
+    /// Demo accounts that were not there yet.
+    pub accounts_added: u64,
+}
+
+/// Why the demo data was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// Demo accounts with a published password never go into the real portal.
+    #[error("demo data is refused in production (APP_ENV=production)")]
+    Production,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// Hashing or sealing failed.
+    #[error(transparent)]
+    Crypto(#[from] anyhow::Error),
 }
 
 /// Loads the demo data, adding only what is missing.
-pub async fn seed_demo(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
+pub async fn seed_demo(pool: &PgPool, config: &Config) -> Result<SeedReport, SeedError> {
+    if config.is_production() {
+        return Err(SeedError::Production);
+    }
+    let accounts = demo_account_material(config).await?;
     let mut tx = pool.begin().await?;
     lock(&mut tx).await?;
-    let report = seed_in(&mut tx).await?;
+    let report = seed_in(&mut tx, &accounts).await?;
     tx.commit().await?;
     Ok(report)
 }
 
+/// The password hash and sealed TOTP secret shared by the demo accounts.
+struct DemoMaterial {
+    password_hash: String,
+    sealed_secret: Vec<u8>,
+}
+
+async fn demo_account_material(config: &Config) -> Result<DemoMaterial, SeedError> {
+    let secret = totp_rs::Secret::try_from_base32(DEMO_TOTP_SECRET)
+        .map_err(|e| anyhow::anyhow!("demo secret: {e:?}"))?;
+    Ok(DemoMaterial {
+        password_hash: PasswordHasher::new().hash(DEMO_PASSWORD).await?,
+        sealed_secret: secrets::seal(&config.secret_key, secret.as_bytes())?,
+    })
+}
+
 /// Loads the demo data only when this database never had it. Returns the report when it did.
-pub async fn seed_demo_if_new(pool: &PgPool) -> Result<Option<SeedReport>, sqlx::Error> {
+pub async fn seed_demo_if_new(
+    pool: &PgPool,
+    config: &Config,
+) -> Result<Option<SeedReport>, SeedError> {
+    if config.is_production() {
+        return Err(SeedError::Production);
+    }
+    let accounts = demo_account_material(config).await?;
     let mut tx = pool.begin().await?;
     lock(&mut tx).await?;
     let seeded_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM demo_seed_runs)")
@@ -35,7 +90,7 @@ pub async fn seed_demo_if_new(pool: &PgPool) -> Result<Option<SeedReport>, sqlx:
     if seeded_before {
         return Ok(None);
     }
-    let report = seed_in(&mut tx).await?;
+    let report = seed_in(&mut tx, &accounts).await?;
     tx.commit().await?;
     Ok(Some(report))
 }
@@ -48,7 +103,10 @@ async fn lock(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-async fn seed_in(tx: &mut Transaction<'_, Postgres>) -> Result<SeedReport, sqlx::Error> {
+async fn seed_in(
+    tx: &mut Transaction<'_, Postgres>,
+    material: &DemoMaterial,
+) -> Result<SeedReport, sqlx::Error> {
     let (names, rest): (Vec<&str>, Vec<(&str, &str)>) = INSTITUTIONS
         .iter()
         .map(|(name, city, kind)| (*name, (*city, *kind)))
@@ -66,11 +124,151 @@ async fn seed_in(tx: &mut Transaction<'_, Postgres>) -> Result<SeedReport, sqlx:
     .await?
     .rows_affected();
 
+    let mut specialties_added = 0;
+    for (code, name, register, cluster) in SPECIALTIES {
+        specialties_added += sqlx::query(
+            "INSERT INTO specialties (code, name, register, cluster) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(register)
+        .bind(cluster)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    }
+
+    let accounts_added = seed_accounts(tx, material).await?;
+
     sqlx::query("INSERT INTO demo_seed_runs DEFAULT VALUES")
         .execute(&mut **tx)
         .await?;
-    Ok(SeedReport { institutions_added })
+    Ok(SeedReport {
+        institutions_added,
+        specialties_added,
+        accounts_added,
+    })
 }
+
+/// One ready account per role, all with [`DEMO_PASSWORD`] and [`DEMO_TOTP_SECRET`].
+const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
+    ("demo.aios", "Anna de Vries", &["aios"]),
+    (
+        "demo.opleider",
+        "Dr. Pieter Jansen",
+        &["opleider", "specialist"],
+    ),
+    ("demo.ondersteuner", "Sanne Bakker", &["ondersteuner"]),
+    ("demo.specialist", "Dr. Karim El Amrani", &["specialist"]),
+    ("demo.contactpersoon", "Marieke Visser", &["contactpersoon"]),
+    ("demo.rgs", "Joost Mulder", &["rgs"]),
+];
+
+async fn seed_accounts(
+    tx: &mut Transaction<'_, Postgres>,
+    material: &DemoMaterial,
+) -> Result<u64, sqlx::Error> {
+    let radboud: Uuid = sqlx::query_scalar(
+        "SELECT id FROM institutions WHERE name = 'Radboudumc' AND city = 'Nijmegen'",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let igt: Uuid = sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'igt'")
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut added = 0;
+    let mut opleider: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
+            .fetch_optional(&mut **tx)
+            .await?;
+    for (username, name, roles) in DEMO_ACCOUNTS {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
+                                totp_secret_enc, totp_enrolled_at)
+             VALUES ($1, $2, $3, $4, $5, now(), $6, now())
+             ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(Uuid::now_v7())
+        .bind(username)
+        .bind(format!("{username}@mijnrgs.example"))
+        .bind(name)
+        .bind(&material.password_hash)
+        .bind(&material.sealed_secret)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(id) = id else { continue };
+        added += 1;
+        if *username == "demo.opleider" {
+            opleider = Some(id);
+        }
+        for role in *roles {
+            let (specialty, institution, supervisor) = match *role {
+                "opleider" => (Some(igt), Some(radboud), None),
+                "contactpersoon" => (None, Some(radboud), None),
+                "ondersteuner" => (None, None, opleider),
+                _ => (None, None, None),
+            };
+            sqlx::query(
+                "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(role)
+            .bind(specialty)
+            .bind(institution)
+            .bind(supervisor)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(added)
+}
+
+/// Specialties and profiles: (code, name, register, cluster). The rules engine adds their
+/// durations and parts.
+const SPECIALTIES: &[(&str, &str, &str, i16)] = &[
+    (
+        "huisartsgeneeskunde",
+        "Huisartsgeneeskunde",
+        "specialist",
+        1,
+    ),
+    (
+        "ouderengeneeskunde",
+        "Specialisme ouderengeneeskunde",
+        "specialist",
+        1,
+    ),
+    (
+        "avg",
+        "Geneeskunde voor verstandelijk gehandicapten",
+        "specialist",
+        1,
+    ),
+    (
+        "igt",
+        "Internationale gezondheidszorg en tropengeneeskunde (IGT)",
+        "profiel",
+        1,
+    ),
+    ("anesthesiologie", "Anesthesiologie", "specialist", 2),
+    ("kindergeneeskunde", "Kindergeneeskunde", "specialist", 2),
+    (
+        "interne-geneeskunde",
+        "Interne geneeskunde",
+        "specialist",
+        2,
+    ),
+    ("heelkunde", "Heelkunde", "specialist", 2),
+    ("psychiatrie", "Psychiatrie", "specialist", 2),
+    (
+        "bedrijfsgeneeskunde",
+        "Arbeid en gezondheid – bedrijfsgeneeskunde",
+        "specialist",
+        3,
+    ),
+];
 
 /// Dutch training institutions: (name, city, kind).
 const INSTITUTIONS: &[(&str, &str, &str)] = &[

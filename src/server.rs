@@ -35,7 +35,7 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
 pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     let pool = prepare_database(&config).await?;
     if demo_data {
-        match seed::seed_demo_if_new(&pool)
+        match seed::seed_demo_if_new(&pool, &config)
             .await
             .context("loading the demo data failed")?
         {

@@ -95,3 +95,46 @@ impl FromRequestParts<AppState> for CurrentUser {
         Ok(CurrentUser(user))
     }
 }
+
+/// A role, as a type, for [`RoleUser`].
+pub trait RoleMarker: Send + Sync + 'static {
+    /// The role required.
+    const ROLE: Role;
+}
+
+/// The RGS back office.
+pub struct Rgs;
+impl RoleMarker for Rgs {
+    const ROLE: Role = Role::Rgs;
+}
+
+/// An opleider.
+pub struct Opleider;
+impl RoleMarker for Opleider {
+    const ROLE: Role = Role::Opleider;
+}
+
+/// The current user, who must hold role `R`: the guard of every handler in that role's area.
+/// Anyone else gets 404, as if the page did not exist; anonymous visitors go to the login.
+pub struct RoleUser<R: RoleMarker>(pub CurrentUser, std::marker::PhantomData<R>);
+
+impl<R: RoleMarker> std::ops::Deref for RoleUser<R> {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0.0
+    }
+}
+
+impl<R: RoleMarker> FromRequestParts<AppState> for RoleUser<R> {
+    type Rejection = NotLoggedIn;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        user.require(R::ROLE).map_err(NotLoggedIn::Failed)?;
+        Ok(RoleUser(user, std::marker::PhantomData))
+    }
+}

@@ -5,10 +5,13 @@ use axum::Router;
 use crate::state::AppState;
 
 pub mod account;
+pub mod account_requests;
 pub mod health;
 pub mod login;
+pub mod opleider;
 pub mod password_reset;
 pub mod public;
+pub mod rgs;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
 pub fn router() -> Router<AppState> {
@@ -18,4 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(account::router())
         .merge(password_reset::router())
+        .merge(account_requests::router())
+        .merge(rgs::router())
+        .merge(opleider::router())
 }

@@ -48,7 +48,15 @@ const PUBLIC_NAV: &[(&str, &str)] = &[
 ];
 
 /// One area per role, in this order; a user sees the areas of the roles they hold.
-const ROLE_NAV: &[(Role, &str, &str)] = &[(Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen")];
+const ROLE_NAV: &[(Role, &str, &str)] = &[
+    (
+        Role::Opleider,
+        "/opleider/ondersteuners",
+        "Opleidingsondersteuners",
+    ),
+    (Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen"),
+    (Role::Rgs, "/rgs/gebruikers", "Gebruikers"),
+];
 
 impl Layout {
     /// The layout for the page at `path`, with the given flash messages, for `user` if logged in.

@@ -1,6 +1,11 @@
 //! Migrations and the demo seed.
 
+use mijnrgs::config::Config;
 use mijnrgs::{db, seed};
+
+fn dev_config() -> Config {
+    Config::from_lookup(|_| None).unwrap()
+}
 use sqlx::PgPool;
 
 /// Every table and column with its type, so a second migration run can be compared.
@@ -51,7 +56,7 @@ async fn the_eight_dutch_medical_faculties_exist_after_migration(pool: PgPool) {
     assert_eq!(count, 8);
 }
 
-async fn row_counts(pool: &PgPool) -> (i64, i64) {
+async fn row_counts(pool: &PgPool) -> (i64, i64, i64, i64) {
     let institutions = sqlx::query_scalar("SELECT count(*) FROM institutions")
         .fetch_one(pool)
         .await
@@ -60,26 +65,36 @@ async fn row_counts(pool: &PgPool) -> (i64, i64) {
         .fetch_one(pool)
         .await
         .unwrap();
-    (institutions, faculties)
+    let users = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let roles = sqlx::query_scalar("SELECT count(*) FROM role_assignments")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (institutions, faculties, users, roles)
 }
 
 #[sqlx::test]
 async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
-    let first = seed::seed_demo(&pool).await.unwrap();
+    let first = seed::seed_demo(&pool, &dev_config()).await.unwrap();
     assert!(
         first.institutions_added > 20,
         "the seed fills a realistic set"
     );
     let after_first = row_counts(&pool).await;
 
-    let second = seed::seed_demo(&pool).await.unwrap();
+    let second = seed::seed_demo(&pool, &dev_config()).await.unwrap();
     assert_eq!(second.institutions_added, 0);
+    assert_eq!(second.accounts_added, 0);
+    assert_eq!(first.accounts_added, 6, "one demo account per role");
     assert_eq!(row_counts(&pool).await, after_first);
 }
 
 #[sqlx::test]
 async fn demo_data_is_loaded_on_start_only_into_a_database_that_never_had_it(pool: PgPool) {
-    let first = seed::seed_demo_if_new(&pool).await.unwrap();
+    let first = seed::seed_demo_if_new(&pool, &dev_config()).await.unwrap();
     assert!(first.is_some());
 
     // Someone removes a demo institution; a restart does not put it back.
@@ -87,7 +102,7 @@ async fn demo_data_is_loaded_on_start_only_into_a_database_that_never_had_it(poo
         .execute(&pool)
         .await
         .unwrap();
-    let second = seed::seed_demo_if_new(&pool).await.unwrap();
+    let second = seed::seed_demo_if_new(&pool, &dev_config()).await.unwrap();
     assert!(second.is_none());
     let olvg: i64 = sqlx::query_scalar("SELECT count(*) FROM institutions WHERE name = 'OLVG'")
         .fetch_one(&pool)
@@ -103,4 +118,26 @@ async fn the_database_refuses_an_institution_of_an_unknown_kind(pool: PgPool) {
             .execute(&pool)
             .await;
     assert!(result.is_err());
+}
+
+#[sqlx::test]
+async fn demo_data_is_refused_in_production(pool: PgPool) {
+    let key = "ab".repeat(32);
+    let production = Config::from_lookup(|name| match name {
+        "APP_ENV" => Some("production".into()),
+        "SECRET_KEY" => Some(key.clone()),
+        "BASE_URL" => Some("https://mijn.rgs.test".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert!(matches!(
+        seed::seed_demo(&pool, &production).await,
+        Err(seed::SeedError::Production)
+    ));
+    assert!(seed::seed_demo_if_new(&pool, &production).await.is_err());
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
 }

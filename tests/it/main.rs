@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod account_requests;
 mod accounts;
 mod browser;
 mod database;
@@ -12,5 +13,6 @@ mod health;
 mod login;
 mod passwords;
 mod public_pages;
+mod roles;
 mod security;
 mod startup;

@@ -130,3 +130,36 @@ pub async fn log_in(app: &TestApp, client: &reqwest::Client, user: &TestUser) ->
     app.post_form_with(client, "/inloggen/code", &[("code", &code)])
         .await
 }
+
+/// Loads the demo data into the test database.
+pub async fn seed_demo(app: &TestApp) {
+    mijnrgs::seed::seed_demo(&app.state.db, &app.state.config)
+        .await
+        .expect("demo seed");
+}
+
+/// Logs a demo account in with `client` (password, then the demo code of a fresh step).
+pub async fn log_in_demo(app: &TestApp, client: &reqwest::Client, username: &str) {
+    app.clock.advance(chrono::Duration::seconds(30));
+    let response = submit_password(app, client, username, mijnrgs::seed::DEMO_PASSWORD).await;
+    assert_eq!(
+        location(&response),
+        "/inloggen/code",
+        "{username}: password step"
+    );
+    let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
+    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
+    let done = app
+        .post_form_with(client, "/inloggen/code", &[("code", &code)])
+        .await;
+    assert_eq!(location(&done), "/account", "{username}: code step");
+}
+
+/// The id of the user called `username`.
+pub async fn user_id(app: &TestApp, username: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("user exists")
+}

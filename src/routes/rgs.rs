@@ -1,0 +1,357 @@
+//! The RGS back office: the work list of account requests and account management (second
+//! factor reset, roles). Every handler takes `RoleUser<Rgs>`: anyone else gets 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::account_requests::InstitutionOption;
+use crate::account_requests::{self, DecideError, NamedSupervisor, OpleiderOption, RequestSummary};
+use crate::auth::backend::Role;
+use crate::auth::current_user::{Rgs, RoleUser};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::user_admin::{self, Assignment, Grant, GrantError, SpecialtyOption, UserRow};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+
+/// The RGS routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rgs/accountaanvragen", get(requests))
+        .route("/rgs/accountaanvragen/{id}", get(request_detail))
+        .route("/rgs/accountaanvragen/{id}/goedkeuren", post(approve))
+        .route("/rgs/accountaanvragen/{id}/afwijzen", post(reject))
+        .route("/rgs/gebruikers", get(users))
+        .route("/rgs/gebruikers/{id}", get(user_detail))
+        .route(
+            "/rgs/gebruikers/{id}/tweede-factor",
+            post(reset_second_factor),
+        )
+        .route("/rgs/gebruikers/{id}/rollen", post(grant_role))
+        .route(
+            "/rgs/gebruikers/{id}/rollen/{assignment}/intrekken",
+            post(revoke_role),
+        )
+}
+
+async fn say(session: &Session, kind: FlashKind, message: impl Into<String>) -> AppResult<()> {
+    flash::push(session, kind, message)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The work list.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/requests.html")]
+pub struct RequestsPage {
+    layout: Layout,
+    requests: Vec<RequestSummary>,
+}
+
+async fn requests(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    layout: Layout,
+) -> AppResult<RequestsPage> {
+    Ok(RequestsPage {
+        layout,
+        requests: account_requests::pending(&state.db).await?,
+    })
+}
+
+/// One request, with the decision forms.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/request.html")]
+pub struct RequestPage {
+    layout: Layout,
+    request: RequestSummary,
+    supervisors: Vec<NamedSupervisor>,
+    errors: FormErrors,
+    reason: String,
+}
+
+async fn request_page(
+    state: &AppState,
+    layout: Layout,
+    id: Uuid,
+    errors: FormErrors,
+    reason: String,
+) -> AppResult<RequestPage> {
+    let request = account_requests::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(RequestPage {
+        layout,
+        supervisors: account_requests::named_supervisors(&state.db, id).await?,
+        request,
+        errors,
+        reason,
+    })
+}
+
+async fn request_detail(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<RequestPage> {
+    request_page(&state, layout, id, FormErrors::new(), String::new()).await
+}
+
+async fn approve(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    match account_requests::rgs_approves(&state, &meta, clerk.id, id).await {
+        Ok(()) => {
+            say(&session, FlashKind::Success, "De aanvraag is goedgekeurd; de uitnodiging is verstuurd.").await?;
+            return Ok(Redirect::to("/rgs/accountaanvragen").into_response());
+        }
+        Err(DecideError::NotFound) => return Err(AppError::NotFound),
+        Err(DecideError::AwaitingSupervisors) => errors.add(
+            "goedkeuren",
+            "Nog niet elke genoemde opleider heeft de aanvraag bevestigd.",
+        ),
+        Err(DecideError::InstitutionHasContact) => errors.add(
+            "goedkeuren",
+            "Deze opleidingsinrichting heeft inmiddels een contactpersoon. Wijs de aanvraag af of trek eerst de rol van de huidige contactpersoon in.",
+        ),
+        Err(DecideError::Failed(e)) => return Err(e.into()),
+    }
+    let page = request_page(&state, layout, id, errors, String::new()).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+struct RejectForm {
+    #[serde(default)]
+    reden: String,
+}
+
+async fn reject(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<RejectForm>,
+) -> AppResult<Response> {
+    let reason = form.reden.trim().to_owned();
+    let mut errors = FormErrors::new();
+    if reason.chars().count() < 5 {
+        errors.add(
+            "reden",
+            "Geef een reden op; de aanvrager leest die in de e-mail.",
+        );
+    } else {
+        match account_requests::rgs_rejects(&state, &meta, clerk.id, id, &reason).await {
+            Ok(()) => {
+                say(
+                    &session,
+                    FlashKind::Success,
+                    "De aanvraag is afgewezen; de aanvrager is per e-mail geïnformeerd.",
+                )
+                .await?;
+                return Ok(Redirect::to("/rgs/accountaanvragen").into_response());
+            }
+            Err(DecideError::NotFound) => return Err(AppError::NotFound),
+            Err(DecideError::Failed(e)) => return Err(e.into()),
+            Err(_) => errors.add("reden", "De aanvraag kon niet worden afgewezen."),
+        }
+    }
+    let page = request_page(&state, layout, id, errors, reason).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Finding an account.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/users.html")]
+pub struct UsersPage {
+    layout: Layout,
+    query: String,
+    users: Vec<UserRow>,
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    zoek: String,
+}
+
+async fn users(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+    layout: Layout,
+) -> AppResult<UsersPage> {
+    let users = if query.zoek.trim().chars().count() >= 2 {
+        user_admin::search(&state.db, &query.zoek).await?
+    } else {
+        Vec::new()
+    };
+    Ok(UsersPage {
+        layout,
+        query: query.zoek,
+        users,
+    })
+}
+
+/// One account: roles and actions.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/user.html")]
+pub struct UserPage {
+    layout: Layout,
+    user: UserRow,
+    assignments: Vec<Assignment>,
+    specialties: Vec<SpecialtyOption>,
+    institutions: Vec<InstitutionOption>,
+    opleiders: Vec<OpleiderOption>,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+}
+
+const GRANTABLE: [Role; 6] = [
+    Role::Aios,
+    Role::Specialist,
+    Role::Opleider,
+    Role::Ondersteuner,
+    Role::Contactpersoon,
+    Role::Rgs,
+];
+
+async fn user_page(
+    state: &AppState,
+    layout: Layout,
+    id: Uuid,
+    errors: FormErrors,
+) -> AppResult<UserPage> {
+    let user = user_admin::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(UserPage {
+        layout,
+        assignments: user_admin::assignments(&state.db, id).await?,
+        specialties: user_admin::specialties(&state.db).await?,
+        institutions: account_requests::institutions(&state.db).await?,
+        opleiders: account_requests::opleiders(&state.db).await?,
+        roles: GRANTABLE.iter().map(|r| (r.code(), r.label())).collect(),
+        user,
+        errors,
+    })
+}
+
+async fn user_detail(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    meta: RequestMeta,
+    layout: Layout,
+) -> AppResult<UserPage> {
+    let page = user_page(&state, layout, id, FormErrors::new()).await?;
+    user_admin::record_view(&state, &meta, clerk.id, id).await?;
+    Ok(page)
+}
+
+async fn reset_second_factor(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    if !user_admin::reset_second_factor(&state, &meta, clerk.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    say(&session, FlashKind::Success, "De tweede factor is verwijderd. Bij de volgende keer inloggen koppelt de gebruiker opnieuw een app.").await?;
+    Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct GrantForm {
+    #[serde(default)]
+    rol: String,
+    #[serde(default)]
+    specialisme: String,
+    #[serde(default)]
+    instelling: String,
+    #[serde(default)]
+    opleider: String,
+}
+
+async fn grant_role(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<GrantForm>,
+) -> AppResult<Response> {
+    user_admin::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::new();
+    match Role::from_code(&form.rol) {
+        None => errors.add("rol", "Kies een rol."),
+        Some(role) => {
+            let grant = Grant {
+                role,
+                specialty: Uuid::parse_str(&form.specialisme).ok(),
+                institution: Uuid::parse_str(&form.instelling).ok(),
+                supervisor: Uuid::parse_str(&form.opleider).ok(),
+            };
+            match user_admin::grant_role(&state, &meta, clerk.id, id, &grant).await {
+                Ok(()) => {
+                    say(
+                        &session,
+                        FlashKind::Success,
+                        format!("De rol {} is toegekend.", role.label()),
+                    )
+                    .await?;
+                    return Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response());
+                }
+                Err(GrantError::MissingScope(m)) => errors.add("rol", m),
+                Err(GrantError::AlreadyHeld) => {
+                    errors.add("rol", "De gebruiker heeft deze rol al.")
+                }
+                Err(GrantError::InstitutionHasContact) => errors.add(
+                    "rol",
+                    "Deze opleidingsinrichting heeft al een contactpersoon. Trek die rol eerst in.",
+                ),
+                Err(GrantError::Failed(e)) => return Err(e.into()),
+            }
+        }
+    }
+    let page = user_page(&state, layout, id, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn revoke_role(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path((id, assignment)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    if !user_admin::revoke_role(&state, &meta, clerk.id, id, assignment).await? {
+        return Err(AppError::NotFound);
+    }
+    say(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
+    Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+}

@@ -1,0 +1,349 @@
+//! What the RGS back office does with accounts: find them, reset a lost second factor, grant
+//! and revoke roles. Each change is one transaction with its audit record (and mail).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::auth::accounts::SIGNATURE;
+use crate::auth::backend::Role;
+use crate::mail::{self, OutgoingEmail};
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// An account in a list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    /// Id.
+    pub id: Uuid,
+    /// Username.
+    pub username: String,
+    /// Name.
+    pub full_name: String,
+    /// Address.
+    pub email: String,
+    /// When the second factor was enrolled.
+    pub totp_enrolled_at: Option<DateTime<Utc>>,
+    /// When the address was confirmed.
+    pub email_verified_at: Option<DateTime<Utc>>,
+}
+
+/// Accounts whose username, name or address contains `query` (at most 50).
+pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Error> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    sqlx::query_as(
+        "SELECT id, username, full_name, email, totp_enrolled_at, email_verified_at FROM users
+         WHERE username ILIKE $1 OR full_name ILIKE $1 OR email ILIKE $1
+         ORDER BY full_name LIMIT 50",
+    )
+    .bind(pattern)
+    .fetch_all(db)
+    .await
+}
+
+/// One account.
+pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, username, full_name, email, totp_enrolled_at, email_verified_at FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A role held, with its scope in words.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Assignment {
+    /// Id of the assignment.
+    pub id: Uuid,
+    /// Role code.
+    pub role: String,
+    /// "specialty at institution", "for opleider X", "institution", or empty.
+    pub scope: Option<String>,
+}
+
+impl Assignment {
+    /// The role's Dutch name.
+    pub fn role_label(&self) -> &'static str {
+        Role::from_code(&self.role).map_or("onbekend", Role::label)
+    }
+}
+
+/// The active roles of `user_id`.
+pub async fn assignments(db: &PgPool, user_id: Uuid) -> Result<Vec<Assignment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.role,
+                CASE r.role
+                  WHEN 'opleider' THEN s.name || ' bij ' || i.name || ', ' || i.city
+                  WHEN 'contactpersoon' THEN i.name || ', ' || i.city
+                  WHEN 'ondersteuner' THEN 'namens ' || sup.full_name
+                END AS scope
+         FROM role_assignments r
+         LEFT JOIN specialties s ON s.id = r.specialty_id
+         LEFT JOIN institutions i ON i.id = r.institution_id
+         LEFT JOIN users sup ON sup.id = r.supervisor_id
+         WHERE r.user_id = $1 AND r.revoked_at IS NULL
+         ORDER BY r.role, scope",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Records that a clerk opened a person's account page (SEC-LOG-05).
+pub async fn record_view(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let mut conn = state.db.acquire().await?;
+    audit::record(
+        &mut conn,
+        state.clock.now(),
+        meta,
+        AuditEntry::new("personal_data.view", Some(clerk), Outcome::Success)
+            .object("user", user_id),
+    )
+    .await
+}
+
+/// Removes the authenticator and recovery codes of `user_id` and ends their sessions; at the
+/// next login they enrol again. Returns false for an unknown user.
+pub async fn reset_second_factor(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let user: Option<(String, String)> = sqlx::query_as(
+        "UPDATE users SET totp_secret_enc = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
+         failed_code_count = 0, code_locked_until = NULL, session_version = session_version + 1
+         WHERE id = $1 RETURNING full_name, email",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((name, email)) = user else {
+        return Ok(false);
+    };
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            to_address: email,
+            to_name: Some(name.clone()),
+            subject: "Uw tweede factor voor MijnRGS is opnieuw ingesteld".into(),
+            body: format!(
+                "Beste {name},\n\nDe helpdesk heeft op uw verzoek de koppeling met uw \
+                 authenticator-app verwijderd. Bij de volgende keer inloggen koppelt u opnieuw een \
+                 app; u krijgt dan ook nieuwe herstelcodes.\n\n\
+                 Heeft u hier niet om gevraagd? Neem dan direct contact op met de helpdesk.\n\n{SIGNATURE}"
+            ),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("auth.second_factor_reset", Some(clerk), Outcome::Success)
+            .object("user", user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A role to grant, with the scope it needs.
+#[derive(Clone, Debug)]
+pub struct Grant {
+    /// Role.
+    pub role: Role,
+    /// Opleider: specialty.
+    pub specialty: Option<Uuid>,
+    /// Opleider, contactpersoon: institution.
+    pub institution: Option<Uuid>,
+    /// Ondersteuner: the opleider.
+    pub supervisor: Option<Uuid>,
+}
+
+/// Why a role was not granted.
+#[derive(Debug)]
+pub enum GrantError {
+    /// The scope the role needs is missing or unknown.
+    MissingScope(&'static str),
+    /// The institution already has a contactpersoon.
+    InstitutionHasContact,
+    /// The user holds this role with this scope already.
+    AlreadyHeld,
+    /// Anything else.
+    Failed(sqlx::Error),
+}
+
+impl From<sqlx::Error> for GrantError {
+    fn from(e: sqlx::Error) -> Self {
+        GrantError::Failed(e)
+    }
+}
+
+/// Grants `grant` to `user_id`.
+pub async fn grant_role(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+    grant: &Grant,
+) -> Result<(), GrantError> {
+    let needs = match grant.role {
+        Role::Opleider if grant.specialty.is_none() || grant.institution.is_none() => {
+            Some("Kies voor een opleider het specialisme en de opleidingsinrichting.")
+        }
+        Role::Contactpersoon if grant.institution.is_none() => {
+            Some("Kies voor een contactpersoon de opleidingsinrichting.")
+        }
+        Role::Ondersteuner if grant.supervisor.is_none() => {
+            Some("Kies de opleider voor wie de ondersteuner werkt.")
+        }
+        _ => None,
+    };
+    if let Some(message) = needs {
+        return Err(GrantError::MissingScope(message));
+    }
+    let (specialty, institution, supervisor) = match grant.role {
+        Role::Opleider => (grant.specialty, grant.institution, None),
+        Role::Contactpersoon => (None, grant.institution, None),
+        Role::Ondersteuner => (None, None, grant.supervisor),
+        _ => (None, None, None),
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let held: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = $2
+           AND specialty_id IS NOT DISTINCT FROM $3 AND institution_id IS NOT DISTINCT FROM $4
+           AND supervisor_id IS NOT DISTINCT FROM $5 AND revoked_at IS NULL)",
+    )
+    .bind(user_id)
+    .bind(grant.role.code())
+    .bind(specialty)
+    .bind(institution)
+    .bind(supervisor)
+    .fetch_one(&mut *tx)
+    .await?;
+    if held {
+        return Err(GrantError::AlreadyHeld);
+    }
+    if let Some(sup) = supervisor {
+        let is_opleider: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = 'opleider' AND revoked_at IS NULL)",
+        )
+        .bind(sup)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !is_opleider || sup == user_id {
+            return Err(GrantError::MissingScope("Kies een opleider uit de lijst."));
+        }
+    }
+    let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(grant.role.code())
+    .bind(specialty)
+    .bind(institution)
+    .bind(supervisor)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e))
+            if e.constraint() == Some("role_assignments_one_contact_per_institution") =>
+        {
+            return Err(GrantError::InstitutionHasContact);
+        }
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+            return Err(GrantError::MissingScope(
+                "Het gekozen specialisme, de opleidingsinrichting of de gebruiker bestaat niet.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("role.granted", Some(clerk), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({ "role": grant.role.code(), "assignment": id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes assignment `assignment` of `user_id`. Returns false when there is no such active
+/// assignment.
+pub async fn revoke_role(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+    assignment: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let role: Option<String> = sqlx::query_scalar(
+        "UPDATE role_assignments SET revoked_at = $3
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING role",
+    )
+    .bind(assignment)
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(role) = role else {
+        return Ok(false);
+    };
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("role.revoked", Some(clerk), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({ "role": role, "assignment": assignment })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A specialty to choose.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SpecialtyOption {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// Every specialty, by name.
+pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM specialties ORDER BY name")
+        .fetch_all(db)
+        .await
+}

@@ -1,0 +1,409 @@
+//! Account requests of ondersteuners and contactpersonen, from the public form to the first
+//! login.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::accounts::{
+    PASSWORD, link_in_mail, log_in_demo, secret_from_page, seed_demo, submit_password, user_id,
+};
+use crate::helpers::{TestApp, location};
+use mijnrgs::clock::Clock;
+
+async fn request_id(app: &TestApp, name: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM account_requests WHERE full_name = $1")
+        .bind(name)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_sets_up_the_account(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let opleider_id = user_id(&app, "demo.opleider").await;
+
+    let form = app
+        .get("/account-aanvragen/ondersteuner")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("Dr. Pieter Jansen"),
+        "the opleiders can be chosen"
+    );
+    let sent = app
+        .post_form(
+            "/account-aanvragen/ondersteuner",
+            &[
+                ("naam", "Els de Groot"),
+                ("email", "els@ziekenhuis.nl"),
+                ("telefoon", "024-361 11 11"),
+                ("opleiders", &opleider_id.to_string()),
+                (
+                    "motivatie",
+                    "Ik plan de opleidingsschema's van de aios van dr. Jansen.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    let mails = app.sent_emails().await;
+    assert!(mails.iter().any(
+        |m| m.to_address == "demo.opleider@mijnrgs.example" && m.body.contains("Els de Groot")
+    ));
+    let id = request_id(&app, "Els de Groot").await;
+
+    let clerk = app.new_client();
+    log_in_demo(&app, &clerk, "demo.rgs").await;
+    let list = clerk
+        .get(app.url("/rgs/accountaanvragen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Els de Groot"));
+    assert!(list.contains("Wacht op bevestiging door opleider"));
+    let early = app
+        .post_form_with(
+            &clerk,
+            &format!("/rgs/accountaanvragen/{id}/goedkeuren"),
+            &[],
+        )
+        .await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early
+            .text()
+            .await
+            .unwrap()
+            .contains("Nog niet elke genoemde opleider")
+    );
+
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let waiting = opleider
+        .get(app.url("/opleider/ondersteuners"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(waiting.contains("Els de Groot"));
+    let confirmed = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/ondersteuners/{id}/bevestigen"),
+            &[],
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+
+    let approved = app
+        .post_form_with(
+            &clerk,
+            &format!("/rgs/accountaanvragen/{id}/goedkeuren"),
+            &[],
+        )
+        .await;
+    assert_eq!(location(&approved), "/rgs/accountaanvragen");
+    let link = link_in_mail(&app, "els@ziekenhuis.nl", "/uitnodiging/").await;
+
+    let person = app.new_client();
+    let page = person.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Welkom, Els de Groot"));
+    let accepted = app
+        .post_form_with(
+            &person,
+            &link,
+            &[
+                ("gebruikersnaam", "els"),
+                ("wachtwoord", PASSWORD),
+                ("wachtwoord_herhaling", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/inloggen");
+    let reused = app
+        .post_form_with(
+            &app.new_client(),
+            &link,
+            &[
+                ("gebruikersnaam", "els2"),
+                ("wachtwoord", PASSWORD),
+                ("wachtwoord_herhaling", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::NOT_FOUND,
+        "the invitation works once"
+    );
+
+    let login = submit_password(&app, &person, "els", PASSWORD).await;
+    assert_eq!(location(&login), "/inloggen/authenticator");
+    let html = person
+        .get(app.url("/inloggen/authenticator"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = mijnrgs::auth::totp::code_at(&secret_from_page(&html), app.clock.now());
+    app.post_form_with(&person, "/inloggen/authenticator", &[("code", &code)])
+        .await;
+    let account = person
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(account.contains("Opleidingsondersteuner"));
+    let supervisor: uuid::Uuid = sqlx::query_scalar(
+        "SELECT supervisor_id FROM role_assignments r JOIN users u ON u.id = r.user_id WHERE u.username = 'els'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        supervisor, opleider_id,
+        "the ondersteuner works for the opleider who confirmed"
+    );
+}
+
+#[sqlx::test]
+async fn an_opleider_cannot_decide_on_a_request_that_does_not_name_them(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let opleider_id = user_id(&app, "demo.opleider").await;
+    app.post_form(
+        "/account-aanvragen/ondersteuner",
+        &[
+            ("naam", "Els de Groot"),
+            ("email", "els@ziekenhuis.nl"),
+            ("telefoon", "0243611111"),
+            ("opleiders", &opleider_id.to_string()),
+            ("motivatie", "Ik plan de opleidingsschema's."),
+        ],
+    )
+    .await;
+    let id = request_id(&app, "Els de Groot").await;
+    // The specialist becomes an opleider elsewhere, but is not named on the request.
+    sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
+         SELECT u.id, 'opleider', (SELECT id FROM specialties LIMIT 1), (SELECT id FROM institutions WHERE name = 'Isala')
+         FROM users u WHERE u.username = 'demo.specialist'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let other = app.new_client();
+    log_in_demo(&app, &other, "demo.specialist").await;
+    let response = app
+        .post_form_with(
+            &other,
+            &format!("/opleider/ondersteuners/{id}/bevestigen"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let page = other
+        .get(app.url("/opleider/ondersteuners"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Els de Groot"));
+}
+
+#[sqlx::test]
+async fn a_contactpersoon_request_for_an_institution_that_has_one_is_refused_with_an_explanation(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let radboud: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Radboudumc'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let response = app
+        .post_form(
+            "/account-aanvragen/contactpersoon",
+            &[
+                ("naam", "Henk Smit"),
+                ("email", "henk@radboudumc.nl"),
+                ("telefoon", "024 361 11 11"),
+                ("instelling", &radboud.to_string()),
+                ("functie", "Medewerker medische vervolgopleidingen"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("heeft al een contactpersoon"));
+    assert!(
+        html.contains(r#"value="Henk Smit""#),
+        "the form keeps what was typed"
+    );
+}
+
+#[sqlx::test]
+async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the_applicant(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let sent = app
+        .post_form(
+            "/account-aanvragen/contactpersoon",
+            &[
+                ("naam", "Henk Smit"),
+                ("email", "henk@isala.nl"),
+                ("telefoon", "038 424 50 00"),
+                ("instelling", &isala.to_string()),
+                ("functie", "Stagiair"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    let id = request_id(&app, "Henk Smit").await;
+    let clerk = app.new_client();
+    log_in_demo(&app, &clerk, "demo.rgs").await;
+    let no_reason = app
+        .post_form_with(
+            &clerk,
+            &format!("/rgs/accountaanvragen/{id}/afwijzen"),
+            &[("reden", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let rejected = app
+        .post_form_with(
+            &clerk,
+            &format!("/rgs/accountaanvragen/{id}/afwijzen"),
+            &[(
+                "reden",
+                "De aanvraag moet komen van de afdeling opleidingen.",
+            )],
+        )
+        .await;
+    assert_eq!(location(&rejected), "/rgs/accountaanvragen");
+    let mails = app.sent_emails().await;
+    let mail = mails
+        .iter()
+        .find(|m| m.to_address == "henk@isala.nl")
+        .unwrap();
+    assert!(
+        mail.body
+            .contains("De aanvraag moet komen van de afdeling opleidingen.")
+    );
+    let decided: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'account_request.rejected'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(decided, 1);
+}
+
+#[sqlx::test]
+async fn an_approved_contactpersoon_gets_the_institution_as_scope(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    app.post_form(
+        "/account-aanvragen/contactpersoon",
+        &[
+            ("naam", "Henk Smit"),
+            ("email", "henk@isala.nl"),
+            ("telefoon", "038 424 50 00"),
+            ("instelling", &isala.to_string()),
+            ("functie", "Coördinator opleidingen"),
+        ],
+    )
+    .await;
+    let id = request_id(&app, "Henk Smit").await;
+    let clerk = app.new_client();
+    log_in_demo(&app, &clerk, "demo.rgs").await;
+    app.post_form_with(
+        &clerk,
+        &format!("/rgs/accountaanvragen/{id}/goedkeuren"),
+        &[],
+    )
+    .await;
+    let link = link_in_mail(&app, "henk@isala.nl", "/uitnodiging/").await;
+    let accepted = app
+        .post_form(
+            &link,
+            &[
+                ("gebruikersnaam", "henk"),
+                ("wachtwoord", PASSWORD),
+                ("wachtwoord_herhaling", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/inloggen");
+    let institution: uuid::Uuid = sqlx::query_scalar(
+        "SELECT institution_id FROM role_assignments r JOIN users u ON u.id = r.user_id
+         WHERE u.username = 'henk' AND r.role = 'contactpersoon'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(institution, isala);
+}
+
+#[sqlx::test]
+async fn an_invitation_expires_after_fourteen_days(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    app.post_form(
+        "/account-aanvragen/contactpersoon",
+        &[
+            ("naam", "Henk Smit"),
+            ("email", "henk@isala.nl"),
+            ("telefoon", "0384245000"),
+            ("instelling", &isala.to_string()),
+            ("functie", "Coördinator"),
+        ],
+    )
+    .await;
+    let id = request_id(&app, "Henk Smit").await;
+    let clerk = app.new_client();
+    log_in_demo(&app, &clerk, "demo.rgs").await;
+    app.post_form_with(
+        &clerk,
+        &format!("/rgs/accountaanvragen/{id}/goedkeuren"),
+        &[],
+    )
+    .await;
+    let link = link_in_mail(&app, "henk@isala.nl", "/uitnodiging/").await;
+    app.clock.advance(chrono::Duration::days(14));
+    assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND);
+}
