@@ -21,8 +21,7 @@ CREATE TABLE IF NOT EXISTS tower_sessions.session (
 );
 CREATE INDEX IF NOT EXISTS session_expiry_date_idx ON tower_sessions.session (expiry_date);
 
--- Records each time the demo data was loaded, so `serve --demo-data` loads it only into a
--- database that never had it.
+-- Records each time the demo data was loaded (development and demo environments only).
 CREATE TABLE demo_seed_runs (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     created_at timestamptz NOT NULL DEFAULT now(),

@@ -222,6 +222,35 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn without_smtp_each_mail_is_written_as_an_eml_file() {
+        let dir = std::env::temp_dir().join(format!("mijnrgs-mail-{}", Uuid::new_v4()));
+        let mailer = Mailer::from_config(&MailConfig {
+            transport: MailTransport::Files(dir.clone()),
+            from: "MijnRGS <noreply@mijnrgs.example>".into(),
+        })
+        .unwrap();
+        let email = OutgoingEmail {
+            to_address: "anna@example.nl".into(),
+            to_name: Some("Anna de Vries".into()),
+            subject: "Bevestig uw e-mailadres".into(),
+            body: "Beste Anna,".into(),
+        };
+        mailer
+            .send("MijnRGS <noreply@mijnrgs.example>", &email)
+            .await
+            .unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(files[0].path()).unwrap();
+        assert!(
+            text.contains("To: \"Anna de Vries\" <anna@example.nl>"),
+            "{text}"
+        );
+        assert!(text.contains("Subject: Bevestig uw e-mailadres"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn the_pause_between_attempts_doubles_and_is_capped_at_six_hours() {
         assert_eq!(backoff(1), chrono::Duration::minutes(2));

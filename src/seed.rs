@@ -1,8 +1,9 @@
 //! Demo data, so that a newcomer sees a working portal with one command.
 //!
 //! The seed is idempotent: every row has a natural key and is inserted with
-//! `ON CONFLICT DO NOTHING`, so running it twice creates nothing twice. Later parts of the
-//! portal add their demo rows (accounts for each role, trainings) to [`seed_demo`].
+//! `ON CONFLICT DO NOTHING`, so running it twice creates nothing twice. `serve --demo-data`
+//! runs it at every start, so a demo database made by an older version gets the demo rows
+//! that were added since. Later parts of the portal add their demo rows to [`seed_demo`].
 
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -73,28 +74,6 @@ async fn demo_account_material(config: &Config) -> Result<DemoMaterial, SeedErro
     })
 }
 
-/// Loads the demo data only when this database never had it. Returns the report when it did.
-pub async fn seed_demo_if_new(
-    pool: &PgPool,
-    config: &Config,
-) -> Result<Option<SeedReport>, SeedError> {
-    if config.is_production() {
-        return Err(SeedError::Production);
-    }
-    let accounts = demo_account_material(config).await?;
-    let mut tx = pool.begin().await?;
-    lock(&mut tx).await?;
-    let seeded_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM demo_seed_runs)")
-        .fetch_one(&mut *tx)
-        .await?;
-    if seeded_before {
-        return Ok(None);
-    }
-    let report = seed_in(&mut tx, &accounts).await?;
-    tx.commit().await?;
-    Ok(Some(report))
-}
-
 async fn lock(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(SEED_LOCK_KEY)
@@ -149,6 +128,11 @@ async fn seed_in(
         specialties_added,
         accounts_added,
     })
+}
+
+/// Whether `username` is one of the demo accounts.
+pub fn is_demo_account(username: &str) -> bool {
+    DEMO_ACCOUNTS.iter().any(|(name, _, _)| *name == username)
 }
 
 /// One ready account per role, all with [`DEMO_PASSWORD`] and [`DEMO_TOTP_SECRET`].

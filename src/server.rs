@@ -31,17 +31,14 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
 }
 
 /// Runs the portal until SIGTERM or SIGINT; requests in flight are finished first.
-/// With `demo_data`, a database that never had the demo data gets it.
+/// With `demo_data`, whatever demo data is missing is loaded first.
 pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     let pool = prepare_database(&config).await?;
     if demo_data {
-        match seed::seed_demo_if_new(&pool, &config)
+        let report = seed::seed_demo(&pool, &config)
             .await
-            .context("loading the demo data failed")?
-        {
-            Some(report) => tracing::info!(?report, "loaded the demo data"),
-            None => tracing::info!("the demo data was loaded before; left as it is"),
-        }
+            .context("loading the demo data failed")?;
+        tracing::info!(?report, "demo data is in place");
     }
 
     let listener = TcpListener::bind(config.listen_addr)

@@ -215,3 +215,103 @@ async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out(po
     assert!(browser.html().await.contains("automatisch uitgelogd"));
     browser.close().await;
 }
+
+/// Logs a demo account in through the browser.
+async fn browser_log_in_demo(browser: &Browser, app: &TestApp, username: &str) {
+    app.clock.advance(chrono::Duration::seconds(30));
+    browser.driver.goto(app.url("/inloggen")).await.unwrap();
+    browser.fill("gebruikersnaam", username).await;
+    browser
+        .fill("wachtwoord", mijnrgs::seed::DEMO_PASSWORD)
+        .await;
+    browser.submit("Inloggen").await;
+    let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
+    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
+    browser.fill("code", &code).await;
+    browser.submit("Controleren").await;
+    assert_eq!(browser.path().await, "/account", "{username} logged in");
+}
+
+#[sqlx::test]
+async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let browser = Browser::start().await;
+
+    for path in [
+        "/account-aanvragen",
+        "/account-aanvragen/ondersteuner",
+        "/account-aanvragen/contactpersoon",
+        "/wachtwoord-vergeten",
+        "/uitnodiging/onbekend",
+    ] {
+        browser.open_and_check(&app.url(path)).await;
+    }
+    // Refused forms, with their error summaries.
+    browser
+        .driver
+        .goto(app.url("/account-aanvragen/ondersteuner"))
+        .await
+        .unwrap();
+    browser.submit("Aanvraag versturen").await;
+    assert!(browser.html().await.contains("Er is een probleem"));
+    browser.assert_accessible().await;
+    browser
+        .driver
+        .goto(app.url("/account-aanvragen/contactpersoon"))
+        .await
+        .unwrap();
+    browser.submit("Aanvraag versturen").await;
+    browser.assert_accessible().await;
+
+    // A real request, so the work list and the opleider page have content.
+    browser
+        .driver
+        .goto(app.url("/account-aanvragen/ondersteuner"))
+        .await
+        .unwrap();
+    browser.fill("naam", "Els de Groot").await;
+    browser.fill("email", "els@ziekenhuis.nl").await;
+    browser.fill("telefoon", "024-361 11 11").await;
+    let opleider = crate::helpers::accounts::user_id(&app, "demo.opleider").await;
+    browser
+        .driver
+        .find(By::Id(format!("opleider-{opleider}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .fill("motivatie", "Ik plan de opleidingsschema's van de aios.")
+        .await;
+    browser.submit("Aanvraag versturen").await;
+    assert_eq!(browser.path().await, "/account-aanvragen/verstuurd");
+    browser.assert_accessible().await;
+
+    browser_log_in_demo(&browser, &app, "demo.opleider").await;
+    browser
+        .open_and_check(&app.url("/opleider/ondersteuners"))
+        .await;
+    assert!(browser.html().await.contains("Els de Groot"));
+    browser
+        .open_and_check(&app.url("/account/wachtwoord"))
+        .await;
+    browser
+        .open_and_check(&app.url("/account/herstelcodes"))
+        .await;
+    browser.submit("Uitloggen").await;
+
+    browser_log_in_demo(&browser, &app, "demo.rgs").await;
+    browser
+        .open_and_check(&app.url("/rgs/accountaanvragen"))
+        .await;
+    browser.follow("Els de Groot").await;
+    browser.assert_accessible().await;
+    browser
+        .open_and_check(&app.url("/rgs/gebruikers?zoek=demo"))
+        .await;
+    browser.follow("Anna de Vries").await;
+    browser.assert_accessible().await;
+    browser.close().await;
+}

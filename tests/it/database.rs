@@ -93,25 +93,6 @@ async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn demo_data_is_loaded_on_start_only_into_a_database_that_never_had_it(pool: PgPool) {
-    let first = seed::seed_demo_if_new(&pool, &dev_config()).await.unwrap();
-    assert!(first.is_some());
-
-    // Someone removes a demo institution; a restart does not put it back.
-    sqlx::query("DELETE FROM institutions WHERE name = 'OLVG'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let second = seed::seed_demo_if_new(&pool, &dev_config()).await.unwrap();
-    assert!(second.is_none());
-    let olvg: i64 = sqlx::query_scalar("SELECT count(*) FROM institutions WHERE name = 'OLVG'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(olvg, 0);
-}
-
-#[sqlx::test]
 async fn the_database_refuses_an_institution_of_an_unknown_kind(pool: PgPool) {
     let result =
         sqlx::query("INSERT INTO institutions (name, city, kind) VALUES ('X', 'Y', 'kroeg')")
@@ -134,7 +115,6 @@ async fn demo_data_is_refused_in_production(pool: PgPool) {
         seed::seed_demo(&pool, &production).await,
         Err(seed::SeedError::Production)
     ));
-    assert!(seed::seed_demo_if_new(&pool, &production).await.is_err());
     let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(&pool)
         .await

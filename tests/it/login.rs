@@ -400,3 +400,28 @@ async fn login_events_are_audited_and_never_hold_the_password_or_code(pool: PgPo
     assert!(!dump.contains("CANARY"));
     assert!(!dump.contains(PASSWORD));
 }
+
+#[sqlx::test]
+async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: PgPool) {
+    let development = TestApp::spawn(pool.clone()).await;
+    crate::helpers::accounts::seed_demo(&development).await;
+    let key = "ab".repeat(32);
+    let production = TestApp::spawn_with(
+        pool,
+        mijnrgs::routes::router(),
+        &[
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &key),
+            ("BASE_URL", "https://mijn.rgs.test"),
+        ],
+    )
+    .await;
+    let response = submit_password(
+        &production,
+        &production.client,
+        "demo.rgs",
+        mijnrgs::seed::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
