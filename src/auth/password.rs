@@ -98,6 +98,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn checking_an_unknown_user_costs_as_much_as_checking_a_known_one() {
+        let hasher = PasswordHasher::new();
+        let hash = hasher.hash("vlinder kachel optocht").await.unwrap();
+        hasher.verify(None, "warm up the dummy hash").await;
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            hasher.verify(Some(&hash), "verkeerd wachtwoord").await;
+            known.push(start.elapsed());
+            let start = std::time::Instant::now();
+            hasher.verify(None, "verkeerd wachtwoord").await;
+            unknown.push(start.elapsed());
+        }
+        known.sort();
+        unknown.sort();
+        // Medians; without the dummy hash the unknown case would be a hundred times faster.
+        let ratio = unknown[2].as_secs_f64() / known[2].as_secs_f64();
+        assert!(
+            ratio > 0.3,
+            "unknown {:?} vs known {:?}",
+            unknown[2],
+            known[2]
+        );
+    }
+
+    #[tokio::test]
     async fn an_unknown_user_never_verifies() {
         let hasher = PasswordHasher::new();
         assert!(!hasher.verify(None, "dummy password for timing").await);

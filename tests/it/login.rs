@@ -425,3 +425,51 @@ async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: Pg
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test]
+async fn reading_pages_keeps_an_active_user_logged_in_past_the_idle_limit(pool: PgPool) {
+    let app = TestApp::spawn_with(
+        pool,
+        mijnrgs::routes::router(),
+        &[("SESSION_IDLE_SECONDS", "20")],
+    )
+    .await;
+    register_and_log_in(&app, "anna", "aios").await;
+    // Sessions expire on the wall clock: read a page every 8 s for 24 s.
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+        assert_eq!(app.get("/account").await.status(), StatusCode::OK);
+    }
+}
+
+#[sqlx::test]
+async fn a_cross_site_post_to_change_the_password_is_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    register_and_log_in(&app, "anna", "aios").await;
+    let response = app
+        .client
+        .post(app.url("/account/wachtwoord"))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://aanvaller.example")
+        .form(&[
+            ("huidig_wachtwoord", PASSWORD),
+            ("nieuw_wachtwoord", "zonnebloem trekpleister bergmeer"),
+            ("herhaling", "zonnebloem trekpleister bergmeer"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let new = submit_password(
+        &app,
+        &app.new_client(),
+        "anna",
+        "zonnebloem trekpleister bergmeer",
+    )
+    .await;
+    assert_eq!(
+        new.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the password did not change"
+    );
+}
