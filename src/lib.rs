@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod reference;
 pub mod routes;
 pub mod seed;
 pub mod server;

@@ -56,8 +56,8 @@ fn main() -> ExitCode {
                 let pool = server::prepare_database(&config).await?;
                 let report = seed::seed_demo(&pool, &config).await?;
                 println!(
-                    "Demodata geladen: {} opleidingsinrichtingen, {} specialismen en {} demo-accounts toegevoegd.",
-                    report.institutions_added, report.specialties_added, report.accounts_added
+                    "Demodata geladen: {} opleidingsinrichtingen, {} erkenningen en {} demo-accounts toegevoegd.",
+                    report.institutions_added, report.recognitions_added, report.accounts_added
                 );
                 Ok(())
             }

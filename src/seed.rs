@@ -26,8 +26,8 @@ pub const DEMO_TOTP_SECRET: &str = "MIJNRGSDEMOTOTPGEHEIMVOORDEMOS23";
 pub struct SeedReport {
     /// Institutions that were not there yet.
     pub institutions_added: u64,
-    /// Specialties that were not there yet.
-    pub specialties_added: u64,
+    /// Recognitions of institutions that were not there yet.
+    pub recognitions_added: u64,
     /// Demo accounts that were not there yet.
     pub accounts_added: u64,
 }
@@ -103,20 +103,18 @@ async fn seed_in(
     .await?
     .rows_affected();
 
-    let mut specialties_added = 0;
-    for (code, name, register, cluster) in SPECIALTIES {
-        specialties_added += sqlx::query(
-            "INSERT INTO specialties (code, name, register, cluster) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (code) DO NOTHING",
-        )
-        .bind(code)
-        .bind(name)
-        .bind(register)
-        .bind(cluster)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    }
+    let recognitions_added = sqlx::query(
+        "INSERT INTO recognitions (specialty_id, institution_id)
+         SELECT s.id, i.id FROM UNNEST($1::text[], $2::text[]) AS r (specialty, institution)
+         JOIN specialties s ON s.code = r.specialty
+         JOIN institutions i ON i.name = r.institution
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(RECOGNITIONS.iter().map(|(s, _)| *s).collect::<Vec<_>>())
+    .bind(RECOGNITIONS.iter().map(|(_, i)| *i).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
 
     let accounts_added = seed_accounts(tx, material).await?;
 
@@ -125,7 +123,7 @@ async fn seed_in(
         .await?;
     Ok(SeedReport {
         institutions_added,
-        specialties_added,
+        recognitions_added,
         accounts_added,
     })
 }
@@ -209,49 +207,26 @@ async fn seed_accounts(
     Ok(added)
 }
 
-/// Specialties and profiles: (code, name, register, cluster). The rules engine adds their
-/// durations and parts.
-const SPECIALTIES: &[(&str, &str, &str, i16)] = &[
-    (
-        "huisartsgeneeskunde",
-        "Huisartsgeneeskunde",
-        "specialist",
-        1,
-    ),
-    (
-        "ouderengeneeskunde",
-        "Specialisme ouderengeneeskunde",
-        "specialist",
-        1,
-    ),
-    (
-        "avg",
-        "Geneeskunde voor verstandelijk gehandicapten",
-        "specialist",
-        1,
-    ),
-    (
-        "igt",
-        "Internationale gezondheidszorg en tropengeneeskunde (IGT)",
-        "profiel",
-        1,
-    ),
-    ("anesthesiologie", "Anesthesiologie", "specialist", 2),
-    ("kindergeneeskunde", "Kindergeneeskunde", "specialist", 2),
-    (
-        "interne-geneeskunde",
-        "Interne geneeskunde",
-        "specialist",
-        2,
-    ),
-    ("heelkunde", "Heelkunde", "specialist", 2),
-    ("psychiatrie", "Psychiatrie", "specialist", 2),
-    (
-        "bedrijfsgeneeskunde",
-        "Arbeid en gezondheid – bedrijfsgeneeskunde",
-        "specialist",
-        3,
-    ),
+/// Demo recognitions: (specialty code, institution name).
+const RECOGNITIONS: &[(&str, &str)] = &[
+    ("igt", "Radboudumc"),
+    ("igt", "Isala"),
+    ("igt", "Rijnstate"),
+    ("igt", "Medisch Spectrum Twente"),
+    ("kindergeneeskunde", "Radboudumc"),
+    ("kindergeneeskunde", "Amphia"),
+    ("interne-geneeskunde", "OLVG"),
+    ("interne-geneeskunde", "Amsterdam UMC"),
+    ("heelkunde", "Isala"),
+    ("heelkunde", "Catharina Ziekenhuis"),
+    ("anesthesiologie", "UMC Utrecht"),
+    ("anesthesiologie", "St. Antonius Ziekenhuis"),
+    ("psychiatrie", "GGZ inGeest"),
+    ("huisartsgeneeskunde", "Huisartsenpraktijk De Linde"),
+    ("huisartsgeneeskunde", "Gezondheidscentrum Oosterpoort"),
+    ("huisartsgeneeskunde", "Huisartsenpraktijk Het Anker"),
+    ("ouderengeneeskunde", "Zorggroep Het Laar"),
+    ("avg", "Ipse de Bruggen"),
 ];
 
 /// Dutch training institutions: (name, city, kind).

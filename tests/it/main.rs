@@ -13,6 +13,7 @@ mod health;
 mod login;
 mod passwords;
 mod public_pages;
+mod reference;
 mod roles;
 mod security;
 mod startup;

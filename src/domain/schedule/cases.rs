@@ -54,7 +54,7 @@ pub(super) fn igt() -> SpecialtyRules {
                 "Buitenland".into(),
             ],
         }],
-        eu_minimum: Months::whole(24),
+        eu_minimum: Some(Months::whole(24)),
         recognitions: Some(Recognitions {
             institutions: BTreeSet::from([RADBOUD, ISALA, NTC, ABROAD]),
             supervisors: BTreeSet::from([DR_JANSEN]),
@@ -573,6 +573,70 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "Een onderbreking zonder lengte, van een onbekend soort, is twee fouten",
+            schedule: Schedule {
+                periods: complete_igt(),
+                interruptions: vec![interruption(
+                    "vakantie",
+                    RADBOUD,
+                    "2028-10-01",
+                    "2028-10-01",
+                )],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[
+                    Code::InterruptionEndNotAfterStart,
+                    Code::UnknownInterruptionType,
+                ],
+                planned: "33",
+                to_plan: "0",
+                days_to_make_up: 0,
+                expected_end: Some("2028-10-01"),
+            },
+        },
+        Case {
+            name: "Twee onderbrekingen die elkaar overlappen zijn een fout",
+            schedule: Schedule {
+                periods: vec![
+                    period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2027-01-01", 100),
+                    period("Ziekenhuis 2", ISALA, "2027-03-01", "2028-03-01", 100),
+                ],
+                interruptions: vec![
+                    interruption("anios", RADBOUD, "2027-01-01", "2027-02-15"),
+                    interruption("reis", RADBOUD, "2027-02-01", "2027-03-01"),
+                ],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[Code::InterruptionsOverlap, Code::StillToPlan],
+                planned: "24",
+                to_plan: "9",
+                days_to_make_up: 0,
+                expected_end: Some("2028-12-01"),
+            },
+        },
+        Case {
+            name: "Een periode in een opleidingsonderdeel dat de opleiding niet kent is een fout",
+            schedule: Schedule {
+                periods: vec![Period {
+                    part: 3,
+                    ..period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2027-01-01", 100)
+                }],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[Code::UnknownPart, Code::StillToPlan],
+                planned: "0",
+                to_plan: "33",
+                days_to_make_up: 0,
+                expected_end: None,
+            },
+        },
+        Case {
             name: "Een leeg schema heeft alleen de informatie dat alles nog moet worden ingepland",
             schedule: Schedule::default(),
             context: context(),
@@ -637,6 +701,39 @@ fn every_named_case_gives_the_expected_findings_and_totals() {
     for case in cases() {
         let report = check(&case.schedule, &rules, &case.context);
         assert_case(&case, &report);
+    }
+}
+
+#[test]
+fn every_finding_the_engine_knows_is_shown_by_at_least_one_case() {
+    let all = [
+        Code::PeriodEndNotAfterStart,
+        Code::InterruptionEndNotAfterStart,
+        Code::PeriodsOverlap,
+        Code::InterruptionOverlapsPeriod,
+        Code::InterruptionsOverlap,
+        Code::Gap,
+        Code::PartTimeOutOfRange,
+        Code::InterruptionInstitutionNotInSchedule,
+        Code::UnknownInterruptionType,
+        Code::UnknownPart,
+        Code::InstitutionNotRecognised,
+        Code::SupervisorNotRecognised,
+        Code::PeriodBeforeDiploma,
+        Code::ShorteningBelowEuMinimum,
+        Code::SchakeljaarTooLong,
+        Code::ExtensionTooLong,
+        Code::InterruptionDaysToMakeUp,
+        Code::PartTimeNotMultipleOfTen,
+        Code::LateRegistration,
+        Code::StillToPlan,
+    ];
+    let shown: BTreeSet<Code> = cases()
+        .iter()
+        .flat_map(|c| c.expect.codes.iter().copied())
+        .collect();
+    for code in all {
+        assert!(shown.contains(&code), "no case shows {}", code.as_str());
     }
 }
 

@@ -452,7 +452,10 @@ fn check_shortenings_and_extensions(
     }
     let nominal: Months = rules.parts.iter().map(|p| p.required).sum();
     let shortened: Months = schedule.shortenings.iter().map(|s| s.months).sum();
-    if shortened.is_positive() && nominal - shortened < rules.eu_minimum {
+    if let Some(eu_minimum) = rules.eu_minimum
+        && shortened.is_positive()
+        && nominal - shortened < eu_minimum
+    {
         findings.push(finding(
             Code::ShorteningBelowEuMinimum,
             Subject::Shortening(schedule.shortenings.len().saturating_sub(1)),
@@ -461,7 +464,7 @@ fn check_shortenings_and_extensions(
                  minimumduur voor {} is {} maanden. De verkorting kan zo niet worden goedgekeurd.",
                 nominal - shortened,
                 rules.name,
-                rules.eu_minimum
+                eu_minimum
             ),
         ));
     }
@@ -595,11 +598,15 @@ impl Run {
     }
 }
 
-fn runs(schedule: &Schedule, interruptions: &InterruptionCount) -> Vec<Run> {
+fn runs(
+    schedule: &Schedule,
+    rules: &SpecialtyRules,
+    interruptions: &InterruptionCount,
+) -> Vec<Run> {
     let mut periods: Vec<Run> = schedule
         .periods
         .iter()
-        .filter(|p| p.end > p.start)
+        .filter(|p| p.end > p.start && p.part < rules.parts.len())
         .map(|p| Run {
             start: p.start,
             end: p.end,
@@ -652,7 +659,7 @@ fn totals(
         .iter()
         .map(|(_, _, excess)| excess)
         .sum();
-    let runs = runs(schedule, interruptions);
+    let runs = runs(schedule, rules, interruptions);
 
     let mut parts: Vec<PartTotals> = rules
         .parts

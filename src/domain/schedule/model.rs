@@ -27,8 +27,9 @@ pub struct SpecialtyRules {
     pub name: String,
     /// Its parts, in order.
     pub parts: Vec<PartRule>,
-    /// The EU minimum duration (Richtlijn 2005/36/EG): no shortening may go below it.
-    pub eu_minimum: Months,
+    /// The EU minimum duration (Richtlijn 2005/36/EG): no shortening may go below it. `None`
+    /// for trainings the directive does not cover (most profiles).
+    pub eu_minimum: Option<Months>,
     /// Which institutions and opleiders are recognised for the specialty; `None` when that is
     /// not known, and then it is not checked.
     pub recognitions: Option<Recognitions>,
