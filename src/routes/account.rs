@@ -14,7 +14,7 @@ use crate::auth::accounts::{self, CreateError, NewAccount, TokenPurpose};
 use crate::auth::backend::{AuthSession, Role, load_user};
 use crate::auth::credentials;
 use crate::auth::current_user::CurrentUser;
-use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
+use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
@@ -103,15 +103,11 @@ fn parse(form: &RegisterForm) -> Result<NewAccount, FormErrors> {
         form.naam.as_str(),
         form.email.as_str(),
     ];
-    let password = NewPassword::parse(&form.wachtwoord, &context)
-        .map_err(|m| errors.add("wachtwoord", m))
-        .ok();
-    if password.is_some() && form.wachtwoord != form.wachtwoord_herhaling {
-        errors.add(
-            "wachtwoord_herhaling",
-            "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer.",
-        );
-    }
+    let password = errors.new_password(
+        ("wachtwoord", &form.wachtwoord),
+        ("wachtwoord_herhaling", &form.wachtwoord_herhaling),
+        &context,
+    );
     match (role, full_name, username, email, password) {
         (Some(role), Some(full_name), Some(username), Some(email), Some(password))
             if errors.is_empty() =>
@@ -297,12 +293,11 @@ async fn change_password_submit(
         user.full_name.as_str(),
         user.email.as_str(),
     ];
-    let new = NewPassword::parse(&form.nieuw_wachtwoord, &context)
-        .map_err(|m| errors.add("nieuw_wachtwoord", m))
-        .ok();
-    if new.is_some() && form.nieuw_wachtwoord != form.herhaling {
-        errors.add("herhaling", "De twee nieuwe wachtwoorden zijn niet gelijk.");
-    }
+    let new = errors.new_password(
+        ("nieuw_wachtwoord", &form.nieuw_wachtwoord),
+        ("herhaling", &form.herhaling),
+        &context,
+    );
     match new {
         Some(new) if errors.is_empty() => {
             credentials::change_password(&state, &meta, user.id, &new).await?;

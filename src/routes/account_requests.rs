@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::account_requests::{
     self, AcceptError, Applicant, InstitutionOption, OpleiderOption, RequestKind, SubmitError,
 };
-use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
+use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
@@ -364,18 +364,11 @@ async fn invitation_submit(
     let username = Username::parse(&form.gebruikersnaam)
         .map_err(|m| errors.add("gebruikersnaam", m))
         .ok();
-    let password = NewPassword::parse(
-        &form.wachtwoord,
+    let password = errors.new_password(
+        ("wachtwoord", &form.wachtwoord),
+        ("wachtwoord_herhaling", &form.wachtwoord_herhaling),
         &[&form.gebruikersnaam, &inv.full_name, &inv.email],
-    )
-    .map_err(|m| errors.add("wachtwoord", m))
-    .ok();
-    if password.is_some() && form.wachtwoord != form.wachtwoord_herhaling {
-        errors.add(
-            "wachtwoord_herhaling",
-            "De twee wachtwoorden zijn niet gelijk.",
-        );
-    }
+    );
     if let (Some(username), Some(password)) = (username, password)
         && errors.is_empty()
     {

@@ -17,7 +17,6 @@ use tower_sessions::Session;
 
 use crate::auth::accounts::{self, TokenPurpose};
 use crate::auth::credentials;
-use crate::domain::account::NewPassword;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
@@ -173,12 +172,11 @@ async fn reset_submit(
             .fetch_one(&state.db)
             .await?;
     let mut errors = FormErrors::new();
-    let new = NewPassword::parse(&form.nieuw_wachtwoord, &[&username, &name, &email])
-        .map_err(|m| errors.add("nieuw_wachtwoord", m))
-        .ok();
-    if new.is_some() && form.nieuw_wachtwoord != form.herhaling {
-        errors.add("herhaling", "De twee nieuwe wachtwoorden zijn niet gelijk.");
-    }
+    let new = errors.new_password(
+        ("nieuw_wachtwoord", &form.nieuw_wachtwoord),
+        ("herhaling", &form.herhaling),
+        &[&username, &name, &email],
+    );
     if let Some(new) = new.filter(|_| errors.is_empty()) {
         if credentials::reset_password(&state, &meta, &token, &new).await? {
             flash::push(

@@ -2,6 +2,8 @@
 //! top of the form (`templates/partials/error_summary.html`), whose links move focus to the
 //! field (WCAG 3.3.1).
 
+use crate::domain::account::NewPassword;
+
 /// One field's problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
@@ -37,6 +39,27 @@ impl FormErrors {
     /// All problems, for the summary.
     pub fn all(&self) -> &[FieldError] {
         &self.0
+    }
+
+    /// Parses a new password typed twice (fields `field` and `repeat_field`), recording what
+    /// is wrong; `context` holds the username and name it must not be built around.
+    pub fn new_password(
+        &mut self,
+        (field, raw): (&'static str, &str),
+        (repeat_field, repeat): (&'static str, &str),
+        context: &[&str],
+    ) -> Option<NewPassword> {
+        let password = NewPassword::parse(raw, context)
+            .map_err(|message| self.add(field, message))
+            .ok()?;
+        if raw != repeat {
+            self.add(
+                repeat_field,
+                "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer.",
+            );
+            return None;
+        }
+        Some(password)
     }
 
     /// The first problem with `field`, for the message at the field.
