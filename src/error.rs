@@ -23,6 +23,12 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
 /// Convenience alias for handler results.
 pub type AppResult<T> = Result<T, AppError>;
 

@@ -218,8 +218,7 @@ async fn confirm_submit(
             FlashKind::Success,
             "Uw e-mailadres is bevestigd. U kunt nu inloggen.",
         )
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
         return Ok(Redirect::to("/inloggen").into_response());
     }
     Ok((
@@ -305,7 +304,7 @@ async fn change_password_submit(
             let fresh = load_user(&state.db, user.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            auth.session.cycle_id().await.map_err(anyhow::Error::from)?;
+            auth.session.cycle_id().await?;
             auth.login(&fresh)
                 .await
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("login failed: {e}")))?;
@@ -314,8 +313,7 @@ async fn change_password_submit(
                 FlashKind::Success,
                 "Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.",
             )
-            .await
-            .map_err(anyhow::Error::from)?;
+            .await?;
             Ok(Redirect::to("/account").into_response())
         }
         _ => Ok((
@@ -367,7 +365,6 @@ async fn recovery_codes_submit(
     let codes = credentials::new_recovery_codes(&state, &meta, user.id).await?;
     session
         .insert(crate::routes::login::FRESH_RECOVERY_CODES, codes)
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
     Ok(Redirect::to("/inloggen/herstelcodes").into_response())
 }

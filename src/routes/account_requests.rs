@@ -379,8 +379,7 @@ async fn invitation_submit(
                     FlashKind::Success,
                     "Uw account is aangemaakt. Log in en koppel uw authenticator-app.",
                 )
-                .await
-                .map_err(anyhow::Error::from)?;
+                .await?;
                 return Ok(Redirect::to("/inloggen").into_response());
             }
             Err(AcceptError::UsernameTaken) => errors.add(

@@ -129,7 +129,7 @@ async fn password_submit(
         match login::check_password(&state, &meta, &form.gebruikersnaam, &form.wachtwoord).await? {
             PasswordOutcome::Accepted(pending) => {
                 // A new session id now that the password is known (session fixation).
-                session.cycle_id().await.map_err(anyhow::Error::from)?;
+                session.cycle_id().await?;
                 let next = if pending.enrolled {
                     "/inloggen/code"
                 } else {
@@ -137,8 +137,7 @@ async fn password_submit(
                 };
                 session
                     .insert(PENDING_LOGIN, pending)
-                    .await
-                    .map_err(anyhow::Error::from)?;
+                    .await?;
                 return Ok(Redirect::to(next).into_response());
             }
             PasswordOutcome::Invalid => errors.add(
@@ -161,24 +160,17 @@ async fn password_submit(
 
 /// The pending login, if it is still fresh; otherwise a flash and the way back to step 1.
 async fn pending(state: &AppState, session: &Session) -> AppResult<Result<PendingLogin, Response>> {
-    let pending: Option<PendingLogin> = session
-        .get(PENDING_LOGIN)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let pending: Option<PendingLogin> = session.get(PENDING_LOGIN).await?;
     match pending {
         Some(p) if p.is_fresh(state.clock.now()) => Ok(Ok(p)),
         Some(_) => {
-            session
-                .remove::<PendingLogin>(PENDING_LOGIN)
-                .await
-                .map_err(anyhow::Error::from)?;
+            session.remove::<PendingLogin>(PENDING_LOGIN).await?;
             flash::push(
                 session,
                 FlashKind::Info,
                 "Uw inlogpoging duurde langer dan 5 minuten en is verlopen. Log opnieuw in.",
             )
-            .await
-            .map_err(anyhow::Error::from)?;
+            .await?;
             Ok(Err(Redirect::to("/inloggen").into_response()))
         }
         None => Ok(Err(Redirect::to("/inloggen").into_response())),
@@ -197,14 +189,8 @@ async fn complete_login(
     auth.login(&user)
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("login failed: {e}")))?;
-    auth.session
-        .remove::<PendingLogin>(PENDING_LOGIN)
-        .await
-        .map_err(anyhow::Error::from)?;
-    auth.session
-        .insert(LOGGED_IN_AT, state.clock.now())
-        .await
-        .map_err(anyhow::Error::from)?;
+    auth.session.remove::<PendingLogin>(PENDING_LOGIN).await?;
+    auth.session.insert(LOGGED_IN_AT, state.clock.now()).await?;
     Ok(())
 }
 
@@ -330,8 +316,7 @@ async fn recovery_submit(
                         "U bent ingelogd met een herstelcode. Die code werkt nu niet meer; u heeft er nog {left}."
                     ),
                 )
-                .await
-                .map_err(anyhow::Error::from)?;
+                .await?;
                 return Ok(Redirect::to("/account").into_response());
             }
             CodeOutcome::Invalid => errors.add(
@@ -369,10 +354,7 @@ async fn with_enrolment_secret(
     let secret = totp::new_secret();
     let sealed = secrets::seal(&state.config.secret_key, &secret)?;
     p.pending_secret = Some(secrets::hex_encode(&sealed));
-    session
-        .insert(PENDING_LOGIN, p.clone())
-        .await
-        .map_err(anyhow::Error::from)?;
+    session.insert(PENDING_LOGIN, p.clone()).await?;
     Ok((p, secret))
 }
 
@@ -426,8 +408,7 @@ async fn enrol_submit(
             complete_login(&state, &mut auth, &p).await?;
             auth.session
                 .insert(FRESH_RECOVERY_CODES, codes)
-                .await
-                .map_err(anyhow::Error::from)?;
+                .await?;
             return Ok(Redirect::to("/inloggen/herstelcodes").into_response());
         }
         None => errors.add(
@@ -451,10 +432,7 @@ async fn fresh_recovery_codes(
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
-    let codes: Option<Vec<String>> = session
-        .remove(FRESH_RECOVERY_CODES)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let codes: Option<Vec<String>> = session.remove(FRESH_RECOVERY_CODES).await?;
     Ok(match codes {
         Some(codes) => RecoveryCodesPage { layout, codes }.into_response(),
         None => Redirect::to("/account").into_response(),
@@ -501,9 +479,7 @@ async fn extend_session(
     {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    flash::push(&session, FlashKind::Success, "U blijft ingelogd.")
-        .await
-        .map_err(anyhow::Error::from)?;
+    flash::push(&session, FlashKind::Success, "U blijft ingelogd.").await?;
     Ok(Redirect::to("/account").into_response())
 }
 

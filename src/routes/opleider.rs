@@ -68,9 +68,7 @@ async fn decide(
             } else {
                 "U heeft de aanvraag afgewezen. De aanvrager krijgt hierover een e-mail."
             };
-            flash::push(&session, FlashKind::Success, message)
-                .await
-                .map_err(anyhow::Error::from)?;
+            flash::push(&session, FlashKind::Success, message).await?;
             Ok(Redirect::to("/opleider/ondersteuners").into_response())
         }
         Err(DecideError::Failed(e)) => Err(e.into()),

@@ -184,8 +184,7 @@ async fn reset_submit(
                 FlashKind::Success,
                 "Uw nieuwe wachtwoord is ingesteld. Log ermee in.",
             )
-            .await
-            .map_err(anyhow::Error::from)?;
+            .await?;
             return Ok(Redirect::to("/inloggen").into_response());
         }
         return Ok((

@@ -44,12 +44,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn say(session: &Session, kind: FlashKind, message: impl Into<String>) -> AppResult<()> {
-    flash::push(session, kind, message)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))
-}
-
 /// The work list.
 #[derive(Template, WebTemplate)]
 #[template(path = "rgs/requests.html")]
@@ -119,7 +113,7 @@ async fn approve(
     let mut errors = FormErrors::new();
     match account_requests::rgs_approves(&state, &meta, clerk.id, id).await {
         Ok(()) => {
-            say(&session, FlashKind::Success, "De aanvraag is goedgekeurd; de uitnodiging is verstuurd.").await?;
+            flash::push(&session, FlashKind::Success, "De aanvraag is goedgekeurd; de uitnodiging is verstuurd.").await?;
             return Ok(Redirect::to("/rgs/accountaanvragen").into_response());
         }
         Err(DecideError::NotFound) => return Err(AppError::NotFound),
@@ -162,7 +156,7 @@ async fn reject(
     } else {
         match account_requests::rgs_rejects(&state, &meta, clerk.id, id, &reason).await {
             Ok(()) => {
-                say(
+                flash::push(
                     &session,
                     FlashKind::Success,
                     "De aanvraag is afgewezen; de aanvrager is per e-mail geïnformeerd.",
@@ -278,7 +272,7 @@ async fn reset_second_factor(
     if !user_admin::reset_second_factor(&state, &meta, clerk.id, id).await? {
         return Err(AppError::NotFound);
     }
-    say(&session, FlashKind::Success, "De tweede factor is verwijderd. Bij de volgende keer inloggen koppelt de gebruiker opnieuw een app.").await?;
+    flash::push(&session, FlashKind::Success, "De tweede factor is verwijderd. Bij de volgende keer inloggen koppelt de gebruiker opnieuw een app.").await?;
     Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
 }
 
@@ -318,7 +312,7 @@ async fn grant_role(
             };
             match user_admin::grant_role(&state, &meta, clerk.id, id, &grant).await {
                 Ok(()) => {
-                    say(
+                    flash::push(
                         &session,
                         FlashKind::Success,
                         format!("De rol {} is toegekend.", role.label()),
@@ -352,6 +346,6 @@ async fn revoke_role(
     if !user_admin::revoke_role(&state, &meta, clerk.id, id, assignment).await? {
         return Err(AppError::NotFound);
     }
-    say(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
+    flash::push(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
     Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
 }
