@@ -177,6 +177,27 @@ async fn pending(state: &AppState, session: &Session) -> AppResult<Result<Pendin
     }
 }
 
+/// The pending login if it is fresh and at the step the page is for: the code step needs an
+/// enrolled authenticator, the enrolment step needs none. Otherwise the way to the right step.
+async fn pending_at(
+    state: &AppState,
+    session: &Session,
+    enrolled: bool,
+) -> AppResult<Result<PendingLogin, Response>> {
+    Ok(match pending(state, session).await? {
+        Ok(p) if p.enrolled == enrolled => Ok(p),
+        Ok(p) => {
+            let step = if p.enrolled {
+                "/inloggen/code"
+            } else {
+                "/inloggen/authenticator"
+            };
+            Err(Redirect::to(step).into_response())
+        }
+        Err(back) => Err(back),
+    })
+}
+
 /// Finishes the login: the session becomes the user's (with a new id) and the marker goes.
 async fn complete_login(
     state: &AppState,
@@ -207,15 +228,14 @@ async fn code_form(
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
-    match pending(&state, &session).await? {
-        Ok(p) if p.enrolled => Ok(CodePage {
+    Ok(match pending_at(&state, &session, true).await? {
+        Ok(_) => CodePage {
             layout,
             errors: FormErrors::new(),
         }
-        .into_response()),
-        Ok(_) => Ok(Redirect::to("/inloggen/authenticator").into_response()),
-        Err(back) => Ok(back),
-    }
+        .into_response(),
+        Err(back) => back,
+    })
 }
 
 #[derive(Deserialize)]
@@ -231,9 +251,8 @@ async fn code_submit(
     layout: Layout,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let p = match pending(&state, &auth.session).await? {
-        Ok(p) if p.enrolled => p,
-        Ok(_) => return Ok(Redirect::to("/inloggen/authenticator").into_response()),
+    let p = match pending_at(&state, &auth.session, true).await? {
+        Ok(p) => p,
         Err(back) => return Ok(back),
     };
     let mut errors = FormErrors::new();
@@ -271,15 +290,14 @@ async fn recovery_form(
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
-    match pending(&state, &session).await? {
-        Ok(p) if p.enrolled => Ok(RecoveryPage {
+    Ok(match pending_at(&state, &session, true).await? {
+        Ok(_) => RecoveryPage {
             layout,
             errors: FormErrors::new(),
         }
-        .into_response()),
-        Ok(_) => Ok(Redirect::to("/inloggen/authenticator").into_response()),
-        Err(back) => Ok(back),
-    }
+        .into_response(),
+        Err(back) => back,
+    })
 }
 
 #[derive(Deserialize)]
@@ -295,9 +313,8 @@ async fn recovery_submit(
     layout: Layout,
     Form(form): Form<RecoveryForm>,
 ) -> AppResult<Response> {
-    let p = match pending(&state, &auth.session).await? {
-        Ok(p) if p.enrolled => p,
-        Ok(_) => return Ok(Redirect::to("/inloggen/authenticator").into_response()),
+    let p = match pending_at(&state, &auth.session, true).await? {
+        Ok(p) => p,
         Err(back) => return Ok(back),
     };
     let mut errors = FormErrors::new();
@@ -378,9 +395,8 @@ async fn enrol_form(
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
-    let p = match pending(&state, &session).await? {
-        Ok(p) if !p.enrolled => p,
-        Ok(_) => return Ok(Redirect::to("/inloggen/code").into_response()),
+    let p = match pending_at(&state, &session, false).await? {
+        Ok(p) => p,
         Err(back) => return Ok(back),
     };
     let (p, secret) = with_enrolment_secret(&state, &session, p).await?;
@@ -394,9 +410,8 @@ async fn enrol_submit(
     layout: Layout,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    let p = match pending(&state, &auth.session).await? {
-        Ok(p) if !p.enrolled => p,
-        Ok(_) => return Ok(Redirect::to("/inloggen/code").into_response()),
+    let p = match pending_at(&state, &auth.session, false).await? {
+        Ok(p) => p,
         Err(back) => return Ok(back),
     };
     let (p, secret) = with_enrolment_secret(&state, &auth.session, p).await?;
