@@ -3,12 +3,19 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Where "now" comes from.
 pub trait Clock: Send + Sync {
     /// The current instant.
     fn now(&self) -> DateTime<Utc>;
+
+    /// Today's date in the Netherlands: what dates in schedules are compared with.
+    fn today(&self) -> NaiveDate {
+        self.now()
+            .with_timezone(&chrono_tz::Europe::Amsterdam)
+            .date_naive()
+    }
 }
 
 /// The system clock.

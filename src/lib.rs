@@ -12,11 +12,13 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod personal_details;
 pub mod reference;
 pub mod routes;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod trainings;
 pub mod user_admin;
 pub mod web;
 

@@ -108,6 +108,12 @@ impl RoleMarker for Rgs {
     const ROLE: Role = Role::Rgs;
 }
 
+/// An aios.
+pub struct Aios;
+impl RoleMarker for Aios {
+    const ROLE: Role = Role::Aios;
+}
+
 /// An opleider.
 pub struct Opleider;
 impl RoleMarker for Opleider {

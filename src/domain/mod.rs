@@ -2,4 +2,6 @@
 
 pub mod account;
 pub mod lockout;
+pub mod person;
 pub mod schedule;
+pub mod training;

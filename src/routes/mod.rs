@@ -6,6 +6,7 @@ use crate::state::AppState;
 
 pub mod account;
 pub mod account_requests;
+pub mod aios;
 pub mod health;
 pub mod login;
 pub mod opleider;
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(account_requests::router())
         .merge(rgs::router())
         .merge(opleider::router())
+        .merge(aios::router())
 }

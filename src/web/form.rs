@@ -4,6 +4,25 @@
 
 use crate::domain::account::NewPassword;
 
+/// One option of a select list (`fields::select`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectOption {
+    /// The value posted.
+    pub value: String,
+    /// What the list shows.
+    pub label: String,
+}
+
+impl SelectOption {
+    /// An option with `value` and `label`.
+    pub fn new(value: impl ToString, label: impl Into<String>) -> Self {
+        Self {
+            value: value.to_string(),
+            label: label.into(),
+        }
+    }
+}
+
 /// One field's problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {

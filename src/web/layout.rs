@@ -49,6 +49,8 @@ const PUBLIC_NAV: &[(&str, &str)] = &[
 
 /// One area per role, in this order; a user sees the areas of the roles they hold.
 const ROLE_NAV: &[(Role, &str, &str)] = &[
+    (Role::Aios, "/aios/opleidingen", "Mijn opleiding"),
+    (Role::Aios, "/aios/basisgegevens", "Basisgegevens"),
     (
         Role::Opleider,
         "/opleider/ondersteuners",

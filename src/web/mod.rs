@@ -7,4 +7,5 @@ pub mod form;
 pub mod headers;
 pub mod layout;
 pub mod request_meta;
+pub mod schedule_view;
 pub mod static_files;

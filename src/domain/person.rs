@@ -1,0 +1,260 @@
+//! Basisgegevens (SPEC §4): the personal data an aios keeps, parsed at the edge, and the
+//! check that says what is still missing before a training can be created.
+
+use chrono::{Datelike, NaiveDate};
+
+/// A BIG-nummer: exactly 11 digits (spaces and dots as typed are ignored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BigNumber(String);
+
+impl BigNumber {
+    /// Parses a BIG-nummer, or says in Dutch what to change.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let digits: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .collect();
+        if digits.is_empty() {
+            return Err("Vul uw BIG-nummer in.");
+        }
+        if digits.len() != 11 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err("Een BIG-nummer bestaat uit precies 11 cijfers, zoals 19012345601.");
+        }
+        Ok(Self(digits))
+    }
+
+    /// The 11 digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Parses a date as Dutch users type it: `dd-mm-jjjj` (also with `/` or `.`, and one-digit
+/// day or month) or the ISO form `jjjj-mm-dd`. Says in Dutch what is wrong, including for a
+/// date that does not exist, such as 30-02-2026.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, &'static str> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err("Vul een datum in, zoals 01-09-2026.");
+    }
+    let parts: Vec<&str> = value.split(['-', '/', '.']).collect();
+    let numbers: Option<Vec<u32>> = parts
+        .iter()
+        .map(|p| {
+            (!p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let Some(numbers) = numbers.filter(|n| n.len() == 3) else {
+        return Err("Vul de datum in als dag-maand-jaar, zoals 01-09-2026.");
+    };
+    let (day, month, year) = if parts[0].len() == 4 {
+        (numbers[2], numbers[1], numbers[0])
+    } else if parts[2].len() == 4 {
+        (numbers[0], numbers[1], numbers[2])
+    } else {
+        return Err("Vul het jaar met vier cijfers in, zoals 01-09-2026.");
+    };
+    if !(1900..=2100).contains(&year) {
+        return Err("Vul een jaar tussen 1900 en 2100 in.");
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or("Deze datum bestaat niet. Controleer de dag en de maand.")
+}
+
+/// A date as the forms show it: 01-09-2026.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+/// The basisgegevens as stored; every field may still be empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonalDetails {
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// BIG-nummer.
+    pub big_number: Option<String>,
+    /// Date of the artsdiploma.
+    pub diploma_date: Option<NaiveDate>,
+    /// The faculty (university) that granted the artsdiploma.
+    pub faculty_code: Option<String>,
+    /// Telephone number.
+    pub phone: Option<String>,
+    /// Street and house number.
+    pub street: Option<String>,
+    /// Postcode.
+    pub postcode: Option<String>,
+    /// Place of residence.
+    pub city: Option<String>,
+}
+
+impl PersonalDetails {
+    /// What is still missing before a training can be created (SPEC §4), in Dutch, in the
+    /// order of the form. Empty when complete.
+    pub fn missing_for_training(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.full_name.trim().is_empty() {
+            missing.push("naam");
+        }
+        if self.date_of_birth.is_none() {
+            missing.push("geboortedatum");
+        }
+        if self.big_number.is_none() {
+            missing.push("BIG-nummer");
+        }
+        if self.diploma_date.is_none() {
+            missing.push("datum van het artsdiploma");
+        }
+        if self.faculty_code.is_none() {
+            missing.push("universiteit van het artsdiploma");
+        }
+        missing
+    }
+}
+
+/// Checks the dates of birth and diploma against each other and against `today`, recording a
+/// message per field.
+pub fn check_dates(
+    date_of_birth: Option<NaiveDate>,
+    diploma_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<(&'static str, &'static str)> {
+    let mut problems = Vec::new();
+    if let Some(born) = date_of_birth {
+        if born > today {
+            problems.push((
+                "geboortedatum",
+                "Uw geboortedatum kan niet in de toekomst liggen.",
+            ));
+        } else if today.year() - born.year() < 16 {
+            problems.push((
+                "geboortedatum",
+                "Controleer uw geboortedatum: u bent volgens deze datum jonger dan 16 jaar.",
+            ));
+        }
+    }
+    if let Some(diploma) = diploma_date {
+        if diploma > today {
+            problems.push((
+                "diplomadatum",
+                "De datum van het artsdiploma kan niet in de toekomst liggen.",
+            ));
+        } else if let Some(born) = date_of_birth
+            && diploma <= born
+        {
+            problems.push((
+                "diplomadatum",
+                "De datum van het artsdiploma ligt voor uw geboortedatum. Controleer beide datums.",
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_big_number_has_exactly_eleven_digits_and_may_be_typed_with_spaces() {
+        assert_eq!(
+            BigNumber::parse(" 190 123 456 01 ").unwrap().as_str(),
+            "19012345601"
+        );
+        assert!(BigNumber::parse("1901234560").is_err());
+        assert!(BigNumber::parse("190123456012").is_err());
+        assert!(BigNumber::parse("1901234560a").is_err());
+        assert_eq!(BigNumber::parse(""), Err("Vul uw BIG-nummer in."));
+    }
+
+    #[test]
+    fn dates_are_read_the_dutch_way_and_the_iso_way() {
+        assert_eq!(parse_date("01-09-2026"), Ok(date(2026, 9, 1)));
+        assert_eq!(parse_date("1/9/2026"), Ok(date(2026, 9, 1)));
+        assert_eq!(parse_date("1.9.2026"), Ok(date(2026, 9, 1)));
+        assert_eq!(parse_date("2026-09-01"), Ok(date(2026, 9, 1)));
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_refused_with_a_clear_message() {
+        assert_eq!(
+            parse_date("30-02-2026"),
+            Err("Deze datum bestaat niet. Controleer de dag en de maand.")
+        );
+        assert_eq!(
+            parse_date("2026-02-30"),
+            Err("Deze datum bestaat niet. Controleer de dag en de maand.")
+        );
+        assert!(parse_date("abc").is_err());
+        assert!(parse_date("01-09-26").is_err());
+        assert!(parse_date("01-09-12026").is_err());
+        assert!(parse_date("").is_err());
+        assert!(parse_date("01-09-0001").is_err());
+        assert!(parse_date("-1-09-2026").is_err());
+    }
+
+    #[test]
+    fn a_date_is_shown_as_it_is_typed() {
+        assert_eq!(format_date(date(2026, 9, 1)), "01-09-2026");
+        assert_eq!(
+            parse_date(&format_date(date(2027, 12, 31))),
+            Ok(date(2027, 12, 31))
+        );
+    }
+
+    #[test]
+    fn missing_basisgegevens_are_named_in_the_order_of_the_form() {
+        let details = PersonalDetails {
+            full_name: "Anna de Vries".into(),
+            date_of_birth: Some(date(1995, 3, 14)),
+            ..Default::default()
+        };
+        assert_eq!(
+            details.missing_for_training(),
+            vec![
+                "BIG-nummer",
+                "datum van het artsdiploma",
+                "universiteit van het artsdiploma"
+            ]
+        );
+        let complete = PersonalDetails {
+            big_number: Some("19012345601".into()),
+            diploma_date: Some(date(2021, 7, 1)),
+            faculty_code: Some("radboud".into()),
+            ..details
+        };
+        assert!(complete.missing_for_training().is_empty());
+    }
+
+    #[test]
+    fn a_diploma_before_birth_or_in_the_future_is_refused() {
+        let today = date(2026, 11, 22);
+        assert_eq!(
+            check_dates(Some(date(1995, 1, 1)), Some(date(2020, 7, 1)), today),
+            vec![]
+        );
+        assert_eq!(
+            check_dates(Some(date(1995, 1, 1)), Some(date(1990, 7, 1)), today)[0].0,
+            "diplomadatum"
+        );
+        assert_eq!(
+            check_dates(None, Some(date(2027, 1, 1)), today)[0].0,
+            "diplomadatum"
+        );
+        assert_eq!(
+            check_dates(Some(date(2027, 1, 1)), None, today)[0].0,
+            "geboortedatum"
+        );
+        assert_eq!(
+            check_dates(Some(date(2015, 1, 1)), None, today)[0].0,
+            "geboortedatum"
+        );
+    }
+}

@@ -1,0 +1,825 @@
+//! The schedule editor's forms: adding, changing and removing periods and interruptions of
+//! the concept. Every form carries the revision of the concept it was based on; a save over a
+//! newer revision is refused with the typed input kept (SPEC §5.2).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::trainings_pages::{RevisionForm, rules};
+use super::{own_training, training_path};
+use crate::auth::current_user::{Aios, RoleUser};
+use crate::domain::person::{self, format_date};
+use crate::domain::schedule::model::SpecialtyRules;
+use crate::domain::training::Refusal;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::trainings::schedule::{
+    self, ChangeError, Edit, InterruptionInput, LoadedVersion, PeriodInput, Versions,
+};
+use crate::trainings::{self, Training};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::{FormErrors, SelectOption};
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+
+/// The editor's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/aios/opleidingen/{id}/periodes/nieuw",
+            get(new_period).post(add_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/periodes/{item}",
+            get(edit_period).post(change_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/periodes/{item}/verwijderen",
+            post(remove_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/nieuw",
+            get(new_interruption).post(add_interruption),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/{item}",
+            get(edit_interruption).post(change_interruption),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/{item}/verwijderen",
+            post(remove_interruption),
+        )
+}
+
+/// The training with its concept, or the reason there is none to edit.
+struct Editing {
+    training: Training,
+    rules: SpecialtyRules,
+    concept: LoadedVersion,
+}
+
+/// Loads the concept of the aios's training `id`; `Err(response)` sends the aios back to the
+/// training page when there is no concept to edit.
+async fn editing(
+    state: &AppState,
+    session: &Session,
+    aios: Uuid,
+    id: Uuid,
+) -> AppResult<Result<Editing, Response>> {
+    let training = own_training(state, aios, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let versions = Versions {
+        all: schedule::versions(&mut conn, id).await?,
+    };
+    let Some(concept) = versions.concept().cloned() else {
+        flash::push(session, FlashKind::Info, NOT_EDITABLE).await?;
+        return Ok(Err(Redirect::to(&training_path(id)).into_response()));
+    };
+    let concept = schedule::load_version(&mut conn, concept).await?;
+    let rules = rules(state, &training).await?;
+    Ok(Ok(Editing {
+        training,
+        rules,
+        concept,
+    }))
+}
+
+const NOT_EDITABLE: &str = "Dit schema is ingediend of goedgekeurd en kan niet meer worden gewijzigd. \
+     Kies \"Schema wijzigen\" om een wijziging voor te bereiden.";
+
+/// The conflict message of the item forms.
+pub fn conflict_text() -> &'static str {
+    CONFLICT
+}
+
+const CONFLICT: &str = "Het schema is intussen gewijzigd, in een ander venster of tabblad. Uw \
+     invoer staat hieronder nog. Bekijk het schema en klik nogmaals op \"Opslaan\" om uw invoer \
+     toch op te slaan.";
+
+/// What happened to a save, as a response.
+async fn after_edit(
+    session: &Session,
+    id: Uuid,
+    result: Result<i32, ChangeError>,
+    saved: &str,
+) -> AppResult<Result<Response, Refusal>> {
+    match result {
+        Ok(_) => {
+            flash::push(session, FlashKind::Success, saved).await?;
+            Ok(Ok(Redirect::to(&training_path(id)).into_response()))
+        }
+        Err(ChangeError::Refused(Refusal::Stale)) => Ok(Err(Refusal::Stale)),
+        Err(ChangeError::Refused(_)) => {
+            flash::push(session, FlashKind::Info, NOT_EDITABLE).await?;
+            Ok(Ok(Redirect::to(&training_path(id)).into_response()))
+        }
+        Err(ChangeError::NotFound) => Err(AppError::NotFound),
+        Err(ChangeError::Database(e)) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+/// The period form.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/period_form.html")]
+pub struct PeriodPage {
+    layout: Layout,
+    training: Training,
+    action: String,
+    editing: bool,
+    parts: Vec<SelectOption>,
+    labels: Vec<String>,
+    institutions: Vec<SelectOption>,
+    supervisors: Vec<SelectOption>,
+    form: PeriodForm,
+    errors: FormErrors,
+    conflict: bool,
+}
+
+/// What the period form posts.
+#[derive(Deserialize, Default, Debug)]
+pub struct PeriodForm {
+    #[serde(default)]
+    onderdeel: String,
+    #[serde(default)]
+    omschrijving: String,
+    #[serde(default)]
+    instelling: String,
+    #[serde(default)]
+    opleider: String,
+    #[serde(default)]
+    begindatum: String,
+    #[serde(default)]
+    einddatum: String,
+    #[serde(default)]
+    deeltijd: String,
+    #[serde(default)]
+    revisie: i32,
+}
+
+async fn period_page(
+    state: &AppState,
+    layout: Layout,
+    editing: &Editing,
+    item: Option<Uuid>,
+    form: PeriodForm,
+    errors: FormErrors,
+    conflict: bool,
+) -> AppResult<PeriodPage> {
+    let specialty = editing.training.specialty_id;
+    let options = |choices: Vec<trainings::Choice>| -> Vec<SelectOption> {
+        choices
+            .into_iter()
+            .map(|c| SelectOption::new(c.id, c.label))
+            .collect()
+    };
+    let mut supervisors = vec![SelectOption::new("", "Nog niet bekend")];
+    supervisors.extend(options(
+        trainings::supervisors_for(&state.db, specialty).await?,
+    ));
+    let base = training_path(editing.training.id);
+    Ok(PeriodPage {
+        layout,
+        training: editing.training.clone(),
+        action: match item {
+            Some(item) => format!("{base}/periodes/{item}"),
+            None => format!("{base}/periodes/nieuw"),
+        },
+        editing: item.is_some(),
+        parts: editing
+            .rules
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SelectOption::new(i, p.name.clone()))
+            .collect(),
+        labels: editing
+            .rules
+            .parts
+            .iter()
+            .flat_map(|p| p.expected_periods.iter().cloned())
+            .collect(),
+        institutions: options(trainings::institutions_for(&state.db, specialty).await?),
+        supervisors,
+        form,
+        errors,
+        conflict,
+    })
+}
+
+fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
+    let form = &page.form;
+    let mut errors = FormErrors::new();
+    let part = if page.parts.len() <= 1 {
+        Some(0)
+    } else {
+        let found = page
+            .parts
+            .iter()
+            .find(|p| p.value == form.onderdeel)
+            .and_then(|p| p.value.parse::<i16>().ok());
+        if found.is_none() {
+            errors.add(
+                "onderdeel",
+                "Kies het opleidingsonderdeel van deze periode.",
+            );
+        }
+        found
+    };
+    let label = form.omschrijving.trim().to_owned();
+    if label.is_empty() {
+        errors.add(
+            "omschrijving",
+            "Geef de periode een naam, zoals Ziekenhuis 1.",
+        );
+    } else if label.chars().count() > 100 {
+        errors.add("omschrijving", "Gebruik voor de naam hoogstens 100 tekens.");
+    }
+    let institution = page
+        .institutions
+        .iter()
+        .find(|o| o.value == form.instelling)
+        .and_then(|o| o.value.parse::<Uuid>().ok());
+    if institution.is_none() {
+        errors.add(
+            "instelling",
+            "Kies de opleidingsinrichting uit de lijst van erkende inrichtingen.",
+        );
+    }
+    let supervisor = match form.opleider.as_str() {
+        "" => Some(None),
+        value => page
+            .supervisors
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.value.parse::<Uuid>().ok())
+            .map(Some),
+    };
+    if supervisor.is_none() {
+        errors.add(
+            "opleider",
+            "Kies de opleider uit de lijst, of \"Nog niet bekend\".",
+        );
+    }
+    let start = person::parse_date(&form.begindatum)
+        .map_err(|m| errors.add("begindatum", m))
+        .ok();
+    let end = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    let pct = match form
+        .deeltijd
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse::<i16>()
+    {
+        Ok(pct) if (1..=100).contains(&pct) => Some(pct),
+        Ok(_) => {
+            errors.add(
+                "deeltijd",
+                "Vul een percentage van 50 tot en met 100 in: 100 is voltijd.",
+            );
+            None
+        }
+        Err(_) => {
+            errors.add(
+                "deeltijd",
+                "Vul het percentage in als heel getal, zoals 100 voor voltijd of 80.",
+            );
+            None
+        }
+    };
+    match (part, institution, supervisor, start, end, pct) {
+        (
+            Some(part),
+            Some(institution_id),
+            Some(supervisor_id),
+            Some(start),
+            Some(end),
+            Some(pct),
+        ) if errors.is_empty() => Ok(PeriodInput {
+            part,
+            label,
+            institution_id,
+            supervisor_id,
+            start,
+            end,
+            part_time_pct: pct,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn new_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let periods = &editing.concept.periods;
+    // A new period starts where the previous one ends ("tot" is the next start).
+    let start = periods
+        .iter()
+        .map(|p| p.end_date)
+        .max()
+        .map(format_date)
+        .unwrap_or_default();
+    let label = editing
+        .rules
+        .parts
+        .iter()
+        .flat_map(|p| p.expected_periods.iter())
+        .find(|expected| !periods.iter().any(|p| &p.label == *expected))
+        .cloned()
+        .unwrap_or_default();
+    let last = periods.iter().max_by_key(|p| p.end_date);
+    let form = PeriodForm {
+        onderdeel: last.map_or(0, |p| p.part).to_string(),
+        omschrijving: label,
+        begindatum: start,
+        deeltijd: last.map_or(100, |p| p.part_time_pct).to_string(),
+        revisie: editing.concept.version.revision,
+        ..PeriodForm::default()
+    };
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        None,
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+async fn edit_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let period = editing
+        .concept
+        .periods
+        .iter()
+        .find(|p| p.id == item)
+        .ok_or(AppError::NotFound)?;
+    let form = PeriodForm {
+        onderdeel: period.part.to_string(),
+        omschrijving: period.label.clone(),
+        instelling: period.institution_id.to_string(),
+        opleider: period
+            .supervisor_id
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        begindatum: format_date(period.start_date),
+        einddatum: format_date(period.end_date),
+        deeltijd: period.part_time_pct.to_string(),
+        revisie: editing.concept.version.revision,
+    };
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        Some(item),
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_period(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    item: Option<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: PeriodForm,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    if let Some(item) = item
+        && !editing.concept.periods.iter().any(|p| p.id == item)
+    {
+        return Err(AppError::NotFound);
+    }
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        item,
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    let input = match parse_period(&page) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeriodPage { errors, ..page },
+            )
+                .into_response());
+        }
+    };
+    let edit = match item {
+        Some(item) => Edit::ChangePeriod(item, input),
+        None => Edit::AddPeriod(input),
+    };
+    let result = schedule::edit(
+        &state,
+        &meta,
+        aios,
+        &editing.training,
+        page.form.revisie,
+        &edit,
+    )
+    .await;
+    match after_edit(&session, id, result, "De periode is opgeslagen.").await? {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut page = page;
+            page.form.revisie = editing.concept.version.revision;
+            page.conflict = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+async fn add_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<PeriodForm>,
+) -> AppResult<Response> {
+    save_period(state, aios.id, id, None, session, meta, layout, form).await
+}
+
+async fn change_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<PeriodForm>,
+) -> AppResult<Response> {
+    save_period(state, aios.id, id, Some(item), session, meta, layout, form).await
+}
+
+async fn remove(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    session: Session,
+    meta: RequestMeta,
+    based_on: i32,
+    edit: Edit,
+    removed: &str,
+) -> AppResult<Response> {
+    let training = own_training(&state, aios, id).await?;
+    let result = schedule::edit(&state, &meta, aios, &training, based_on, &edit).await;
+    match after_edit(&session, id, result, removed).await? {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            flash::push(
+                &session,
+                FlashKind::Error,
+                "Het schema is intussen gewijzigd, in een ander venster of tabblad. Er is niets \
+                 verwijderd. Bekijk het schema en probeer het opnieuw.",
+            )
+            .await?;
+            Ok(Redirect::to(&training_path(id)).into_response())
+        }
+    }
+}
+
+async fn remove_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<RevisionForm>,
+) -> AppResult<Response> {
+    let edit = Edit::RemovePeriod(item);
+    remove(
+        state,
+        aios.id,
+        id,
+        session,
+        meta,
+        form.revisie,
+        edit,
+        "De periode is verwijderd.",
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interruptions
+
+/// The interruption form.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/interruption_form.html")]
+pub struct InterruptionPage {
+    layout: Layout,
+    training: Training,
+    action: String,
+    editing: bool,
+    kinds: Vec<SelectOption>,
+    institutions: Vec<SelectOption>,
+    form: InterruptionForm,
+    errors: FormErrors,
+    conflict: bool,
+}
+
+/// What the interruption form posts.
+#[derive(Deserialize, Default, Debug)]
+pub struct InterruptionForm {
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    begindatum: String,
+    #[serde(default)]
+    einddatum: String,
+    #[serde(default)]
+    instelling: String,
+    #[serde(default)]
+    toelichting: String,
+    #[serde(default)]
+    revisie: i32,
+}
+
+fn interruption_page(
+    layout: Layout,
+    editing: &Editing,
+    item: Option<Uuid>,
+    form: InterruptionForm,
+    errors: FormErrors,
+    conflict: bool,
+) -> InterruptionPage {
+    let base = training_path(editing.training.id);
+    InterruptionPage {
+        layout,
+        training: editing.training.clone(),
+        action: match item {
+            Some(item) => format!("{base}/onderbrekingen/{item}"),
+            None => format!("{base}/onderbrekingen/nieuw"),
+        },
+        editing: item.is_some(),
+        kinds: editing
+            .rules
+            .interruption_types
+            .iter()
+            .map(|(code, kind)| SelectOption::new(code, kind.name.clone()))
+            .collect(),
+        // Only institutions already in the schedule (seed 001, step 5).
+        institutions: editing
+            .concept
+            .institutions()
+            .into_iter()
+            .map(|(id, name)| SelectOption::new(id, name))
+            .collect(),
+        form,
+        errors,
+        conflict,
+    }
+}
+
+fn parse_interruption(page: &InterruptionPage) -> Result<InterruptionInput, FormErrors> {
+    let form = &page.form;
+    let mut errors = FormErrors::new();
+    let kind = page
+        .kinds
+        .iter()
+        .find(|k| k.value == form.soort)
+        .map(|k| k.value.clone());
+    if kind.is_none() {
+        errors.add("soort", "Kies de soort onderbreking.");
+    }
+    let start = person::parse_date(&form.begindatum)
+        .map_err(|m| errors.add("begindatum", m))
+        .ok();
+    let end = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    let institution = page
+        .institutions
+        .iter()
+        .find(|o| o.value == form.instelling)
+        .and_then(|o| o.value.parse::<Uuid>().ok());
+    if institution.is_none() {
+        errors.add(
+            "instelling",
+            "Kies een opleidingsinrichting die al in uw schema staat.",
+        );
+    }
+    let note = form.toelichting.trim().to_owned();
+    if note.chars().count() > 1000 {
+        errors.add(
+            "toelichting",
+            "Gebruik voor de toelichting hoogstens 1000 tekens.",
+        );
+    }
+    match (kind, start, end, institution) {
+        (Some(kind), Some(start), Some(end), Some(institution_id)) if errors.is_empty() => {
+            Ok(InterruptionInput {
+                kind,
+                start,
+                end,
+                institution_id,
+                note,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+async fn new_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let form = InterruptionForm {
+        revisie: editing.concept.version.revision,
+        ..InterruptionForm::default()
+    };
+    Ok(interruption_page(layout, &editing, None, form, FormErrors::new(), false).into_response())
+}
+
+async fn edit_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let interruption = editing
+        .concept
+        .interruptions
+        .iter()
+        .find(|i| i.id == item && !i.entered_by_rgs)
+        .ok_or(AppError::NotFound)?;
+    let form = InterruptionForm {
+        soort: interruption.kind.clone(),
+        begindatum: format_date(interruption.start_date),
+        einddatum: format_date(interruption.end_date),
+        instelling: interruption.institution_id.to_string(),
+        toelichting: interruption.note.clone(),
+        revisie: editing.concept.version.revision,
+    };
+    Ok(
+        interruption_page(layout, &editing, Some(item), form, FormErrors::new(), false)
+            .into_response(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_interruption(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    item: Option<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: InterruptionForm,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    if let Some(item) = item
+        && !editing
+            .concept
+            .interruptions
+            .iter()
+            .any(|i| i.id == item && !i.entered_by_rgs)
+    {
+        return Err(AppError::NotFound);
+    }
+    let page = interruption_page(layout, &editing, item, form, FormErrors::new(), false);
+    let input = match parse_interruption(&page) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                InterruptionPage { errors, ..page },
+            )
+                .into_response());
+        }
+    };
+    let edit = match item {
+        Some(item) => Edit::ChangeInterruption(item, input),
+        None => Edit::AddInterruption(input),
+    };
+    let result = schedule::edit(
+        &state,
+        &meta,
+        aios,
+        &editing.training,
+        page.form.revisie,
+        &edit,
+    )
+    .await;
+    match after_edit(&session, id, result, "De onderbreking is opgeslagen.").await? {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut page = page;
+            page.form.revisie = editing.concept.version.revision;
+            page.conflict = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+async fn add_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<InterruptionForm>,
+) -> AppResult<Response> {
+    save_interruption(state, aios.id, id, None, session, meta, layout, form).await
+}
+
+async fn change_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<InterruptionForm>,
+) -> AppResult<Response> {
+    save_interruption(state, aios.id, id, Some(item), session, meta, layout, form).await
+}
+
+async fn remove_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<RevisionForm>,
+) -> AppResult<Response> {
+    let edit = Edit::RemoveInterruption(item);
+    remove(
+        state,
+        aios.id,
+        id,
+        session,
+        meta,
+        form.revisie,
+        edit,
+        "De onderbreking is verwijderd.",
+    )
+    .await
+}

@@ -1,0 +1,35 @@
+//! The aios's area (SPEC §3, §5): basisgegevens, trainings and their registration, the
+//! schedule editor and change requests. Every handler takes `RoleUser<Aios>` and finds only
+//! the aios's own trainings: someone else's answers 404.
+
+use axum::Router;
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::trainings::{self, Training};
+
+pub mod basisgegevens;
+pub mod items;
+pub mod trainings_pages;
+
+/// The aios routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(basisgegevens::router())
+        .merge(trainings_pages::router())
+        .merge(items::router())
+}
+
+/// Training `id` of aios `aios`, or 404.
+async fn own_training(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<Training> {
+    let mut conn = state.db.acquire().await?;
+    trainings::of_trainee(&mut conn, id, aios)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Where a training's page is.
+fn training_path(id: Uuid) -> String {
+    format!("/aios/opleidingen/{id}")
+}

@@ -1,0 +1,641 @@
+//! "Mijn opleiding": the overview of the aios's trainings, creating a new one, a training's
+//! page with its schedule, the version history, submitting, and change requests.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{own_training, training_path};
+use crate::auth::current_user::{Aios, RoleUser};
+use crate::domain::person::format_date;
+use crate::domain::schedule::model::SpecialtyRules;
+use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
+use crate::error::{AppError, AppResult};
+use crate::personal_details;
+use crate::reference;
+use crate::state::AppState;
+use crate::trainings::schedule::{self, ChangeError, Submitted, Version, Versions};
+use crate::trainings::{self, CreateError, NewTraining, Training};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::{FormErrors, SelectOption};
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use crate::web::schedule_view::{self, ScheduleView};
+
+/// The routes of trainings.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/aios/opleidingen", get(overview))
+        .route("/aios/opleidingen/nieuw", get(new_form).post(create))
+        .route("/aios/opleidingen/{id}", get(show))
+        .route("/aios/opleidingen/{id}/versies", get(history))
+        .route(
+            "/aios/opleidingen/{id}/indienen",
+            get(submit_form).post(submit),
+        )
+        .route("/aios/opleidingen/{id}/wijzigen", post(start_change))
+        .route("/aios/opleidingen/{id}/intrekken", post(withdraw))
+}
+
+/// The definition of the training's specialty.
+pub(super) async fn rules(state: &AppState, training: &Training) -> AppResult<SpecialtyRules> {
+    reference::specialty_rules(&state.db, training.specialty_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))
+}
+
+/// One row of the overview.
+pub struct TrainingRow {
+    training: Training,
+    /// A change request is still a concept.
+    concept_change: bool,
+}
+
+/// The overview of trainings.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/overview.html")]
+pub struct OverviewPage {
+    layout: Layout,
+    trainings: Vec<TrainingRow>,
+    missing: Vec<&'static str>,
+}
+
+async fn overview(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    layout: Layout,
+) -> AppResult<OverviewPage> {
+    let mut rows = Vec::new();
+    let mut conn = state.db.acquire().await?;
+    for training in trainings::for_trainee(&state.db, aios.id).await? {
+        let versions = Versions {
+            all: schedule::versions(&mut conn, training.id).await?,
+        };
+        rows.push(TrainingRow {
+            concept_change: training.status.accepts_change_requests()
+                && versions.concept().is_some(),
+            training,
+        });
+    }
+    let (details, _) = personal_details::load(&mut conn, aios.id).await?;
+    Ok(OverviewPage {
+        layout,
+        trainings: rows,
+        missing: details.missing_for_training(),
+    })
+}
+
+/// "Nieuwe opleiding": what must be in place, then the choices.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/new_training.html")]
+pub struct NewTrainingPage {
+    layout: Layout,
+    missing: Vec<&'static str>,
+    specialties: Vec<SelectOption>,
+    /// The chosen specialty, once chosen (step 2).
+    chosen: Option<trainings::SpecialtyOption>,
+    institutes: Vec<SelectOption>,
+    supervisors: Vec<SelectOption>,
+    invoicing: Vec<(Invoicing, bool)>,
+    form: NewTrainingForm,
+    errors: FormErrors,
+}
+
+/// The choices posted (and the specialty chosen in step 1, as a query).
+#[derive(Deserialize, Default, Debug)]
+pub struct NewTrainingForm {
+    #[serde(default)]
+    specialisme: String,
+    #[serde(default)]
+    instituut: String,
+    #[serde(default)]
+    opleider: String,
+    #[serde(default)]
+    facturering: String,
+}
+
+async fn new_page(
+    state: &AppState,
+    aios: Uuid,
+    layout: Layout,
+    form: NewTrainingForm,
+    mut errors: FormErrors,
+) -> AppResult<NewTrainingPage> {
+    let mut conn = state.db.acquire().await?;
+    let (details, _) = personal_details::load(&mut conn, aios).await?;
+    let all = trainings::specialties(&state.db).await?;
+    let chosen = all
+        .iter()
+        .find(|s| s.id.to_string() == form.specialisme)
+        .cloned();
+    if chosen.is_none() && !form.specialisme.is_empty() {
+        errors.add(
+            "specialisme",
+            "Kies een specialisme of profiel uit de lijst.",
+        );
+    }
+    let (institutes, supervisors) = match &chosen {
+        Some(s) => (
+            trainings::institutes_for(&state.db, s.id).await?,
+            trainings::supervisors_for(&state.db, s.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let options = |choices: Vec<trainings::Choice>| {
+        choices
+            .into_iter()
+            .map(|c| SelectOption::new(c.id, c.label))
+            .collect()
+    };
+    Ok(NewTrainingPage {
+        layout,
+        missing: details.missing_for_training(),
+        specialties: all
+            .iter()
+            .map(|s| {
+                let kind = if s.register == "profiel" {
+                    "profiel"
+                } else {
+                    "specialisme"
+                };
+                SelectOption::new(s.id, format!("{} ({kind})", s.name))
+            })
+            .collect(),
+        chosen,
+        institutes: options(institutes),
+        supervisors: options(supervisors),
+        invoicing: [Invoicing::OnSubmission, Invoicing::OnStartDate]
+            .into_iter()
+            .map(|i| (i, i.code() == form.facturering))
+            .collect(),
+        form,
+        errors,
+    })
+}
+
+async fn new_form(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    layout: Layout,
+    Query(form): Query<NewTrainingForm>,
+) -> AppResult<NewTrainingPage> {
+    new_page(&state, aios.id, layout, form, FormErrors::new()).await
+}
+
+fn parse_new(page: &NewTrainingPage) -> Result<NewTraining, FormErrors> {
+    let mut errors = FormErrors::new();
+    let form = &page.form;
+    let Some(specialty) = &page.chosen else {
+        errors.add(
+            "specialisme",
+            "Kies een specialisme of profiel uit de lijst.",
+        );
+        return Err(errors);
+    };
+    let pick = |options: &[SelectOption], value: &str| {
+        options
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.value.parse::<Uuid>().ok())
+    };
+    let institute = if specialty.institute_based {
+        let found = pick(&page.institutes, &form.instituut);
+        if found.is_none() {
+            errors.add(
+                "instituut",
+                "Kies het opleidingsinstituut van uw opleiding.",
+            );
+        }
+        found
+    } else {
+        None
+    };
+    let supervisor = pick(&page.supervisors, &form.opleider);
+    if supervisor.is_none() {
+        errors.add(
+            "opleider",
+            "Kies uw oordelend opleider uit de lijst van erkende opleiders.",
+        );
+    }
+    let invoicing = Invoicing::from_code(&form.facturering);
+    if invoicing.is_none() {
+        errors.add(
+            "facturering-bij_indienen",
+            "Kies hoe u de factuur wilt ontvangen.",
+        );
+    }
+    match (supervisor, invoicing) {
+        (Some(supervisor_id), Some(invoicing)) if errors.is_empty() => Ok(NewTraining {
+            specialty_id: specialty.id,
+            institute_id: institute,
+            supervisor_id,
+            invoicing,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn create(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<NewTrainingForm>,
+) -> AppResult<Response> {
+    let page = new_page(&state, aios.id, layout, form, FormErrors::new()).await?;
+    if !page.missing.is_empty() {
+        // The task list on the page says what to finish first; nothing is created.
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let errors = match parse_new(&page) {
+        Ok(new) => match trainings::create(&state, &meta, aios.id, &new).await {
+            Ok(id) => {
+                flash::push(
+                    &session,
+                    FlashKind::Success,
+                    "De opleiding is aangemaakt. Voeg nu de periodes van uw opleidingsschema toe.",
+                )
+                .await?;
+                return Ok(Redirect::to(&training_path(id)).into_response());
+            }
+            Err(CreateError::Duplicate) => {
+                let mut errors = FormErrors::new();
+                errors.add(
+                    "specialisme",
+                    "U heeft al een lopende opleiding in dit specialisme of profiel. Werk het \
+                     schema van die opleiding bij.",
+                );
+                errors
+            }
+            Err(CreateError::Database(e)) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        NewTrainingPage { errors, ..page },
+    )
+        .into_response())
+}
+
+/// A training with its schedule.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/training.html")]
+pub struct TrainingPage {
+    layout: Layout,
+    training: Training,
+    shown: Version,
+    current_number: Option<i32>,
+    concept_change: bool,
+    waiting: bool,
+    rejection: Option<String>,
+    can_start_change: bool,
+    schedule: ScheduleView,
+}
+
+/// The newest rejection that has not been answered by a later approval.
+fn open_rejection(versions: &Versions) -> Option<String> {
+    versions
+        .all
+        .iter()
+        .take_while(|v| v.status != VersionStatus::Approved)
+        .find(|v| v.status == VersionStatus::Rejected)
+        .map(|v| v.decision_reason.clone().unwrap_or_default())
+}
+
+async fn show(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<TrainingPage> {
+    let training = own_training(&state, aios.id, id).await?;
+    let rules = rules(&state, &training).await?;
+    let mut conn = state.db.acquire().await?;
+    let versions = Versions {
+        all: schedule::versions(&mut conn, id).await?,
+    };
+    let shown = versions
+        .shown()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("training without versions")))?;
+    let context = schedule::context(&mut conn, &training, &shown, state.clock.today()).await?;
+    let loaded = schedule::load_version(&mut conn, shown.clone()).await?;
+    let editable = shown.status == VersionStatus::Concept;
+    let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
+    Ok(TrainingPage {
+        current_number: versions.current().map(|v| v.number),
+        concept_change: editable && training.status.accepts_change_requests(),
+        waiting: versions.submitted().is_some(),
+        rejection: open_rejection(&versions),
+        can_start_change: training::may_start_change(
+            training.status,
+            versions.concept().is_some(),
+            versions.submitted().is_some(),
+        )
+        .is_ok(),
+        layout,
+        training,
+        shown,
+        schedule: view,
+    })
+}
+
+/// One version in the history, with what changed since the version before.
+pub struct HistoryEntry {
+    version: Version,
+    created: String,
+    submitted: Option<String>,
+    decided: Option<String>,
+    withdrawn: Option<String>,
+    changes: Vec<String>,
+    first: bool,
+}
+
+/// The version history of a training.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/history.html")]
+pub struct HistoryPage {
+    layout: Layout,
+    training: Training,
+    entries: Vec<HistoryEntry>,
+}
+
+async fn history(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<HistoryPage> {
+    let training = own_training(&state, aios.id, id).await?;
+    let rules = rules(&state, &training).await?;
+    let mut conn = state.db.acquire().await?;
+    let all = schedule::versions(&mut conn, id).await?;
+    let mut loaded = Vec::with_capacity(all.len());
+    for version in all {
+        loaded.push(schedule::load_version(&mut conn, version).await?);
+    }
+    // Newest first; each version is compared with the one before it.
+    let entries = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, version)| HistoryEntry {
+            version: version.version.clone(),
+            created: when(version.version.created_at),
+            submitted: version.version.submitted_at.map(when),
+            decided: version.version.decided_at.map(when),
+            withdrawn: version.version.withdrawn_at.map(when),
+            changes: loaded
+                .get(i + 1)
+                .map(|before| {
+                    schedule_view::changes(before, version, &rules)
+                        .into_iter()
+                        .map(|c| c.summary)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            first: i + 1 == loaded.len(),
+        })
+        .collect();
+    Ok(HistoryPage {
+        layout,
+        training,
+        entries,
+    })
+}
+
+/// Submitting: the findings once more, the acknowledgement of warnings, the button.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/submit.html")]
+pub struct SubmitPage {
+    layout: Layout,
+    training: Training,
+    schedule: ScheduleView,
+    change_request: bool,
+    errors: FormErrors,
+}
+
+async fn submit_page(
+    state: &AppState,
+    aios: Uuid,
+    id: Uuid,
+    layout: Layout,
+    errors: FormErrors,
+) -> AppResult<Result<SubmitPage, Training>> {
+    let training = own_training(state, aios, id).await?;
+    let rules = rules(state, &training).await?;
+    let mut conn = state.db.acquire().await?;
+    let versions = Versions {
+        all: schedule::versions(&mut conn, id).await?,
+    };
+    let Some(concept) = versions.concept().cloned() else {
+        return Ok(Err(training));
+    };
+    let context = schedule::context(&mut conn, &training, &concept, state.clock.today()).await?;
+    let loaded = schedule::load_version(&mut conn, concept).await?;
+    let (view, _) = schedule_view::build(&loaded, &rules, &context, false, training_path(id));
+    Ok(Ok(SubmitPage {
+        layout,
+        change_request: training.status.accepts_change_requests(),
+        training,
+        schedule: view,
+        errors,
+    }))
+}
+
+async fn submit_form(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    match submit_page(&state, aios.id, id, layout, FormErrors::new()).await? {
+        Ok(page) => Ok(page.into_response()),
+        Err(_) => {
+            flash::push(
+                &session,
+                FlashKind::Info,
+                "Er is geen concept om in te dienen.",
+            )
+            .await?;
+            Ok(Redirect::to(&training_path(id)).into_response())
+        }
+    }
+}
+
+/// What the submit form posts.
+#[derive(Deserialize, Debug)]
+pub struct SubmitForm {
+    #[serde(default)]
+    revisie: i32,
+    #[serde(default)]
+    waarschuwingen_gelezen: Option<String>,
+}
+
+async fn submit(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<SubmitForm>,
+) -> AppResult<Response> {
+    let training = own_training(&state, aios.id, id).await?;
+    let rules = rules(&state, &training).await?;
+    let acknowledged = form.waarschuwingen_gelezen.is_some();
+    let result = schedule::submit(
+        &state,
+        &meta,
+        aios.id,
+        &training,
+        &rules,
+        form.revisie,
+        acknowledged,
+    )
+    .await;
+    let (status, message) = match result {
+        Ok(Submitted::Now(_)) => {
+            let message = match training.invoicing {
+                _ if training.status.accepts_change_requests() => {
+                    "Uw wijzigingsverzoek is ingediend. Uw opleider beoordeelt het; u krijgt een \
+                     e-mail zodra er een besluit is."
+                }
+                Invoicing::OnSubmission => {
+                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema; daarna betaalt \
+                     u de factuur."
+                }
+                Invoicing::OnStartDate => {
+                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema; de factuur \
+                     volgt op de startdatum van uw opleiding."
+                }
+            };
+            flash::push(&session, FlashKind::Success, message).await?;
+            return Ok(Redirect::to(&training_path(id)).into_response());
+        }
+        Ok(Submitted::Already) => {
+            flash::push(&session, FlashKind::Info, "Dit schema was al ingediend.").await?;
+            return Ok(Redirect::to(&training_path(id)).into_response());
+        }
+        Err(ChangeError::Refused(Refusal::HasErrors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Het schema bevat fouten. Los de fouten hieronder op; daarna kunt u indienen.",
+        ),
+        Err(ChangeError::Refused(Refusal::WarningsNotAcknowledged)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bevestig dat u de waarschuwingen heeft gelezen.",
+        ),
+        Err(ChangeError::Refused(Refusal::Stale)) => (
+            StatusCode::CONFLICT,
+            "Het schema is gewijzigd nadat u deze pagina opende. Bekijk de controle hieronder \
+             opnieuw en dien dan in.",
+        ),
+        Err(ChangeError::Refused(_)) | Err(ChangeError::NotFound) => {
+            flash::push(
+                &session,
+                FlashKind::Info,
+                "Dit schema kan niet (meer) worden ingediend.",
+            )
+            .await?;
+            return Ok(Redirect::to(&training_path(id)).into_response());
+        }
+        Err(ChangeError::Database(e)) => return Err(e.into()),
+    };
+    let mut errors = FormErrors::new();
+    errors.add("waarschuwingen_gelezen", message);
+    match submit_page(&state, aios.id, id, layout, errors).await? {
+        Ok(page) => Ok((status, page).into_response()),
+        Err(_) => Ok(Redirect::to(&training_path(id)).into_response()),
+    }
+}
+
+/// A form that carries only the revision it was based on.
+#[derive(Deserialize, Debug)]
+pub struct RevisionForm {
+    #[serde(default)]
+    pub(super) revisie: i32,
+}
+
+async fn start_change(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    let training = own_training(&state, aios.id, id).await?;
+    let (kind, message) = match schedule::start_change(&state, &meta, aios.id, &training).await {
+        Ok(()) => (
+            FlashKind::Success,
+            "U werkt nu in een concept van uw schema. Uw wijziging wordt pas verwerkt als u die \
+             indient.",
+        ),
+        Err(ChangeError::Refused(_)) | Err(ChangeError::NotFound) => (
+            FlashKind::Info,
+            "U kunt nu geen wijziging starten: er staat al een wijziging open.",
+        ),
+        Err(ChangeError::Database(e)) => return Err(e.into()),
+    };
+    flash::push(&session, kind, message).await?;
+    Ok(Redirect::to(&training_path(id)).into_response())
+}
+
+async fn withdraw(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<RevisionForm>,
+) -> AppResult<Response> {
+    let training = own_training(&state, aios.id, id).await?;
+    let (kind, message) =
+        match schedule::withdraw(&state, &meta, aios.id, &training, form.revisie).await {
+            Ok(()) => (
+                FlashKind::Success,
+                "Uw concept-wijziging is ingetrokken. Het goedgekeurde schema blijft geldig.",
+            ),
+            Err(ChangeError::Refused(Refusal::Stale)) => (
+                FlashKind::Error,
+                "Het concept is gewijzigd nadat u de pagina opende. Bekijk het en trek het zo \
+                 nodig opnieuw in.",
+            ),
+            Err(ChangeError::Refused(_)) | Err(ChangeError::NotFound) => (
+                FlashKind::Info,
+                "Er is geen concept-wijziging om in te trekken.",
+            ),
+            Err(ChangeError::Database(e)) => return Err(e.into()),
+        };
+    flash::push(&session, kind, message).await?;
+    Ok(Redirect::to(&training_path(id)).into_response())
+}
+
+/// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
+pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    format!(
+        "{} om {}",
+        format_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+impl RegistrationStatus {
+    /// CSS modifier of the status tag.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            RegistrationStatus::Registered | RegistrationStatus::Completed => "tag--done",
+            RegistrationStatus::Concept | RegistrationStatus::Rejected => "tag--todo",
+            _ => "",
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Trainings (opleidingen) of aios and their registrations in the opleidingsregister: the
+//! queries and transactions around the pure rules of `domain::training`.
+//!
+//! Every function that reads one training takes the id of the user asking and only finds
+//! trainings that user may see, so another person's training is "not found" (404).
+
+pub mod schedule;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::domain::training::{Invoicing, RegistrationStatus};
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// One training of an aios, with its registration.
+#[derive(Clone, Debug)]
+pub struct Training {
+    /// Id.
+    pub id: Uuid,
+    /// The aios.
+    pub trainee_id: Uuid,
+    /// The aios's name.
+    pub trainee_name: String,
+    /// The specialty or profile.
+    pub specialty_id: Uuid,
+    /// Its name.
+    pub specialty_name: String,
+    /// The opleidingsinstituut, for institute-based trainings.
+    pub institute_name: Option<String>,
+    /// The oordelend opleider.
+    pub supervisor_id: Uuid,
+    /// Their name.
+    pub supervisor_name: String,
+    /// Their email address, for notifications.
+    pub supervisor_email: String,
+    /// The invoicing choice.
+    pub invoicing: Invoicing,
+    /// The registration status.
+    pub status: RegistrationStatus,
+    /// When the registration request was first submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When the training was created.
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TrainingRow {
+    id: Uuid,
+    trainee_id: Uuid,
+    trainee_name: String,
+    specialty_id: Uuid,
+    specialty_name: String,
+    institute_name: Option<String>,
+    supervisor_id: Uuid,
+    supervisor_name: String,
+    supervisor_email: String,
+    invoicing: String,
+    status: String,
+    submitted_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl TrainingRow {
+    fn into_training(self) -> Result<Training, sqlx::Error> {
+        let decode = |what: &str, code: &str| {
+            sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
+        };
+        Ok(Training {
+            invoicing: Invoicing::from_code(&self.invoicing)
+                .ok_or_else(|| decode("invoicing", &self.invoicing))?,
+            status: RegistrationStatus::from_code(&self.status)
+                .ok_or_else(|| decode("status", &self.status))?,
+            id: self.id,
+            trainee_id: self.trainee_id,
+            trainee_name: self.trainee_name,
+            specialty_id: self.specialty_id,
+            specialty_name: self.specialty_name,
+            institute_name: self.institute_name,
+            supervisor_id: self.supervisor_id,
+            supervisor_name: self.supervisor_name,
+            supervisor_email: self.supervisor_email,
+            submitted_at: self.submitted_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
+const TRAINING_SELECT: &str = "
+    SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
+           s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
+           o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,
+           t.submitted_at, t.created_at
+    FROM trainings t
+    JOIN users a ON a.id = t.trainee_id
+    JOIN users o ON o.id = t.supervisor_id
+    JOIN specialties s ON s.id = t.specialty_id
+    LEFT JOIN institutes inst ON inst.id = t.institute_id";
+
+/// The trainings of aios `trainee`, oldest first.
+pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
+    let rows: Vec<TrainingRow> = sqlx::query_as(&format!(
+        "{TRAINING_SELECT} WHERE t.trainee_id = $1 ORDER BY t.created_at, t.id"
+    ))
+    .bind(trainee)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(TrainingRow::into_training).collect()
+}
+
+/// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).
+pub async fn of_trainee(
+    conn: &mut PgConnection,
+    id: Uuid,
+    trainee: Uuid,
+) -> Result<Option<Training>, sqlx::Error> {
+    let row: Option<TrainingRow> = sqlx::query_as(&format!(
+        "{TRAINING_SELECT} WHERE t.id = $1 AND t.trainee_id = $2"
+    ))
+    .bind(id)
+    .bind(trainee)
+    .fetch_optional(conn)
+    .await?;
+    row.map(TrainingRow::into_training).transpose()
+}
+
+/// A specialty to choose when creating a training.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SpecialtyOption {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// "specialist" or "profiel".
+    pub register: String,
+    /// Whether an opleidingsinstituut must be chosen.
+    pub institute_based: bool,
+}
+
+/// Every specialty and profile, by name.
+pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, register, institute_based FROM specialties ORDER BY register DESC, name",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An option of a select list: id and label.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Choice {
+    /// Id.
+    pub id: Uuid,
+    /// What the list shows.
+    pub label: String,
+}
+
+/// The institutes that run specialty `specialty`.
+pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.name || ', ' || i.city AS label FROM institutes i
+         JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1
+         ORDER BY i.name",
+    )
+    .bind(specialty)
+    .fetch_all(db)
+    .await
+}
+
+/// The opleiders recognised for specialty `specialty`, with where they train.
+pub async fn supervisors_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
+         FROM users u
+         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
+              AND r.revoked_at IS NULL AND r.specialty_id = $1
+         JOIN institutions i ON i.id = r.institution_id
+         GROUP BY u.id, u.full_name ORDER BY u.full_name",
+    )
+    .bind(specialty)
+    .fetch_all(db)
+    .await
+}
+
+/// What the aios chose for a new training, checked against the reference data by the caller.
+#[derive(Clone, Debug)]
+pub struct NewTraining {
+    /// The specialty.
+    pub specialty_id: Uuid,
+    /// The institute, for institute-based trainings.
+    pub institute_id: Option<Uuid>,
+    /// The oordelend opleider.
+    pub supervisor_id: Uuid,
+    /// The invoicing choice.
+    pub invoicing: Invoicing,
+}
+
+/// Why a training was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The aios already has a running training in this specialty.
+    #[error("duplicate training")]
+    Duplicate,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates a training for `trainee` with its registration in status concept and an empty
+/// concept schedule (version 1), which takes its parts from the specialty.
+pub async fn create(
+    state: &AppState,
+    meta: &RequestMeta,
+    trainee: Uuid,
+    new: &NewTraining,
+) -> Result<Uuid, CreateError> {
+    let mut tx = state.db.begin().await?;
+    // Serialises two creations by the same aios (double click), so the duplicate check holds.
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+        .bind(trainee)
+        .execute(&mut *tx)
+        .await?;
+    let existing: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM trainings WHERE trainee_id = $1 AND specialty_id = $2",
+    )
+    .bind(trainee)
+    .bind(new.specialty_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if existing
+        .iter()
+        .filter_map(|code| RegistrationStatus::from_code(code))
+        .any(RegistrationStatus::is_active)
+    {
+        return Err(CreateError::Duplicate);
+    }
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id, invoicing)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(trainee)
+    .bind(new.specialty_id)
+    .bind(new.institute_id)
+    .bind(new.supervisor_id)
+    .bind(new.invoicing.code())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
+         VALUES ($1, $2, 1, 'concept', $3)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(id)
+    .bind(trainee)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("training.created", Some(trainee), Outcome::Success)
+            .object("training", id)
+            .details(json!({
+                "specialty_id": new.specialty_id,
+                "supervisor_id": new.supervisor_id,
+                "invoicing": new.invoicing.code(),
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The institutions a period of specialty `specialty` can be at: the recognised ones when
+/// recognitions are known for the specialty, otherwise all.
+pub async fn institutions_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.name || ', ' || i.city AS label FROM institutions i
+         WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
+            OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)
+         ORDER BY i.name, i.city",
+    )
+    .bind(specialty)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,924 @@
+//! Schedule versions (SPEC §5.2): loading a version with its items, editing the concept,
+//! submitting it, starting and withdrawing a change request.
+//!
+//! Every change locks the version row, asks `domain::training` whether the move is allowed
+//! (status and the revision the form was based on), raises the revision, and writes the audit
+//! record and any mail in the same transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::Training;
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::auth::accounts::SIGNATURE;
+use crate::domain::schedule::check::{self, Report};
+use crate::domain::schedule::model::{
+    CheckContext, Extension, Interruption, Period, Schedule, Shortening, ShorteningGround,
+    SpecialtyRules,
+};
+use crate::domain::schedule::months::Months;
+use crate::domain::training::{self, Refusal, RegistrationStatus, Submission, VersionStatus};
+use crate::mail::{self, OutgoingEmail};
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// One version of a schedule, with who did what.
+#[derive(Clone, Debug)]
+pub struct Version {
+    /// Id.
+    pub id: Uuid,
+    /// Its number, from 1.
+    pub number: i32,
+    /// Its status.
+    pub status: VersionStatus,
+    /// The revision an edit must be based on.
+    pub revision: i32,
+    /// Who made it.
+    pub created_by_name: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When it was submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When it was decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Who decided.
+    pub decided_by_name: Option<String>,
+    /// On whose behalf (an ondersteuner for an opleider).
+    pub on_behalf_of_name: Option<String>,
+    /// The reason of a rejection.
+    pub decision_reason: Option<String>,
+    /// When a concept was withdrawn.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: Uuid,
+    number: i32,
+    status: String,
+    revision: i32,
+    created_by_name: String,
+    created_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    decided_at: Option<DateTime<Utc>>,
+    decided_by_name: Option<String>,
+    on_behalf_of_name: Option<String>,
+    decision_reason: Option<String>,
+    withdrawn_at: Option<DateTime<Utc>>,
+}
+
+fn decode(what: &str, code: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} {code:?}").into())
+}
+
+impl TryFrom<VersionRow> for Version {
+    type Error = sqlx::Error;
+
+    fn try_from(row: VersionRow) -> Result<Self, sqlx::Error> {
+        Ok(Version {
+            status: VersionStatus::from_code(&row.status)
+                .ok_or_else(|| decode("version status", &row.status))?,
+            id: row.id,
+            number: row.number,
+            revision: row.revision,
+            created_by_name: row.created_by_name,
+            created_at: row.created_at,
+            submitted_at: row.submitted_at,
+            decided_at: row.decided_at,
+            decided_by_name: row.decided_by_name,
+            on_behalf_of_name: row.on_behalf_of_name,
+            decision_reason: row.decision_reason,
+            withdrawn_at: row.withdrawn_at,
+        })
+    }
+}
+
+/// Every version of training `training`, newest first.
+pub async fn versions(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Vec<Version>, sqlx::Error> {
+    let rows: Vec<VersionRow> = sqlx::query_as(
+        "SELECT v.id, v.number, v.status, v.revision, c.full_name AS created_by_name,
+                v.created_at, v.submitted_at, v.decided_at, d.full_name AS decided_by_name,
+                b.full_name AS on_behalf_of_name, v.decision_reason, v.withdrawn_at
+         FROM schedule_versions v
+         JOIN users c ON c.id = v.created_by
+         LEFT JOIN users d ON d.id = v.decided_by
+         LEFT JOIN users b ON b.id = v.decided_on_behalf_of
+         WHERE v.training_id = $1 ORDER BY v.number DESC",
+    )
+    .bind(training)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(Version::try_from).collect()
+}
+
+/// A period as stored, with names for display.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PeriodRow {
+    /// Id of this row.
+    pub id: Uuid,
+    /// Identity across versions.
+    pub origin_id: Uuid,
+    /// Index of the part.
+    pub part: i16,
+    /// Label.
+    pub label: String,
+    /// Institution.
+    pub institution_id: Uuid,
+    /// Its name.
+    pub institution_name: String,
+    /// Opleider, when known.
+    pub supervisor_id: Option<Uuid>,
+    /// Their name.
+    pub supervisor_name: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// End, exclusive.
+    pub end_date: NaiveDate,
+    /// Part-time percentage.
+    pub part_time_pct: i16,
+}
+
+impl PeriodRow {
+    /// The period as the rules engine sees it.
+    pub fn to_period(&self) -> Period {
+        Period {
+            part: usize::try_from(self.part).unwrap_or(usize::MAX),
+            label: self.label.clone(),
+            institution: self.institution_id,
+            supervisor: self.supervisor_id,
+            start: self.start_date,
+            end: self.end_date,
+            part_time_pct: u8::try_from(self.part_time_pct).unwrap_or(0),
+        }
+    }
+}
+
+/// An interruption as stored, with names for display.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InterruptionRow {
+    /// Id of this row.
+    pub id: Uuid,
+    /// Identity across versions.
+    pub origin_id: Uuid,
+    /// Type code.
+    pub kind: String,
+    /// Type name.
+    pub kind_name: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// End, exclusive.
+    pub end_date: NaiveDate,
+    /// Institution.
+    pub institution_id: Uuid,
+    /// Its name.
+    pub institution_name: String,
+    /// Note.
+    pub note: String,
+    /// Entered by the RGS: not editable by the aios.
+    pub entered_by_rgs: bool,
+}
+
+impl InterruptionRow {
+    /// The interruption as the rules engine sees it.
+    pub fn to_interruption(&self) -> Interruption {
+        Interruption {
+            kind: self.kind.clone(),
+            start: self.start_date,
+            end: self.end_date,
+            institution: self.institution_id,
+        }
+    }
+}
+
+/// A shortening on a version.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ShorteningRow {
+    /// Part.
+    pub part: i16,
+    /// Months.
+    pub months: i32,
+    /// Ground code (evc, svc, schakeljaar).
+    pub ground: String,
+    /// Where the competences were gained.
+    pub gained_where: String,
+    /// When.
+    pub gained_when: String,
+}
+
+/// An extension on a version (entered by the RGS).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExtensionRow {
+    /// Part.
+    pub part: i16,
+    /// Months.
+    pub months: i32,
+    /// Why.
+    pub reason: String,
+}
+
+/// A version with its items.
+#[derive(Clone, Debug)]
+pub struct LoadedVersion {
+    /// The version.
+    pub version: Version,
+    /// Its periods, by start date.
+    pub periods: Vec<PeriodRow>,
+    /// Its interruptions, by start date.
+    pub interruptions: Vec<InterruptionRow>,
+    /// Approved shortenings.
+    pub shortenings: Vec<ShorteningRow>,
+    /// Extensions.
+    pub extensions: Vec<ExtensionRow>,
+}
+
+impl LoadedVersion {
+    /// The schedule as the rules engine sees it; indexes match `periods` and `interruptions`.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            periods: self.periods.iter().map(PeriodRow::to_period).collect(),
+            interruptions: self
+                .interruptions
+                .iter()
+                .map(InterruptionRow::to_interruption)
+                .collect(),
+            shortenings: self
+                .shortenings
+                .iter()
+                .map(|s| Shortening {
+                    part: usize::try_from(s.part).unwrap_or(usize::MAX),
+                    months: Months::whole(i64::from(s.months)),
+                    ground: match s.ground.as_str() {
+                        "evc" => ShorteningGround::Evc,
+                        "svc" => ShorteningGround::Svc,
+                        _ => ShorteningGround::Schakeljaar,
+                    },
+                })
+                .collect(),
+            extensions: self
+                .extensions
+                .iter()
+                .map(|e| Extension {
+                    part: usize::try_from(e.part).unwrap_or(usize::MAX),
+                    months: Months::whole(i64::from(e.months)),
+                })
+                .collect(),
+        }
+    }
+
+    /// Names of the institutions and opleiders in the version, by id.
+    pub fn names(&self) -> BTreeMap<Uuid, String> {
+        let mut names = BTreeMap::new();
+        for p in &self.periods {
+            names.insert(p.institution_id, p.institution_name.clone());
+            if let (Some(id), Some(name)) = (p.supervisor_id, &p.supervisor_name) {
+                names.insert(id, name.clone());
+            }
+        }
+        for i in &self.interruptions {
+            names.insert(i.institution_id, i.institution_name.clone());
+        }
+        names
+    }
+
+    /// The institutions of the periods, once each, in order of first appearance: the only
+    /// ones an interruption may name.
+    pub fn institutions(&self) -> Vec<(Uuid, String)> {
+        let mut seen = Vec::<(Uuid, String)>::new();
+        for p in &self.periods {
+            if !seen.iter().any(|(id, _)| *id == p.institution_id) {
+                seen.push((p.institution_id, p.institution_name.clone()));
+            }
+        }
+        seen
+    }
+}
+
+/// Loads version `version` with its items.
+pub async fn load_version(
+    conn: &mut PgConnection,
+    version: Version,
+) -> Result<LoadedVersion, sqlx::Error> {
+    let periods = sqlx::query_as(
+        "SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
+                i.name AS institution_name, p.supervisor_id, u.full_name AS supervisor_name,
+                p.start_date, p.end_date, p.part_time_pct
+         FROM schedule_periods p
+         JOIN institutions i ON i.id = p.institution_id
+         LEFT JOIN users u ON u.id = p.supervisor_id
+         WHERE p.version_id = $1 ORDER BY p.start_date, p.end_date, p.created_at, p.id",
+    )
+    .bind(version.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let interruptions = sqlx::query_as(
+        "SELECT s.id, s.origin_id, s.kind, t.name AS kind_name, s.start_date, s.end_date,
+                s.institution_id, i.name AS institution_name, s.note, s.entered_by_rgs
+         FROM schedule_interruptions s
+         JOIN interruption_types t ON t.code = s.kind
+         JOIN institutions i ON i.id = s.institution_id
+         WHERE s.version_id = $1 ORDER BY s.start_date, s.end_date, s.created_at, s.id",
+    )
+    .bind(version.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let shortenings = sqlx::query_as(
+        "SELECT part, months, ground, gained_where, gained_when FROM schedule_shortenings
+         WHERE version_id = $1 ORDER BY created_at, id",
+    )
+    .bind(version.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let extensions = sqlx::query_as(
+        "SELECT part, months, reason FROM schedule_extensions
+         WHERE version_id = $1 ORDER BY created_at, id",
+    )
+    .bind(version.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(LoadedVersion {
+        version,
+        periods,
+        interruptions,
+        shortenings,
+        extensions,
+    })
+}
+
+/// The versions of a training that matter now.
+#[derive(Clone, Debug, Default)]
+pub struct Versions {
+    /// All versions, newest first.
+    pub all: Vec<Version>,
+}
+
+impl Versions {
+    /// The concept, if any.
+    pub fn concept(&self) -> Option<&Version> {
+        self.all.iter().find(|v| v.status == VersionStatus::Concept)
+    }
+
+    /// The submitted version, if any.
+    pub fn submitted(&self) -> Option<&Version> {
+        self.all
+            .iter()
+            .find(|v| v.status == VersionStatus::Submitted)
+    }
+
+    /// The current version: the last approved one.
+    pub fn current(&self) -> Option<&Version> {
+        self.all
+            .iter()
+            .find(|v| v.status == VersionStatus::Approved)
+    }
+
+    /// The version the aios works on or waits for: the concept, else the submitted one, else
+    /// the current one, else the newest.
+    pub fn shown(&self) -> Option<&Version> {
+        self.concept()
+            .or_else(|| self.submitted())
+            .or_else(|| self.current())
+            .or_else(|| self.all.first())
+    }
+
+    /// The version before `number`, to compare with.
+    pub fn before(&self, number: i32) -> Option<&Version> {
+        self.all.iter().find(|v| v.number < number)
+    }
+}
+
+/// The facts of the moment the rules engine needs for `training`'s `version`.
+pub async fn context(
+    conn: &mut PgConnection,
+    training: &Training,
+    version: &Version,
+    today: NaiveDate,
+) -> Result<CheckContext, sqlx::Error> {
+    let diploma: Option<NaiveDate> =
+        sqlx::query_scalar("SELECT diploma_date FROM personal_details WHERE user_id = $1")
+            .bind(training.trainee_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    // A concept is judged as if submitted today; a submitted version by its own date. The
+    // first submission of the registration counts for change requests.
+    let submitted_on = training
+        .submitted_at
+        .or(version.submitted_at)
+        .map(|at| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive())
+        .unwrap_or(today);
+    Ok(CheckContext {
+        today,
+        diploma,
+        submitted_on: Some(submitted_on),
+    })
+}
+
+/// A period as typed, parsed.
+#[derive(Clone, Debug)]
+pub struct PeriodInput {
+    /// Part index.
+    pub part: i16,
+    /// Label.
+    pub label: String,
+    /// Institution.
+    pub institution_id: Uuid,
+    /// Opleider.
+    pub supervisor_id: Option<Uuid>,
+    /// Start.
+    pub start: NaiveDate,
+    /// End (tot).
+    pub end: NaiveDate,
+    /// Part-time percentage, 1–100.
+    pub part_time_pct: i16,
+}
+
+/// An interruption as typed, parsed.
+#[derive(Clone, Debug)]
+pub struct InterruptionInput {
+    /// Type code.
+    pub kind: String,
+    /// Start.
+    pub start: NaiveDate,
+    /// End (tot).
+    pub end: NaiveDate,
+    /// Institution (one of the schedule's).
+    pub institution_id: Uuid,
+    /// Note.
+    pub note: String,
+}
+
+/// One edit of a concept.
+#[derive(Clone, Debug)]
+pub enum Edit {
+    /// Add a period.
+    AddPeriod(PeriodInput),
+    /// Change period `id`.
+    ChangePeriod(Uuid, PeriodInput),
+    /// Remove period `id`.
+    RemovePeriod(Uuid),
+    /// Add an interruption.
+    AddInterruption(InterruptionInput),
+    /// Change interruption `id`.
+    ChangeInterruption(Uuid, InterruptionInput),
+    /// Remove interruption `id`.
+    RemoveInterruption(Uuid),
+}
+
+impl Edit {
+    fn action(&self) -> &'static str {
+        match self {
+            Edit::AddPeriod(_) => "schedule.period_added",
+            Edit::ChangePeriod(..) => "schedule.period_changed",
+            Edit::RemovePeriod(_) => "schedule.period_removed",
+            Edit::AddInterruption(_) => "schedule.interruption_added",
+            Edit::ChangeInterruption(..) => "schedule.interruption_changed",
+            Edit::RemoveInterruption(_) => "schedule.interruption_removed",
+        }
+    }
+}
+
+/// Why a change to a schedule was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// The domain refused the move.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The item is not in the concept (or may not be changed by the aios).
+    #[error("item not found")]
+    NotFound,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Locks the concept of `training` and checks that an edit based on `based_on` may change it.
+async fn lock_concept(
+    conn: &mut PgConnection,
+    training: Uuid,
+    based_on: i32,
+) -> Result<(Uuid, i32), ChangeError> {
+    let row: Option<(Uuid, String, i32)> = sqlx::query_as(
+        "SELECT id, status, revision FROM schedule_versions
+         WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+    )
+    .bind(training)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, status, revision)) = row else {
+        return Err(Refusal::NotAConcept.into());
+    };
+    let status = VersionStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    training::may_edit(status, revision, based_on)?;
+    Ok((id, revision))
+}
+
+async fn bump(conn: &mut PgConnection, version: Uuid) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE schedule_versions SET revision = revision + 1 WHERE id = $1 RETURNING revision",
+    )
+    .bind(version)
+    .fetch_one(conn)
+    .await
+}
+
+/// Applies `edit` to the concept of `training` by `actor`, if the concept is still at
+/// revision `based_on`. Returns the new revision.
+pub async fn edit(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    training: &Training,
+    based_on: i32,
+    edit: &Edit,
+) -> Result<i32, ChangeError> {
+    let mut tx = state.db.begin().await?;
+    let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
+    let affected = match edit {
+        Edit::AddPeriod(p) => {
+            let id = Uuid::now_v7();
+            insert_period(&mut tx, version, id, id, p).await?
+        }
+        Edit::ChangePeriod(item, p) => sqlx::query(
+            "UPDATE schedule_periods SET part = $3, label = $4, institution_id = $5,
+                    supervisor_id = $6, start_date = $7, end_date = $8, part_time_pct = $9
+             WHERE id = $1 AND version_id = $2",
+        )
+        .bind(item)
+        .bind(version)
+        .bind(p.part)
+        .bind(&p.label)
+        .bind(p.institution_id)
+        .bind(p.supervisor_id)
+        .bind(p.start)
+        .bind(p.end)
+        .bind(p.part_time_pct)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+        Edit::RemovePeriod(item) => {
+            sqlx::query("DELETE FROM schedule_periods WHERE id = $1 AND version_id = $2")
+                .bind(item)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        }
+        Edit::AddInterruption(i) => {
+            let id = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO schedule_interruptions
+                     (id, version_id, origin_id, kind, start_date, end_date, institution_id, note)
+                 VALUES ($1, $2, $1, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(&i.kind)
+            .bind(i.start)
+            .bind(i.end)
+            .bind(i.institution_id)
+            .bind(&i.note)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        }
+        Edit::ChangeInterruption(item, i) => sqlx::query(
+            "UPDATE schedule_interruptions SET kind = $3, start_date = $4, end_date = $5,
+                    institution_id = $6, note = $7
+             WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
+        )
+        .bind(item)
+        .bind(version)
+        .bind(&i.kind)
+        .bind(i.start)
+        .bind(i.end)
+        .bind(i.institution_id)
+        .bind(&i.note)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+        Edit::RemoveInterruption(item) => sqlx::query(
+            "DELETE FROM schedule_interruptions
+             WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
+        )
+        .bind(item)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+    };
+    if affected != 1 {
+        return Err(ChangeError::NotFound);
+    }
+    let revision = bump(&mut tx, version).await?;
+    audit::record(
+        &mut tx,
+        state.clock.now(),
+        meta,
+        AuditEntry::new(edit.action(), Some(actor), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "version_id": version, "revision": revision })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+async fn insert_period(
+    conn: &mut PgConnection,
+    version: Uuid,
+    id: Uuid,
+    origin: Uuid,
+    p: &PeriodInput,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
+                                       supervisor_id, start_date, end_date, part_time_pct)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(origin)
+    .bind(p.part)
+    .bind(&p.label)
+    .bind(p.institution_id)
+    .bind(p.supervisor_id)
+    .bind(p.start)
+    .bind(p.end)
+    .bind(p.part_time_pct)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// What a submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Submitted {
+    /// The concept was submitted now.
+    Now(Submission),
+    /// It had already been submitted (a double click or a second tab): nothing was done.
+    Already,
+}
+
+/// Submits the concept of `training`, if it is still at revision `based_on`, has no errors
+/// and its warnings were acknowledged. Notifies the opleider. A version that was already
+/// submitted is reported as [`Submitted::Already`], so a double submit creates nothing twice.
+pub async fn submit(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    training: &Training,
+    rules: &SpecialtyRules,
+    based_on: i32,
+    warnings_acknowledged: bool,
+) -> Result<Submitted, ChangeError> {
+    let mut tx = state.db.begin().await?;
+    // The training row is locked first: its status changes with the submission.
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+            .bind(training.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let registration =
+        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let all = versions(&mut tx, training.id).await?;
+    let versions = Versions { all };
+    let Some(concept) = versions.concept().cloned() else {
+        let already = versions.submitted().is_some_and(|v| v.revision == based_on);
+        return if already {
+            Ok(Submitted::Already)
+        } else {
+            Err(Refusal::NotAConcept.into())
+        };
+    };
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let context = context(&mut tx, training, &concept, today).await?;
+    let loaded = load_version(&mut tx, concept.clone()).await?;
+    let report: Report = check::check(&loaded.schedule(), rules, &context);
+    let submission = training::submit(
+        registration,
+        concept.status,
+        concept.revision,
+        based_on,
+        &report,
+        warnings_acknowledged,
+    )?;
+    // The revision is kept as it is, so a repeated submit of the same form is recognised.
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3
+         WHERE id = $1",
+    )
+    .bind(concept.id)
+    .bind(now)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    let after = training::status_after_submission(registration, submission);
+    sqlx::query(
+        "UPDATE trainings SET status = $2, submitted_at = COALESCE(submitted_at, $3) WHERE id = $1",
+    )
+    .bind(training.id)
+    .bind(after.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let (action, subject, what) = match submission {
+        Submission::Registration => (
+            "training.submitted",
+            "Nieuw opleidingsschema ter beoordeling",
+            "een aanvraag tot opleidingsregistratie met opleidingsschema",
+        ),
+        Submission::ChangeRequest => (
+            "schedule.change_requested",
+            "Wijzigingsverzoek opleidingsschema ter beoordeling",
+            "een wijzigingsverzoek voor het opleidingsschema",
+        ),
+    };
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(action, Some(actor), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({
+                "version_id": concept.id,
+                "version": concept.number,
+                "warnings_acknowledged": warnings_acknowledged,
+            })),
+    )
+    .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            to_address: training.supervisor_email.clone(),
+            to_name: Some(training.supervisor_name.clone()),
+            subject: subject.to_owned(),
+            body: format!(
+                "Beste {},\n\n{} heeft {} ingediend voor de opleiding {}. U bent als \
+                 oordelend opleider gevraagd dit te beoordelen.\n\nLog in op MijnRGS ({}) om \
+                 het schema te bekijken en goed of af te keuren.\n\n{SIGNATURE}",
+                training.supervisor_name,
+                training.trainee_name,
+                what,
+                training.specialty_name,
+                state.config.base_url,
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Submitted::Now(submission))
+}
+
+/// Starts a change request: a concept copy of the current version, with every item keeping
+/// its identity. Returns the concept's revision.
+pub async fn start_change(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    training: &Training,
+) -> Result<(), ChangeError> {
+    let mut tx = state.db.begin().await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+            .bind(training.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let registration =
+        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let versions = Versions {
+        all: versions(&mut tx, training.id).await?,
+    };
+    training::may_start_change(
+        registration,
+        versions.concept().is_some(),
+        versions.submitted().is_some(),
+    )?;
+    let current = versions.current().ok_or(Refusal::NoChangeRequestNow)?;
+    let number = versions.all.first().map_or(1, |v| v.number + 1);
+    let concept = Uuid::now_v7();
+    copy_version(&mut tx, current.id, concept, training.id, number, actor).await?;
+    audit::record(
+        &mut tx,
+        state.clock.now(),
+        meta,
+        AuditEntry::new("schedule.change_started", Some(actor), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "version_id": concept, "version": number, "based_on": current.id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Copies version `from` into a new concept `to` numbered `number`, every item keeping its
+/// origin, so the differences can be shown item by item.
+pub async fn copy_version(
+    conn: &mut PgConnection,
+    from: Uuid,
+    to: Uuid,
+    training: Uuid,
+    number: i32,
+    actor: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by)
+         VALUES ($1, $2, $3, 'concept', $4, $5)",
+    )
+    .bind(to)
+    .bind(training)
+    .bind(number)
+    .bind(from)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
+                                       supervisor_id, start_date, end_date, part_time_pct)
+         SELECT gen_random_uuid(), $2, origin_id, part, label, institution_id, supervisor_id,
+                start_date, end_date, part_time_pct
+         FROM schedule_periods WHERE version_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date, end_date,
+                                             institution_id, note, entered_by_rgs)
+         SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date, institution_id,
+                note, entered_by_rgs
+         FROM schedule_interruptions WHERE version_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO schedule_shortenings (id, version_id, part, months, ground, gained_where, gained_when)
+         SELECT gen_random_uuid(), $2, part, months, ground, gained_where, gained_when
+         FROM schedule_shortenings WHERE version_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
+         SELECT gen_random_uuid(), $2, part, months, reason
+         FROM schedule_extensions WHERE version_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Withdraws the concept of a change request, if still at revision `based_on`. The version
+/// stays in the history as withdrawn.
+pub async fn withdraw(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    training: &Training,
+    based_on: i32,
+) -> Result<(), ChangeError> {
+    let mut tx = state.db.begin().await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+            .bind(training.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let registration =
+        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
+    training::may_withdraw(registration, VersionStatus::Concept)?;
+    let now = state.clock.now();
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2 WHERE id = $1",
+    )
+    .bind(version)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("schedule.change_withdrawn", Some(actor), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "version_id": version })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

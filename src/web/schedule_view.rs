@@ -1,0 +1,337 @@
+//! A schedule version ready for `templates/partials/schedule.html`: its items with Dutch
+//! dates, the rules engine's findings linked to the items they concern, the totals and the
+//! timeline. Shared by every area that shows a schedule (aios, opleider, back office).
+
+use uuid::Uuid;
+
+use crate::domain::person::format_date;
+use crate::domain::schedule::check::{self, Report};
+use crate::domain::schedule::diff::{self, DiffInput, Keyed};
+use crate::domain::schedule::findings::{Severity, Subject};
+use crate::domain::schedule::model::{CheckContext, SpecialtyRules};
+use crate::domain::schedule::months::{self, Months};
+use crate::domain::schedule::timeline::{self, Timeline, TimelineInput};
+use crate::trainings::schedule::LoadedVersion;
+
+/// A finding as shown.
+#[derive(Clone, Debug)]
+pub struct FindingView {
+    /// "Fout", "Waarschuwing" or "Ter informatie": meaning never by colour alone.
+    pub label: &'static str,
+    /// CSS modifier: error, warning, info.
+    pub class: &'static str,
+    /// The message.
+    pub message: String,
+    /// Link to the item it concerns on the page.
+    pub href: String,
+}
+
+/// A period as shown.
+#[derive(Clone, Debug)]
+pub struct PeriodView {
+    /// Row id (for edit links).
+    pub id: String,
+    /// The part's name.
+    pub part: String,
+    /// Label.
+    pub label: String,
+    /// Institution.
+    pub institution: String,
+    /// Opleider or "nog niet bekend".
+    pub supervisor: String,
+    /// Start date, Dutch.
+    pub from: String,
+    /// End date ("tot"), Dutch.
+    pub to: String,
+    /// Part-time percentage.
+    pub part_time_pct: i16,
+    /// Calendar months, Dutch notation.
+    pub calendar: String,
+    /// Effective months, Dutch notation.
+    pub effective: String,
+}
+
+/// An interruption as shown.
+#[derive(Clone, Debug)]
+pub struct InterruptionView {
+    /// Row id.
+    pub id: String,
+    /// Type name.
+    pub kind: String,
+    /// Start, Dutch.
+    pub from: String,
+    /// End ("tot"), Dutch.
+    pub to: String,
+    /// Institution.
+    pub institution: String,
+    /// Note.
+    pub note: String,
+    /// Entered by the RGS: shown, not editable by the aios.
+    pub by_rgs: bool,
+}
+
+/// The totals of one part as shown.
+#[derive(Clone, Debug)]
+pub struct PartTotalsView {
+    /// Name.
+    pub name: String,
+    /// Effective months done.
+    pub done: String,
+    /// Effective months planned.
+    pub planned: String,
+    /// Required months.
+    pub required: String,
+    /// Still to plan.
+    pub to_plan: String,
+    /// The periods the part expects, as guidance ("Ziekenhuis 1, Ziekenhuis 2, …").
+    pub expected_periods: String,
+}
+
+/// Everything `partials/schedule.html` shows.
+#[derive(Clone, Debug)]
+pub struct ScheduleView {
+    /// Per part.
+    pub parts: Vec<PartTotalsView>,
+    /// Periods.
+    pub periods: Vec<PeriodView>,
+    /// Interruptions.
+    pub interruptions: Vec<InterruptionView>,
+    /// Approved shortenings, described.
+    pub shortenings: Vec<String>,
+    /// Extensions, described.
+    pub extensions: Vec<String>,
+    /// Findings, errors first.
+    pub findings: Vec<FindingView>,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Effective months done, in total.
+    pub done: String,
+    /// Planned in total.
+    pub planned: String,
+    /// Required in total.
+    pub required: String,
+    /// Still to plan in total.
+    pub to_plan: String,
+    /// Working days of interruption to make up.
+    pub days_to_make_up: i64,
+    /// End of the last period.
+    pub planned_end: Option<String>,
+    /// When the requirement is met.
+    pub expected_end: Option<String>,
+    /// The drawing.
+    pub timeline: Option<Timeline>,
+    /// Whether the aios may edit (a concept, shown to its aios).
+    pub editable: bool,
+    /// Where the edit links point: `/aios/opleidingen/{id}`.
+    pub base: String,
+    /// The revision edit forms carry.
+    pub revision: i32,
+}
+
+fn anchor(loaded: &LoadedVersion, subject: Subject) -> String {
+    match subject {
+        Subject::Period(i) => loaded
+            .periods
+            .get(i)
+            .map_or_else(|| "#periodes".to_owned(), |p| format!("#periode-{}", p.id)),
+        Subject::Interruption(i) => loaded.interruptions.get(i).map_or_else(
+            || "#onderbrekingen".to_owned(),
+            |p| format!("#onderbreking-{}", p.id),
+        ),
+        Subject::TrainingYear(_) => "#onderbrekingen".to_owned(),
+        Subject::Shortening(_) | Subject::Extension(_) => "#aanpassingen".to_owned(),
+        Subject::Part(_) | Subject::Schedule => "#totalen".to_owned(),
+    }
+}
+
+fn part_name(rules: &SpecialtyRules, part: i16) -> String {
+    usize::try_from(part)
+        .ok()
+        .and_then(|i| rules.parts.get(i))
+        .map_or_else(|| format!("Onderdeel {}", part + 1), |p| p.name.clone())
+}
+
+/// Checks `loaded` against `rules` and prepares it for the page.
+pub fn build(
+    loaded: &LoadedVersion,
+    rules: &SpecialtyRules,
+    context: &CheckContext,
+    editable: bool,
+    base: String,
+) -> (ScheduleView, Report) {
+    let schedule = loaded.schedule();
+    let report = check::check(&schedule, rules, context);
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| f.severity());
+    let findings: Vec<FindingView> = findings
+        .into_iter()
+        .map(|f| FindingView {
+            label: f.severity().label(),
+            class: match f.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            },
+            message: f.message.clone(),
+            href: anchor(loaded, f.subject),
+        })
+        .collect();
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity() == s).count();
+    let names = loaded.names();
+    let timeline = timeline::timeline(&TimelineInput {
+        schedule: &schedule,
+        rules,
+        institution_names: &names,
+        totals: &report.totals,
+        today: context.today,
+    });
+    let totals = &report.totals;
+    let view = ScheduleView {
+        parts: totals
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PartTotalsView {
+                name: p.name.clone(),
+                done: p.done.dutch(),
+                planned: p.planned.dutch(),
+                required: p.required.dutch(),
+                to_plan: p.to_plan.dutch(),
+                expected_periods: rules
+                    .parts
+                    .get(i)
+                    .map(|r| r.expected_periods.join(", "))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        periods: loaded
+            .periods
+            .iter()
+            .map(|p| {
+                let calendar = if p.end_date > p.start_date {
+                    months::between(p.start_date, p.end_date)
+                } else {
+                    Months::ZERO
+                };
+                PeriodView {
+                    id: p.id.to_string(),
+                    part: part_name(rules, p.part),
+                    label: p.label.clone(),
+                    institution: p.institution_name.clone(),
+                    supervisor: p
+                        .supervisor_name
+                        .clone()
+                        .unwrap_or_else(|| "nog niet bekend".to_owned()),
+                    from: format_date(p.start_date),
+                    to: format_date(p.end_date),
+                    part_time_pct: p.part_time_pct,
+                    calendar: calendar.dutch(),
+                    effective: calendar
+                        .at_percent(u8::try_from(p.part_time_pct).unwrap_or(0))
+                        .dutch(),
+                }
+            })
+            .collect(),
+        interruptions: loaded
+            .interruptions
+            .iter()
+            .map(|i| InterruptionView {
+                id: i.id.to_string(),
+                kind: i.kind_name.clone(),
+                from: format_date(i.start_date),
+                to: format_date(i.end_date),
+                institution: i.institution_name.clone(),
+                note: i.note.clone(),
+                by_rgs: i.entered_by_rgs,
+            })
+            .collect(),
+        shortenings: loaded
+            .shortenings
+            .iter()
+            .map(|s| {
+                let ground = match s.ground.as_str() {
+                    "evc" => "eerder verworven competenties (EVC)",
+                    "svc" => "sneller verworven competenties (SVC)",
+                    _ => "schakeljaar",
+                };
+                format!(
+                    "{} maanden verkorting van {} op grond van {ground}",
+                    s.months,
+                    part_name(rules, s.part)
+                )
+            })
+            .collect(),
+        extensions: loaded
+            .extensions
+            .iter()
+            .map(|e| {
+                let reason = if e.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", e.reason)
+                };
+                format!(
+                    "{} maanden verlenging van {} (intensief begeleidingstraject, ingevoerd door de RGS){reason}",
+                    e.months,
+                    part_name(rules, e.part)
+                )
+            })
+            .collect(),
+        findings,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        done: totals.done.dutch(),
+        planned: totals.planned.dutch(),
+        required: totals.required.dutch(),
+        to_plan: totals.to_plan.dutch(),
+        days_to_make_up: totals.days_to_make_up,
+        planned_end: totals.planned_end.map(format_date),
+        expected_end: totals.expected_end.map(format_date),
+        timeline,
+        editable,
+        base,
+        revision: loaded.version.revision,
+    };
+    (view, report)
+}
+
+/// The differences from version `before` to version `after`, one Dutch sentence each.
+pub fn changes(
+    before: &LoadedVersion,
+    after: &LoadedVersion,
+    rules: &SpecialtyRules,
+) -> Vec<diff::Change> {
+    let (old, new) = (before.schedule(), after.schedule());
+    let mut names = before.names();
+    names.extend(after.names());
+    let origins = |v: &LoadedVersion| -> (Vec<Uuid>, Vec<Uuid>) {
+        (
+            v.periods.iter().map(|p| p.origin_id).collect(),
+            v.interruptions.iter().map(|i| i.origin_id).collect(),
+        )
+    };
+    let (old_periods, old_interruptions) = origins(before);
+    let (new_periods, new_interruptions) = origins(after);
+    diff::diff(&DiffInput {
+        before_periods: keyed(&old_periods, &old.periods),
+        after_periods: keyed(&new_periods, &new.periods),
+        before_interruptions: keyed(&old_interruptions, &old.interruptions),
+        after_interruptions: keyed(&new_interruptions, &new.interruptions),
+        before_shortenings: &old.shortenings,
+        after_shortenings: &new.shortenings,
+        before_extensions: &old.extensions,
+        after_extensions: &new.extensions,
+        rules,
+        names: &names,
+    })
+}
+
+/// Pairs items with their identity across versions.
+fn keyed<'a, T>(keys: &[Uuid], items: &'a [T]) -> Vec<Keyed<'a, T>> {
+    keys.iter()
+        .zip(items)
+        .map(|(key, item)| Keyed { key: *key, item })
+        .collect()
+}
