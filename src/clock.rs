@@ -36,7 +36,15 @@ impl ManualClock {
         Self(Mutex::new(at))
     }
 
-    /// Moves the clock forward.
+    /// Sets the clock to `at`.
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+    }
+
+    /// Moves the clock forward by `by`.
     pub fn advance(&self, by: chrono::Duration) {
         let mut now = self
             .0

@@ -56,8 +56,11 @@ fn main() -> ExitCode {
                 let pool = server::prepare_database(&config).await?;
                 let report = seed::seed_demo(&pool, &config).await?;
                 println!(
-                    "Demodata geladen: {} opleidingsinrichtingen, {} erkenningen en {} demo-accounts toegevoegd.",
-                    report.institutions_added, report.recognitions_added, report.accounts_added
+                    "Demodata geladen: {} opleidingsinrichtingen, {} erkenningen, {} demo-accounts en {} opleidingen toegevoegd.",
+                    report.institutions_added,
+                    report.recognitions_added,
+                    report.accounts_added,
+                    report.trainings_added
                 );
                 Ok(())
             }

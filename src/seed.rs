@@ -5,6 +5,8 @@
 //! runs it at every start, so a demo database made by an older version gets the demo rows
 //! that were added since. Later parts of the portal add their demo rows to [`seed_demo`].
 
+mod trainings;
+
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
@@ -30,6 +32,8 @@ pub struct SeedReport {
     pub recognitions_added: u64,
     /// Demo accounts that were not there yet.
     pub accounts_added: u64,
+    /// Demo trainings that were not there yet.
+    pub trainings_added: u64,
 }
 
 /// Why the demo data was not loaded.
@@ -117,6 +121,7 @@ async fn seed_in(
     .rows_affected();
 
     let accounts_added = seed_accounts(tx, material).await?;
+    let trainings_added = trainings::seed(tx).await?;
 
     sqlx::query("INSERT INTO demo_seed_runs DEFAULT VALUES")
         .execute(&mut **tx)
@@ -125,6 +130,7 @@ async fn seed_in(
         institutions_added,
         recognitions_added,
         accounts_added,
+        trainings_added,
     })
 }
 
@@ -213,6 +219,8 @@ const RECOGNITIONS: &[(&str, &str)] = &[
     ("igt", "Isala"),
     ("igt", "Rijnstate"),
     ("igt", "Medisch Spectrum Twente"),
+    ("igt", "Nederlandse Tropencursus (KIT)"),
+    ("igt", "Opleidingsziekenhuis in het buitenland"),
     ("kindergeneeskunde", "Radboudumc"),
     ("kindergeneeskunde", "Amphia"),
     ("interne-geneeskunde", "OLVG"),
@@ -260,4 +268,11 @@ const INSTITUTIONS: &[(&str, &str, &str)] = &[
     ("Ipse de Bruggen", "Zwammerdam", "instelling"),
     ("GGZ inGeest", "Amsterdam", "instelling"),
     ("Ziekenhuis Gelderse Vallei", "Ede", "ziekenhuis"),
+    ("Nederlandse Tropencursus (KIT)", "Amsterdam", "instelling"),
+    // The buitenland period of IGT: the hospital abroad is named in the period's label.
+    (
+        "Opleidingsziekenhuis in het buitenland",
+        "Buitenland",
+        "overig",
+    ),
 ];

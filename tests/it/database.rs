@@ -89,6 +89,11 @@ async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
     assert_eq!(second.institutions_added, 0);
     assert_eq!(second.accounts_added, 0);
     assert_eq!(first.accounts_added, 6, "one demo account per role");
+    assert_eq!(
+        first.trainings_added, 7,
+        "one demo training per interesting state"
+    );
+    assert_eq!(second.trainings_added, 0);
     assert_eq!(row_counts(&pool).await, after_first);
 }
 

@@ -4,8 +4,27 @@
 
 mod helpers;
 
+/// `#[sqlx::test]` creates each test's database through a connection to the database named by
+/// `DATABASE_URL`, which on a fresh machine does not exist yet. The test binary creates it
+/// before any test starts, the same way the portal does at start-up.
+#[ctor::ctor(unsafe)]
+fn the_database_of_database_url_exists() {
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| mijnrgs::config::DEFAULT_DATABASE_URL.to_owned());
+    let Ok(url) = url::Url::parse(&url) else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the database set-up");
+    // When PostgreSQL is unreachable, the tests themselves report it.
+    let _ = runtime.block_on(mijnrgs::db::ensure_database_exists(&url));
+}
+
 mod account_requests;
 mod accounts;
+mod aios;
 mod browser;
 mod database;
 mod errors;

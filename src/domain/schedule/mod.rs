@@ -8,9 +8,11 @@
 //! the [`model::CheckContext`].
 
 pub mod check;
+pub mod diff;
 pub mod findings;
 pub mod model;
 pub mod months;
+pub mod timeline;
 
 #[cfg(test)]
 mod cases;

@@ -501,6 +501,7 @@ async fn change_period(
     save_period(state, aios.id, id, Some(item), session, meta, layout, form).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn remove(
     state: AppState,
     aios: Uuid,

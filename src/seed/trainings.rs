@@ -1,0 +1,380 @@
+//! Demo trainings: the demo aios has one training in each interesting state, so every page
+//! of the aios (and later of the opleider and the back office) has something to show. IGT is
+//! left free: the guided tour of seed 001 creates an IGT training.
+
+use chrono::NaiveDate;
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+/// One demo period: (label, institution name, start, end tot, part-time %).
+type DemoPeriod = (&'static str, &'static str, &'static str, &'static str, i16);
+
+/// One demo training.
+struct DemoTraining {
+    specialty: &'static str,
+    /// The registration status.
+    status: &'static str,
+    invoicing: &'static str,
+    /// The periods of the first version.
+    periods: &'static [DemoPeriod],
+    /// Interruptions of the first version: (type, institution, start, end, note, by RGS).
+    interruptions: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+    )],
+    /// Status of the first version.
+    first_version: &'static str,
+    /// A rejection reason for the first version.
+    rejection: Option<&'static str>,
+    /// A second version as concept (a change request, or the answer to a rejection), with
+    /// these periods instead of the first version's.
+    concept_periods: Option<&'static [DemoPeriod]>,
+}
+
+const DEMO_TRAININGS: &[DemoTraining] = &[
+    DemoTraining {
+        specialty: "anesthesiologie",
+        status: "concept",
+        invoicing: "bij_indienen",
+        periods: &[
+            ("Jaar 1", "UMC Utrecht", "2027-01-01", "2028-01-01", 100),
+            (
+                "Jaar 2",
+                "St. Antonius Ziekenhuis",
+                "2028-03-01",
+                "2029-03-01",
+                100,
+            ),
+        ],
+        interruptions: &[],
+        first_version: "concept",
+        rejection: None,
+        concept_periods: None,
+    },
+    DemoTraining {
+        specialty: "huisartsgeneeskunde",
+        status: "ingediend",
+        invoicing: "op_startdatum",
+        periods: &[
+            (
+                "Eerste jaar",
+                "Huisartsenpraktijk De Linde",
+                "2026-12-01",
+                "2027-12-01",
+                100,
+            ),
+            (
+                "Tweede jaar",
+                "Gezondheidscentrum Oosterpoort",
+                "2027-12-01",
+                "2028-12-01",
+                100,
+            ),
+            (
+                "Derde jaar",
+                "Huisartsenpraktijk Het Anker",
+                "2028-12-01",
+                "2029-12-01",
+                100,
+            ),
+        ],
+        interruptions: &[],
+        first_version: "ingediend",
+        rejection: None,
+        concept_periods: None,
+    },
+    DemoTraining {
+        specialty: "heelkunde",
+        status: "afgekeurd",
+        invoicing: "bij_indienen",
+        periods: &[("Heelkunde", "Isala", "2027-02-01", "2033-02-01", 100)],
+        interruptions: &[],
+        first_version: "afgekeurd",
+        rejection: Some(
+            "De eerste twee jaar volgt u in het Catharina Ziekenhuis; pas het schema daarop aan.",
+        ),
+        concept_periods: Some(&[("Heelkunde", "Isala", "2027-02-01", "2033-02-01", 100)]),
+    },
+    DemoTraining {
+        specialty: "ouderengeneeskunde",
+        status: "goedgekeurd",
+        invoicing: "bij_indienen",
+        periods: &[(
+            "Ouderengeneeskunde",
+            "Zorggroep Het Laar",
+            "2026-10-01",
+            "2029-10-01",
+            100,
+        )],
+        interruptions: &[],
+        first_version: "goedgekeurd",
+        rejection: None,
+        concept_periods: None,
+    },
+    DemoTraining {
+        specialty: "kindergeneeskunde",
+        status: "ingeschreven",
+        invoicing: "bij_indienen",
+        periods: &[(
+            "Kindergeneeskunde",
+            "Radboudumc",
+            "2024-09-01",
+            "2029-09-01",
+            100,
+        )],
+        interruptions: &[(
+            "ziekte",
+            "Radboudumc",
+            "2025-03-03",
+            "2025-03-31",
+            "Ingevoerd na melding van de opleider.",
+            true,
+        )],
+        first_version: "goedgekeurd",
+        rejection: None,
+        // A change request that is still a concept: 80 % from 2027.
+        concept_periods: Some(&[
+            (
+                "Kindergeneeskunde",
+                "Radboudumc",
+                "2024-09-01",
+                "2027-01-01",
+                100,
+            ),
+            (
+                "Kindergeneeskunde (deeltijd)",
+                "Radboudumc",
+                "2027-01-01",
+                "2030-01-01",
+                80,
+            ),
+        ]),
+    },
+    DemoTraining {
+        specialty: "psychiatrie",
+        status: "voorwaardelijk",
+        invoicing: "op_startdatum",
+        periods: &[(
+            "Psychiatrie",
+            "GGZ inGeest",
+            "2026-09-01",
+            "2031-03-01",
+            100,
+        )],
+        interruptions: &[],
+        first_version: "goedgekeurd",
+        rejection: None,
+        concept_periods: None,
+    },
+    DemoTraining {
+        specialty: "interne-geneeskunde",
+        status: "voltooid",
+        invoicing: "bij_indienen",
+        periods: &[
+            (
+                "Interne geneeskunde",
+                "OLVG",
+                "2019-09-01",
+                "2022-09-01",
+                100,
+            ),
+            (
+                "Interne geneeskunde",
+                "Amsterdam UMC",
+                "2022-09-01",
+                "2025-09-01",
+                100,
+            ),
+        ],
+        interruptions: &[],
+        first_version: "goedgekeurd",
+        rejection: None,
+        concept_periods: None,
+    },
+];
+
+fn date(text: &str) -> Result<NaiveDate, sqlx::Error> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| sqlx::Error::Protocol(format!("demo date {text}: {e}")))
+}
+
+/// Fills in the demo aios's basisgegevens and trainings, when the demo aios has none yet.
+/// Returns the number of trainings added.
+pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {
+    let Some(aios): Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.aios'")
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return Ok(0);
+    };
+    let opleider: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
+            .fetch_one(&mut **tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
+                                       faculty_code, phone, street, postcode, city)
+         VALUES ($1, '1994-05-12', '19012345601', '2019-07-01', 'radboud', '06 12345678',
+                 'Houtlaan 4', '6525 XZ', 'Nijmegen')
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(aios)
+    .execute(&mut **tx)
+    .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings WHERE trainee_id = $1")
+        .bind(aios)
+        .fetch_one(&mut **tx)
+        .await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    for demo in DEMO_TRAININGS {
+        seed_training(tx, aios, opleider, demo).await?;
+    }
+    Ok(DEMO_TRAININGS.len() as u64)
+}
+
+async fn seed_training(
+    tx: &mut Transaction<'_, Postgres>,
+    aios: Uuid,
+    opleider: Uuid,
+    demo: &DemoTraining,
+) -> Result<(), sqlx::Error> {
+    let training = Uuid::now_v7();
+    let submitted = demo.status != "concept";
+    sqlx::query(
+        "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id,
+                                invoicing, status, submitted_at)
+         SELECT $1, $2, s.id,
+                (SELECT institute_id FROM specialty_institutes si WHERE si.specialty_id = s.id
+                 ORDER BY institute_id LIMIT 1),
+                $3, $4, $5, CASE WHEN $6 THEN now() - interval '30 days' END
+         FROM specialties s WHERE s.code = $7",
+    )
+    .bind(training)
+    .bind(aios)
+    .bind(opleider)
+    .bind(demo.invoicing)
+    .bind(demo.status)
+    .bind(submitted)
+    .bind(demo.specialty)
+    .execute(&mut **tx)
+    .await?;
+
+    let first = Uuid::now_v7();
+    insert_version(tx, training, first, 1, None, aios).await?;
+    let mut origins = Vec::new();
+    for period in demo.periods {
+        origins.push(insert_period(tx, first, None, period).await?);
+    }
+    for (kind, institution, start, end, note, by_rgs) in demo.interruptions {
+        sqlx::query(
+            "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date,
+                                                 end_date, institution_id, note, entered_by_rgs)
+             SELECT $1, $2, $1, $3, $4, $5, i.id, $7, $8 FROM institutions i WHERE i.name = $6",
+        )
+        .bind(Uuid::now_v7())
+        .bind(first)
+        .bind(kind)
+        .bind(date(start)?)
+        .bind(date(end)?)
+        .bind(institution)
+        .bind(note)
+        .bind(by_rgs)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let decided = matches!(demo.first_version, "goedgekeurd" | "afgekeurd");
+    sqlx::query(
+        "UPDATE schedule_versions SET status = $2,
+                submitted_at = CASE WHEN $3 THEN now() - interval '30 days' END,
+                submitted_by = CASE WHEN $3 THEN created_by END,
+                decided_at = CASE WHEN $4 THEN now() - interval '20 days' END,
+                decided_by = CASE WHEN $4 THEN $5::uuid END,
+                decision_reason = $6
+         WHERE id = $1",
+    )
+    .bind(first)
+    .bind(demo.first_version)
+    .bind(demo.first_version != "concept")
+    .bind(decided)
+    .bind(opleider)
+    .bind(demo.rejection)
+    .execute(&mut **tx)
+    .await?;
+
+    if let Some(periods) = demo.concept_periods {
+        let concept = Uuid::now_v7();
+        insert_version(tx, training, concept, 2, Some(first), aios).await?;
+        sqlx::query(
+            "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date,
+                                                 end_date, institution_id, note, entered_by_rgs)
+             SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date,
+                    institution_id, note, entered_by_rgs
+             FROM schedule_interruptions WHERE version_id = $1",
+        )
+        .bind(first)
+        .bind(concept)
+        .execute(&mut **tx)
+        .await?;
+        for (i, period) in periods.iter().enumerate() {
+            // The first periods keep their identity, so the history shows them as changed.
+            insert_period(tx, concept, origins.get(i).copied(), period).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn insert_version(
+    tx: &mut Transaction<'_, Postgres>,
+    training: Uuid,
+    id: Uuid,
+    number: i32,
+    based_on: Option<Uuid>,
+    aios: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by,
+                                        created_at)
+         VALUES ($1, $2, $3, 'concept', $4, $5, now() - interval '40 days' + $3 * interval '1 day')",
+    )
+    .bind(id)
+    .bind(training)
+    .bind(number)
+    .bind(based_on)
+    .bind(aios)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_period(
+    tx: &mut Transaction<'_, Postgres>,
+    version: Uuid,
+    origin: Option<Uuid>,
+    (label, institution, start, end, pct): &DemoPeriod,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let origin = origin.unwrap_or(id);
+    sqlx::query(
+        "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
+                                       start_date, end_date, part_time_pct)
+         SELECT $1, $2, $3, 0, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(origin)
+    .bind(label)
+    .bind(institution)
+    .bind(date(start)?)
+    .bind(date(end)?)
+    .bind(pct)
+    .execute(&mut **tx)
+    .await?;
+    Ok(origin)
+}

@@ -1,0 +1,1010 @@
+//! The aios: basisgegevens, a new training, the schedule editor, submitting and change
+//! requests, through the real HTTP server and database.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user_id};
+use crate::helpers::{TestApp, location};
+
+/// A fixed "today" for schedules: periods from 2027 lie in the future.
+fn set_today(app: &TestApp) {
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00")
+            .unwrap()
+            .to_utc(),
+    );
+}
+
+const DETAILS: &[(&str, &str)] = &[
+    ("naam", "Noor Bakker"),
+    ("geboortedatum", "14-03-1995"),
+    ("big_nummer", "19087654301"),
+    ("diplomadatum", "01-07-2021"),
+    ("universiteit", "radboud"),
+    ("telefoon", "06 12345678"),
+    ("adres", "Kerkstraat 1"),
+    ("postcode", "6525ga"),
+    ("woonplaats", "Nijmegen"),
+    ("revisie", "0"),
+];
+
+async fn institution(app: &TestApp, name: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn specialty(app: &TestApp, code: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM specialties WHERE code = $1")
+        .bind(code)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn text(response: reqwest::Response) -> String {
+    response.text().await.unwrap()
+}
+
+/// An aios with complete basisgegevens, logged in with the default client.
+async fn aios_ready(app: &TestApp, username: &str) {
+    register_and_log_in(app, username, "aios").await;
+    let response = app.post_form("/aios/basisgegevens", DETAILS).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+/// Creates an IGT training with the default client; returns its id.
+async fn create_igt(app: &TestApp) -> Uuid {
+    let igt = specialty(app, "igt").await.to_string();
+    let opleider = user_id(app, "demo.opleider").await.to_string();
+    let institute: Uuid = sqlx::query_scalar("SELECT id FROM institutes WHERE code = 'oigt'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form(
+            "/aios/opleidingen/nieuw",
+            &[
+                ("specialisme", igt.as_str()),
+                ("instituut", &institute.to_string()),
+                ("opleider", opleider.as_str()),
+                ("facturering", "bij_indienen"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(response).await
+    );
+    location(&response)
+        .trim_start_matches("/aios/opleidingen/")
+        .parse()
+        .unwrap()
+}
+
+/// The revision of the training's concept.
+async fn revision(app: &TestApp, training: Uuid) -> String {
+    let revision: Option<i32> = sqlx::query_scalar(
+        "SELECT revision FROM schedule_versions WHERE training_id = $1 AND status = 'concept'",
+    )
+    .bind(training)
+    .fetch_optional(&app.state.db)
+    .await
+    .unwrap();
+    // Without a concept, a form from an earlier page still carries some revision.
+    revision.unwrap_or(1).to_string()
+}
+
+async fn add_period(
+    app: &TestApp,
+    training: Uuid,
+    label: &str,
+    place: &str,
+    from: &str,
+    to: &str,
+    pct: &str,
+) -> reqwest::Response {
+    let place = institution(app, place).await.to_string();
+    let revision = revision(app, training).await;
+    app.post_form(
+        &format!("/aios/opleidingen/{training}/periodes/nieuw"),
+        &[
+            ("omschrijving", label),
+            ("instelling", place.as_str()),
+            ("opleider", ""),
+            ("begindatum", from),
+            ("einddatum", to),
+            ("deeltijd", pct),
+            ("revisie", revision.as_str()),
+        ],
+    )
+    .await
+}
+
+async fn add_interruption(
+    app: &TestApp,
+    training: Uuid,
+    kind: &str,
+    place: &str,
+    from: &str,
+    to: &str,
+) -> reqwest::Response {
+    let place = institution(app, place).await.to_string();
+    let revision = revision(app, training).await;
+    app.post_form(
+        &format!("/aios/opleidingen/{training}/onderbrekingen/nieuw"),
+        &[
+            ("soort", kind),
+            ("begindatum", from),
+            ("einddatum", to),
+            ("instelling", place.as_str()),
+            ("toelichting", "Als anios gewerkt"),
+            ("revisie", revision.as_str()),
+        ],
+    )
+    .await
+}
+
+/// An IGT training with ziekenhuis 1 and 2 and the gap between them covered: 24 of 33 months.
+async fn igt_with_two_hospitals(app: &TestApp) -> Uuid {
+    let training = create_igt(app).await;
+    for (label, place, from, to) in [
+        ("Ziekenhuis 1", "Radboudumc", "01-01-2027", "01-01-2028"),
+        ("Ziekenhuis 2", "Isala", "01-03-2028", "01-03-2029"),
+    ] {
+        let response = add_period(app, training, label, place, from, to, "100").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let response = add_interruption(
+        app,
+        training,
+        "anios",
+        "Radboudumc",
+        "01-01-2028",
+        "01-03-2028",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    training
+}
+
+async fn submit(app: &TestApp, training: Uuid, acknowledge: bool) -> reqwest::Response {
+    let revision = revision(app, training).await;
+    let mut fields = vec![("revisie", revision.as_str())];
+    if acknowledge {
+        fields.push(("waarschuwingen_gelezen", "ja"));
+    }
+    app.post_form(&format!("/aios/opleidingen/{training}/indienen"), &fields)
+        .await
+}
+
+async fn status(app: &TestApp, training: Uuid) -> String {
+    sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1")
+        .bind(training)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// Approval is the opleider's (a later issue); tests of change requests start from an
+/// approved first version, set directly.
+async fn approve_in_database(app: &TestApp, training: Uuid) {
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'goedgekeurd', decided_at = now()
+         WHERE training_id = $1 AND status = 'ingediend'",
+    )
+    .bind(training)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE trainings SET status = 'ingeschreven' WHERE id = $1")
+        .bind(training)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn an_aios_keeps_basisgegevens_and_bad_input_is_refused_at_its_field(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    register_and_log_in(&app, "noor", "aios").await;
+
+    let page = text(app.get("/aios/basisgegevens").await).await;
+    assert!(
+        page.contains("Voor een nieuwe opleiding ontbreekt nog"),
+        "{page}"
+    );
+
+    let mut bad: Vec<(&str, &str)> = DETAILS.to_vec();
+    bad[2] = ("big_nummer", "12345");
+    bad[3] = ("diplomadatum", "30-02-2021");
+    let response = app.post_form("/aios/basisgegevens", &bad).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(response).await;
+    assert!(page.contains("Een BIG-nummer bestaat uit precies 11 cijfers"));
+    assert!(page.contains("Deze datum bestaat niet"));
+    assert!(
+        page.contains(r##"<a href="#big_nummer">"##),
+        "error summary links the field"
+    );
+    assert!(
+        page.contains(r#"value="Kerkstraat 1""#),
+        "typed input is kept"
+    );
+
+    let response = app.post_form("/aios/basisgegevens", DETAILS).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(app.get("/aios/basisgegevens").await).await;
+    assert!(page.contains("Uw basisgegevens zijn opgeslagen."));
+    assert!(page.contains(r#"value="19087654301""#));
+    assert!(
+        page.contains(r#"value="6525 GA""#),
+        "postcode is normalised"
+    );
+    assert!(!page.contains("ontbreekt nog"));
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'person.details_saved'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test]
+async fn basisgegevens_saved_over_a_newer_save_are_refused_with_the_input_kept(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    register_and_log_in(&app, "noor", "aios").await;
+    assert_eq!(
+        app.post_form("/aios/basisgegevens", DETAILS).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // A second tab still holds the form of revision 0.
+    let mut stale: Vec<(&str, &str)> = DETAILS.to_vec();
+    stale[8] = ("woonplaats", "Arnhem");
+    let response = app.post_form("/aios/basisgegevens", &stale).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = text(response).await;
+    assert!(page.contains("Uw basisgegevens zijn intussen gewijzigd"));
+    assert!(page.contains(r#"value="Arnhem""#));
+    let city: String = sqlx::query_scalar("SELECT city FROM personal_details")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(city, "Nijmegen", "nothing was overwritten");
+}
+
+#[sqlx::test]
+async fn a_big_number_of_another_account_is_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    register_and_log_in(&app, "noor", "aios").await;
+    let mut taken: Vec<(&str, &str)> = DETAILS.to_vec();
+    taken[2] = ("big_nummer", "19012345601");
+    let response = app.post_form("/aios/basisgegevens", &taken).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(response)
+            .await
+            .contains("hoort al bij een ander account")
+    );
+}
+
+#[sqlx::test]
+async fn a_training_cannot_be_created_before_the_basisgegevens_are_complete(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    register_and_log_in(&app, "noor", "aios").await;
+    let page = text(app.get("/aios/opleidingen/nieuw").await).await;
+    assert!(page.contains("Niet compleet"));
+    assert!(page.contains("datum van het artsdiploma"));
+    assert!(page.contains(r#"href="/aios/basisgegevens""#));
+
+    let igt = specialty(&app, "igt").await.to_string();
+    let opleider = user_id(&app, "demo.opleider").await.to_string();
+    let response = app
+        .post_form(
+            "/aios/opleidingen/nieuw",
+            &[
+                ("specialisme", igt.as_str()),
+                ("opleider", opleider.as_str()),
+                ("facturering", "bij_indienen"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 7, "only the demo trainings exist");
+}
+
+#[sqlx::test]
+async fn a_new_igt_training_gets_a_concept_schedule_with_its_part_of_33_months(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+
+    let page = text(app.get("/aios/opleidingen/nieuw").await).await;
+    assert!(page.contains("Compleet"));
+    let igt = specialty(&app, "igt").await;
+    let page = text(
+        app.get(&format!("/aios/opleidingen/nieuw?specialisme={igt}"))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("Opleidingsinstituut IGT"),
+        "institutes of IGT"
+    );
+    assert!(
+        page.contains("Dr. Pieter Jansen (Radboudumc)"),
+        "recognised opleiders"
+    );
+    assert!(page.contains("Factureren op startdatum"));
+
+    let training = create_igt(&app).await;
+    assert_eq!(status(&app, training).await, "concept");
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(page.contains("Opleiding tot AIGT"));
+    assert!(page.contains("Periodes: Ziekenhuis 1, Ziekenhuis 2, NTC, Buitenland"));
+    assert!(page.contains("Nog 33 maanden in te plannen"), "{page}");
+    let new_period = text(
+        app.get(&format!("/aios/opleidingen/{training}/periodes/nieuw"))
+            .await,
+    )
+    .await;
+    assert!(
+        new_period.contains(r#"value="Ziekenhuis 1""#),
+        "first expected period"
+    );
+    assert!(new_period.contains("Einddatum (tot, niet tot en met)"));
+}
+
+#[sqlx::test]
+async fn a_second_running_training_in_the_same_specialty_is_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    aios_ready(&app, "noor").await;
+    create_igt(&app).await;
+    let igt = specialty(&app, "igt").await.to_string();
+    let opleider = user_id(&app, "demo.opleider").await.to_string();
+    let institute: Uuid = sqlx::query_scalar("SELECT id FROM institutes WHERE code = 'oigt'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form(
+            "/aios/opleidingen/nieuw",
+            &[
+                ("specialisme", igt.as_str()),
+                ("instituut", &institute.to_string()),
+                ("opleider", opleider.as_str()),
+                ("facturering", "bij_indienen"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(response).await.contains("al een lopende opleiding"));
+}
+
+#[sqlx::test]
+async fn a_gap_between_periods_is_an_error_until_an_interruption_covers_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-01-2027",
+        "01-01-2028",
+        "100",
+    )
+    .await;
+    // The next period's start is pre-filled with the previous end.
+    let form = text(
+        app.get(&format!("/aios/opleidingen/{training}/periodes/nieuw"))
+            .await,
+    )
+    .await;
+    assert!(form.contains(r#"value="01-01-2028""#), "{form}");
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 2",
+        "Isala",
+        "01-03-2028",
+        "01-03-2029",
+        "100",
+    )
+    .await;
+
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(
+        page.contains("Voeg een onderbreking toe"),
+        "gap error: {page}"
+    );
+    assert!(page.contains("finding--error"));
+
+    let response = add_interruption(
+        &app,
+        training,
+        "anios",
+        "Radboudumc",
+        "01-01-2028",
+        "01-03-2028",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(!page.contains("finding--error"), "{page}");
+    assert!(page.contains("Nog 9 maanden in te plannen (24 van 33 maanden ingevoerd)"));
+    assert!(page.contains("<svg"), "timeline drawn");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE object_id = $1 AND action LIKE 'schedule.%'",
+    )
+    .bind(training.to_string())
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 3, "two periods and an interruption");
+}
+
+#[sqlx::test]
+async fn an_interruption_can_only_name_an_institution_of_the_schedule(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-01-2027",
+        "01-01-2028",
+        "100",
+    )
+    .await;
+    let response = add_interruption(
+        &app,
+        training,
+        "ziekte",
+        "Isala",
+        "01-03-2027",
+        "15-03-2027",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(response).await;
+    assert!(page.contains("die al in uw schema staat"));
+    assert!(
+        !page.contains(">Isala<"),
+        "only the schedule's institutions are offered"
+    );
+}
+
+#[sqlx::test]
+async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    for (from, pct, message) in [
+        ("2026-02-30", "100", "Deze datum bestaat niet"),
+        (
+            "01-01-2027",
+            "150",
+            "Vul een percentage van 50 tot en met 100 in",
+        ),
+        ("01-01-2027", "abc", "Vul het percentage in als heel getal"),
+    ] {
+        let response = add_period(
+            &app,
+            training,
+            "<script>alert(1)</script>",
+            "Radboudumc",
+            from,
+            "01-01-2028",
+            pct,
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = text(response).await;
+        assert!(page.contains(message), "{message}");
+        assert!(!page.contains("<script>alert(1)"), "input is escaped");
+        assert!(page.contains("&#60;script&#62;alert(1)"), "input is kept");
+    }
+    let periods: i64 = sqlx::query_scalar("SELECT count(*) FROM schedule_periods")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let demo: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id <> $1",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(periods, demo, "nothing saved in the new training");
+}
+
+#[sqlx::test]
+async fn a_save_based_on_an_older_revision_is_refused_with_the_input_kept(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    let stale = revision(&app, training).await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-01-2027",
+        "01-01-2028",
+        "100",
+    )
+    .await;
+    let place = institution(&app, "Isala").await.to_string();
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/periodes/nieuw"),
+            &[
+                ("omschrijving", "Ziekenhuis 2 uit het oude tabblad"),
+                ("instelling", place.as_str()),
+                ("opleider", ""),
+                ("begindatum", "01-01-2028"),
+                ("einddatum", "01-01-2029"),
+                ("deeltijd", "100"),
+                ("revisie", stale.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = text(response).await;
+    assert!(page.contains("Het schema is intussen gewijzigd"));
+    assert!(
+        page.contains("Ziekenhuis 2 uit het oude tabblad"),
+        "input kept"
+    );
+    let fresh = revision(&app, training).await;
+    assert!(
+        page.contains(&format!(r#"name="revisie" value="{fresh}""#)),
+        "saving again is possible"
+    );
+    let labels: Vec<String> = sqlx::query_scalar(
+        "SELECT p.label FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(labels, ["Ziekenhuis 1"]);
+}
+
+#[sqlx::test]
+async fn submitting_with_errors_is_refused_with_the_errors_listed(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-01-2027",
+        "01-01-2028",
+        "100",
+    )
+    .await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 2",
+        "Isala",
+        "01-03-2028",
+        "01-03-2029",
+        "40",
+    )
+    .await;
+    let page = text(
+        app.get(&format!("/aios/opleidingen/{training}/indienen"))
+            .await,
+    )
+    .await;
+    assert!(page.contains("Het schema bevat nog fouten"));
+    let response = submit(&app, training, true).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(response).await;
+    assert!(page.contains("Voeg een onderbreking toe"), "gap listed");
+    assert!(page.contains("deeltijd"), "percentage listed");
+    assert_eq!(status(&app, training).await, "concept");
+    let to_opleider = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == "demo.opleider@mijnrgs.example")
+        .count();
+    assert_eq!(to_opleider, 0);
+}
+
+#[sqlx::test]
+async fn submitting_notifies_the_opleider_once_even_when_submitted_twice(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    let page = text(
+        app.get(&format!("/aios/opleidingen/{training}/indienen"))
+            .await,
+    )
+    .await;
+    assert!(
+        !page.contains("waarschuwingen_gelezen"),
+        "no warnings, no acknowledgement"
+    );
+    let form_revision = revision(&app, training).await;
+
+    let first = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/indienen"),
+            &[("revisie", form_revision.as_str())],
+        )
+        .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let second = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/indienen"),
+            &[("revisie", form_revision.as_str())],
+        )
+        .await;
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "ingediend");
+
+    let mails: Vec<_> = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == "demo.opleider@mijnrgs.example")
+        .collect();
+    assert_eq!(mails.len(), 1, "one notification");
+    assert!(mails[0].subject.contains("ter beoordeling"));
+    assert!(mails[0].body.contains("Noor Bakker"));
+
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(page.contains("Wat gebeurt er nu?"));
+    assert!(page.contains("betaalt u de factuur met iDEAL"));
+    assert!(
+        !page.contains("Periode toevoegen"),
+        "a submitted schedule is not editable"
+    );
+
+    // Editing a submitted version is refused, and nothing changes.
+    let response = add_period(
+        &app,
+        training,
+        "NTC",
+        "Radboudumc",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let periods: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(periods, 2);
+}
+
+#[sqlx::test]
+async fn warnings_must_be_acknowledged_before_submitting(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    // Started before today: a late registration, which warns.
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-09-2026",
+        "01-09-2027",
+        "100",
+    )
+    .await;
+    let response = submit(&app, training, false).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(response)
+            .await
+            .contains("Bevestig dat u de waarschuwingen heeft gelezen")
+    );
+    assert_eq!(status(&app, training).await, "concept");
+    let response = submit(&app, training, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "ingediend");
+}
+
+#[sqlx::test]
+async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    submit(&app, training, true).await;
+    approve_in_database(&app, training).await;
+
+    let response = app
+        .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let overview = text(app.get("/aios/opleidingen").await).await;
+    assert!(
+        overview
+            .contains("Uw wijziging staat nog op concept en wordt pas verwerkt als u deze indient")
+    );
+    // Starting a second change while one is open does nothing.
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    let versions: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT number, status FROM schedule_versions WHERE training_id = $1 ORDER BY number",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        versions,
+        [(1, "goedgekeurd".to_owned()), (2, "concept".to_owned())]
+    );
+
+    add_period(
+        &app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    let history = text(
+        app.get(&format!("/aios/opleidingen/{training}/versies"))
+            .await,
+    )
+    .await;
+    assert!(history.contains("Periode toegevoegd: NTC"), "{history}");
+
+    let revision = revision(&app, training).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/intrekken"),
+            &[("revisie", revision.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let statuses: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM schedule_versions WHERE training_id = $1 ORDER BY number",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(statuses, ["goedgekeurd", "ingetrokken"]);
+    assert_eq!(status(&app, training).await, "ingeschreven");
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(
+        page.contains("Schema wijzigen"),
+        "a new change can be started"
+    );
+}
+
+#[sqlx::test]
+async fn a_change_request_goes_to_the_opleider_and_keeps_the_registration(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    submit(&app, training, true).await;
+    approve_in_database(&app, training).await;
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    add_period(
+        &app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    let response = submit(&app, training, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "ingeschreven");
+    let subjects: Vec<String> = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert!(subjects.contains(&"Wijzigingsverzoek opleidingsschema ter beoordeling".to_owned()));
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'schedule.change_requested'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test]
+async fn another_aios_training_answers_404_on_every_route(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    add_period(
+        &app,
+        training,
+        "Ziekenhuis 1",
+        "Radboudumc",
+        "01-01-2027",
+        "01-01-2028",
+        "100",
+    )
+    .await;
+    let period: Uuid =
+        sqlx::query_scalar("SELECT id FROM schedule_periods WHERE label = 'Ziekenhuis 1'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+
+    let other = app.new_client();
+    log_in_demo(&app, &other, "demo.aios").await;
+    for path in [
+        format!("/aios/opleidingen/{training}"),
+        format!("/aios/opleidingen/{training}/versies"),
+        format!("/aios/opleidingen/{training}/indienen"),
+        format!("/aios/opleidingen/{training}/periodes/nieuw"),
+        format!("/aios/opleidingen/{training}/periodes/{period}"),
+        format!("/aios/opleidingen/{training}/onderbrekingen/nieuw"),
+    ] {
+        let response = other.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "GET {path}");
+    }
+    for path in [
+        format!("/aios/opleidingen/{training}/indienen"),
+        format!("/aios/opleidingen/{training}/wijzigen"),
+        format!("/aios/opleidingen/{training}/intrekken"),
+        format!("/aios/opleidingen/{training}/periodes/nieuw"),
+        format!("/aios/opleidingen/{training}/periodes/{period}"),
+        format!("/aios/opleidingen/{training}/periodes/{period}/verwijderen"),
+    ] {
+        let response = app.post_form_with(&other, &path, &[("revisie", "2")]).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    let periods: i64 = sqlx::query_scalar("SELECT count(*) FROM schedule_periods WHERE id = $1")
+        .bind(period)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(periods, 1, "still there");
+
+    // Other roles do not reach the aios area at all.
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let response = opleider
+        .get(app.url("/aios/opleidingen"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn the_demo_aios_sees_every_training_with_its_status_and_next_action(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let client = app.new_client();
+    log_in_demo(&app, &client, "demo.aios").await;
+    let page = client
+        .get(app.url("/aios/opleidingen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for label in [
+        "Concept",
+        "Ingediend",
+        "Afgekeurd",
+        "Goedgekeurd",
+        "Ingeschreven",
+        "Ingeschreven onder voorwaarde van betaling",
+        "Voltooid",
+    ] {
+        assert!(page.contains(&format!(">{label}</span>")), "{label}");
+    }
+    assert!(page.contains("Zolang de aanvraag op concept staat, gebeurt er niets"));
+    assert!(page.contains("Uw wijziging staat nog op concept"));
+}
+
+#[sqlx::test]
+async fn interruptions_entered_by_the_rgs_are_shown_but_not_editable(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let client = app.new_client();
+    log_in_demo(&app, &client, "demo.aios").await;
+    let (training, interruption): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT v.training_id, i.id FROM schedule_interruptions i
+         JOIN schedule_versions v ON v.id = i.version_id
+         WHERE i.entered_by_rgs AND v.status = 'concept'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let page = client
+        .get(app.url(&format!("/aios/opleidingen/{training}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ingevoerd door de RGS"));
+    assert!(page.contains("Alleen de RGS kan dit wijzigen."));
+    let revision = revision(&app, training).await;
+    for path in [
+        format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}"),
+        format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
+    ] {
+        let response = app
+            .post_form_with(&client, &path, &[("revisie", revision.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn a_version_that_is_no_longer_a_concept_cannot_be_changed_in_the_database(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let result = sqlx::query(
+        "UPDATE schedule_periods SET part_time_pct = 50 WHERE version_id IN
+            (SELECT id FROM schedule_versions WHERE status = 'goedgekeurd')",
+    )
+    .execute(&app.state.db)
+    .await;
+    let error = result.expect_err("approved versions are immutable");
+    assert!(error.to_string().contains("cannot be changed"), "{error}");
+}
