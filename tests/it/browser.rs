@@ -323,3 +323,132 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     browser.assert_accessible().await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00")
+            .unwrap()
+            .to_utc(),
+    );
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.aios").await;
+
+    // Step 1 of the guide: the diploma date and university are in the basisgegevens first.
+    browser
+        .open_and_check(&app.url("/aios/basisgegevens"))
+        .await;
+    browser.fill("telefoon", "06 87654321").await;
+    browser.fill("diplomadatum", "30-02-2019").await;
+    browser.submit("Opslaan").await;
+    assert!(browser.html().await.contains("Deze datum bestaat niet"));
+    browser.assert_accessible().await;
+    browser.fill("diplomadatum", "01-07-2019").await;
+    browser.submit("Opslaan").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Uw basisgegevens zijn opgeslagen.")
+    );
+
+    // Mijn opleiding: every demo training with its status; then a new IGT training.
+    browser.open_and_check(&app.url("/aios/opleidingen")).await;
+    browser.follow("Nieuwe opleiding").await;
+    browser.assert_accessible().await;
+    browser
+        .choose(
+            "specialisme",
+            "Internationale gezondheidszorg en tropengeneeskunde (IGT) (profiel)",
+        )
+        .await;
+    browser.submit("Verder").await;
+    browser.assert_accessible().await;
+    browser
+        .choose("instituut", "Opleidingsinstituut IGT, Amsterdam")
+        .await;
+    browser
+        .choose("opleider", "Dr. Pieter Jansen (Radboudumc)")
+        .await;
+    browser
+        .driver
+        .find(By::Id("facturering-bij_indienen"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.submit("Opleiding aanmaken").await;
+    let training_path = browser.path().await;
+    assert!(training_path.starts_with("/aios/opleidingen/"));
+    assert!(browser.html().await.contains("Opleiding tot AIGT"));
+    browser.assert_accessible().await;
+
+    // Ziekenhuis 1 and ziekenhuis 2 with a gap between them.
+    for (label, place, from, to) in [
+        (
+            "Ziekenhuis 1",
+            "Radboudumc, Nijmegen",
+            "01-01-2027",
+            "01-01-2028",
+        ),
+        ("Ziekenhuis 2", "Isala, Zwolle", "01-03-2028", "01-03-2029"),
+    ] {
+        browser.follow("Periode toevoegen").await;
+        browser.assert_accessible().await;
+        browser.fill("omschrijving", label).await;
+        browser.choose("instelling", place).await;
+        browser.fill("begindatum", from).await;
+        browser.fill("einddatum", to).await;
+        browser.submit("Opslaan").await;
+        assert_eq!(browser.path().await, training_path);
+    }
+    let html = browser.html().await;
+    assert!(html.contains("Voeg een onderbreking toe"), "the gap error");
+    browser.assert_accessible().await;
+
+    // The gap becomes an interruption, at an institution already in the schedule.
+    browser.follow("Onderbreking toevoegen").await;
+    browser.assert_accessible().await;
+    browser.choose("soort", "Werkzaam als anios").await;
+    browser.fill("begindatum", "01-01-2028").await;
+    browser.fill("einddatum", "01-03-2028").await;
+    browser.choose("instelling", "Radboudumc").await;
+    browser.submit("Opslaan").await;
+    let html = browser.html().await;
+    assert!(!html.contains("finding--error"), "no errors remain");
+    assert!(html.contains("Nog 9 maanden in te plannen (24 van 33 maanden ingevoerd)"));
+    assert!(
+        html.contains("Tijdlijn als tabel"),
+        "the timeline with its text equivalent"
+    );
+    browser.assert_accessible().await;
+
+    // Submit.
+    browser.follow("Aanvraag indienen").await;
+    browser.assert_accessible().await;
+    browser.submit("Aanvraag indienen").await;
+    let html = browser.html().await;
+    assert!(html.contains("Uw aanvraag is ingediend."));
+    assert!(html.contains("Wat gebeurt er nu?"));
+    browser.assert_accessible().await;
+    browser.follow("Alle versies en wijzigingen").await;
+    browser.assert_accessible().await;
+
+    // The demo training with a change request on concept, and its history.
+    browser.open_and_check(&app.url("/aios/opleidingen")).await;
+    browser.follow("Kindergeneeskunde").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Uw wijziging staat nog op concept")
+    );
+    browser.assert_accessible().await;
+    browser.follow("Alle versies en wijzigingen").await;
+    assert!(browser.html().await.contains("gewijzigd"));
+    browser.assert_accessible().await;
+    browser.close().await;
+}

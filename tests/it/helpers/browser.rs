@@ -166,6 +166,17 @@ impl Browser {
         field.send_keys(text).await.expect("type");
     }
 
+    /// Chooses the option with this visible text in the select list with id `id`.
+    pub async fn choose(&self, id: &str, text: &str) {
+        let select = self.driver.find(By::Id(id)).await.expect("select list");
+        thirtyfour::components::SelectElement::new(&select)
+            .await
+            .expect("a select element")
+            .select_by_visible_text(text)
+            .await
+            .unwrap_or_else(|e| panic!("option {text:?} in {id}: {e}"));
+    }
+
     /// Clicks the button with this exact text and waits until the next page has loaded.
     pub async fn submit(&self, text: &str) {
         self.driver
