@@ -154,14 +154,24 @@ LANGUAGE plpgsql AS $$
 DECLARE
     version_status text;
 BEGIN
-    SELECT status INTO version_status FROM schedule_versions
-     WHERE id = COALESCE(NEW.version_id, OLD.version_id);
-    -- A version being deleted with its training (cascade) is no longer found.
-    IF version_status IS NOT NULL AND version_status <> 'concept' THEN
-        RAISE EXCEPTION 'schedule version % is % and cannot be changed',
-            COALESCE(NEW.version_id, OLD.version_id), version_status;
+    -- Both the version an item leaves and the one it enters must be concepts. A version
+    -- being deleted with its training (cascade) is no longer found.
+    IF TG_OP <> 'INSERT' THEN
+        SELECT status INTO version_status FROM schedule_versions WHERE id = OLD.version_id;
+        IF version_status IS NOT NULL AND version_status <> 'concept' THEN
+            RAISE EXCEPTION 'schedule version % is % and cannot be changed',
+                OLD.version_id, version_status;
+        END IF;
     END IF;
-    RETURN COALESCE(NEW, OLD);
+    IF TG_OP <> 'DELETE' THEN
+        SELECT status INTO version_status FROM schedule_versions WHERE id = NEW.version_id;
+        IF version_status IS NOT NULL AND version_status <> 'concept' THEN
+            RAISE EXCEPTION 'schedule version % is % and cannot be changed',
+                NEW.version_id, version_status;
+        END IF;
+        RETURN NEW;
+    END IF;
+    RETURN OLD;
 END;
 $$;
 CREATE TRIGGER schedule_periods_only_in_concepts
@@ -176,3 +186,22 @@ CREATE TRIGGER schedule_shortenings_only_in_concepts
 CREATE TRIGGER schedule_extensions_only_in_concepts
     BEFORE INSERT OR UPDATE OR DELETE ON schedule_extensions
     FOR EACH ROW EXECUTE FUNCTION schedule_items_only_in_concepts();
+
+-- A version's status only moves forward: concept → ingediend or ingetrokken; ingediend →
+-- goedgekeurd or afgekeurd. Decided and withdrawn versions stay as they are.
+CREATE OR REPLACE FUNCTION schedule_version_status_moves_forward() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = OLD.status THEN
+        RETURN NEW;
+    END IF;
+    IF (OLD.status = 'concept' AND NEW.status IN ('ingediend', 'ingetrokken'))
+       OR (OLD.status = 'ingediend' AND NEW.status IN ('goedgekeurd', 'afgekeurd')) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'schedule version % cannot go from % to %', OLD.id, OLD.status, NEW.status;
+END;
+$$;
+CREATE TRIGGER schedule_versions_status_moves_forward
+    BEFORE UPDATE OF status ON schedule_versions
+    FOR EACH ROW EXECUTE FUNCTION schedule_version_status_moves_forward();

@@ -167,7 +167,14 @@ pub async fn save(
     .bind(&update.postcode)
     .bind(&update.city)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| match &e {
+        // Another account saved the same number at the same moment.
+        sqlx::Error::Database(db) if db.constraint() == Some("personal_details_big_number_key") => {
+            SaveError::BigNumberTaken
+        }
+        _ => SaveError::Database(e),
+    })?;
 
     let after = PersonalDetails {
         full_name: update.full_name.as_str().to_owned(),

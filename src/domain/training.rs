@@ -328,17 +328,39 @@ pub fn status_after_submission(
     }
 }
 
-/// Checks that a change request (a concept copy of the current version) may be started: the
-/// registration is accepted and no concept or submitted version exists.
+/// Checks that a new concept may be started: on an accepted registration (a change request)
+/// or on a rejected registration request (to correct it), while no concept or submitted
+/// version exists.
 pub fn may_start_change(
     registration: RegistrationStatus,
     has_concept: bool,
     has_submitted: bool,
 ) -> Result<(), Refusal> {
-    if !registration.accepts_change_requests() || has_concept || has_submitted {
+    let open =
+        registration.accepts_change_requests() || registration == RegistrationStatus::Rejected;
+    if !open || has_concept || has_submitted {
         return Err(Refusal::NoChangeRequestNow);
     }
     Ok(())
+}
+
+/// Which version a new concept copies: the newest version when the opleider rejected it (the
+/// aios corrects what they proposed), otherwise the current one.
+pub fn concept_source(newest: VersionStatus) -> ConceptSource {
+    if newest == VersionStatus::Rejected {
+        ConceptSource::Newest
+    } else {
+        ConceptSource::Current
+    }
+}
+
+/// Where a new concept comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConceptSource {
+    /// The newest version (a rejected one).
+    Newest,
+    /// The current (last approved) version.
+    Current,
 }
 
 /// Checks that a concept may be withdrawn: only a change request's concept (the registration
@@ -469,6 +491,14 @@ mod tests {
             submit(R::Rejected, V::Concept, 1, 1, &report(&[]), false),
             Ok(Submission::Registration)
         );
+    }
+
+    #[test]
+    fn a_rejected_version_is_corrected_from_itself_and_otherwise_from_the_current_one() {
+        assert_eq!(may_start_change(R::Rejected, false, false), Ok(()));
+        assert_eq!(concept_source(V::Rejected), ConceptSource::Newest);
+        assert_eq!(concept_source(V::Approved), ConceptSource::Current);
+        assert_eq!(concept_source(V::Withdrawn), ConceptSource::Current);
     }
 
     #[test]

@@ -290,6 +290,13 @@ async fn seed_training(
         .await?;
     }
     let decided = matches!(demo.first_version, "goedgekeurd" | "afgekeurd");
+    if decided {
+        // A version's status only moves forward: it is submitted before it is decided.
+        sqlx::query("UPDATE schedule_versions SET status = 'ingediend' WHERE id = $1")
+            .bind(first)
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::query(
         "UPDATE schedule_versions SET status = $2,
                 submitted_at = CASE WHEN $3 THEN now() - interval '30 days' END,
@@ -361,7 +368,7 @@ async fn insert_period(
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     let origin = origin.unwrap_or(id);
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
                                        start_date, end_date, part_time_pct)
          SELECT $1, $2, $3, 0, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
@@ -376,5 +383,10 @@ async fn insert_period(
     .bind(pct)
     .execute(&mut **tx)
     .await?;
+    if inserted.rows_affected() != 1 {
+        return Err(sqlx::Error::Protocol(format!(
+            "demo period at unknown institution {institution}"
+        )));
+    }
     Ok(origin)
 }

@@ -170,17 +170,24 @@ pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>,
     .await
 }
 
-/// The opleiders recognised for specialty `specialty`, with where they train.
-pub async fn supervisors_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+/// The opleiders recognised for specialty `specialty`, with where they train; never the aios
+/// `asking` themselves (an opleider in a second training is not their own opleider).
+pub async fn supervisors_for(
+    db: &PgPool,
+    specialty: Uuid,
+    asking: Uuid,
+) -> Result<Vec<Choice>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
          FROM users u
          JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
               AND r.revoked_at IS NULL AND r.specialty_id = $1
          JOIN institutions i ON i.id = r.institution_id
+         WHERE u.id <> $2
          GROUP BY u.id, u.full_name ORDER BY u.full_name",
     )
     .bind(specialty)
+    .bind(asking)
     .fetch_all(db)
     .await
 }

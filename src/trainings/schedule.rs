@@ -21,7 +21,9 @@ use crate::domain::schedule::model::{
     SpecialtyRules,
 };
 use crate::domain::schedule::months::Months;
-use crate::domain::training::{self, Refusal, RegistrationStatus, Submission, VersionStatus};
+use crate::domain::training::{
+    self, ConceptSource, Refusal, RegistrationStatus, Submission, VersionStatus,
+};
 use crate::mail::{self, OutgoingEmail};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
@@ -37,6 +39,8 @@ pub struct Version {
     pub status: VersionStatus,
     /// The revision an edit must be based on.
     pub revision: i32,
+    /// The version it was copied from.
+    pub based_on_id: Option<Uuid>,
     /// Who made it.
     pub created_by_name: String,
     /// When.
@@ -61,6 +65,7 @@ struct VersionRow {
     number: i32,
     status: String,
     revision: i32,
+    based_on_id: Option<Uuid>,
     created_by_name: String,
     created_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
@@ -85,6 +90,7 @@ impl TryFrom<VersionRow> for Version {
             id: row.id,
             number: row.number,
             revision: row.revision,
+            based_on_id: row.based_on_id,
             created_by_name: row.created_by_name,
             created_at: row.created_at,
             submitted_at: row.submitted_at,
@@ -103,7 +109,8 @@ pub async fn versions(
     training: Uuid,
 ) -> Result<Vec<Version>, sqlx::Error> {
     let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT v.id, v.number, v.status, v.revision, c.full_name AS created_by_name,
+        "SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+                c.full_name AS created_by_name,
                 v.created_at, v.submitted_at, v.decided_at, d.full_name AS decided_by_name,
                 b.full_name AS on_behalf_of_name, v.decision_reason, v.withdrawn_at
          FROM schedule_versions v
@@ -406,17 +413,29 @@ pub async fn context(
             .fetch_optional(&mut *conn)
             .await?
             .flatten();
-    // A concept is judged as if submitted today; a submitted version by its own date. The
-    // first submission of the registration counts for change requests.
-    let submitted_on = training
-        .submitted_at
-        .or(version.submitted_at)
-        .map(|at| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive())
-        .unwrap_or(today);
+    // Late registration is a question about the registration request: a concept of it is
+    // judged as if submitted today, a submitted one by its own date. A change request of an
+    // accepted registration is not a registration, so it is not asked again.
+    let submitted_on = if training.status.accepts_change_requests()
+        || matches!(
+            training.status,
+            RegistrationStatus::Completed
+                | RegistrationStatus::Ended
+                | RegistrationStatus::StruckOff
+        ) {
+        None
+    } else {
+        Some(
+            version
+                .submitted_at
+                .map(|at| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive())
+                .unwrap_or(today),
+        )
+    };
     Ok(CheckContext {
         today,
         diploma,
-        submitted_on: Some(submitted_on),
+        submitted_on,
     })
 }
 
@@ -687,6 +706,14 @@ pub async fn submit(
             .await?;
     let registration =
         RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    // An edit holds the concept's row lock until it commits; waiting for it here means the
+    // check below sees exactly the concept that is submitted.
+    sqlx::query(
+        "SELECT 1 FROM schedule_versions WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+    )
+    .bind(training.id)
+    .execute(&mut *tx)
+    .await?;
     let all = versions(&mut tx, training.id).await?;
     let versions = Versions { all };
     let Some(concept) = versions.concept().cloned() else {
@@ -711,15 +738,20 @@ pub async fn submit(
         warnings_acknowledged,
     )?;
     // The revision is kept as it is, so a repeated submit of the same form is recognised.
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3
-         WHERE id = $1",
+         WHERE id = $1 AND status = 'concept' AND revision = $4",
     )
     .bind(concept.id)
     .bind(now)
     .bind(actor)
+    .bind(based_on)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Err(Refusal::Stale.into());
+    }
     let after = training::status_after_submission(registration, submission);
     sqlx::query(
         "UPDATE trainings SET status = $2, submitted_at = COALESCE(submitted_at, $3) WHERE id = $1",
@@ -778,8 +810,8 @@ pub async fn submit(
     Ok(Submitted::Now(submission))
 }
 
-/// Starts a change request: a concept copy of the current version, with every item keeping
-/// its identity. Returns the concept's revision.
+/// Starts a new concept: a copy of the current version (a change request) or of the version
+/// the opleider rejected (to correct it), with every item keeping its identity.
 pub async fn start_change(
     state: &AppState,
     meta: &RequestMeta,
@@ -802,17 +834,21 @@ pub async fn start_change(
         versions.concept().is_some(),
         versions.submitted().is_some(),
     )?;
-    let current = versions.current().ok_or(Refusal::NoChangeRequestNow)?;
-    let number = versions.all.first().map_or(1, |v| v.number + 1);
+    let newest = versions.all.first().ok_or(Refusal::NoChangeRequestNow)?;
+    let source = match training::concept_source(newest.status) {
+        ConceptSource::Newest => newest,
+        ConceptSource::Current => versions.current().ok_or(Refusal::NoChangeRequestNow)?,
+    };
+    let number = newest.number + 1;
     let concept = Uuid::now_v7();
-    copy_version(&mut tx, current.id, concept, training.id, number, actor).await?;
+    copy_version(&mut tx, source.id, concept, training.id, number, actor).await?;
     audit::record(
         &mut tx,
         state.clock.now(),
         meta,
         AuditEntry::new("schedule.change_started", Some(actor), Outcome::Success)
             .object("training", training.id)
-            .details(json!({ "version_id": concept, "version": number, "based_on": current.id })),
+            .details(json!({ "version_id": concept, "version": number, "based_on": source.id })),
     )
     .await?;
     tx.commit().await?;

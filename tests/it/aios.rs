@@ -691,7 +691,7 @@ async fn submitting_notifies_the_opleider_once_even_when_submitted_twice(pool: P
 
     let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
     assert!(page.contains("Wat gebeurt er nu?"));
-    assert!(page.contains("betaalt u de factuur met iDEAL"));
+    assert!(page.contains("de factuur voor de inschrijving betaalt u met iDEAL"));
     assert!(
         !page.contains("Periode toevoegen"),
         "a submitted schedule is not editable"
@@ -1007,4 +1007,442 @@ async fn a_version_that_is_no_longer_a_concept_cannot_be_changed_in_the_database
     .await;
     let error = result.expect_err("approved versions are immutable");
     assert!(error.to_string().contains("cannot be changed"), "{error}");
+}
+
+/// The opleider's rejection is a later issue; these tests set it directly, as the
+/// ondersteuner acting for the opleider.
+async fn reject_in_database(app: &TestApp, training: Uuid, registration: bool) {
+    let ondersteuner = user_id(app, "demo.ondersteuner").await;
+    let opleider = user_id(app, "demo.opleider").await;
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'afgekeurd', decided_at = now(), decided_by = $2,
+                decided_on_behalf_of = $3, decision_reason = 'Begin met het NTC-blok.'
+         WHERE training_id = $1 AND status = 'ingediend'",
+    )
+    .bind(training)
+    .bind(ondersteuner)
+    .bind(opleider)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    if registration {
+        sqlx::query("UPDATE trainings SET status = 'afgekeurd' WHERE id = $1")
+            .bind(training)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+}
+
+async fn version_statuses(app: &TestApp, training: Uuid) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT status FROM schedule_versions WHERE training_id = $1 ORDER BY number",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn a_rejected_registration_is_corrected_and_submitted_again(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    submit(&app, training, true).await;
+    reject_in_database(&app, training, true).await;
+
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(page.contains("Uw opleider heeft het schema afgekeurd"));
+    assert!(page.contains("Reden: Begin met het NTC-blok."));
+    assert!(page.contains("Schema aanpassen"));
+    let response = app
+        .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        version_statuses(&app, training).await,
+        ["afgekeurd", "concept"]
+    );
+
+    // The concept holds what was rejected; the aios corrects it and submits again.
+    add_period(
+        &app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    let history = text(
+        app.get(&format!("/aios/opleidingen/{training}/versies"))
+            .await,
+    )
+    .await;
+    assert!(
+        history.contains("door Sanne Bakker namens Dr. Pieter Jansen"),
+        "{history}"
+    );
+    assert!(history.contains("Periode toegevoegd: NTC"));
+    let response = submit(&app, training, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "ingediend");
+    assert_eq!(
+        version_statuses(&app, training).await,
+        ["afgekeurd", "ingediend"]
+    );
+}
+
+#[sqlx::test]
+async fn a_rejected_change_request_is_corrected_from_what_was_proposed(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    submit(&app, training, true).await;
+    approve_in_database(&app, training).await;
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    add_period(
+        &app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    submit(&app, training, true).await;
+    reject_in_database(&app, training, false).await;
+    assert_eq!(status(&app, training).await, "ingeschreven");
+
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    assert_eq!(
+        version_statuses(&app, training).await,
+        ["goedgekeurd", "afgekeurd", "concept"]
+    );
+    let labels: Vec<String> = sqlx::query_scalar(
+        "SELECT p.label FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1 AND v.status = 'concept' ORDER BY p.start_date",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        labels,
+        ["Ziekenhuis 1", "Ziekenhuis 2", "NTC"],
+        "the proposal is kept"
+    );
+}
+
+#[sqlx::test]
+async fn periods_and_interruptions_are_changed_and_removed(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    let (period, place): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT id, institution_id FROM schedule_periods WHERE label = 'Ziekenhuis 2'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let form = text(
+        app.get(&format!("/aios/opleidingen/{training}/periodes/{period}"))
+            .await,
+    )
+    .await;
+    assert!(
+        form.contains(r#"value="01-03-2028""#),
+        "the stored start is shown"
+    );
+    let rev = revision(&app, training).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/periodes/{period}"),
+            &[
+                ("omschrijving", "Ziekenhuis 2"),
+                ("instelling", &place.to_string()),
+                ("opleider", ""),
+                ("begindatum", "01-03-2028"),
+                ("einddatum", "01-03-2029"),
+                ("deeltijd", "80"),
+                ("revisie", rev.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(page.contains("80 %"));
+    assert!(page.contains("(21,6 van 33 maanden ingevoerd)"), "{page}");
+
+    // A long illness: 10 working days a training year count, the rest is made up.
+    let response = add_interruption(
+        &app,
+        training,
+        "ziekte",
+        "Radboudumc",
+        "01-03-2027",
+        "29-03-2027",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(
+        page.contains("Dagen in te halen door onderbrekingen</dt><dd>10 werkdagen"),
+        "{page}"
+    );
+
+    let interruption: Uuid = sqlx::query_scalar(
+        "SELECT i.id FROM schedule_interruptions i
+         JOIN schedule_versions v ON v.id = i.version_id
+         WHERE i.kind = 'ziekte' AND v.training_id = $1",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let rev = revision(&app, training).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
+            &[("revisie", rev.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let rev = revision(&app, training).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/periodes/{period}/verwijderen"),
+            &[("revisie", rev.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let remaining: Vec<String> = sqlx::query_scalar(
+        "SELECT label FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(remaining, ["Ziekenhuis 1"]);
+    let kinds: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM schedule_interruptions WHERE id = $1")
+            .bind(interruption)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(kinds, 0);
+
+    // A removal from an older page removes nothing.
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
+            &[("revisie", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    assert!(page.contains("Er is niets verwijderd"));
+}
+
+#[sqlx::test]
+async fn a_submit_from_an_older_page_is_a_conflict_and_the_first_concept_cannot_be_withdrawn(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/indienen"),
+            &[("revisie", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(
+        text(response)
+            .await
+            .contains("Het schema is gewijzigd nadat u deze pagina opende")
+    );
+    assert_eq!(status(&app, training).await, "concept");
+
+    let revision = revision(&app, training).await;
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/intrekken"),
+            &[("revisie", revision.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(version_statuses(&app, training).await, ["concept"]);
+}
+
+#[sqlx::test]
+async fn a_submit_waits_for_an_edit_in_progress_and_never_submits_an_unchecked_schedule(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    let based_on = revision(&app, training).await;
+
+    // An edit in progress, as `schedule::edit` makes it: the concept is locked and an
+    // overlapping period (an error) is being added.
+    let mut edit = app.state.db.begin().await.unwrap();
+    let version: Uuid = sqlx::query_scalar(
+        "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+    )
+    .bind(training)
+    .fetch_one(&mut *edit)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
+                                       start_date, end_date, part_time_pct)
+         SELECT gen_random_uuid(), $1, gen_random_uuid(), 0, 'Overlap', institution_id,
+                '2027-06-01', '2027-09-01', 100
+         FROM schedule_periods WHERE version_id = $1 LIMIT 1",
+    )
+    .bind(version)
+    .execute(&mut *edit)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE schedule_versions SET revision = revision + 1 WHERE id = $1")
+        .bind(version)
+        .execute(&mut *edit)
+        .await
+        .unwrap();
+
+    // The submit, based on the page from before the edit, arrives meanwhile.
+    let client = app.client.clone();
+    let url = app.url(&format!("/aios/opleidingen/{training}/indienen"));
+    let submit = tokio::spawn(async move {
+        client
+            .post(url)
+            .form(&[("revisie", based_on.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    edit.commit().await.unwrap();
+
+    assert_eq!(
+        submit.await.unwrap(),
+        StatusCode::CONFLICT,
+        "the edit came first"
+    );
+    assert_eq!(status(&app, training).await, "concept");
+}
+
+#[sqlx::test]
+async fn creating_changing_and_withdrawing_are_audited(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    submit(&app, training, true).await;
+    approve_in_database(&app, training).await;
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    let revision = revision(&app, training).await;
+    app.post_form(
+        &format!("/aios/opleidingen/{training}/intrekken"),
+        &[("revisie", revision.as_str())],
+    )
+    .await;
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE object_id = $1 AND action NOT LIKE 'schedule.period%'
+           AND action NOT LIKE 'schedule.interruption%' ORDER BY id",
+    )
+    .bind(training.to_string())
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "training.created",
+            "training.submitted",
+            "schedule.change_started",
+            "schedule.change_withdrawn"
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn a_decided_version_cannot_go_back_to_concept_in_the_database(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let error =
+        sqlx::query("UPDATE schedule_versions SET status = 'concept' WHERE status = 'goedgekeurd'")
+            .execute(&app.state.db)
+            .await
+            .expect_err("statuses only move forward");
+    assert!(error.to_string().contains("cannot go from"), "{error}");
+}
+
+#[sqlx::test]
+async fn another_aios_interruption_routes_answer_404(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    aios_ready(&app, "noor").await;
+    let training = igt_with_two_hospitals(&app).await;
+    let interruption: Uuid =
+        sqlx::query_scalar("SELECT id FROM schedule_interruptions WHERE kind = 'anios'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let other = app.new_client();
+    log_in_demo(&app, &other, "demo.aios").await;
+    let response = other
+        .get(app.url(&format!(
+            "/aios/opleidingen/{training}/onderbrekingen/{interruption}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    for path in [
+        format!("/aios/opleidingen/{training}/onderbrekingen/nieuw"),
+        format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}"),
+        format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
+    ] {
+        let response = app.post_form_with(&other, &path, &[("revisie", "4")]).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    // The demo aios's own concept with this training's item id: also not found.
+    let own: Uuid = sqlx::query_scalar(
+        "SELECT t.id FROM trainings t JOIN users u ON u.id = t.trainee_id
+         WHERE u.username = 'demo.aios' AND t.status = 'concept'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let response = other
+        .get(app.url(&format!(
+            "/aios/opleidingen/{own}/onderbrekingen/{interruption}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

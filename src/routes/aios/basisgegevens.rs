@@ -178,7 +178,14 @@ fn parse(
     let street = optional_text(&mut errors, "adres", &form.adres, 200);
     let postcode = optional_text(&mut errors, "postcode", &form.postcode, 20).and_then(|raw| {
         let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let (digits, letters) = compact.split_at(compact.len().min(4));
+        // Only ASCII can be a postcode; checking first keeps the byte split below on a
+        // character boundary.
+        let cut = if compact.is_ascii() {
+            compact.len().min(4)
+        } else {
+            0
+        };
+        let (digits, letters) = compact.split_at(cut);
         let dutch = digits.len() == 4
             && digits.chars().all(|c| c.is_ascii_digit())
             && !digits.starts_with('0')

@@ -92,8 +92,8 @@ async fn editing(
     }))
 }
 
-const NOT_EDITABLE: &str = "Dit schema is ingediend of goedgekeurd en kan niet meer worden gewijzigd. \
-     Kies \"Schema wijzigen\" om een wijziging voor te bereiden.";
+const NOT_EDITABLE: &str = "Dit schema is ingediend of beoordeeld en kan niet meer worden \
+     gewijzigd. Is het goedgekeurd, dan kunt u met \"Schema wijzigen\" een wijziging voorbereiden.";
 
 /// The conflict message of the item forms.
 pub fn conflict_text() -> &'static str {
@@ -185,7 +185,7 @@ async fn period_page(
     };
     let mut supervisors = vec![SelectOption::new("", "Nog niet bekend")];
     supervisors.extend(options(
-        trainings::supervisors_for(&state.db, specialty).await?,
+        trainings::supervisors_for(&state.db, specialty, editing.training.trainee_id).await?,
     ));
     let base = training_path(editing.training.id);
     Ok(PeriodPage {

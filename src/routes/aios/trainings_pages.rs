@@ -144,7 +144,7 @@ async fn new_page(
     let (institutes, supervisors) = match &chosen {
         Some(s) => (
             trainings::institutes_for(&state.db, s.id).await?,
-            trainings::supervisors_for(&state.db, s.id).await?,
+            trainings::supervisors_for(&state.db, s.id, aios).await?,
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -383,18 +383,26 @@ async fn history(
     for version in all {
         loaded.push(schedule::load_version(&mut conn, version).await?);
     }
-    // Newest first; each version is compared with the one before it.
+    // Newest first; each version is compared with the version it was copied from, or else
+    // with the one numbered before it.
     let entries = loaded
         .iter()
         .enumerate()
-        .map(|(i, version)| HistoryEntry {
+        .map(|(i, version)| {
+            let before = version
+                .version
+                .based_on_id
+                .and_then(|id| loaded.iter().find(|v| v.version.id == id))
+                .or_else(|| loaded.get(i + 1));
+            (version, before)
+        })
+        .map(|(version, before)| HistoryEntry {
             version: version.version.clone(),
             created: when(version.version.created_at),
             submitted: version.version.submitted_at.map(when),
             decided: version.version.decided_at.map(when),
             withdrawn: version.version.withdrawn_at.map(when),
-            changes: loaded
-                .get(i + 1)
+            changes: before
                 .map(|before| {
                     schedule_view::changes(before, version, &rules)
                         .into_iter()
@@ -402,7 +410,7 @@ async fn history(
                         .collect()
                 })
                 .unwrap_or_default(),
-            first: i + 1 == loaded.len(),
+            first: before.is_none(),
         })
         .collect();
     Ok(HistoryPage {
@@ -503,7 +511,7 @@ async fn submit(
         acknowledged,
     )
     .await;
-    let (status, message) = match result {
+    let (status, field, message) = match result {
         Ok(Submitted::Now(_)) => {
             let message = match training.invoicing {
                 _ if training.status.accepts_change_requests() => {
@@ -511,8 +519,8 @@ async fn submit(
                      e-mail zodra er een besluit is."
                 }
                 Invoicing::OnSubmission => {
-                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema; daarna betaalt \
-                     u de factuur."
+                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema. De factuur \
+                     betaalt u met iDEAL; pas na betaling is de inschrijving definitief."
                 }
                 Invoicing::OnStartDate => {
                     "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema; de factuur \
@@ -528,14 +536,17 @@ async fn submit(
         }
         Err(ChangeError::Refused(Refusal::HasErrors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
+            "fouten",
             "Het schema bevat fouten. Los de fouten hieronder op; daarna kunt u indienen.",
         ),
         Err(ChangeError::Refused(Refusal::WarningsNotAcknowledged)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
+            "waarschuwingen_gelezen",
             "Bevestig dat u de waarschuwingen heeft gelezen.",
         ),
         Err(ChangeError::Refused(Refusal::Stale)) => (
             StatusCode::CONFLICT,
+            "controle",
             "Het schema is gewijzigd nadat u deze pagina opende. Bekijk de controle hieronder \
              opnieuw en dien dan in.",
         ),
@@ -551,7 +562,7 @@ async fn submit(
         Err(ChangeError::Database(e)) => return Err(e.into()),
     };
     let mut errors = FormErrors::new();
-    errors.add("waarschuwingen_gelezen", message);
+    errors.add(field, message);
     match submit_page(&state, aios.id, id, layout, errors).await? {
         Ok(page) => Ok((status, page).into_response()),
         Err(_) => Ok(Redirect::to(&training_path(id)).into_response()),
@@ -581,7 +592,8 @@ async fn start_change(
         ),
         Err(ChangeError::Refused(_)) | Err(ChangeError::NotFound) => (
             FlashKind::Info,
-            "U kunt nu geen wijziging starten: er staat al een wijziging open.",
+            "U kunt nu geen wijziging starten: er staat al een wijziging open, of het schema \
+             van deze opleiding kan niet meer worden gewijzigd.",
         ),
         Err(ChangeError::Database(e)) => return Err(e.into()),
     };
