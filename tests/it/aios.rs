@@ -936,14 +936,7 @@ async fn the_demo_aios_sees_every_training_with_its_status_and_next_action(pool:
     seed_demo(&app).await;
     let client = app.new_client();
     log_in_demo(&app, &client, "demo.aios").await;
-    let page = client
-        .get(app.url("/aios/opleidingen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_with(&client, "/aios/opleidingen").await;
     for label in [
         "Concept",
         "Ingediend",
@@ -973,16 +966,34 @@ async fn interruptions_entered_by_the_rgs_are_shown_but_not_editable(pool: PgPoo
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    let page = client
-        .get(app.url(&format!("/aios/opleidingen/{training}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_with(&client, &format!("/aios/opleidingen/{training}"))
+        .await;
     assert!(page.contains("Ingevoerd door de RGS"));
     assert!(page.contains("Alleen de RGS kan dit wijzigen."));
+
+    // An extension (intensief begeleidingstraject) entered by the RGS is shown and counted.
+    sqlx::query(
+        "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
+         SELECT gen_random_uuid(), id, 0, 6, 'Intensief begeleidingstraject' FROM schedule_versions
+         WHERE training_id = $1 AND status = 'concept'",
+    )
+    .bind(training)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let page = app
+        .page_with(&client, &format!("/aios/opleidingen/{training}"))
+        .await;
+    assert!(
+        page.contains("6 maanden verlenging van Opleiding tot kinderarts"),
+        "{page}"
+    );
+    assert!(page.contains("verlengingen voert alleen de RGS in"));
+    assert!(
+        page.contains(r#"<td class="number">66</td>"#),
+        "60 + 6 months required"
+    );
     let revision = revision(&app, training).await;
     for path in [
         format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}"),

@@ -116,6 +116,18 @@ impl TestApp {
         self.post_form_with(&self.client, path, fields).await
     }
 
+    /// The body of the page at `path`, fetched with `client`.
+    pub async fn page_with(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
+            .text()
+            .await
+            .expect("page body")
+    }
+
     /// The absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
