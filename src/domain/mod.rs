@@ -1,6 +1,7 @@
 //! Domain types, invariants and rules. Pure: no I/O, and the time is always passed in.
 
 pub mod account;
+pub mod decision;
 pub mod lockout;
 pub mod person;
 pub mod schedule;

@@ -13,6 +13,7 @@ pub mod opleider;
 pub mod password_reset;
 pub mod public;
 pub mod rgs;
+pub mod supervision;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
 pub fn router() -> Router<AppState> {
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(rgs::router())
         .merge(opleider::router())
         .merge(aios::router())
+        .merge(supervision::router())
 }

@@ -4,6 +4,7 @@
 //! Every function that reads one training takes the id of the user asking and only finds
 //! trainings that user may see, so another person's training is "not found" (404).
 
+pub mod decisions;
 pub mod schedule;
 
 use chrono::{DateTime, Utc};
@@ -48,8 +49,8 @@ pub struct Training {
 }
 
 #[derive(sqlx::FromRow)]
-struct TrainingRow {
-    id: Uuid,
+pub(crate) struct TrainingRow {
+    pub(crate) id: Uuid,
     trainee_id: Uuid,
     trainee_name: String,
     specialty_id: Uuid,
@@ -65,7 +66,7 @@ struct TrainingRow {
 }
 
 impl TrainingRow {
-    fn into_training(self) -> Result<Training, sqlx::Error> {
+    pub(crate) fn into_training(self) -> Result<Training, sqlx::Error> {
         let decode = |what: &str, code: &str| {
             sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
         };
@@ -89,7 +90,7 @@ impl TrainingRow {
     }
 }
 
-const TRAINING_SELECT: &str = "
+pub(crate) const TRAINING_SELECT: &str = "
     SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
            s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
            o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,

@@ -51,6 +51,8 @@ const PUBLIC_NAV: &[(&str, &str)] = &[
 const ROLE_NAV: &[(Role, &str, &str)] = &[
     (Role::Aios, "/aios/opleidingen", "Mijn opleiding"),
     (Role::Aios, "/aios/basisgegevens", "Basisgegevens"),
+    (Role::Opleider, "/opleider/aios", "Mijn aios"),
+    (Role::Ondersteuner, "/opleider/aios", "Aios"),
     (
         Role::Opleider,
         "/opleider/ondersteuners",
@@ -73,6 +75,9 @@ impl Layout {
                         .filter(|(role, _, _)| user.has(*role))
                         .map(|(_, href, label)| (*href, *label)),
                 );
+                // Two roles may share an area (opleider and ondersteuner): one link each.
+                let mut seen = std::collections::BTreeSet::new();
+                items.retain(|(href, _)| seen.insert(*href));
                 items
             }
         };

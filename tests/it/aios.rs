@@ -9,7 +9,7 @@ use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user
 use crate::helpers::{TestApp, location};
 
 /// A fixed "today" for schedules: periods from 2027 lie in the future.
-fn set_today(app: &TestApp) {
+pub(crate) fn set_today(app: &TestApp) {
     app.clock.set(
         chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00")
             .unwrap()
@@ -51,7 +51,7 @@ async fn text(response: reqwest::Response) -> String {
 }
 
 /// An aios with complete basisgegevens, logged in with the default client.
-async fn aios_ready(app: &TestApp, username: &str) {
+pub(crate) async fn aios_ready(app: &TestApp, username: &str) {
     register_and_log_in(app, username, "aios").await;
     let response = app.post_form("/aios/basisgegevens", DETAILS).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -89,7 +89,7 @@ async fn create_igt(app: &TestApp) -> Uuid {
 }
 
 /// The revision of the training's concept.
-async fn revision(app: &TestApp, training: Uuid) -> String {
+pub(crate) async fn revision(app: &TestApp, training: Uuid) -> String {
     let revision: Option<i32> = sqlx::query_scalar(
         "SELECT revision FROM schedule_versions WHERE training_id = $1 AND status = 'concept'",
     )
@@ -101,7 +101,7 @@ async fn revision(app: &TestApp, training: Uuid) -> String {
     revision.unwrap_or(1).to_string()
 }
 
-async fn add_period(
+pub(crate) async fn add_period(
     app: &TestApp,
     training: Uuid,
     label: &str,
@@ -152,7 +152,7 @@ async fn add_interruption(
 }
 
 /// An IGT training with ziekenhuis 1 and 2 and the gap between them covered: 24 of 33 months.
-async fn igt_with_two_hospitals(app: &TestApp) -> Uuid {
+pub(crate) async fn igt_with_two_hospitals(app: &TestApp) -> Uuid {
     let training = create_igt(app).await;
     for (label, place, from, to) in [
         ("Ziekenhuis 1", "Radboudumc", "01-01-2027", "01-01-2028"),
@@ -174,7 +174,7 @@ async fn igt_with_two_hospitals(app: &TestApp) -> Uuid {
     training
 }
 
-async fn submit(app: &TestApp, training: Uuid, acknowledge: bool) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, training: Uuid, acknowledge: bool) -> reqwest::Response {
     let revision = revision(app, training).await;
     let mut fields = vec![("revisie", revision.as_str())];
     if acknowledge {
@@ -184,7 +184,7 @@ async fn submit(app: &TestApp, training: Uuid, acknowledge: bool) -> reqwest::Re
         .await
 }
 
-async fn status(app: &TestApp, training: Uuid) -> String {
+pub(crate) async fn status(app: &TestApp, training: Uuid) -> String {
     sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1")
         .bind(training)
         .fetch_one(&app.state.db)
@@ -1045,7 +1045,7 @@ async fn reject_in_database(app: &TestApp, training: Uuid, registration: bool) {
     }
 }
 
-async fn version_statuses(app: &TestApp, training: Uuid) -> Vec<String> {
+pub(crate) async fn version_statuses(app: &TestApp, training: Uuid) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT status FROM schedule_versions WHERE training_id = $1 ORDER BY number",
     )

@@ -452,3 +452,31 @@ async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
     browser.assert_accessible().await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.opleider").await;
+    browser.open_and_check(&app.url("/opleider/aios")).await;
+    let trainings: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT t.id FROM trainings t JOIN specialties s ON s.id = t.specialty_id
+         WHERE s.code IN ('huisartsgeneeskunde', 'kindergeneeskunde') ORDER BY s.code",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    for training in trainings {
+        browser
+            .open_and_check(&app.url(&format!("/opleider/aios/{training}")))
+            .await;
+    }
+    // A refused rejection, with its error summary.
+    browser.open_and_check(&app.url("/opleider/aios")).await;
+    browser.follow("Anna de Vries").await;
+    browser.submit("Afkeuren").await;
+    assert!(browser.html().await.contains("Geef een reden"));
+    browser.assert_accessible().await;
+    browser.close().await;
+}

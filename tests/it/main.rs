@@ -36,3 +36,4 @@ mod reference;
 mod roles;
 mod security;
 mod startup;
+mod supervision;

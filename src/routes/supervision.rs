@@ -1,0 +1,333 @@
+//! The opleider's and ondersteuner's view of their aios (SPEC §3, §5.5): the list of aios,
+//! one aios's current and proposed schedule side by side, and the decision on a submitted
+//! schedule or change request. An ondersteuner sees the aios of every opleider who delegated
+//! to them and decides "namens" that opleider; anyone else gets 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::auth::backend::Role;
+use crate::auth::current_user::CurrentUser;
+use crate::domain::decision::{self, DecisionRefusal, Verdict};
+use crate::domain::schedule::diff::{Change, ChangeKind};
+use crate::error::{AppError, AppResult};
+use crate::reference;
+use crate::state::AppState;
+use crate::trainings::decisions::{self, DecideError, Decider};
+use crate::trainings::schedule::{self, Versions};
+use crate::trainings::{TRAINING_SELECT, Training, TrainingRow};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use crate::web::schedule_view::{self, ScheduleView};
+
+/// The routes of the opleider's and ondersteuner's aios pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/opleider/aios", get(list))
+        .route("/opleider/aios/{id}", get(show))
+        .route("/opleider/aios/{id}/goedkeuren", post(approve))
+        .route("/opleider/aios/{id}/afkeuren", post(reject))
+}
+
+/// Refuses (404) anyone who is neither opleider nor ondersteuner.
+fn supervising(user: &CurrentUser) -> AppResult<()> {
+    if user.has(Role::Opleider) || user.has(Role::Ondersteuner) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// One aios in the list.
+pub struct AiosRow {
+    training: Training,
+    waiting: bool,
+}
+
+/// The aios of this opleider (or of the opleiders an ondersteuner works for).
+#[derive(Template, WebTemplate)]
+#[template(path = "supervision/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    rows: Vec<AiosRow>,
+}
+
+async fn list(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    layout: Layout,
+) -> AppResult<ListPage> {
+    supervising(&user)?;
+    let trainings: Vec<TrainingRow> = sqlx::query_as(&format!(
+        "{TRAINING_SELECT}
+         WHERE t.status <> 'concept'
+           AND (t.supervisor_id = $1 OR t.supervisor_id IN (
+                SELECT r.supervisor_id FROM role_assignments r
+                WHERE r.user_id = $1 AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))
+         ORDER BY a.full_name, t.created_at, t.id"
+    ))
+    .bind(user.id)
+    .fetch_all(&state.db)
+    .await?;
+    let ids: Vec<Uuid> = trainings.iter().map(|t| t.id).collect();
+    let waiting: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT training_id FROM schedule_versions
+         WHERE status = 'ingediend' AND training_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&state.db)
+    .await?;
+    let rows = trainings
+        .into_iter()
+        .map(|row| {
+            row.into_training().map(|training| AiosRow {
+                waiting: waiting.contains(&training.id),
+                training,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(ListPage { layout, rows })
+}
+
+/// One row of the side-by-side comparison.
+pub struct ComparisonRow {
+    kind: &'static str,
+    summary: String,
+    fields: Vec<(String, String, String)>,
+}
+
+/// One aios: the proposed version next to the current one, and the decision.
+#[derive(Template, WebTemplate)]
+#[template(path = "supervision/aios.html")]
+pub struct AiosPage {
+    layout: Layout,
+    training: Training,
+    decider: Decider,
+    /// The submitted version's number and its view, when one waits.
+    proposed: Option<(i32, uuid::Uuid, ScheduleView)>,
+    /// The current version's number and its view.
+    current: Option<(i32, ScheduleView)>,
+    comparison: Vec<ComparisonRow>,
+    change_request: bool,
+    errors: FormErrors,
+    reason: String,
+}
+
+fn field_name(field: &str) -> &'static str {
+    match field {
+        "label" => "Naam",
+        "part" => "Onderdeel",
+        "institution" => "Instelling",
+        "supervisor" => "Opleider",
+        "start" => "Begindatum",
+        "end" => "Einddatum (tot)",
+        "part_time_pct" => "Deeltijd",
+        "kind" => "Soort",
+        _ => "Gegeven",
+    }
+}
+
+fn comparison(changes: Vec<Change>) -> Vec<ComparisonRow> {
+    changes
+        .into_iter()
+        .map(|c| ComparisonRow {
+            kind: match c.kind {
+                ChangeKind::Added => "Toegevoegd",
+                ChangeKind::Removed => "Verwijderd",
+                ChangeKind::Changed => "Gewijzigd",
+            },
+            summary: c.summary,
+            fields: c
+                .fields
+                .into_iter()
+                .map(|f| (field_name(f.field).to_owned(), f.before, f.after))
+                .collect(),
+        })
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    layout: Layout,
+    errors: FormErrors,
+    reason: String,
+) -> AppResult<AiosPage> {
+    let mut conn = state.db.acquire().await?;
+    let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rules = reference::specialty_rules(&state.db, training.specialty_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))?;
+    let versions = Versions {
+        all: schedule::versions(&mut conn, id).await?,
+    };
+    let today = state.clock.today();
+    let base = format!("/opleider/aios/{id}");
+    let mut current_loaded = None;
+    let current = match versions.current().cloned() {
+        Some(version) => {
+            let context = schedule::context(&mut conn, &training, &version, today).await?;
+            let loaded = schedule::load_version(&mut conn, version).await?;
+            let (view, _) = schedule_view::build(&loaded, &rules, &context, false, base.clone());
+            let number = loaded.version.number;
+            current_loaded = Some(loaded);
+            Some((number, view))
+        }
+        None => None,
+    };
+    let mut changes = Vec::new();
+    let proposed = match versions.submitted().cloned() {
+        Some(version) => {
+            let context = schedule::context(&mut conn, &training, &version, today).await?;
+            let loaded = schedule::load_version(&mut conn, version).await?;
+            if let Some(before) = &current_loaded {
+                changes = schedule_view::changes(before, &loaded, &rules);
+            }
+            let (view, _) = schedule_view::build(&loaded, &rules, &context, false, base);
+            Some((loaded.version.number, loaded.version.id, view))
+        }
+        None => None,
+    };
+    Ok(AiosPage {
+        change_request: current.is_some(),
+        comparison: comparison(changes),
+        layout,
+        training,
+        decider,
+        proposed,
+        current,
+        errors,
+        reason,
+    })
+}
+
+async fn show(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<AiosPage> {
+    supervising(&user)?;
+    page(&state, &user, id, layout, FormErrors::new(), String::new()).await
+}
+
+/// What the decision forms post.
+#[derive(Deserialize, Debug)]
+pub struct DecisionForm {
+    #[serde(default)]
+    versie: String,
+    #[serde(default)]
+    reden: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    session: &Session,
+    meta: &RequestMeta,
+    form: &DecisionForm,
+    verdict: Verdict,
+    reason: Option<&str>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let version: Uuid = form.versie.parse().map_err(|_| AppError::NotFound)?;
+    let result = decisions::decide(state, meta, decider, &training, version, verdict, reason).await;
+    let (kind, message) = match result {
+        Ok(()) => match verdict {
+            Verdict::Approve => (
+                FlashKind::Success,
+                "U heeft het schema goedgekeurd. De aios krijgt hierover een e-mail.",
+            ),
+            Verdict::Reject => (
+                FlashKind::Success,
+                "U heeft het schema afgekeurd. De aios krijgt de reden per e-mail.",
+            ),
+        },
+        Err(DecideError::Refused(DecisionRefusal::NotWaiting)) => (
+            FlashKind::Info,
+            "Over deze versie is al besloten, of de aios heeft intussen een andere versie \
+             ingediend. Bekijk hieronder wat nu geldt.",
+        ),
+        Err(DecideError::Refused(DecisionRefusal::Closed)) => (
+            FlashKind::Info,
+            "Over het schema van deze opleiding wordt niet meer besloten.",
+        ),
+        Err(DecideError::Database(e)) => return Err(e.into()),
+    };
+    flash::push(session, kind, message).await?;
+    Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
+}
+
+async fn approve(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    record(
+        &state,
+        &user,
+        id,
+        &session,
+        &meta,
+        &form,
+        Verdict::Approve,
+        None,
+    )
+    .await
+}
+
+async fn reject(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    match decision::parse_reason(&form.reden) {
+        Ok(reason) => {
+            record(
+                &state,
+                &user,
+                id,
+                &session,
+                &meta,
+                &form,
+                Verdict::Reject,
+                Some(&reason),
+            )
+            .await
+        }
+        Err(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("reden", message);
+            let page = page(&state, &user, id, layout, errors, form.reden.clone()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The opleider and the ondersteuner decide on submitted schedules and change requests.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::aios::{
+    add_period, aios_ready, igt_with_two_hospitals, set_today, status, submit, version_statuses,
+};
+use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user_id};
+use crate::helpers::{TestApp, location};
+
+/// An IGT training of a new aios, submitted to the demo opleider.
+async fn submitted_training(app: &TestApp) -> Uuid {
+    seed_demo(app).await;
+    set_today(app);
+    aios_ready(app, "noor").await;
+    let training = igt_with_two_hospitals(app).await;
+    assert_eq!(
+        submit(app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    training
+}
+
+async fn submitted_version(app: &TestApp, training: Uuid) -> String {
+    let id: Uuid = sqlx::query_scalar(
+        "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'ingediend'",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    id.to_string()
+}
+
+async fn mails_to_aios(app: &TestApp) -> Vec<mijnrgs::mail::OutgoingEmail> {
+    app.sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == "noor@example.nl" && m.subject.contains("schema"))
+        .collect()
+}
+
+#[sqlx::test]
+async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+
+    let list = app.page_with(&opleider, "/opleider/aios").await;
+    assert!(list.contains("Noor Bakker"));
+    assert!(list.contains("Schema beoordelen"));
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Eerste schema ter beoordeling: versie 1"));
+    assert!(
+        page.contains("Nog 9 maanden in te plannen"),
+        "the engine's findings"
+    );
+
+    let version = submitted_version(&app, training).await;
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{training}/goedkeuren"),
+            &[("versie", version.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "goedgekeurd");
+    assert_eq!(version_statuses(&app, training).await, ["goedgekeurd"]);
+    let mails = mails_to_aios(&app).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].subject, "Uw opleidingsschema is goedgekeurd");
+    let action: String = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE object_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(training.to_string())
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(action, "training.approved");
+
+    // The aios now has a current schedule and can start a change.
+    let page = app
+        .page_with(&app.client, &format!("/aios/opleidingen/{training}"))
+        .await;
+    assert!(page.contains("Goedgekeurd"));
+    assert!(page.contains("Schema wijzigen"));
+}
+
+#[sqlx::test]
+async fn a_rejection_needs_a_reason_which_the_aios_reads(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let version = submitted_version(&app, training).await;
+    let path = format!("/opleider/aios/{training}/afkeuren");
+
+    let response = app
+        .post_form_with(
+            &opleider,
+            &path,
+            &[("versie", version.as_str()), ("reden", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("Geef een reden"));
+    assert_eq!(status(&app, training).await, "ingediend");
+
+    let response = app
+        .post_form_with(
+            &opleider,
+            &path,
+            &[
+                ("versie", version.as_str()),
+                ("reden", "Plan eerst het NTC-blok in."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "afgekeurd");
+    let mails = mails_to_aios(&app).await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].body.contains("Reden: Plan eerst het NTC-blok in."));
+    let page = app
+        .page_with(&app.client, &format!("/aios/opleidingen/{training}"))
+        .await;
+    assert!(page.contains("Reden: Plan eerst het NTC-blok in."));
+    assert!(page.contains("Schema aanpassen"));
+}
+
+#[sqlx::test]
+async fn the_ondersteuner_approves_a_change_request_namens_the_opleider(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let version = submitted_version(&app, training).await;
+    app.post_form_with(
+        &opleider,
+        &format!("/opleider/aios/{training}/goedkeuren"),
+        &[("versie", version.as_str())],
+    )
+    .await;
+
+    // The aios asks for a change: an NTC period added.
+    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    add_period(
+        &app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let ondersteuner = app.new_client();
+    log_in_demo(&app, &ondersteuner, "demo.ondersteuner").await;
+    let page = app
+        .page_with(&ondersteuner, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Wijzigingsverzoek ter beoordeling: versie 2"));
+    assert!(page.contains("namens Dr. Pieter Jansen"));
+    assert!(
+        page.contains("Periode toegevoegd: NTC"),
+        "the difference is marked"
+    );
+    let version = submitted_version(&app, training).await;
+    let response = app
+        .post_form_with(
+            &ondersteuner,
+            &format!("/opleider/aios/{training}/goedkeuren"),
+            &[("versie", version.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        version_statuses(&app, training).await,
+        ["goedgekeurd", "goedgekeurd"]
+    );
+    assert_eq!(status(&app, training).await, "goedgekeurd");
+    let on_behalf_of: Option<Uuid> = sqlx::query_scalar(
+        "SELECT on_behalf_of_id FROM audit_log WHERE action = 'schedule.change_approved'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(on_behalf_of, Some(user_id(&app, "demo.opleider").await));
+    let history = app
+        .page_with(
+            &app.client,
+            &format!("/aios/opleidingen/{training}/versies"),
+        )
+        .await;
+    assert!(history.contains("door Sanne Bakker namens Dr. Pieter Jansen"));
+}
+
+#[sqlx::test]
+async fn two_tabs_approving_the_same_request_make_exactly_one_decision(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let version = submitted_version(&app, training).await;
+    let path = format!("/opleider/aios/{training}/goedkeuren");
+    let fields = [("versie", version.as_str())];
+    let (first, second) = tokio::join!(
+        app.post_form_with(&opleider, &path, &fields),
+        app.post_form_with(&opleider, &path, &fields)
+    );
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    let decisions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'training.approved'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(decisions, 1);
+    assert_eq!(mails_to_aios(&app).await.len(), 1);
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Over deze versie is al besloten"));
+}
+
+#[sqlx::test]
+async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let version = submitted_version(&app, training).await;
+
+    // Another opleider, recognised for IGT too.
+    let other = app.new_client();
+    let stranger = register_and_log_in(&app, "ander.opleider", "specialist").await;
+    sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
+         SELECT u.id, 'opleider', s.id, i.id FROM users u, specialties s, institutions i
+         WHERE u.username = 'ander.opleider' AND s.code = 'igt' AND i.name = 'Isala'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let response = crate::helpers::accounts::log_in(&app, &other, &stranger).await;
+    assert_eq!(location(&response), "/account");
+    // The ondersteuner, once the delegation has ended.
+    let former = app.new_client();
+    log_in_demo(&app, &former, "demo.ondersteuner").await;
+    sqlx::query("UPDATE role_assignments SET revoked_at = now() WHERE role = 'ondersteuner'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    // The aios themself.
+    for client in [&other, &former, &app.client] {
+        let response = client
+            .get(app.url(&format!("/opleider/aios/{training}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let response = app
+            .post_form_with(
+                client,
+                &format!("/opleider/aios/{training}/goedkeuren"),
+                &[("versie", version.as_str())],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(status(&app, training).await, "ingediend");
+    let list = app.page_with(&other, "/opleider/aios").await;
+    assert!(
+        !list.contains("Noor Bakker"),
+        "not in another opleider's list"
+    );
+}
