@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::account_requests::{self, DecideError, RequestSummary};
 use crate::auth::current_user::{Opleider, RoleUser};
+use crate::delegations::{self, Delegation};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
@@ -27,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/opleider/ondersteuners", get(requests))
         .route("/opleider/ondersteuners/{id}/bevestigen", post(confirm))
         .route("/opleider/ondersteuners/{id}/afwijzen", post(reject))
+        .route(
+            "/opleider/ondersteuners/delegaties/{id}/beeindigen",
+            post(end_delegation),
+        )
 }
 
 /// Requests waiting for this opleider.
@@ -35,6 +40,7 @@ pub fn router() -> Router<AppState> {
 pub struct SupportRequestsPage {
     layout: Layout,
     requests: Vec<RequestSummary>,
+    delegations: Vec<Delegation>,
     errors: FormErrors,
 }
 
@@ -46,6 +52,7 @@ async fn requests(
     Ok(SupportRequestsPage {
         layout,
         requests: account_requests::waiting_for_supervisor(&state.db, opleider.id).await?,
+        delegations: delegations::of_supervisor(&state.db, opleider.id).await?,
         errors: FormErrors::new(),
     })
 }
@@ -111,9 +118,29 @@ async fn reject(
         let page = SupportRequestsPage {
             layout,
             requests: account_requests::waiting_for_supervisor(&state.db, opleider.id).await?,
+            delegations: delegations::of_supervisor(&state.db, opleider.id).await?,
             errors,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     decide(opleider, state, id, session, meta, false, Some(&reason)).await
+}
+
+async fn end_delegation(
+    opleider: RoleUser<Opleider>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    if !delegations::end(&state, &meta, opleider.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    flash::push(
+        &session,
+        FlashKind::Success,
+        "De ondersteuner werkt niet langer namens u en ziet uw aios niet meer.",
+    )
+    .await?;
+    Ok(Redirect::to("/opleider/ondersteuners").into_response())
 }

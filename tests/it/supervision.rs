@@ -232,6 +232,16 @@ async fn two_tabs_approving_the_same_request_make_exactly_one_decision(pool: PgP
     let page = app
         .page_with(&opleider, &format!("/opleider/aios/{training}"))
         .await;
+    // Both requests share one session, so which flash message survives is a race of the
+    // session store; what is decided is not.
+    assert!(page.contains("Er wacht voor deze aios niets op een besluit."));
+
+    // A decision on a version that is no longer waiting is refused with a message.
+    let response = app.post_form_with(&opleider, &path, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
     assert!(page.contains("Over deze versie is al besloten"));
 }
 
@@ -284,4 +294,69 @@ async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide(pool
         !list.contains("Noor Bakker"),
         "not in another opleider's list"
     );
+}
+
+#[sqlx::test]
+async fn the_opleider_ends_a_delegation_and_the_ondersteuner_loses_access_at_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let ondersteuner = app.new_client();
+    log_in_demo(&app, &ondersteuner, "demo.ondersteuner").await;
+    let path = format!("/opleider/aios/{training}");
+    let response = ondersteuner.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let page = app.page_with(&opleider, "/opleider/ondersteuners").await;
+    assert!(page.contains("Sanne Bakker"));
+    let delegation: Uuid = sqlx::query_scalar(
+        "SELECT id FROM role_assignments WHERE role = 'ondersteuner' AND revoked_at IS NULL",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    // Another opleider's delegation does not exist for this one.
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!(
+                "/opleider/ondersteuners/delegaties/{}/beeindigen",
+                Uuid::now_v7()
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/ondersteuners/delegaties/{delegation}/beeindigen"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app.page_with(&opleider, "/opleider/ondersteuners").await;
+    assert!(page.contains("Er werkt nu niemand namens u."));
+
+    // The ondersteuner's open session no longer reaches the aios.
+    let response = ondersteuner.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let mails: Vec<String> = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == "demo.ondersteuner@mijnrgs.example")
+        .map(|m| m.subject)
+        .collect();
+    assert_eq!(
+        mails,
+        ["U werkt niet langer namens een opleider in MijnRGS"]
+    );
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'delegation.ended'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
 }
