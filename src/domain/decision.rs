@@ -2,6 +2,9 @@
 //! schedule or a change request. Pure: the database layer asks [`decide`] what a decision
 //! leads to, inside the transaction that records it.
 
+use chrono::NaiveDate;
+
+use crate::domain::schedule::months::add_months;
 use crate::domain::training::{RegistrationStatus, VersionStatus};
 
 /// Approve or reject.
@@ -80,6 +83,72 @@ pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
     Ok(reason.to_owned())
 }
 
+/// How long before the expected end the eindverklaring may be issued.
+pub const FINAL_DECLARATION_LEAD_MONTHS: i32 = 3;
+
+/// Why an eindverklaring is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FinalDeclarationRefusal {
+    /// Too early: possible from this date.
+    #[error("de eindverklaring kan pas worden afgegeven")]
+    TooEarly(NaiveDate),
+    /// One was already issued.
+    #[error("er is al een eindverklaring afgegeven")]
+    AlreadyIssued,
+    /// The registration is not running (not yet accepted, or already closed).
+    #[error("de opleiding staat niet (meer) ingeschreven")]
+    NotRunning,
+    /// The end date lies before the start of the training.
+    #[error("de einddatum ligt voor het begin van de opleiding")]
+    EndBeforeStart,
+    /// Only the opleider themself judges, never an ondersteuner.
+    #[error("alleen de opleider zelf geeft de eindverklaring af")]
+    NotTheOpleider,
+}
+
+/// From when an eindverklaring is possible: three months before the expected end.
+pub fn final_declaration_from(expected_end: NaiveDate) -> NaiveDate {
+    add_months(expected_end, -FINAL_DECLARATION_LEAD_MONTHS)
+}
+
+/// The registration status after an eindverklaring, if it may be issued now: positive
+/// completes the registration (voltooid); negative leaves it for the RGS to handle.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_final_declaration(
+    registration: RegistrationStatus,
+    already_issued: bool,
+    by_the_opleider: bool,
+    today: NaiveDate,
+    expected_end: Option<NaiveDate>,
+    training_start: Option<NaiveDate>,
+    end_date: NaiveDate,
+    positive: bool,
+) -> Result<RegistrationStatus, FinalDeclarationRefusal> {
+    if !by_the_opleider {
+        return Err(FinalDeclarationRefusal::NotTheOpleider);
+    }
+    if already_issued {
+        return Err(FinalDeclarationRefusal::AlreadyIssued);
+    }
+    if !registration.accepts_change_requests() {
+        return Err(FinalDeclarationRefusal::NotRunning);
+    }
+    if let Some(expected_end) = expected_end {
+        let from = final_declaration_from(expected_end);
+        if today < from {
+            return Err(FinalDeclarationRefusal::TooEarly(from));
+        }
+    }
+    if training_start.is_some_and(|start| end_date <= start) {
+        return Err(FinalDeclarationRefusal::EndBeforeStart);
+    }
+    Ok(if positive {
+        RegistrationStatus::Completed
+    } else {
+        registration
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +213,108 @@ mod tests {
             parse_reason("  Begin met het NTC-blok. "),
             Ok("Begin met het NTC-blok.".to_owned())
         );
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_eindverklaring_is_possible_from_three_months_before_the_expected_end() {
+        let end = Some(day(2027, 9, 1));
+        let start = Some(day(2022, 9, 1));
+        assert_eq!(
+            issue_final_declaration(
+                R::Registered,
+                false,
+                true,
+                day(2027, 5, 31),
+                end,
+                start,
+                day(2027, 9, 1),
+                true
+            ),
+            Err(FinalDeclarationRefusal::TooEarly(day(2027, 6, 1)))
+        );
+        assert_eq!(
+            issue_final_declaration(
+                R::Registered,
+                false,
+                true,
+                day(2027, 6, 1),
+                end,
+                start,
+                day(2027, 9, 1),
+                true
+            ),
+            Ok(R::Completed)
+        );
+    }
+
+    #[test]
+    fn a_negative_eindverklaring_leaves_the_registration_for_the_rgs() {
+        let result = issue_final_declaration(
+            R::RegisteredPendingPayment,
+            false,
+            true,
+            day(2027, 8, 1),
+            Some(day(2027, 9, 1)),
+            None,
+            day(2027, 9, 1),
+            false,
+        );
+        assert_eq!(result, Ok(R::RegisteredPendingPayment));
+    }
+
+    #[test]
+    fn an_eindverklaring_is_the_opleiders_own_and_given_once_for_a_running_registration() {
+        let args = |registration, issued, own| {
+            issue_final_declaration(
+                registration,
+                issued,
+                own,
+                day(2027, 8, 1),
+                Some(day(2027, 9, 1)),
+                None,
+                day(2027, 9, 1),
+                true,
+            )
+        };
+        assert_eq!(
+            args(R::Registered, false, false),
+            Err(FinalDeclarationRefusal::NotTheOpleider)
+        );
+        assert_eq!(
+            args(R::Registered, true, true),
+            Err(FinalDeclarationRefusal::AlreadyIssued)
+        );
+        for closed in [
+            R::Concept,
+            R::Submitted,
+            R::Rejected,
+            R::Completed,
+            R::Ended,
+            R::StruckOff,
+        ] {
+            assert_eq!(
+                args(closed, false, true),
+                Err(FinalDeclarationRefusal::NotRunning)
+            );
+        }
+    }
+
+    #[test]
+    fn the_end_date_lies_after_the_start_of_the_training() {
+        let result = issue_final_declaration(
+            R::Registered,
+            false,
+            true,
+            day(2027, 8, 1),
+            Some(day(2027, 9, 1)),
+            Some(day(2022, 9, 1)),
+            day(2022, 9, 1),
+            true,
+        );
+        assert_eq!(result, Err(FinalDeclarationRefusal::EndBeforeStart));
     }
 }

@@ -16,12 +16,14 @@ use uuid::Uuid;
 
 use crate::auth::backend::Role;
 use crate::auth::current_user::CurrentUser;
+use crate::domain::decision::FinalDeclarationRefusal;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
+use crate::domain::person::{self, format_date};
 use crate::domain::schedule::diff::{Change, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::reference;
 use crate::state::AppState;
-use crate::trainings::decisions::{self, DecideError, Decider};
+use crate::trainings::decisions::{self, DecideError, Decider, FinalDeclaration, FinalError};
 use crate::trainings::schedule::{self, Versions};
 use crate::trainings::{TRAINING_SELECT, Training, TrainingRow};
 use crate::web::flash::{self, FlashKind};
@@ -37,6 +39,10 @@ pub fn router() -> Router<AppState> {
         .route("/opleider/aios/{id}", get(show))
         .route("/opleider/aios/{id}/goedkeuren", post(approve))
         .route("/opleider/aios/{id}/afkeuren", post(reject))
+        .route(
+            "/opleider/aios/{id}/eindverklaring",
+            post(final_declaration),
+        )
 }
 
 /// Refuses (404) anyone who is neither opleider nor ondersteuner.
@@ -121,6 +127,14 @@ pub struct AiosPage {
     change_request: bool,
     errors: FormErrors,
     reason: String,
+    /// The eindverklaring, once issued.
+    declaration: Option<FinalDeclaration>,
+    /// Whether this user may issue it (the opleider themself, for a running registration).
+    may_declare: bool,
+    /// From when it is possible (Dutch date), when that lies in the future.
+    declare_from: Option<String>,
+    /// What the eindverklaring form holds.
+    final_form: FinalForm,
 }
 
 fn field_name(field: &str) -> &'static str {
@@ -163,6 +177,7 @@ async fn page(
     layout: Layout,
     errors: FormErrors,
     reason: String,
+    final_form: FinalForm,
 ) -> AppResult<AiosPage> {
     let mut conn = state.db.acquire().await?;
     let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
@@ -201,7 +216,26 @@ async fn page(
         }
         None => None,
     };
+    let declaration = decisions::final_declaration(&mut conn, id).await?;
+    let may_declare = declaration.is_none()
+        && decider.on_behalf_of.is_none()
+        && user.has(Role::Opleider)
+        && training.status.accepts_change_requests();
+    let declare_from = if may_declare {
+        let (expected_end, _) =
+            decisions::current_end_and_start(&mut conn, &training, &rules, today).await?;
+        expected_end
+            .map(decision::final_declaration_from)
+            .filter(|from| *from > today)
+            .map(format_date)
+    } else {
+        None
+    };
     Ok(AiosPage {
+        declaration,
+        may_declare,
+        declare_from,
+        final_form,
         change_request: current.is_some(),
         comparison: comparison(changes),
         layout,
@@ -221,7 +255,16 @@ async fn show(
     layout: Layout,
 ) -> AppResult<AiosPage> {
     supervising(&user)?;
-    page(&state, &user, id, layout, FormErrors::new(), String::new()).await
+    page(
+        &state,
+        &user,
+        id,
+        layout,
+        FormErrors::new(),
+        String::new(),
+        FinalForm::default(),
+    )
+    .await
 }
 
 /// What the decision forms post.
@@ -326,8 +369,128 @@ async fn reject(
         Err(message) => {
             let mut errors = FormErrors::new();
             errors.add("reden", message);
-            let page = page(&state, &user, id, layout, errors, form.reden.clone()).await?;
+            let page = page(
+                &state,
+                &user,
+                id,
+                layout,
+                errors,
+                form.reden.clone(),
+                FinalForm::default(),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// What the eindverklaring form posts.
+#[derive(Deserialize, Debug, Default)]
+pub struct FinalForm {
+    #[serde(default)]
+    uitkomst: String,
+    #[serde(default)]
+    einddatum: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+async fn final_declaration(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<FinalForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    // The eindverklaring is the opleider's own judgement: for an ondersteuner the route does
+    // not exist.
+    if decider.on_behalf_of.is_some() || !user.has(Role::Opleider) {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = FormErrors::new();
+    let positive = match form.uitkomst.as_str() {
+        "positief" => Some(true),
+        "negatief" => Some(false),
+        _ => {
+            errors.add(
+                "uitkomst-positief",
+                "Kies of de eindverklaring positief of negatief is.",
+            );
+            None
+        }
+    };
+    let end_date = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    let note = form.toelichting.trim().to_owned();
+    if note.chars().count() > 2000 {
+        errors.add(
+            "toelichting",
+            "Gebruik voor de toelichting hoogstens 2000 tekens.",
+        );
+    }
+    let (Some(positive), Some(end_date)) = (positive, end_date) else {
+        let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    if !errors.is_empty() {
+        let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let rules = reference::specialty_rules(&state.db, training.specialty_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))?;
+    let result = decisions::issue_final_declaration(
+        &state, &meta, decider, &training, &rules, positive, end_date, &note,
+    )
+    .await;
+    let message = match result {
+        Ok(()) if positive => "U heeft een positieve eindverklaring afgegeven. De opleiding is \
+             voltooid; de aios kan nu registratie als specialist aanvragen."
+            .to_owned(),
+        Ok(()) => "U heeft een negatieve eindverklaring afgegeven. De RGS neemt het vervolg op \
+             zich."
+            .to_owned(),
+        Err(FinalError::Refused(FinalDeclarationRefusal::TooEarly(from))) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "einddatum",
+                format!(
+                    "De eindverklaring kan pas vanaf {} worden afgegeven: drie maanden voor de \
+                     verwachte einddatum van de opleiding.",
+                    format_date(from)
+                ),
+            );
+            let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(FinalError::Refused(FinalDeclarationRefusal::EndBeforeStart)) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "einddatum",
+                "De einddatum ligt voor het begin van de opleiding.",
+            );
+            let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(FinalError::Refused(FinalDeclarationRefusal::NotTheOpleider)) => {
+            return Err(AppError::NotFound);
+        }
+        Err(FinalError::Refused(
+            FinalDeclarationRefusal::AlreadyIssued | FinalDeclarationRefusal::NotRunning,
+        )) => "Voor deze opleiding is al een eindverklaring afgegeven, of de opleiding staat \
+             niet (meer) ingeschreven."
+            .to_owned(),
+        Err(FinalError::Database(e)) => return Err(e.into()),
+    };
+    flash::push(&session, FlashKind::Info, message).await?;
+    Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
 }

@@ -176,3 +176,183 @@ pub async fn decide(
     tx.commit().await?;
     Ok(())
 }
+
+/// An issued eindverklaring.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FinalDeclaration {
+    /// Positive or negative.
+    pub positive: bool,
+    /// The date training ended.
+    pub end_date: chrono::NaiveDate,
+    /// Who issued it.
+    pub issued_by_name: String,
+    /// When.
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The eindverklaring of `training`, if issued.
+pub async fn final_declaration(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Option<FinalDeclaration>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.positive, f.end_date, u.full_name AS issued_by_name, f.issued_at
+         FROM final_declarations f JOIN users u ON u.id = f.issued_by
+         WHERE f.training_id = $1",
+    )
+    .bind(training)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The expected end and the first day of the current schedule of `training`, as the rules
+/// engine computes them.
+pub async fn current_end_and_start(
+    conn: &mut PgConnection,
+    training: &Training,
+    rules: &crate::domain::schedule::model::SpecialtyRules,
+    today: chrono::NaiveDate,
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), sqlx::Error> {
+    let versions = super::schedule::Versions {
+        all: super::schedule::versions(&mut *conn, training.id).await?,
+    };
+    let Some(current) = versions.current().cloned() else {
+        return Ok((None, None));
+    };
+    let context = super::schedule::context(&mut *conn, training, &current, today).await?;
+    let loaded = super::schedule::load_version(&mut *conn, current).await?;
+    let schedule = loaded.schedule();
+    let report = crate::domain::schedule::check::check(&schedule, rules, &context);
+    let start = schedule.periods.iter().map(|p| p.start).min();
+    Ok((
+        report.totals.expected_end.or(report.totals.planned_end),
+        start,
+    ))
+}
+
+/// Why an eindverklaring was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum FinalError {
+    /// The domain refused it.
+    #[error(transparent)]
+    Refused(#[from] decision::FinalDeclarationRefusal),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Issues the eindverklaring of `training` by `decider` (who must be the opleider themself):
+/// positive completes the registration and invites the aios to request registration as a
+/// specialist. One transaction with the audit record and the mail.
+#[allow(clippy::too_many_arguments)]
+pub async fn issue_final_declaration(
+    state: &AppState,
+    meta: &RequestMeta,
+    decider: Decider,
+    training: &Training,
+    rules: &crate::domain::schedule::model::SpecialtyRules,
+    positive: bool,
+    end_date: chrono::NaiveDate,
+    note: &str,
+) -> Result<(), FinalError> {
+    let mut tx = state.db.begin().await?;
+    let registration: String =
+        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+            .bind(training.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let registration = RegistrationStatus::from_code(&registration)
+        .ok_or(decision::FinalDeclarationRefusal::NotRunning)?;
+    let issued: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1)",
+    )
+    .bind(training.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let today = state.clock.today();
+    let (expected_end, start) = current_end_and_start(&mut tx, training, rules, today).await?;
+    let after = decision::issue_final_declaration(
+        registration,
+        issued,
+        decider.on_behalf_of.is_none(),
+        today,
+        expected_end,
+        start,
+        end_date,
+        positive,
+    )?;
+    let now = state.clock.now();
+    sqlx::query(
+        "INSERT INTO final_declarations (id, training_id, positive, end_date, issued_by, issued_at, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(training.id)
+    .bind(positive)
+    .bind(end_date)
+    .bind(decider.user)
+    .bind(now)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+        .bind(training.id)
+        .bind(after.code())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(
+            "training.final_declaration",
+            Some(decider.user),
+            AuditOutcome::Success,
+        )
+        .object("training", training.id)
+        .details(json!({ "positive": positive, "end_date": end_date })),
+    )
+    .await?;
+    let end = crate::domain::person::format_date(end_date);
+    let (subject, body) = if positive {
+        (
+            "Uw opleiding is voltooid: vraag nu uw registratie aan",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft een positieve eindverklaring afgegeven voor uw \
+                 opleiding {}; de opleiding eindigt op {end}.\n\nU kunt nu in MijnRGS ({}) uw \
+                 registratie als specialist of profielarts aanvragen.\n\n{SIGNATURE}",
+                training.trainee_name,
+                training.supervisor_name,
+                training.specialty_name,
+                state.config.base_url
+            ),
+        )
+    } else {
+        (
+            "Eindverklaring voor uw opleiding",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft een negatieve eindverklaring afgegeven voor uw \
+                 opleiding {} (einddatum {end}). De RGS neemt contact met u op over het vervolg.\
+                 \n\n{SIGNATURE}",
+                training.trainee_name, training.supervisor_name, training.specialty_name
+            ),
+        )
+    };
+    let to: (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(training.trainee_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            to_address: to.0,
+            to_name: Some(training.trainee_name.clone()),
+            subject: subject.to_owned(),
+            body,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -58,7 +58,7 @@ pub(crate) async fn aios_ready(app: &TestApp, username: &str) {
 }
 
 /// Creates an IGT training with the default client; returns its id.
-async fn create_igt(app: &TestApp) -> Uuid {
+pub(crate) async fn create_igt(app: &TestApp) -> Uuid {
     let igt = specialty(app, "igt").await.to_string();
     let opleider = user_id(app, "demo.opleider").await.to_string();
     let institute: Uuid = sqlx::query_scalar("SELECT id FROM institutes WHERE code = 'oigt'")

@@ -478,5 +478,9 @@ async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
     browser.submit("Afkeuren").await;
     assert!(browser.html().await.contains("Geef een reden"));
     browser.assert_accessible().await;
+    // The ondersteuners page, with the delegation of the demo ondersteuner.
+    browser
+        .open_and_check(&app.url("/opleider/ondersteuners"))
+        .await;
     browser.close().await;
 }

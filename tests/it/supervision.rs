@@ -360,3 +360,167 @@ async fn the_opleider_ends_a_delegation_and_the_ondersteuner_loses_access_at_onc
             .unwrap();
     assert_eq!(audited, 1);
 }
+
+/// An IGT training of 33 months ending on 01-12-2026, approved: its eindverklaring is due.
+async fn training_near_its_end(app: &TestApp) -> Uuid {
+    seed_demo(app).await;
+    set_today(app);
+    aios_ready(app, "noor").await;
+    let training = crate::aios::create_igt(app).await;
+    for (label, place, from, to) in [
+        ("Ziekenhuis 1", "Radboudumc", "01-03-2024", "01-03-2025"),
+        ("Ziekenhuis 2", "Isala", "01-03-2025", "01-03-2026"),
+        (
+            "NTC",
+            "Nederlandse Tropencursus (KIT)",
+            "01-03-2026",
+            "01-06-2026",
+        ),
+        (
+            "Buitenland",
+            "Opleidingsziekenhuis in het buitenland",
+            "01-06-2026",
+            "01-12-2026",
+        ),
+    ] {
+        let response = add_period(app, training, label, place, from, to, "100").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        submit(app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let opleider = app.new_client();
+    log_in_demo(app, &opleider, "demo.opleider").await;
+    let version = submitted_version(app, training).await;
+    app.post_form_with(
+        &opleider,
+        &format!("/opleider/aios/{training}/goedkeuren"),
+        &[("versie", version.as_str())],
+    )
+    .await;
+    assert_eq!(status(app, training).await, "goedgekeurd");
+    training
+}
+
+#[sqlx::test]
+async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_completed(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    let training = training_near_its_end(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Eindverklaring afgeven"));
+    let path = format!("/opleider/aios/{training}/eindverklaring");
+
+    let response = app
+        .post_form_with(
+            &opleider,
+            &path,
+            &[("uitkomst", ""), ("einddatum", "31-11-2026")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Kies of de eindverklaring positief of negatief is."));
+    assert!(body.contains("Deze datum bestaat niet"));
+
+    let fields = [("uitkomst", "positief"), ("einddatum", "01-12-2026")];
+    let response = app.post_form_with(&opleider, &path, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app, training).await, "voltooid");
+    let mails: Vec<_> = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == "noor@example.nl" && m.subject.contains("voltooid"))
+        .collect();
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0]
+            .body
+            .contains("registratie als specialist of profielarts aanvragen")
+    );
+
+    // Not twice.
+    let response = app.post_form_with(&opleider, &path, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM final_declarations")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Positieve eindverklaring afgegeven door Dr. Pieter Jansen"));
+    assert!(!page.contains("Eindverklaring afgeven</button>"));
+    let page = app.page_with(&app.client, "/aios/opleidingen").await;
+    assert!(page.contains("U kunt nu registratie als specialist of profielarts aanvragen."));
+}
+
+#[sqlx::test]
+async fn an_ondersteuner_cannot_issue_an_eindverklaring(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = training_near_its_end(&app).await;
+    let ondersteuner = app.new_client();
+    log_in_demo(&app, &ondersteuner, "demo.ondersteuner").await;
+    let page = app
+        .page_with(&ondersteuner, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(
+        !page.contains("Eindverklaring"),
+        "no button for the ondersteuner"
+    );
+    let response = app
+        .post_form_with(
+            &ondersteuner,
+            &format!("/opleider/aios/{training}/eindverklaring"),
+            &[("uitkomst", "positief"), ("einddatum", "01-12-2026")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(status(&app, training).await, "goedgekeurd");
+}
+
+#[sqlx::test]
+async fn an_eindverklaring_too_early_is_refused_with_the_date_from_which_it_is_possible(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    // The demo aios's kindergeneeskunde runs until 2029.
+    let training: Uuid = sqlx::query_scalar(
+        "SELECT t.id FROM trainings t JOIN specialties s ON s.id = t.specialty_id
+         WHERE s.code = 'kindergeneeskunde'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(
+        page.contains("U kunt de eindverklaring afgeven vanaf"),
+        "{page}"
+    );
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{training}/eindverklaring"),
+            &[("uitkomst", "positief"), ("einddatum", "01-09-2029")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("De eindverklaring kan pas vanaf"), "{body}");
+    assert!(body.contains("-2029 worden afgegeven"));
+    assert_eq!(status(&app, training).await, "ingeschreven");
+}
