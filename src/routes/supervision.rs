@@ -438,12 +438,10 @@ async fn final_declaration(
         );
     }
     let (Some(positive), Some(end_date)) = (positive, end_date) else {
-        let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &user, id, layout, errors, form).await;
     };
     if !errors.is_empty() {
-        let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &user, id, layout, errors, form).await;
     }
     let rules = reference::specialty_rules(&state.db, training.specialty_id)
         .await?
@@ -469,8 +467,7 @@ async fn final_declaration(
                     format_date(from)
                 ),
             );
-            let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return refused(&state, &user, id, layout, errors, form).await;
         }
         Err(FinalError::Refused(FinalDeclarationRefusal::EndBeforeStart)) => {
             let mut errors = FormErrors::new();
@@ -478,8 +475,7 @@ async fn final_declaration(
                 "einddatum",
                 "De einddatum ligt voor het begin van de opleiding.",
             );
-            let page = page(&state, &user, id, layout, errors, String::new(), form).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return refused(&state, &user, id, layout, errors, form).await;
         }
         Err(FinalError::Refused(FinalDeclarationRefusal::NotTheOpleider)) => {
             return Err(AppError::NotFound);
@@ -493,4 +489,17 @@ async fn final_declaration(
     };
     flash::push(&session, FlashKind::Info, message).await?;
     Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
+}
+
+/// The aios page again, with the eindverklaring form as typed and what is wrong with it.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    layout: Layout,
+    errors: FormErrors,
+    form: FinalForm,
+) -> AppResult<Response> {
+    let page = page(state, user, id, layout, errors, String::new(), form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -10,8 +10,7 @@ use super::{TRAINING_SELECT, Training, TrainingRow};
 use crate::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::auth::accounts::SIGNATURE;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
-use crate::domain::training::{RegistrationStatus, VersionStatus};
-use crate::mail::{self, OutgoingEmail};
+use crate::domain::training::VersionStatus;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
@@ -75,11 +74,7 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> Result<(), DecideError> {
     let mut tx = state.db.begin().await?;
-    let registration: String =
-        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-            .bind(training.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let registration = super::lock_status(&mut tx, training.id).await?;
     let row: Option<(String, i32)> = sqlx::query_as(
         "SELECT status, number FROM schedule_versions WHERE id = $1 AND training_id = $2 FOR UPDATE",
     )
@@ -90,8 +85,6 @@ pub async fn decide(
     let Some((status, number)) = row else {
         return Err(DecisionRefusal::NotWaiting.into());
     };
-    let registration =
-        RegistrationStatus::from_code(&registration).ok_or(DecisionRefusal::Closed)?;
     let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
     let outcome = decision::decide(registration, status, verdict)?;
     let now = state.clock.now();
@@ -158,21 +151,7 @@ pub async fn decide(
             ),
         ),
     };
-    let to: (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
-        .bind(training.trainee_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    mail::enqueue(
-        &mut tx,
-        now,
-        &OutgoingEmail {
-            to_address: to.0,
-            to_name: Some(training.trainee_name.clone()),
-            subject: subject.to_owned(),
-            body,
-        },
-    )
-    .await?;
+    super::mail_trainee(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -256,13 +235,7 @@ pub async fn issue_final_declaration(
     note: &str,
 ) -> Result<(), FinalError> {
     let mut tx = state.db.begin().await?;
-    let registration: String =
-        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-            .bind(training.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let registration = RegistrationStatus::from_code(&registration)
-        .ok_or(decision::FinalDeclarationRefusal::NotRunning)?;
+    let registration = super::lock_status(&mut tx, training.id).await?;
     let issued: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1)",
     )
@@ -338,21 +311,7 @@ pub async fn issue_final_declaration(
             ),
         )
     };
-    let to: (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
-        .bind(training.trainee_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    mail::enqueue(
-        &mut tx,
-        now,
-        &OutgoingEmail {
-            to_address: to.0,
-            to_name: Some(training.trainee_name.clone()),
-            subject: subject.to_owned(),
-            body,
-        },
-    )
-    .await?;
+    super::mail_trainee(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -298,3 +298,43 @@ pub async fn institutions_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice
     .fetch_all(db)
     .await
 }
+
+/// Locks training `id` for the rest of the transaction and returns its registration status:
+/// every move that changes the status starts here, so two moves never interleave.
+pub(crate) async fn lock_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<RegistrationStatus, sqlx::Error> {
+    let code: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    RegistrationStatus::from_code(&code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code:?}").into()))
+}
+
+/// Queues `subject` and `body` for the aios of `training`, in the caller's transaction.
+pub(crate) async fn mail_trainee(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    training: &Training,
+    subject: &str,
+    body: String,
+) -> Result<(), sqlx::Error> {
+    let to: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(training.trainee_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    crate::mail::enqueue(
+        conn,
+        now,
+        &crate::mail::OutgoingEmail {
+            to_address: to,
+            to_name: Some(training.trainee_name.clone()),
+            subject: subject.to_owned(),
+            body,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -699,13 +699,7 @@ pub async fn submit(
 ) -> Result<Submitted, ChangeError> {
     let mut tx = state.db.begin().await?;
     // The training row is locked first: its status changes with the submission.
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-            .bind(training.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let registration =
-        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let registration = super::lock_status(&mut tx, training.id).await?;
     // An edit holds the concept's row lock until it commits; waiting for it here means the
     // check below sees exactly the concept that is submitted.
     sqlx::query(
@@ -819,13 +813,7 @@ pub async fn start_change(
     training: &Training,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-            .bind(training.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let registration =
-        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let registration = super::lock_status(&mut tx, training.id).await?;
     let versions = Versions {
         all: versions(&mut tx, training.id).await?,
     };
@@ -929,13 +917,7 @@ pub async fn withdraw(
     based_on: i32,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-            .bind(training.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let registration =
-        RegistrationStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
+    let registration = super::lock_status(&mut tx, training.id).await?;
     let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
     training::may_withdraw(registration, VersionStatus::Concept)?;
     let now = state.clock.now();
