@@ -30,9 +30,11 @@ struct DemoTraining {
     first_version: &'static str,
     /// A rejection reason for the first version.
     rejection: Option<&'static str>,
-    /// A second version as concept (a change request, or the answer to a rejection), with
-    /// these periods instead of the first version's.
+    /// A second version (a change request, or the answer to a rejection), with these periods
+    /// instead of the first version's.
     concept_periods: Option<&'static [DemoPeriod]>,
+    /// Whether that second version was submitted (waits for the opleider) or is a concept.
+    second_submitted: bool,
 }
 
 const DEMO_TRAININGS: &[DemoTraining] = &[
@@ -54,6 +56,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         first_version: "concept",
         rejection: None,
         concept_periods: None,
+        second_submitted: false,
     },
     DemoTraining {
         specialty: "huisartsgeneeskunde",
@@ -86,6 +89,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         first_version: "ingediend",
         rejection: None,
         concept_periods: None,
+        second_submitted: false,
     },
     DemoTraining {
         specialty: "heelkunde",
@@ -98,6 +102,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
             "De eerste twee jaar volgt u in het Catharina Ziekenhuis; pas het schema daarop aan.",
         ),
         concept_periods: Some(&[("Heelkunde", "Isala", "2027-02-01", "2033-02-01", 100)]),
+        second_submitted: false,
     },
     DemoTraining {
         specialty: "ouderengeneeskunde",
@@ -114,6 +119,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         first_version: "goedgekeurd",
         rejection: None,
         concept_periods: None,
+        second_submitted: false,
     },
     DemoTraining {
         specialty: "kindergeneeskunde",
@@ -153,6 +159,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 80,
             ),
         ]),
+        second_submitted: false,
     },
     DemoTraining {
         specialty: "psychiatrie",
@@ -168,7 +175,24 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         interruptions: &[],
         first_version: "goedgekeurd",
         rejection: None,
-        concept_periods: None,
+        // A change request waiting for the opleider: 80 % from September 2027.
+        concept_periods: Some(&[
+            (
+                "Psychiatrie",
+                "GGZ inGeest",
+                "2026-09-01",
+                "2027-09-01",
+                100,
+            ),
+            (
+                "Psychiatrie (deeltijd)",
+                "GGZ inGeest",
+                "2027-09-01",
+                "2032-02-01",
+                80,
+            ),
+        ]),
+        second_submitted: true,
     },
     DemoTraining {
         specialty: "interne-geneeskunde",
@@ -194,6 +218,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         first_version: "goedgekeurd",
         rejection: None,
         concept_periods: None,
+        second_submitted: false,
     },
 ];
 
@@ -332,6 +357,16 @@ async fn seed_training(
         for (i, period) in periods.iter().enumerate() {
             // The first periods keep their identity, so the history shows them as changed.
             insert_period(tx, concept, origins.get(i).copied(), period).await?;
+        }
+        if demo.second_submitted {
+            sqlx::query(
+                "UPDATE schedule_versions SET status = 'ingediend',
+                        submitted_at = now() - interval '2 days', submitted_by = created_by
+                 WHERE id = $1",
+            )
+            .bind(concept)
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())

@@ -484,3 +484,47 @@ async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
         .await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let training: uuid::Uuid = sqlx::query_scalar(
+        "SELECT training_id FROM schedule_versions WHERE status = 'ingediend' AND number = 2",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.opleider").await;
+    browser.open_and_check(&app.url("/opleider/aios")).await;
+    assert!(browser.html().await.contains("Schema beoordelen"));
+    browser
+        .open_and_check(&app.url(&format!("/opleider/aios/{training}")))
+        .await;
+    let html = browser.html().await;
+    assert!(html.contains("Wijzigingsverzoek ter beoordeling: versie 2"));
+    assert!(html.contains("Gewijzigd"), "the changed period is marked");
+    assert!(html.contains("Toegevoegd"), "the new period is marked");
+    browser.submit("Goedkeuren").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("U heeft het schema goedgekeurd.")
+    );
+    browser.assert_accessible().await;
+
+    browser.submit("Uitloggen").await;
+    browser_log_in_demo(&browser, &app, "demo.aios").await;
+    browser
+        .open_and_check(&app.url(&format!("/aios/opleidingen/{training}")))
+        .await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("Versie 2: Goedgekeurd"),
+        "the new current schedule"
+    );
+    assert!(html.contains("Psychiatrie (deeltijd)"));
+    browser.close().await;
+}
