@@ -20,14 +20,15 @@ use crate::domain::decision::FinalDeclarationRefusal;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
 use crate::domain::person::{self, format_date};
 use crate::domain::schedule::diff::{Change, ChangeKind};
+use crate::domain::training::RegistrationStatus;
 use crate::error::{AppError, AppResult};
 use crate::reference;
 use crate::state::AppState;
 use crate::trainings::decisions::{self, DecideError, Decider, FinalDeclaration, FinalError};
 use crate::trainings::schedule::{self, Versions};
-use crate::trainings::{TRAINING_SELECT, Training, TrainingRow};
+use crate::trainings::{Training, overview};
 use crate::web::flash::{self, FlashKind};
-use crate::web::form::FormErrors;
+use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, ScheduleView};
@@ -54,55 +55,101 @@ fn supervising(user: &CurrentUser) -> AppResult<()> {
     }
 }
 
-/// One aios in the list.
-pub struct AiosRow {
-    training: Training,
-    waiting: bool,
-}
-
-/// The aios of this opleider (or of the opleiders an ondersteuner works for).
+/// The aios of this opleider (or of the opleiders an ondersteuner works for), filtered,
+/// sorted and paged.
 #[derive(Template, WebTemplate)]
 #[template(path = "supervision/list.html")]
 pub struct ListPage {
     layout: Layout,
-    rows: Vec<AiosRow>,
+    rows: Vec<overview::Row>,
+    today: chrono::NaiveDate,
+    filter: ListFilter,
+    statuses: Vec<SelectOption>,
+    sorts: Vec<SelectOption>,
+    /// The query string of the next page, when there is one.
+    next: Option<String>,
+}
+
+/// The list's query string.
+#[derive(Deserialize, Debug, Default, Clone)]
+pub struct ListFilter {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    wacht: Option<String>,
+    #[serde(default)]
+    sorteer: String,
+    #[serde(default)]
+    na_naam: Option<String>,
+    #[serde(default)]
+    na_id: Option<Uuid>,
+    #[serde(default)]
+    na_status: Option<String>,
 }
 
 async fn list(
     user: CurrentUser,
     State(state): State<AppState>,
     layout: Layout,
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
 ) -> AppResult<ListPage> {
     supervising(&user)?;
-    let trainings: Vec<TrainingRow> = sqlx::query_as(&format!(
-        "{TRAINING_SELECT}
-         WHERE t.status <> 'concept'
-           AND (t.supervisor_id = $1 OR t.supervisor_id IN (
-                SELECT r.supervisor_id FROM role_assignments r
-                WHERE r.user_id = $1 AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))
-         ORDER BY a.full_name, t.created_at, t.id"
-    ))
-    .bind(user.id)
-    .fetch_all(&state.db)
-    .await?;
-    let ids: Vec<Uuid> = trainings.iter().map(|t| t.id).collect();
-    let waiting: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT training_id FROM schedule_versions
-         WHERE status = 'ingediend' AND training_id = ANY($1)",
-    )
-    .bind(&ids)
-    .fetch_all(&state.db)
-    .await?;
-    let rows = trainings
-        .into_iter()
-        .map(|row| {
-            row.into_training().map(|training| AiosRow {
-                waiting: waiting.contains(&training.id),
-                training,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(ListPage { layout, rows })
+    let sort = if filter.sorteer == "status" {
+        overview::Sort::Status
+    } else {
+        overview::Sort::Name
+    };
+    let after = match (&filter.na_naam, filter.na_id) {
+        (Some(name), Some(id)) => Some(overview::Cursor {
+            status: filter.na_status.clone().unwrap_or_default(),
+            name: name.clone(),
+            id,
+        }),
+        _ => None,
+    };
+    let query = overview::Query {
+        status: RegistrationStatus::from_code(&filter.status),
+        waiting_only: filter.wacht.is_some(),
+        sort,
+        after,
+    };
+    let today = state.clock.today();
+    let (rows, more) = overview::page(&state.db, user.id, today, &query).await?;
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => {
+            let cursor = last.cursor();
+            let mut url = url::form_urlencoded::Serializer::new(String::new());
+            url.append_pair("status", &filter.status);
+            if filter.wacht.is_some() {
+                url.append_pair("wacht", "ja");
+            }
+            url.append_pair("sorteer", &filter.sorteer);
+            url.append_pair("na_naam", &cursor.name);
+            url.append_pair("na_id", &cursor.id.to_string());
+            url.append_pair("na_status", &cursor.status);
+            Some(url.finish())
+        }
+        _ => None,
+    };
+    let mut statuses = vec![SelectOption::new("", "Alle statussen")];
+    statuses.extend(
+        RegistrationStatus::ALL
+            .into_iter()
+            .filter(|s| *s != RegistrationStatus::Concept)
+            .map(|s| SelectOption::new(s.code(), s.label())),
+    );
+    Ok(ListPage {
+        layout,
+        rows,
+        today,
+        filter,
+        statuses,
+        sorts: vec![
+            SelectOption::new("naam", "Naam"),
+            SelectOption::new("status", "Status"),
+        ],
+        next,
+    })
 }
 
 /// One row of the side-by-side comparison.

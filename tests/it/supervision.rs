@@ -524,3 +524,107 @@ async fn an_eindverklaring_too_early_is_refused_with_the_date_from_which_it_is_p
     assert!(body.contains("-2029 worden afgegeven"));
     assert_eq!(status(&app, training).await, "ingeschreven");
 }
+
+/// Sixty more aios of the demo opleider, straight into the database (the set-up of a large
+/// opleider, not the behaviour under test): half ingeschreven, half with a schedule waiting.
+async fn sixty_aios(app: &TestApp) {
+    sqlx::query(
+        "WITH new_users AS (
+             INSERT INTO users (id, username, email, full_name)
+             SELECT gen_random_uuid(), 'aios' || n, 'aios' || n || '@example.nl',
+                    'Aios ' || lpad(n::text, 3, '0')
+             FROM generate_series(1, 60) AS n
+             RETURNING id, full_name)
+         INSERT INTO trainings (id, trainee_id, specialty_id, supervisor_id, invoicing, status)
+         SELECT gen_random_uuid(), u.id, s.id, o.id, 'bij_indienen',
+                CASE WHEN right(u.full_name, 1)::int % 2 = 0 THEN 'ingeschreven' ELSE 'ingediend' END
+         FROM new_users u, specialties s, users o
+         WHERE s.code = 'igt' AND o.username = 'demo.opleider'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
+         SELECT gen_random_uuid(), t.id, 1, 'concept', t.trainee_id FROM trainings t
+         WHERE t.status = 'ingediend' AND t.trainee_id IN (SELECT id FROM users WHERE username LIKE 'aios%')",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'ingediend'
+         WHERE status = 'concept' AND created_by IN (SELECT id FROM users WHERE username LIKE 'aios%')",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+}
+
+fn names(page: &str) -> Vec<String> {
+    page.split("\">Aios ")
+        .skip(1)
+        .filter_map(|part| part.split_once("</a>").map(|(name, _)| name))
+        .filter(|n| n.len() == 3)
+        .map(|n| format!("Aios {n}"))
+        .collect()
+}
+
+#[sqlx::test]
+async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    sixty_aios(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+
+    let first = app.page_with(&opleider, "/opleider/aios").await;
+    let first_names = names(&first);
+    assert_eq!(
+        first_names.len(),
+        50,
+        "a full page of the sixty (they sort before the demo aios)"
+    );
+    let next = first
+        .split("href=\"/opleider/aios?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the next page")
+        .replace("&#38;", "&");
+    let second = app
+        .page_with(&opleider, &format!("/opleider/aios?{next}"))
+        .await;
+    let second_names = names(&second);
+    assert!(!second.contains("Volgende 50 aios"), "the last page");
+    let mut all = first_names.clone();
+    all.extend(second_names);
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(all, sorted, "in name order, none twice");
+    assert_eq!(all.len(), 60, "none missing");
+
+    // Filters: a status, and what waits for the opleider.
+    let page = app
+        .page_with(&opleider, "/opleider/aios?status=ingeschreven")
+        .await;
+    assert!(
+        names(&page)
+            .iter()
+            .all(|n| n.ends_with(['0', '2', '4', '6', '8']))
+    );
+    assert!(!page.contains("Schema beoordelen"));
+    let page = app.page_with(&opleider, "/opleider/aios?wacht=ja").await;
+    assert!(
+        names(&page)
+            .iter()
+            .all(|n| n.ends_with(['1', '3', '5', '7', '9']))
+    );
+    assert!(page.contains("Schema beoordelen"));
+    let page = app
+        .page_with(&opleider, "/opleider/aios?sorteer=status")
+        .await;
+    let position = |text: &str| page.find(text).unwrap();
+    assert!(position(">Ingediend</span>") < position(">Ingeschreven</span>"));
+}
