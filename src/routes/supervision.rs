@@ -31,7 +31,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
-use crate::web::schedule_view::{self, ScheduleView};
+use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
 
 /// The routes of the opleider's and ondersteuner's aios pages.
 pub fn router() -> Router<AppState> {
@@ -182,6 +182,8 @@ pub struct AiosPage {
     declare_from: Option<String>,
     /// What the eindverklaring form holds.
     final_form: FinalForm,
+    /// Every version, with who did what and what changed.
+    entries: Vec<HistoryEntry>,
 }
 
 fn field_name(field: &str) -> &'static str {
@@ -278,7 +280,9 @@ async fn page(
     } else {
         None
     };
+    let entries = schedule_view::history(&mut conn, id, &rules).await?;
     Ok(AiosPage {
+        entries,
         declaration,
         may_declare,
         declare_from,

@@ -11,7 +11,9 @@ use crate::domain::schedule::findings::{Severity, Subject};
 use crate::domain::schedule::model::{CheckContext, SpecialtyRules};
 use crate::domain::schedule::months::{self, Months};
 use crate::domain::schedule::timeline::{self, Timeline, TimelineInput};
-use crate::trainings::schedule::LoadedVersion;
+use sqlx::PgConnection;
+
+use crate::trainings::schedule::{self, LoadedVersion, Version};
 
 /// A finding as shown.
 #[derive(Clone, Debug)]
@@ -334,4 +336,73 @@ fn keyed<'a, T>(keys: &[Uuid], items: &'a [T]) -> Vec<Keyed<'a, T>> {
         .zip(items)
         .map(|(key, item)| Keyed { key: *key, item })
         .collect()
+}
+
+/// One version in a training's history, with what changed since the version before.
+pub struct HistoryEntry {
+    /// The version.
+    pub version: Version,
+    /// When it was made, Dutch.
+    pub created: String,
+    /// When it was submitted.
+    pub submitted: Option<String>,
+    /// When it was decided.
+    pub decided: Option<String>,
+    /// When it was withdrawn.
+    pub withdrawn: Option<String>,
+    /// The differences with the version it was copied from, one sentence each.
+    pub changes: Vec<String>,
+    /// Whether it is the first version.
+    pub first: bool,
+}
+
+/// The history of training `training`, newest first: each version compared with the version
+/// it was copied from, or else with the one numbered before it.
+pub async fn history(
+    conn: &mut PgConnection,
+    training: Uuid,
+    rules: &SpecialtyRules,
+) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    let all = schedule::versions(&mut *conn, training).await?;
+    let mut loaded = Vec::with_capacity(all.len());
+    for version in all {
+        loaded.push(schedule::load_version(&mut *conn, version).await?);
+    }
+    Ok(loaded
+        .iter()
+        .enumerate()
+        .map(|(i, version)| {
+            let before = version
+                .version
+                .based_on_id
+                .and_then(|id| loaded.iter().find(|v| v.version.id == id))
+                .or_else(|| loaded.get(i + 1));
+            HistoryEntry {
+                version: version.version.clone(),
+                created: when(version.version.created_at),
+                submitted: version.version.submitted_at.map(when),
+                decided: version.version.decided_at.map(when),
+                withdrawn: version.version.withdrawn_at.map(when),
+                changes: before
+                    .map(|before| {
+                        changes(before, version, rules)
+                            .into_iter()
+                            .map(|c| c.summary)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                first: before.is_none(),
+            }
+        })
+        .collect())
+}
+
+/// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
+pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    format!(
+        "{} om {}",
+        format_date(local.date_naive()),
+        local.format("%H:%M")
+    )
 }

@@ -205,6 +205,13 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider(pool: Pg
         )
         .await;
     assert!(history.contains("door Sanne Bakker namens Dr. Pieter Jansen"));
+    // The opleider sees the same history on the aios's page.
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Versies en besluiten"));
+    assert!(page.contains("door Sanne Bakker namens Dr. Pieter Jansen"));
+    assert!(page.contains("Periode toegevoegd: NTC"));
 }
 
 #[sqlx::test]

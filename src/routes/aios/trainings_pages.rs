@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::{own_training, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
-use crate::domain::person::format_date;
 use crate::domain::schedule::model::SpecialtyRules;
 use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
 use crate::error::{AppError, AppResult};
@@ -27,7 +26,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
-use crate::web::schedule_view::{self, ScheduleView};
+use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
 
 /// The routes of trainings.
 pub fn router() -> Router<AppState> {
@@ -349,17 +348,6 @@ async fn show(
     })
 }
 
-/// One version in the history, with what changed since the version before.
-pub struct HistoryEntry {
-    version: Version,
-    created: String,
-    submitted: Option<String>,
-    decided: Option<String>,
-    withdrawn: Option<String>,
-    changes: Vec<String>,
-    first: bool,
-}
-
 /// The version history of a training.
 #[derive(Template, WebTemplate)]
 #[template(path = "aios/history.html")]
@@ -378,41 +366,7 @@ async fn history(
     let training = own_training(&state, aios.id, id).await?;
     let rules = rules(&state, &training).await?;
     let mut conn = state.db.acquire().await?;
-    let all = schedule::versions(&mut conn, id).await?;
-    let mut loaded = Vec::with_capacity(all.len());
-    for version in all {
-        loaded.push(schedule::load_version(&mut conn, version).await?);
-    }
-    // Newest first; each version is compared with the version it was copied from, or else
-    // with the one numbered before it.
-    let entries = loaded
-        .iter()
-        .enumerate()
-        .map(|(i, version)| {
-            let before = version
-                .version
-                .based_on_id
-                .and_then(|id| loaded.iter().find(|v| v.version.id == id))
-                .or_else(|| loaded.get(i + 1));
-            (version, before)
-        })
-        .map(|(version, before)| HistoryEntry {
-            version: version.version.clone(),
-            created: when(version.version.created_at),
-            submitted: version.version.submitted_at.map(when),
-            decided: version.version.decided_at.map(when),
-            withdrawn: version.version.withdrawn_at.map(when),
-            changes: before
-                .map(|before| {
-                    schedule_view::changes(before, version, &rules)
-                        .into_iter()
-                        .map(|c| c.summary)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            first: before.is_none(),
-        })
-        .collect();
+    let entries = schedule_view::history(&mut conn, id, &rules).await?;
     Ok(HistoryPage {
         layout,
         training,
@@ -629,16 +583,6 @@ async fn withdraw(
         };
     flash::push(&session, kind, message).await?;
     Ok(Redirect::to(&training_path(id)).into_response())
-}
-
-/// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
-pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
-    format!(
-        "{} om {}",
-        format_date(local.date_naive()),
-        local.format("%H:%M")
-    )
 }
 
 impl RegistrationStatus {
