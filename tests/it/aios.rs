@@ -210,6 +210,36 @@ async fn approve_in_database(app: &TestApp, training: Uuid) {
         .unwrap();
 }
 
+/// An IGT registration of a new aios whose first schedule (24 of 33 months) was approved.
+async fn registered_igt(app: &TestApp) -> Uuid {
+    seed_demo(app).await;
+    set_today(app);
+    aios_ready(app, "noor").await;
+    let training = igt_with_two_hospitals(app).await;
+    submit(app, training, true).await;
+    approve_in_database(app, training).await;
+    training
+}
+
+/// Starts a change request and adds the NTC period to it.
+pub(crate) async fn propose_ntc(app: &TestApp, training: Uuid) {
+    let response = app
+        .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = add_period(
+        app,
+        training,
+        "NTC",
+        "Nederlandse Tropencursus (KIT)",
+        "01-03-2029",
+        "01-06-2029",
+        "100",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
 #[sqlx::test]
 async fn an_aios_keeps_basisgegevens_and_bad_input_is_refused_at_its_field(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -754,12 +784,7 @@ async fn warnings_must_be_acknowledged_before_submitting(pool: PgPool) {
 #[sqlx::test]
 async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    seed_demo(&app).await;
-    set_today(&app);
-    aios_ready(&app, "noor").await;
-    let training = igt_with_two_hospitals(&app).await;
-    submit(&app, training, true).await;
-    approve_in_database(&app, training).await;
+    let training = registered_igt(&app).await;
 
     let response = app
         .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
@@ -829,24 +854,8 @@ async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn(pool:
 #[sqlx::test]
 async fn a_change_request_goes_to_the_opleider_and_keeps_the_registration(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    seed_demo(&app).await;
-    set_today(&app);
-    aios_ready(&app, "noor").await;
-    let training = igt_with_two_hospitals(&app).await;
-    submit(&app, training, true).await;
-    approve_in_database(&app, training).await;
-    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
-        .await;
-    add_period(
-        &app,
-        training,
-        "NTC",
-        "Nederlandse Tropencursus (KIT)",
-        "01-03-2029",
-        "01-06-2029",
-        "100",
-    )
-    .await;
+    let training = registered_igt(&app).await;
+    propose_ntc(&app, training).await;
     let response = submit(&app, training, true).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(status(&app, training).await, "ingeschreven");
@@ -1111,24 +1120,8 @@ async fn a_rejected_registration_is_corrected_and_submitted_again(pool: PgPool) 
 #[sqlx::test]
 async fn a_rejected_change_request_is_corrected_from_what_was_proposed(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    seed_demo(&app).await;
-    set_today(&app);
-    aios_ready(&app, "noor").await;
-    let training = igt_with_two_hospitals(&app).await;
-    submit(&app, training, true).await;
-    approve_in_database(&app, training).await;
-    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
-        .await;
-    add_period(
-        &app,
-        training,
-        "NTC",
-        "Nederlandse Tropencursus (KIT)",
-        "01-03-2029",
-        "01-06-2029",
-        "100",
-    )
-    .await;
+    let training = registered_igt(&app).await;
+    propose_ntc(&app, training).await;
     submit(&app, training, true).await;
     reject_in_database(&app, training, false).await;
     assert_eq!(status(&app, training).await, "ingeschreven");
@@ -1365,12 +1358,7 @@ async fn a_submit_waits_for_an_edit_in_progress_and_never_submits_an_unchecked_s
 #[sqlx::test]
 async fn creating_changing_and_withdrawing_are_audited(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    seed_demo(&app).await;
-    set_today(&app);
-    aios_ready(&app, "noor").await;
-    let training = igt_with_two_hospitals(&app).await;
-    submit(&app, training, true).await;
-    approve_in_database(&app, training).await;
+    let training = registered_igt(&app).await;
     app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
         .await;
     let revision = revision(&app, training).await;

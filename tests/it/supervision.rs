@@ -149,18 +149,7 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider(pool: Pg
     .await;
 
     // The aios asks for a change: an NTC period added.
-    app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
-        .await;
-    add_period(
-        &app,
-        training,
-        "NTC",
-        "Nederlandse Tropencursus (KIT)",
-        "01-03-2029",
-        "01-06-2029",
-        "100",
-    )
-    .await;
+    crate::aios::propose_ntc(&app, training).await;
     assert_eq!(
         submit(&app, training, true).await.status(),
         StatusCode::SEE_OTHER
