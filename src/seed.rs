@@ -137,6 +137,9 @@ async fn seed_in(
 /// Whether `username` is one of the demo accounts.
 pub fn is_demo_account(username: &str) -> bool {
     DEMO_ACCOUNTS.iter().any(|(name, _, _)| *name == username)
+        || trainings::DEMO_TRAINEES
+            .iter()
+            .any(|trainee| trainee.username == username)
 }
 
 /// One ready account per role, all with [`DEMO_PASSWORD`] and [`DEMO_TOTP_SECRET`].
@@ -171,20 +174,7 @@ async fn seed_accounts(
             .fetch_optional(&mut **tx)
             .await?;
     for (username, name, roles) in DEMO_ACCOUNTS {
-        let id: Option<Uuid> = sqlx::query_scalar(
-            "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
-                                totp_secret_enc, totp_enrolled_at)
-             VALUES ($1, $2, $3, $4, $5, now(), $6, now())
-             ON CONFLICT (username) DO NOTHING RETURNING id",
-        )
-        .bind(Uuid::now_v7())
-        .bind(username)
-        .bind(format!("{username}@mijnrgs.example"))
-        .bind(name)
-        .bind(&material.password_hash)
-        .bind(&material.sealed_secret)
-        .fetch_optional(&mut **tx)
-        .await?;
+        let id = insert_demo_user(tx, material, username, name).await?;
         let Some(id) = id else { continue };
         added += 1;
         if *username == "demo.opleider" {
@@ -209,6 +199,17 @@ async fn seed_accounts(
             .execute(&mut **tx)
             .await?;
         }
+    }
+    for trainee in trainings::DEMO_TRAINEES {
+        let id = insert_demo_user(tx, material, trainee.username, trainee.name).await?;
+        let Some(id) = id else { continue };
+        added += 1;
+        sqlx::query(
+            "INSERT INTO role_assignments (user_id, role) VALUES ($1, 'aios') ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(added)
 }
@@ -276,3 +277,27 @@ const INSTITUTIONS: &[(&str, &str, &str)] = &[
         "overig",
     ),
 ];
+
+/// Creates demo account `username`, ready to log in with the demo password and code; `None`
+/// when it exists already.
+async fn insert_demo_user(
+    tx: &mut Transaction<'_, Postgres>,
+    material: &DemoMaterial,
+    username: &str,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
+                            totp_secret_enc, totp_enrolled_at)
+         VALUES ($1, $2, $3, $4, $5, now(), $6, now())
+         ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(Uuid::now_v7())
+    .bind(username)
+    .bind(format!("{username}@mijnrgs.example"))
+    .bind(name)
+    .bind(&material.password_hash)
+    .bind(&material.sealed_secret)
+    .fetch_optional(&mut **tx)
+    .await
+}

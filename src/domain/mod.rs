@@ -5,4 +5,5 @@ pub mod decision;
 pub mod lockout;
 pub mod person;
 pub mod schedule;
+pub mod shortening;
 pub mod training;

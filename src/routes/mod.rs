@@ -13,6 +13,7 @@ pub mod opleider;
 pub mod password_reset;
 pub mod public;
 pub mod rgs;
+pub mod shortenings;
 pub mod supervision;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
@@ -28,4 +29,17 @@ pub fn router() -> Router<AppState> {
         .merge(opleider::router())
         .merge(aios::router())
         .merge(supervision::router())
+        .merge(shortenings::router())
+}
+
+/// The definition of `training`'s specialty, which every schedule check needs.
+pub(crate) async fn training_rules(
+    state: &AppState,
+    training: &crate::trainings::Training,
+) -> crate::error::AppResult<crate::domain::schedule::model::SpecialtyRules> {
+    crate::reference::specialty_rules(&state.db, training.specialty_id)
+        .await?
+        .ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!("specialty of a training is missing"))
+        })
 }

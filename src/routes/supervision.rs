@@ -20,9 +20,9 @@ use crate::domain::decision::FinalDeclarationRefusal;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
 use crate::domain::person::{self, format_date};
 use crate::domain::schedule::diff::{Change, ChangeKind};
+use crate::domain::shortening::Proposer;
 use crate::domain::training::RegistrationStatus;
 use crate::error::{AppError, AppResult};
-use crate::reference;
 use crate::state::AppState;
 use crate::trainings::decisions::{self, DecideError, Decider, FinalDeclaration, FinalError};
 use crate::trainings::schedule::{self, Versions};
@@ -32,6 +32,7 @@ use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
+use crate::web::shortening_view;
 
 /// The routes of the opleider's and ondersteuner's aios pages.
 pub fn router() -> Router<AppState> {
@@ -184,6 +185,8 @@ pub struct AiosPage {
     final_form: FinalForm,
     /// Every version, with who did what and what changed.
     entries: Vec<HistoryEntry>,
+    /// The shortenings, with what this user may do about them.
+    shortening_section: shortening_view::Section,
 }
 
 fn field_name(field: &str) -> &'static str {
@@ -232,9 +235,7 @@ async fn page(
     let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rules = reference::specialty_rules(&state.db, training.specialty_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))?;
+    let rules = super::training_rules(state, &training).await?;
     let versions = Versions {
         all: schedule::versions(&mut conn, id).await?,
     };
@@ -281,7 +282,15 @@ async fn page(
         None
     };
     let entries = schedule_view::history(&mut conn, id, &rules).await?;
+    let proposer = if decider.on_behalf_of.is_none() && user.has(Role::Opleider) {
+        Proposer::Opleider
+    } else {
+        Proposer::Ondersteuner
+    };
+    let shortening_section =
+        shortening_view::section(&mut conn, &training, &rules, proposer).await?;
     Ok(AiosPage {
+        shortening_section,
         entries,
         declaration,
         may_declare,
@@ -494,9 +503,7 @@ async fn final_declaration(
     if !errors.is_empty() {
         return refused(&state, &user, id, layout, errors, form).await;
     }
-    let rules = reference::specialty_rules(&state.db, training.specialty_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))?;
+    let rules = super::training_rules(&state, &training).await?;
     let result = decisions::issue_final_declaration(
         &state, &meta, decider, &training, &rules, positive, end_date, &note,
     )

@@ -1,6 +1,8 @@
 //! Demo trainings: the demo aios has one training in each interesting state, so every page
 //! of the aios (and later of the opleider and the back office) has something to show. IGT is
-//! left free: the guided tour of seed 001 creates an IGT training.
+//! left free for the demo aios: the guided tour of seed 001 creates an IGT training. Four more
+//! demo aios follow IGT with the demo opleider: a shortening to decide, an eindverklaring
+//! due, an ended and a struck-off registration.
 
 use chrono::NaiveDate;
 use sqlx::{Postgres, Transaction};
@@ -222,14 +224,200 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
     },
 ];
 
+/// Another aios of the demo opleider, so the opleider's overview has people in every state:
+/// a shortening to decide, an eindverklaring due, an ended and a struck-off registration.
+pub(super) struct DemoTrainee {
+    /// Their username (an account like the other demo accounts).
+    pub(super) username: &'static str,
+    /// Their name.
+    pub(super) name: &'static str,
+    /// Their BIG-nummer.
+    big_number: &'static str,
+    /// Their IGT training.
+    training: DemoTraining,
+    /// A shortening proposal waiting for the opleider: (months, ground, where, when).
+    shortening: Option<(i32, &'static str, &'static str, &'static str)>,
+}
+
+const fn igt(status: &'static str, periods: &'static [DemoPeriod]) -> DemoTraining {
+    DemoTraining {
+        specialty: "igt",
+        status,
+        invoicing: "bij_indienen",
+        periods,
+        interruptions: &[],
+        first_version: "goedgekeurd",
+        rejection: None,
+        concept_periods: None,
+        second_submitted: false,
+    }
+}
+
+pub(super) const DEMO_TRAINEES: &[DemoTrainee] = &[
+    DemoTrainee {
+        username: "demo.aios.lotte",
+        name: "Lotte Visser",
+        big_number: "19012345602",
+        training: igt(
+            "ingeschreven",
+            &[
+                (
+                    "Ziekenhuis 1",
+                    "Radboudumc",
+                    "2026-01-01",
+                    "2027-01-01",
+                    100,
+                ),
+                ("Ziekenhuis 2", "Isala", "2027-01-01", "2028-01-01", 100),
+            ],
+        ),
+        shortening: Some((
+            3,
+            "evc",
+            "Radboudumc, spoedeisende hulp (anios)",
+            "september 2023 tot september 2025",
+        )),
+    },
+    DemoTrainee {
+        username: "demo.aios.daan",
+        name: "Daan de Boer",
+        big_number: "19012345603",
+        training: igt(
+            "ingeschreven",
+            &[
+                (
+                    "Ziekenhuis 1",
+                    "Radboudumc",
+                    "2024-04-01",
+                    "2025-04-01",
+                    100,
+                ),
+                ("Ziekenhuis 2", "Rijnstate", "2025-04-01", "2026-04-01", 100),
+                (
+                    "NTC",
+                    "Nederlandse Tropencursus (KIT)",
+                    "2026-04-01",
+                    "2026-07-01",
+                    100,
+                ),
+                (
+                    "Buitenland",
+                    "Opleidingsziekenhuis in het buitenland",
+                    "2026-07-01",
+                    "2027-01-01",
+                    100,
+                ),
+            ],
+        ),
+        shortening: None,
+    },
+    DemoTrainee {
+        username: "demo.aios.fatima",
+        name: "Fatima Yilmaz",
+        big_number: "19012345604",
+        training: igt(
+            "beeindigd",
+            &[("Ziekenhuis 1", "Isala", "2023-01-01", "2024-01-01", 100)],
+        ),
+        shortening: None,
+    },
+    DemoTrainee {
+        username: "demo.aios.tom",
+        name: "Tom Hendriks",
+        big_number: "19012345605",
+        training: igt(
+            "doorgehaald",
+            &[("Ziekenhuis 1", "Rijnstate", "2022-02-01", "2022-08-01", 100)],
+        ),
+        shortening: None,
+    },
+];
+
 fn date(text: &str) -> Result<NaiveDate, sqlx::Error> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|e| sqlx::Error::Protocol(format!("demo date {text}: {e}")))
 }
 
-/// Fills in the demo aios's basisgegevens and trainings, when the demo aios has none yet.
-/// Returns the number of trainings added.
+/// Fills in the basisgegevens and trainings of the demo aios and the other demo trainees,
+/// for each who has none yet. Returns the number of trainings added.
 pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {
+    let opleider: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
+            .fetch_one(&mut **tx)
+            .await?;
+    let mut added = seed_demo_aios(tx, opleider).await?;
+    for trainee in DEMO_TRAINEES {
+        added += seed_trainee(tx, opleider, trainee).await?;
+    }
+    Ok(added)
+}
+
+/// Gives demo aios `user` complete basisgegevens (when missing) and tells whether their
+/// trainings are still to be seeded (they have none yet).
+async fn ready_for_trainings(
+    tx: &mut Transaction<'_, Postgres>,
+    user: Uuid,
+    big_number: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
+                                       faculty_code, phone, street, postcode, city)
+         VALUES ($1, '1994-05-12', $2, '2019-07-01', 'radboud', '06 12345678',
+                 'Houtlaan 4', '6525 XZ', 'Nijmegen')
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user)
+    .bind(big_number)
+    .execute(&mut **tx)
+    .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings WHERE trainee_id = $1")
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(existing == 0)
+}
+
+/// One other demo trainee's basisgegevens and IGT training, with a waiting shortening.
+async fn seed_trainee(
+    tx: &mut Transaction<'_, Postgres>,
+    opleider: Uuid,
+    trainee: &DemoTrainee,
+) -> Result<u64, sqlx::Error> {
+    let Some(id): Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(trainee.username)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(0);
+    };
+    if !ready_for_trainings(tx, id, trainee.big_number).await? {
+        return Ok(0);
+    }
+    let training = seed_training(tx, id, opleider, &trainee.training).await?;
+    if let Some((months, ground, gained_where, gained_when)) = trainee.shortening {
+        sqlx::query(
+            "INSERT INTO shortenings (id, training_id, part, months, ground, gained_where,
+                                      gained_when, status, proposed_by, proposed_at)
+             VALUES ($1, $2, 0, $3, $4, $5, $6, 'voorgesteld', $7, now() - interval '3 days')",
+        )
+        .bind(Uuid::now_v7())
+        .bind(training)
+        .bind(months)
+        .bind(ground)
+        .bind(gained_where)
+        .bind(gained_when)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(1)
+}
+
+/// The demo aios's basisgegevens and one training in each interesting state.
+async fn seed_demo_aios(
+    tx: &mut Transaction<'_, Postgres>,
+    opleider: Uuid,
+) -> Result<u64, sqlx::Error> {
     let Some(aios): Option<Uuid> =
         sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.aios'")
             .fetch_optional(&mut **tx)
@@ -237,25 +425,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
     else {
         return Ok(0);
     };
-    let opleider: Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
-            .fetch_one(&mut **tx)
-            .await?;
-    sqlx::query(
-        "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
-                                       faculty_code, phone, street, postcode, city)
-         VALUES ($1, '1994-05-12', '19012345601', '2019-07-01', 'radboud', '06 12345678',
-                 'Houtlaan 4', '6525 XZ', 'Nijmegen')
-         ON CONFLICT (user_id) DO NOTHING",
-    )
-    .bind(aios)
-    .execute(&mut **tx)
-    .await?;
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings WHERE trainee_id = $1")
-        .bind(aios)
-        .fetch_one(&mut **tx)
-        .await?;
-    if existing > 0 {
+    if !ready_for_trainings(tx, aios, "19012345601").await? {
         return Ok(0);
     }
     for demo in DEMO_TRAININGS {
@@ -269,7 +439,7 @@ async fn seed_training(
     aios: Uuid,
     opleider: Uuid,
     demo: &DemoTraining,
-) -> Result<(), sqlx::Error> {
+) -> Result<Uuid, sqlx::Error> {
     let training = Uuid::now_v7();
     let submitted = demo.status != "concept";
     sqlx::query(
@@ -369,7 +539,7 @@ async fn seed_training(
             .await?;
         }
     }
-    Ok(())
+    Ok(training)
 }
 
 async fn insert_version(

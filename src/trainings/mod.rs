@@ -7,6 +7,7 @@
 pub mod decisions;
 pub mod overview;
 pub mod schedule;
+pub mod shortenings;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -332,6 +333,29 @@ pub(crate) async fn mail_trainee(
         &crate::mail::OutgoingEmail {
             to_address: to,
             to_name: Some(training.trainee_name.clone()),
+            subject: subject.to_owned(),
+            body,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues `subject` and `body` for the oordelend opleider of `training`, in the caller's
+/// transaction.
+pub(crate) async fn mail_supervisor(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    training: &Training,
+    subject: &str,
+    body: String,
+) -> Result<(), sqlx::Error> {
+    crate::mail::enqueue(
+        conn,
+        now,
+        &crate::mail::OutgoingEmail {
+            to_address: training.supervisor_email.clone(),
+            to_name: Some(training.supervisor_name.clone()),
             subject: subject.to_owned(),
             body,
         },

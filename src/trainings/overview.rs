@@ -64,6 +64,8 @@ pub struct Row {
     pub institution_name: Option<String>,
     /// A schedule or change request waits for a decision.
     pub schedule_waiting: bool,
+    /// A proposed shortening waits for the opleider's decision.
+    pub shortening_waiting: bool,
     /// The end of the current schedule's last period.
     pub planned_end: Option<NaiveDate>,
     /// Whether an eindverklaring was issued.
@@ -122,6 +124,8 @@ pub async fn page(
                 now_period.label AS period_label, now_period.institution_name,
                 EXISTS (SELECT 1 FROM schedule_versions w
                         WHERE w.training_id = t.id AND w.status = 'ingediend') AS schedule_waiting,
+                EXISTS (SELECT 1 FROM shortenings k
+                        WHERE k.training_id = t.id AND k.status = 'voorgesteld') AS shortening_waiting,
                 current_end.planned_end,
                 EXISTS (SELECT 1 FROM final_declarations f WHERE f.training_id = t.id) AS declared
          FROM trainings t
@@ -150,6 +154,8 @@ pub async fn page(
            AND ($3::text IS NULL OR t.status = $3)
            AND (NOT $4 OR EXISTS (SELECT 1 FROM schedule_versions w
                                   WHERE w.training_id = t.id AND w.status = 'ingediend')
+                       OR EXISTS (SELECT 1 FROM shortenings k
+                                  WHERE k.training_id = t.id AND k.status = 'voorgesteld')
                        OR (t.status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
                            AND NOT EXISTS (SELECT 1 FROM final_declarations f
                                            WHERE f.training_id = t.id)

@@ -24,7 +24,6 @@ use crate::domain::schedule::months::Months;
 use crate::domain::training::{
     self, ConceptSource, Refusal, RegistrationStatus, Submission, VersionStatus,
 };
-use crate::mail::{self, OutgoingEmail};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
@@ -204,7 +203,7 @@ impl InterruptionRow {
     }
 }
 
-/// A shortening on a version.
+/// An approved shortening of the training.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ShorteningRow {
     /// Part.
@@ -261,11 +260,8 @@ impl LoadedVersion {
                 .map(|s| Shortening {
                     part: usize::try_from(s.part).unwrap_or(usize::MAX),
                     months: Months::whole(i64::from(s.months)),
-                    ground: match s.ground.as_str() {
-                        "evc" => ShorteningGround::Evc,
-                        "svc" => ShorteningGround::Svc,
-                        _ => ShorteningGround::Schakeljaar,
-                    },
+                    ground: ShorteningGround::from_code(&s.ground)
+                        .unwrap_or(ShorteningGround::Schakeljaar),
                 })
                 .collect(),
             extensions: self
@@ -335,9 +331,11 @@ pub async fn load_version(
     .bind(version.id)
     .fetch_all(&mut *conn)
     .await?;
+    // Shortenings belong to the training: the approved ones count in every version.
     let shortenings = sqlx::query_as(
-        "SELECT part, months, ground, gained_where, gained_when FROM schedule_shortenings
-         WHERE version_id = $1 ORDER BY created_at, id",
+        "SELECT s.part, s.months, s.ground, s.gained_where, s.gained_when
+         FROM shortenings s JOIN schedule_versions v ON v.training_id = s.training_id
+         WHERE v.id = $1 AND s.status = 'goedgekeurd' ORDER BY s.proposed_at, s.id",
     )
     .bind(version.id)
     .fetch_all(&mut *conn)
@@ -780,26 +778,17 @@ pub async fn submit(
             })),
     )
     .await?;
-    mail::enqueue(
-        &mut tx,
-        now,
-        &OutgoingEmail {
-            to_address: training.supervisor_email.clone(),
-            to_name: Some(training.supervisor_name.clone()),
-            subject: subject.to_owned(),
-            body: format!(
-                "Beste {},\n\n{} heeft {} ingediend voor de opleiding {}. U bent als \
-                 oordelend opleider gevraagd dit te beoordelen.\n\nLog in op MijnRGS ({}) om \
-                 het schema te bekijken en goed of af te keuren.\n\n{SIGNATURE}",
-                training.supervisor_name,
-                training.trainee_name,
-                what,
-                training.specialty_name,
-                state.config.base_url,
-            ),
-        },
-    )
-    .await?;
+    let body = format!(
+        "Beste {},\n\n{} heeft {} ingediend voor de opleiding {}. U bent als oordelend \
+         opleider gevraagd dit te beoordelen.\n\nLog in op MijnRGS ({}) om het schema te \
+         bekijken en goed of af te keuren.\n\n{SIGNATURE}",
+        training.supervisor_name,
+        training.trainee_name,
+        what,
+        training.specialty_name,
+        state.config.base_url,
+    );
+    super::mail_supervisor(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(Submitted::Now(submission))
 }
@@ -881,15 +870,6 @@ pub async fn copy_version(
          SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date, institution_id,
                 note, entered_by_rgs
          FROM schedule_interruptions WHERE version_id = $1",
-    )
-    .bind(from)
-    .bind(to)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO schedule_shortenings (id, version_id, part, months, ground, gained_where, gained_when)
-         SELECT gen_random_uuid(), $2, part, months, ground, gained_where, gained_when
-         FROM schedule_shortenings WHERE version_id = $1",
     )
     .bind(from)
     .bind(to)

@@ -8,4 +8,5 @@ pub mod headers;
 pub mod layout;
 pub mod request_meta;
 pub mod schedule_view;
+pub mod shortening_view;
 pub mod static_files;

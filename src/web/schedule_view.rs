@@ -8,7 +8,7 @@ use crate::domain::person::format_date;
 use crate::domain::schedule::check::{self, Report};
 use crate::domain::schedule::diff::{self, DiffInput, Keyed};
 use crate::domain::schedule::findings::{Severity, Subject};
-use crate::domain::schedule::model::{CheckContext, SpecialtyRules};
+use crate::domain::schedule::model::{CheckContext, ShorteningGround, SpecialtyRules};
 use crate::domain::schedule::months::{self, Months};
 use crate::domain::schedule::timeline::{self, Timeline, TimelineInput};
 use sqlx::PgConnection;
@@ -148,7 +148,7 @@ fn anchor(loaded: &LoadedVersion, subject: Subject) -> String {
     }
 }
 
-fn part_name(rules: &SpecialtyRules, part: i16) -> String {
+pub(crate) fn part_name(rules: &SpecialtyRules, part: i16) -> String {
     usize::try_from(part)
         .ok()
         .and_then(|i| rules.parts.get(i))
@@ -253,11 +253,8 @@ pub fn build(
             .shortenings
             .iter()
             .map(|s| {
-                let ground = match s.ground.as_str() {
-                    "evc" => "eerder verworven competenties (EVC)",
-                    "svc" => "sneller verworven competenties (SVC)",
-                    _ => "schakeljaar",
-                };
+                let ground = ShorteningGround::from_code(&s.ground)
+                    .map_or("een onbekende grond", ShorteningGround::label);
                 format!(
                     "{} maanden verkorting van {} op grond van {ground}",
                     s.months,

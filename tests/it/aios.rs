@@ -348,11 +348,14 @@ async fn a_training_cannot_be_created_before_the_basisgegevens_are_complete(pool
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(count, 7, "only the demo trainings exist");
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM trainings t JOIN users u ON u.id = t.trainee_id
+         WHERE u.username = 'noor'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(count, 0, "no training was created");
 }
 
 #[sqlx::test]
@@ -891,11 +894,14 @@ async fn another_aios_training_answers_404_on_every_route(pool: PgPool) {
         "100",
     )
     .await;
-    let period: Uuid =
-        sqlx::query_scalar("SELECT id FROM schedule_periods WHERE label = 'Ziekenhuis 1'")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let period: Uuid = sqlx::query_scalar(
+        "SELECT p.id FROM schedule_periods p JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1 AND p.label = 'Ziekenhuis 1'",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
 
     let other = app.new_client();
     log_in_demo(&app, &other, "demo.aios").await;
@@ -1155,8 +1161,11 @@ async fn periods_and_interruptions_are_changed_and_removed(pool: PgPool) {
     aios_ready(&app, "noor").await;
     let training = igt_with_two_hospitals(&app).await;
     let (period, place): (Uuid, Uuid) = sqlx::query_as(
-        "SELECT id, institution_id FROM schedule_periods WHERE label = 'Ziekenhuis 2'",
+        "SELECT p.id, p.institution_id FROM schedule_periods p
+         JOIN schedule_versions v ON v.id = p.version_id
+         WHERE v.training_id = $1 AND p.label = 'Ziekenhuis 2'",
     )
+    .bind(training)
     .fetch_one(&app.state.db)
     .await
     .unwrap();

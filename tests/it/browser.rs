@@ -486,6 +486,45 @@ async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn the_demo_opleider_approves_lottes_proposed_shortening_on_accessible_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.opleider").await;
+    browser
+        .open_and_check(&app.url("/opleider/aios?wacht=ja"))
+        .await;
+    let html = browser.html().await;
+    assert!(html.contains("Verkorting beoordelen"));
+    assert!(html.contains("Eindverklaring afgeven"), "Daan's is due");
+    browser.follow("Lotte Visser").await;
+    browser.assert_accessible().await;
+    let training = browser.path().await;
+    browser.follow("Verkorting beoordelen").await;
+    browser.assert_accessible().await;
+    let html = browser.html().await;
+    assert!(html.contains("Vereiste duur na goedkeuring</dt><dd>30 maanden"));
+    browser.submit("Verkorting goedkeuren").await;
+    assert_eq!(browser.path().await, training);
+    let html = browser.html().await;
+    assert!(html.contains("U heeft de verkorting goedgekeurd."));
+    assert!(html.contains("Goedgekeurd door Dr. Pieter Jansen"));
+    browser.assert_accessible().await;
+    // The form to record another one, refused with its error summary.
+    browser.follow("Verkorting vastleggen").await;
+    browser.assert_accessible().await;
+    browser.submit("Verkorting vastleggen").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Kies de grond van de verkorting")
+    );
+    browser.assert_accessible().await;
+    browser.close().await;
+}
+
+#[sqlx::test]
 async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees_it(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;

@@ -88,10 +88,13 @@ async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
     let second = seed::seed_demo(&pool, &dev_config()).await.unwrap();
     assert_eq!(second.institutions_added, 0);
     assert_eq!(second.accounts_added, 0);
-    assert_eq!(first.accounts_added, 6, "one demo account per role");
     assert_eq!(
-        first.trainings_added, 7,
-        "one demo training per interesting state"
+        first.accounts_added, 10,
+        "one demo account per role and four more aios of the demo opleider"
+    );
+    assert_eq!(
+        first.trainings_added, 11,
+        "one demo training per interesting state, and one for each other aios"
     );
     assert_eq!(second.trainings_added, 0);
     assert_eq!(row_counts(&pool).await, after_first);

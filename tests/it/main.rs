@@ -35,5 +35,6 @@ mod public_pages;
 mod reference;
 mod roles;
 mod security;
+mod shortenings;
 mod startup;
 mod supervision;

@@ -10,8 +10,9 @@ use crate::aios::{
 use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user_id};
 use crate::helpers::{TestApp, location};
 
-/// An IGT training of a new aios, submitted to the demo opleider.
-async fn submitted_training(app: &TestApp) -> Uuid {
+/// An IGT training (24 of the 33 months planned) of a new aios, submitted to the demo
+/// opleider; the aios is logged in with the default client.
+pub(crate) async fn submitted_training(app: &TestApp) -> Uuid {
     seed_demo(app).await;
     set_today(app);
     aios_ready(app, "noor").await;

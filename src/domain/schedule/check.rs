@@ -424,6 +424,14 @@ fn covered(start: NaiveDate, end: NaiveDate, interruptions: &[Span]) -> bool {
     at >= end
 }
 
+/// The findings about shortenings and extensions alone (EU minimum, schakeljaar, extension
+/// limits): what a proposed shortening is checked against before it can be recorded.
+pub fn adjustment_findings(schedule: &Schedule, rules: &SpecialtyRules) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    check_shortenings_and_extensions(schedule, rules, &mut findings);
+    findings
+}
+
 fn check_shortenings_and_extensions(
     schedule: &Schedule,
     rules: &SpecialtyRules,

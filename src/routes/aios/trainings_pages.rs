@@ -15,10 +15,10 @@ use uuid::Uuid;
 use super::{own_training, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
 use crate::domain::schedule::model::SpecialtyRules;
+use crate::domain::shortening::Proposer;
 use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
 use crate::error::{AppError, AppResult};
 use crate::personal_details;
-use crate::reference;
 use crate::state::AppState;
 use crate::trainings::schedule::{self, ChangeError, Submitted, Version, Versions};
 use crate::trainings::{self, CreateError, NewTraining, Training};
@@ -27,6 +27,7 @@ use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
+use crate::web::shortening_view;
 
 /// The routes of trainings.
 pub fn router() -> Router<AppState> {
@@ -45,9 +46,7 @@ pub fn router() -> Router<AppState> {
 
 /// The definition of the training's specialty.
 pub(super) async fn rules(state: &AppState, training: &Training) -> AppResult<SpecialtyRules> {
-    reference::specialty_rules(&state.db, training.specialty_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))
+    crate::routes::training_rules(state, training).await
 }
 
 /// One row of the overview.
@@ -298,6 +297,7 @@ pub struct TrainingPage {
     rejection: Option<String>,
     can_start_change: bool,
     schedule: ScheduleView,
+    shortening_section: shortening_view::Section,
 }
 
 /// The newest rejection that has not been answered by a later approval.
@@ -330,7 +330,10 @@ async fn show(
     let loaded = schedule::load_version(&mut conn, shown.clone()).await?;
     let editable = shown.status == VersionStatus::Concept;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
+    let shortening_section =
+        shortening_view::section(&mut conn, &training, &rules, Proposer::Trainee).await?;
     Ok(TrainingPage {
+        shortening_section,
         current_number: versions.current().map(|v| v.number),
         concept_change: editable && training.status.accepts_change_requests(),
         waiting: versions.submitted().is_some(),
