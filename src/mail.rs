@@ -5,6 +5,7 @@
 //! rows with `FOR UPDATE SKIP LOCKED` so several instances never send one mail twice, and
 //! retries failures with growing pauses.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,7 +62,14 @@ pub enum Mailer {
     /// `.eml` files in a folder.
     Files(AsyncFileTransport<Tokio1Executor>),
     /// A list in memory, for tests.
-    Memory(Arc<Mutex<Vec<OutgoingEmail>>>),
+    Memory(Arc<MemoryMailbox>),
+}
+
+/// The memory mailer's list, and a switch that makes it fail like an SMTP server that is down.
+#[derive(Default)]
+pub struct MemoryMailbox {
+    sent: Mutex<Vec<OutgoingEmail>>,
+    down: AtomicBool,
 }
 
 impl Mailer {
@@ -85,36 +93,74 @@ impl Mailer {
     /// What the memory mailer holds (empty for the others).
     pub fn sent(&self) -> Vec<OutgoingEmail> {
         match self {
-            Mailer::Memory(sent) => sent.lock().map(|s| s.clone()).unwrap_or_default(),
+            Mailer::Memory(mailbox) => mailbox.sent.lock().map(|s| s.clone()).unwrap_or_default(),
             _ => Vec::new(),
         }
     }
 
-    async fn send(&self, from: &str, email: &OutgoingEmail) -> anyhow::Result<()> {
-        if let Mailer::Memory(sent) = self {
-            sent.lock()
-                .map_err(|_| anyhow::anyhow!("memory mailer poisoned"))?
-                .push(email.clone());
-            return Ok(());
+    /// Makes the memory mailer fail every delivery (`true`) or work again (`false`), to show
+    /// that an SMTP outage loses nothing. No effect on the other mailers.
+    pub fn set_down(&self, down: bool) {
+        if let Mailer::Memory(mailbox) = self {
+            mailbox.down.store(down, Ordering::SeqCst);
         }
-        let to = Mailbox::new(email.to_name.clone(), email.to_address.parse()?);
+    }
+
+    async fn send(&self, from: &str, email: &OutgoingEmail) -> Result<(), SendError> {
+        // A message that cannot be built (an address that is no address) will never go.
+        let to = email
+            .to_address
+            .parse()
+            .map_err(|e| SendError::Permanent(format!("recipient address: {e}")))?;
         let message = Message::builder()
-            .from(from.parse()?)
-            .to(to)
+            .from(
+                from.parse()
+                    .map_err(|e| SendError::Permanent(format!("sender address: {e}")))?,
+            )
+            .to(Mailbox::new(email.to_name.clone(), to))
             .subject(&email.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())?;
+            .body(email.body.clone())
+            .map_err(|e| SendError::Permanent(format!("message: {e}")))?;
         match self {
-            Mailer::Smtp(transport) => {
-                transport.send(message).await?;
+            Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    SendError::Permanent(e.to_string())
+                } else {
+                    SendError::Temporary(e.to_string())
+                }
+            }),
+            Mailer::Files(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError::Temporary(e.to_string())),
+            Mailer::Memory(mailbox) => {
+                if mailbox.down.load(Ordering::SeqCst) {
+                    return Err(SendError::Temporary(
+                        "421 4.3.0 the mail server is not available (simulated)".to_owned(),
+                    ));
+                }
+                mailbox
+                    .sent
+                    .lock()
+                    .map_err(|_| SendError::Temporary("memory mailer poisoned".to_owned()))?
+                    .push(email.clone());
+                Ok(())
             }
-            Mailer::Files(transport) => {
-                transport.send(message).await?;
-            }
-            Mailer::Memory(_) => {}
         }
-        Ok(())
     }
+}
+
+/// Why a mail was not sent.
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    /// Worth trying again later (server down, 4xx).
+    #[error("{0}")]
+    Temporary(String),
+    /// Will never succeed (5xx, an address that is no address): given up at once.
+    #[error("{0}")]
+    Permanent(String),
 }
 
 /// After this many failed attempts a mail is marked failed and left for the back office.
@@ -179,7 +225,8 @@ pub async fn deliver_due(
                 Err(error) => {
                     let attempts = due.attempts + 1;
                     tracing::warn!(email_id = %due.id, attempts, %error, "sending mail failed");
-                    let status = if attempts >= MAX_ATTEMPTS {
+                    let permanent = matches!(error, SendError::Permanent(_));
+                    let status = if permanent || attempts >= MAX_ATTEMPTS {
                         "failed"
                     } else {
                         "pending"

@@ -27,6 +27,8 @@ enum Command {
     Migrate,
     /// Load the demo data (only what is missing), then stop.
     SeedDemo,
+    /// Run only the workers (sending mail, scheduled jobs), without the web server.
+    Worker,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve { demo_data: false }) {
             Command::Serve { demo_data } => server::serve(config, demo_data).await,
             Command::Migrate => server::prepare_database(&config).await.map(|_| ()),
+            Command::Worker => server::work(config).await,
             Command::SeedDemo => {
                 let pool = server::prepare_database(&config).await?;
                 let report = seed::seed_demo(&pool, &config).await?;

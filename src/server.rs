@@ -10,7 +10,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{SESSION_CLEANUP_INTERVAL, app, db, mail, seed};
+use crate::{SESSION_CLEANUP_INTERVAL, app, db, jobs, mail, seed};
 
 /// Prepares the database: creates it when missing and applies the migrations.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
@@ -52,6 +52,7 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
 
     let state = AppState::new(pool.clone(), config)?;
     let mail_worker = mail::spawn_worker(state.clone());
+    let job_worker = jobs::spawn_worker(state.clone());
     tracing::info!(address = %local, "MijnRGS is listening");
     println!("MijnRGS draait: open http://{local}/ in uw browser (stoppen met Ctrl+C).");
 
@@ -65,8 +66,26 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
 
     cleanup.abort();
     mail_worker.abort();
+    job_worker.abort();
     pool.close().await;
     tracing::info!("MijnRGS stopped");
+    Ok(())
+}
+
+/// Runs only the workers (mail and scheduled jobs), without the HTTP server, until SIGTERM or
+/// SIGINT: `mijnrgs worker`, for a separate worker process beside the web instances.
+pub async fn work(config: Config) -> anyhow::Result<()> {
+    let pool = prepare_database(&config).await?;
+    let state = AppState::new(pool.clone(), config)?;
+    let mail_worker = mail::spawn_worker(state.clone());
+    let job_worker = jobs::spawn_worker(state.clone());
+    tracing::info!("MijnRGS worker is running");
+    println!("MijnRGS-worker draait: e-mail en geplande taken (stoppen met Ctrl+C).");
+    shutdown_signal().await;
+    mail_worker.abort();
+    job_worker.abort();
+    pool.close().await;
+    tracing::info!("MijnRGS worker stopped");
     Ok(())
 }
 

@@ -130,6 +130,16 @@ pub async fn of_trainee(
     row.map(TrainingRow::into_training).transpose()
 }
 
+/// Training `id`, whoever asks: only for work the portal does itself (jobs), never for a
+/// request.
+pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training, sqlx::Error> {
+    let row: TrainingRow = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    row.into_training()
+}
+
 /// A specialty to choose when creating a training.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SpecialtyOption {
@@ -261,15 +271,17 @@ pub async fn create(
     .bind(new.invoicing.code())
     .execute(&mut *tx)
     .await?;
+    let version = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
          VALUES ($1, $2, 1, 'concept', $3)",
     )
-    .bind(Uuid::now_v7())
+    .bind(version)
     .bind(id)
     .bind(trainee)
     .execute(&mut *tx)
     .await?;
+    crate::jobs::schedule_concept_reminder(&mut tx, version, now).await?;
     audit::record(
         &mut tx,
         now,

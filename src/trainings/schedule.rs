@@ -819,6 +819,7 @@ pub async fn start_change(
     let number = newest.number + 1;
     let concept = Uuid::now_v7();
     copy_version(&mut tx, source.id, concept, training.id, number, actor).await?;
+    crate::jobs::schedule_concept_reminder(&mut tx, concept, state.clock.now()).await?;
     audit::record(
         &mut tx,
         state.clock.now(),
@@ -919,4 +920,49 @@ pub async fn withdraw(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Reminds the aios that version `version` is still a concept, if it is: a concept has no
+/// effect whatever until it is submitted (SPEC §5.1). Run by the concept-reminder job.
+pub async fn remind_of_concept(
+    state: &AppState,
+    conn: &mut PgConnection,
+    version: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let row: Option<(String, Uuid, i32)> = sqlx::query_as(
+        "SELECT status, training_id, number FROM schedule_versions WHERE id = $1 FOR UPDATE",
+    )
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((status, training, number)) = row else {
+        return Ok(());
+    };
+    if status != VersionStatus::Concept.code() {
+        return Ok(());
+    }
+    let training = super::by_id(&mut *conn, training).await?;
+    if !training.status.is_active() {
+        return Ok(());
+    }
+    let (subject, what) = if number == 1 {
+        (
+            "Uw aanvraag staat nog op concept",
+            "Uw aanvraag tot opleidingsregistratie",
+        )
+    } else {
+        (
+            "Uw wijziging staat nog op concept",
+            "Uw wijzigingsverzoek voor het opleidingsschema",
+        )
+    };
+    let body = format!(
+        "Beste {},\n\n{what} voor de opleiding {} staat al een week op concept. Zolang u niet \
+         indient, gebeurt er niets: uw opleider ziet het schema niet en de RGS verwerkt het \
+         niet.\n\nLog in op MijnRGS ({}), controleer het schema en kies \"Indienen\". Wilt u \
+         de wijziging niet meer, trek het concept dan in.\n\n{SIGNATURE}",
+        training.trainee_name, training.specialty_name, state.config.base_url
+    );
+    super::mail_trainee(conn, now, &training, subject, body).await
 }

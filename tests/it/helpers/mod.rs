@@ -85,6 +85,12 @@ impl TestApp {
 
     /// Sends the mail that is due and returns everything sent so far.
     pub async fn sent_emails(&self) -> Vec<OutgoingEmail> {
+        self.deliver_mail().await;
+        self.state.mailer.sent()
+    }
+
+    /// Runs the mail worker once at the clock's now; returns how many mails it sent.
+    pub async fn deliver_mail(&self) -> usize {
         mijnrgs::mail::deliver_due(
             &self.state.db,
             &self.state.mailer,
@@ -92,8 +98,7 @@ impl TestApp {
             self.clock.now(),
         )
         .await
-        .expect("deliver mail");
-        self.state.mailer.sent()
+        .expect("deliver mail")
     }
 
     /// POSTs a form with `client`.
