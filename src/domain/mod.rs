@@ -3,6 +3,7 @@
 pub mod account;
 pub mod decision;
 pub mod lockout;
+pub mod money;
 pub mod person;
 pub mod schedule;
 pub mod shortening;
