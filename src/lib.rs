@@ -12,6 +12,7 @@ pub mod db;
 pub mod delegations;
 pub mod domain;
 pub mod error;
+pub mod invoices;
 pub mod jobs;
 pub mod mail;
 pub mod personal_details;

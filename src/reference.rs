@@ -98,17 +98,18 @@ pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRu
 }
 
 /// A fee in cents for `product` in `year` and `cluster`: the cluster's own row, or the row
-/// for every cluster.
-pub async fn fee_cents(
-    db: &PgPool,
+/// for every cluster, of `year`, or of the latest year before it while the new year's fees
+/// are not entered yet.
+pub async fn fee_cents<'c>(
+    db: impl sqlx::PgExecutor<'c>,
     year: i16,
     product: &str,
     cluster: i16,
 ) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT amount_cents FROM fees WHERE year = $1 AND product = $2
+        "SELECT amount_cents FROM fees WHERE year <= $1 AND product = $2
            AND (cluster = $3 OR cluster IS NULL)
-         ORDER BY cluster NULLS LAST LIMIT 1",
+         ORDER BY year DESC, cluster NULLS LAST LIMIT 1",
     )
     .bind(year)
     .bind(product)

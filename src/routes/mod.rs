@@ -8,6 +8,7 @@ pub mod account;
 pub mod account_requests;
 pub mod aios;
 pub mod health;
+pub mod invoices;
 pub mod login;
 pub mod opleider;
 pub mod password_reset;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(aios::router())
         .merge(supervision::router())
         .merge(shortenings::router())
+        .merge(invoices::router())
 }
 
 /// The definition of `training`'s specialty, which every schedule check needs.

@@ -22,7 +22,7 @@ use crate::domain::schedule::model::{
 };
 use crate::domain::schedule::months::Months;
 use crate::domain::training::{
-    self, ConceptSource, Refusal, RegistrationStatus, Submission, VersionStatus,
+    self, ConceptSource, Invoicing, Refusal, RegistrationStatus, Submission, VersionStatus,
 };
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
@@ -513,6 +513,9 @@ pub enum ChangeError {
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The registration invoice could not be issued (no fee in the reference data).
+    #[error(transparent)]
+    Invoice(#[from] crate::invoices::IssueError),
 }
 
 /// Locks the concept of `training` and checks that an edit based on `based_on` may change it.
@@ -753,6 +756,11 @@ pub async fn submit(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Factureren bij indienen: the invoice is issued with the submission (once, also when a
+    // rejected registration is submitted again).
+    if submission == Submission::Registration && training.invoicing == Invoicing::OnSubmission {
+        crate::invoices::for_registration(&mut tx, training, today).await?;
+    }
     let (action, subject, what) = match submission {
         Submission::Registration => (
             "training.submitted",

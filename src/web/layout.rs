@@ -51,6 +51,8 @@ const PUBLIC_NAV: &[(&str, &str)] = &[
 const ROLE_NAV: &[(Role, &str, &str)] = &[
     (Role::Aios, "/aios/opleidingen", "Mijn opleiding"),
     (Role::Aios, "/aios/basisgegevens", "Basisgegevens"),
+    (Role::Aios, "/facturen", "Facturen"),
+    (Role::Specialist, "/facturen", "Facturen"),
     (Role::Opleider, "/opleider/aios", "Mijn aios"),
     (Role::Ondersteuner, "/opleider/aios", "Aios"),
     (

@@ -1037,7 +1037,7 @@ async fn a_version_that_is_no_longer_a_concept_cannot_be_changed_in_the_database
 
 /// The opleider's rejection is a later issue; these tests set it directly, as the
 /// ondersteuner acting for the opleider.
-async fn reject_in_database(app: &TestApp, training: Uuid, registration: bool) {
+pub(crate) async fn reject_in_database(app: &TestApp, training: Uuid, registration: bool) {
     let ondersteuner = user_id(app, "demo.ondersteuner").await;
     let opleider = user_id(app, "demo.opleider").await;
     sqlx::query(

@@ -436,6 +436,17 @@ async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
     browser.assert_accessible().await;
     browser.follow("Alle versies en wijzigingen").await;
     browser.assert_accessible().await;
+    // Factureren bij indienen: the invoice is there.
+    browser.follow("Facturen").await;
+    browser.assert_accessible().await;
+    browser
+        .follow(&format!(
+            "{}-000001",
+            chrono::Datelike::year(&app.clock.today())
+        ))
+        .await;
+    assert!(browser.html().await.contains("Totaal inclusief btw"));
+    browser.assert_accessible().await;
 
     // The demo training with a change request on concept, and its history.
     browser.open_and_check(&app.url("/aios/opleidingen")).await;

@@ -29,6 +29,7 @@ mod browser;
 mod database;
 mod errors;
 mod health;
+mod invoices;
 mod jobs;
 mod login;
 mod passwords;

@@ -105,6 +105,19 @@ async fn fees_are_found_by_year_product_and_cluster(pool: PgPool) {
             .unwrap(),
         Some(17791)
     );
+    // A year without its own fees uses the latest year before it.
+    assert_eq!(
+        reference::fee_cents(&pool, 2024, "opleidingsregistratie", 1)
+            .await
+            .unwrap(),
+        Some(43311)
+    );
+    assert_eq!(
+        reference::fee_cents(&pool, 2031, "opleidingsregistratie", 2)
+            .await
+            .unwrap(),
+        Some(78392)
+    );
     assert_eq!(
         reference::fee_cents(&pool, 1999, "eerste_registratie", 2)
             .await

@@ -123,6 +123,7 @@ async fn after_edit(
         }
         Err(ChangeError::NotFound) => Err(AppError::NotFound),
         Err(ChangeError::Database(e)) => Err(e.into()),
+        Err(ChangeError::Invoice(e)) => Err(AppError::Internal(e.into())),
     }
 }
 

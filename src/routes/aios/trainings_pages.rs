@@ -517,6 +517,7 @@ async fn submit(
             return Ok(Redirect::to(&training_path(id)).into_response());
         }
         Err(ChangeError::Database(e)) => return Err(e.into()),
+        Err(ChangeError::Invoice(e)) => return Err(AppError::Internal(e.into())),
     };
     let mut errors = FormErrors::new();
     errors.add(field, message);
@@ -553,6 +554,7 @@ async fn start_change(
              van deze opleiding kan niet meer worden gewijzigd.",
         ),
         Err(ChangeError::Database(e)) => return Err(e.into()),
+        Err(ChangeError::Invoice(e)) => return Err(AppError::Internal(e.into())),
     };
     flash::push(&session, kind, message).await?;
     Ok(Redirect::to(&training_path(id)).into_response())
@@ -583,6 +585,7 @@ async fn withdraw(
                 "Er is geen concept-wijziging om in te trekken.",
             ),
             Err(ChangeError::Database(e)) => return Err(e.into()),
+            Err(ChangeError::Invoice(e)) => return Err(AppError::Internal(e.into())),
         };
     flash::push(&session, kind, message).await?;
     Ok(Redirect::to(&training_path(id)).into_response())

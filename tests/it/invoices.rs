@@ -1,0 +1,178 @@
+//! Invoices: issued with a "factureren bij indienen" submission, once, with the VAT split out;
+//! numbered without gaps under concurrency; never changed; visible to their owner only.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::aios::{reject_in_database, submit};
+use crate::helpers::TestApp;
+use crate::helpers::accounts::{log_in_demo, seed_demo};
+use crate::supervision::submitted_training;
+
+async fn invoices_of(app: &TestApp, training: Uuid) -> Vec<(String, i32, i32)> {
+    sqlx::query_as(
+        "SELECT number, amount_cents, vat_cents FROM invoices WHERE training_id = $1
+         ORDER BY sequence",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat_split_out(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    // IGT is cluster 1: € 494,15 in 2026, of which 21/121 is VAT: € 85,76.
+    assert_eq!(
+        invoices_of(&app, training).await,
+        [("2026-000001".to_owned(), 49415, 8576)]
+    );
+    let list = app.page_with(&app.client, "/facturen").await;
+    assert!(list.contains("2026-000001"));
+    assert!(list.contains("€ 494,15"));
+    assert!(list.contains("Nog te betalen"));
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM invoices WHERE training_id = $1")
+        .bind(training)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let page = app.page_with(&app.client, &format!("/facturen/{id}")).await;
+    assert!(
+        page.contains("Inschrijving in het opleidingsregister: Internationale gezondheidszorg")
+    );
+    assert!(page.contains("€ 408,39"), "without VAT");
+    assert!(page.contains("€ 85,76"), "the VAT");
+    assert!(page.contains("Noor Bakker"));
+    assert!(page.contains("6525 GA  Nijmegen"), "the address on issue");
+
+    // Rejected and submitted again: still the one invoice.
+    reject_in_database(&app, training, true).await;
+    let response = app
+        .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(crate::aios::status(&app, training).await, "ingediend");
+    assert_eq!(invoices_of(&app, training).await.len(), 1);
+
+    // Nobody else sees it.
+    let other = app.new_client();
+    log_in_demo(&app, &other, "demo.aios").await;
+    let response = other
+        .get(app.url(&format!("/facturen/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let list = app.page_with(&other, "/facturen").await;
+    assert!(!list.contains("2026-000001"));
+}
+
+#[sqlx::test]
+async fn invoicing_on_the_start_date_issues_nothing_on_submission(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    crate::aios::set_today(&app);
+    crate::aios::aios_ready(&app, "noor").await;
+    let training = crate::aios::igt_with_two_hospitals(&app).await;
+    sqlx::query("UPDATE trainings SET invoicing = 'op_startdatum' WHERE id = $1")
+        .bind(training)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(invoices_of(&app, training).await.is_empty());
+}
+
+#[sqlx::test]
+async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let trainees: Vec<Uuid> = sqlx::query_scalar("SELECT DISTINCT trainee_id FROM trainings")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    let mut trainings = Vec::new();
+    for trainee in trainees {
+        trainings.extend(
+            mijnrgs::trainings::for_trainee(&app.state.db, trainee)
+                .await
+                .unwrap(),
+        );
+    }
+    assert!(trainings.len() >= 10);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let tasks: Vec<_> = trainings
+        .into_iter()
+        .enumerate()
+        .map(|(i, training)| {
+            let db = app.state.db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin().await.unwrap();
+                mijnrgs::invoices::for_registration(&mut tx, &training, today)
+                    .await
+                    .unwrap();
+                // One transaction fails after taking a number: the number is given back.
+                if i == 3 {
+                    tx.rollback().await.unwrap();
+                    false
+                } else {
+                    tx.commit().await.unwrap();
+                    true
+                }
+            })
+        })
+        .collect();
+    let mut committed = 0;
+    for task in tasks {
+        if task.await.unwrap() {
+            committed += 1;
+        }
+    }
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM invoices ORDER BY number")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    let expected: Vec<String> = (1..=committed).map(|n| format!("2026-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+#[sqlx::test]
+async fn an_issued_invoice_cannot_be_changed_or_deleted(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    for statement in [
+        "UPDATE invoices SET amount_cents = 1 WHERE training_id = $1",
+        "UPDATE invoices SET recipient_name = 'Iemand anders' WHERE training_id = $1",
+        "DELETE FROM invoices WHERE training_id = $1",
+    ] {
+        let result = sqlx::query(statement)
+            .bind(training)
+            .execute(&app.state.db)
+            .await;
+        assert!(result.is_err(), "{statement}");
+    }
+    // Only the payment status moves, and only from open.
+    sqlx::query("UPDATE invoices SET status = 'betaald', paid_at = now() WHERE training_id = $1")
+        .bind(training)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let back =
+        sqlx::query("UPDATE invoices SET status = 'open', paid_at = NULL WHERE training_id = $1")
+            .bind(training)
+            .execute(&app.state.db)
+            .await;
+    assert!(back.is_err());
+}
