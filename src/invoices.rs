@@ -122,14 +122,7 @@ pub async fn for_registration(
     training: &Training,
     today: NaiveDate,
 ) -> Result<Invoice, IssueError> {
-    let existing: Option<Invoice> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1 AND product = 'opleidingsregistratie'
-           AND credit_for IS NULL"
-    ))
-    .bind(training.id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(invoice) = existing {
+    if let Some(invoice) = of_training(&mut *conn, training.id).await? {
         return Ok(invoice);
     }
     let cluster: i16 = sqlx::query_scalar("SELECT cluster FROM specialties WHERE id = $1")
@@ -218,6 +211,20 @@ pub async fn of_user_by_id(
     ))
     .bind(user)
     .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The registration invoice of `training`, if one was issued.
+pub async fn of_training(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1
+           AND product = 'opleidingsregistratie' AND credit_for IS NULL"
+    ))
+    .bind(training)
     .fetch_optional(conn)
     .await
 }

@@ -32,6 +32,11 @@ async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat
         invoices_of(&app, training).await,
         [("2026-000001".to_owned(), 49415, 8576)]
     );
+    let page = app
+        .page_with(&app.client, &format!("/aios/opleidingen/{training}"))
+        .await;
+    assert!(page.contains("Uw factuur <a href=\"/facturen/"));
+    assert!(page.contains("2026-000001</a> van € 494,15"));
     let list = app.page_with(&app.client, "/facturen").await;
     assert!(list.contains("2026-000001"));
     assert!(list.contains("€ 494,15"));

@@ -298,6 +298,8 @@ pub struct TrainingPage {
     can_start_change: bool,
     schedule: ScheduleView,
     shortening_section: shortening_view::Section,
+    /// The registration invoice, once issued.
+    invoice: Option<crate::invoices::Invoice>,
 }
 
 /// The newest rejection that has not been answered by a later approval.
@@ -332,7 +334,9 @@ async fn show(
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
     let shortening_section =
         shortening_view::section(&mut conn, &training, &rules, Proposer::Trainee).await?;
+    let invoice = crate::invoices::of_training(&mut conn, id).await?;
     Ok(TrainingPage {
+        invoice,
         shortening_section,
         current_number: versions.current().map(|v| v.number),
         concept_change: editable && training.status.accepts_change_requests(),
