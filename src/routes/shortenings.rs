@@ -125,7 +125,18 @@ async fn propose_page(
         .any(|r| r.status == ShorteningStatus::Proposed);
     let blocked = shortening::propose(context.training.status, open, context.proposer)
         .err()
-        .map(refusal_text);
+        .map(|refusal| match (refusal, context.proposer) {
+            // Only the aios can withdraw; the opleider decides on what waits.
+            (ShorteningRefusal::AlreadyOpen, Proposer::Opleider) => {
+                "Er wacht al een voorstel voor verkorting op uw besluit. Beoordeel dat voorstel \
+                 eerst; daarna kunt u een nieuwe verkorting vastleggen."
+            }
+            (ShorteningRefusal::AlreadyOpen, Proposer::Ondersteuner) => {
+                "Er wacht al een voorstel voor verkorting op het besluit van de opleider. Een \
+                 nieuw voorstel kan pas als daarover is besloten."
+            }
+            (refusal, _) => refusal_text(refusal),
+        });
     let approved = records
         .iter()
         .filter(|r| r.status == ShorteningStatus::Approved)

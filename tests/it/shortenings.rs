@@ -125,6 +125,13 @@ async fn the_aios_proposes_a_shortening_and_once_the_opleider_approves_less_is_r
     let shortening = open_shortening(&app, training).await;
     let decision_path = format!("/opleider/aios/{training}/verkortingen/{shortening}");
     assert!(aios_page.contains(&decision_path));
+    let form = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}/verkorting"))
+        .await;
+    assert!(
+        form.contains("Beoordeel dat voorstel eerst"),
+        "the opleider is told to decide what waits, not to withdraw it"
+    );
     let decision = app.page_with(&opleider, &decision_path).await;
     assert!(decision.contains("Vereiste duur nu</dt><dd>33 maanden"));
     assert!(decision.contains("Vereiste duur na goedkeuring</dt><dd>30 maanden"));
