@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::helpers::accounts::{log_in, log_in_demo, register_and_log_in, user_id};
 use crate::helpers::{TestApp, location};
-use crate::supervision::submitted_training;
+use crate::supervision::{other_igt_opleider, submitted_training};
 
 fn proposal<'a>(months: &'a str, ground: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -499,15 +499,7 @@ async fn nobody_else_reaches_a_shortening(pool: PgPool) {
 
     // Another aios, and another opleider recognised for IGT too, each with their own client.
     let sem = register_and_log_in(&app, "sem", "aios").await;
-    let stranger = register_and_log_in(&app, "ander.opleider", "specialist").await;
-    sqlx::query(
-        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
-         SELECT u.id, 'opleider', s.id, i.id FROM users u, specialties s, institutions i
-         WHERE u.username = 'ander.opleider' AND s.code = 'igt' AND i.name = 'Isala'",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    let stranger = other_igt_opleider(&app).await;
     let other = app.new_client();
     log_in(&app, &other, &stranger).await;
     let other_aios = app.new_client();

@@ -24,6 +24,21 @@ pub(crate) async fn submitted_training(app: &TestApp) -> Uuid {
     training
 }
 
+/// Another opleider ("ander.opleider"), recognised for IGT at Isala; the default client ends
+/// up logged in as them.
+pub(crate) async fn other_igt_opleider(app: &TestApp) -> crate::helpers::accounts::TestUser {
+    let stranger = register_and_log_in(app, "ander.opleider", "specialist").await;
+    sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
+         SELECT u.id, 'opleider', s.id, i.id FROM users u, specialties s, institutions i
+         WHERE u.username = 'ander.opleider' AND s.code = 'igt' AND i.name = 'Isala'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    stranger
+}
+
 async fn submitted_version(app: &TestApp, training: Uuid) -> String {
     let id: Uuid = sqlx::query_scalar(
         "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'ingediend'",
@@ -250,15 +265,7 @@ async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide(pool
 
     // Another opleider, recognised for IGT too.
     let other = app.new_client();
-    let stranger = register_and_log_in(&app, "ander.opleider", "specialist").await;
-    sqlx::query(
-        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
-         SELECT u.id, 'opleider', s.id, i.id FROM users u, specialties s, institutions i
-         WHERE u.username = 'ander.opleider' AND s.code = 'igt' AND i.name = 'Isala'",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    let stranger = other_igt_opleider(&app).await;
     let response = crate::helpers::accounts::log_in(&app, &other, &stranger).await;
     assert_eq!(location(&response), "/account");
     // The ondersteuner, once the delegation has ended.
