@@ -203,6 +203,7 @@ pub async fn submit(
                     &mut tx,
                     now,
                     &OutgoingEmail {
+                        attachments: Vec::new(),
                         to_address: email,
                         to_name: Some(name.clone()),
                         subject: "Bevestig een accountaanvraag van een opleidingsondersteuner".into(),
@@ -463,6 +464,7 @@ async fn reject_in(
         tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw accountaanvraag voor MijnRGS is afgewezen".into(),
@@ -550,6 +552,7 @@ pub async fn rgs_approves(
         &mut tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw account voor MijnRGS: kies uw gebruikersnaam en wachtwoord".into(),

@@ -41,6 +41,35 @@ pub struct Config {
     pub mail: MailConfig,
     /// A session ends after this many seconds without a request (30 minutes by default).
     pub session_idle_seconds: i64,
+    /// Which payment service provider collects the invoices.
+    pub payment: PaymentConfig,
+}
+
+/// The payment service provider.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PaymentConfig {
+    /// The built-in test provider with its own checkout page (development and demos).
+    Test,
+    /// iDEAL through Mollie's payments API.
+    Mollie {
+        /// The API's address (Mollie's, or a stub in tests).
+        api_url: String,
+        /// The API key (`live_…` or `test_…`).
+        api_key: String,
+    },
+}
+
+impl std::fmt::Debug for PaymentConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PaymentConfig::Test => f.write_str("Test"),
+            PaymentConfig::Mollie { api_url, .. } => f
+                .debug_struct("Mollie")
+                .field("api_url", api_url)
+                .field("api_key", &"***")
+                .finish(),
+        }
+    }
 }
 
 /// Where the portal runs.
@@ -237,7 +266,45 @@ impl Config {
             20..=86_400,
         )? as i64;
 
+        let payment = match get("PAYMENT_PROVIDER", "test").as_str() {
+            "test" if environment == Environment::Production => {
+                return Err(ConfigError {
+                    variable: "PAYMENT_PROVIDER",
+                    problem: "must be mollie in production (the test provider collects nothing)",
+                    value: "test".to_owned(),
+                });
+            }
+            "test" => PaymentConfig::Test,
+            "mollie" => {
+                let api_key = lookup("MOLLIE_API_KEY").unwrap_or_default();
+                if !(api_key.starts_with("live_") || api_key.starts_with("test_")) {
+                    return Err(ConfigError {
+                        variable: "MOLLIE_API_KEY",
+                        problem: "must be set to a Mollie API key (live_… or test_…)",
+                        value: "(hidden)".to_owned(),
+                    });
+                }
+                let api_url = parse_url(
+                    "MOLLIE_API_URL",
+                    &get("MOLLIE_API_URL", crate::payments::mollie::DEFAULT_API_URL),
+                    &["http", "https"],
+                )?;
+                PaymentConfig::Mollie {
+                    api_url: api_url.as_str().trim_end_matches('/').to_owned(),
+                    api_key,
+                }
+            }
+            other => {
+                return Err(ConfigError {
+                    variable: "PAYMENT_PROVIDER",
+                    problem: "must be test or mollie",
+                    value: other.to_owned(),
+                });
+            }
+        };
+
         Ok(Self {
+            payment,
             session_idle_seconds,
             environment,
             secret_key,
@@ -404,16 +471,51 @@ mod tests {
         let key = "ab".repeat(32);
         let err = config_with(&[("APP_ENV", "production"), ("SECRET_KEY", &key)]).unwrap_err();
         assert_eq!(err.variable, "BASE_URL");
-        let config = config_with(&[
+        let err = config_with(&[
             ("APP_ENV", "production"),
             ("SECRET_KEY", &key),
             ("BASE_URL", "https://x.nl"),
         ])
+        .unwrap_err();
+        assert_eq!(err.variable, "PAYMENT_PROVIDER");
+        let config = config_with(&[
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &key),
+            ("BASE_URL", "https://x.nl"),
+            ("PAYMENT_PROVIDER", "mollie"),
+            ("MOLLIE_API_KEY", "live_abcdefghijklmnopqrstuvwxyz1234"),
+        ])
         .unwrap();
         assert_eq!(config.secret_key.0, [0xab; 32]);
         assert!(
+            !format!("{config:?}").contains("live_abc"),
+            "nor the Mollie key"
+        );
+        assert!(
             !format!("{config:?}").contains("171"),
             "the key never shows in Debug"
+        );
+    }
+
+    #[test]
+    fn payments_go_to_the_test_provider_unless_mollie_is_configured_with_a_key() {
+        assert_eq!(config_with(&[]).unwrap().payment, PaymentConfig::Test);
+        let err = config_with(&[("PAYMENT_PROVIDER", "mollie")]).unwrap_err();
+        assert_eq!(err.variable, "MOLLIE_API_KEY");
+        let err = config_with(&[("PAYMENT_PROVIDER", "ideal")]).unwrap_err();
+        assert_eq!(err.variable, "PAYMENT_PROVIDER");
+        let config = config_with(&[
+            ("PAYMENT_PROVIDER", "mollie"),
+            ("MOLLIE_API_KEY", "test_abc"),
+            ("MOLLIE_API_URL", "http://127.0.0.1:9999/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.payment,
+            PaymentConfig::Mollie {
+                api_url: "http://127.0.0.1:9999".to_owned(),
+                api_key: "test_abc".to_owned()
+            }
         );
     }
 

@@ -81,6 +81,7 @@ pub async fn end(
         &mut tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: email,
             to_name: Some(name.clone()),
             subject: "U werkt niet langer namens een opleider in MijnRGS".to_owned(),

@@ -2,11 +2,19 @@
 //! gaplessly per year, never edited afterwards. Each user sees only their own.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::auth::accounts::SIGNATURE;
 use crate::domain::money::{self, Money, VAT_PERCENT};
+use crate::domain::payment;
+use crate::domain::person::format_date;
+use crate::mail::{Attachment, OutgoingEmail};
+use crate::state::AppState;
 use crate::trainings::Training;
+use crate::web::request_meta::RequestMeta;
 
 /// Days the recipient has to pay.
 pub const PAYMENT_TERM_DAYS: i64 = 30;
@@ -44,6 +52,10 @@ pub struct Invoice {
     pub status: String,
     /// When it was paid.
     pub paid_at: Option<DateTime<Utc>>,
+    /// For a credit invoice: the invoice it credits.
+    pub credit_for: Option<Uuid>,
+    /// For a credit invoice: the number of the invoice it credits.
+    pub credit_for_number: Option<String>,
 }
 
 impl Invoice {
@@ -65,6 +77,7 @@ impl Invoice {
     /// The status in Dutch.
     pub fn status_label(&self) -> &'static str {
         match self.status.as_str() {
+            _ if self.is_credit() => "Creditfactuur",
             "betaald" => "Betaald",
             "gecrediteerd" => "Gecrediteerd",
             _ => "Nog te betalen",
@@ -73,13 +86,19 @@ impl Invoice {
 
     /// Whether it still waits for payment.
     pub fn is_open(&self) -> bool {
-        self.status == "open"
+        self.status == "open" && !self.is_credit()
+    }
+
+    /// Whether it is a credit invoice (a correction with a negative amount).
+    pub fn is_credit(&self) -> bool {
+        self.credit_for.is_some()
     }
 }
 
 const COLUMNS: &str = "id, number, user_id, training_id, product, description, recipient_name,
         recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on, status,
-        paid_at";
+        paid_at, credit_for,
+        (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for) AS credit_for_number";
 
 /// Why no invoice was issued.
 #[derive(Debug, thiserror::Error)]
@@ -226,5 +245,298 @@ pub async fn of_training(
     ))
     .bind(training)
     .fetch_optional(conn)
+    .await
+}
+
+/// Why no credit invoice was issued.
+#[derive(Debug, thiserror::Error)]
+pub enum CreditError {
+    /// The invoice does not exist, is a credit invoice itself, or was credited before.
+    #[error("deze factuur kan niet (meer) worden gecrediteerd")]
+    NotCreditable,
+    /// The reason is empty or too long.
+    #[error("geef een reden van 5 tot 300 tekens")]
+    Reason,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Corrects `original` with a credit invoice for the full amount (SPEC §7: an issued invoice
+/// is never edited), numbered in the same series, in the caller's transaction. An open
+/// original is marked *gecrediteerd* and no longer asks for payment; a paid one stays paid
+/// (the refund is the back office's). Recorded in the audit log with `actor`.
+pub async fn credit(
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    actor: Uuid,
+    original: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Invoice, CreditError> {
+    let reason = reason.trim();
+    if !(5..=300).contains(&reason.chars().count()) {
+        return Err(CreditError::Reason);
+    }
+    let original: Option<Invoice> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(original)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(original) = original else {
+        return Err(CreditError::NotCreditable);
+    };
+    let credited_before: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invoices WHERE credit_for = $1)")
+            .bind(original.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if original.is_credit() || credited_before || original.status == "gecrediteerd" {
+        return Err(CreditError::NotCreditable);
+    }
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let year = today.year();
+    let sequence = next_sequence(conn, year).await?;
+    let credit: Invoice = sqlx::query_as(&format!(
+        "INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+                               description, recipient_name, recipient_address, amount_cents,
+                               vat_cents, vat_percent, credit_for, issued_on, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(i16::try_from(year).unwrap_or(i16::MAX))
+    .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
+    .bind(money::invoice_number(year, sequence))
+    .bind(original.user_id)
+    .bind(original.training_id)
+    .bind(&original.product)
+    .bind(
+        format!("Creditering van factuur {}: {reason}", original.number)
+            .chars()
+            .take(300)
+            .collect::<String>(),
+    )
+    .bind(&original.recipient_name)
+    .bind(&original.recipient_address)
+    .bind(-original.amount_cents)
+    .bind(-original.vat_cents)
+    .bind(original.vat_percent)
+    .bind(original.id)
+    .bind(today)
+    .fetch_one(&mut *conn)
+    .await?;
+    if original.is_open() {
+        sqlx::query("UPDATE invoices SET status = 'gecrediteerd' WHERE id = $1")
+            .bind(original.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        now,
+        meta,
+        AuditEntry::new("invoice.credited", Some(actor), Outcome::Success)
+            .object("invoice", original.id)
+            .details(json!({ "credit": credit.number, "reason": reason })),
+    )
+    .await?;
+    Ok(credit)
+}
+
+/// The letterhead printed on every invoice.
+pub const SENDER: [&str; 4] = [
+    "Registratiecommissie Geneeskundig Specialisten (RGS)",
+    "Mercatorlaan 1200",
+    "3528 BL  Utrecht",
+    "rgs@knmg.nl",
+];
+
+/// What the PDF of `invoice` prints, with the address where it is paid.
+pub fn document(invoice: &Invoice, base_url: &url::Url) -> crate::pdf::InvoiceDocument {
+    let pay_at = format!(
+        "{}/facturen/{}",
+        base_url.as_str().trim_end_matches('/'),
+        invoice.id
+    );
+    let credit = invoice.amount_cents < 0;
+    crate::pdf::InvoiceDocument {
+        title: if credit { "Creditfactuur" } else { "Factuur" }.to_owned(),
+        number: invoice.number.clone(),
+        issued_on: format_date(invoice.issued_on),
+        due_on: (!credit).then(|| format_date(invoice.due_on)),
+        credit_for: invoice.credit_for_number.clone(),
+        sender: SENDER.iter().map(|l| (*l).to_owned()).collect(),
+        recipient_name: invoice.recipient_name.clone(),
+        recipient_address: invoice
+            .recipient_address
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        description: invoice.description.clone(),
+        net: invoice.net().to_string(),
+        vat_percent: format!("{} %", invoice.vat_percent),
+        vat: invoice.vat().to_string(),
+        gross: invoice.amount().to_string(),
+        payment_instructions: if credit {
+            vec![
+                "Dit bedrag wordt verrekend of aan u terugbetaald; u hoeft niets te doen."
+                    .to_owned(),
+            ]
+        } else {
+            vec![
+                format!(
+                    "Betaal het totaalbedrag vóór {} met iDEAL via MijnRGS: log in, kies \
+                     Facturen en daarna Betalen, of open de link hieronder.",
+                    format_date(invoice.due_on)
+                ),
+                "Uw inschrijving is definitief zodra de betaling is ontvangen.".to_owned(),
+            ]
+        },
+        payment_link: (!credit).then_some(pay_at),
+    }
+}
+
+/// The file name of `invoice`'s PDF.
+pub fn pdf_filename(invoice: &Invoice) -> String {
+    format!("factuur-{}.pdf", invoice.number)
+}
+
+/// Mails `invoice` to its recipient with its PDF attached, in the caller's transaction.
+async fn mail_invoice(
+    state: &AppState,
+    conn: &mut PgConnection,
+    invoice: &Invoice,
+    subject: &str,
+    intro: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let pdf = state
+        .pdf
+        .invoice(&document(invoice, &state.config.base_url))?;
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(invoice.user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    crate::mail::enqueue(
+        conn,
+        now,
+        &OutgoingEmail {
+            to_address: email,
+            to_name: Some(invoice.recipient_name.clone()),
+            subject: subject.to_owned(),
+            body: format!(
+                "Beste {},\n\n{intro}\n\nFactuur {}: {}\nBedrag: {} (waarvan btw {})\n\
+                 Te betalen vóór: {}\n\nBetaal met iDEAL via deze link (u logt eerst in):\n\
+                 {}/facturen/{}\n\nDe factuur vindt u als PDF in de bijlage.\n\n{SIGNATURE}",
+                invoice.recipient_name,
+                invoice.number,
+                invoice.description,
+                invoice.amount(),
+                invoice.vat(),
+                format_date(invoice.due_on),
+                state.config.base_url.as_str().trim_end_matches('/'),
+                invoice.id,
+            ),
+            attachments: vec![Attachment {
+                filename: pdf_filename(invoice),
+                content_type: "application/pdf".to_owned(),
+                content: pdf,
+            }],
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The payment reminder (the day after a failed or skipped payment): a new payment link and
+/// the invoice, unless it has been paid or credited meanwhile, or a payment is under way.
+pub async fn remind_of_payment(
+    state: &AppState,
+    conn: &mut PgConnection,
+    invoice: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let invoice: Invoice = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(invoice)
+    .fetch_one(&mut *conn)
+    .await?;
+    let under_way: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending')",
+    )
+    .bind(invoice.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !invoice.is_open() || under_way {
+        return Ok(());
+    }
+    mail_invoice(
+        state,
+        conn,
+        &invoice,
+        &format!(
+            "Herinnering: factuur {} is nog niet betaald",
+            invoice.number
+        ),
+        "Wij hebben de betaling van onderstaande factuur nog niet ontvangen. Uw inschrijving \
+         is pas definitief als de factuur is betaald. Met de link hieronder start u een nieuwe \
+         betaling.",
+        now,
+    )
+    .await
+}
+
+/// Factureren op startdatum: on the training's start date the registration invoice is issued
+/// and mailed with its PDF, and an approved registration becomes *ingeschreven onder
+/// voorwaarde van betaling*. Nothing happens for a registration that is not (or no longer)
+/// submitted or approved, or that was invoiced before.
+pub async fn issue_on_start_date(
+    state: &AppState,
+    conn: &mut PgConnection,
+    training: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let current = crate::trainings::lock_status(conn, training).await?;
+    if !payment::start_date_invoice_due(current)
+        || of_training(&mut *conn, training).await?.is_some()
+    {
+        return Ok(());
+    }
+    let training = crate::trainings::by_id(conn, training).await?;
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let invoice = for_registration(conn, &training, today).await?;
+    if let Some(after) = payment::registration_on_start_date_invoice(current) {
+        sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+            .bind(training.id)
+            .bind(after.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        now,
+        &RequestMeta::default(),
+        AuditEntry::new("invoice.issued_on_start_date", None, Outcome::Success)
+            .object("invoice", invoice.id)
+            .details(json!({ "training_id": training.id, "number": invoice.number })),
+    )
+    .await?;
+    mail_invoice(
+        state,
+        conn,
+        &invoice,
+        &format!("Factuur {} voor uw opleidingsregistratie", invoice.number),
+        "Vandaag begint uw opleiding. Hierbij ontvangt u de factuur voor de inschrijving in het \
+         opleidingsregister. Tot de betaling binnen is, staat u ingeschreven onder voorwaarde \
+         van betaling.",
+        now,
+    )
     .await
 }

@@ -25,21 +25,39 @@ pub const CONCEPT_REMINDER_DAYS: i64 = 7;
 pub enum Kind {
     /// Remind the aios of a schedule version left on concept.
     ConceptReminder,
+    /// The day after a failed or skipped payment: a new payment link and the invoice.
+    PaymentReminder,
+    /// Factureren op startdatum: issue and send the invoice on the training's start date.
+    StartDateInvoice,
+    /// Ask the provider about payments still open (every ten minutes).
+    Reconciliation,
 }
+
+/// Every kind.
+const KINDS: [Kind; 4] = [
+    Kind::ConceptReminder,
+    Kind::PaymentReminder,
+    Kind::StartDateInvoice,
+    Kind::Reconciliation,
+];
+
+/// Minutes between two reconciliation runs.
+pub const RECONCILIATION_MINUTES: i64 = 10;
 
 impl Kind {
     /// The code stored in the table.
     pub fn code(self) -> &'static str {
         match self {
             Kind::ConceptReminder => "concept_reminder",
+            Kind::PaymentReminder => "payment_reminder",
+            Kind::StartDateInvoice => "start_date_invoice",
+            Kind::Reconciliation => "reconciliation",
         }
     }
 
     /// The kind for a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Kind::ConceptReminder]
-            .into_iter()
-            .find(|k| k.code() == code)
+        KINDS.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -79,6 +97,87 @@ pub async fn schedule_concept_reminder(
         &format!("concept_reminder:{version}"),
         created + chrono::Duration::days(CONCEPT_REMINDER_DAYS),
         json!({ "version_id": version }),
+    )
+    .await
+}
+
+/// Schedules the payment reminder for `invoice` a day after `now` (a payment failed, was
+/// cancelled or expired, or the invoice was issued and not yet paid). One per invoice per day.
+pub async fn schedule_payment_reminder(
+    conn: &mut PgConnection,
+    invoice: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let run_at = now + chrono::Duration::days(1);
+    let day = run_at
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    schedule(
+        conn,
+        Kind::PaymentReminder,
+        &format!("payment_reminder:{invoice}:{day}"),
+        run_at,
+        json!({ "invoice_id": invoice }),
+    )
+    .await
+}
+
+/// Schedules the start-date invoice of `training` (submitted as version `version`) for the
+/// morning of `start` (07:00 in the Netherlands), or at once when that has passed.
+pub async fn schedule_start_date_invoice(
+    conn: &mut PgConnection,
+    training: Uuid,
+    version: Uuid,
+    start: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let morning = start
+        .and_hms_opt(7, 0, 0)
+        .and_then(|t| {
+            t.and_local_timezone(chrono_tz::Europe::Amsterdam)
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    schedule(
+        conn,
+        Kind::StartDateInvoice,
+        &format!("start_date_invoice:{training}:{version}"),
+        morning.max(now),
+        json!({ "training_id": training }),
+    )
+    .await
+}
+
+/// Makes sure a reconciliation run is pending (at start-up of a worker); the run schedules
+/// the next one.
+pub async fn ensure_reconciliation(
+    db: &sqlx::PgPool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let pending: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'reconciliation' AND status = 'pending')",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !pending {
+        schedule_reconciliation(&mut conn, now).await?;
+    }
+    Ok(())
+}
+
+async fn schedule_reconciliation(
+    conn: &mut PgConnection,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let slot = at.timestamp().div_euclid(RECONCILIATION_MINUTES * 60);
+    schedule(
+        conn,
+        Kind::Reconciliation,
+        &format!("reconciliation:{slot}"),
+        at,
+        json!({}),
     )
     .await
 }
@@ -167,6 +266,22 @@ async fn run_one(
             let version: Uuid = serde_json::from_value(due.payload["version_id"].clone())?;
             crate::trainings::schedule::remind_of_concept(state, conn, version, now).await?;
         }
+        Kind::PaymentReminder => {
+            let invoice: Uuid = serde_json::from_value(due.payload["invoice_id"].clone())?;
+            crate::invoices::remind_of_payment(state, conn, invoice, now).await?;
+        }
+        Kind::StartDateInvoice => {
+            let training: Uuid = serde_json::from_value(due.payload["training_id"].clone())?;
+            crate::invoices::issue_on_start_date(state, conn, training, now).await?;
+        }
+        Kind::Reconciliation => {
+            crate::payments::reconcile(state, now).await?;
+            schedule_reconciliation(
+                conn,
+                now + chrono::Duration::minutes(RECONCILIATION_MINUTES),
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -174,6 +289,9 @@ async fn run_one(
 /// Runs due jobs every few seconds until the process ends.
 pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if let Err(error) = ensure_reconciliation(&state.db, state.clock.now()).await {
+            tracing::error!(%error, "the payment reconciliation could not be scheduled");
+        }
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         loop {
             tick.tick().await;

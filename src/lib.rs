@@ -15,6 +15,8 @@ pub mod error;
 pub mod invoices;
 pub mod jobs;
 pub mod mail;
+pub mod payments;
+pub mod pdf;
 pub mod personal_details;
 pub mod reference;
 pub mod routes;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -30,6 +30,29 @@ pub struct OutgoingEmail {
     pub subject: String,
     /// The plain-text body.
     pub body: String,
+    /// Files sent along (an invoice PDF).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a mail.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name the recipient sees.
+    pub filename: String,
+    /// Its MIME type, `application/pdf`.
+    pub content_type: String,
+    /// The bytes.
+    pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.content.len())
+            .finish()
+    }
 }
 
 /// Stores `email` in the outbox, in the caller's transaction.
@@ -49,8 +72,21 @@ pub async fn enqueue(
     .bind(&email.subject)
     .bind(&email.body)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    for (position, attachment) in email.attachments.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO outbox_email_attachments (email_id, position, filename, content_type, content)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(i16::try_from(position).unwrap_or(i16::MAX))
+        .bind(&attachment.filename)
+        .bind(&attachment.content_type)
+        .bind(&attachment.content)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(id)
 }
 
@@ -112,16 +148,30 @@ impl Mailer {
             .to_address
             .parse()
             .map_err(|e| SendError::Permanent(format!("recipient address: {e}")))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(
                 from.parse()
                     .map_err(|e| SendError::Permanent(format!("sender address: {e}")))?,
             )
             .to(Mailbox::new(email.to_name.clone(), to))
-            .subject(&email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
-            .map_err(|e| SendError::Permanent(format!("message: {e}")))?;
+            .subject(&email.subject);
+        let message = if email.attachments.is_empty() {
+            builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.body.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(email.body.clone()));
+            for attachment in &email.attachments {
+                let content_type = ContentType::parse(&attachment.content_type)
+                    .map_err(|e| SendError::Permanent(format!("attachment type: {e}")))?;
+                parts = parts.singlepart(
+                    lettre::message::Attachment::new(attachment.filename.clone())
+                        .body(attachment.content.clone(), content_type),
+                );
+            }
+            builder.multipart(parts)
+        }
+        .map_err(|e| SendError::Permanent(format!("message: {e}")))?;
         match self {
             Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
@@ -204,7 +254,22 @@ pub async fn deliver_due(
             return Ok(sent);
         }
         for due in batch {
+            let attachments: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+                "SELECT filename, content_type, content FROM outbox_email_attachments
+                 WHERE email_id = $1 ORDER BY position",
+            )
+            .bind(due.id)
+            .fetch_all(&mut *tx)
+            .await?;
             let email = OutgoingEmail {
+                attachments: attachments
+                    .into_iter()
+                    .map(|(filename, content_type, content)| Attachment {
+                        filename,
+                        content_type,
+                        content,
+                    })
+                    .collect(),
                 to_address: due.to_address,
                 to_name: due.to_name,
                 subject: due.subject,
@@ -278,6 +343,7 @@ mod tests {
         })
         .unwrap();
         let email = OutgoingEmail {
+            attachments: Vec::new(),
             to_address: "anna@example.nl".into(),
             to_name: Some("Anna de Vries".into()),
             subject: "Bevestig uw e-mailadres".into(),

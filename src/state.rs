@@ -7,8 +7,12 @@ use sqlx::PgPool;
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, PaymentConfig};
 use crate::mail::Mailer;
+use crate::payments::mollie::Mollie;
+use crate::payments::provider::PaymentProvider;
+use crate::payments::test_provider::TestProvider;
+use crate::pdf::PdfRenderer;
 
 /// Shared state of the running portal.
 #[derive(Clone)]
@@ -26,6 +30,10 @@ pub struct Inner {
     pub mailer: Mailer,
     /// Password hashing, limited so a storm of logins cannot starve other requests.
     pub passwords: PasswordHasher,
+    /// The payment service provider.
+    pub payments: Arc<dyn PaymentProvider>,
+    /// The PDF engine (fonts loaded once).
+    pub pdf: Arc<PdfRenderer>,
 }
 
 impl AppState {
@@ -37,7 +45,17 @@ impl AppState {
     /// The state with a given clock (tests move time with it).
     pub fn with_clock(db: PgPool, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let mailer = Mailer::from_config(&config.mail)?;
+        let payments: Arc<dyn PaymentProvider> = match &config.payment {
+            PaymentConfig::Test => Arc::new(TestProvider::new(
+                db.clone(),
+                clock.clone(),
+                &config.base_url,
+            )),
+            PaymentConfig::Mollie { api_url, api_key } => Arc::new(Mollie::new(api_url, api_key)?),
+        };
         Ok(Self(Arc::new(Inner {
+            pdf: Arc::new(PdfRenderer::new()?),
+            payments,
             db,
             config,
             clock,

@@ -145,6 +145,7 @@ pub async fn reset_second_factor(
         &mut tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw tweede factor voor MijnRGS is opnieuw ingesteld".into(),

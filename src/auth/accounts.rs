@@ -153,6 +153,7 @@ pub async fn create_account(
             &mut tx,
             now,
             &OutgoingEmail {
+                attachments: Vec::new(),
                 to_address: account.email.as_str().to_owned(),
                 to_name: None,
                 subject: "U heeft al een account bij MijnRGS".into(),
@@ -214,6 +215,7 @@ pub async fn create_account(
         &mut tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: account.email.as_str().to_owned(),
             to_name: Some(account.full_name.as_str().to_owned()),
             subject: "Bevestig uw e-mailadres voor MijnRGS".into(),

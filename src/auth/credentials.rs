@@ -58,6 +58,7 @@ async fn store_password(
 
 fn changed_notice(name: &str, address: &str, how: &str) -> OutgoingEmail {
     OutgoingEmail {
+        attachments: Vec::new(),
         to_address: address.to_owned(),
         to_name: Some(name.to_owned()),
         subject: "Uw wachtwoord voor MijnRGS is gewijzigd".into(),
@@ -135,6 +136,7 @@ pub async fn request_reset(
         &mut tx,
         now,
         &OutgoingEmail {
+            attachments: Vec::new(),
             to_address: address,
             to_name: Some(name.clone()),
             subject: "Nieuw wachtwoord instellen voor MijnRGS".into(),

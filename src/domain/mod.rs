@@ -4,6 +4,7 @@ pub mod account;
 pub mod decision;
 pub mod lockout;
 pub mod money;
+pub mod payment;
 pub mod person;
 pub mod schedule;
 pub mod shortening;

@@ -5,12 +5,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use uuid::Uuid;
 
 use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::invoices::{self, Invoice};
+use crate::payments::{self, Payment};
 use crate::state::AppState;
 use crate::web::layout::Layout;
 
@@ -19,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/facturen", get(list))
         .route("/facturen/{id}", get(show))
+        .route("/facturen/{id}/pdf", get(pdf))
 }
 
 /// The user's invoices.
@@ -45,6 +49,7 @@ async fn list(
 pub struct InvoicePage {
     layout: Layout,
     invoice: Invoice,
+    payments: Vec<Payment>,
 }
 
 async fn show(
@@ -57,5 +62,44 @@ async fn show(
     let invoice = invoices::of_user_by_id(&mut conn, user.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(InvoicePage { layout, invoice })
+    let payments = payments::of_invoice(&mut conn, invoice.id).await?;
+    Ok(InvoicePage {
+        layout,
+        invoice,
+        payments,
+    })
+}
+
+/// The invoice as a PDF download, rendered off the request threads.
+async fn pdf(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let invoice = invoices::of_user_by_id(&mut conn, user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let document = invoices::document(&invoice, &state.config.base_url);
+    let renderer = state.pdf.clone();
+    let bytes = tokio::task::spawn_blocking(move || renderer.invoice(&document))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    invoices::pdf_filename(&invoice)
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -12,6 +12,7 @@ pub mod invoices;
 pub mod login;
 pub mod opleider;
 pub mod password_reset;
+pub mod payments;
 pub mod public;
 pub mod rgs;
 pub mod shortenings;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(supervision::router())
         .merge(shortenings::router())
         .merge(invoices::router())
+        .merge(payments::router())
 }
 
 /// The definition of `training`'s specialty, which every schedule check needs.

@@ -539,7 +539,43 @@ async fn seed_training(
             .await?;
         }
     }
+    seed_invoice(tx, training, demo).await?;
     Ok(training)
+}
+
+/// The registration invoice a demo training would have by now: issued on submission (or on
+/// the start date), and paid once the registration is definitive.
+async fn seed_invoice(
+    tx: &mut Transaction<'_, Postgres>,
+    training: Uuid,
+    demo: &DemoTraining,
+) -> Result<(), sqlx::Error> {
+    let paid = matches!(
+        demo.status,
+        "ingeschreven" | "voltooid" | "beeindigd" | "doorgehaald"
+    );
+    let invoiced = match demo.invoicing {
+        "bij_indienen" => demo.status != "concept",
+        _ => paid || demo.status == "voorwaardelijk",
+    };
+    if !invoiced {
+        return Ok(());
+    }
+    let training = crate::trainings::by_id(tx, training).await?;
+    let issued = (chrono::Utc::now() - chrono::Duration::days(30)).date_naive();
+    let invoice = crate::invoices::for_registration(tx, &training, issued)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("demo invoice: {e}")))?;
+    if paid {
+        sqlx::query(
+            "UPDATE invoices SET status = 'betaald', paid_at = now() - interval '25 days'
+             WHERE id = $1",
+        )
+        .bind(invoice.id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn insert_version(

@@ -10,7 +10,8 @@ use super::{TRAINING_SELECT, Training, TrainingRow};
 use crate::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::auth::accounts::SIGNATURE;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
-use crate::domain::training::VersionStatus;
+use crate::domain::payment::{self, InvoiceState};
+use crate::domain::training::{RegistrationStatus, VersionStatus};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
@@ -86,7 +87,17 @@ pub async fn decide(
         return Err(DecisionRefusal::NotWaiting.into());
     };
     let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
-    let outcome = decision::decide(registration, status, verdict)?;
+    let mut outcome = decision::decide(registration, status, verdict)?;
+    // An approved first schedule is definitive only with the invoice paid (SPEC §5.1).
+    if outcome.registration == RegistrationStatus::Approved {
+        let invoice = crate::invoices::of_training(&mut tx, training.id).await?;
+        let invoice = match invoice {
+            None => InvoiceState::NotIssued,
+            Some(invoice) if invoice.is_open() => InvoiceState::Open,
+            Some(_) => InvoiceState::Paid,
+        };
+        outcome.registration = payment::registration_on_approval(training.invoicing, invoice);
+    }
     let now = state.clock.now();
     sqlx::query(
         "UPDATE schedule_versions SET status = $2, decided_at = $3, decided_by = $4,
@@ -128,11 +139,22 @@ pub async fn decide(
             "Uw opleidingsschema is goedgekeurd",
             format!(
                 "Beste {},\n\nUw opleider {} heeft {} voor de opleiding {} goedgekeurd.\n\n\
-                 Log in op MijnRGS ({}) om het geldende schema te bekijken.\n\n{SIGNATURE}",
+                 {}Log in op MijnRGS ({}) om het geldende schema te bekijken.\n\n{SIGNATURE}",
                 training.trainee_name,
                 training.supervisor_name,
                 what,
                 training.specialty_name,
+                match outcome.registration {
+                    _ if outcome.change_request => "",
+                    RegistrationStatus::Registered => {
+                        "U staat nu ingeschreven in het opleidingsregister.\n\n"
+                    }
+                    RegistrationStatus::RegisteredPendingPayment => {
+                        "U staat ingeschreven onder voorwaarde van betaling: de inschrijving \
+                         wordt definitief zodra de factuur is betaald.\n\n"
+                    }
+                    _ => "De inschrijving wordt definitief zodra de factuur is betaald.\n\n",
+                },
                 state.config.base_url
             ),
         ),

@@ -343,6 +343,7 @@ pub(crate) async fn mail_trainee(
         conn,
         now,
         &crate::mail::OutgoingEmail {
+            attachments: Vec::new(),
             to_address: to,
             to_name: Some(training.trainee_name.clone()),
             subject: subject.to_owned(),
@@ -366,6 +367,7 @@ pub(crate) async fn mail_supervisor(
         conn,
         now,
         &crate::mail::OutgoingEmail {
+            attachments: Vec::new(),
             to_address: training.supervisor_email.clone(),
             to_name: Some(training.supervisor_name.clone()),
             subject: subject.to_owned(),

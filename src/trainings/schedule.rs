@@ -758,8 +758,32 @@ pub async fn submit(
     .await?;
     // Factureren bij indienen: the invoice is issued with the submission (once, also when a
     // rejected registration is submitted again).
-    if submission == Submission::Registration && training.invoicing == Invoicing::OnSubmission {
-        crate::invoices::for_registration(&mut tx, training, today).await?;
+    // Factureren op startdatum: the invoice goes out on the first day of the schedule.
+    if submission == Submission::Registration {
+        match training.invoicing {
+            Invoicing::OnSubmission => {
+                let invoice = crate::invoices::for_registration(&mut tx, training, today).await?;
+                if invoice.is_open() {
+                    crate::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
+                }
+            }
+            Invoicing::OnStartDate => {
+                let start: Option<NaiveDate> = sqlx::query_scalar(
+                    "SELECT min(start_date) FROM schedule_periods WHERE version_id = $1",
+                )
+                .bind(concept.id)
+                .fetch_one(&mut *tx)
+                .await?;
+                crate::jobs::schedule_start_date_invoice(
+                    &mut tx,
+                    training.id,
+                    concept.id,
+                    start.unwrap_or(today),
+                    now,
+                )
+                .await?;
+            }
+        }
     }
     let (action, subject, what) = match submission {
         Submission::Registration => (

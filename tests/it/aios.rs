@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user_id};
+use crate::helpers::accounts::{TestUser, log_in_demo, register_and_log_in, seed_demo, user_id};
 use crate::helpers::{TestApp, location};
 
 /// A fixed "today" for schedules: periods from 2027 lie in the future.
@@ -51,10 +51,11 @@ async fn text(response: reqwest::Response) -> String {
 }
 
 /// An aios with complete basisgegevens, logged in with the default client.
-pub(crate) async fn aios_ready(app: &TestApp, username: &str) {
-    register_and_log_in(app, username, "aios").await;
+pub(crate) async fn aios_ready(app: &TestApp, username: &str) -> TestUser {
+    let user = register_and_log_in(app, username, "aios").await;
     let response = app.post_form("/aios/basisgegevens", DETAILS).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    user
 }
 
 /// Creates an IGT training with the default client; returns its id.

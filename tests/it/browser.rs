@@ -430,22 +430,54 @@ async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
     browser.follow("Aanvraag indienen").await;
     browser.assert_accessible().await;
     browser.submit("Aanvraag indienen").await;
+    // Factureren bij indienen: straight on to the invoice, to pay it.
     let html = browser.html().await;
     assert!(html.contains("Uw aanvraag is ingediend."));
-    assert!(html.contains("Wat gebeurt er nu?"));
+    assert!(html.contains("Totaal inclusief btw"));
+    browser.assert_accessible().await;
+
+    // Paying with the built-in test provider: confirm, bank, outcome, back to the portal.
+    browser.submit("Betalen met iDEAL").await;
+    assert!(browser.html().await.contains("Controleer en betaal"));
+    browser.assert_accessible().await;
+    browser.follow("Verder naar iDEAL").await;
+    assert!(
+        browser
+            .path()
+            .await
+            .starts_with("/testbetaalomgeving/tr_test")
+    );
+    browser.assert_accessible().await;
+    browser.check("bank-ing").await;
+    browser.submit("Verder").await;
+    browser.assert_accessible().await;
+    browser.check("uitkomst-paid").await;
+    browser.submit("Bevestigen").await;
+    let html = browser.html().await;
+    assert!(html.contains("Betaling ontvangen"));
+    assert!(
+        html.contains("Ingediend"),
+        "paid, the opleider still decides"
+    );
+    browser.assert_accessible().await;
+
+    // The opleider approves (their own pages have their own browser test): ingeschreven.
+    let igt: uuid::Uuid = sqlx::query_scalar(
+        "SELECT t.id FROM trainings t JOIN specialties s ON s.id = t.specialty_id
+         JOIN users u ON u.id = t.trainee_id WHERE u.username = 'demo.aios' AND s.code = 'igt'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    crate::payments::approve(&app, igt).await;
+    browser.follow("Naar uw opleiding").await;
+    let html = browser.html().await;
+    assert!(html.contains(">Ingeschreven</span>"), "{html}");
     browser.assert_accessible().await;
     browser.follow("Alle versies en wijzigingen").await;
     browser.assert_accessible().await;
-    // Factureren bij indienen: the invoice is there.
     browser.follow("Facturen").await;
-    browser.assert_accessible().await;
-    browser
-        .follow(&format!(
-            "{}-000001",
-            chrono::Datelike::year(&app.clock.today())
-        ))
-        .await;
-    assert!(browser.html().await.contains("Totaal inclusief btw"));
+    assert!(browser.html().await.contains("Betaald"));
     browser.assert_accessible().await;
 
     // The demo training with a change request on concept, and its history.

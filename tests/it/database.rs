@@ -116,6 +116,8 @@ async fn demo_data_is_refused_in_production(pool: PgPool) {
         "APP_ENV" => Some("production".into()),
         "SECRET_KEY" => Some(key.clone()),
         "BASE_URL" => Some("https://mijn.rgs.test".into()),
+        "PAYMENT_PROVIDER" => Some("mollie".into()),
+        "MOLLIE_API_KEY" => Some("test_demo".into()),
         _ => None,
     })
     .unwrap();

@@ -413,6 +413,8 @@ async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: Pg
             ("APP_ENV", "production"),
             ("SECRET_KEY", &key),
             ("BASE_URL", "https://mijn.rgs.test"),
+            ("PAYMENT_PROVIDER", "mollie"),
+            ("MOLLIE_API_KEY", "test_demo"),
         ],
     )
     .await;

@@ -33,6 +33,7 @@ mod invoices;
 mod jobs;
 mod login;
 mod passwords;
+mod payments;
 mod public_pages;
 mod reference;
 mod roles;

@@ -480,8 +480,8 @@ async fn submit(
                      e-mail zodra er een besluit is."
                 }
                 Invoicing::OnSubmission => {
-                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema. De factuur \
-                     betaalt u met iDEAL; pas na betaling is de inschrijving definitief."
+                    "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema. Betaal nu de \
+                     factuur met iDEAL: pas na betaling is de inschrijving definitief."
                 }
                 Invoicing::OnStartDate => {
                     "Uw aanvraag is ingediend. Uw opleider beoordeelt het schema; de factuur \
@@ -489,6 +489,17 @@ async fn submit(
                 }
             };
             flash::push(&session, FlashKind::Success, message).await?;
+            // Factureren bij indienen: straight on to paying the invoice just issued.
+            if !training.status.accepts_change_requests()
+                && training.invoicing == Invoicing::OnSubmission
+            {
+                let mut conn = state.db.acquire().await?;
+                if let Some(invoice) = crate::invoices::of_training(&mut conn, training.id).await?
+                    && invoice.is_open()
+                {
+                    return Ok(Redirect::to(&format!("/facturen/{}", invoice.id)).into_response());
+                }
+            }
             return Ok(Redirect::to(&training_path(id)).into_response());
         }
         Ok(Submitted::Already) => {

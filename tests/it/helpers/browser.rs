@@ -177,6 +177,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("option {text:?} in {id}: {e}"));
     }
 
+    /// Ticks the radio button or checkbox with id `id`.
+    pub async fn check(&self, id: &str) {
+        self.driver
+            .find(By::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id}: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
     /// Clicks the button with this exact text and waits until the next page has loaded.
     pub async fn submit(&self, text: &str) {
         self.driver
