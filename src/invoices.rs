@@ -257,6 +257,9 @@ pub enum CreditError {
     /// The reason is empty or too long.
     #[error("geef een reden van 5 tot 300 tekens")]
     Reason,
+    /// The credit invoice's mail (its PDF) could not be made.
+    #[error("de creditfactuur kon niet worden gemaild: {0}")]
+    Mail(String),
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -347,6 +350,50 @@ pub async fn credit(
     Ok(credit)
 }
 
+/// Credits `original` for the RGS-medewerker `actor` and mails the credit invoice with its
+/// PDF to the recipient, all in one transaction.
+pub async fn credit_and_notify(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    original: Uuid,
+    reason: &str,
+) -> Result<Invoice, CreditError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let credit = credit(&mut tx, meta, actor, original, reason, now).await?;
+    mail_invoice(
+        state,
+        &mut tx,
+        &credit,
+        &format!("Creditfactuur {}", credit.number),
+        "Wij hebben een factuur aan u gecorrigeerd met onderstaande creditfactuur.",
+        now,
+    )
+    .await
+    .map_err(|e| CreditError::Mail(e.to_string()))?;
+    tx.commit().await?;
+    Ok(credit)
+}
+
+/// The credit invoices of invoice `id`.
+pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE credit_for = $1 ORDER BY sequence"
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Invoice `id`, whoever it belongs to (the back office).
+pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The letterhead printed on every invoice.
 pub const SENDER: [&str; 4] = [
     "Registratiecommissie Geneeskundig Specialisten (RGS)",
@@ -421,6 +468,29 @@ async fn mail_invoice(
         .bind(invoice.user_id)
         .fetch_one(&mut *conn)
         .await?;
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let what = if invoice.is_credit() {
+        format!(
+            "Creditfactuur {}: {}\nBedrag: {} (waarvan btw {})\n\nU hoeft hiervoor niets te \
+             doen. U vindt de creditfactuur ook in MijnRGS onder Facturen ({base}/facturen/{}).",
+            invoice.number,
+            invoice.description,
+            invoice.amount(),
+            invoice.vat(),
+            invoice.id,
+        )
+    } else {
+        format!(
+            "Factuur {}: {}\nBedrag: {} (waarvan btw {})\nTe betalen vóór: {}\n\nBetaal met \
+             iDEAL via deze link (u logt eerst in):\n{base}/facturen/{}",
+            invoice.number,
+            invoice.description,
+            invoice.amount(),
+            invoice.vat(),
+            format_date(invoice.due_on),
+            invoice.id,
+        )
+    };
     crate::mail::enqueue(
         conn,
         now,
@@ -429,17 +499,9 @@ async fn mail_invoice(
             to_name: Some(invoice.recipient_name.clone()),
             subject: subject.to_owned(),
             body: format!(
-                "Beste {},\n\n{intro}\n\nFactuur {}: {}\nBedrag: {} (waarvan btw {})\n\
-                 Te betalen vóór: {}\n\nBetaal met iDEAL via deze link (u logt eerst in):\n\
-                 {}/facturen/{}\n\nDe factuur vindt u als PDF in de bijlage.\n\n{SIGNATURE}",
+                "Beste {},\n\n{intro}\n\n{what}\n\nDe factuur vindt u als PDF in de \
+                 bijlage.\n\n{SIGNATURE}",
                 invoice.recipient_name,
-                invoice.number,
-                invoice.description,
-                invoice.amount(),
-                invoice.vat(),
-                format_date(invoice.due_on),
-                state.config.base_url.as_str().trim_end_matches('/'),
-                invoice.id,
             ),
             attachments: vec![Attachment {
                 filename: pdf_filename(invoice),

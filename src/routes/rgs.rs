@@ -218,6 +218,7 @@ pub struct UserPage {
     opleiders: Vec<OpleiderOption>,
     roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
+    invoices: Vec<crate::invoices::Invoice>,
 }
 
 const GRANTABLE: [Role; 6] = [
@@ -238,8 +239,12 @@ async fn user_page(
     let user = user_admin::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    let invoices = crate::invoices::of_user(&mut conn, id).await?;
+    drop(conn);
     Ok(UserPage {
         layout,
+        invoices,
         assignments: user_admin::assignments(&state.db, id).await?,
         specialties: user_admin::specialties(&state.db).await?,
         institutions: account_requests::institutions(&state.db).await?,

@@ -321,6 +321,33 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
         .await;
     browser.follow("Anna de Vries").await;
     browser.assert_accessible().await;
+    // One of her invoices, corrected with a credit invoice (the form refuses an empty reason).
+    let number: String = sqlx::query_scalar(
+        "SELECT i.number FROM invoices i JOIN users u ON u.id = i.user_id
+         WHERE u.username = 'demo.aios' AND i.status = 'open' ORDER BY i.number LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    browser.follow(&number).await;
+    browser.assert_accessible().await;
+    browser.submit("Creditfactuur opmaken").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Geef de reden van de creditering")
+    );
+    browser.assert_accessible().await;
+    browser.fill("reden", "Dubbel gefactureerd").await;
+    browser.submit("Creditfactuur opmaken").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("is opgemaakt en naar Anna de Vries gemaild")
+    );
+    browser.assert_accessible().await;
     browser.close().await;
 }
 

@@ -432,46 +432,77 @@ async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link(pool: PgPoo
 }
 
 #[sqlx::test]
-async fn a_credit_invoice_corrects_an_open_invoice_once_and_stops_its_payment(pool: PgPool) {
+async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
-    let rgs = crate::helpers::accounts::user_id(&app, "demo.rgs").await;
-    let mut tx = app.state.db.begin().await.unwrap();
-    let credit = mijnrgs::invoices::credit(
-        &mut tx,
-        &Default::default(),
-        rgs,
-        invoice,
-        "Verkeerd tarief toegepast",
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(credit.amount_cents, -49415);
-    assert_eq!(credit.vat_cents, -8576);
-    assert_eq!(credit.credit_for, Some(invoice));
-    assert_eq!(invoice_status(&app, invoice).await, "gecrediteerd");
+    let noor = crate::helpers::accounts::user_id(&app, "noor").await;
+    // Not for the aios herself.
+    let response = app.get(&format!("/rgs/facturen/{invoice}")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
-    let mut tx = app.state.db.begin().await.unwrap();
-    let again = mijnrgs::invoices::credit(
-        &mut tx,
-        &Default::default(),
-        rgs,
-        invoice,
-        "Nog een keer",
-        app.clock.now(),
-    )
-    .await;
-    assert!(matches!(
-        again,
-        Err(mijnrgs::invoices::CreditError::NotCreditable)
-    ));
-    drop(tx);
-
+    let rgs = app.new_client();
+    log_in_demo(&app, &rgs, "demo.rgs").await;
+    let user_page = app
+        .page_with(&rgs, &format!("/rgs/gebruikers/{noor}"))
+        .await;
+    assert!(user_page.contains(&format!("/rgs/facturen/{invoice}")));
     let page = app
-        .page_with(&app.client, &format!("/facturen/{}", credit.id))
+        .page_with(&rgs, &format!("/rgs/facturen/{invoice}"))
+        .await;
+    assert!(page.contains("Creditfactuur opmaken"));
+    let path = format!("/rgs/facturen/{invoice}/crediteren");
+    let response = app.post_form_with(&rgs, &path, &[("reden", "fout")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Geef de reden van de creditering")
+    );
+    let response = app
+        .post_form_with(&rgs, &path, &[("reden", "Verkeerd tarief toegepast")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let credit: Uuid = sqlx::query_scalar("SELECT id FROM invoices WHERE credit_for = $1")
+        .bind(invoice)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let (amount, vat): (i32, i32) =
+        sqlx::query_as("SELECT amount_cents, vat_cents FROM invoices WHERE id = $1")
+            .bind(credit)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!((amount, vat), (-49415, -8576));
+    assert_eq!(invoice_status(&app, invoice).await, "gecrediteerd");
+    assert_eq!(audit_count(&app, "invoice.credited").await, 1);
+    let mail = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .find(|m| m.subject.starts_with("Creditfactuur"))
+        .unwrap();
+    assert_eq!(mail.to_address, "noor@example.nl");
+    assert!(mail.body.contains("U hoeft hiervoor niets te doen"));
+    assert!(pdf_text(&mail.attachments[0].content).contains("Creditfactuur"));
+
+    // Once only.
+    let page = app
+        .page_with(&rgs, &format!("/rgs/facturen/{invoice}"))
+        .await;
+    assert!(!page.contains("Creditfactuur opmaken"));
+    let response = app
+        .post_form_with(&rgs, &path, &[("reden", "Nog een keer crediteren")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(audit_count(&app, "invoice.credited").await, 1);
+
+    // The aios sees both, pays nothing, and gets the credit invoice's PDF.
+    let page = app
+        .page_with(&app.client, &format!("/facturen/{credit}"))
         .await;
     assert!(page.contains("Creditfactuur"));
     assert!(page.contains("-€ 494,15"));
@@ -484,7 +515,7 @@ async fn a_credit_invoice_corrects_an_open_invoice_once_and_stops_its_payment(po
         "nothing to pay"
     );
     let bytes = app
-        .get(&format!("/facturen/{}/pdf", credit.id))
+        .get(&format!("/facturen/{credit}/pdf"))
         .await
         .bytes()
         .await
