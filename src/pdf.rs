@@ -15,6 +15,7 @@ use typst_as_lib::{TypstAsLibError, TypstEngine};
 const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 const INVOICE_TEMPLATE: &str = include_str!("../templates/pdf/invoice.typ");
+const REGISTER_REPORT_TEMPLATE: &str = include_str!("../templates/pdf/register_report.typ");
 
 /// Everything printed on an invoice, already formatted in Dutch (amounts like
 /// "€ 1.234,56", dates like "22-11-2026").
@@ -58,16 +59,22 @@ pub struct InvoiceDocument {
 pub enum Template {
     /// `templates/pdf/invoice.typ`, fed with an [`InvoiceDocument`].
     Invoice,
+    /// The contactpersoon's register report (A4 landscape; `reports::pdf_inputs`).
+    RegisterReport,
 }
 
 impl Template {
     /// Every template, with its typst source.
-    const ALL: [(Template, &'static str); 1] = [(Template::Invoice, INVOICE_TEMPLATE)];
+    const ALL: [(Template, &'static str); 2] = [
+        (Template::Invoice, INVOICE_TEMPLATE),
+        (Template::RegisterReport, REGISTER_REPORT_TEMPLATE),
+    ];
 
     /// The virtual file name of the template inside the typst world.
     fn file_name(self) -> &'static str {
         match self {
             Template::Invoice => "invoice.typ",
+            Template::RegisterReport => "register_report.typ",
         }
     }
 }

@@ -120,6 +120,12 @@ impl RoleMarker for Opleider {
     const ROLE: Role = Role::Opleider;
 }
 
+/// The contactpersoon of an institution.
+pub struct Contactpersoon;
+impl RoleMarker for Contactpersoon {
+    const ROLE: Role = Role::Contactpersoon;
+}
+
 /// The current user, who must hold role `R`: the guard of every handler in that role's area.
 /// Anyone else gets 404, as if the page did not exist; anonymous visitors go to the login.
 pub struct RoleUser<R: RoleMarker>(pub CurrentUser, std::marker::PhantomData<R>);

@@ -6,6 +6,7 @@ pub mod lockout;
 pub mod money;
 pub mod payment;
 pub mod person;
+pub mod report;
 pub mod schedule;
 pub mod shortening;
 pub mod training;

@@ -7,6 +7,7 @@ use crate::state::AppState;
 pub mod account;
 pub mod account_requests;
 pub mod aios;
+pub mod contactpersoon;
 pub mod health;
 pub mod invoices;
 pub mod login;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(shortenings::router())
         .merge(invoices::router())
         .merge(payments::router())
+        .merge(contactpersoon::router())
 }
 
 /// The definition of `training`'s specialty, which every schedule check needs.

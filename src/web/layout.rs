@@ -60,6 +60,7 @@ const ROLE_NAV: &[(Role, &str, &str)] = &[
         "/opleider/ondersteuners",
         "Opleidingsondersteuners",
     ),
+    (Role::Contactpersoon, "/contactpersoon", "Registeroverzicht"),
     (Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen"),
     (Role::Rgs, "/rgs/gebruikers", "Gebruikers"),
 ];

@@ -637,3 +637,42 @@ async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees
     assert!(html.contains("Psychiatrie (deeltijd)"));
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_demo_contactpersoon_filters_the_register_report_on_accessible_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.contactpersoon").await;
+    browser.open_and_check(&app.url("/contactpersoon")).await;
+    let html = browser.html().await;
+    assert!(html.contains("Registeroverzicht Radboudumc"));
+    assert!(
+        html.contains("Anna de Vries"),
+        "the running kindergeneeskunde training"
+    );
+
+    // A range that ends before her period: nobody; then a bad date is explained.
+    browser.check("soort-periode").await;
+    browser.fill("van", "01-01-2020").await;
+    browser.fill("tot", "31-12-2020").await;
+    browser.submit("Overzicht tonen").await;
+    let html = browser.html().await;
+    assert!(html.contains("Periode 01-01-2020 tot en met 31-12-2020"));
+    assert!(html.contains("Er zijn geen aios met een periode in Radboudumc voor dit filter."));
+    browser.assert_accessible().await;
+    browser.fill("tot", "31-02-2021").await;
+    browser.submit("Overzicht tonen").await;
+    assert!(browser.html().await.contains("Deze datum bestaat niet"));
+    browser.assert_accessible().await;
+
+    // Filtered on a status, with the downloads for exactly that filter.
+    browser.fill("tot", "31-12-2029").await;
+    browser.choose("status", "Ingeschreven").await;
+    browser.submit("Overzicht tonen").await;
+    let html = browser.html().await;
+    assert!(html.contains("Anna de Vries"), "{html}");
+    assert!(html.contains("rapport.xlsx?soort=periode"));
+    browser.assert_accessible().await;
+    browser.close().await;
+}

@@ -36,6 +36,7 @@ mod passwords;
 mod payments;
 mod public_pages;
 mod reference;
+mod reports;
 mod roles;
 mod security;
 mod shortenings;

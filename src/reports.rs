@@ -1,0 +1,308 @@
+//! The contactpersoon's register report (SPEC §9): the periods at one institution that run in
+//! the chosen dates, read from the schedule that counts for each training (the last approved
+//! version, or the submitted one while none is approved), as a page, CSV, XLSX and PDF. Every
+//! format comes from the same query, so the downloads hold exactly the rows of the report.
+
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::domain::person::format_date;
+use crate::domain::report::{PAGE_SIZE, ReportFilter, Sort, spreadsheet_safe};
+use crate::domain::training::RegistrationStatus;
+
+/// One period of one aios at the institution.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportRow {
+    /// The period's id (the keyset cursor's tie-breaker).
+    pub period_id: Uuid,
+    /// The aios.
+    pub trainee_name: String,
+    /// Their BIG-nummer.
+    pub big_number: Option<String>,
+    /// The specialty.
+    pub specialty: String,
+    /// The period's label.
+    pub label: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// End, exclusive ("tot").
+    pub end_date: NaiveDate,
+    /// Part-time percentage.
+    pub part_time_pct: i16,
+    /// The period's opleider, else the oordelend opleider.
+    pub opleider: String,
+    /// Registration status code.
+    pub status: String,
+}
+
+impl ReportRow {
+    /// The status in Dutch.
+    pub fn status_label(&self) -> &'static str {
+        RegistrationStatus::from_code(&self.status).map_or("Onbekend", |s| s.label())
+    }
+
+    /// The keyset cursor after this row for `sort`.
+    pub fn cursor(&self, sort: Sort) -> String {
+        match sort {
+            Sort::Name => format!("{}|{}", self.trainee_name, self.period_id),
+            Sort::Start => format!("{}|{}", self.start_date, self.period_id),
+        }
+    }
+}
+
+/// The column headers, in the order of every download.
+pub const HEADERS: [&str; 9] = [
+    "Naam",
+    "BIG-nummer",
+    "Specialisme",
+    "Periode",
+    "Begindatum",
+    "Einddatum (tot)",
+    "Deeltijd %",
+    "Opleider",
+    "Status",
+];
+
+/// The institutions `user` is contactpersoon of, with their names.
+pub async fn institutions_of(db: &PgPool, user: Uuid) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.name FROM role_assignments r JOIN institutions i ON i.id = r.institution_id
+         WHERE r.user_id = $1 AND r.role = 'contactpersoon' ORDER BY i.name",
+    )
+    .bind(user)
+    .fetch_all(db)
+    .await
+}
+
+/// The report's query; `$1` institution, `$2`/`$3` the range, `$4` specialty, `$5` status,
+/// then the cursor.
+fn select(sort: Sort, cursor: bool, limit: bool) -> String {
+    let (order, after) = match sort {
+        Sort::Name => (
+            "u.full_name, p.id",
+            "AND (u.full_name, p.id) > ($6::text, $7::uuid)",
+        ),
+        Sort::Start => (
+            "p.start_date, p.id",
+            "AND (p.start_date, p.id) > ($6::date, $7::uuid)",
+        ),
+    };
+    format!(
+        "WITH counting AS (
+             SELECT DISTINCT ON (v.training_id) v.training_id, v.id AS version_id
+             FROM schedule_versions v JOIN trainings t ON t.id = v.training_id
+             WHERE t.status NOT IN ('concept', 'afgekeurd')
+               AND v.status IN ('goedgekeurd', 'ingediend')
+             ORDER BY v.training_id, (v.status = 'goedgekeurd') DESC, v.number DESC
+         )
+         SELECT p.id AS period_id, u.full_name AS trainee_name, pd.big_number,
+                s.name AS specialty, p.label, p.start_date, p.end_date, p.part_time_pct,
+                o.full_name AS opleider, t.status
+         FROM counting c
+         JOIN schedule_periods p ON p.version_id = c.version_id
+         JOIN trainings t ON t.id = c.training_id
+         JOIN users u ON u.id = t.trainee_id
+         LEFT JOIN personal_details pd ON pd.user_id = t.trainee_id
+         JOIN specialties s ON s.id = t.specialty_id
+         JOIN users o ON o.id = COALESCE(p.supervisor_id, t.supervisor_id)
+         WHERE p.institution_id = $1 AND p.start_date <= $3 AND p.end_date > $2
+           AND ($4::uuid IS NULL OR t.specialty_id = $4)
+           AND ($5::text IS NULL OR t.status = $5)
+           {}
+         ORDER BY {order}{}",
+        if cursor { after } else { "" },
+        if limit { " LIMIT $8" } else { "" },
+    )
+}
+
+/// One page of the report: at most [`PAGE_SIZE`] rows after `cursor`, and whether more follow.
+pub async fn page(
+    db: &PgPool,
+    institution: Uuid,
+    filter: &ReportFilter,
+    cursor: Option<&str>,
+) -> Result<(Vec<ReportRow>, bool), sqlx::Error> {
+    let cursor = cursor
+        .and_then(|c| c.rsplit_once('|'))
+        .and_then(|(key, id)| {
+            let id = Uuid::parse_str(id).ok()?;
+            match filter.sort {
+                Sort::Name => Some((key.to_owned(), id)),
+                Sort::Start => NaiveDate::parse_from_str(key, "%Y-%m-%d")
+                    .ok()
+                    .map(|_| (key.to_owned(), id)),
+            }
+        });
+    let sql = if cursor.is_some() {
+        select(filter.sort, true, true)
+    } else {
+        // Without a cursor the placeholders $6 and $7 are absent: LIMIT becomes $6.
+        select(filter.sort, false, false) + " LIMIT $6"
+    };
+    let query = sqlx::query_as::<_, ReportRow>(&sql)
+        .bind(institution)
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(filter.specialty)
+        .bind(filter.status.map(|s| s.code()));
+    let mut rows = match &cursor {
+        Some((key, id)) => {
+            let query = match filter.sort {
+                Sort::Name => query.bind(key.clone()),
+                Sort::Start => query.bind(
+                    NaiveDate::parse_from_str(key, "%Y-%m-%d")
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                ),
+            };
+            query.bind(*id).bind(PAGE_SIZE + 1).fetch_all(db).await?
+        }
+        None => query.bind(PAGE_SIZE + 1).fetch_all(db).await?,
+    };
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok((rows, more))
+}
+
+/// Every row of the report, as a stream straight from the database (for the CSV).
+pub fn stream<'a>(
+    db: &'a PgPool,
+    sql: &'a str,
+    institution: Uuid,
+    filter: &'a ReportFilter,
+) -> impl futures_util::Stream<Item = Result<ReportRow, sqlx::Error>> + 'a {
+    sqlx::query_as::<_, ReportRow>(sql)
+        .bind(institution)
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(filter.specialty)
+        .bind(filter.status.map(|s| s.code()))
+        .fetch(db)
+}
+
+/// The SQL of the whole report (no page).
+pub fn all_rows_sql(sort: Sort) -> String {
+    select(sort, false, false)
+}
+
+/// Every row of the report, collected (for the XLSX and the PDF).
+pub async fn all(
+    db: &PgPool,
+    institution: Uuid,
+    filter: &ReportFilter,
+) -> Result<Vec<ReportRow>, sqlx::Error> {
+    let sql = all_rows_sql(filter.sort);
+    stream(db, &sql, institution, filter).try_collect().await
+}
+
+/// The CSV header line: `;`-separated, with a UTF-8 byte order mark so Dutch Excel reads it
+/// as UTF-8.
+pub fn csv_header() -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(csv_line(HEADERS.iter().map(|h| (*h).to_owned())));
+    out
+}
+
+/// One CSV line of `row`.
+pub fn csv_row(row: &ReportRow) -> Vec<u8> {
+    csv_line(cells(row).into_iter())
+}
+
+fn cells(row: &ReportRow) -> Vec<String> {
+    vec![
+        spreadsheet_safe(&row.trainee_name).into_owned(),
+        row.big_number.clone().unwrap_or_default(),
+        spreadsheet_safe(&row.specialty).into_owned(),
+        spreadsheet_safe(&row.label).into_owned(),
+        format_date(row.start_date),
+        format_date(row.end_date),
+        row.part_time_pct.to_string(),
+        spreadsheet_safe(&row.opleider).into_owned(),
+        row.status_label().to_owned(),
+    ]
+}
+
+fn csv_line(fields: impl Iterator<Item = String>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing into a Vec cannot fail; an error would only drop the line.
+    if writer.write_record(fields.collect::<Vec<_>>()).is_err() {
+        return Vec::new();
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// The report as an XLSX workbook: a frozen header row, dates and percentages as typed cells,
+/// columns fitted to their contents.
+pub fn xlsx(
+    rows: &[ReportRow],
+    institution: &str,
+    filter: &ReportFilter,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Register")?;
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("dd-mm-yyyy");
+    for (col, header) in HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, spreadsheet_safe(&row.trainee_name))?;
+        sheet.write_string(r, 1, row.big_number.as_deref().unwrap_or(""))?;
+        sheet.write_string(r, 2, spreadsheet_safe(&row.specialty))?;
+        sheet.write_string(r, 3, spreadsheet_safe(&row.label))?;
+        for (col, day) in [(4u16, row.start_date), (5, row.end_date)] {
+            let value = ExcelDateTime::from_ymd(
+                u16::try_from(chrono::Datelike::year(&day)).unwrap_or(1900),
+                chrono::Datelike::month(&day) as u8,
+                chrono::Datelike::day(&day) as u8,
+            )?;
+            sheet.write_datetime_with_format(r, col, &value, &date)?;
+        }
+        sheet.write_number(r, 6, f64::from(row.part_time_pct))?;
+        sheet.write_string(r, 7, spreadsheet_safe(&row.opleider))?;
+        sheet.write_string(r, 8, row.status_label())?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(format!("Registeroverzicht {institution}"))
+            .set_comment(filter.describe_dates()),
+    );
+    workbook.save_to_buffer()
+}
+
+/// What the report PDF prints.
+pub fn pdf_inputs(
+    rows: &[ReportRow],
+    institution: &str,
+    filter_text: &str,
+    created: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "title": format!("Registeroverzicht {institution}"),
+        "filter": filter_text,
+        "created": created,
+        "headers": HEADERS,
+        "rows": rows.iter().map(|row| {
+            vec![
+                row.trainee_name.clone(),
+                row.big_number.clone().unwrap_or_default(),
+                row.specialty.clone(),
+                row.label.clone(),
+                format_date(row.start_date),
+                format_date(row.end_date),
+                format!("{} %", row.part_time_pct),
+                row.opleider.clone(),
+                row.status_label().to_owned(),
+            ]
+        }).collect::<Vec<_>>(),
+    })
+}
