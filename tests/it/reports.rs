@@ -272,10 +272,7 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
         .unwrap();
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let sheet = workbook.worksheet_range("Register").unwrap();
-    let noor = sheet
-        .rows()
-        .find(|row| row[0] == "Noor Bakker")
-        .unwrap();
+    let noor = sheet.rows().find(|row| row[0] == "Noor Bakker").unwrap();
     assert!(matches!(noor[4], Data::DateTime(_)), "dates are dates");
     assert!(
         matches!(noor[6], Data::Float(f) if f == 100.0),
