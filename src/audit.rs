@@ -110,3 +110,169 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Entries per page of the audit log search.
+pub const SEARCH_PAGE_SIZE: i64 = 50;
+
+/// The back office's audit log search, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct SearchForm {
+    /// A username, name or e-mail address: entries by this user or on their behalf.
+    #[serde(default)]
+    pub gebruiker: String,
+    /// The subject: an object id, or an object type such as `training`.
+    #[serde(default)]
+    pub onderwerp: String,
+    /// The start of an action, such as `payment.` or `training.approved`.
+    #[serde(default)]
+    pub actie: String,
+    /// From this day (dd-mm-jjjj).
+    #[serde(default)]
+    pub van: String,
+    /// Up to and including this day.
+    #[serde(default)]
+    pub tot: String,
+    /// Keyset cursor: entries older than this id.
+    #[serde(default)]
+    pub voor: String,
+}
+
+/// A parsed search: empty parts match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Search {
+    /// Matches username, full name or e-mail of the actor or the one acted for.
+    pub user: Option<String>,
+    /// An object id or object type.
+    pub subject: Option<String>,
+    /// An action prefix.
+    pub action: Option<String>,
+    /// First day (Dutch time).
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, inclusive.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl SearchForm {
+    /// The search, or the fields in error with a Dutch message.
+    pub fn parse(&self) -> Result<Search, Vec<(&'static str, &'static str)>> {
+        let text = |s: &str| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.chars().take(200).collect::<String>())
+        };
+        let mut errors = Vec::new();
+        let mut date = |field: &'static str, raw: &str| {
+            if raw.trim().is_empty() {
+                return None;
+            }
+            crate::domain::person::parse_date(raw)
+                .map_err(|message| errors.push((field, message)))
+                .ok()
+        };
+        let from = date("van", &self.van);
+        let to = date("tot", &self.tot);
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            errors.push(("tot", "De einddatum ligt voor de begindatum."));
+        }
+        if errors.is_empty() {
+            Ok(Search {
+                user: text(&self.gebruiker),
+                subject: text(&self.onderwerp),
+                action: text(&self.actie),
+                from,
+                to,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One entry as the back office reads it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LogEntry {
+    /// Id (newest is highest).
+    pub id: i64,
+    /// When, as `22-11-2026 14:05:09` in Dutch time.
+    pub at: String,
+    /// Who did it.
+    pub actor: Option<String>,
+    /// With which role.
+    pub actor_role: Option<String>,
+    /// On whose behalf.
+    pub on_behalf_of: Option<String>,
+    /// What.
+    pub action: String,
+    /// The subject's type.
+    pub object_type: Option<String>,
+    /// The subject's id.
+    pub object_id: Option<String>,
+    /// success, failure or denied.
+    pub result: String,
+    /// From where.
+    pub ip: Option<String>,
+    /// The details, as JSON text.
+    pub details: String,
+}
+
+/// The entries matching `search`, newest first, older than entry `before` when given; and
+/// whether more follow.
+pub async fn search(
+    conn: &mut PgConnection,
+    search: &Search,
+    before: Option<i64>,
+) -> Result<(Vec<LogEntry>, bool), sqlx::Error> {
+    let day_start = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| {
+                t.and_local_timezone(chrono_tz::Europe::Amsterdam)
+                    .earliest()
+            })
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let mut rows: Vec<LogEntry> = sqlx::query_as(
+        "SELECT a.id,
+                to_char(a.occurred_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI:SS') AS at,
+                u.full_name AS actor, a.actor_role, b.full_name AS on_behalf_of, a.action,
+                a.object_type, a.object_id, a.result, host(a.ip) AS ip, a.details::text AS details
+         FROM audit_log a
+         LEFT JOIN users u ON u.id = a.actor_user_id
+         LEFT JOIN users b ON b.id = a.on_behalf_of_id
+         WHERE ($1::bigint IS NULL OR a.id < $1)
+           AND ($2::text IS NULL OR EXISTS (
+                SELECT 1 FROM users s
+                WHERE s.id IN (a.actor_user_id, a.on_behalf_of_id)
+                  AND (s.username ILIKE '%' || $2 || '%' OR s.full_name ILIKE '%' || $2 || '%'
+                       OR s.email ILIKE '%' || $2 || '%')))
+           AND ($3::text IS NULL OR a.object_id = $3 OR a.object_type = $3)
+           AND ($4::text IS NULL OR a.action LIKE $4 || '%')
+           AND ($5::timestamptz IS NULL OR a.occurred_at >= $5)
+           AND ($6::timestamptz IS NULL OR a.occurred_at < $6)
+         ORDER BY a.id DESC LIMIT $7",
+    )
+    .bind(before)
+    .bind(search.user.as_deref().map(escape_like))
+    .bind(&search.subject)
+    .bind(search.action.as_deref().map(escape_like))
+    .bind(search.from.and_then(day_start))
+    .bind(
+        search
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(day_start),
+    )
+    .bind(SEARCH_PAGE_SIZE + 1)
+    .fetch_all(conn)
+    .await?;
+    let more = rows.len() as i64 > SEARCH_PAGE_SIZE;
+    rows.truncate(SEARCH_PAGE_SIZE as usize);
+    Ok((rows, more))
+}
+
+/// `text` with the LIKE wildcards taken literally.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

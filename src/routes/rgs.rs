@@ -9,11 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::account_requests::InstitutionOption;
 use crate::account_requests::{self, DecideError, NamedSupervisor, OpleiderOption, RequestSummary};
+use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::backend::Role;
 use crate::auth::current_user::{Rgs, RoleUser};
 use crate::error::{AppError, AppResult};
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/rgs/accountaanvragen/{id}", get(request_detail))
         .route("/rgs/accountaanvragen/{id}/goedkeuren", post(approve))
         .route("/rgs/accountaanvragen/{id}/afwijzen", post(reject))
+        .route("/rgs/auditlog", get(audit_log))
         .route("/rgs/gebruikers", get(users))
         .route("/rgs/gebruikers/{id}", get(user_detail))
         .route(
@@ -353,4 +356,74 @@ async fn revoke_role(
     }
     flash::push(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
     Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+}
+
+/// The audit log, searched.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/audit.html")]
+pub struct AuditPage {
+    layout: Layout,
+    form: audit::SearchForm,
+    errors: FormErrors,
+    entries: Vec<audit::LogEntry>,
+    /// The address of the next (older) page.
+    older: Option<String>,
+    searched: bool,
+}
+
+async fn audit_log(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Query(form): Query<audit::SearchForm>,
+    meta: RequestMeta,
+    layout: Layout,
+) -> AppResult<Response> {
+    let mut page = AuditPage {
+        layout,
+        errors: FormErrors::new(),
+        entries: Vec::new(),
+        older: None,
+        searched: false,
+        form,
+    };
+    let search = match page.form.parse() {
+        Ok(search) => search,
+        Err(errors) => {
+            for (field, message) in errors {
+                page.errors.add(field, message);
+            }
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let before = page.form.voor.parse::<i64>().ok();
+    let mut conn = state.db.acquire().await?;
+    let (entries, more) = audit::search(&mut conn, &search, before).await?;
+    // Reading the audit log is itself recorded, with what was looked for.
+    audit::record(
+        &mut conn,
+        state.clock.now(),
+        &meta,
+        AuditEntry::new("audit.searched", Some(clerk.id), Outcome::Success).details(json!({
+            "gebruiker": page.form.gebruiker,
+            "onderwerp": page.form.onderwerp,
+            "actie": page.form.actie,
+            "van": page.form.van,
+            "tot": page.form.tot,
+        })),
+    )
+    .await?;
+    page.older = more.then(|| entries.last()).flatten().map(|last| {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("gebruiker", &page.form.gebruiker)
+            .append_pair("onderwerp", &page.form.onderwerp)
+            .append_pair("actie", &page.form.actie)
+            .append_pair("van", &page.form.van)
+            .append_pair("tot", &page.form.tot)
+            .append_pair("voor", &last.id.to_string())
+            .finish();
+        format!("/rgs/auditlog?{query}")
+    });
+    page.searched = true;
+    page.entries = entries;
+    Ok(page.into_response())
 }

@@ -63,6 +63,7 @@ const ROLE_NAV: &[(Role, &str, &str)] = &[
     (Role::Contactpersoon, "/contactpersoon", "Registeroverzicht"),
     (Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen"),
     (Role::Rgs, "/rgs/gebruikers", "Gebruikers"),
+    (Role::Rgs, "/rgs/auditlog", "Auditlog"),
 ];
 
 impl Layout {

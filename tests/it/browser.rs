@@ -348,6 +348,12 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
             .contains("is opgemaakt en naar Anna de Vries gemaild")
     );
     browser.assert_accessible().await;
+    // The audit log shows that credit.
+    browser.follow("Auditlog").await;
+    browser.fill("actie", "invoice.").await;
+    browser.submit("Zoeken").await;
+    assert!(browser.html().await.contains("invoice.credited"));
+    browser.assert_accessible().await;
     browser.close().await;
 }
 

@@ -25,6 +25,7 @@ fn the_database_of_database_url_exists() {
 mod account_requests;
 mod accounts;
 mod aios;
+mod audit_log;
 mod browser;
 mod database;
 mod errors;
