@@ -302,3 +302,26 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// A job that was given up, for the back office's work list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FailedJob {
+    /// Its kind's code.
+    pub kind: String,
+    /// Its key.
+    pub key: String,
+    /// Tries made.
+    pub attempts: i32,
+    /// The last error.
+    pub last_error: Option<String>,
+}
+
+/// The jobs given up (at most 200).
+pub async fn failed(db: &sqlx::PgPool) -> Result<Vec<FailedJob>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, key, attempts, last_error FROM jobs WHERE status = 'failed'
+         ORDER BY run_at DESC LIMIT 200",
+    )
+    .fetch_all(db)
+    .await
+}

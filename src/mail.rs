@@ -372,3 +372,69 @@ mod tests {
         assert_eq!(backoff(50), chrono::Duration::minutes(360));
     }
 }
+
+/// A mail that was given up, for the back office's work list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FailedEmail {
+    /// Id.
+    pub id: Uuid,
+    /// To.
+    pub to_address: String,
+    /// Subject.
+    pub subject: String,
+    /// Tries made.
+    pub attempts: i32,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// When it was written, Dutch time.
+    pub created: String,
+}
+
+/// The mails given up, newest first (at most 200).
+pub async fn failed(db: &PgPool) -> Result<Vec<FailedEmail>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, to_address, subject, attempts, last_error,
+                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS created
+         FROM outbox_emails WHERE status = 'failed' ORDER BY created_at DESC LIMIT 200",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Puts a given-up mail back in the queue (after the address was corrected or the server
+/// fixed), audited with `clerk`. False when it was not (or no longer) given up.
+pub async fn retry(
+    db: &PgPool,
+    meta: &crate::web::request_meta::RequestMeta,
+    clerk: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE outbox_emails SET status = 'pending', attempts = 0, next_attempt_at = $2,
+                last_error = NULL
+         WHERE id = $1 AND status = 'failed'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        crate::audit::record(
+            &mut tx,
+            now,
+            meta,
+            crate::audit::AuditEntry::new(
+                "email.retried",
+                Some(clerk),
+                crate::audit::Outcome::Success,
+            )
+            .object("email", id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed == 1)
+}

@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/rgs/accountaanvragen/{id}/goedkeuren", post(approve))
         .route("/rgs/accountaanvragen/{id}/afwijzen", post(reject))
         .route("/rgs/auditlog", get(audit_log))
+        .route("/rgs/werkvoorraad", get(work_list))
+        .route("/rgs/mails/{id}/opnieuw", post(retry_mail))
         .route("/rgs/gebruikers", get(users))
         .route("/rgs/gebruikers/{id}", get(user_detail))
         .route(
@@ -426,4 +428,46 @@ async fn audit_log(
     page.searched = true;
     page.entries = entries;
     Ok(page.into_response())
+}
+
+/// What waits for the RGS: account requests, and mails and jobs that were given up.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/work_list.html")]
+pub struct WorkListPage {
+    layout: Layout,
+    requests: usize,
+    emails: Vec<crate::mail::FailedEmail>,
+    jobs: Vec<crate::jobs::FailedJob>,
+}
+
+async fn work_list(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    layout: Layout,
+) -> AppResult<WorkListPage> {
+    Ok(WorkListPage {
+        layout,
+        requests: account_requests::pending(&state.db).await?.len(),
+        emails: crate::mail::failed(&state.db).await?,
+        jobs: crate::jobs::failed(&state.db).await?,
+    })
+}
+
+async fn retry_mail(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    if !crate::mail::retry(&state.db, &meta, clerk.id, id, state.clock.now()).await? {
+        return Err(AppError::NotFound);
+    }
+    flash::push(
+        &session,
+        FlashKind::Success,
+        "De e-mail staat weer in de wachtrij en wordt zo verstuurd.",
+    )
+    .await?;
+    Ok(Redirect::to("/rgs/werkvoorraad").into_response())
 }

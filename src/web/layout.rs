@@ -61,6 +61,7 @@ const ROLE_NAV: &[(Role, &str, &str)] = &[
         "Opleidingsondersteuners",
     ),
     (Role::Contactpersoon, "/contactpersoon", "Registeroverzicht"),
+    (Role::Rgs, "/rgs/werkvoorraad", "Werkvoorraad"),
     (Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen"),
     (Role::Rgs, "/rgs/gebruikers", "Gebruikers"),
     (Role::Rgs, "/rgs/auditlog", "Auditlog"),

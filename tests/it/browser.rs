@@ -354,6 +354,8 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     browser.submit("Zoeken").await;
     assert!(browser.html().await.contains("invoice.credited"));
     browser.assert_accessible().await;
+    browser.follow("Werkvoorraad").await;
+    browser.assert_accessible().await;
     browser.close().await;
 }
 

@@ -280,3 +280,60 @@ async fn a_mail_that_can_never_be_delivered_is_given_up_at_once_and_recorded(poo
     assert_eq!((status.as_str(), attempts), ("failed", 1));
     assert!(error.unwrap().contains("recipient address"));
 }
+
+#[sqlx::test]
+async fn the_back_office_sees_a_given_up_mail_and_puts_it_back_in_the_queue_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    enqueue(&app, "noor(at)example.nl", "Onbestelbaar").await;
+    assert_eq!(app.deliver_mail().await, 0);
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM outbox_emails WHERE status = 'failed'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let aios = app.new_client();
+    crate::helpers::accounts::log_in_demo(&app, &aios, "demo.aios").await;
+    let response = aios.get(app.url("/rgs/werkvoorraad")).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+    let response = app
+        .post_form_with(&aios, &format!("/rgs/mails/{id}/opnieuw"), &[])
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+
+    let rgs = app.new_client();
+    crate::helpers::accounts::log_in_demo(&app, &rgs, "demo.rgs").await;
+    let page = app.page_with(&rgs, "/rgs/werkvoorraad").await;
+    assert!(page.contains("Onbestelbaar"));
+    assert!(page.contains("recipient address"));
+    // The address is corrected, then the mail goes out again, once.
+    sqlx::query("UPDATE outbox_emails SET to_address = 'noor@example.nl' WHERE id = $1")
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let path = format!("/rgs/mails/{id}/opnieuw");
+    let response = app.post_form_with(&rgs, &path, &[]).await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    let response = app.post_form_with(&rgs, &path, &[]).await;
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "no longer given up"
+    );
+    assert_eq!(app.deliver_mail().await, 1);
+    let sent = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.subject == "Onbestelbaar")
+        .count();
+    assert_eq!(sent, 1);
+    let page = app.page_with(&rgs, "/rgs/werkvoorraad").await;
+    assert!(!page.contains("Onbestelbaar"));
+    let retried: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'email.retried'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(retried, 1);
+}
