@@ -149,6 +149,25 @@ async fn report(
     Ok(page.into_response())
 }
 
+/// The institution's name and the filter of a download by `user`, recorded in the audit log;
+/// 404 for an institution that is not theirs, a 422 response for a filter that is wrong.
+async fn start_download(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: Uuid,
+    id: Uuid,
+    raw: &RawFilter,
+    format: &str,
+) -> AppResult<Result<(String, ReportFilter), Box<Response>>> {
+    let institution = own_institution(state, user, id).await?;
+    let filter = match download_filter(state, raw) {
+        Ok(filter) => filter,
+        Err(response) => return Ok(Err(response)),
+    };
+    record_download(state, meta, user, id, format, &filter).await?;
+    Ok(Ok((institution, filter)))
+}
+
 /// The filter of a download, or a 422 that says what is wrong.
 fn download_filter(state: &AppState, raw: &RawFilter) -> Result<ReportFilter, Box<Response>> {
     ReportFilter::parse(raw, state.clock.today()).map_err(|errors| {
@@ -223,12 +242,11 @@ async fn csv(
     Query(raw): Query<RawFilter>,
     meta: RequestMeta,
 ) -> AppResult<Response> {
-    let institution = own_institution(&state, user.id, id).await?;
-    let filter = match download_filter(&state, &raw) {
-        Ok(filter) => filter,
-        Err(response) => return Ok(*response),
-    };
-    record_download(&state, &meta, user.id, id, "csv", &filter).await?;
+    let (institution, filter) =
+        match start_download(&state, &meta, user.id, id, &raw, "csv").await? {
+            Ok(download) => download,
+            Err(response) => return Ok(*response),
+        };
     let name = file_name(&institution, &filter, "csv");
     // The rows go from the database cursor to the client in chunks, never all in memory; the
     // channel's bound makes a slow client slow the query down.
@@ -277,18 +295,15 @@ async fn xlsx(
     Query(raw): Query<RawFilter>,
     meta: RequestMeta,
 ) -> AppResult<Response> {
-    let institution = own_institution(&state, user.id, id).await?;
-    let filter = match download_filter(&state, &raw) {
-        Ok(filter) => filter,
-        Err(response) => return Ok(*response),
-    };
-    record_download(&state, &meta, user.id, id, "xlsx", &filter).await?;
+    let (institution, filter) =
+        match start_download(&state, &meta, user.id, id, &raw, "xlsx").await? {
+            Ok(download) => download,
+            Err(response) => return Ok(*response),
+        };
     let rows = reports::all(&state.db, id, &filter).await?;
     let name = file_name(&institution, &filter, "xlsx");
-    let bytes = tokio::task::spawn_blocking(move || reports::xlsx(&rows, &institution, &filter))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes =
+        crate::web::off_request_thread(move || reports::xlsx(&rows, &institution, &filter)).await?;
     Ok((
         attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -306,12 +321,11 @@ async fn pdf(
     Query(raw): Query<RawFilter>,
     meta: RequestMeta,
 ) -> AppResult<Response> {
-    let institution = own_institution(&state, user.id, id).await?;
-    let filter = match download_filter(&state, &raw) {
-        Ok(filter) => filter,
-        Err(response) => return Ok(*response),
-    };
-    record_download(&state, &meta, user.id, id, "pdf", &filter).await?;
+    let (institution, filter) =
+        match start_download(&state, &meta, user.id, id, &raw, "pdf").await? {
+            Ok(download) => download,
+            Err(response) => return Ok(*response),
+        };
     let rows = reports::all(&state.db, id, &filter).await?;
     let name = file_name(&institution, &filter, "pdf");
     let mut filter_text = filter.describe_dates();
@@ -337,10 +351,9 @@ async fn pdf(
         .to_string();
     let inputs = reports::pdf_inputs(&rows, &institution, &filter_text, &created);
     let renderer = state.pdf.clone();
-    let bytes =
-        tokio::task::spawn_blocking(move || renderer.render(PdfTemplate::RegisterReport, &inputs))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes = crate::web::off_request_thread(move || {
+        renderer.render(PdfTemplate::RegisterReport, &inputs)
+    })
+    .await?;
     Ok((attachment("application/pdf", &name), bytes).into_response())
 }

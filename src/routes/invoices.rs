@@ -95,10 +95,7 @@ async fn pdf(
     drop(conn);
     let document = invoices::document(&invoice, &state.config.base_url);
     let renderer = state.pdf.clone();
-    let bytes = tokio::task::spawn_blocking(move || renderer.invoice(&document))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes = crate::web::off_request_thread(move || renderer.invoice(&document)).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
