@@ -534,7 +534,16 @@ pub async fn remind_of_payment(
     .bind(invoice.id)
     .fetch_one(&mut *conn)
     .await?;
-    if !invoice.is_open() || under_way {
+    // A registration the RGS struck off or ended is not chased for payment; crediting the
+    // invoice is the RGS's own decision.
+    let closed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM trainings
+                        WHERE id = $1 AND status IN ('doorgehaald', 'beeindigd'))",
+    )
+    .bind(invoice.training_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !invoice.is_open() || under_way || closed {
         return Ok(());
     }
     mail_invoice(

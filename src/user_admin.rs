@@ -27,9 +27,34 @@ pub struct UserRow {
     pub totp_enrolled_at: Option<DateTime<Utc>>,
     /// When the address was confirmed.
     pub email_verified_at: Option<DateTime<Utc>>,
+    /// When the RGS blocked the account, if it is blocked.
+    pub blocked_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub blocked_reason: Option<String>,
+    /// Until when login is refused after failed passwords.
+    pub password_locked_until: Option<DateTime<Utc>>,
+    /// Until when login is refused after failed codes.
+    pub code_locked_until: Option<DateTime<Utc>>,
 }
 
-/// Accounts whose username, name or address contains `query` (at most 50).
+impl UserRow {
+    /// The time-boxed lock after failed attempts still running at `now`, if any.
+    pub fn locked_until(&self, now: DateTime<Utc>) -> Option<String> {
+        [self.password_locked_until, self.code_locked_until]
+            .into_iter()
+            .flatten()
+            .filter(|until| *until > now)
+            .max()
+            .map(crate::web::schedule_view::when)
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.email, u.totp_enrolled_at,
+    u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
+    u.code_locked_until";
+
+/// Accounts whose username, name or address contains `query`, or whose BIG-nummer is
+/// `query` (at most 50).
 pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Error> {
     let pattern = format!(
         "%{}%",
@@ -39,21 +64,24 @@ pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Erro
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    sqlx::query_as(
-        "SELECT id, username, full_name, email, totp_enrolled_at, email_verified_at FROM users
-         WHERE username ILIKE $1 OR full_name ILIKE $1 OR email ILIKE $1
-         ORDER BY full_name LIMIT 50",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u
+         LEFT JOIN personal_details p ON p.user_id = u.id
+         WHERE u.username ILIKE $1 OR u.full_name ILIKE $1 OR u.email ILIKE $1
+            OR p.big_number = $2
+         ORDER BY u.full_name LIMIT 50"
+    ))
     .bind(pattern)
+    .bind(query.trim())
     .fetch_all(db)
     .await
 }
 
 /// One account.
 pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, username, full_name, email, totp_enrolled_at, email_verified_at FROM users WHERE id = $1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+    ))
     .bind(id)
     .fetch_optional(db)
     .await
@@ -347,4 +375,121 @@ pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Erro
     sqlx::query_as("SELECT id, name FROM specialties ORDER BY name")
         .fetch_all(db)
         .await
+}
+
+/// Why an account was not blocked.
+#[derive(Debug, thiserror::Error)]
+pub enum BlockError {
+    /// No such account.
+    #[error("not found")]
+    NotFound,
+    /// An RGS-medewerker cannot block their own account.
+    #[error("own account")]
+    OwnAccount,
+    /// It is blocked already.
+    #[error("already blocked")]
+    AlreadyBlocked,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Blocks account `user_id` with `reason`, by `clerk`: the account's sessions end at once and
+/// login is refused until [`unblock`].
+pub async fn block(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+    reason: &str,
+) -> Result<(), BlockError> {
+    if clerk == user_id {
+        return Err(BlockError::OwnAccount);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let blocked: Option<Option<DateTime<Utc>>> =
+        sqlx::query_scalar("SELECT blocked_at FROM users WHERE id = $1 FOR UPDATE")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match blocked {
+        None => return Err(BlockError::NotFound),
+        Some(Some(_)) => return Err(BlockError::AlreadyBlocked),
+        Some(None) => {}
+    }
+    sqlx::query(
+        "UPDATE users SET blocked_at = $2, blocked_reason = $3,
+                session_version = session_version + 1
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("user.blocked", Some(clerk), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({ "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// When an account was blocked, and until when it is locked after failed passwords and codes.
+type Locks = (
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+/// Lifts a block on account `user_id`, and the time-boxed locks after failed attempts, by
+/// `clerk`. False when there is no such account.
+pub async fn unblock(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    user_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let before: Option<Locks> = sqlx::query_as(
+        "SELECT blocked_at, password_locked_until, code_locked_until FROM users
+             WHERE id = $1 FOR UPDATE",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((blocked_at, password_until, code_until)) = before else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE users SET blocked_at = NULL, blocked_reason = NULL,
+                failed_password_count = 0, failed_password_since = NULL,
+                password_locked_until = NULL, failed_code_count = 0, code_locked_until = NULL
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("user.unblocked", Some(clerk), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({
+                "was_blocked": blocked_at.is_some(),
+                "password_locked_until": password_until,
+                "code_locked_until": code_until,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -143,7 +143,7 @@ pub async fn load_user(db: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Erro
                 COALESCE(array_agg(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL), '{}') AS roles
          FROM users u
          LEFT JOIN role_assignments r ON r.user_id = u.id AND r.revoked_at IS NULL
-         WHERE u.id = $1 AND u.totp_enrolled_at IS NOT NULL
+         WHERE u.id = $1 AND u.totp_enrolled_at IS NOT NULL AND u.blocked_at IS NULL
          GROUP BY u.id",
     )
     .bind(id)

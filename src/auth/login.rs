@@ -52,6 +52,8 @@ pub enum PasswordOutcome {
     Locked(DateTime<Utc>),
     /// The email address was never confirmed.
     EmailUnconfirmed,
+    /// The RGS blocked the account (told only after the right password).
+    Blocked,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,6 +66,7 @@ struct LoginRow {
     failed_password_count: i32,
     failed_password_since: Option<DateTime<Utc>>,
     password_locked_until: Option<DateTime<Utc>>,
+    blocked_at: Option<DateTime<Utc>>,
 }
 
 /// Checks username and password.
@@ -77,7 +80,7 @@ pub async fn check_password(
     let username = username.trim().to_lowercase();
     let row: Option<LoginRow> = sqlx::query_as(
         "SELECT id, username, password_hash, email_verified_at, totp_enrolled_at,
-                failed_password_count, failed_password_since, password_locked_until
+                failed_password_count, failed_password_since, password_locked_until, blocked_at
          FROM users WHERE username = $1",
     )
     .bind(&username)
@@ -178,6 +181,19 @@ pub async fn check_password(
         };
         tx.commit().await?;
         return Ok(outcome);
+    }
+
+    if row.blocked_at.is_some() {
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new("auth.login", Some(row.id), Outcome::Denied)
+                .details(serde_json::json!({ "reason": "blocked" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(PasswordOutcome::Blocked);
     }
 
     if row.email_verified_at.is_none() {

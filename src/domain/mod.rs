@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod decision;
+pub mod intervention;
 pub mod lockout;
 pub mod money;
 pub mod payment;

@@ -149,6 +149,10 @@ async fn password_submit(
                 "gebruikersnaam",
                 "Bevestig eerst uw e-mailadres met de link in de e-mail die wij u stuurden. Daarna kunt u inloggen.",
             ),
+            PasswordOutcome::Blocked => errors.add(
+                "gebruikersnaam",
+                "Uw account is geblokkeerd. Neem contact op met de RGS om het te laten deblokkeren.",
+            ),
         }
     }
     Ok(refused(PasswordPage {

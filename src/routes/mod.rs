@@ -16,6 +16,7 @@ pub mod password_reset;
 pub mod payments;
 pub mod public;
 pub mod rgs;
+pub mod rgs_trainings;
 pub mod shortenings;
 pub mod supervision;
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(account_requests::router())
         .merge(rgs::router())
+        .merge(rgs_trainings::router())
         .merge(opleider::router())
         .merge(aios::router())
         .merge(supervision::router())

@@ -20,6 +20,7 @@ use crate::auth::backend::Role;
 use crate::auth::current_user::{Rgs, RoleUser};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::trainings::interventions::{self, WaitingRegistration};
 use crate::user_admin::{self, Assignment, Grant, GrantError, SpecialtyOption, UserRow};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
@@ -43,6 +44,8 @@ pub fn router() -> Router<AppState> {
             post(reset_second_factor),
         )
         .route("/rgs/gebruikers/{id}/rollen", post(grant_role))
+        .route("/rgs/gebruikers/{id}/blokkeren", post(block))
+        .route("/rgs/gebruikers/{id}/deblokkeren", post(unblock))
         .route(
             "/rgs/gebruikers/{id}/rollen/{assignment}/intrekken",
             post(revoke_role),
@@ -224,6 +227,11 @@ pub struct UserPage {
     roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
     invoices: Vec<crate::invoices::Invoice>,
+    trainings: Vec<crate::trainings::Training>,
+    /// A time-boxed lock after failed attempts, still running.
+    locked_until: Option<String>,
+    /// What the block form holds.
+    block_reason: String,
 }
 
 const GRANTABLE: [Role; 6] = [
@@ -240,6 +248,7 @@ async fn user_page(
     layout: Layout,
     id: Uuid,
     errors: FormErrors,
+    block_reason: String,
 ) -> AppResult<UserPage> {
     let user = user_admin::find(&state.db, id)
         .await?
@@ -250,6 +259,9 @@ async fn user_page(
     Ok(UserPage {
         layout,
         invoices,
+        locked_until: user.locked_until(state.clock.now()),
+        block_reason,
+        trainings: crate::trainings::for_trainee(&state.db, id).await?,
         assignments: user_admin::assignments(&state.db, id).await?,
         specialties: user_admin::specialties(&state.db).await?,
         institutions: account_requests::institutions(&state.db).await?,
@@ -267,7 +279,7 @@ async fn user_detail(
     meta: RequestMeta,
     layout: Layout,
 ) -> AppResult<UserPage> {
-    let page = user_page(&state, layout, id, FormErrors::new()).await?;
+    let page = user_page(&state, layout, id, FormErrors::new(), String::new()).await?;
     user_admin::record_view(&state, &meta, clerk.id, id).await?;
     Ok(page)
 }
@@ -342,7 +354,7 @@ async fn grant_role(
             }
         }
     }
-    let page = user_page(&state, layout, id, errors).await?;
+    let page = user_page(&state, layout, id, errors, String::new()).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -357,6 +369,74 @@ async fn revoke_role(
         return Err(AppError::NotFound);
     }
     flash::push(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
+    Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct BlockForm {
+    #[serde(default)]
+    reden: String,
+}
+
+async fn block(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<BlockForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    match crate::domain::intervention::parse_reason(&form.reden) {
+        Err(_) if form.reden.trim().chars().count() > 2000 => {
+            errors.add("reden", "Gebruik voor de reden hoogstens 2000 tekens.")
+        }
+        Err(_) => errors.add(
+            "reden",
+            "Geef de reden van de blokkade: die staat in het auditlog en bij het account.",
+        ),
+        Ok(reason) => match user_admin::block(&state, &meta, clerk.id, id, &reason).await {
+            Ok(()) => {
+                flash::push(
+                    &session,
+                    FlashKind::Success,
+                    "Het account is geblokkeerd. Alle sessies zijn beëindigd; inloggen kan pas \
+                     weer na deblokkeren.",
+                )
+                .await?;
+                return Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response());
+            }
+            Err(user_admin::BlockError::NotFound) => return Err(AppError::NotFound),
+            Err(user_admin::BlockError::OwnAccount) => {
+                errors.add("reden", "U kunt uw eigen account niet blokkeren.")
+            }
+            Err(user_admin::BlockError::AlreadyBlocked) => {
+                errors.add("reden", "Dit account is al geblokkeerd.")
+            }
+            Err(user_admin::BlockError::Database(e)) => return Err(e.into()),
+        },
+    }
+    let page = user_page(&state, layout, id, errors, form.reden).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn unblock(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    if !user_admin::unblock(&state, &meta, clerk.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    flash::push(
+        &session,
+        FlashKind::Success,
+        "Het account is gedeblokkeerd. De gebruiker kan weer inloggen.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
 }
 
@@ -435,22 +515,68 @@ async fn audit_log(
 #[template(path = "rgs/work_list.html")]
 pub struct WorkListPage {
     layout: Layout,
+    /// How many days counts as too long, as typed.
+    days: String,
+    errors: FormErrors,
+    awaiting_opleider: Vec<WaitingRegistration>,
+    unpaid: Vec<WaitingRegistration>,
     requests: usize,
     emails: Vec<crate::mail::FailedEmail>,
     jobs: Vec<crate::jobs::FailedJob>,
 }
 
+/// How long a registration may wait before the werkvoorraad shows it, unless the
+/// RGS-medewerker chooses otherwise.
+const DEFAULT_WAIT_DAYS: i64 = 14;
+
+#[derive(Deserialize)]
+struct WorkListQuery {
+    dagen: Option<String>,
+}
+
 async fn work_list(
     _clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
+    Query(query): Query<WorkListQuery>,
     layout: Layout,
-) -> AppResult<WorkListPage> {
-    Ok(WorkListPage {
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    let typed = query.dagen.unwrap_or_default();
+    let days = if typed.trim().is_empty() {
+        DEFAULT_WAIT_DAYS
+    } else {
+        match typed.trim().parse::<i64>() {
+            Ok(days) if (0..=365).contains(&days) => days,
+            _ => {
+                errors.add("dagen", "Vul een aantal dagen in van 0 tot en met 365.");
+                DEFAULT_WAIT_DAYS
+            }
+        }
+    };
+    let mut conn = state.db.acquire().await?;
+    let (awaiting_opleider, unpaid) =
+        interventions::waiting(&mut conn, state.clock.now(), state.clock.today(), days).await?;
+    drop(conn);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = WorkListPage {
         layout,
+        days: if typed.trim().is_empty() {
+            DEFAULT_WAIT_DAYS.to_string()
+        } else {
+            typed
+        },
+        errors,
+        awaiting_opleider,
+        unpaid,
         requests: account_requests::pending(&state.db).await?.len(),
         emails: crate::mail::failed(&state.db).await?,
         jobs: crate::jobs::failed(&state.db).await?,
-    })
+    };
+    Ok((status, page).into_response())
 }
 
 async fn retry_mail(

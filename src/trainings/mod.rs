@@ -5,6 +5,7 @@
 //! trainings that user may see, so another person's training is "not found" (404).
 
 pub mod decisions;
+pub mod interventions;
 pub mod overview;
 pub mod schedule;
 pub mod shortenings;

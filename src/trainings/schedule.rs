@@ -591,22 +591,7 @@ pub async fn edit(
                 .rows_affected()
         }
         Edit::AddInterruption(i) => {
-            let id = Uuid::now_v7();
-            sqlx::query(
-                "INSERT INTO schedule_interruptions
-                     (id, version_id, origin_id, kind, start_date, end_date, institution_id, note)
-                 VALUES ($1, $2, $1, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(&i.kind)
-            .bind(i.start)
-            .bind(i.end)
-            .bind(i.institution_id)
-            .bind(&i.note)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            insert_interruption(&mut tx, version, Uuid::now_v7(), i, false).await?
         }
         Edit::ChangeInterruption(item, i) => sqlx::query(
             "UPDATE schedule_interruptions SET kind = $3, start_date = $4, end_date = $5,
@@ -648,6 +633,35 @@ pub async fn edit(
     .await?;
     tx.commit().await?;
     Ok(revision)
+}
+
+/// Inserts interruption `i` as item `origin` (its identity across versions) into concept
+/// `version`; `by_rgs` marks one the aios may not change.
+pub(crate) async fn insert_interruption(
+    conn: &mut PgConnection,
+    version: Uuid,
+    origin: Uuid,
+    i: &InterruptionInput,
+    by_rgs: bool,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO schedule_interruptions
+             (id, version_id, origin_id, kind, start_date, end_date, institution_id, note,
+              entered_by_rgs)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(version)
+    .bind(origin)
+    .bind(&i.kind)
+    .bind(i.start)
+    .bind(i.end)
+    .bind(i.institution_id)
+    .bind(&i.note)
+    .bind(by_rgs)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 async fn insert_period(

@@ -356,6 +356,47 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     browser.assert_accessible().await;
     browser.follow("Werkvoorraad").await;
     browser.assert_accessible().await;
+
+    // Anna's kindergeneeskunde training: the RGS enters an extension (refused first without
+    // anything filled in). Her concept change request is carried over on top of it.
+    let anna = crate::helpers::accounts::user_id(&app, "demo.aios").await;
+    browser
+        .open_and_check(&app.url(&format!("/rgs/gebruikers/{anna}")))
+        .await;
+    browser.follow("Kindergeneeskunde").await;
+    browser.assert_accessible().await;
+    browser.submit("Verlenging vastleggen").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Kies het opleidingsonderdeel dat wordt verlengd.")
+    );
+    browser.assert_accessible().await;
+    let part: String = sqlx::query_scalar(
+        "SELECT p.name FROM specialty_parts p JOIN specialties s ON s.id = p.specialty_id
+         WHERE s.code = 'kindergeneeskunde' AND p.position = 0",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    browser.choose("onderdeel", &part).await;
+    browser.fill("maanden", "6").await;
+    browser
+        .fill(
+            "verlengingsreden",
+            "Intensief begeleidingstraject na de tussenevaluatie",
+        )
+        .await;
+    browser.submit("Verlenging vastleggen").await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("De wijziging is vastgelegd als versie 3 van het schema"),
+        "{html}"
+    );
+    assert!(html.contains("staat nu als versie 4 klaar"));
+    assert!(html.contains("Geldend schema (versie 3)"));
+    browser.assert_accessible().await;
     browser.close().await;
 }
 

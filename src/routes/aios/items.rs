@@ -570,21 +570,21 @@ pub struct InterruptionPage {
     conflict: bool,
 }
 
-/// What the interruption form posts.
+/// What the interruption form posts (also the RGS's form, which has no revision).
 #[derive(Deserialize, Default, Debug)]
 pub struct InterruptionForm {
     #[serde(default)]
-    soort: String,
+    pub(crate) soort: String,
     #[serde(default)]
-    begindatum: String,
+    pub(crate) begindatum: String,
     #[serde(default)]
-    einddatum: String,
+    pub(crate) einddatum: String,
     #[serde(default)]
-    instelling: String,
+    pub(crate) instelling: String,
     #[serde(default)]
-    toelichting: String,
+    pub(crate) toelichting: String,
     #[serde(default)]
-    revisie: i32,
+    pub(crate) revisie: i32,
 }
 
 fn interruption_page(
@@ -624,10 +624,24 @@ fn interruption_page(
 }
 
 fn parse_interruption(page: &InterruptionPage) -> Result<InterruptionInput, FormErrors> {
-    let form = &page.form;
+    parse_interruption_form(
+        &page.form,
+        &page.kinds,
+        &page.institutions,
+        "Kies een opleidingsinrichting die al in uw schema staat.",
+    )
+}
+
+/// Parses an interruption form: the type must be one of `kinds` and the institution one of
+/// `institutions` (those of the schedule); `institution_message` says so when it is not.
+pub(crate) fn parse_interruption_form(
+    form: &InterruptionForm,
+    kinds: &[SelectOption],
+    institutions: &[SelectOption],
+    institution_message: &'static str,
+) -> Result<InterruptionInput, FormErrors> {
     let mut errors = FormErrors::new();
-    let kind = page
-        .kinds
+    let kind = kinds
         .iter()
         .find(|k| k.value == form.soort)
         .map(|k| k.value.clone());
@@ -640,16 +654,12 @@ fn parse_interruption(page: &InterruptionPage) -> Result<InterruptionInput, Form
     let end = person::parse_date(&form.einddatum)
         .map_err(|m| errors.add("einddatum", m))
         .ok();
-    let institution = page
-        .institutions
+    let institution = institutions
         .iter()
         .find(|o| o.value == form.instelling)
         .and_then(|o| o.value.parse::<Uuid>().ok());
     if institution.is_none() {
-        errors.add(
-            "instelling",
-            "Kies een opleidingsinrichting die al in uw schema staat.",
-        );
+        errors.add("instelling", institution_message);
     }
     let note = form.toelichting.trim().to_owned();
     if note.chars().count() > 1000 {

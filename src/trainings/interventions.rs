@@ -1,0 +1,541 @@
+//! The RGS's decisions on a registration (SPEC §3, §5.1, §5.3): striking it off or ending it
+//! with a reason, and amending the schedule with an extension or an interruption. Each is one
+//! transaction with its audit record and the mails to the aios and the opleider; the pure
+//! rules are in `domain::intervention`.
+//!
+//! An amendment becomes a new schedule version with the RGS as its author, approved at once.
+//! A concept the aios is working on is not lost: it is closed and carried over on top of the
+//! new version, with the amendment in it, so the aios goes on from there.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::schedule::{self, InterruptionInput, Versions};
+use super::{TRAINING_SELECT, Training, TrainingRow};
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::auth::accounts::SIGNATURE;
+use crate::domain::intervention::{self, Closure, InterventionRefusal};
+use crate::domain::person::format_date;
+use crate::domain::schedule::check;
+use crate::domain::schedule::model::SpecialtyRules;
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// Training `id`, whoever's it is: for the RGS, who may see every training.
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
+    let row: Option<TrainingRow> = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(TrainingRow::into_training).transpose()
+}
+
+/// How and why a registration was closed.
+#[derive(Clone, Debug)]
+pub struct ClosureRecord {
+    /// Doorgehaald or beëindigd.
+    pub kind: Closure,
+    /// The reason given.
+    pub reason: String,
+    /// Who decided.
+    pub decided_by_name: String,
+    /// When.
+    pub decided_at: DateTime<Utc>,
+}
+
+impl ClosureRecord {
+    /// When, as the pages show it.
+    pub fn when(&self) -> String {
+        crate::web::schedule_view::when(self.decided_at)
+    }
+}
+
+/// The closure of training `id`, if the RGS closed it.
+pub async fn closure_of(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<ClosureRecord>, sqlx::Error> {
+    let row: Option<(String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT c.kind, c.reason, u.full_name, c.decided_at
+         FROM registration_closures c JOIN users u ON u.id = c.decided_by
+         WHERE c.training_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(kind, reason, decided_by_name, decided_at)| {
+        Ok(ClosureRecord {
+            kind: Closure::from_code(&kind)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown closure {kind:?}").into()))?,
+            reason,
+            decided_by_name,
+            decided_at,
+        })
+    })
+    .transpose()
+}
+
+/// Why an intervention was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum InterveneError {
+    /// The domain refused it.
+    #[error(transparent)]
+    Refused(#[from] InterventionRefusal),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Strikes off or ends (`closure`) the registration of `training`, by RGS-medewerker `clerk`
+/// with `reason`. A concept still open is withdrawn and a version waiting for the opleider is
+/// rejected with the same reason, so nothing waits for a registration that no longer runs.
+pub async fn close(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    training: &Training,
+    closure: Closure,
+    reason: &str,
+) -> Result<(), InterveneError> {
+    let mut tx = state.db.begin().await?;
+    let status = super::lock_status(&mut tx, training.id).await?;
+    let next = intervention::may_close(status, closure)?;
+    let now = state.clock.now();
+    let note = format!("Registratie {} door de RGS: {reason}", closure.done());
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
+                decision_reason = $3
+         WHERE training_id = $1 AND status = 'concept'",
+    )
+    .bind(training.id)
+    .bind(now)
+    .bind(&note)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'afgekeurd', decided_at = $2, decided_by = $3,
+                decision_reason = $4
+         WHERE training_id = $1 AND status = 'ingediend'",
+    )
+    .bind(training.id)
+    .bind(now)
+    .bind(clerk)
+    .bind(&note)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+        .bind(training.id)
+        .bind(next.code())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO registration_closures (training_id, kind, reason, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(training.id)
+    .bind(closure.code())
+    .bind(reason)
+    .bind(clerk)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(closure.action(), Some(clerk), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "from": status.code(), "reason": reason })),
+    )
+    .await?;
+    let subject = format!("Opleidingsregistratie {}", closure.done());
+    let what = format!(
+        "De RGS heeft de opleidingsregistratie van {} voor de opleiding {} {}.\n\nReden: \
+         {reason}",
+        training.trainee_name,
+        training.specialty_name,
+        closure.done()
+    );
+    let trainee_body = format!(
+        "Beste {},\n\n{what}\n\nHeeft u vragen over dit besluit, neem dan contact op met de \
+         RGS.\n\n{SIGNATURE}",
+        training.trainee_name
+    );
+    super::mail_trainee(&mut tx, now, training, &subject, trainee_body).await?;
+    let supervisor_body = format!(
+        "Beste {},\n\n{what}\n\nU bent de oordelend opleider van deze aios; er is geen actie \
+         van u nodig.\n\n{SIGNATURE}",
+        training.supervisor_name
+    );
+    super::mail_supervisor(&mut tx, now, training, &subject, supervisor_body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the RGS adds to a schedule.
+#[derive(Clone, Debug)]
+pub enum Amendment {
+    /// An extension for an intensief begeleidingstraject.
+    Extension {
+        /// The part it extends.
+        part: i16,
+        /// Months, 1–12.
+        months: i32,
+        /// Why.
+        reason: String,
+    },
+    /// An interruption the aios may not enter or change.
+    Interruption(InterruptionInput),
+}
+
+impl Amendment {
+    fn action(&self) -> &'static str {
+        match self {
+            Amendment::Extension { .. } => "schedule.extension_entered",
+            Amendment::Interruption(_) => "schedule.interruption_entered",
+        }
+    }
+
+    /// What was added, as a phrase ("een verlenging van 6 maanden voor …"), and the reason
+    /// or note that goes with it.
+    fn describe(&self, rules: &SpecialtyRules) -> (String, String) {
+        match self {
+            Amendment::Extension {
+                part,
+                months,
+                reason,
+            } => (
+                format!(
+                    "een verlenging van {months} {} voor {} (intensief begeleidingstraject)",
+                    if *months == 1 { "maand" } else { "maanden" },
+                    crate::web::schedule_view::part_name(rules, *part)
+                ),
+                format!("Reden: {reason}"),
+            ),
+            Amendment::Interruption(i) => (
+                format!(
+                    "een onderbreking ({}) van {} tot {}",
+                    rules
+                        .interruption_types
+                        .get(&i.kind)
+                        .map_or(i.kind.as_str(), |t| t.name.as_str()),
+                    format_date(i.start),
+                    format_date(i.end),
+                ),
+                if i.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("Toelichting: {}", i.note)
+                },
+            ),
+        }
+    }
+
+    async fn insert(
+        &self,
+        conn: &mut PgConnection,
+        version: Uuid,
+        origin: Uuid,
+    ) -> sqlx::Result<()> {
+        match self {
+            Amendment::Extension {
+                part,
+                months,
+                reason,
+            } => {
+                sqlx::query(
+                    "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(version)
+                .bind(part)
+                .bind(months)
+                .bind(reason)
+                .execute(conn)
+                .await?;
+            }
+            Amendment::Interruption(i) => {
+                schedule::insert_interruption(conn, version, origin, i, true).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an amendment made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amended {
+    /// The number of the new current version.
+    pub version: i32,
+    /// The number of the aios's concept carried over on top of it, if there was one.
+    pub carried_concept: Option<i32>,
+}
+
+/// Amends the schedule of `training` by RGS-medewerker `clerk`: a copy of the current version
+/// with `amendment` added becomes the new current version, decided by the RGS. Refused when
+/// the schedule would get errors it did not have.
+pub async fn amend(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    training: &Training,
+    rules: &SpecialtyRules,
+    amendment: &Amendment,
+) -> Result<Amended, InterveneError> {
+    let mut tx = state.db.begin().await?;
+    let status = super::lock_status(&mut tx, training.id).await?;
+    let versions = Versions {
+        all: schedule::versions(&mut tx, training.id).await?,
+    };
+    intervention::may_amend(
+        status,
+        versions.current().is_some(),
+        versions.submitted().is_some(),
+    )?;
+    let current = versions
+        .current()
+        .cloned()
+        .ok_or(InterventionRefusal::NoCurrentSchedule)?;
+    let newest = versions.all.first().map_or(0, |v| v.number);
+    let now = state.clock.now();
+    let today = state.clock.today();
+
+    let number = newest + 1;
+    let id = Uuid::now_v7();
+    let origin = Uuid::now_v7();
+    // At most one concept exists at a time: the aios's is closed first (it is carried over
+    // below), which the rollback of a refused amendment undoes.
+    let concept = match versions.concept() {
+        Some(concept) => {
+            let author: Uuid = sqlx::query_scalar(
+                "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
+                        decision_reason = $3
+                 WHERE id = $1 RETURNING created_by",
+            )
+            .bind(concept.id)
+            .bind(now)
+            .bind(format!(
+                "Overgenomen in versie {}, met de wijziging van de RGS in versie {number}.",
+                number + 1
+            ))
+            .fetch_one(&mut *tx)
+            .await?;
+            Some((concept.id, author))
+        }
+        None => None,
+    };
+    schedule::copy_version(&mut tx, current.id, id, training.id, number, clerk).await?;
+    amendment.insert(&mut tx, id, origin).await?;
+
+    let context = schedule::context(&mut tx, training, &current, today).await?;
+    let before = schedule::load_version(&mut tx, current.clone()).await?;
+    let before = check::check(&before.schedule(), rules, &context);
+    let fresh = schedule::versions(&mut tx, training.id)
+        .await?
+        .into_iter()
+        .find(|v| v.id == id)
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let after = schedule::load_version(&mut tx, fresh).await?;
+    let after = check::check(&after.schedule(), rules, &context);
+    let broken = intervention::new_errors(&before, &after);
+    if !broken.is_empty() {
+        // Dropping the transaction undoes the copy.
+        return Err(InterventionRefusal::NewErrors(broken).into());
+    }
+    let reason = match amendment {
+        Amendment::Extension { .. } => "Verlenging ingevoerd door de RGS",
+        Amendment::Interruption(_) => "Onderbreking ingevoerd door de RGS",
+    };
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(clerk)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE schedule_versions SET status = 'goedgekeurd', decided_at = $2, decided_by = $3,
+                decision_reason = $4
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(clerk)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+
+    // The aios's concept, closed above, is carried over on top of the new version with the
+    // amendment in it.
+    let mut carried_concept = None;
+    if let Some((concept, author)) = concept {
+        let carried = number + 1;
+        let copy = Uuid::now_v7();
+        schedule::copy_version(&mut tx, concept, copy, training.id, carried, author).await?;
+        amendment.insert(&mut tx, copy, origin).await?;
+        crate::jobs::schedule_concept_reminder(&mut tx, copy, now).await?;
+        carried_concept = Some(carried);
+    }
+
+    let mut details = json!({
+        "version_id": id,
+        "version": number,
+        "carried_concept": carried_concept,
+    });
+    match amendment {
+        Amendment::Extension {
+            part,
+            months,
+            reason,
+        } => {
+            details["part"] = json!(part);
+            details["months"] = json!(months);
+            details["reason"] = json!(reason);
+        }
+        Amendment::Interruption(i) => {
+            details["kind"] = json!(i.kind);
+            details["start"] = json!(i.start);
+            details["end"] = json!(i.end);
+        }
+    }
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(amendment.action(), Some(clerk), Outcome::Success)
+            .object("training", training.id)
+            .details(details),
+    )
+    .await?;
+
+    let (what, detail) = amendment.describe(rules);
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{detail}")
+    };
+    let end = after
+        .totals
+        .expected_end
+        .map(|end| {
+            format!(
+                "\n\nDe verwachte einddatum van de opleiding is nu {}.",
+                format_date(end)
+            )
+        })
+        .unwrap_or_default();
+    let subject = "Uw opleidingsschema is gewijzigd door de RGS";
+    let carried = carried_concept
+        .map(|n| {
+            format!(
+                "\n\nU werkte aan een wijziging van het schema. Die staat nu als concept in \
+                 versie {n}, met de wijziging van de RGS erin; u kunt er gewoon mee verder."
+            )
+        })
+        .unwrap_or_default();
+    let trainee_body = format!(
+        "Beste {},\n\nDe RGS heeft {what} opgenomen in uw opleidingsschema voor de opleiding \
+         {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}{carried}\n\n\
+         Log in op MijnRGS ({}) om het schema te bekijken.\n\n{SIGNATURE}",
+        training.trainee_name, training.specialty_name, state.config.base_url
+    );
+    super::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
+    let supervisor_body = format!(
+        "Beste {},\n\nDe RGS heeft {what} opgenomen in het opleidingsschema van {} voor de \
+         opleiding {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}\n\n\
+         {SIGNATURE}",
+        training.supervisor_name, training.trainee_name, training.specialty_name
+    );
+    super::mail_supervisor(
+        &mut tx,
+        now,
+        training,
+        "Opleidingsschema van uw aios gewijzigd door de RGS",
+        supervisor_body,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Amended {
+        version: number,
+        carried_concept,
+    })
+}
+
+/// A registration that has waited too long, for the werkvoorraad.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct WaitingRegistration {
+    /// The training, whose decision page the item opens.
+    pub training_id: Uuid,
+    /// The aios.
+    pub trainee_name: String,
+    /// The specialty.
+    pub specialty_name: String,
+    /// What it waits for, in Dutch.
+    pub waiting_for: String,
+    /// Since when (submitted, or invoiced).
+    pub since: chrono::NaiveDate,
+}
+
+impl WaitingRegistration {
+    /// Since when, as the pages show it.
+    pub fn since_label(&self) -> String {
+        format_date(self.since)
+    }
+}
+
+/// The most items one queue shows; the oldest come first.
+const QUEUE_LIMIT: i64 = 200;
+
+/// Registrations waiting longer than `days` at `now`: a schedule or change request that the
+/// opleider has not decided on, and a registration invoice not paid, oldest first.
+pub async fn waiting(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+    days: i64,
+) -> Result<(Vec<WaitingRegistration>, Vec<WaitingRegistration>), sqlx::Error> {
+    let before = now - chrono::Duration::days(days);
+    let issued_before = today - chrono::Duration::days(days);
+    let awaiting_opleider = sqlx::query_as(
+        "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
+                CASE WHEN v.number = 1 OR t.status = 'ingediend'
+                     THEN 'Eerste schema (versie ' || v.number || ') bij ' || o.full_name
+                     ELSE 'Wijzigingsverzoek (versie ' || v.number || ') bij ' || o.full_name
+                END AS waiting_for,
+                (v.submitted_at AT TIME ZONE 'Europe/Amsterdam')::date AS since
+         FROM schedule_versions v
+         JOIN trainings t ON t.id = v.training_id
+         JOIN users a ON a.id = t.trainee_id
+         JOIN users o ON o.id = t.supervisor_id
+         JOIN specialties s ON s.id = t.specialty_id
+         WHERE v.status = 'ingediend' AND v.submitted_at < $1
+         ORDER BY v.submitted_at, v.id LIMIT $2",
+    )
+    .bind(before)
+    .bind(QUEUE_LIMIT)
+    .fetch_all(&mut *conn)
+    .await?;
+    let unpaid = sqlx::query_as(
+        "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
+                'Betaling van factuur ' || i.number AS waiting_for,
+                i.issued_on AS since
+         FROM invoices i
+         JOIN trainings t ON t.id = i.training_id
+         JOIN users a ON a.id = t.trainee_id
+         JOIN specialties s ON s.id = t.specialty_id
+         WHERE i.status = 'open' AND i.credit_for IS NULL
+           AND i.product = 'opleidingsregistratie' AND i.issued_on < $1
+           AND t.status IN ('ingediend', 'goedgekeurd', 'voorwaardelijk')
+         ORDER BY i.issued_on, i.number LIMIT $2",
+    )
+    .bind(issued_before)
+    .bind(QUEUE_LIMIT)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((awaiting_opleider, unpaid))
+}
