@@ -19,6 +19,7 @@ pub mod payments;
 pub mod pdf;
 pub mod personal_details;
 pub mod reference;
+pub mod reference_admin;
 pub mod reports;
 pub mod routes;
 pub mod seed;

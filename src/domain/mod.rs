@@ -7,6 +7,7 @@ pub mod lockout;
 pub mod money;
 pub mod payment;
 pub mod person;
+pub mod reference_data;
 pub mod report;
 pub mod schedule;
 pub mod shortening;

@@ -16,6 +16,7 @@ pub mod password_reset;
 pub mod payments;
 pub mod public;
 pub mod rgs;
+pub mod rgs_reference;
 pub mod rgs_trainings;
 pub mod shortenings;
 pub mod supervision;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(account_requests::router())
         .merge(rgs::router())
         .merge(rgs_trainings::router())
+        .merge(rgs_reference::router())
         .merge(opleider::router())
         .merge(aios::router())
         .merge(supervision::router())

@@ -64,6 +64,7 @@ const ROLE_NAV: &[(Role, &str, &str)] = &[
     (Role::Rgs, "/rgs/werkvoorraad", "Werkvoorraad"),
     (Role::Rgs, "/rgs/accountaanvragen", "Accountaanvragen"),
     (Role::Rgs, "/rgs/gebruikers", "Gebruikers"),
+    (Role::Rgs, "/rgs/referentiegegevens", "Referentiegegevens"),
     (Role::Rgs, "/rgs/auditlog", "Auditlog"),
 ];
 

@@ -559,6 +559,39 @@ const BACK_OFFICE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/rgs/opleidingen/{id}/afsluiten"),
     ("POST", "/rgs/opleidingen/{id}/verlenging"),
     ("POST", "/rgs/opleidingen/{id}/onderbreking"),
+    ("GET", "/rgs/referentiegegevens"),
+    ("GET", "/rgs/referentiegegevens/instellingen"),
+    ("POST", "/rgs/referentiegegevens/instellingen"),
+    ("GET", "/rgs/referentiegegevens/instellingen/{id}"),
+    ("POST", "/rgs/referentiegegevens/instellingen/{id}"),
+    ("GET", "/rgs/referentiegegevens/instituten"),
+    ("POST", "/rgs/referentiegegevens/instituten"),
+    ("GET", "/rgs/referentiegegevens/instituten/{id}"),
+    ("POST", "/rgs/referentiegegevens/instituten/{id}"),
+    ("GET", "/rgs/referentiegegevens/onderbrekingen"),
+    ("POST", "/rgs/referentiegegevens/onderbrekingen"),
+    ("GET", "/rgs/referentiegegevens/onderbrekingen/{code}"),
+    ("POST", "/rgs/referentiegegevens/onderbrekingen/{code}"),
+    ("GET", "/rgs/referentiegegevens/tarieven"),
+    ("POST", "/rgs/referentiegegevens/tarieven"),
+    ("GET", "/rgs/referentiegegevens/tarieven/{id}"),
+    ("POST", "/rgs/referentiegegevens/tarieven/{id}"),
+    ("GET", "/rgs/referentiegegevens/specialismen"),
+    ("POST", "/rgs/referentiegegevens/specialismen"),
+    ("GET", "/rgs/referentiegegevens/specialismen/{id}"),
+    ("POST", "/rgs/referentiegegevens/specialismen/{id}"),
+    (
+        "POST",
+        "/rgs/referentiegegevens/specialismen/{id}/onderdelen/{position}",
+    ),
+    (
+        "POST",
+        "/rgs/referentiegegevens/specialismen/{id}/erkenningen",
+    ),
+    (
+        "POST",
+        "/rgs/referentiegegevens/specialismen/{id}/erkenningen/{institution}/intrekken",
+    ),
 ];
 
 /// The `/rgs/` paths the source of the router declares.
@@ -627,18 +660,41 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
         .await
         .unwrap();
     let anna = user_id(&app, "demo.aios").await;
+    let id_of = |sql: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Uuid>(sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+                .to_string()
+        }
+    };
+    let institution = id_of("SELECT id FROM institutions WHERE name = 'Isala'").await;
+    let institute = id_of("SELECT id FROM institutes LIMIT 1").await;
+    let fee = id_of("SELECT id FROM fees LIMIT 1").await;
+    let specialty = id_of("SELECT id FROM specialties WHERE code = 'igt'").await;
     let path = |template: &str| {
+        let id = if template.contains("/facturen/") {
+            invoice.to_string()
+        } else if template.contains("/opleidingen/") {
+            training.to_string()
+        } else if template.contains("/instellingen/") {
+            institution.clone()
+        } else if template.contains("/instituten/") {
+            institute.clone()
+        } else if template.contains("/tarieven/") {
+            fee.clone()
+        } else if template.contains("/specialismen/") {
+            specialty.clone()
+        } else {
+            anna.to_string()
+        };
         template
-            .replace(
-                "{id}",
-                &if template.contains("/facturen/") {
-                    invoice.to_string()
-                } else if template.contains("/opleidingen/") {
-                    training.to_string()
-                } else {
-                    anna.to_string()
-                },
-            )
+            .replace("{id}", &id)
+            .replace("{code}", "ziekte")
+            .replace("{position}", "0")
+            .replace("{institution}", &institution)
             .replace("{assignment}", &Uuid::nil().to_string())
     };
     // The RGS itself reaches the pages.
@@ -674,5 +730,11 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
     }
     // Nothing changed on the way.
     assert_eq!(status(&app, training).await, "goedgekeurd");
+    let reference_changes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'reference.%'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(reference_changes, 0);
     assert_eq!(version_statuses(&app, training).await.len(), 1);
 }

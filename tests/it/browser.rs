@@ -397,6 +397,34 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     assert!(html.contains("staat nu als versie 4 klaar"));
     assert!(html.contains("Geldend schema (versie 3)"));
     browser.assert_accessible().await;
+
+    // The reference data: every list, an edit page, a refused form and a specialty.
+    browser.follow("Referentiegegevens").await;
+    browser.assert_accessible().await;
+    for link in [
+        "Opleidingsinrichtingen",
+        "Opleidingsinstituten",
+        "Tarieven",
+        "Soorten onderbreking",
+    ] {
+        browser
+            .open_and_check(&app.url("/rgs/referentiegegevens"))
+            .await;
+        browser.follow(link).await;
+        browser.assert_accessible().await;
+    }
+    browser.submit("Toevoegen").await;
+    assert!(browser.html().await.contains("Er is een probleem"));
+    browser.assert_accessible().await;
+    browser.follow("Ziekte").await;
+    browser.assert_accessible().await;
+    browser
+        .open_and_check(&app.url("/rgs/referentiegegevens/specialismen"))
+        .await;
+    browser
+        .follow("Internationale gezondheidszorg en tropengeneeskunde (IGT)")
+        .await;
+    browser.assert_accessible().await;
     browser.close().await;
 }
 

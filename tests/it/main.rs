@@ -38,6 +38,7 @@ mod passwords;
 mod payments;
 mod public_pages;
 mod reference;
+mod reference_admin;
 mod reports;
 mod roles;
 mod security;

@@ -1,0 +1,361 @@
+//! The RGS keeps the reference data: institutions, institutes, interruption types, fees and
+//! specialties. Stale edits are refused; issued invoices never change.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::helpers::accounts::{log_in_demo, seed_demo};
+
+const BASE: &str = "/rgs/referentiegegevens";
+
+async fn rgs(app: &TestApp) -> reqwest::Client {
+    seed_demo(app).await;
+    let client = app.new_client();
+    log_in_demo(app, &client, "demo.rgs").await;
+    client
+}
+
+/// The hidden `versie` token of the form on `page`.
+fn token(page: &str) -> String {
+    let start = page
+        .find(r#"name="versie" value=""#)
+        .expect("a version token")
+        + r#"name="versie" value=""#.len();
+    page[start..].split('"').next().expect("token").to_owned()
+}
+
+async fn audited(app: &TestApp, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn the_rgs_adds_and_renames_an_institution_and_a_stale_edit_is_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let rgs = rgs(&app).await;
+    let add = |name: &'static str| {
+        let rgs = rgs.clone();
+        let app = &app;
+        async move {
+            app.post_form_with(
+                &rgs,
+                &format!("{BASE}/instellingen"),
+                &[
+                    ("naam", name),
+                    ("plaats", "Zwolle"),
+                    ("soort", "ziekenhuis"),
+                ],
+            )
+            .await
+        }
+    };
+    let response = add("Zwols Streekziekenhuis").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
+        .bind("Zwols Streekziekenhuis")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    // The same name in the same city is taken; a form without a name says so.
+    let response = add("Zwols Streekziekenhuis").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("bestaat al"));
+    let response = add("").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("Vul de naam in"));
+
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/instellingen/{id}"))
+        .await;
+    let opened = token(&page);
+    let save = |name: &'static str, token: String| {
+        let rgs = rgs.clone();
+        let app = &app;
+        async move {
+            app.post_form_with(
+                &rgs,
+                &format!("{BASE}/instellingen/{id}"),
+                &[
+                    ("naam", name),
+                    ("plaats", "Zwolle"),
+                    ("soort", "ziekenhuis"),
+                    ("versie", token.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save("Streekziekenhuis Zwolle", opened.clone())
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    // A second tab, opened before that save, may not overwrite it.
+    let response = save("Ziekenhuis Overijssel", opened).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Iemand anders heeft dit gegeven intussen gewijzigd"));
+    assert!(page.contains("Ziekenhuis Overijssel"), "the input is kept");
+    let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(name, "Streekziekenhuis Zwolle");
+    assert_eq!(audited(&app, "reference.institution_created").await, 1);
+    assert_eq!(audited(&app, "reference.institution_changed").await, 1);
+}
+
+#[sqlx::test]
+async fn an_invoiced_fee_stays_as_it_was_and_a_tariff_for_a_new_year_prices_later_invoices(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    let rgs = rgs(&app).await;
+    let before: Vec<(String, i32)> =
+        sqlx::query_as("SELECT number, amount_cents FROM invoices ORDER BY number")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert!(!before.is_empty(), "the demo has invoices");
+    let fee_2026: Uuid = sqlx::query_scalar(
+        "SELECT id FROM fees WHERE year = 2026 AND product = 'opleidingsregistratie'
+         AND cluster = 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/tarieven/{fee_2026}"))
+        .await;
+    assert!(page.contains("blijft daarom zoals het is"), "{page}");
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/tarieven/{fee_2026}"),
+            &[("bedrag", "1,00"), ("versie", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    for (amount, expected) in [
+        ("nul", StatusCode::UNPROCESSABLE_ENTITY),
+        ("512,50", StatusCode::SEE_OTHER),
+        ("600,00", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let response = app
+            .post_form_with(
+                &rgs,
+                &format!("{BASE}/tarieven"),
+                &[
+                    ("jaar", "2027"),
+                    ("product", "opleidingsregistratie"),
+                    ("cluster", "1"),
+                    ("bedrag", amount),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), expected, "{amount}");
+    }
+    assert_eq!(
+        mijnrgs::reference::fee_cents(&app.state.db, 2027, "opleidingsregistratie", 1)
+            .await
+            .unwrap(),
+        Some(51250)
+    );
+    assert_eq!(
+        mijnrgs::reference::fee_cents(&app.state.db, 2026, "opleidingsregistratie", 1)
+            .await
+            .unwrap(),
+        Some(49415),
+        "this year's invoices keep this year's tariff"
+    );
+    // Not yet invoiced, so it can still be corrected; stale forms are refused.
+    let fee_2027: Uuid = sqlx::query_scalar("SELECT id FROM fees WHERE year = 2027")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/tarieven/{fee_2027}"))
+        .await;
+    let opened = token(&page);
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/tarieven/{fee_2027}"),
+            &[("bedrag", "510,00"), ("versie", opened.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/tarieven/{fee_2027}"),
+            &[("bedrag", "520,00"), ("versie", opened.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    let after: Vec<(String, i32)> =
+        sqlx::query_as("SELECT number, amount_cents FROM invoices ORDER BY number")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(before, after, "no issued invoice changed");
+    assert_eq!(audited(&app, "reference.fee_created").await, 1);
+    assert_eq!(audited(&app, "reference.fee_changed").await, 1);
+}
+
+#[sqlx::test]
+async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let rgs = rgs(&app).await;
+
+    // A new kind of interruption that does not count towards the ten days.
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/onderbrekingen"),
+            &[("code", "sabbatical"), ("naam", "Sabbatical")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let types = mijnrgs::reference::interruption_types(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!types["sabbatical"].counts_towards_limit);
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/onderbrekingen"),
+            &[("code", "Sab Batical"), ("naam", "Fout")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A new profile with one part of 24 months.
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen"),
+            &[
+                ("code", "testprofiel"),
+                ("naam", "Testprofiel"),
+                ("register", "profiel"),
+                ("cluster", "1"),
+                ("eu_minimum", ""),
+                ("onderdeel", "Opleiding tot testarts"),
+                ("maanden", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'testprofiel'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/specialismen/{id}"))
+        .await;
+    assert!(page.contains("Opleiding tot testarts"));
+
+    // The part becomes 30 months; the rules engine reads it.
+    let part_token = {
+        let start = page.find("/onderdelen/0").expect("the part form");
+        token(&page[start..])
+    };
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/onderdelen/0"),
+            &[
+                ("onderdeel", "Opleiding tot testarts"),
+                ("maanden", "30"),
+                ("versie", part_token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let rules = mijnrgs::reference::specialty_rules(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rules.parts.len(), 1);
+    assert_eq!(rules.parts[0].name, "Opleiding tot testarts");
+    assert_eq!(
+        rules.parts[0].required,
+        mijnrgs::domain::schedule::months::Months::whole(30)
+    );
+    assert!(rules.recognitions.is_none());
+
+    // Recognising Isala, then withdrawing it.
+    let isala: Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/erkenningen"),
+            &[("instelling", isala.to_string().as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let rules = mijnrgs::reference::specialty_rules(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(rules.recognitions.unwrap().institutions.contains(&isala));
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/erkenningen/{isala}/intrekken"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/erkenningen/{isala}/intrekken"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "nothing left to withdraw"
+    );
+
+    // The same code twice is refused.
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen"),
+            &[
+                ("code", "testprofiel"),
+                ("naam", "Ander testprofiel"),
+                ("register", "profiel"),
+                ("cluster", "1"),
+                ("onderdeel", "Deel"),
+                ("maanden", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for action in [
+        "reference.interruption_type_created",
+        "reference.specialty_created",
+        "reference.part_changed",
+        "reference.recognition_added",
+        "reference.recognition_withdrawn",
+    ] {
+        assert_eq!(audited(&app, action).await, 1, "{action}");
+    }
+}
