@@ -229,8 +229,14 @@ fn refused(mut page: SimplePage, error: Option<SaveError>, field: &'static str) 
             StatusCode::CONFLICT
         }
         Some(SaveError::Duplicate) => {
-            page.errors
-                .add(field, "Deze naam of code bestaat al. Kies een andere.");
+            page.errors.add(
+                field,
+                if field == "jaar" {
+                    "Voor dit jaar, product en cluster bestaat al een tarief."
+                } else {
+                    "Deze naam of code bestaat al. Kies een andere."
+                },
+            );
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Some(SaveError::Locked) => {
@@ -244,6 +250,27 @@ fn refused(mut page: SimplePage, error: Option<SaveError>, field: &'static str) 
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     (status, page).into_response()
+}
+
+/// Answers an add form: `outcome` is the field errors, or the save with its message and where
+/// to go next; `page` builds the list with the form again.
+async fn answer_add(
+    session: &Session,
+    outcome: Result<impl Future<Output = Result<(String, String), SaveError>>, FormErrors>,
+    field: &'static str,
+    page: impl AsyncFnOnce(FormErrors) -> AppResult<SimplePage>,
+) -> AppResult<Response> {
+    let saving = match outcome {
+        Ok(saving) => saving,
+        Err(errors) => return Ok(refused(page(errors).await?, None, field)),
+    };
+    match saving.await {
+        Ok((message, to)) => saved(session, &message, &to).await,
+        Err(e) => {
+            let error = save_failed(e)?;
+            Ok(refused(page(FormErrors::new()).await?, Some(error), field))
+        }
+    }
 }
 
 async fn saved(session: &Session, message: &str, to: &str) -> AppResult<Response> {
@@ -312,24 +339,19 @@ async fn institutions_page(
             ],
         })
         .collect();
-    Ok(SimplePage {
+    Ok(list_page(
         layout,
-        title: "Opleidingsinrichtingen".to_owned(),
-        intro: "Ziekenhuizen, praktijken en andere instellingen waar periodes van een \
+        "Opleidingsinrichtingen".to_owned(),
+        "Ziekenhuizen, praktijken en andere instellingen waar periodes van een \
                 opleiding plaatsvinden. Een naam of plaats wijzigen verandert niets aan \
                 vastgestelde schema's of facturen; die tonen voortaan de nieuwe naam.",
-        back: BASE.to_owned(),
-        columns: vec!["Naam", "Plaats", "Soort"],
+        vec!["Naam", "Plaats", "Soort"],
         rows,
-        form_title: "Instelling toevoegen",
-        action: format!("{BASE}/instellingen"),
-        submit: "Toevoegen",
-        fields: institution_fields(&form),
-        versie: String::new(),
+        "Instelling toevoegen",
+        format!("{BASE}/instellingen"),
+        institution_fields(&form),
         errors,
-        note: None,
-        editable: true,
-    })
+    ))
 }
 
 async fn institutions(
@@ -348,30 +370,54 @@ async fn add_institution(
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
-    let error = match parse_institution(&form) {
-        Err(errors) => {
-            return Ok(refused(
-                institutions_page(&state, layout, form, errors).await?,
-                None,
-                "naam",
-            ));
-        }
-        Ok(input) => match admin::save_institution(&state, &meta, clerk.id, None, &input).await {
-            Ok(_) => {
-                return saved(
-                    &session,
-                    &format!("{} is toegevoegd.", input.name),
-                    &format!("{BASE}/instellingen"),
+    let outcome = parse_institution(&form).map(async |input| {
+        admin::save_institution(&state, &meta, clerk.id, None, &input)
+            .await
+            .map(|_| {
+                (
+                    format!("{} is toegevoegd.", input.name),
+                    format!("{BASE}/instellingen"),
                 )
-                .await;
-            }
-            Err(e) => save_failed(e)?,
-        },
-    };
-    let page = institutions_page(&state, layout, form, FormErrors::new()).await?;
-    Ok(refused(page, Some(error), "naam"))
+            })
+    });
+    answer_add(&session, outcome, "naam", async |errors| {
+        institutions_page(&state, layout, form, errors).await
+    })
+    .await
 }
 
+/// A list of `rows` under `columns`, with the form that adds one.
+#[allow(clippy::too_many_arguments)]
+fn list_page(
+    layout: Layout,
+    title: String,
+    intro: &'static str,
+    columns: Vec<&'static str>,
+    rows: Vec<Row>,
+    form_title: &'static str,
+    action: String,
+    fields: Vec<Field>,
+    errors: FormErrors,
+) -> SimplePage {
+    SimplePage {
+        layout,
+        title,
+        intro,
+        back: BASE.to_owned(),
+        columns,
+        rows,
+        form_title,
+        action,
+        submit: "Toevoegen",
+        fields,
+        versie: String::new(),
+        errors,
+        note: None,
+        editable: true,
+    }
+}
+
+/// One item's edit form.
 fn edit_page(
     layout: Layout,
     title: String,
@@ -522,22 +568,17 @@ async fn institutes_page(
             cells: vec![i.name, i.city, i.code],
         })
         .collect();
-    Ok(SimplePage {
+    Ok(list_page(
         layout,
-        title: "Opleidingsinstituten".to_owned(),
-        intro: "Instituten die een instituutsopleiding verzorgen, zoals de huisartsopleiding.",
-        back: BASE.to_owned(),
-        columns: vec!["Naam", "Plaats", "Code"],
+        "Opleidingsinstituten".to_owned(),
+        "Instituten die een instituutsopleiding verzorgen, zoals de huisartsopleiding.",
+        vec!["Naam", "Plaats", "Code"],
         rows,
-        form_title: "Instituut toevoegen",
-        action: format!("{BASE}/instituten"),
-        submit: "Toevoegen",
-        fields: institute_fields(&form, true),
-        versie: String::new(),
+        "Instituut toevoegen",
+        format!("{BASE}/instituten"),
+        institute_fields(&form, true),
         errors,
-        note: None,
-        editable: true,
-    })
+    ))
 }
 
 async fn institutes(
@@ -556,28 +597,20 @@ async fn add_institute(
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
-    let error = match parse_institute(&form, None) {
-        Err(errors) => {
-            return Ok(refused(
-                institutes_page(&state, layout, form, errors).await?,
-                None,
-                "code",
-            ));
-        }
-        Ok(input) => match admin::save_institute(&state, &meta, clerk.id, None, &input).await {
-            Ok(_) => {
-                return saved(
-                    &session,
-                    &format!("{} is toegevoegd.", input.name),
-                    &format!("{BASE}/instituten"),
+    let outcome = parse_institute(&form, None).map(async |input| {
+        admin::save_institute(&state, &meta, clerk.id, None, &input)
+            .await
+            .map(|_| {
+                (
+                    format!("{} is toegevoegd.", input.name),
+                    format!("{BASE}/instituten"),
                 )
-                .await;
-            }
-            Err(e) => save_failed(e)?,
-        },
-    };
-    let page = institutes_page(&state, layout, form, FormErrors::new()).await?;
-    Ok(refused(page, Some(error), "code"))
+            })
+    });
+    answer_add(&session, outcome, "code", async |errors| {
+        institutes_page(&state, layout, form, errors).await
+    })
+    .await
 }
 
 async fn institute(
@@ -714,24 +747,19 @@ async fn interruption_types_page(
             ],
         })
         .collect();
-    Ok(SimplePage {
+    Ok(list_page(
         layout,
-        title: "Soorten onderbreking".to_owned(),
-        intro: "Of een soort meetelt voor de 10 werkdagen per opleidingsjaar, bepaalt hoeveel \
+        "Soorten onderbreking".to_owned(),
+        "Of een soort meetelt voor de 10 werkdagen per opleidingsjaar, bepaalt hoeveel \
                 dagen een aios moet inhalen. Een wijziging geldt voor elke controle van een \
                 schema vanaf nu; vastgestelde besluiten blijven zoals ze zijn.",
-        back: BASE.to_owned(),
-        columns: vec!["Naam", "Telt mee voor 10 dagen", "Code"],
+        vec!["Naam", "Telt mee voor 10 dagen", "Code"],
         rows,
-        form_title: "Soort toevoegen",
-        action: format!("{BASE}/onderbrekingen"),
-        submit: "Toevoegen",
-        fields: interruption_type_fields(&form, true),
-        versie: String::new(),
+        "Soort toevoegen",
+        format!("{BASE}/onderbrekingen"),
+        interruption_type_fields(&form, true),
         errors,
-        note: None,
-        editable: true,
-    })
+    ))
 }
 
 async fn interruption_types(
@@ -750,30 +778,20 @@ async fn add_interruption_type(
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
-    let error = match parse_interruption_type(&form, None) {
-        Err(errors) => {
-            return Ok(refused(
-                interruption_types_page(&state, layout, form, errors).await?,
-                None,
-                "code",
-            ));
-        }
-        Ok(input) => {
-            match admin::save_interruption_type(&state, &meta, clerk.id, None, &input).await {
-                Ok(()) => {
-                    return saved(
-                        &session,
-                        &format!("{} is toegevoegd.", input.name),
-                        &format!("{BASE}/onderbrekingen"),
-                    )
-                    .await;
-                }
-                Err(e) => save_failed(e)?,
-            }
-        }
-    };
-    let page = interruption_types_page(&state, layout, form, FormErrors::new()).await?;
-    Ok(refused(page, Some(error), "code"))
+    let outcome = parse_interruption_type(&form, None).map(async |input| {
+        admin::save_interruption_type(&state, &meta, clerk.id, None, &input)
+            .await
+            .map(|()| {
+                (
+                    format!("{} is toegevoegd.", input.name),
+                    format!("{BASE}/onderbrekingen"),
+                )
+            })
+    });
+    answer_add(&session, outcome, "code", async |errors| {
+        interruption_types_page(&state, layout, form, errors).await
+    })
+    .await
 }
 
 async fn interruption_type(
@@ -953,25 +971,20 @@ async fn fees_page(
             ],
         })
         .collect();
-    Ok(SimplePage {
+    Ok(list_page(
         layout,
-        title: "Tarieven".to_owned(),
-        intro: "Een factuur krijgt het tarief van het laatste jaar tot en met het factuurjaar. \
+        "Tarieven".to_owned(),
+        "Een factuur krijgt het tarief van het laatste jaar tot en met het factuurjaar. \
                 Uitgegeven facturen veranderen nooit; een tarief dat al op een factuur kan \
                 staan, blijft vastgesteld. Een nieuw bedrag voert u in als tarief voor een \
                 volgend jaar.",
-        back: BASE.to_owned(),
-        columns: vec!["Jaar", "Product", "Cluster", "Bedrag", "Status"],
+        vec!["Jaar", "Product", "Cluster", "Bedrag", "Status"],
         rows,
-        form_title: "Tarief toevoegen",
-        action: format!("{BASE}/tarieven"),
-        submit: "Toevoegen",
-        fields: fee_fields(&form, true),
-        versie: String::new(),
+        "Tarief toevoegen",
+        format!("{BASE}/tarieven"),
+        fee_fields(&form, true),
         errors,
-        note: None,
-        editable: true,
-    })
+    ))
 }
 
 async fn fees(
@@ -990,40 +1003,20 @@ async fn add_fee(
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
-    let error = match parse_fee(&form, None) {
-        Err(errors) => {
-            return Ok(refused(
-                fees_page(&state, layout, form, errors).await?,
-                None,
-                "jaar",
-            ));
-        }
-        Ok(input) => match admin::save_fee(&state, &meta, clerk.id, None, &input).await {
-            Ok(_) => {
-                return saved(
-                    &session,
-                    "Het tarief is toegevoegd.",
-                    &format!("{BASE}/tarieven"),
+    let outcome = parse_fee(&form, None).map(async |input| {
+        admin::save_fee(&state, &meta, clerk.id, None, &input)
+            .await
+            .map(|_| {
+                (
+                    "Het tarief is toegevoegd.".to_owned(),
+                    format!("{BASE}/tarieven"),
                 )
-                .await;
-            }
-            Err(SaveError::Duplicate) => {
-                let mut errors = FormErrors::new();
-                errors.add(
-                    "jaar",
-                    "Voor dit jaar, product en cluster bestaat al een tarief.",
-                );
-                return Ok(refused(
-                    fees_page(&state, layout, form, errors).await?,
-                    None,
-                    "jaar",
-                ));
-            }
-            Err(e) => save_failed(e)?,
-        },
-    };
-    let page = fees_page(&state, layout, form, FormErrors::new()).await?;
-    Ok(refused(page, Some(error), "jaar"))
+            })
+    });
+    answer_add(&session, outcome, "jaar", async |errors| {
+        fees_page(&state, layout, form, errors).await
+    })
+    .await
 }
 
 fn fee_title(fee: &admin::Fee) -> String {
@@ -1270,15 +1263,14 @@ async fn specialties_page(
             ],
         })
         .collect();
-    Ok(SimplePage {
+    Ok(list_page(
         layout,
-        title: "Specialismen en profielen".to_owned(),
-        intro: "De opleidingsduur per onderdeel, de EU-minimumduur, het cluster en de erkende \
+        "Specialismen en profielen".to_owned(),
+        "De opleidingsduur per onderdeel, de EU-minimumduur, het cluster en de erkende \
                 opleidingsinrichtingen. Schema's worden vanaf een wijziging met de nieuwe \
                 definitie gecontroleerd; genomen besluiten en uitgegeven facturen blijven zoals \
                 ze zijn.",
-        back: BASE.to_owned(),
-        columns: vec![
+        vec![
             "Naam",
             "Soort",
             "Vereist (maanden)",
@@ -1287,15 +1279,11 @@ async fn specialties_page(
             "Erkende inrichtingen",
         ],
         rows,
-        form_title: "Specialisme of profiel toevoegen",
-        action: format!("{BASE}/specialismen"),
-        submit: "Toevoegen",
-        fields: specialty_fields(&form, true),
-        versie: String::new(),
+        "Specialisme of profiel toevoegen",
+        format!("{BASE}/specialismen"),
+        specialty_fields(&form, true),
         errors,
-        note: None,
-        editable: true,
-    })
+    ))
 }
 
 async fn specialties(
@@ -1314,28 +1302,20 @@ async fn add_specialty(
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
-    let error = match parse_specialty(&form, None) {
-        Err(errors) => {
-            return Ok(refused(
-                specialties_page(&state, layout, form, errors).await?,
-                None,
-                "code",
-            ));
-        }
-        Ok(input) => match admin::save_specialty(&state, &meta, clerk.id, None, &input).await {
-            Ok(id) => {
-                return saved(
-                    &session,
-                    &format!("{} is toegevoegd.", input.name),
-                    &format!("{BASE}/specialismen/{id}"),
+    let outcome = parse_specialty(&form, None).map(async |input| {
+        admin::save_specialty(&state, &meta, clerk.id, None, &input)
+            .await
+            .map(|id| {
+                (
+                    format!("{} is toegevoegd.", input.name),
+                    format!("{BASE}/specialismen/{id}"),
                 )
-                .await;
-            }
-            Err(e) => save_failed(e)?,
-        },
-    };
-    let page = specialties_page(&state, layout, form, FormErrors::new()).await?;
-    Ok(refused(page, Some(error), "code"))
+            })
+    });
+    answer_add(&session, outcome, "code", async |errors| {
+        specialties_page(&state, layout, form, errors).await
+    })
+    .await
 }
 
 /// One specialty: its definition, its parts and its recognitions.
