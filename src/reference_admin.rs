@@ -795,3 +795,59 @@ pub async fn set_recognition(
     finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
     Ok(true)
 }
+
+/// The institutes that run specialty `id`.
+pub async fn institutes_of(db: &PgPool, id: Uuid) -> Result<Vec<Recognition>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label
+         FROM specialty_institutes si JOIN institutes i ON i.id = si.institute_id
+         WHERE si.specialty_id = $1 ORDER BY i.name",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Links institute `institute` to specialty `id` (it runs that training), or unlinks it.
+/// False when there was nothing to do.
+pub async fn set_institute(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    id: Uuid,
+    institute: Uuid,
+    linked: bool,
+) -> Result<bool, SaveError> {
+    let mut tx = state.db.begin().await?;
+    let rows = if linked {
+        sqlx::query(
+            "INSERT INTO specialty_institutes (specialty_id, institute_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(institute)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+    } else {
+        sqlx::query(
+            "DELETE FROM specialty_institutes WHERE specialty_id = $1 AND institute_id = $2",
+        )
+        .bind(id)
+        .bind(institute)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+    };
+    if rows == 0 {
+        return Ok(false);
+    }
+    let action = if linked {
+        "reference.institute_linked"
+    } else {
+        "reference.institute_unlinked"
+    };
+    let details = json!({ "institute_id": institute });
+    finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
+    Ok(true)
+}

@@ -83,6 +83,14 @@ pub fn router() -> Router<AppState> {
             "/rgs/referentiegegevens/specialismen/{id}/erkenningen/{institution}/intrekken",
             post(withdraw_recognition),
         )
+        .route(
+            "/rgs/referentiegegevens/specialismen/{id}/instituten",
+            post(link_institute),
+        )
+        .route(
+            "/rgs/referentiegegevens/specialismen/{id}/instituten/{institute}/ontkoppelen",
+            post(unlink_institute),
+        )
 }
 
 /// The index.
@@ -1329,6 +1337,9 @@ pub struct SpecialtyPage {
     parts: Vec<(admin::Part, String)>,
     recognitions: Vec<admin::Recognition>,
     institutions: Vec<SelectOption>,
+    /// The institutes that run the training, and the others to choose from.
+    linked_institutes: Vec<admin::Recognition>,
+    other_institutes: Vec<SelectOption>,
     errors: FormErrors,
     note: Option<String>,
 }
@@ -1360,7 +1371,16 @@ async fn specialty_page(
         .filter(|i| !recognitions.iter().any(|r| r.institution_id == i.id))
         .map(|i| SelectOption::new(i.id, format!("{}, {}", i.name, i.city)))
         .collect();
+    let linked_institutes = admin::institutes_of(&state.db, id).await?;
+    let other_institutes = admin::institutes(&state.db)
+        .await?
+        .into_iter()
+        .filter(|i| !linked_institutes.iter().any(|l| l.institution_id == i.id))
+        .map(|i| SelectOption::new(i.id, format!("{}, {}", i.name, i.city)))
+        .collect();
     Ok(SpecialtyPage {
+        linked_institutes,
+        other_institutes,
         fields: specialty_fields(&form, false),
         versie: admin::token(specialty.updated_at),
         parts: admin::parts(&state.db, id)
@@ -1548,6 +1568,56 @@ async fn withdraw_recognition(
             saved(
                 &session,
                 "De erkenning is ingetrokken.",
+                &format!("{BASE}/specialismen/{id}"),
+            )
+            .await
+        }
+        Ok(false) => Err(AppError::NotFound),
+        Err(e) => Err(save_failed(e).map(|_| AppError::NotFound)?),
+    }
+}
+
+async fn link_institute(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<RefForm>,
+) -> AppResult<Response> {
+    admin::specialty(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let institute = match form.instelling.parse::<Uuid>() {
+        Ok(institute) if admin::institute(&state.db, institute).await?.is_some() => institute,
+        _ => {
+            let mut errors = FormErrors::new();
+            errors.add("instituut-kiezen", "Kies het opleidingsinstituut.");
+            return specialty_refused(&state, id, layout, None, errors, None).await;
+        }
+    };
+    let message = match admin::set_institute(&state, &meta, clerk.id, id, institute, true).await {
+        Ok(true) => "Het instituut is gekoppeld.",
+        Ok(false) => "Dit instituut was al gekoppeld.",
+        Err(e) => return Err(save_failed(e).map(|_| AppError::NotFound)?),
+    };
+    saved(&session, message, &format!("{BASE}/specialismen/{id}")).await
+}
+
+async fn unlink_institute(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path((id, institute)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+) -> AppResult<Response> {
+    match admin::set_institute(&state, &meta, clerk.id, id, institute, false).await {
+        Ok(true) => {
+            saved(
+                &session,
+                "Het instituut is ontkoppeld. Lopende opleidingen bij dit instituut blijven zoals \
+                 ze zijn.",
                 &format!("{BASE}/specialismen/{id}"),
             )
             .await

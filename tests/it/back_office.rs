@@ -592,6 +592,14 @@ const BACK_OFFICE_ROUTES: &[(&str, &str)] = &[
         "POST",
         "/rgs/referentiegegevens/specialismen/{id}/erkenningen/{institution}/intrekken",
     ),
+    (
+        "POST",
+        "/rgs/referentiegegevens/specialismen/{id}/instituten",
+    ),
+    (
+        "POST",
+        "/rgs/referentiegegevens/specialismen/{id}/instituten/{institute}/ontkoppelen",
+    ),
 ];
 
 /// The `/rgs/` paths the source of the router declares.
@@ -695,6 +703,7 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
             .replace("{code}", "ziekte")
             .replace("{position}", "0")
             .replace("{institution}", &institution)
+            .replace("{institute}", &institute)
             .replace("{assignment}", &Uuid::nil().to_string())
     };
     // The RGS itself reaches the pages.

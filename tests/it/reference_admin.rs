@@ -333,6 +333,39 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         "nothing left to withdraw"
     );
 
+    // The profile is run by an institute: linked, then unlinked.
+    let institute: Uuid = sqlx::query_scalar("SELECT id FROM institutes ORDER BY name LIMIT 1")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/instituten"),
+            &[("instelling", institute.to_string().as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let choices = mijnrgs::trainings::institutes_for(&app.state.db, id)
+        .await
+        .unwrap();
+    assert_eq!(choices.len(), 1);
+    assert_eq!(choices[0].id, institute);
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("{BASE}/specialismen/{id}/instituten/{institute}/ontkoppelen"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        mijnrgs::trainings::institutes_for(&app.state.db, id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // The same code twice is refused.
     let response = app
         .post_form_with(
@@ -355,6 +388,8 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         "reference.part_changed",
         "reference.recognition_added",
         "reference.recognition_withdrawn",
+        "reference.institute_linked",
+        "reference.institute_unlinked",
     ] {
         assert_eq!(audited(&app, action).await, 1, "{action}");
     }
