@@ -226,6 +226,26 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// The page again after a refused closure or extension form, with that form as typed.
+async fn refused_decision(
+    state: &AppState,
+    id: Uuid,
+    layout: Layout,
+    form: DecisionForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    refused(
+        state,
+        id,
+        layout,
+        form,
+        InterruptionForm::default(),
+        errors,
+        Vec::new(),
+    )
+    .await
+}
+
 async fn training_of(state: &AppState, id: Uuid) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
     interventions::find(&mut conn, id)
@@ -255,16 +275,7 @@ async fn close(
         .map_err(|m| errors.add("afsluitreden", m))
         .ok();
     let (Some(closure), Some(reason)) = (closure, reason) else {
-        return refused(
-            &state,
-            id,
-            layout,
-            form,
-            InterruptionForm::default(),
-            errors,
-            Vec::new(),
-        )
-        .await;
+        return refused_decision(&state, id, layout, form, errors).await;
     };
     match interventions::close(&state, &meta, clerk.id, &training, closure, &reason).await {
         Ok(()) => {
@@ -292,16 +303,7 @@ async fn close(
                 }
             };
             errors.add("afsluiting-doorgehaald", message);
-            refused(
-                &state,
-                id,
-                layout,
-                form,
-                InterruptionForm::default(),
-                errors,
-                Vec::new(),
-            )
-            .await
+            refused_decision(&state, id, layout, form, errors).await
         }
         Err(InterveneError::Database(e)) => Err(e.into()),
     }
@@ -411,16 +413,7 @@ async fn extend(
         _ => {}
     }
     let (Some(part), Some(months), true) = (part, months, errors.is_empty()) else {
-        return refused(
-            &state,
-            id,
-            layout,
-            form,
-            InterruptionForm::default(),
-            errors,
-            Vec::new(),
-        )
-        .await;
+        return refused_decision(&state, id, layout, form, errors).await;
     };
     let amendment = Amendment::Extension {
         part,

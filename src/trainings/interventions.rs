@@ -12,8 +12,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::Training;
 use super::schedule::{self, InterruptionInput, Versions};
-use super::{TRAINING_SELECT, Training, TrainingRow};
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
 use crate::domain::intervention::{self, Closure, InterventionRefusal};
@@ -23,14 +23,7 @@ use crate::domain::schedule::model::SpecialtyRules;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
-/// Training `id`, whoever's it is: for the RGS, who may see every training.
-pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
-    let row: Option<TrainingRow> = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(TrainingRow::into_training).transpose()
-}
+pub use super::find;
 
 /// How and why a registration was closed.
 #[derive(Clone, Debug)]

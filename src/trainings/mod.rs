@@ -131,14 +131,19 @@ pub async fn of_trainee(
     row.map(TrainingRow::into_training).transpose()
 }
 
-/// Training `id`, whoever asks: only for work the portal does itself (jobs), never for a
-/// request.
-pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training, sqlx::Error> {
-    let row: TrainingRow = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
+/// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may
+/// see every training; never for another user's request.
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
+    let row: Option<TrainingRow> = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
         .bind(id)
-        .fetch_one(conn)
+        .fetch_optional(conn)
         .await?;
-    row.into_training()
+    row.map(TrainingRow::into_training).transpose()
+}
+
+/// Training `id`, which must exist: only for work the portal does itself (jobs).
+pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training, sqlx::Error> {
+    find(conn, id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// A specialty to choose when creating a training.
