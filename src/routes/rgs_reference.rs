@@ -138,6 +138,8 @@ pub struct RefForm {
     #[serde(default)]
     instelling: String,
     #[serde(default)]
+    koppel_instituut: String,
+    #[serde(default)]
     versie: String,
 }
 
@@ -260,9 +262,9 @@ fn refused(mut page: SimplePage, error: Option<SaveError>, field: &'static str) 
     (status, page).into_response()
 }
 
-/// Answers an add form: `outcome` is the field errors, or the save with its message and where
-/// to go next; `page` builds the list with the form again.
-async fn answer_add(
+/// Answers an add or edit form: `outcome` is the field errors, or the save with its message
+/// and where to go next; `page` builds the page with the form again.
+async fn answer_form(
     session: &Session,
     outcome: Result<impl Future<Output = Result<(String, String), SaveError>>, FormErrors>,
     field: &'static str,
@@ -293,9 +295,9 @@ fn save_failed(error: SaveError) -> Result<SaveError, AppError> {
     }
 }
 
-fn based_on(form: &RefForm) -> AppResult<DateTime<Utc>> {
+fn based_on(form: &RefForm) -> DateTime<Utc> {
     // A form without a valid token was not made by the edit page: treat it as outdated.
-    Ok(admin::parse_token(&form.versie).unwrap_or(DateTime::UNIX_EPOCH))
+    admin::parse_token(&form.versie).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -388,7 +390,7 @@ async fn add_institution(
                 )
             })
     });
-    answer_add(&session, outcome, "naam", async |errors| {
+    answer_form(&session, outcome, "naam", async |errors| {
         institutions_page(&state, layout, form, errors).await
     })
     .await
@@ -502,26 +504,18 @@ async fn save_institution(
             errors,
         )
     };
-    let input = match parse_institution(&form) {
-        Ok(input) => input,
-        Err(errors) => return Ok(refused(page(errors), None, "naam")),
-    };
-    let existing = Some((id, based_on(&form)?));
-    match admin::save_institution(&state, &meta, clerk.id, existing, &input).await {
-        Ok(_) => {
-            saved(
-                &session,
-                &format!("{} is opgeslagen.", input.name),
-                &format!("{BASE}/instellingen"),
-            )
+    let existing = Some((id, based_on(&form)));
+    let outcome = parse_institution(&form).map(async |input| {
+        admin::save_institution(&state, &meta, clerk.id, existing, &input)
             .await
-        }
-        Err(e) => Ok(refused(
-            page(FormErrors::new()),
-            Some(save_failed(e)?),
-            "naam",
-        )),
-    }
+            .map(|_| {
+                (
+                    format!("{} is opgeslagen.", input.name),
+                    format!("{BASE}/instellingen"),
+                )
+            })
+    });
+    answer_form(&session, outcome, "naam", async |errors| Ok(page(errors))).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -615,7 +609,7 @@ async fn add_institute(
                 )
             })
     });
-    answer_add(&session, outcome, "code", async |errors| {
+    answer_form(&session, outcome, "code", async |errors| {
         institutes_page(&state, layout, form, errors).await
     })
     .await
@@ -669,26 +663,18 @@ async fn save_institute(
             errors,
         )
     };
-    let input = match parse_institute(&form, Some(&found.code)) {
-        Ok(input) => input,
-        Err(errors) => return Ok(refused(page(errors), None, "naam")),
-    };
-    let existing = Some((id, based_on(&form)?));
-    match admin::save_institute(&state, &meta, clerk.id, existing, &input).await {
-        Ok(_) => {
-            saved(
-                &session,
-                &format!("{} is opgeslagen.", input.name),
-                &format!("{BASE}/instituten"),
-            )
+    let existing = Some((id, based_on(&form)));
+    let outcome = parse_institute(&form, Some(&found.code)).map(async |input| {
+        admin::save_institute(&state, &meta, clerk.id, existing, &input)
             .await
-        }
-        Err(e) => Ok(refused(
-            page(FormErrors::new()),
-            Some(save_failed(e)?),
-            "naam",
-        )),
-    }
+            .map(|_| {
+                (
+                    format!("{} is opgeslagen.", input.name),
+                    format!("{BASE}/instituten"),
+                )
+            })
+    });
+    answer_form(&session, outcome, "naam", async |errors| Ok(page(errors))).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -796,7 +782,7 @@ async fn add_interruption_type(
                 )
             })
     });
-    answer_add(&session, outcome, "code", async |errors| {
+    answer_form(&session, outcome, "code", async |errors| {
         interruption_types_page(&state, layout, form, errors).await
     })
     .await
@@ -850,27 +836,17 @@ async fn save_interruption_type(
             errors,
         )
     };
-    let input = match parse_interruption_type(&form, Some(&found.code)) {
-        Ok(input) => input,
-        Err(errors) => return Ok(refused(page(errors), None, "naam")),
-    };
-    match admin::save_interruption_type(&state, &meta, clerk.id, Some(based_on(&form)?), &input)
-        .await
-    {
-        Ok(()) => {
-            saved(
-                &session,
-                &format!("{} is opgeslagen.", input.name),
-                &format!("{BASE}/onderbrekingen"),
-            )
+    let outcome = parse_interruption_type(&form, Some(&found.code)).map(async |input| {
+        admin::save_interruption_type(&state, &meta, clerk.id, Some(based_on(&form)), &input)
             .await
-        }
-        Err(e) => Ok(refused(
-            page(FormErrors::new()),
-            Some(save_failed(e)?),
-            "naam",
-        )),
-    }
+            .map(|_| {
+                (
+                    format!("{} is opgeslagen.", input.name),
+                    format!("{BASE}/onderbrekingen"),
+                )
+            })
+    });
+    answer_form(&session, outcome, "naam", async |errors| Ok(page(errors))).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1021,7 +997,7 @@ async fn add_fee(
                 )
             })
     });
-    answer_add(&session, outcome, "jaar", async |errors| {
+    answer_form(&session, outcome, "jaar", async |errors| {
         fees_page(&state, layout, form, errors).await
     })
     .await
@@ -1093,32 +1069,21 @@ async fn save_fee(
         .find(|(code, _)| *code == found.product)
         .map(|(code, _)| *code)
         .ok_or(AppError::NotFound)?;
-    let input = match parse_fee(&form, Some((found.year, product, found.cluster))) {
-        Ok(input) => input,
-        Err(errors) => {
-            return Ok(refused(
-                fee_edit_page(&found, layout, &form, errors),
-                None,
-                "bedrag",
-            ));
-        }
-    };
-    let existing = Some((id, based_on(&form)?));
-    match admin::save_fee(&state, &meta, clerk.id, existing, &input).await {
-        Ok(_) => {
-            saved(
-                &session,
-                "Het tarief is opgeslagen.",
-                &format!("{BASE}/tarieven"),
-            )
+    let existing = Some((id, based_on(&form)));
+    let outcome = parse_fee(&form, Some((found.year, product, found.cluster))).map(async |input| {
+        admin::save_fee(&state, &meta, clerk.id, existing, &input)
             .await
-        }
-        Err(e) => Ok(refused(
-            fee_edit_page(&found, layout, &form, FormErrors::new()),
-            Some(save_failed(e)?),
-            "bedrag",
-        )),
-    }
+            .map(|_| {
+                (
+                    "Het tarief is opgeslagen.".to_owned(),
+                    format!("{BASE}/tarieven"),
+                )
+            })
+    });
+    answer_form(&session, outcome, "bedrag", async |errors| {
+        Ok(fee_edit_page(&found, layout, &form, errors))
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1320,7 +1285,7 @@ async fn add_specialty(
                 )
             })
     });
-    answer_add(&session, outcome, "code", async |errors| {
+    answer_form(&session, outcome, "code", async |errors| {
         specialties_page(&state, layout, form, errors).await
     })
     .await
@@ -1451,7 +1416,7 @@ async fn save_specialty(
             return specialty_refused(&state, id, layout, Some(form), errors, None).await;
         }
     };
-    let existing = Some((id, based_on(&form)?));
+    let existing = Some((id, based_on(&form)));
     match admin::save_specialty(&state, &meta, clerk.id, existing, &input).await {
         Ok(_) => {
             saved(
@@ -1504,7 +1469,7 @@ async fn save_part(
         clerk.id,
         id,
         position,
-        based_on(&form)?,
+        based_on(&form),
         &name,
         months,
     )
@@ -1589,11 +1554,11 @@ async fn link_institute(
     admin::specialty(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let institute = match form.instelling.parse::<Uuid>() {
+    let institute = match form.koppel_instituut.parse::<Uuid>() {
         Ok(institute) if admin::institute(&state.db, institute).await?.is_some() => institute,
         _ => {
             let mut errors = FormErrors::new();
-            errors.add("instituut-kiezen", "Kies het opleidingsinstituut.");
+            errors.add("koppel_instituut", "Kies het opleidingsinstituut.");
             return specialty_refused(&state, id, layout, None, errors, None).await;
         }
     };

@@ -264,6 +264,11 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         .page_with(&rgs, &format!("{BASE}/specialismen/{id}"))
         .await;
     assert!(page.contains("Opleiding tot testarts"));
+    let head = &page[..page.find("</title>").expect("a title")];
+    assert!(head.contains("<title>Testprofiel"), "{head}");
+    assert!(!head.contains("<section"), "the title holds the name only");
+    assert_eq!(page.matches("Instituut koppelen</button>").count(), 1);
+    assert_eq!(page.matches("Erkenning toevoegen</button>").count(), 1);
 
     // The part becomes 30 months; the rules engine reads it.
     let part_token = {
@@ -342,7 +347,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         .post_form_with(
             &rgs,
             &format!("{BASE}/specialismen/{id}/instituten"),
-            &[("instelling", institute.to_string().as_str())],
+            &[("koppel_instituut", institute.to_string().as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
