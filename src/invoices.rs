@@ -133,49 +133,58 @@ async fn next_sequence(conn: &mut PgConnection, year: i32) -> Result<i64, sqlx::
     Ok(i64::from(number))
 }
 
-/// The registration invoice (opleidingsregistratie) of `training`, issued on `today` in the
-/// caller's transaction; the one issued before when there is one. The fee is that of
-/// `today`'s year and the specialty's cluster.
-pub async fn for_registration(
+/// What a new invoice is for.
+#[derive(Clone, Debug)]
+pub struct NewInvoice {
+    /// The recipient.
+    pub user: Uuid,
+    /// The training it is for, if any.
+    pub training: Option<Uuid>,
+    /// The product code.
+    pub product: &'static str,
+    /// The specialty whose cluster prices it.
+    pub specialty: Uuid,
+    /// What it is for, in Dutch.
+    pub description: String,
+}
+
+/// Issues `new` on `today` in the caller's transaction, at the fee of `today`'s year and the
+/// specialty's cluster, to the recipient's current name and address.
+pub async fn issue(
     conn: &mut PgConnection,
-    training: &Training,
+    new: &NewInvoice,
     today: NaiveDate,
 ) -> Result<Invoice, IssueError> {
-    if let Some(invoice) = of_training(&mut *conn, training.id).await? {
-        return Ok(invoice);
-    }
     let cluster: i16 = sqlx::query_scalar("SELECT cluster FROM specialties WHERE id = $1")
-        .bind(training.specialty_id)
+        .bind(new.specialty)
         .fetch_one(&mut *conn)
         .await?;
-    let product = "opleidingsregistratie";
     let year = today.year();
     let fee = crate::reference::fee_cents(
         &mut *conn,
         i16::try_from(year).unwrap_or(i16::MAX),
-        product,
+        new.product,
         cluster,
     )
     .await?;
     let fee = fee.ok_or_else(|| IssueError::NoFee {
-        product: product.to_owned(),
+        product: new.product.to_owned(),
         year,
         cluster,
     })?;
-    let address: Option<(Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT street, postcode, city FROM personal_details WHERE user_id = $1")
-            .bind(training.trainee_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let address = address
-        .map(|(street, postcode, city)| {
-            [street, postcode.zip(city).map(|(p, c)| format!("{p}  {c}"))]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default();
+    let (name, street, postcode, city): (String, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as(
+            "SELECT u.full_name, p.street, p.postcode, p.city
+             FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
+        )
+        .bind(new.user)
+        .fetch_one(&mut *conn)
+        .await?;
+    let address = [street, postcode.zip(city).map(|(p, c)| format!("{p}  {c}"))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
     let split = money::split_vat(Money::cents(i64::from(fee)), VAT_PERCENT);
     let sequence = next_sequence(conn, year).await?;
     let id = Uuid::now_v7();
@@ -190,14 +199,11 @@ pub async fn for_registration(
     .bind(i16::try_from(year).unwrap_or(i16::MAX))
     .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
     .bind(money::invoice_number(year, sequence))
-    .bind(training.trainee_id)
-    .bind(training.id)
-    .bind(product)
-    .bind(format!(
-        "Inschrijving in het opleidingsregister: {}",
-        training.specialty_name
-    ))
-    .bind(&training.trainee_name)
+    .bind(new.user)
+    .bind(new.training)
+    .bind(new.product)
+    .bind(&new.description)
+    .bind(name)
     .bind(address)
     .bind(fee)
     .bind(i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX))
@@ -207,6 +213,34 @@ pub async fn for_registration(
     .fetch_one(&mut *conn)
     .await?;
     Ok(invoice)
+}
+
+/// The registration invoice (opleidingsregistratie) of `training`, issued on `today` in the
+/// caller's transaction; the one issued before when there is one. The fee is that of
+/// `today`'s year and the specialty's cluster.
+pub async fn for_registration(
+    conn: &mut PgConnection,
+    training: &Training,
+    today: NaiveDate,
+) -> Result<Invoice, IssueError> {
+    if let Some(invoice) = of_training(&mut *conn, training.id).await? {
+        return Ok(invoice);
+    }
+    issue(
+        conn,
+        &NewInvoice {
+            user: training.trainee_id,
+            training: Some(training.id),
+            product: "opleidingsregistratie",
+            specialty: training.specialty_id,
+            description: format!(
+                "Inschrijving in het opleidingsregister: {}",
+                training.specialty_name
+            ),
+        },
+        today,
+    )
+    .await
 }
 
 /// The invoices of `user`, newest first.
@@ -440,10 +474,23 @@ pub fn document(invoice: &Invoice, base_url: &url::Url) -> crate::pdf::InvoiceDo
                      Facturen en daarna Betalen, of open de link hieronder.",
                     format_date(invoice.due_on)
                 ),
-                "Uw inschrijving is definitief zodra de betaling is ontvangen.".to_owned(),
+                after_payment(&invoice.product).to_owned(),
             ]
         },
         payment_link: (!credit).then_some(pay_at),
+    }
+}
+
+/// What follows once an invoice of `product` is paid, in Dutch.
+pub fn after_payment(product: &str) -> &'static str {
+    match product {
+        "herregistratie" => {
+            "De RGS behandelt uw aanvraag voor herregistratie zodra de betaling is ontvangen."
+        }
+        "eerste_registratie" => {
+            "Uw inschrijving in het register volgt zodra de betaling is ontvangen."
+        }
+        _ => "Uw inschrijving is definitief zodra de betaling is ontvangen.",
     }
 }
 
@@ -554,9 +601,11 @@ pub async fn remind_of_payment(
             "Herinnering: factuur {} is nog niet betaald",
             invoice.number
         ),
-        "Wij hebben de betaling van onderstaande factuur nog niet ontvangen. Uw inschrijving \
-         is pas definitief als de factuur is betaald. Met de link hieronder start u een nieuwe \
-         betaling.",
+        &format!(
+            "Wij hebben de betaling van onderstaande factuur nog niet ontvangen. {} Met de link \
+             hieronder start u een nieuwe betaling.",
+            after_payment(&invoice.product)
+        ),
         now,
     )
     .await

@@ -31,14 +31,20 @@ pub enum Kind {
     StartDateInvoice,
     /// Ask the provider about payments still open (every ten minutes).
     Reconciliation,
+    /// Invite a specialist to apply for herregistratie, or remind them.
+    ReregistrationNotice,
+    /// Strike off an entry whose period ended without a herregistratie.
+    StrikeOff,
 }
 
 /// Every kind.
-const KINDS: [Kind; 4] = [
+const KINDS: [Kind; 6] = [
     Kind::ConceptReminder,
     Kind::PaymentReminder,
     Kind::StartDateInvoice,
     Kind::Reconciliation,
+    Kind::ReregistrationNotice,
+    Kind::StrikeOff,
 ];
 
 /// Minutes between two reconciliation runs.
@@ -52,6 +58,8 @@ impl Kind {
             Kind::PaymentReminder => "payment_reminder",
             Kind::StartDateInvoice => "start_date_invoice",
             Kind::Reconciliation => "reconciliation",
+            Kind::ReregistrationNotice => "reregistration_notice",
+            Kind::StrikeOff => "strike_off",
         }
     }
 
@@ -131,14 +139,7 @@ pub async fn schedule_start_date_invoice(
     start: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let morning = start
-        .and_hms_opt(7, 0, 0)
-        .and_then(|t| {
-            t.and_local_timezone(chrono_tz::Europe::Amsterdam)
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(now);
+    let morning = dutch_time(start, 7, 0).unwrap_or(now);
     schedule(
         conn,
         Kind::StartDateInvoice,
@@ -147,6 +148,16 @@ pub async fn schedule_start_date_invoice(
         json!({ "training_id": training }),
     )
     .await
+}
+
+/// `hour`:`minute` on `day` in the Netherlands.
+pub fn dutch_time(day: chrono::NaiveDate, hour: u32, minute: u32) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(hour, minute, 0)
+        .and_then(|t| {
+            t.and_local_timezone(chrono_tz::Europe::Amsterdam)
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Makes sure a reconciliation run is pending (at start-up of a worker); the run schedules
@@ -273,6 +284,23 @@ async fn run_one(
         Kind::StartDateInvoice => {
             let training: Uuid = serde_json::from_value(due.payload["training_id"].clone())?;
             crate::invoices::issue_on_start_date(state, conn, training, now).await?;
+        }
+        Kind::ReregistrationNotice => {
+            let entry: Uuid = serde_json::from_value(due.payload["entry_id"].clone())?;
+            let ends_on: chrono::NaiveDate =
+                serde_json::from_value(due.payload["ends_on"].clone())?;
+            let code: String = serde_json::from_value(due.payload["notice"].clone())?;
+            let notice = crate::domain::register_entry::Notice::from_code(&code)
+                .ok_or_else(|| anyhow::anyhow!("unknown notice {code:?}"))?;
+            crate::registers::reregistration::send_notice(state, conn, entry, ends_on, notice, now)
+                .await?;
+        }
+        Kind::StrikeOff => {
+            let entry: Uuid = serde_json::from_value(due.payload["entry_id"].clone())?;
+            let ends_on: chrono::NaiveDate =
+                serde_json::from_value(due.payload["ends_on"].clone())?;
+            crate::registers::reregistration::strike_off_expired(state, conn, entry, ends_on, now)
+                .await?;
         }
         Kind::Reconciliation => {
             crate::payments::reconcile(state, now).await?;

@@ -20,6 +20,7 @@ pub mod pdf;
 pub mod personal_details;
 pub mod reference;
 pub mod reference_admin;
+pub mod registers;
 pub mod reports;
 pub mod routes;
 pub mod seed;

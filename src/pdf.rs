@@ -16,6 +16,34 @@ const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 const INVOICE_TEMPLATE: &str = include_str!("../templates/pdf/invoice.typ");
 const REGISTER_REPORT_TEMPLATE: &str = include_str!("../templates/pdf/register_report.typ");
+const LETTER_TEMPLATE: &str = include_str!("../templates/pdf/letter.typ");
+
+/// A letter from the RGS (a decision, a proof of registration), already formatted in Dutch.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterDocument {
+    /// The heading, e.g. "Besluit op uw aanvraag om registratie"; also the PDF's title.
+    pub title: String,
+    /// Our reference (kenmerk).
+    pub reference: String,
+    /// The date of the letter.
+    pub date: String,
+    /// Sender lines: name (printed bold), address.
+    pub sender: Vec<String>,
+    /// Recipient name.
+    pub recipient_name: String,
+    /// Remaining lines of the recipient's address.
+    pub recipient_address: Vec<String>,
+    /// "Geachte mevrouw, heer …,", or none for a certificate.
+    pub salutation: Option<String>,
+    /// The paragraphs before the facts.
+    pub paragraphs: Vec<String>,
+    /// Label and value pairs printed as a table.
+    pub facts: Vec<[String; 2]>,
+    /// The paragraphs after the facts.
+    pub after: Vec<String>,
+    /// The closing lines (greeting, signatory).
+    pub closing: Vec<String>,
+}
 
 /// Everything printed on an invoice, already formatted in Dutch (amounts like
 /// "€ 1.234,56", dates like "22-11-2026").
@@ -61,13 +89,16 @@ pub enum Template {
     Invoice,
     /// The contactpersoon's register report (A4 landscape; `reports::pdf_inputs`).
     RegisterReport,
+    /// `templates/pdf/letter.typ`, fed with a [`LetterDocument`].
+    Letter,
 }
 
 impl Template {
     /// Every template, with its typst source.
-    const ALL: [(Template, &'static str); 2] = [
+    const ALL: [(Template, &'static str); 3] = [
         (Template::Invoice, INVOICE_TEMPLATE),
         (Template::RegisterReport, REGISTER_REPORT_TEMPLATE),
+        (Template::Letter, LETTER_TEMPLATE),
     ];
 
     /// The virtual file name of the template inside the typst world.
@@ -75,6 +106,7 @@ impl Template {
         match self {
             Template::Invoice => "invoice.typ",
             Template::RegisterReport => "register_report.typ",
+            Template::Letter => "letter.typ",
         }
     }
 }
@@ -127,6 +159,11 @@ impl PdfRenderer {
     /// Renders an invoice or credit invoice.
     pub fn invoice(&self, doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
         self.render(Template::Invoice, &serde_json::to_value(doc)?)
+    }
+
+    /// Renders a letter.
+    pub fn letter(&self, doc: &LetterDocument) -> Result<Vec<u8>, PdfError> {
+        self.render(Template::Letter, &serde_json::to_value(doc)?)
     }
 
     /// Renders `template` with `inputs`, which the template reads as JSON from

@@ -5,6 +5,7 @@
 //! runs it at every start, so a demo database made by an older version gets the demo rows
 //! that were added since. Later parts of the portal add their demo rows to [`seed_demo`].
 
+mod registers;
 mod trainings;
 
 use sqlx::{PgPool, Postgres, Transaction};
@@ -122,6 +123,7 @@ async fn seed_in(
 
     let accounts_added = seed_accounts(tx, material).await?;
     let trainings_added = trainings::seed(tx).await?;
+    registers::seed(tx).await?;
 
     sqlx::query("INSERT INTO demo_seed_runs DEFAULT VALUES")
         .execute(&mut **tx)

@@ -59,6 +59,113 @@ pub fn entry_period(
     (start, add_months(start, ENTRY_MONTHS))
 }
 
+/// How long before the end of a period a herregistratie may be requested, in months.
+pub const APPLY_FROM_MONTHS: i32 = 6;
+
+/// Whether a herregistratie may be requested on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reregistration {
+    /// Not yet: possible from `from`.
+    NotYet {
+        /// The first day a request is possible.
+        from: NaiveDate,
+    },
+    /// Open until the end of the period.
+    Open,
+    /// The period has ended: the entry is (or is about to be) struck off.
+    Expired,
+}
+
+/// Whether a herregistratie of a period that ends on `ends_on` (exclusive) may be requested on
+/// `today`: from [`APPLY_FROM_MONTHS`] months before until the last day of the period.
+pub fn reregistration(ends_on: NaiveDate, today: NaiveDate) -> Reregistration {
+    let from = add_months(ends_on, -APPLY_FROM_MONTHS);
+    if today < from {
+        Reregistration::NotYet { from }
+    } else if today < ends_on {
+        Reregistration::Open
+    } else {
+        Reregistration::Expired
+    }
+}
+
+/// The mails that invite a specialist to apply for herregistratie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// About four months before the end.
+    Invitation,
+    /// Two months before the end.
+    Reminder,
+    /// Two weeks before the end.
+    LastReminder,
+}
+
+impl Notice {
+    /// Every notice, in the order they go out.
+    pub const ALL: [Notice; 3] = [Notice::Invitation, Notice::Reminder, Notice::LastReminder];
+
+    /// The code in a job's key.
+    pub fn code(self) -> &'static str {
+        match self {
+            Notice::Invitation => "uitnodiging",
+            Notice::Reminder => "herinnering",
+            Notice::LastReminder => "laatste_herinnering",
+        }
+    }
+
+    /// The notice with code `code`.
+    pub fn from_code(code: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    /// The day it is due for a period that ends on `ends_on`.
+    pub fn due(self, ends_on: NaiveDate) -> NaiveDate {
+        match self {
+            Notice::Invitation => add_months(ends_on, -4),
+            Notice::Reminder => add_months(ends_on, -2),
+            Notice::LastReminder => ends_on - chrono::Duration::days(14),
+        }
+    }
+}
+
+/// The notices to schedule on `today` for a period that ends on `ends_on`, each with its day:
+/// those still to come, and of those already past only the latest, today (so a specialist
+/// never gets two mails at once, and one who enters late still gets one). None once the
+/// period has ended.
+pub fn notices_to_schedule(ends_on: NaiveDate, today: NaiveDate) -> Vec<(Notice, NaiveDate)> {
+    if today >= ends_on {
+        return Vec::new();
+    }
+    let past = Notice::ALL
+        .into_iter()
+        .rev()
+        .find(|n| n.due(ends_on) <= today)
+        .map(|n| (n, today));
+    past.into_iter()
+        .chain(
+            Notice::ALL
+                .into_iter()
+                .filter(|n| n.due(ends_on) > today)
+                .map(|n| (n, n.due(ends_on))),
+        )
+        .collect()
+}
+
+/// The last day of a period that ends on `ends_on` (exclusive).
+pub fn last_day(ends_on: NaiveDate) -> NaiveDate {
+    ends_on.pred_opt().unwrap_or(ends_on)
+}
+
+/// "Nog 120 dagen", "Nog 1 dag", "Verlopen": the days left of a period that ends on
+/// `ends_on`, today included.
+pub fn countdown(ends_on: NaiveDate, today: NaiveDate) -> String {
+    match (ends_on - today).num_days() {
+        days if days <= 0 => "Verlopen".to_owned(),
+        1 => "Nog 1 dag (vandaag is de laatste dag)".to_owned(),
+        days => format!("Nog {days} dagen"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +222,64 @@ mod tests {
         let (start, end) = entry_period(d("2028-02-29"), d("2028-01-10"), d("2028-01-20"));
         assert_eq!(start, d("2028-02-29"));
         assert_eq!(end, d("2033-02-28"));
+    }
+
+    #[test]
+    fn herregistratie_opens_six_months_before_the_end_and_closes_at_the_end() {
+        let end = d("2027-09-01");
+        assert_eq!(
+            reregistration(end, d("2027-02-28")),
+            Reregistration::NotYet {
+                from: d("2027-03-01")
+            }
+        );
+        assert_eq!(reregistration(end, d("2027-03-01")), Reregistration::Open);
+        assert_eq!(reregistration(end, d("2027-08-31")), Reregistration::Open);
+        assert_eq!(
+            reregistration(end, d("2027-09-01")),
+            Reregistration::Expired
+        );
+    }
+
+    #[test]
+    fn notices_fall_four_months_two_months_and_two_weeks_before_the_end() {
+        let end = d("2027-09-01");
+        assert_eq!(
+            notices_to_schedule(end, d("2026-01-01")),
+            vec![
+                (Notice::Invitation, d("2027-05-01")),
+                (Notice::Reminder, d("2027-07-01")),
+                (Notice::LastReminder, d("2027-08-18")),
+            ]
+        );
+    }
+
+    #[test]
+    fn of_the_notices_already_due_only_the_latest_goes_out_today() {
+        let end = d("2027-09-01");
+        assert_eq!(
+            notices_to_schedule(end, d("2027-07-10")),
+            vec![
+                (Notice::Reminder, d("2027-07-10")),
+                (Notice::LastReminder, d("2027-08-18")),
+            ]
+        );
+        assert_eq!(
+            notices_to_schedule(end, d("2027-08-31")),
+            vec![(Notice::LastReminder, d("2027-08-31"))]
+        );
+        assert!(notices_to_schedule(end, end).is_empty());
+    }
+
+    #[test]
+    fn the_countdown_counts_the_days_left_with_today() {
+        let end = d("2027-09-01");
+        assert_eq!(countdown(end, d("2027-08-02")), "Nog 30 dagen");
+        assert_eq!(
+            countdown(end, d("2027-08-31")),
+            "Nog 1 dag (vandaag is de laatste dag)"
+        );
+        assert_eq!(countdown(end, end), "Verlopen");
+        assert_eq!(last_day(end), d("2027-08-31"));
     }
 }

@@ -154,6 +154,161 @@ pub fn propose(declaration: &Declaration) -> Proposal {
     }
 }
 
+/// The most hours a year has (366 days of 24 hours).
+pub const MAX_HOURS_PER_YEAR: u32 = 8784;
+/// The most hours of continuing education accepted over the period.
+pub const MAX_EDUCATION_HOURS: u32 = 10_000;
+
+/// The form fields of the years of the reference period, oldest first.
+pub const HOURS_FIELDS: [&str; REFERENCE_YEARS] = ["uren1", "uren2", "uren3", "uren4", "uren5"];
+
+/// The field of the continuing education hours.
+pub const EDUCATION_FIELD: &str = "deskundigheidsbevordering";
+
+/// A whole number of hours from 0 to `max`, as typed ("1 200" and "1.200" are read as 1200).
+fn parse_hours(typed: &str, max: u32) -> Result<u32, String> {
+    let digits: String = typed
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.'))
+        .collect();
+    if digits.is_empty() {
+        return Err("Vul het aantal uren in; vul 0 in als u geen uren had.".to_owned());
+    }
+    match digits.parse::<u32>() {
+        Ok(hours) if hours <= max => Ok(hours),
+        Ok(_) => Err(format!("Vul een aantal uren in van 0 tot en met {max}.")),
+        Err(_) => Err("Vul een heel aantal uren in, in cijfers, bijvoorbeeld 832.".to_owned()),
+    }
+}
+
+/// The declaration as typed in the form: the hours of each year, the continuing education
+/// hours and the three checkboxes; `evaluation_missed_before` comes from the register. Every
+/// field that cannot be read gets a Dutch message, keyed by its field name.
+pub fn parse_declaration(
+    hours: [&str; REFERENCE_YEARS],
+    education: &str,
+    eif_done: bool,
+    eke_done: bool,
+    interruption_over_two_years: bool,
+    evaluation_missed_before: bool,
+) -> Result<Declaration, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let mut hours_per_year = [0; REFERENCE_YEARS];
+    for (index, typed) in hours.iter().enumerate() {
+        match parse_hours(typed, MAX_HOURS_PER_YEAR) {
+            Ok(value) => hours_per_year[index] = value,
+            Err(message) => errors.push((HOURS_FIELDS[index], message)),
+        }
+    }
+    let education_hours = match parse_hours(education, MAX_EDUCATION_HOURS) {
+        Ok(value) => value,
+        Err(message) => {
+            errors.push((EDUCATION_FIELD, message));
+            0
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Declaration {
+        hours_per_year,
+        education_hours,
+        eif_done,
+        eke_done,
+        interruption_over_two_years,
+        evaluation_missed_before,
+    })
+}
+
+impl Declaration {
+    /// Whether the EIF or the EKE is missing (a period granted then is shortened for it).
+    pub fn evaluation_missing(&self) -> bool {
+        !(self.eif_done && self.eke_done)
+    }
+}
+
+impl Proposal {
+    /// The months proposed; `None` for a refusal.
+    pub fn months(&self) -> Option<u32> {
+        match self {
+            Proposal::Register { months, .. } => Some(*months),
+            Proposal::Refuse { .. } => None,
+        }
+    }
+
+    /// Why it is shortened or refused.
+    pub fn reasons(&self) -> &[String] {
+        match self {
+            Proposal::Register { reasons, .. } | Proposal::Refuse { reasons } => reasons,
+        }
+    }
+}
+
+/// The RGS's decision on a herregistratie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A new period of this many months.
+    Grant(u32),
+    /// Refused: the entry ends (and is struck off) at the end of its period.
+    Refuse,
+}
+
+/// The RGS's decision as typed: `choice` is `toekennen` or `afwijzen`, `months` the period
+/// granted (1–60), `note` the explanation, which is required for a refusal and for any
+/// decision other than the proposal (`proposed`: the proposal's months, `None` for a proposed
+/// refusal). Errors are keyed by field name (besluit, maanden, toelichting).
+pub fn parse_verdict(
+    choice: &str,
+    months: &str,
+    note: &str,
+    proposed: Option<u32>,
+) -> Result<(Verdict, String), Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let note = note.trim();
+    let verdict = match choice {
+        "toekennen" => match months.trim().parse::<u32>() {
+            Ok(m) if (1..=FULL_MONTHS).contains(&m) => Some(Verdict::Grant(m)),
+            _ => {
+                errors.push((
+                    "maanden",
+                    format!("Vul een aantal maanden in van 1 tot en met {FULL_MONTHS}."),
+                ));
+                None
+            }
+        },
+        "afwijzen" => Some(Verdict::Refuse),
+        _ => {
+            errors.push((
+                "besluit",
+                "Kies of u de herregistratie toekent of afwijst.".to_owned(),
+            ));
+            None
+        }
+    };
+    let follows_proposal = match verdict {
+        Some(Verdict::Grant(m)) => proposed == Some(m),
+        _ => false,
+    };
+    if note.chars().count() > 2000 {
+        errors.push((
+            "toelichting",
+            "De toelichting mag hoogstens 2000 tekens hebben.".to_owned(),
+        ));
+    } else if verdict.is_some() && !follows_proposal && note.chars().count() < 5 {
+        errors.push((
+            "toelichting",
+            "Licht het besluit toe (minstens 5 tekens): het wijkt af van het voorstel of is \
+             een afwijzing. De specialist leest deze toelichting in het besluit."
+                .to_owned(),
+        ));
+    }
+    match verdict {
+        Some(verdict) if errors.is_empty() => Ok((verdict, note.to_owned())),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,5 +496,82 @@ mod tests {
             };
             prop_assert!(months(&better).unwrap_or(0) >= months(&base).unwrap_or(0));
         }
+    }
+
+    #[test]
+    fn the_declaration_form_reads_whole_hours_and_names_each_wrong_field() {
+        let read = parse_declaration(
+            ["832", "1.200", " 0 ", "832", "832"],
+            "200",
+            true,
+            false,
+            false,
+            true,
+        )
+        .expect("valid");
+        assert_eq!(read.hours_per_year, [832, 1200, 0, 832, 832]);
+        assert!(read.evaluation_missing());
+        assert!(read.evaluation_missed_before);
+        let errors = parse_declaration(
+            ["", "abc", "8785", "12,5", "-3"],
+            "",
+            true,
+            true,
+            false,
+            false,
+        )
+        .expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|(field, _)| *field).collect();
+        assert_eq!(
+            fields,
+            [
+                "uren1",
+                "uren2",
+                "uren3",
+                "uren4",
+                "uren5",
+                "deskundigheidsbevordering"
+            ]
+        );
+        assert!(errors[2].1.contains("8784"));
+    }
+
+    #[test]
+    fn a_decision_that_differs_from_the_proposal_needs_an_explanation() {
+        assert_eq!(
+            parse_verdict("toekennen", "60", "", Some(60)),
+            Ok((Verdict::Grant(60), String::new()))
+        );
+        let fields = |r: Result<(Verdict, String), Vec<(&'static str, String)>>| {
+            r.expect_err("refused")
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(parse_verdict("toekennen", "45", "", Some(60))),
+            ["toelichting"]
+        );
+        assert_eq!(
+            fields(parse_verdict("afwijzen", "", " ", None)),
+            ["toelichting"]
+        );
+        assert_eq!(
+            fields(parse_verdict("toekennen", "61", "", Some(60))),
+            ["maanden"]
+        );
+        assert_eq!(
+            fields(parse_verdict("toekennen", "zes", "", Some(60))),
+            ["maanden"]
+        );
+        assert_eq!(fields(parse_verdict("", "", "", Some(60))), ["besluit"]);
+        assert_eq!(
+            parse_verdict("afwijzen", "", "Te weinig uren gewerkt.", None),
+            Ok((Verdict::Refuse, "Te weinig uren gewerkt.".to_owned()))
+        );
+        assert_eq!(
+            parse_verdict("toekennen", "45", "Aantoonbaar ziek geweest.", Some(30)),
+            Ok((Verdict::Grant(45), "Aantoonbaar ziek geweest.".to_owned()))
+        );
     }
 }

@@ -487,7 +487,10 @@ async fn settle_invoice(
             registered = after == RegistrationStatus::Registered;
         }
     }
-    let next_step = if registered {
+    let register_step = crate::registers::on_invoice_paid(conn, invoice, now).await?;
+    let next_step = if let Some(step) = &register_step {
+        step.as_str()
+    } else if registered {
         "Uw inschrijving in het opleidingsregister is daarmee definitief."
     } else if training.is_some() {
         "Uw inschrijving wordt definitief zodra uw opleider het opleidingsschema heeft \

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
@@ -221,17 +221,6 @@ fn file_name(institution: &str, filter: &ReportFilter, extension: &str) -> Strin
     format!("registeroverzicht-{slug}-{}.{extension}", filter.from)
 }
 
-fn attachment(content_type: &str, name: &str) -> [(header::HeaderName, String); 3] {
-    [
-        (header::CONTENT_TYPE, content_type.to_owned()),
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ),
-        (header::CACHE_CONTROL, "private, no-store".to_owned()),
-    ]
-}
-
 /// Rows written into one chunk of the CSV stream.
 const CSV_ROWS_PER_CHUNK: usize = 500;
 
@@ -282,7 +271,7 @@ async fn csv(
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
     Ok((
-        attachment("text/csv; charset=utf-8", &name),
+        crate::web::attachment("text/csv; charset=utf-8", &name),
         Body::from_stream(body),
     )
         .into_response())
@@ -305,7 +294,7 @@ async fn xlsx(
     let bytes =
         crate::web::off_request_thread(move || reports::xlsx(&rows, &institution, &filter)).await?;
     Ok((
-        attachment(
+        crate::web::attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &name,
         ),
@@ -355,5 +344,5 @@ async fn pdf(
         renderer.render(PdfTemplate::RegisterReport, &inputs)
     })
     .await?;
-    Ok((attachment("application/pdf", &name), bytes).into_response())
+    Ok((crate::web::attachment("application/pdf", &name), bytes).into_response())
 }

@@ -5,7 +5,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use uuid::Uuid;
@@ -97,17 +96,7 @@ async fn pdf(
     let renderer = state.pdf.clone();
     let bytes = crate::web::off_request_thread(move || renderer.invoice(&document)).await?;
     Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    invoices::pdf_filename(&invoice)
-                ),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
+        crate::web::attachment("application/pdf", &invoices::pdf_filename(&invoice)),
         bytes,
     )
         .into_response())

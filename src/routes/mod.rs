@@ -15,8 +15,11 @@ pub mod opleider;
 pub mod password_reset;
 pub mod payments;
 pub mod public;
+pub mod public_register;
+pub mod registers;
 pub mod rgs;
 pub mod rgs_reference;
+pub mod rgs_registers;
 pub mod rgs_trainings;
 pub mod shortenings;
 pub mod supervision;
@@ -40,6 +43,9 @@ pub fn router() -> Router<AppState> {
         .merge(invoices::router())
         .merge(payments::router())
         .merge(contactpersoon::router())
+        .merge(registers::router())
+        .merge(rgs_registers::router())
+        .merge(public_register::router())
 }
 
 /// The definition of `training`'s specialty, which every schedule check needs.

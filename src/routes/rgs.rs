@@ -520,6 +520,7 @@ pub struct WorkListPage {
     errors: FormErrors,
     awaiting_opleider: Vec<WaitingRegistration>,
     unpaid: Vec<WaitingRegistration>,
+    reregistrations: Vec<crate::registers::Application>,
     requests: usize,
     emails: Vec<crate::mail::FailedEmail>,
     jobs: Vec<crate::jobs::FailedJob>,
@@ -556,6 +557,7 @@ async fn work_list(
     let mut conn = state.db.acquire().await?;
     let (awaiting_opleider, unpaid) =
         interventions::waiting(&mut conn, state.clock.now(), state.clock.today(), days).await?;
+    let reregistrations = crate::registers::open_reregistrations(&mut conn).await?;
     drop(conn);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -572,6 +574,7 @@ async fn work_list(
         errors,
         awaiting_opleider,
         unpaid,
+        reregistrations,
         requests: account_requests::pending(&state.db).await?.len(),
         emails: crate::mail::failed(&state.db).await?,
         jobs: crate::jobs::failed(&state.db).await?,

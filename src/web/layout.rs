@@ -51,7 +51,9 @@ const PUBLIC_NAV: &[(&str, &str)] = &[
 const ROLE_NAV: &[(Role, &str, &str)] = &[
     (Role::Aios, "/aios/opleidingen", "Mijn opleiding"),
     (Role::Aios, "/aios/basisgegevens", "Basisgegevens"),
+    (Role::Aios, "/registratie", "Mijn registratie"),
     (Role::Aios, "/facturen", "Facturen"),
+    (Role::Specialist, "/registratie", "Mijn registratie"),
     (Role::Specialist, "/facturen", "Facturen"),
     (Role::Opleider, "/opleider/aios", "Mijn aios"),
     (Role::Ondersteuner, "/opleider/aios", "Aios"),

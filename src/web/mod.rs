@@ -25,3 +25,16 @@ where
         .map_err(|e| crate::error::AppError::Internal(e.into()))?
         .map_err(|e| crate::error::AppError::Internal(e.into()))
 }
+
+/// The headers of a private download named `name`.
+pub fn attachment(content_type: &str, name: &str) -> [(axum::http::header::HeaderName, String); 3] {
+    use axum::http::header;
+    [
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+    ]
+}

@@ -559,6 +559,8 @@ const BACK_OFFICE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/rgs/opleidingen/{id}/afsluiten"),
     ("POST", "/rgs/opleidingen/{id}/verlenging"),
     ("POST", "/rgs/opleidingen/{id}/onderbreking"),
+    ("GET", "/rgs/herregistraties/{id}"),
+    ("POST", "/rgs/herregistraties/{id}/besluit"),
     ("GET", "/rgs/referentiegegevens"),
     ("GET", "/rgs/referentiegegevens/instellingen"),
     ("POST", "/rgs/referentiegegevens/instellingen"),
@@ -682,8 +684,36 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
     let institute = id_of("SELECT id FROM institutes LIMIT 1").await;
     let fee = id_of("SELECT id FROM fees LIMIT 1").await;
     let specialty = id_of("SELECT id FROM specialties WHERE code = 'igt'").await;
+    // The demo specialist's herregistratie request, with the period ending in two months.
+    let specialist = user_id(&app, "demo.specialist").await;
+    let entry: Uuid = sqlx::query_scalar(
+        "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
+    )
+    .bind(specialist)
+    .bind(app.clock.today() + chrono::Duration::days(60))
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let (reregistration, _, _) = mijnrgs::registers::reregistration::apply(
+        &app.state,
+        &Default::default(),
+        specialist,
+        entry,
+        &mijnrgs::domain::reregistration::Declaration {
+            hours_per_year: [832; 5],
+            education_hours: 200,
+            eif_done: true,
+            eke_done: true,
+            interruption_over_two_years: false,
+            evaluation_missed_before: false,
+        },
+    )
+    .await
+    .unwrap();
     let path = |template: &str| {
-        let id = if template.contains("/facturen/") {
+        let id = if template.contains("/herregistraties/") {
+            reregistration.to_string()
+        } else if template.contains("/facturen/") {
             invoice.to_string()
         } else if template.contains("/opleidingen/") {
             training.to_string()
@@ -746,4 +776,11 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
             .unwrap();
     assert_eq!(reference_changes, 0);
     assert_eq!(version_statuses(&app, training).await.len(), 1);
+    let undecided: String =
+        sqlx::query_scalar("SELECT status FROM register_applications WHERE id = $1")
+            .bind(reregistration)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(undecided, "ingediend");
 }

@@ -121,7 +121,12 @@ async fn test_checkout(
 }
 
 /// Pays `invoice` through the test provider with `outcome`; returns the return page's body.
-async fn pay(app: &TestApp, client: &reqwest::Client, invoice: Uuid, outcome: &str) -> String {
+pub(crate) async fn pay(
+    app: &TestApp,
+    client: &reqwest::Client,
+    invoice: Uuid,
+    outcome: &str,
+) -> String {
     let (_, confirm) = start_paying(app, client, invoice).await;
     assert!(confirm.contains("Controleer en betaal"));
     let checkout = href_of(&confirm, "naar-ideal");

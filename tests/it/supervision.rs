@@ -366,10 +366,17 @@ async fn the_opleider_ends_a_delegation_and_the_ondersteuner_loses_access_at_onc
 }
 
 /// An IGT training of 33 months ending on 01-12-2026, approved: its eindverklaring is due.
-async fn training_near_its_end(app: &TestApp) -> Uuid {
+pub(crate) async fn training_near_its_end(app: &TestApp) -> Uuid {
+    training_near_its_end_of(app).await.0
+}
+
+/// [`training_near_its_end`], with Noor's account (to log in again after a clock jump).
+pub(crate) async fn training_near_its_end_of(
+    app: &TestApp,
+) -> (Uuid, crate::helpers::accounts::TestUser) {
     seed_demo(app).await;
     set_today(app);
-    aios_ready(app, "noor").await;
+    let noor = aios_ready(app, "noor").await;
     let training = crate::aios::create_igt(app).await;
     for (label, place, from, to) in [
         ("Ziekenhuis 1", "Radboudumc", "01-03-2024", "01-03-2025"),
@@ -404,7 +411,7 @@ async fn training_near_its_end(app: &TestApp) -> Uuid {
     )
     .await;
     assert_eq!(status(app, training).await, "goedgekeurd");
-    training
+    (training, noor)
 }
 
 #[sqlx::test]

@@ -39,6 +39,11 @@ impl TestApp {
         routes: Router<AppState>,
         settings: &[(&str, &str)],
     ) -> Self {
+        // Errors the portal logs show with a failing test's output (RUST_LOG for more).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let addr = listener.local_addr().expect("local address");
         let base = format!("http://{addr}");

@@ -1,0 +1,554 @@
+//! Herregistratie (SPEC §6): the specialist's request with the computed proposal and its fee
+//! invoice, the RGS's decision that extends the entry (never backdated, no overlap, no gap),
+//! the invitation and reminders, and the strike-off of an entry whose period ends without a
+//! decision.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Entry, StoredDeclaration, lock_entry, months_label};
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::auth::accounts::SIGNATURE;
+use crate::domain::person::format_date;
+use crate::domain::register_entry::{self, Notice, Reregistration};
+use crate::domain::reregistration::{self as rules, Declaration, Proposal, Verdict};
+use crate::domain::schedule::months::add_months;
+use crate::invoices::{self, Invoice, IssueError, NewInvoice};
+use crate::jobs::{self, Kind};
+use crate::mail::OutgoingEmail;
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// The days of the five years before the end of a period that ends on `ends_on`, one range
+/// per year (start inclusive, end exclusive), oldest first.
+pub fn reference_years(ends_on: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    (0..rules::REFERENCE_YEARS as i32)
+        .map(|year| {
+            (
+                add_months(ends_on, -12 * (5 - year)),
+                add_months(ends_on, -12 * (4 - year)),
+            )
+        })
+        .collect()
+}
+
+/// Schedules, for the period of `entry` that ends on `ends_on`, the invitation and reminders
+/// still to come and the strike-off at its end, in the caller's transaction.
+pub async fn schedule_for_period(
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    for (notice, day) in register_entry::notices_to_schedule(ends_on, today) {
+        let at = jobs::dutch_time(day, 7, 0).unwrap_or(now).max(now);
+        jobs::schedule(
+            conn,
+            Kind::ReregistrationNotice,
+            &format!("reregistration_notice:{entry}:{ends_on}:{}", notice.code()),
+            at,
+            json!({ "entry_id": entry, "ends_on": ends_on, "notice": notice.code() }),
+        )
+        .await?;
+    }
+    let at = jobs::dutch_time(ends_on, 0, 5).unwrap_or(now).max(now);
+    jobs::schedule(
+        conn,
+        Kind::StrikeOff,
+        &format!("strike_off:{entry}:{ends_on}"),
+        at,
+        json!({ "entry_id": entry, "ends_on": ends_on }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a herregistratie request was made for the period of `entry` that ends on
+/// `ends_on`; with `only_open`, only one still waiting for a decision counts.
+async fn applied(
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    only_open: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM register_applications
+                        WHERE entry_id = $1 AND extends_from = $2
+                          AND (status = 'ingediend' OR NOT $3))",
+    )
+    .bind(entry)
+    .bind(ends_on)
+    .bind(only_open)
+    .fetch_one(conn)
+    .await
+}
+
+async fn email_of(conn: &mut PgConnection, user: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(conn)
+        .await
+}
+
+/// The invitation or a reminder to apply for herregistratie, unless the period has changed,
+/// the entry was struck off, or a request was made meanwhile.
+pub async fn send_notice(
+    state: &AppState,
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(entry) = lock_entry(conn, entry).await? else {
+        return Ok(());
+    };
+    if !entry.is_registered()
+        || entry.ends_on != ends_on
+        || applied(conn, entry.id, ends_on, false).await?
+    {
+        return Ok(());
+    }
+    let subject = match notice {
+        Notice::Invitation => format!(
+            "Uitnodiging: vraag herregistratie aan voor {}",
+            entry.specialty_name
+        ),
+        Notice::Reminder => format!(
+            "Herinnering: uw registratie als {} loopt af op {}",
+            entry.specialty_name,
+            entry.until()
+        ),
+        Notice::LastReminder => format!(
+            "Laatste herinnering: uw registratie als {} loopt over twee weken af",
+            entry.specialty_name
+        ),
+    };
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let body = format!(
+        "Beste {},\n\nUw inschrijving in het {} van {} is geldig tot en met {}. Om daarna \
+         ingeschreven te blijven, vraagt u herregistratie aan in MijnRGS onder Mijn registratie \
+         ({base}/registratie).\n\nU geeft op hoeveel uur u per jaar in uw specialisme werkte, \
+         hoeveel uur geaccrediteerde deskundigheidsbevordering u volgde, en of u de individuele \
+         evaluatie (EIF) en de externe kwaliteitsevaluatie (EKE) deed. MijnRGS toont u vóór het \
+         indienen welk besluit daaruit volgt.\n\nVraagt u geen herregistratie aan, dan wordt uw \
+         inschrijving na {} doorgehaald.\n\n{SIGNATURE}",
+        entry.user_name,
+        entry.register_label().to_lowercase(),
+        entry.specialty_name,
+        entry.until(),
+        entry.until(),
+    );
+    let to = email_of(conn, entry.user_id).await?;
+    crate::mail::enqueue(
+        conn,
+        now,
+        &OutgoingEmail {
+            to_address: to,
+            to_name: Some(entry.user_name.clone()),
+            subject,
+            body,
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    audit::record(
+        conn,
+        now,
+        &RequestMeta::default(),
+        AuditEntry::new("register.notice_sent", None, Outcome::Success)
+            .object("register_entry", entry.id)
+            .details(json!({ "notice": notice.code(), "ends_on": ends_on })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Strikes off `entry` with `reason` and tells the person, in the caller's transaction.
+async fn strike_off(
+    state: &AppState,
+    conn: &mut PgConnection,
+    entry: &Entry,
+    reason: &str,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE register_entries SET status = 'doorgehaald', struck_off_at = $2,
+                struck_off_reason = $3
+         WHERE id = $1 AND status = 'ingeschreven'",
+    )
+    .bind(entry.id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        now,
+        &RequestMeta::default(),
+        AuditEntry::new("register.struck_off", actor, Outcome::Success)
+            .object("register_entry", entry.id)
+            .details(json!({ "ends_on": entry.ends_on, "reason": reason })),
+    )
+    .await?;
+    let to = email_of(conn, entry.user_id).await?;
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    crate::mail::enqueue(
+        conn,
+        now,
+        &OutgoingEmail {
+            to_address: to,
+            to_name: Some(entry.user_name.clone()),
+            subject: format!(
+                "Uw inschrijving als {} is doorgehaald",
+                entry.specialty_name
+            ),
+            body: format!(
+                "Beste {},\n\nUw inschrijving in het {} van {} liep tot en met {} en is \
+                 doorgehaald. {reason}\n\nU mag de titel die bij deze inschrijving hoort niet meer \
+                 voeren. Wilt u opnieuw worden ingeschreven, neem dan contact op met de RGS over herintreding \
+                 ({base}/contact).\n\n{SIGNATURE}",
+                entry.user_name,
+                entry.register_label().to_lowercase(),
+                entry.specialty_name,
+                entry.until(),
+            ),
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The reason given when a period ends without a herregistratie.
+pub const EXPIRED_REASON: &str =
+    "De registratie is verlopen zonder dat herregistratie is toegekend.";
+
+/// At the end of a period: strikes off `entry` unless it was extended, struck off already, or
+/// a herregistratie request still waits for the RGS (the RGS's refusal strikes it off then).
+pub async fn strike_off_expired(
+    state: &AppState,
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(entry) = lock_entry(conn, entry).await? else {
+        return Ok(());
+    };
+    if !entry.is_registered()
+        || entry.ends_on != ends_on
+        || applied(conn, entry.id, ends_on, true).await?
+    {
+        return Ok(());
+    }
+    strike_off(state, conn, &entry, EXPIRED_REASON, None, now).await
+}
+
+/// Why a herregistratie request was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// No such entry of this user.
+    #[error("not found")]
+    NotFound,
+    /// Struck off.
+    #[error("struck off")]
+    StruckOff,
+    /// Not (or no longer) possible on this day.
+    #[error("not open")]
+    NotOpen(Reregistration),
+    /// Requested before for this period.
+    #[error("already applied")]
+    AlreadyApplied,
+    /// No fee.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// `user` requests herregistratie of `entry` with `declaration`: the request with the
+/// computed proposal and its fee invoice, in one transaction with the audit record and a
+/// payment reminder for the next day. Whether the previous period was shortened for a missing
+/// evaluation is taken from the register, not from the form.
+pub async fn apply(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: Uuid,
+    entry: Uuid,
+    declaration: &Declaration,
+) -> Result<(Uuid, Proposal, Invoice), ApplyError> {
+    let mut tx = state.db.begin().await?;
+    let entry = match lock_entry(&mut tx, entry).await? {
+        Some(entry) if entry.user_id == user => entry,
+        _ => return Err(ApplyError::NotFound),
+    };
+    if !entry.is_registered() {
+        return Err(ApplyError::StruckOff);
+    }
+    let today = state.clock.today();
+    let window = register_entry::reregistration(entry.ends_on, today);
+    if window != Reregistration::Open {
+        return Err(ApplyError::NotOpen(window));
+    }
+    if applied(&mut tx, entry.id, entry.ends_on, false).await? {
+        return Err(ApplyError::AlreadyApplied);
+    }
+    let declaration = Declaration {
+        evaluation_missed_before: entry.evaluation_shortened,
+        ..declaration.clone()
+    };
+    let proposal = rules::propose(&declaration);
+    let invoice = invoices::issue(
+        &mut tx,
+        &NewInvoice {
+            user,
+            training: None,
+            product: "herregistratie",
+            specialty: entry.specialty_id,
+            description: format!(
+                "Herregistratie in het {}: {}",
+                entry.register_label().to_lowercase(),
+                entry.specialty_name
+            ),
+        },
+        today,
+    )
+    .await?;
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO register_applications (id, kind, user_id, specialty_id, entry_id,
+                                            extends_from, invoice_id, declaration,
+                                            proposed_months, proposal_reasons, submitted_at)
+         VALUES ($1, 'herregistratie', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(entry.specialty_id)
+    .bind(entry.id)
+    .bind(entry.ends_on)
+    .bind(invoice.id)
+    .bind(sqlx::types::Json(StoredDeclaration::from_declaration(
+        &declaration,
+    )))
+    .bind(proposal.months().map(|m| i16::try_from(m).unwrap_or(60)))
+    .bind(proposal.reasons())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(
+            "register.reregistration_requested",
+            Some(user),
+            Outcome::Success,
+        )
+        .object("register_application", id)
+        .details(json!({
+            "entry_id": entry.id,
+            "extends_from": entry.ends_on,
+            "proposed_months": proposal.months(),
+            "invoice": invoice.number,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, proposal, invoice))
+}
+
+/// Why a decision was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// No such open herregistratie request.
+    #[error("not open")]
+    NotOpen,
+    /// Its invoice is not paid.
+    #[error("unpaid")]
+    Unpaid,
+    /// The entry is no longer at the period the request extends.
+    #[error("entry changed")]
+    EntryChanged,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// What a decision did.
+#[derive(Debug)]
+pub struct Decided {
+    /// The new end (exclusive) when granted.
+    pub ends_on: Option<NaiveDate>,
+    /// Whether the entry was struck off at once (refused after its end).
+    pub struck_off: bool,
+}
+
+/// The RGS-medewerker `clerk` decides herregistratie request `application`: a grant adds the
+/// next period, starting where the current one ends (never backdated, no overlap, no gap),
+/// and schedules its notices and strike-off; a refusal lets the entry end, and strikes it off
+/// at once when its end has passed. One transaction with the audit record and the mail.
+pub async fn decide(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    application: Uuid,
+    verdict: Verdict,
+    note: &str,
+) -> Result<Decided, DecideError> {
+    let mut tx = state.db.begin().await?;
+    let locked: Option<(Uuid, NaiveDate, String)> = sqlx::query_as(
+        "SELECT a.entry_id, a.extends_from, i.status FROM register_applications a
+         JOIN invoices i ON i.id = a.invoice_id
+         WHERE a.id = $1 AND a.kind = 'herregistratie' AND a.status = 'ingediend'
+         FOR UPDATE OF a",
+    )
+    .bind(application)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (entry, extends_from, invoice_status) = locked.ok_or(DecideError::NotOpen)?;
+    if invoice_status != "betaald" {
+        return Err(DecideError::Unpaid);
+    }
+    let entry = lock_entry(&mut tx, entry)
+        .await?
+        .ok_or(DecideError::NotOpen)?;
+    if !entry.is_registered() || entry.ends_on != extends_from {
+        return Err(DecideError::EntryChanged);
+    }
+    let declaration = super::application(&mut tx, application)
+        .await?
+        .and_then(|a| a.declared())
+        .ok_or(DecideError::NotOpen)?;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let mut decided = Decided {
+        ends_on: None,
+        struck_off: false,
+    };
+    let (status, granted) = match verdict {
+        Verdict::Grant(months) => {
+            let new_end = add_months(extends_from, i32::try_from(months).unwrap_or(60));
+            sqlx::query(
+                "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(entry.id)
+            .bind(extends_from)
+            .bind(new_end)
+            .bind(application)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE register_entries SET ends_on = $2, evaluation_shortened = $3 WHERE id = $1",
+            )
+            .bind(entry.id)
+            .bind(new_end)
+            .bind(declaration.evaluation_missing())
+            .execute(&mut *tx)
+            .await?;
+            schedule_for_period(&mut tx, entry.id, new_end, now).await?;
+            decided.ends_on = Some(new_end);
+            ("toegekend", Some(i16::try_from(months).unwrap_or(60)))
+        }
+        Verdict::Refuse => ("afgewezen", None),
+    };
+    sqlx::query(
+        "UPDATE register_applications SET status = $2, decided_at = $3, decided_by = $4,
+                granted_months = $5, decision_note = $6
+         WHERE id = $1",
+    )
+    .bind(application)
+    .bind(status)
+    .bind(now)
+    .bind(clerk)
+    .bind(granted)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(
+            if granted.is_some() {
+                "register.reregistered"
+            } else {
+                "register.reregistration_refused"
+            },
+            Some(clerk),
+            Outcome::Success,
+        )
+        .object("register_application", application)
+        .details(json!({
+            "entry_id": entry.id,
+            "granted_months": granted,
+            "ends_on": decided.ends_on,
+            "note": note,
+        })),
+    )
+    .await?;
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let outcome = match (verdict, decided.ends_on) {
+        (Verdict::Grant(months), Some(new_end)) => format!(
+            "De RGS heeft uw herregistratie toegekend voor {}. Uw inschrijving loopt nu tot en \
+             met {}.",
+            months_label(i32::try_from(months).unwrap_or(60)),
+            format_date(register_entry::last_day(new_end))
+        ),
+        _ => format!(
+            "De RGS heeft uw aanvraag voor herregistratie afgewezen. Uw inschrijving eindigt \
+             na {}.",
+            entry.until()
+        ),
+    };
+    let note_text = if note.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nToelichting van de RGS: {note}")
+    };
+    let to = email_of(&mut tx, entry.user_id).await?;
+    crate::mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            to_address: to,
+            to_name: Some(entry.user_name.clone()),
+            subject: format!(
+                "Besluit over uw herregistratie als {}",
+                entry.specialty_name
+            ),
+            body: format!(
+                "Beste {},\n\n{outcome}{note_text}\n\nHet besluit vindt u als PDF in MijnRGS \
+                 onder Mijn registratie ({base}/registratie). Bent u het niet eens met het \
+                 besluit, dan kunt u binnen zes weken bezwaar maken bij de RGS.\n\n{SIGNATURE}",
+                entry.user_name,
+            ),
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    if granted.is_none() && today >= entry.ends_on {
+        strike_off(
+            state,
+            &mut tx,
+            &entry,
+            "De aanvraag voor herregistratie is afgewezen.",
+            Some(clerk),
+            now,
+        )
+        .await?;
+        decided.struck_off = true;
+    }
+    tx.commit().await?;
+    Ok(decided)
+}

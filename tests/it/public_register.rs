@@ -1,0 +1,203 @@
+//! The public register lookup: anyone searches by name or BIG-nummer and sees only the name,
+//! the register, the dates and the status; searching is paginated, limited per address, and
+//! never scans a table.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::TestApp;
+use crate::helpers::accounts::seed_demo;
+
+async fn search(app: &TestApp, query: &str) -> (StatusCode, String) {
+    let response = app
+        .new_client()
+        .get(app.url(&format!("/register?{query}")))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// `count` registered specialists called "Jansen NNNNN", set-based.
+async fn many_specialists(app: &TestApp, count: i32) {
+    sqlx::query(
+        "WITH made AS (
+             INSERT INTO users (id, username, email, full_name)
+             SELECT gen_random_uuid(), 'spec' || n, 'spec' || n || '@example.nl',
+                    'Jansen ' || lpad(n::text, 6, '0')
+             FROM generate_series(1, $1) AS n
+             RETURNING id)
+         INSERT INTO register_entries (id, user_id, specialty_id, registered_on, ends_on)
+         SELECT gen_random_uuid(), made.id, s.id, DATE '2024-01-01', DATE '2029-01-01'
+         FROM made, specialties s WHERE s.code = 'heelkunde'",
+    )
+    .bind(count)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn the_public_register_finds_by_name_and_big_number_and_never_shows_private_data(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let (status, page) = search(&app, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Naam of BIG-nummer"));
+
+    let (status, by_name) = search(&app, "zoek=amrani").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, by_big) = search(&app, "zoek=190+123+456+06").await;
+    for page in [&by_name, &by_big] {
+        assert!(page.contains("Dr. Karim El Amrani"), "{page}");
+        assert!(page.contains("Interne geneeskunde"));
+        assert!(page.contains("Specialistenregister"));
+        assert!(page.contains("Ingeschreven"));
+        // The demo specialist's private data appears nowhere.
+        for private in [
+            "19012345606",
+            "03-02-1978",
+            "1978-02-03",
+            "Maliebaan",
+            "3581 CN",
+            "06 87654321",
+            "demo.specialist",
+            "@example",
+            "mijnrgs.test",
+        ] {
+            assert!(!page.contains(private), "{private} must not be shown");
+        }
+    }
+    let email: String =
+        sqlx::query_scalar("SELECT email FROM users WHERE username = 'demo.specialist'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(!by_name.contains(&email));
+
+    let (status, page) = search(&app, "zoek=el").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vul minstens 3 letters van de naam in"));
+    let (status, page) = search(&app, "zoek=1234567").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Een BIG-nummer heeft 11 cijfers."));
+    let (status, page) = search(&app, "zoek=%25%25%25").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Geen inschrijving gevonden"),
+        "a literal %, not a wildcard"
+    );
+    let (status, page) = search(&app, "zoek=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"));
+    // An aios (not in any register) is not found.
+    let (_, page) = search(&app, "zoek=anna+de+vries").await;
+    assert!(page.contains("Geen inschrijving gevonden"));
+}
+
+#[sqlx::test]
+async fn the_public_register_is_paginated(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    many_specialists(&app, 45).await;
+    let (_, first) = search(&app, "zoek=jansen").await;
+    assert_eq!(first.matches("Heelkunde").count(), 20);
+    assert!(first.contains("Jansen 000001"));
+    assert!(first.contains("Volgende pagina"));
+    assert!(!first.contains("Vorige pagina"));
+    let (_, third) = search(&app, "zoek=jansen&pagina=3").await;
+    assert_eq!(third.matches("Heelkunde").count(), 5);
+    assert!(third.contains("Jansen 000045"));
+    assert!(third.contains("Vorige pagina"));
+    assert!(!third.contains("Volgende pagina"));
+    let (status, _) = search(&app, "zoek=jansen&pagina=abc").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = search(&app, "zoek=jansen&pagina=51").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn more_than_thirty_searches_at_once_from_one_address_get_429(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let client = app.new_client();
+    let mut last = StatusCode::OK;
+    for _ in 0..31 {
+        last = client
+            .get(app.url("/register?zoek=jansen"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// The plan PostgreSQL chooses for `search`, as text.
+async fn plan(app: &TestApp, typed: &str) -> String {
+    let search = mijnrgs::registers::public::parse_search(typed)
+        .unwrap()
+        .unwrap();
+    let (sql, parameter) = mijnrgs::registers::public::sql(&search);
+    let rows: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
+        .bind(parameter)
+        .bind(21_i64)
+        .bind(0_i64)
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    rows.join("\n")
+}
+
+#[sqlx::test]
+async fn a_search_by_name_or_big_number_uses_an_index_and_never_scans_a_table(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    // 20,000 specialists with Dutch names, each with a BIG-nummer.
+    sqlx::query(
+        "WITH made AS (
+             INSERT INTO users (id, username, email, full_name)
+             SELECT gen_random_uuid(), 'spec' || n, 'spec' || n || '@example.nl',
+                    (ARRAY['Anna', 'Pieter', 'Karim', 'Fatima', 'Tom', 'Lotte', 'Daan',
+                           'Noor', 'Sanne', 'Joost'])[1 + (n / 10) % 10] || ' ' ||
+                    (ARRAY['Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Meijer',
+                           'de Boer', 'Mulder', 'de Groot', 'Bos'])[1 + n % 10] || '-' ||
+                    lpad(n::text, 5, '0')
+             FROM generate_series(1, 20000) AS n
+             RETURNING id),
+         details AS (
+             INSERT INTO personal_details (user_id, big_number)
+             SELECT id, '8' || lpad((row_number() OVER (ORDER BY id))::text, 10, '0') FROM made)
+         INSERT INTO register_entries (id, user_id, specialty_id, registered_on, ends_on)
+         SELECT gen_random_uuid(), made.id, s.id, DATE '2024-01-01', DATE '2029-01-01'
+         FROM made, specialties s WHERE s.code = 'heelkunde'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(&app.state.db).await.unwrap();
+
+    let rare = plan(&app, "Amrani").await;
+    assert!(rare.contains("users_full_name_trgm_idx"), "{rare}");
+    let one = plan(&app, "Noor Bakker-00172").await;
+    assert!(one.contains("users_full_name_trgm_idx"), "{one}");
+    let common = plan(&app, "Jansen").await;
+    let by_big = plan(&app, "80000000123").await;
+    assert!(
+        by_big.contains("personal_details_big_number_key"),
+        "{by_big}"
+    );
+    for (what, plan) in [
+        ("a rare name", &rare),
+        ("one name", &one),
+        ("a common name", &common),
+        ("a BIG-nummer", &by_big),
+    ] {
+        for table in ["users", "register_entries", "personal_details"] {
+            assert!(
+                !plan.contains(&format!("Seq Scan on {table}")),
+                "{what} scans {table}:\n{plan}"
+            );
+        }
+    }
+}
