@@ -753,3 +753,117 @@ async fn the_demo_contactpersoon_filters_the_register_report_on_accessible_pages
     browser.assert_accessible().await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_demo_specialist_sees_the_herregistratie_proposal_before_applying_on_accessible_pages(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let entry: uuid::Uuid = sqlx::query_scalar(
+        "SELECT e.id FROM register_entries e JOIN users u ON u.id = e.user_id
+         WHERE u.username = 'demo.specialist'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let browser = Browser::start().await;
+    browser_log_in_demo(&browser, &app, "demo.specialist").await;
+    browser.open_and_check(&app.url("/registratie")).await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("Specialistenregister: Interne geneeskunde"),
+        "{html}"
+    );
+    assert!(html.contains("Nog "), "the countdown");
+    assert!(html.contains("Bewijs van inschrijving downloaden"));
+
+    browser
+        .open_and_check(&app.url(&format!(
+            "/registratie/inschrijvingen/{entry}/herregistratie"
+        )))
+        .await;
+    browser.submit("Voorstel berekenen").await;
+    let html = browser.html().await;
+    assert!(html.contains("Er is een probleem"));
+    assert!(html.contains("Vul het aantal uren in"));
+    browser.assert_accessible().await;
+
+    for field in ["uren1", "uren2", "uren3", "uren4", "uren5"] {
+        browser.fill(field, "624").await;
+    }
+    browser.fill("deskundigheidsbevordering", "150").await;
+    browser.check("eif").await;
+    browser.submit("Voorstel berekenen").await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("Voorstel: herregistratie voor 30 maanden (2 jaar en 6 maanden)"),
+        "{html}"
+    );
+    assert!(html.contains("de externe kwaliteitsevaluatie (EKE) niet gedaan"));
+    assert!(html.contains("150 uur deskundigheidsbevordering"));
+    browser.assert_accessible().await;
+    let applications: i64 = sqlx::query_scalar("SELECT count(*) FROM register_applications")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        applications, 0,
+        "nothing is submitted by showing the proposal"
+    );
+
+    browser.press("indienen").await;
+    assert!(browser.path().await.starts_with("/facturen/"));
+    let html = browser.html().await;
+    assert!(html.contains("Uw aanvraag voor herregistratie is ingediend."));
+    assert!(html.contains("Herregistratie in het specialistenregister: Interne geneeskunde"));
+    browser.assert_accessible().await;
+    let application: uuid::Uuid = sqlx::query_scalar("SELECT id FROM register_applications")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    // The RGS-medewerker finds it in the werkvoorraad.
+    browser.driver.delete_all_cookies().await.unwrap();
+    browser_log_in_demo(&browser, &app, "demo.rgs").await;
+    browser.open_and_check(&app.url("/rgs/werkvoorraad")).await;
+    assert!(browser.html().await.contains("Dr. Karim El Amrani"));
+    browser
+        .open_and_check(&app.url(&format!("/rgs/herregistraties/{application}")))
+        .await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Voorstel van MijnRGS: 30 maanden")
+    );
+    browser.close().await;
+}
+
+#[sqlx::test]
+async fn a_visitor_searches_the_public_register_on_accessible_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let browser = Browser::start().await;
+    browser.open_and_check(&app.url("/")).await;
+    browser.follow("Zoek in het register").await;
+    assert_eq!(browser.path().await, "/register");
+    browser.assert_accessible().await;
+    browser.fill("zoek", "el").await;
+    browser.submit("Zoeken").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Vul minstens 3 letters van de naam in")
+    );
+    browser.assert_accessible().await;
+    browser.fill("zoek", "Amrani").await;
+    browser.submit("Zoeken").await;
+    let html = browser.html().await;
+    assert!(html.contains("Dr. Karim El Amrani"));
+    assert!(html.contains("Interne geneeskunde"));
+    assert!(!html.contains("Maliebaan"));
+    browser.assert_accessible().await;
+    browser.close().await;
+}

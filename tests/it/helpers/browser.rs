@@ -198,6 +198,22 @@ impl Browser {
         self.wait_for_new_page().await;
     }
 
+    /// Clicks the element with id `id` and waits until the next page has loaded.
+    pub async fn press(&self, id: &str) {
+        self.driver
+            .execute("window.__vorigePagina = true;", Vec::new())
+            .await
+            .expect("mark page");
+        self.driver
+            .find(By::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id}: {e}"))
+            .click()
+            .await
+            .expect("click");
+        self.wait_for_new_page().await;
+    }
+
     /// Clicks the link with this exact text and waits until the next page has loaded.
     pub async fn follow(&self, text: &str) {
         self.driver
