@@ -127,13 +127,24 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         specialty: "kindergeneeskunde",
         status: "ingeschreven",
         invoicing: "bij_indienen",
-        periods: &[(
-            "Kindergeneeskunde",
-            "Radboudumc",
-            "2024-09-01",
-            "2029-09-01",
-            100,
-        )],
+        // Split around the RGS's interruption (ziekte in March 2025), which moves the end on
+        // by its 28 days.
+        periods: &[
+            (
+                "Kindergeneeskunde",
+                "Radboudumc",
+                "2024-09-01",
+                "2025-03-03",
+                100,
+            ),
+            (
+                "Kindergeneeskunde",
+                "Radboudumc",
+                "2025-03-31",
+                "2029-09-29",
+                100,
+            ),
+        ],
         interruptions: &[(
             "ziekte",
             "Radboudumc",
@@ -150,6 +161,13 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 "Kindergeneeskunde",
                 "Radboudumc",
                 "2024-09-01",
+                "2025-03-03",
+                100,
+            ),
+            (
+                "Kindergeneeskunde",
+                "Radboudumc",
+                "2025-03-31",
                 "2027-01-01",
                 100,
             ),

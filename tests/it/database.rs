@@ -131,3 +131,55 @@ async fn demo_data_is_refused_in_production(pool: PgPool) {
         .unwrap();
     assert_eq!(users, 0);
 }
+
+#[sqlx::test]
+async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
+    let app = crate::helpers::TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM trainings ORDER BY id")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let mut checked = 0;
+    let mut conn = app.state.db.acquire().await.unwrap();
+    for id in ids {
+        let training = mijnrgs::trainings::find(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let rules = mijnrgs::reference::specialty_rules(&app.state.db, training.specialty_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let versions = mijnrgs::trainings::schedule::Versions {
+            all: mijnrgs::trainings::schedule::versions(&mut conn, id)
+                .await
+                .unwrap(),
+        };
+        let Some(current) = versions.current().cloned() else {
+            continue;
+        };
+        let context = mijnrgs::trainings::schedule::context(&mut conn, &training, &current, today)
+            .await
+            .unwrap();
+        let loaded = mijnrgs::trainings::schedule::load_version(&mut conn, current)
+            .await
+            .unwrap();
+        let report = mijnrgs::domain::schedule::check::check(&loaded.schedule(), &rules, &context);
+        let errors: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity() == mijnrgs::domain::schedule::findings::Severity::Error)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} ({}): {errors:?}",
+            training.trainee_name,
+            training.specialty_name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} approved demo schedules");
+}
