@@ -69,21 +69,23 @@ pub async fn schedule_for_period(
 }
 
 /// Whether a herregistratie request was made for the period of `entry` that ends on
-/// `ends_on`; with `only_open`, only one still waiting for a decision counts.
+/// `ends_on`; with `paid_and_open`, only a paid one still waiting for the RGS counts (an
+/// unpaid request does not keep an entry in the register past its end).
 async fn applied(
     conn: &mut PgConnection,
     entry: Uuid,
     ends_on: NaiveDate,
-    only_open: bool,
+    paid_and_open: bool,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM register_applications
-                        WHERE entry_id = $1 AND extends_from = $2
-                          AND (status = 'ingediend' OR NOT $3))",
+        "SELECT EXISTS (SELECT 1 FROM register_applications a
+                        JOIN invoices i ON i.id = a.invoice_id
+                        WHERE a.entry_id = $1 AND a.extends_from = $2
+                          AND (NOT $3 OR (a.status = 'ingediend' AND i.status = 'betaald')))",
     )
     .bind(entry)
     .bind(ends_on)
-    .bind(only_open)
+    .bind(paid_and_open)
     .fetch_one(conn)
     .await
 }
@@ -231,7 +233,8 @@ pub const EXPIRED_REASON: &str =
     "De registratie is verlopen zonder dat herregistratie is toegekend.";
 
 /// At the end of a period: strikes off `entry` unless it was extended, struck off already, or
-/// a herregistratie request still waits for the RGS (the RGS's refusal strikes it off then).
+/// a paid herregistratie request still waits for the RGS (the RGS's refusal strikes it off
+/// then).
 pub async fn strike_off_expired(
     state: &AppState,
     conn: &mut PgConnection,
@@ -416,14 +419,18 @@ pub async fn decide(
     .fetch_optional(&mut *tx)
     .await?;
     let (entry, extends_from, invoice_status) = locked.ok_or(DecideError::NotOpen)?;
-    if invoice_status != "betaald" {
-        return Err(DecideError::Unpaid);
-    }
     let entry = lock_entry(&mut tx, entry)
         .await?
         .ok_or(DecideError::NotOpen)?;
-    if !entry.is_registered() || entry.ends_on != extends_from {
-        return Err(DecideError::EntryChanged);
+    // Granting needs the fee paid and the entry still at the period the request extends; a
+    // refusal is always possible (also of an unpaid request, or after a strike-off).
+    if let Verdict::Grant(_) = verdict {
+        if invoice_status != "betaald" {
+            return Err(DecideError::Unpaid);
+        }
+        if !entry.is_registered() || entry.ends_on != extends_from {
+            return Err(DecideError::EntryChanged);
+        }
     }
     let declaration = super::application(&mut tx, application)
         .await?
@@ -505,6 +512,9 @@ pub async fn decide(
             months_label(i32::try_from(months).unwrap_or(60)),
             format_date(register_entry::last_day(new_end))
         ),
+        _ if !entry.is_registered() => "De RGS heeft uw aanvraag voor herregistratie \
+                                         afgewezen. Uw inschrijving was al doorgehaald."
+            .to_owned(),
         _ => format!(
             "De RGS heeft uw aanvraag voor herregistratie afgewezen. Uw inschrijving eindigt \
              na {}.",
@@ -537,7 +547,7 @@ pub async fn decide(
         },
     )
     .await?;
-    if granted.is_none() && today >= entry.ends_on {
+    if granted.is_none() && entry.is_registered() && today >= entry.ends_on {
         strike_off(
             state,
             &mut tx,

@@ -228,6 +228,8 @@ pub struct UserPage {
     errors: FormErrors,
     invoices: Vec<crate::invoices::Invoice>,
     trainings: Vec<crate::trainings::Training>,
+    entries: Vec<crate::registers::Entry>,
+    applications: Vec<crate::registers::Application>,
     /// A time-boxed lock after failed attempts, still running.
     locked_until: Option<String>,
     /// What the block form holds.
@@ -255,10 +257,14 @@ async fn user_page(
         .ok_or(AppError::NotFound)?;
     let mut conn = state.db.acquire().await?;
     let invoices = crate::invoices::of_user(&mut conn, id).await?;
+    let entries = crate::registers::entries_of(&mut conn, id).await?;
+    let applications = crate::registers::applications_of(&mut conn, id).await?;
     drop(conn);
     Ok(UserPage {
         layout,
         invoices,
+        entries,
+        applications,
         locked_until: user.locked_until(state.clock.now()),
         block_reason,
         trainings: crate::trainings::for_trainee(&state.db, id).await?,

@@ -192,7 +192,8 @@ async fn decide(
         Err(DecideError::Database(error)) => return Err(error.into()),
         Err(DecideError::NotOpen) => "Over deze aanvraag is al besloten.",
         Err(DecideError::Unpaid) => {
-            "De factuur van deze aanvraag is nog niet betaald. De RGS besluit pas na betaling."
+            "De factuur van deze aanvraag is nog niet betaald. Toekennen kan pas na betaling; \
+             afwijzen kan wel."
         }
         Err(DecideError::EntryChanged) => {
             "De inschrijving is intussen gewijzigd of doorgehaald; deze aanvraag past er niet \

@@ -661,7 +661,7 @@ async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the
     pool: PgPool,
 ) {
     let app = TestApp::spawn(pool).await;
-    let (_, noor) = registered_specialist(&app).await;
+    let (entry, noor) = registered_specialist(&app).await;
     run_jobs(&app, "2031-11-30T23:00:00+01:00").await;
     assert_eq!(entry_of(&app, "noor").await.3, "ingeschreven");
     let to_noor = |mails: Vec<mijnrgs::mail::OutgoingEmail>| {
@@ -674,17 +674,54 @@ async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the
         to_noor(mails_about(&app, "Laatste herinnering").await).len(),
         1
     );
+    // A request that is never paid does not keep the entry past its end.
+    let client = back_at(&app, "2031-11-30T23:10:00+01:00", &noor).await;
+    let response = app
+        .post_form_with(
+            &client,
+            &format!("/registratie/inschrijvingen/{entry}/herregistratie"),
+            &declaration("832", "200", "indienen"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     run_jobs(&app, "2031-12-01T00:10:00+01:00").await;
     run_jobs(&app, "2031-12-02T00:10:00+01:00").await;
     assert_eq!(entry_of(&app, "noor").await.3, "doorgehaald");
     let mails = to_noor(mails_about(&app, "is doorgehaald").await);
     assert_eq!(mails.len(), 1, "told once");
-    assert_eq!(mails[0].to_address, "noor@example.nl");
     assert!(
         mails[0]
             .body
             .contains("zonder dat herregistratie is toegekend")
     );
+
+    // The RGS can still refuse the unpaid request; it is not struck off twice.
+    let (application, _, _) = applications(&app).await.remove(0);
+    let rgs = rgs_at(&app, "2031-12-02T09:00:00+01:00").await;
+    let decision = format!("/rgs/herregistraties/{application}/besluit");
+    let grant = [
+        ("besluit", "toekennen"),
+        ("maanden", "60"),
+        ("toelichting", ""),
+    ];
+    let response = app.post_form_with(&rgs, &decision, &grant).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "not granted unpaid"
+    );
+    let refuse = [("besluit", "afwijzen"), ("toelichting", "Niet betaald.")];
+    let response = app.post_form_with(&rgs, &decision, &refuse).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(applications(&app).await[0].2, "afgewezen");
+    assert_eq!(to_noor(mails_about(&app, "is doorgehaald").await).len(), 1);
+    let refused = to_noor(mails_about(&app, "Besluit over uw herregistratie").await);
+    assert!(
+        refused[0]
+            .body
+            .contains("Uw inschrijving was al doorgehaald.")
+    );
+
     let client = back_at(&app, "2031-12-02T10:00:00+01:00", &noor).await;
     let page = app.page_with(&client, "/registratie").await;
     assert!(page.contains("Doorgehaald op"), "{page}");
