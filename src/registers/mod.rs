@@ -34,14 +34,9 @@ pub struct Entry {
     pub specialty_id: Uuid,
     /// Its name.
     pub specialty_name: String,
-    /// `specialist` or `profiel`.
-    pub register: String,
-    /// The first day in the register.
-    pub registered_on: NaiveDate,
-    /// The end of the current period (exclusive).
-    pub ends_on: NaiveDate,
-    /// `ingeschreven` or `doorgehaald`.
-    pub status: String,
+    /// The register, the dates and the status.
+    #[sqlx(flatten)]
+    pub standing: Standing,
     /// When it was struck off.
     pub struck_off_at: Option<DateTime<Utc>>,
     /// Why.
@@ -68,7 +63,20 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
-impl Entry {
+/// Where an entry stands, as every page (the public one too) shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Standing {
+    /// `specialist` or `profiel`.
+    pub register: String,
+    /// The first day in the register.
+    pub registered_on: NaiveDate,
+    /// The end of the current period (exclusive).
+    pub ends_on: NaiveDate,
+    /// `ingeschreven` or `doorgehaald`.
+    pub status: String,
+}
+
+impl Standing {
     /// Whether it is in force (not struck off).
     pub fn is_registered(&self) -> bool {
         self.status == "ingeschreven"
@@ -93,7 +101,17 @@ impl Entry {
     pub fn until(&self) -> String {
         format_date(register_entry::last_day(self.ends_on))
     }
+}
 
+impl std::ops::Deref for Entry {
+    type Target = Standing;
+
+    fn deref(&self) -> &Standing {
+        &self.standing
+    }
+}
+
+impl Entry {
     /// The days left, in Dutch.
     pub fn countdown(&self, today: &NaiveDate) -> String {
         register_entry::countdown(self.ends_on, *today)

@@ -3,12 +3,9 @@
 //! select nothing else. A name is searched through the trigram index on `lower(full_name)`, a
 //! BIG-nummer through its unique index, so no search scans a table.
 
-use chrono::NaiveDate;
 use sqlx::PgPool;
 
-use super::{register_label, status_label};
-use crate::domain::person::format_date;
-use crate::domain::register_entry::last_day;
+use super::Standing;
 
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -62,42 +59,23 @@ pub fn parse_search(typed: &str) -> Result<Option<Search>, String> {
     Ok(Some(Search::Name(pattern)))
 }
 
-/// One line of the public register.
+/// One line of the public register: a name, a register and where the entry stands.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PublicEntry {
     /// The registered person's name.
     pub name: String,
     /// The specialty or profile.
     pub specialty_name: String,
-    /// `specialist` or `profiel`.
-    pub register: String,
-    /// First day in the register.
-    pub registered_on: NaiveDate,
-    /// End of the current period (exclusive).
-    pub ends_on: NaiveDate,
-    /// `ingeschreven` or `doorgehaald`.
-    pub status: String,
+    /// The register, the dates and the status.
+    #[sqlx(flatten)]
+    pub standing: Standing,
 }
 
-impl PublicEntry {
-    /// The register, in Dutch.
-    pub fn register_label(&self) -> &'static str {
-        register_label(&self.register)
-    }
+impl std::ops::Deref for PublicEntry {
+    type Target = Standing;
 
-    /// The status, in Dutch.
-    pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
-    }
-
-    /// The start, formatted.
-    pub fn since(&self) -> String {
-        format_date(self.registered_on)
-    }
-
-    /// The last day, formatted.
-    pub fn until(&self) -> String {
-        format_date(last_day(self.ends_on))
+    fn deref(&self) -> &Standing {
+        &self.standing
     }
 }
 

@@ -90,6 +90,26 @@ async fn applied(
     .await
 }
 
+/// `entry`, locked, if a job for its period that ends on `ends_on` still has work: the entry
+/// is in the register, at that period, and no request for it counts ([`applied`]).
+async fn still_running(
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    paid_and_open: bool,
+) -> Result<Option<Entry>, sqlx::Error> {
+    let Some(entry) = lock_entry(conn, entry).await? else {
+        return Ok(None);
+    };
+    if !entry.is_registered()
+        || entry.ends_on != ends_on
+        || applied(conn, entry.id, ends_on, paid_and_open).await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(entry))
+}
+
 async fn email_of(conn: &mut PgConnection, user: Uuid) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(user)
@@ -107,15 +127,9 @@ pub async fn send_notice(
     notice: Notice,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let Some(entry) = lock_entry(conn, entry).await? else {
+    let Some(entry) = still_running(conn, entry, ends_on, false).await? else {
         return Ok(());
     };
-    if !entry.is_registered()
-        || entry.ends_on != ends_on
-        || applied(conn, entry.id, ends_on, false).await?
-    {
-        return Ok(());
-    }
     let subject = match notice {
         Notice::Invitation => format!(
             "Uitnodiging: vraag herregistratie aan voor {}",
@@ -242,15 +256,9 @@ pub async fn strike_off_expired(
     ends_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let Some(entry) = lock_entry(conn, entry).await? else {
+    let Some(entry) = still_running(conn, entry, ends_on, true).await? else {
         return Ok(());
     };
-    if !entry.is_registered()
-        || entry.ends_on != ends_on
-        || applied(conn, entry.id, ends_on, true).await?
-    {
-        return Ok(());
-    }
     strike_off(state, conn, &entry, EXPIRED_REASON, None, now).await
 }
 

@@ -301,7 +301,7 @@ async fn proof(
     let mut conn = state.db.acquire().await?;
     let entry = registers::entry_of(&mut conn, user.id, id)
         .await?
-        .filter(Entry::is_registered)
+        .filter(|entry| entry.is_registered())
         .ok_or(AppError::NotFound)?;
     let recipient = documents::recipient(&mut conn, user.id).await?;
     drop(conn);
@@ -311,10 +311,19 @@ async fn proof(
         state.clock.today(),
         &state.config.base_url,
     );
+    let name = format!("bewijs-van-inschrijving-{}.pdf", state.clock.today());
+    letter_download(&state, document, &name).await
+}
+
+/// `document` rendered as a PDF download named `name`.
+async fn letter_download(
+    state: &AppState,
+    document: crate::pdf::LetterDocument,
+    name: &str,
+) -> AppResult<Response> {
     let renderer = state.pdf.clone();
     let bytes = crate::web::off_request_thread(move || renderer.letter(&document)).await?;
-    let name = format!("bewijs-van-inschrijving-{}.pdf", state.clock.today());
-    Ok((crate::web::attachment("application/pdf", &name), bytes).into_response())
+    Ok((crate::web::attachment("application/pdf", name), bytes).into_response())
 }
 
 async fn decision_letter(
@@ -347,8 +356,6 @@ async fn decision_letter(
     let recipient = documents::recipient(&mut conn, user.id).await?;
     drop(conn);
     let document = documents::decision_letter(&application, period.as_ref(), &recipient, &until);
-    let renderer = state.pdf.clone();
-    let bytes = crate::web::off_request_thread(move || renderer.letter(&document)).await?;
     let name = format!(
         "besluit-{}-{}.pdf",
         application.kind,
@@ -357,7 +364,7 @@ async fn decision_letter(
             .map(|at| at.date_naive().to_string())
             .unwrap_or_default()
     );
-    Ok((crate::web::attachment("application/pdf", &name), bytes).into_response())
+    letter_download(&state, document, &name).await
 }
 
 /// What the herregistratie form posts.
