@@ -1,7 +1,8 @@
 //! The public register lookup (SPEC §6): by name or BIG-nummer, showing only the name, the
 //! register, the start and end date and the status. Never private data: the queries below
-//! select nothing else. A name is searched through the trigram index on `lower(full_name)`, a
-//! BIG-nummer through its unique index, so no search scans a table.
+//! select nothing else. A name is searched through the trigram index on the entries' names
+//! (kept equal to the users' names by the database), a BIG-nummer through its unique index,
+//! so no search scans a table.
 
 use sqlx::PgPool;
 
@@ -79,25 +80,23 @@ impl std::ops::Deref for PublicEntry {
     }
 }
 
-const SELECT: &str = "SELECT u.full_name AS name, s.name AS specialty_name, s.register,
-        e.registered_on, e.ends_on, e.status
-        FROM users u JOIN register_entries e ON e.user_id = u.id
-        JOIN specialties s ON s.id = e.specialty_id";
+const SELECT: &str = "SELECT e.name, s.name AS specialty_name, s.register, e.registered_on,
+        e.ends_on, e.status
+        FROM register_entries e JOIN specialties s ON s.id = e.specialty_id";
 
 /// The SQL of `search` (for the EXPLAIN test): its text and its one text parameter.
 pub fn sql(search: &Search) -> (String, &str) {
     match search {
         Search::Name(pattern) => (
             format!(
-                "{SELECT} WHERE lower(u.full_name) LIKE $1
-                 ORDER BY u.full_name, s.name, e.id LIMIT $2 OFFSET $3"
+                "{SELECT} WHERE lower(e.name) LIKE $1 ORDER BY e.name, e.id LIMIT $2 OFFSET $3"
             ),
             pattern,
         ),
         Search::Big(big) => (
             format!(
-                "{SELECT} JOIN personal_details p ON p.user_id = u.id WHERE p.big_number = $1
-                 ORDER BY s.name, e.id LIMIT $2 OFFSET $3"
+                "{SELECT} JOIN personal_details p ON p.user_id = e.user_id
+                 WHERE p.big_number = $1 ORDER BY s.name, e.id LIMIT $2 OFFSET $3"
             ),
             big,
         ),
