@@ -48,6 +48,11 @@ impl Declaration {
         self.hours_per_year.iter().sum()
     }
 
+    /// The average hours a week, to one decimal, written the Dutch way ("15,1").
+    pub fn average_label(&self) -> String {
+        format!("{:.1}", self.average_per_week()).replace('.', ",")
+    }
+
     /// The average hours a week, to one decimal, for display.
     pub fn average_per_week(&self) -> f64 {
         let weeks = f64::from(WEEKS_PER_YEAR) * REFERENCE_YEARS as f64;
@@ -98,17 +103,17 @@ pub fn propose(declaration: &Declaration) -> Proposal {
     }
     if total < least_hours {
         refusals.push(format!(
-            "U werkte gemiddeld {:.1} uur per week in uw specialisme; minstens 8 uur is nodig \
+            "U werkte gemiddeld {} uur per week in uw specialisme; minstens 8 uur is nodig \
              ({least_hours} uur in vijf jaar, u gaf {total} uur op).",
-            declaration.average_per_week()
+            declaration.average_label()
         ));
     } else if total < full_hours {
         let by_hours = pro_rata(total, full_hours).max(SHORTEST_MONTHS);
         months = months.min(by_hours);
         reasons.push(format!(
-            "U werkte gemiddeld {:.1} uur per week, minder dan 16: naar verhouding {by_hours} \
+            "U werkte gemiddeld {} uur per week, minder dan 16: naar verhouding {by_hours} \
              maanden ({total} van {full_hours} uur).",
-            declaration.average_per_week()
+            declaration.average_label()
         ));
     }
     let education = declaration.education_hours;

@@ -442,7 +442,7 @@ async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_
         preview.contains("Voorstel: herregistratie voor 45 maanden (3 jaar en 9 maanden)"),
         "{preview}"
     );
-    assert!(preview.contains("gemiddeld 12.0 uur per week"));
+    assert!(preview.contains("gemiddeld 12,0 uur per week"));
     assert!(preview.contains("tot en met 31-08-2035"));
     assert!(
         applications(&app).await.is_empty(),
