@@ -26,6 +26,7 @@ mod account_requests;
 mod accounts;
 mod aios;
 mod audit_log;
+mod authorisation;
 mod back_office;
 mod browser;
 mod database;
