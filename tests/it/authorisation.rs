@@ -521,31 +521,7 @@ async fn a_logged_in_user_reaches_no_route_of_a_role_they_do_not_have(pool: PgPo
     let fee = one_id(&app, "SELECT id FROM fees LIMIT 1").await;
     let institute = one_id(&app, "SELECT id FROM institutes LIMIT 1").await;
     let specialty = one_id(&app, "SELECT id FROM specialties WHERE code = 'igt'").await;
-    let specialist: uuid::Uuid = crate::helpers::accounts::user_id(&app, "demo.specialist").await;
-    let entry: uuid::Uuid = sqlx::query_scalar(
-        "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
-    )
-    .bind(specialist)
-    .bind(mijnrgs::clock::Clock::today(&*app.clock) + chrono::Duration::days(60))
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap();
-    let (application, _, _) = mijnrgs::registers::reregistration::apply(
-        &app.state,
-        &Default::default(),
-        specialist,
-        entry,
-        &mijnrgs::domain::reregistration::Declaration {
-            hours_per_year: [832; 5],
-            education_hours: 200,
-            eif_done: true,
-            eke_done: true,
-            interruption_over_two_years: false,
-            evaluation_missed_before: false,
-        },
-    )
-    .await
-    .unwrap();
+    let (entry, application) = crate::registers::demo_specialist_request(&app).await;
     let path = |template: &str| -> String {
         let id = if template.starts_with("/registratie/inschrijvingen/") {
             entry.to_string()

@@ -684,32 +684,7 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
     let institute = id_of("SELECT id FROM institutes LIMIT 1").await;
     let fee = id_of("SELECT id FROM fees LIMIT 1").await;
     let specialty = id_of("SELECT id FROM specialties WHERE code = 'igt'").await;
-    // The demo specialist's herregistratie request, with the period ending in two months.
-    let specialist = user_id(&app, "demo.specialist").await;
-    let entry: Uuid = sqlx::query_scalar(
-        "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
-    )
-    .bind(specialist)
-    .bind(app.clock.today() + chrono::Duration::days(60))
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap();
-    let (reregistration, _, _) = mijnrgs::registers::reregistration::apply(
-        &app.state,
-        &Default::default(),
-        specialist,
-        entry,
-        &mijnrgs::domain::reregistration::Declaration {
-            hours_per_year: [832; 5],
-            education_hours: 200,
-            eif_done: true,
-            eke_done: true,
-            interruption_over_two_years: false,
-            evaluation_missed_before: false,
-        },
-    )
-    .await
-    .unwrap();
+    let (_, reregistration) = crate::registers::demo_specialist_request(&app).await;
     let path = |template: &str| {
         let id = if template.contains("/herregistraties/") {
             reregistration.to_string()

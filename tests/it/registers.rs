@@ -108,6 +108,37 @@ async fn download(app: &TestApp, client: &reqwest::Client, path: &str) -> (Statu
     (status, response.bytes().await.unwrap().to_vec())
 }
 
+/// The demo specialist's herregistratie request, with the period moved to end in two months
+/// of the test clock. Returns the entry and the request.
+pub(crate) async fn demo_specialist_request(app: &TestApp) -> (Uuid, Uuid) {
+    let specialist = crate::helpers::accounts::user_id(app, "demo.specialist").await;
+    let entry: Uuid = sqlx::query_scalar(
+        "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
+    )
+    .bind(specialist)
+    .bind(app.clock.today() + chrono::Duration::days(60))
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let (application, _, _) = mijnrgs::registers::reregistration::apply(
+        &app.state,
+        &Default::default(),
+        specialist,
+        entry,
+        &mijnrgs::domain::reregistration::Declaration {
+            hours_per_year: [832; 5],
+            education_hours: 200,
+            eif_done: true,
+            eke_done: true,
+            interruption_over_two_years: false,
+            evaluation_missed_before: false,
+        },
+    )
+    .await
+    .unwrap();
+    (entry, application)
+}
+
 /// Sets the clock to `when` and runs the jobs then due.
 async fn run_jobs(app: &TestApp, when: &str) {
     app.clock.set(at(when));
