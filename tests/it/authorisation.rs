@@ -595,3 +595,31 @@ async fn a_logged_in_user_reaches_no_route_of_a_role_they_do_not_have(pool: PgPo
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
     assert_eq!(audited().await, before, "nothing was changed");
 }
+
+/// The route of the table that serves `method` on `path` (a path with real ids, perhaps with a
+/// query): the row whose fixed segments match, the most specific one first.
+pub(crate) fn route_of(method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    ROUTES
+        .iter()
+        .filter(|(m, template, _)| {
+            let fixed: Vec<&str> = template.split('/').collect();
+            m.eq_ignore_ascii_case(method)
+                && fixed.len() == segments.len()
+                && fixed
+                    .iter()
+                    .zip(&segments)
+                    .all(|(f, s)| f.starts_with('{') || f == s)
+        })
+        .max_by_key(|(_, template, _)| template.split('/').filter(|f| !f.starts_with('{')).count())
+        .map(|(_, template, _)| *template)
+}
+
+/// Every state-changing route of the table.
+pub(crate) fn post_routes() -> impl Iterator<Item = &'static str> {
+    ROUTES
+        .iter()
+        .filter(|(method, _, _)| *method == "POST")
+        .map(|(_, template, _)| *template)
+}

@@ -148,3 +148,51 @@ fn a_bad_configuration_value_stops_start_up_with_one_sentence_naming_the_variabl
     assert!(stderr.contains("LISTEN_ADDR"), "{stderr}");
     assert!(stderr.contains("ergens"), "{stderr}");
 }
+
+#[tokio::test]
+async fn on_sigterm_a_request_in_flight_completes_no_new_one_is_taken_and_the_exit_is_clean() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (name, database_url) = fresh_database_url();
+    let (mut child, url) = start_server(&database_url);
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+
+    // A login whose body is still on its way when the signal comes.
+    let body = "gebruikersnaam=demo.aios&wachtwoord=niet+het+goede+wachtwoord";
+    let (first, rest) = body.split_at(20);
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /inloggen HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    send_signal(&child, "-TERM");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the server waits for the request in flight"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(&address).await.is_err(),
+        "no new connection is taken while stopping"
+    );
+
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status = wait_for_exit(&mut child);
+    drop_database(&name).await;
+    let status_line = answer.lines().next().unwrap_or("");
+    assert!(
+        status_line.starts_with("HTTP/1.1 4") || status_line.starts_with("HTTP/1.1 3"),
+        "the request in flight got its answer: {status_line:?}"
+    );
+    assert!(answer.contains("lang=\"nl\""), "with its page");
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod browser;
+pub mod db_proxy;
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,135 @@
+//! Faults, part two: the database connection cut at every point of saving a schedule, and the
+//! database gone and back. (SIGTERM with requests in flight is in `startup.rs`, which starts
+//! the real binary.)
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::helpers::accounts::seed_demo;
+use crate::helpers::db_proxy::DbProxy;
+
+/// What a saved period leaves: the periods of the concept, its revision, and the audit
+/// records about the training.
+async fn saved_state(pool: &PgPool, training: Uuid) -> (i64, i32, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM schedule_periods p WHERE p.version_id = v.id),
+                v.revision,
+                (SELECT count(*) FROM audit_log a WHERE a.object_id = $1::text)
+         FROM schedule_versions v WHERE v.training_id = $1 AND v.status = 'concept'",
+    )
+    .bind(training)
+    .fetch_one(pool)
+    .await
+    .expect("schedule state")
+}
+
+fn one_more(state: (i64, i32, i64)) -> (i64, i32, i64) {
+    (state.0 + 1, state.1 + 1, state.2 + 1)
+}
+
+fn is_error_page(body: &str) -> bool {
+    body.contains("lang=\"nl\"")
+        && !body.contains("sqlx")
+        && !body.contains("connection")
+        && !body.contains("5432")
+}
+
+#[sqlx::test]
+async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothing_and_the_portal_recovers(
+    pool: PgPool,
+) {
+    let proxy = DbProxy::start().await;
+    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
+    seed_demo(&app).await;
+    crate::aios::set_today(&app);
+    crate::aios::aios_ready(&app, "noor").await;
+    let training = crate::aios::create_igt(&app).await;
+    let place: Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Radboudumc'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let place = place.to_string();
+    let path = format!("/aios/opleidingen/{training}/periodes/nieuw");
+    let save = |revision: String| {
+        let place = place.clone();
+        let path = path.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                &path,
+                &[
+                    ("omschrijving", "Interne geneeskunde"),
+                    ("instelling", place.as_str()),
+                    ("opleider", ""),
+                    ("begindatum", "01-01-2027"),
+                    ("einddatum", "31-12-2027"),
+                    ("deeltijd", "100"),
+                    ("revisie", revision.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+
+    // Cut the connection at the 1st, 2nd, 3rd … message the portal sends for one save, until
+    // a save gets through whole.
+    let mut cut_points = 0;
+    let mut refused = 0;
+    for n in 1.. {
+        assert!(n < 80, "a save takes fewer than 80 messages");
+        let before = saved_state(&pool, training).await;
+        proxy.cut_after(n);
+        let response = save(before.1.to_string()).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        let cut = proxy.was_cut();
+        let after = saved_state(&pool, training).await;
+        if !cut {
+            assert_eq!(status, StatusCode::SEE_OTHER, "message {n}: {body}");
+            assert_eq!(after, one_more(before), "the uncut save is whole");
+            break;
+        }
+        cut_points += 1;
+        assert!(
+            after == before || after == one_more(before),
+            "cut at message {n}: half-written: {before:?} became {after:?}"
+        );
+        if after == before {
+            refused += 1;
+            assert!(
+                status.is_server_error(),
+                "cut at message {n}: nothing saved but {status}"
+            );
+            assert!(
+                is_error_page(&body),
+                "cut at message {n}: the Dutch error page without details: {body}"
+            );
+        }
+    }
+    assert!(cut_points >= 5, "the save was cut at {cut_points} points");
+    assert!(refused >= 3, "{refused} cuts left nothing");
+
+    // The database goes away: a Dutch error page, quickly; nothing changes.
+    let before = saved_state(&pool, training).await;
+    proxy.down();
+    let started = std::time::Instant::now();
+    let response = save(before.1.to_string()).await;
+    assert!(response.status().is_server_error(), "{}", response.status());
+    assert!(is_error_page(&response.text().await.unwrap()));
+    let page = app.get(&format!("/aios/opleidingen/{training}")).await;
+    assert!(page.status().is_server_error());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(saved_state(&pool, training).await, before);
+
+    // It comes back, and the portal with it, by itself.
+    proxy.up();
+    let page = app.get(&format!("/aios/opleidingen/{training}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let response = save(before.1.to_string()).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(saved_state(&pool, training).await, one_more(before));
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+}

@@ -1,0 +1,123 @@
+//! A TCP proxy between the portal and PostgreSQL that a test can cut: after a given number of
+//! messages from the portal (so at an exact point of a transaction), or altogether (the
+//! database is down) until it is brought back.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::AbortHandle;
+
+/// Where the real PostgreSQL listens.
+const UPSTREAM: &str = "127.0.0.1:5432";
+
+#[derive(Default)]
+struct Control {
+    /// Writes from the portal still let through before the cut; negative: no cut armed.
+    countdown: AtomicI64,
+    /// Whether an armed cut happened.
+    cut: AtomicBool,
+    /// Whether the database is down: new connections are closed at once.
+    down: AtomicBool,
+    connections: Mutex<Vec<AbortHandle>>,
+}
+
+/// The running proxy.
+pub struct DbProxy {
+    port: u16,
+    control: Arc<Control>,
+}
+
+impl DbProxy {
+    /// Starts a proxy on a free port that lets everything through.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let port = listener.local_addr().expect("proxy address").port();
+        let control = Arc::new(Control::default());
+        control.countdown.store(-1, Ordering::SeqCst);
+        let shared = control.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                if shared.down.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let Ok(upstream) = TcpStream::connect(UPSTREAM).await else {
+                    continue;
+                };
+                let task = tokio::spawn(pipe(client, upstream, shared.clone()));
+                let mut connections = shared.connections.lock().expect("lock");
+                connections.retain(|c| !c.is_finished());
+                connections.push(task.abort_handle());
+            }
+        });
+        Self { port, control }
+    }
+
+    /// A pool for the database of `pool`, reached through the proxy.
+    pub fn pool_for(&self, pool: &PgPool) -> PgPool {
+        let options = pool.connect_options().as_ref().clone().port(self.port);
+        PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(std::time::Duration::from_secs(3))
+            .connect_lazy_with(options)
+    }
+
+    /// Cuts the connection that carries the portal's `n`-th message from now on.
+    pub fn cut_after(&self, n: i64) {
+        self.control.cut.store(false, Ordering::SeqCst);
+        self.control.countdown.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the armed cut happened; disarms it.
+    pub fn was_cut(&self) -> bool {
+        self.control.countdown.store(-1, Ordering::SeqCst);
+        self.control.cut.swap(false, Ordering::SeqCst)
+    }
+
+    /// The database goes away: every connection is closed and new ones are refused.
+    pub fn down(&self) {
+        self.control.down.store(true, Ordering::SeqCst);
+        for connection in self.control.connections.lock().expect("lock").drain(..) {
+            connection.abort();
+        }
+    }
+
+    /// The database is back.
+    pub fn up(&self) {
+        self.control.down.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Copies both ways; drops both ends when the portal's write is the one to cut.
+async fn pipe(mut client: TcpStream, mut upstream: TcpStream, control: Arc<Control>) {
+    let (mut client_read, mut client_write) = client.split();
+    let (mut upstream_read, mut upstream_write) = upstream.split();
+    let mut from_client = vec![0u8; 64 * 1024];
+    let mut from_upstream = vec![0u8; 64 * 1024];
+    loop {
+        tokio::select! {
+            read = client_read.read(&mut from_client) => {
+                let n = match read { Ok(0) | Err(_) => return, Ok(n) => n };
+                if control.countdown.load(Ordering::SeqCst) > 0
+                    && control.countdown.fetch_sub(1, Ordering::SeqCst) == 1
+                {
+                    control.cut.store(true, Ordering::SeqCst);
+                    return;
+                }
+                if upstream_write.write_all(&from_client[..n]).await.is_err() {
+                    return;
+                }
+            }
+            read = upstream_read.read(&mut from_upstream) => {
+                let n = match read { Ok(0) | Err(_) => return, Ok(n) => n };
+                if client_write.write_all(&from_upstream[..n]).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
