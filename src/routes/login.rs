@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
     let limit = Arc::new(
         GovernorConfigBuilder::default()
             .per_second(3)
-            .burst_size(20)
+            .burst_size(super::burst(20))
             .finish()
             .unwrap_or_else(|| unreachable!("3 s per token and a burst of 20 are valid")),
     );

@@ -7,6 +7,8 @@ use crate::state::AppState;
 pub mod account;
 pub mod account_requests;
 pub mod aios;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod contactpersoon;
 pub mod health;
 pub mod invoices;
@@ -26,7 +28,7 @@ pub mod supervision;
 
 /// Every route of the portal, without middleware (see [`crate::app`]).
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .merge(public::router())
         .merge(health::router())
         .merge(login::router())
@@ -45,7 +47,20 @@ pub fn router() -> Router<AppState> {
         .merge(contactpersoon::router())
         .merge(registers::router())
         .merge(rgs_registers::router())
-        .merge(public_register::router())
+        .merge(public_register::router());
+    #[cfg(feature = "bench")]
+    let router = router.merge(bench::router());
+    router
+}
+
+/// The burst of a per-address rate limit: `normal`, except in the benchmark's build
+/// (`--features bench`), where one machine must be able to load the portal.
+pub(crate) const fn burst(normal: u32) -> u32 {
+    if cfg!(feature = "bench") {
+        1 << 30
+    } else {
+        normal
+    }
 }
 
 /// The definition of `training`'s specialty, which every schedule check needs.

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
     let limit = Arc::new(
         GovernorConfigBuilder::default()
             .per_second(1)
-            .burst_size(30)
+            .burst_size(super::burst(30))
             .finish()
             .unwrap_or_else(|| unreachable!("1 s per token and a burst of 30 are valid")),
     );
