@@ -270,7 +270,8 @@ fn declared_routes() -> Vec<(String, String)> {
             }
             continue;
         }
-        if path.extension().is_none_or(|e| e != "rs") {
+        // `bench.rs` is compiled only into the benchmark's build (`--features bench`).
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("routes/bench.rs") {
             continue;
         }
         let source = std::fs::read_to_string(&path).unwrap();
