@@ -162,8 +162,17 @@ impl Findings {
     }
 }
 
-async fn fetch(client: &reqwest::Client, url: String) -> (StatusCode, String, String, String) {
-    let response = client.get(&url).send().await.expect("GET");
+/// What one answer carries that the checks read.
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: String,
+    /// The `Location` of a redirect, or empty.
+    location: String,
+}
+
+/// Reads `response` whole; a body that is not UTF-8 (a PDF) is read lossily.
+async fn read(response: reqwest::Response) -> Answer {
     let status = response.status();
     let location = crate::helpers::location(&response).to_owned();
     let content_type = response
@@ -172,9 +181,24 @@ async fn fetch(client: &reqwest::Client, url: String) -> (StatusCode, String, St
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let bytes = response.bytes().await.expect("body");
+    let bytes = response.bytes().await.unwrap_or_default();
     let body = String::from_utf8_lossy(&bytes).into_owned();
-    (status, content_type, body, location)
+    Answer {
+        status,
+        content_type,
+        body,
+        location,
+    }
+}
+
+async fn fetch(client: &reqwest::Client, url: String) -> (StatusCode, String, String, String) {
+    let answer = read(client.get(&url).send().await.expect("GET")).await;
+    (
+        answer.status,
+        answer.content_type,
+        answer.body,
+        answer.location,
+    )
 }
 
 /// Follows every link from `start` within the portal (each page shape at most
@@ -309,20 +333,13 @@ async fn attack(
                 continue;
             }
         };
-        let status = response.status();
-        let location = crate::helpers::location(&response).to_owned();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = response.text().await.unwrap_or_default();
-        findings.check(&what, status, &content_type, &body);
-        let location = location
+        let answer = read(response).await;
+        findings.check(&what, answer.status, &answer.content_type, &answer.body);
+        let location = answer
+            .location
             .strip_prefix(app.base.as_str())
-            .unwrap_or(&location);
-        if status.is_redirection() && location.starts_with('/') {
+            .unwrap_or(&answer.location);
+        if answer.status.is_redirection() && location.starts_with('/') {
             led_to.push(location.to_owned());
         }
     }
@@ -337,9 +354,12 @@ async fn attack(
         .send()
         .await
         .expect("garbled POST");
-    let status = response.status();
-    let content_type = header(&response, "content-type");
-    let body = response.text().await.unwrap_or_default();
+    let Answer {
+        status,
+        content_type,
+        body,
+        ..
+    } = read(response).await;
     findings.check(
         &format!("POST {action} (garbled)"),
         status,
@@ -356,9 +376,12 @@ async fn attack(
         .await;
     match response {
         Ok(response) => {
-            let status = response.status();
-            let content_type = header(&response, "content-type");
-            let body = response.text().await.unwrap_or_default();
+            let Answer {
+                status,
+                content_type,
+                body,
+                ..
+            } = read(response).await;
             let what = format!("POST {action} (10 MB)");
             findings.check(&what, status, &content_type, &body);
             if status != StatusCode::PAYLOAD_TOO_LARGE {
@@ -403,15 +426,6 @@ fn client_from(address: [u8; 4]) -> reqwest::Client {
         .local_address(std::net::IpAddr::from(address))
         .build()
         .expect("client")
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
 }
 
 /// The demo users, in an order where what one writes is read by the next ones; the RGS sees
