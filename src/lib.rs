@@ -76,10 +76,9 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             config.session_idle_seconds,
-        )))
-        // Save on every request, so reading pages keeps an active user logged in
-        // (tower-sessions otherwise extends the expiry only when the session changes).
-        .with_always_save(true);
+        )));
+    // Reading pages keeps an active user logged in: `renew_when_due` saves the session (which
+    // moves its expiry) once the last renewal is a little while ago, not on every request.
 
     // Cross-site POSTs are refused from Sec-Fetch-Site and Origin. The configured public origin
     // is trusted as well, for proxies that rewrite the Host header.
@@ -111,6 +110,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .nest("/static", web::static_files::router(&config.static_dir))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::session_renewal::renew_when_due,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

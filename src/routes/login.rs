@@ -30,6 +30,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use crate::web::session_renewal;
 
 /// Session key: recovery codes to show once, right after enrolment.
 pub const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
@@ -485,13 +486,14 @@ async fn logout(
     Ok(response)
 }
 
-/// "Blijf ingelogd": the request itself renews the session's idle expiry. The warning dialog
+/// "Blijf ingelogd": renews the session's idle expiry. The warning dialog
 /// posts it with `fetch`; without JavaScript it is an ordinary form post.
 async fn extend_session(
     _user: CurrentUser,
     session: Session,
     headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
+    session_renewal::renew(&session).await?;
     if headers
         .get("x-requested-with")
         .is_some_and(|v| v == "fetch")

@@ -69,8 +69,12 @@ pub async fn push(
     session.insert(FLASH_KEY, flashes).await
 }
 
-/// Takes the waiting messages out of the session, so each is shown once.
+/// Takes the waiting messages out of the session, so each is shown once. Without messages
+/// the session is left unchanged (so the request does not save it).
 pub async fn take(session: &Session) -> Result<Vec<Flash>, tower_sessions::session::Error> {
+    if session.get_value(FLASH_KEY).await?.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(session
         .remove::<Vec<Flash>>(FLASH_KEY)
         .await?

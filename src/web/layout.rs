@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use tower_sessions::Session;
 
 use super::flash::{self, Flash};
+use super::session_renewal;
 use crate::auth::backend::{AuthSession, Role, User};
 use crate::state::AppState;
 
@@ -116,12 +117,13 @@ impl FromRequestParts<AppState> for Layout {
     ) -> Result<Self, Self::Rejection> {
         // A broken session store must not take the page down with it: the page shows without
         // its flash messages and the failure is logged.
-        let flashes = match Session::from_request_parts(parts, state).await {
-            Ok(session) => flash::take(&session).await.unwrap_or_else(|error| {
+        let session = Session::from_request_parts(parts, state).await.ok();
+        let flashes = match &session {
+            Some(session) => flash::take(session).await.unwrap_or_else(|error| {
                 tracing::warn!(%error, "could not read flash messages from the session");
                 Vec::new()
             }),
-            Err(_) => Vec::new(),
+            None => Vec::new(),
         };
         let user = parts
             .extensions
@@ -129,8 +131,19 @@ impl FromRequestParts<AppState> for Layout {
             .and_then(|auth| auth.user.clone());
         let mut layout = Self::for_path(parts.uri.path(), flashes, user.as_ref());
         if user.is_some() {
-            let idle = state.config.session_idle_seconds;
-            layout.idle = Some((idle, idle - state.config.session_warning_lead_seconds()));
+            // The time left counts from the session's last renewal, so the warning and the
+            // automatic logout come when the server ends the session.
+            let renewed = match &session {
+                Some(session) => session_renewal::renewed_at(session).await,
+                None => None,
+            };
+            let idle = session_renewal::remaining_seconds(
+                renewed,
+                session_renewal::now(),
+                state.config.session_idle_seconds,
+            );
+            let warn = (idle - state.config.session_warning_lead_seconds()).max(1);
+            layout.idle = Some((idle.max(1), warn));
         }
         Ok(layout)
     }

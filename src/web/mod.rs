@@ -8,6 +8,7 @@ pub mod headers;
 pub mod layout;
 pub mod request_meta;
 pub mod schedule_view;
+pub mod session_renewal;
 pub mod shortening_view;
 pub mod static_files;
 
