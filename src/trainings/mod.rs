@@ -115,6 +115,23 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
     rows.into_iter().map(TrainingRow::into_training).collect()
 }
 
+/// Which trainings of aios `trainee` have a concept version (a schedule or change request
+/// being written): one query for the whole overview.
+pub async fn with_concept(
+    db: &PgPool,
+    trainee: Uuid,
+) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT t.id FROM trainings t
+         JOIN schedule_versions v ON v.training_id = t.id AND v.status = 'concept'
+         WHERE t.trainee_id = $1",
+    )
+    .bind(trainee)
+    .fetch_all(db)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).
 pub async fn of_trainee(
     conn: &mut PgConnection,

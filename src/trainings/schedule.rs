@@ -308,52 +308,88 @@ pub async fn load_version(
     conn: &mut PgConnection,
     version: Version,
 ) -> Result<LoadedVersion, sqlx::Error> {
-    let periods = sqlx::query_as(
-        "SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
+    load_versions(conn, vec![version])
+        .await?
+        .pop()
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// A row of an item table with the version it belongs to.
+struct OfVersion<T>(Uuid, T);
+
+impl<'r, T: sqlx::FromRow<'r, sqlx::postgres::PgRow>> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    for OfVersion<T>
+{
+    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self(row.try_get("version_id")?, T::from_row(row)?))
+    }
+}
+
+/// The items of `rows` that belong to version `id`, in their order.
+fn of_version<T: Clone>(rows: &[OfVersion<T>], id: Uuid) -> Vec<T> {
+    rows.iter()
+        .filter(|row| row.0 == id)
+        .map(|row| row.1.clone())
+        .collect()
+}
+
+/// Loads `versions` with their items, in the same order: four queries however many versions
+/// (a training's history compares all of them).
+pub async fn load_versions(
+    conn: &mut PgConnection,
+    versions: Vec<Version>,
+) -> Result<Vec<LoadedVersion>, sqlx::Error> {
+    let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+    let periods: Vec<OfVersion<PeriodRow>> = sqlx::query_as(
+        "SELECT p.version_id, p.id, p.origin_id, p.part, p.label, p.institution_id,
                 i.name AS institution_name, p.supervisor_id, u.full_name AS supervisor_name,
                 p.start_date, p.end_date, p.part_time_pct
          FROM schedule_periods p
          JOIN institutions i ON i.id = p.institution_id
          LEFT JOIN users u ON u.id = p.supervisor_id
-         WHERE p.version_id = $1 ORDER BY p.start_date, p.end_date, p.created_at, p.id",
+         WHERE p.version_id = ANY($1) ORDER BY p.start_date, p.end_date, p.created_at, p.id",
     )
-    .bind(version.id)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let interruptions = sqlx::query_as(
-        "SELECT s.id, s.origin_id, s.kind, t.name AS kind_name, s.start_date, s.end_date,
-                s.institution_id, i.name AS institution_name, s.note, s.entered_by_rgs
+    let interruptions: Vec<OfVersion<InterruptionRow>> = sqlx::query_as(
+        "SELECT s.version_id, s.id, s.origin_id, s.kind, t.name AS kind_name, s.start_date,
+                s.end_date, s.institution_id, i.name AS institution_name, s.note, s.entered_by_rgs
          FROM schedule_interruptions s
          JOIN interruption_types t ON t.code = s.kind
          JOIN institutions i ON i.id = s.institution_id
-         WHERE s.version_id = $1 ORDER BY s.start_date, s.end_date, s.created_at, s.id",
+         WHERE s.version_id = ANY($1) ORDER BY s.start_date, s.end_date, s.created_at, s.id",
     )
-    .bind(version.id)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     // Shortenings belong to the training: the approved ones count in every version.
-    let shortenings = sqlx::query_as(
-        "SELECT s.part, s.months, s.ground, s.gained_where, s.gained_when
+    let shortenings: Vec<OfVersion<ShorteningRow>> = sqlx::query_as(
+        "SELECT v.id AS version_id, s.part, s.months, s.ground, s.gained_where, s.gained_when
          FROM shortenings s JOIN schedule_versions v ON v.training_id = s.training_id
-         WHERE v.id = $1 AND s.status = 'goedgekeurd' ORDER BY s.proposed_at, s.id",
+         WHERE v.id = ANY($1) AND s.status = 'goedgekeurd' ORDER BY s.proposed_at, s.id",
     )
-    .bind(version.id)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let extensions = sqlx::query_as(
-        "SELECT part, months, reason FROM schedule_extensions
-         WHERE version_id = $1 ORDER BY created_at, id",
+    let extensions: Vec<OfVersion<ExtensionRow>> = sqlx::query_as(
+        "SELECT version_id, part, months, reason FROM schedule_extensions
+         WHERE version_id = ANY($1) ORDER BY created_at, id",
     )
-    .bind(version.id)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(LoadedVersion {
-        version,
-        periods,
-        interruptions,
-        shortenings,
-        extensions,
-    })
+    Ok(versions
+        .into_iter()
+        .map(|version| LoadedVersion {
+            periods: of_version(&periods, version.id),
+            interruptions: of_version(&interruptions, version.id),
+            shortenings: of_version(&shortenings, version.id),
+            extensions: of_version(&extensions, version.id),
+            version,
+        })
+        .collect())
 }
 
 /// The versions of a training that matter now.

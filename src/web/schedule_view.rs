@@ -361,10 +361,7 @@ pub async fn history(
     rules: &SpecialtyRules,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     let all = schedule::versions(&mut *conn, training).await?;
-    let mut loaded = Vec::with_capacity(all.len());
-    for version in all {
-        loaded.push(schedule::load_version(&mut *conn, version).await?);
-    }
+    let loaded = schedule::load_versions(&mut *conn, all).await?;
     Ok(loaded
         .iter()
         .enumerate()

@@ -49,13 +49,13 @@ struct Field {
     value: String,
 }
 
-fn selector(css: &str) -> Selector {
+pub(crate) fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("valid selector")
 }
 
 /// A path with its ids and query values left out: pages of the same shape are visited a few
 /// times only, so a long list does not make the crawl long.
-fn shape(path: &str) -> String {
+pub(crate) fn shape(path: &str) -> String {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut keys: Vec<&str> = query
         .split('&')
@@ -66,7 +66,8 @@ fn shape(path: &str) -> String {
     let segments: Vec<&str> = path
         .split('/')
         .map(|segment| {
-            if uuid::Uuid::parse_str(segment).is_ok() || segment.chars().all(|c| c.is_ascii_digit())
+            if uuid::Uuid::parse_str(segment).is_ok()
+                || (!segment.is_empty() && segment.chars().all(|c| c.is_ascii_digit()))
             {
                 "{id}"
             } else {

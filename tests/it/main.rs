@@ -41,6 +41,7 @@ mod passwords;
 mod payments;
 mod public_pages;
 mod public_register;
+mod queries;
 mod reference;
 mod reference_admin;
 mod registers;

@@ -70,18 +70,17 @@ async fn overview(
     State(state): State<AppState>,
     layout: Layout,
 ) -> AppResult<OverviewPage> {
-    let mut rows = Vec::new();
-    let mut conn = state.db.acquire().await?;
-    for training in trainings::for_trainee(&state.db, aios.id).await? {
-        let versions = Versions {
-            all: schedule::versions(&mut conn, training.id).await?,
-        };
-        rows.push(TrainingRow {
+    let with_concept = trainings::with_concept(&state.db, aios.id).await?;
+    let rows = trainings::for_trainee(&state.db, aios.id)
+        .await?
+        .into_iter()
+        .map(|training| TrainingRow {
             concept_change: training.status.accepts_change_requests()
-                && versions.concept().is_some(),
+                && with_concept.contains(&training.id),
             training,
-        });
-    }
+        })
+        .collect();
+    let mut conn = state.db.acquire().await?;
     let (details, _) = personal_details::load(&mut conn, aios.id).await?;
     Ok(OverviewPage {
         layout,

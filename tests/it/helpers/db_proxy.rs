@@ -1,8 +1,8 @@
 //! A TCP proxy between the portal and PostgreSQL that a test can cut: after a given number of
 //! messages from the portal (so at an exact point of a transaction), or altogether (the
-//! database is down) until it is brought back.
+//! database is down) until it is brought back. It also counts the statements the portal runs.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sqlx::PgPool;
@@ -22,6 +22,8 @@ struct Control {
     cut: AtomicBool,
     /// Whether the database is down: new connections are closed at once.
     down: AtomicBool,
+    /// Statements run: simple queries and executions of prepared statements.
+    statements: AtomicU64,
     connections: Mutex<Vec<AbortHandle>>,
 }
 
@@ -59,7 +61,13 @@ impl DbProxy {
 
     /// A pool for the database of `pool`, reached through the proxy.
     pub fn pool_for(&self, pool: &PgPool) -> PgPool {
-        let options = pool.connect_options().as_ref().clone().port(self.port);
+        // Without TLS, so the proxy can read the protocol's messages.
+        let options = pool
+            .connect_options()
+            .as_ref()
+            .clone()
+            .port(self.port)
+            .ssl_mode(sqlx::postgres::PgSslMode::Disable);
         PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(std::time::Duration::from_secs(3))
@@ -90,6 +98,51 @@ impl DbProxy {
     pub fn up(&self) {
         self.control.down.store(false, Ordering::SeqCst);
     }
+
+    /// The statements the portal ran since the last call (each simple query and each execution
+    /// of a prepared statement is one; BEGIN and COMMIT count too).
+    pub fn take_statements(&self) -> u64 {
+        self.control.statements.swap(0, Ordering::SeqCst)
+    }
+}
+
+/// Reads the frontend side of the PostgreSQL protocol as it streams past: the start-up
+/// messages have no type byte, every later one has a type byte and a length.
+#[derive(Default)]
+struct Frontend {
+    started: bool,
+    pending: Vec<u8>,
+}
+
+impl Frontend {
+    /// Feeds the bytes of one read; returns how many statements they complete.
+    fn feed(&mut self, bytes: &[u8]) -> u64 {
+        self.pending.extend_from_slice(bytes);
+        let mut statements = 0;
+        loop {
+            let header = if self.started { 5 } else { 8 };
+            if self.pending.len() < header {
+                break;
+            }
+            let at = usize::from(self.started);
+            let length = u32::from_be_bytes(self.pending[at..at + 4].try_into().expect("4 bytes"));
+            let total = at + length as usize;
+            if self.pending.len() < total {
+                break;
+            }
+            if self.started {
+                if matches!(self.pending[0], b'Q' | b'E') {
+                    statements += 1;
+                }
+            } else {
+                // SSLRequest and GSSENCRequest come before the real start-up message.
+                let code = u32::from_be_bytes(self.pending[4..8].try_into().expect("4 bytes"));
+                self.started = !matches!(code, 80_877_103 | 80_877_104);
+            }
+            self.pending.drain(..total);
+        }
+        statements
+    }
 }
 
 /// Copies both ways; drops both ends when the portal's write is the one to cut.
@@ -98,6 +151,7 @@ async fn pipe(mut client: TcpStream, mut upstream: TcpStream, control: Arc<Contr
     let (mut upstream_read, mut upstream_write) = upstream.split();
     let mut from_client = vec![0u8; 64 * 1024];
     let mut from_upstream = vec![0u8; 64 * 1024];
+    let mut frontend = Frontend::default();
     loop {
         tokio::select! {
             read = client_read.read(&mut from_client) => {
@@ -108,6 +162,8 @@ async fn pipe(mut client: TcpStream, mut upstream: TcpStream, control: Arc<Contr
                     control.cut.store(true, Ordering::SeqCst);
                     return;
                 }
+                let statements = frontend.feed(&from_client[..n]);
+                control.statements.fetch_add(statements, Ordering::SeqCst);
                 if upstream_write.write_all(&from_client[..n]).await.is_err() {
                     return;
                 }

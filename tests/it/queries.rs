@@ -1,0 +1,237 @@
+//! What a page costs the database: the statements each page of each demo user runs, counted
+//! on the wire by a proxy between the portal and PostgreSQL. Every page stays within a small
+//! budget, and the lists cost the same whatever their length (no query per row).
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+use sqlx::PgPool;
+
+use crate::bad_input::{selector, shape};
+use crate::helpers::TestApp;
+use crate::helpers::accounts::{log_in_demo, seed_demo};
+use crate::helpers::db_proxy::DbProxy;
+
+/// The demo users whose pages are counted.
+const USERS: &[&str] = &[
+    "demo.aios",
+    "demo.specialist",
+    "demo.ondersteuner",
+    "demo.opleider",
+    "demo.contactpersoon",
+    "demo.rgs",
+];
+
+/// The statements of one GET of `path`, after a first GET that fills the connection's caches
+/// (prepared statements, type information) and renews the session.
+async fn statements_of(
+    app: &TestApp,
+    proxy: &DbProxy,
+    client: &reqwest::Client,
+    path: &str,
+) -> (reqwest::StatusCode, String, u64) {
+    let warm = client.get(app.url(path)).send().await.expect("GET");
+    let _ = warm.bytes().await;
+    proxy.take_statements();
+    let response = client.get(app.url(path)).send().await.expect("GET");
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    (status, body, proxy.take_statements())
+}
+
+/// Every page `client` reaches by links from `start` (each shape at most 16 times), with the
+/// statements of each.
+async fn pages_of(
+    app: &TestApp,
+    proxy: &DbProxy,
+    client: &reqwest::Client,
+    start: &str,
+) -> BTreeMap<String, Vec<(String, u64)>> {
+    let mut queue = VecDeque::from([start.to_owned()]);
+    let mut seen = HashSet::new();
+    let mut pages: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+    while let Some(path) = queue.pop_front() {
+        let key = shape(&path);
+        if !seen.insert(path.clone())
+            || path.starts_with("/uitloggen")
+            || pages.get(&key).is_some_and(|p| p.len() >= 16)
+        {
+            continue;
+        }
+        let (status, body, statements) = statements_of(app, proxy, client, &path).await;
+        if !status.is_success() {
+            continue;
+        }
+        pages
+            .entry(key)
+            .or_default()
+            .push((path.clone(), statements));
+        let document = scraper::Html::parse_document(&body);
+        for link in document.select(&selector("a[href]")) {
+            let href = link.value().attr("href").unwrap_or("");
+            let href = href.split('#').next().unwrap_or("");
+            if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/static/") {
+                queue.push_back(href.to_owned());
+            }
+        }
+    }
+    pages
+}
+
+/// Statements every page of a logged-in user costs before its own work: loading the session
+/// and the user (with their roles). The session is written only when its renewal is due.
+const SESSION: u64 = 2;
+
+/// Statements a page may run for its own content (the issue's target: at most three).
+const BUDGET: u64 = 3;
+
+/// Pages that still run more than [`BUDGET`] statements, with the most each may run (session
+/// included). They load many independent things (a schedule with its versions, rules and
+/// context; a user's roles and history); none repeats a statement per row. The list may only
+/// shrink: a page that gets within the budget must leave it.
+const OVER_BUDGET: &[(&str, u64)] = &[
+    ("/aios/opleidingen/{id}", 16),
+    ("/aios/opleidingen/{id}/indienen", 14),
+    ("/aios/opleidingen/{id}/onderbrekingen/nieuw", 13),
+    ("/aios/opleidingen/{id}/periodes/nieuw", 15),
+    ("/aios/opleidingen/{id}/periodes/{id}", 15),
+    ("/aios/opleidingen/{id}/verkorting", 9),
+    ("/aios/opleidingen/{id}/versies", 13),
+    ("/opleider/aios/{id}", 32),
+    ("/opleider/aios/{id}/verkorting", 9),
+    ("/opleider/aios/{id}/verkortingen/{id}", 9),
+    ("/registratie", 6),
+    ("/registratie/inschrijvingen/{id}/herregistratie", 6),
+    ("/rgs/gebruikers/{id}", 12),
+    ("/rgs/opleidingen/{id}", 21),
+    ("/rgs/referentiegegevens/specialismen/{id}", 8),
+    ("/rgs/referentiegegevens/tarieven", 6),
+    ("/rgs/referentiegegevens/tarieven/{id}", 6),
+    ("/rgs/werkvoorraad", 8),
+];
+
+#[sqlx::test]
+async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_or_its_listed_count(
+    pool: PgPool,
+) {
+    let proxy = DbProxy::start().await;
+    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
+    seed_demo(&app).await;
+    let mut most: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    let mut record = |who: &str, pages: BTreeMap<String, Vec<(String, u64)>>| {
+        for (shape, visits) in pages {
+            let shape = shape.trim_end_matches('?').to_owned();
+            for (path, statements) in visits {
+                let entry = most.entry(shape.clone()).or_default();
+                if statements >= entry.0 {
+                    *entry = (statements, format!("{who} {path}"));
+                }
+            }
+        }
+    };
+    for user in USERS {
+        let client = app.new_client();
+        log_in_demo(&app, &client, user).await;
+        record(user, pages_of(&app, &proxy, &client, "/account").await);
+    }
+    let visitor = app.new_client();
+    record("visitor", pages_of(&app, &proxy, &visitor, "/").await);
+    assert!(
+        most.len() > 50,
+        "the crawl reached {} page shapes",
+        most.len()
+    );
+
+    let mut problems = Vec::new();
+    for (shape, (statements, example)) in &most {
+        let allowed = OVER_BUDGET
+            .iter()
+            .find(|(listed, _)| listed == shape)
+            .map_or(SESSION + BUDGET, |(_, count)| *count);
+        if *statements > allowed {
+            problems.push(format!(
+                "{shape}: {statements} statements (at most {allowed}), e.g. {example}"
+            ));
+        }
+    }
+    for (listed, count) in OVER_BUDGET {
+        match most.get(*listed) {
+            None => problems.push(format!("{listed} is listed but the crawl did not reach it")),
+            Some((statements, _)) if *statements <= SESSION + BUDGET => problems.push(format!(
+                "{listed} now runs {statements} statements: take it off the list (was {count})"
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[sqlx::test]
+async fn lists_and_histories_cost_the_same_number_of_statements_however_long_they_are(
+    pool: PgPool,
+) {
+    let proxy = DbProxy::start().await;
+    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
+    seed_demo(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let demo_aios = app.new_client();
+    log_in_demo(&app, &demo_aios, "demo.aios").await;
+    let cost = |client: reqwest::Client, path: String| {
+        let (app, proxy) = (&app, &proxy);
+        async move {
+            let (status, _, statements) = statements_of(app, proxy, &client, &path).await;
+            assert!(status.is_success(), "{path}: {status}");
+            statements
+        }
+    };
+    let overview_before = cost(opleider.clone(), "/opleider/aios".into()).await;
+
+    // A new aios with one training that has one version; the opleider's list grows by one.
+    crate::aios::set_today(&app);
+    crate::aios::aios_ready(&app, "noor").await;
+    let training = crate::aios::igt_with_two_hospitals(&app).await;
+    crate::aios::submit(&app, training, true).await;
+    let trainings_of = |name: &str| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM trainings t JOIN users u ON u.id = t.trainee_id
+             WHERE u.username = $1",
+        )
+        .bind(name.to_owned())
+        .fetch_one(&pool)
+    };
+    assert_eq!(trainings_of("noor").await.unwrap(), 1);
+    assert!(trainings_of("demo.aios").await.unwrap() >= 5);
+
+    assert_eq!(
+        cost(opleider.clone(), "/opleider/aios".into()).await,
+        overview_before,
+        "the opleider's overview with one aios more"
+    );
+    assert_eq!(
+        cost(app.client.clone(), "/aios/opleidingen".into()).await,
+        cost(demo_aios.clone(), "/aios/opleidingen".into()).await,
+        "the overview of an aios with one training and of one with many"
+    );
+    let most_versions: uuid::Uuid = sqlx::query_scalar(
+        "SELECT v.training_id FROM schedule_versions v
+         JOIN trainings t ON t.id = v.training_id JOIN users u ON u.id = t.trainee_id
+         WHERE u.username = 'demo.aios'
+         GROUP BY v.training_id HAVING count(*) >= 2 ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a demo training with two versions or more");
+    assert_eq!(
+        cost(
+            app.client.clone(),
+            format!("/aios/opleidingen/{training}/versies")
+        )
+        .await,
+        cost(
+            demo_aios.clone(),
+            format!("/aios/opleidingen/{most_versions}/versies")
+        )
+        .await,
+        "the history of one version and of several"
+    );
+}
