@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::person::format_date;
@@ -90,24 +90,24 @@ fn select(sort: Sort, cursor: bool, limit: bool) -> String {
         ),
     };
     format!(
-        "WITH counting AS (
-             SELECT DISTINCT ON (v.training_id) v.training_id, v.id AS version_id
-             FROM schedule_versions v JOIN trainings t ON t.id = v.training_id
-             WHERE t.status NOT IN ('concept', 'afgekeurd')
-               AND v.status IN ('goedgekeurd', 'ingediend')
-             ORDER BY v.training_id, (v.status = 'goedgekeurd') DESC, v.number DESC
-         )
-         SELECT p.id AS period_id, u.full_name AS trainee_name, pd.big_number,
+        "SELECT p.id AS period_id, u.full_name AS trainee_name, pd.big_number,
                 s.name AS specialty, p.label, p.start_date, p.end_date, p.part_time_pct,
                 o.full_name AS opleider, t.status
-         FROM counting c
-         JOIN schedule_periods p ON p.version_id = c.version_id
-         JOIN trainings t ON t.id = c.training_id
+         FROM schedule_periods p
+         JOIN schedule_versions v ON v.id = p.version_id
+         JOIN trainings t ON t.id = v.training_id
          JOIN users u ON u.id = t.trainee_id
          LEFT JOIN personal_details pd ON pd.user_id = t.trainee_id
          JOIN specialties s ON s.id = t.specialty_id
          JOIN users o ON o.id = COALESCE(p.supervisor_id, t.supervisor_id)
          WHERE p.institution_id = $1 AND p.start_date <= $3 AND p.end_date > $2
+           AND t.status NOT IN ('concept', 'afgekeurd')
+           -- Only the version that counts: the last approved one, else the submitted one
+           -- (a training has at most one submitted version).
+           AND v.status IN ('goedgekeurd', 'ingediend')
+           AND NOT EXISTS (SELECT 1 FROM schedule_versions w
+                           WHERE w.training_id = v.training_id AND w.status = 'goedgekeurd'
+                             AND (v.status = 'ingediend' OR w.number > v.number))
            AND ($4::uuid IS NULL OR t.specialty_id = $4)
            AND ($5::text IS NULL OR t.status = $5)
            {}
@@ -165,9 +165,24 @@ pub async fn page(
     Ok((rows, more))
 }
 
+/// A read-only transaction for a whole report, with room to sort the largest institution's
+/// rows in memory rather than on disk.
+pub async fn download_transaction(
+    db: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("SET TRANSACTION READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET LOCAL work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// Every row of the report, as a stream straight from the database (for the CSV).
 pub fn stream<'a>(
-    db: &'a PgPool,
+    conn: &'a mut PgConnection,
     sql: &'a str,
     institution: Uuid,
     filter: &'a ReportFilter,
@@ -178,7 +193,7 @@ pub fn stream<'a>(
         .bind(filter.to)
         .bind(filter.specialty)
         .bind(filter.status.map(|s| s.code()))
-        .fetch(db)
+        .fetch(conn)
 }
 
 /// The SQL of the whole report (no page).
@@ -193,7 +208,12 @@ pub async fn all(
     filter: &ReportFilter,
 ) -> Result<Vec<ReportRow>, sqlx::Error> {
     let sql = all_rows_sql(filter.sort);
-    stream(db, &sql, institution, filter).try_collect().await
+    let mut tx = download_transaction(db).await?;
+    let rows = stream(&mut tx, &sql, institution, filter)
+        .try_collect()
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
 /// The CSV header line: `;`-separated, with a UTF-8 byte order mark so Dutch Excel reads it

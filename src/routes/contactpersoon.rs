@@ -243,33 +243,48 @@ async fn csv(
     let db = state.db.clone();
     tokio::spawn(async move {
         let sql = reports::all_rows_sql(filter.sort);
-        let mut rows = std::pin::pin!(reports::stream(&db, &sql, id, &filter));
-        let mut chunk = reports::csv_header();
-        let mut in_chunk = 0;
-        while let Some(row) = rows.next().await {
-            match row {
-                Ok(row) => {
-                    chunk.extend(reports::csv_row(&row));
-                    in_chunk += 1;
-                    if in_chunk == CSV_ROWS_PER_CHUNK {
-                        if sender.send(Ok(std::mem::take(&mut chunk))).await.is_err() {
-                            return;
+        let mut tx = match reports::download_transaction(&db).await {
+            Ok(tx) => tx,
+            Err(error) => {
+                tracing::error!(%error, "the CSV report could not start");
+                let _ = sender.send(Err(std::io::Error::other(error))).await;
+                return;
+            }
+        };
+        {
+            let mut rows = std::pin::pin!(reports::stream(&mut tx, &sql, id, &filter));
+            let mut chunk = reports::csv_header();
+            let mut in_chunk = 0;
+            while let Some(row) = rows.next().await {
+                match row {
+                    Ok(row) => {
+                        chunk.extend(reports::csv_row(&row));
+                        in_chunk += 1;
+                        if in_chunk == CSV_ROWS_PER_CHUNK {
+                            if sender.send(Ok(std::mem::take(&mut chunk))).await.is_err() {
+                                return;
+                            }
+                            in_chunk = 0;
                         }
-                        in_chunk = 0;
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "the CSV report broke off");
+                        let _ = sender.send(Err(std::io::Error::other(error))).await;
+                        return;
                     }
                 }
-                Err(error) => {
-                    tracing::error!(%error, "the CSV report broke off");
-                    let _ = sender.send(Err(std::io::Error::other(error))).await;
-                    return;
-                }
             }
+            let _ = sender.send(Ok(chunk)).await;
         }
-        let _ = sender.send(Ok(chunk)).await;
+        // Read only: ending it either way changes nothing.
+        let _ = tx.commit().await;
     });
+    // Fused: the compression layer polls the body once more after its end, which an unfused
+    // `unfold` answers with a panic (the download broke off in every browser).
     let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    })
+    .fuse();
     Ok((
         crate::web::attachment("text/csv; charset=utf-8", &name),
         Body::from_stream(body),

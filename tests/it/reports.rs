@@ -405,6 +405,19 @@ async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps(pool: PgP
     );
     let (_, cells) = csv_rows(&response.bytes().await.unwrap());
     assert_eq!(cells.len(), expected);
+    // As a browser asks for it: compressed, and whole (the body once broke off at its end).
+    let compressed = contact
+        .get(app.url(&format!("{base}.csv?{query}")))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert!(compressed.headers().get("content-encoding").is_some());
+    let body = compressed.bytes().await;
+    assert!(
+        body.is_ok_and(|b| !b.is_empty()),
+        "the compressed CSV arrives whole"
+    );
 
     // On screen: 50 a page, keyset cursors, every row once.
     let mut seen = BTreeSet::new();
