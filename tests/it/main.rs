@@ -36,6 +36,7 @@ mod faults;
 mod health;
 mod invoices;
 mod jobs;
+mod journeys;
 mod login;
 mod passwords;
 mod payments;

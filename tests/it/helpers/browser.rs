@@ -274,3 +274,62 @@ impl Browser {
         self.driver.source().await.expect("page source")
     }
 }
+
+/// Logging in and out through the portal's pages, for the journey tests.
+impl Browser {
+    /// Logs `username` in through the login pages (the current page when it is the login
+    /// page, else `/inloggen`), with the authenticator's code of a fresh time step (the clock
+    /// moves 30 s first: a code is accepted once). Checks every page with axe-core and ends on
+    /// `/account`.
+    pub async fn log_in(
+        &self,
+        app: &super::TestApp,
+        username: &str,
+        password: &str,
+        secret: &[u8],
+    ) {
+        use mijnrgs::clock::Clock;
+        app.clock.advance(chrono::Duration::seconds(30));
+        if self.path().await != "/inloggen" {
+            self.driver
+                .goto(app.url("/inloggen"))
+                .await
+                .expect("open the login page");
+        }
+        self.assert_accessible().await;
+        self.fill("gebruikersnaam", username).await;
+        self.fill("wachtwoord", password).await;
+        self.submit("Inloggen").await;
+        assert_eq!(
+            self.path().await,
+            "/inloggen/code",
+            "{username}: password step"
+        );
+        self.assert_accessible().await;
+        let code = mijnrgs::auth::totp::code_at(secret, app.clock.now());
+        self.fill("code", &code).await;
+        self.submit("Controleren").await;
+        assert_eq!(self.path().await, "/account", "{username}: code step");
+        self.assert_accessible().await;
+    }
+
+    /// Logs a demo account in with the demo password and the demo authenticator's code.
+    pub async fn log_in_demo(&self, app: &super::TestApp, username: &str) {
+        let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET)
+            .expect("the demo secret is base32");
+        self.log_in(
+            app,
+            username,
+            mijnrgs::seed::DEMO_PASSWORD,
+            secret.as_bytes(),
+        )
+        .await;
+    }
+
+    /// Clicks "Uitloggen" in the header and checks the page that follows.
+    pub async fn log_out(&self) {
+        self.submit("Uitloggen").await;
+        assert_eq!(self.path().await, "/uitgelogd");
+        self.assert_accessible().await;
+    }
+}

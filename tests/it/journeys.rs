@@ -1,0 +1,327 @@
+//! The whole journey in a real headless Chromium: four stories that cross roles, each driven
+//! through the portal's own pages only, with axe-core (WCAG 2.1 A/AA) on every page visited.
+//! The test only moves the injected clock, runs the jobs that are due, reads the mail and
+//! computes authenticator codes; it reads the database to assert, never to change state.
+
+use chrono::Duration;
+use mijnrgs::clock::Clock;
+use sqlx::PgPool;
+
+use crate::aios::set_today;
+use crate::helpers::TestApp;
+use crate::helpers::accounts::{PASSWORD, link_in_mail, secret_from_page, seed_demo};
+use crate::helpers::browser::Browser;
+
+const IGT: &str = "Internationale gezondheidszorg en tropengeneeskunde (IGT)";
+
+/// Runs the scheduled jobs due at the clock's now and sends the mail they queued.
+async fn run_due_jobs(app: &TestApp) {
+    mijnrgs::jobs::run_due(&app.state, app.clock.now())
+        .await
+        .expect("run the due jobs");
+    app.deliver_mail().await;
+}
+
+/// The mails to `address` whose subject starts with `subject`.
+async fn mails(app: &TestApp, address: &str, subject: &str) -> Vec<mijnrgs::mail::OutgoingEmail> {
+    app.sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == address && m.subject.starts_with(subject))
+        .collect()
+}
+
+/// The value after `term` in a summary list (`<dt>term</dt><dd>value</dd>`).
+fn summary_value(html: &str, term: &str) -> String {
+    let marker = format!("<dt>{term}</dt><dd>");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{term} on the page:\n{html}"))
+        + marker.len();
+    let end = start + html[start..].find("</dd>").expect("end of the value");
+    html[start..end].to_owned()
+}
+
+/// From an invoice page: pays with the built-in test provider (bank ING, then `outcome`),
+/// checking every page on the way; ends on the portal's result page.
+async fn pay_with_test_provider(browser: &Browser, outcome: &str) {
+    browser.submit("Betalen met iDEAL").await;
+    assert!(browser.html().await.contains("Controleer en betaal"));
+    browser.assert_accessible().await;
+    browser.follow("Verder naar iDEAL").await;
+    assert!(
+        browser
+            .path()
+            .await
+            .starts_with("/testbetaalomgeving/tr_test")
+    );
+    browser.assert_accessible().await;
+    browser.check("bank-ing").await;
+    browser.submit("Verder").await;
+    browser.assert_accessible().await;
+    browser.check(&format!("uitkomst-{outcome}")).await;
+    browser.submit("Bevestigen").await;
+    browser.assert_accessible().await;
+}
+
+#[sqlx::test]
+async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_ingeschreven_after_approval(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    let browser = Browser::start().await;
+
+    // A new account, from the public home page.
+    browser.open_and_check(&app.url("/")).await;
+    browser.follow("Maak een account aan").await;
+    assert_eq!(browser.path().await, "/account/aanmaken");
+    browser.assert_accessible().await;
+    browser.check("rol-aios").await;
+    browser.fill("naam", "Noor Bakker").await;
+    browser.fill("gebruikersnaam", "noor").await;
+    browser.fill("email", "noor@example.nl").await;
+    browser.fill("wachtwoord", PASSWORD).await;
+    browser.fill("wachtwoord_herhaling", PASSWORD).await;
+    browser.submit("Account aanmaken").await;
+    assert!(browser.html().await.contains("Controleer uw e-mail"));
+    browser.assert_accessible().await;
+
+    // The confirmation link from the mail.
+    let link = link_in_mail(&app, "noor@example.nl", "/account/bevestigen/").await;
+    browser.open_and_check(&app.url(&link)).await;
+    browser.submit("Bevestig mijn e-mailadres").await;
+    assert_eq!(browser.path().await, "/inloggen");
+    browser.assert_accessible().await;
+
+    // The first login enrols the authenticator and shows the recovery codes.
+    browser.fill("gebruikersnaam", "noor").await;
+    browser.fill("wachtwoord", PASSWORD).await;
+    browser.submit("Inloggen").await;
+    assert_eq!(browser.path().await, "/inloggen/authenticator");
+    browser.assert_accessible().await;
+    let secret = secret_from_page(&browser.html().await);
+    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    browser.fill("code", &code).await;
+    browser.submit("Koppelen").await;
+    assert_eq!(browser.path().await, "/inloggen/herstelcodes");
+    browser.assert_accessible().await;
+    browser.follow("Ik heb de codes bewaard, ga verder").await;
+    assert_eq!(browser.path().await, "/account");
+    browser.assert_accessible().await;
+
+    // Basisgegevens.
+    browser.follow("Basisgegevens").await;
+    browser.assert_accessible().await;
+    browser.fill("naam", "Noor Bakker").await;
+    browser.fill("geboortedatum", "14-03-1995").await;
+    browser.fill("big_nummer", "19087654301").await;
+    browser.fill("diplomadatum", "01-07-2021").await;
+    browser
+        .choose("universiteit", "Radboudumc (Radboud Universiteit Nijmegen)")
+        .await;
+    browser.fill("telefoon", "06 12345678").await;
+    browser.fill("adres", "Kerkstraat 1").await;
+    browser.fill("postcode", "6525 GA").await;
+    browser.fill("woonplaats", "Nijmegen").await;
+    browser.submit("Opslaan").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Uw basisgegevens zijn opgeslagen.")
+    );
+    browser.assert_accessible().await;
+
+    // A new IGT training, factureren bij indienen.
+    browser.follow("Mijn opleiding").await;
+    browser.assert_accessible().await;
+    browser.follow("Nieuwe opleiding").await;
+    browser.assert_accessible().await;
+    browser
+        .choose("specialisme", &format!("{IGT} (profiel)"))
+        .await;
+    browser.submit("Verder").await;
+    browser.assert_accessible().await;
+    browser
+        .choose("instituut", "Opleidingsinstituut IGT, Amsterdam")
+        .await;
+    browser
+        .choose("opleider", "Dr. Pieter Jansen (Radboudumc)")
+        .await;
+    browser.check("facturering-bij_indienen").await;
+    browser.submit("Opleiding aanmaken").await;
+    let training_path = browser.path().await;
+    assert!(training_path.starts_with("/aios/opleidingen/"));
+    browser.assert_accessible().await;
+    let training: uuid::Uuid = training_path
+        .trim_start_matches("/aios/opleidingen/")
+        .parse()
+        .expect("the training's id");
+
+    // The four IGT periods, 33 months without a gap: a valid, complete schedule.
+    for (label, place, from, to) in [
+        (
+            "Ziekenhuis 1",
+            "Radboudumc, Nijmegen",
+            "01-01-2027",
+            "01-01-2028",
+        ),
+        ("Ziekenhuis 2", "Isala, Zwolle", "01-01-2028", "01-01-2029"),
+        (
+            "NTC",
+            "Nederlandse Tropencursus (KIT), Amsterdam",
+            "01-01-2029",
+            "01-04-2029",
+        ),
+        (
+            "Buitenland",
+            "Opleidingsziekenhuis in het buitenland, Buitenland",
+            "01-04-2029",
+            "01-10-2029",
+        ),
+    ] {
+        browser.follow("Periode toevoegen").await;
+        browser.assert_accessible().await;
+        browser.fill("omschrijving", label).await;
+        browser.choose("instelling", place).await;
+        browser.fill("begindatum", from).await;
+        browser.fill("einddatum", to).await;
+        browser.fill("deeltijd", "100").await;
+        browser.submit("Opslaan").await;
+        assert_eq!(browser.path().await, training_path, "{label} saved");
+        browser.assert_accessible().await;
+    }
+    let html = browser.html().await;
+    assert!(
+        html.contains("Het schema is compleet en bevat geen fouten of waarschuwingen."),
+        "{html}"
+    );
+    assert_eq!(
+        summary_value(&html, "Verwachte einddatum opleiding"),
+        "01-10-2029"
+    );
+
+    // Submitting leads straight to the invoice.
+    browser.follow("Aanvraag indienen").await;
+    browser.assert_accessible().await;
+    browser.submit("Aanvraag indienen").await;
+    let invoice_path = browser.path().await;
+    assert!(invoice_path.starts_with("/facturen/"), "{invoice_path}");
+    let html = browser.html().await;
+    assert!(html.contains("Uw aanvraag is ingediend."));
+    assert!(html.contains("Totaal inclusief btw"));
+    browser.assert_accessible().await;
+
+    // The aios starts paying, picks a bank and then abandons the payment: the tab is left
+    // and they come back to the portal later that day.
+    browser.submit("Betalen met iDEAL").await;
+    browser.assert_accessible().await;
+    browser.follow("Verder naar iDEAL").await;
+    browser.assert_accessible().await;
+    browser.check("bank-ing").await;
+    browser.submit("Verder").await;
+    assert!(browser.html().await.contains("Kies de uitkomst"));
+    browser.assert_accessible().await;
+    browser.open_and_check(&app.url("/aios/opleidingen")).await;
+    browser.follow(IGT).await;
+    let html = browser.html().await;
+    assert!(
+        html.contains("staat klaar onder Facturen en wacht op betaling"),
+        "{html}"
+    );
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // Nothing the same day; the next day a reminder with a new payment link and the PDF.
+    app.clock.advance(Duration::hours(20));
+    run_due_jobs(&app).await;
+    assert!(
+        mails(&app, "noor@example.nl", "Herinnering: factuur")
+            .await
+            .is_empty(),
+        "no reminder on the day itself"
+    );
+    app.clock.advance(Duration::hours(5));
+    run_due_jobs(&app).await;
+    let reminders = mails(&app, "noor@example.nl", "Herinnering: factuur").await;
+    assert_eq!(reminders.len(), 1, "one reminder the next day");
+    assert!(reminders[0].attachments[0].content.starts_with(b"%PDF"));
+    let link = link_in_mail(&app, "noor@example.nl", "/facturen/").await;
+    assert_eq!(link, invoice_path, "the reminder links to the invoice");
+
+    // The link asks to log in first, then leads to the invoice, which is paid.
+    browser.driver.goto(app.url(&link)).await.unwrap();
+    assert_eq!(browser.path().await, "/inloggen");
+    browser.log_in(&app, "noor", PASSWORD, &secret).await;
+    browser.open_and_check(&app.url(&link)).await;
+    pay_with_test_provider(&browser, "paid").await;
+    let html = browser.html().await;
+    assert!(html.contains("Betaling ontvangen"), "{html}");
+    assert!(
+        html.contains("Ingediend"),
+        "paid; the opleider still decides"
+    );
+    browser.log_out().await;
+
+    // The opleider approves.
+    browser.log_in_demo(&app, "demo.opleider").await;
+    browser.follow("Mijn aios").await;
+    browser.assert_accessible().await;
+    browser.follow("Noor Bakker").await;
+    let html = browser.html().await;
+    assert!(html.contains("Eerste schema ter beoordeling: versie 1"));
+    browser.assert_accessible().await;
+    browser.submit("Goedkeuren").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("U heeft het schema goedgekeurd.")
+    );
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // The aios sees ingeschreven.
+    browser.log_in(&app, "noor", PASSWORD, &secret).await;
+    browser.follow("Mijn opleiding").await;
+    assert!(browser.html().await.contains(">Ingeschreven</span>"));
+    browser.assert_accessible().await;
+    browser.follow(IGT).await;
+    let html = browser.html().await;
+    assert!(html.contains(">Ingeschreven</span>"), "{html}");
+    browser.assert_accessible().await;
+    browser.follow("Facturen").await;
+    assert!(browser.html().await.contains("Betaald"));
+    browser.assert_accessible().await;
+    browser.close().await;
+
+    let payments: Vec<String> = sqlx::query_scalar(
+        "SELECT p.status FROM payments p JOIN invoices i ON i.id = p.invoice_id
+         WHERE i.training_id = $1 ORDER BY p.created_at",
+    )
+    .bind(training)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(payments, ["expired", "paid"], "the abandoned one expired");
+    let status: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1")
+        .bind(training)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "ingeschreven");
+    let approval = mails(
+        &app,
+        "noor@example.nl",
+        "Uw opleidingsschema is goedgekeurd",
+    )
+    .await;
+    assert_eq!(approval.len(), 1);
+    assert!(
+        approval[0]
+            .body
+            .contains("U staat nu ingeschreven in het opleidingsregister.")
+    );
+}
