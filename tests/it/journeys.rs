@@ -6,6 +6,7 @@
 use chrono::Duration;
 use mijnrgs::clock::Clock;
 use sqlx::PgPool;
+use thirtyfour::prelude::*;
 
 use crate::aios::set_today;
 use crate::helpers::TestApp;
@@ -323,5 +324,130 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
         approval[0]
             .body
             .contains("U staat nu ingeschreven in het opleidingsregister.")
+    );
+}
+
+#[sqlx::test]
+async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_opleider_moves_the_expected_end_for_both(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    let browser = Browser::start().await;
+
+    // Lotte's IGT training: 24 of 33 months planned, so the rest runs on at 100 %.
+    browser.log_in_demo(&app, "demo.aios.lotte").await;
+    browser.follow("Mijn opleiding").await;
+    browser.assert_accessible().await;
+    browser.follow(IGT).await;
+    let training_path = browser.path().await;
+    let html = browser.html().await;
+    assert_eq!(
+        summary_value(&html, "Verwachte einddatum opleiding"),
+        "01-10-2028"
+    );
+    browser.assert_accessible().await;
+
+    // The change: 80 % from 01-07-2027, by ending Ziekenhuis 2 there and adding a part-time
+    // period after it.
+    browser.submit("Schema wijzigen").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Uw wijziging staat nog op concept")
+    );
+    browser.assert_accessible().await;
+    browser
+        .press_by(By::XPath(
+            "//tr[td[starts-with(normalize-space(), 'Ziekenhuis 2')]]\
+             //a[starts-with(normalize-space(), 'Wijzigen')]"
+                .to_owned(),
+        ))
+        .await;
+    assert!(browser.html().await.contains("Periode wijzigen"));
+    browser.assert_accessible().await;
+    browser.fill("einddatum", "01-07-2027").await;
+    browser.submit("Opslaan").await;
+    assert_eq!(browser.path().await, training_path);
+    browser.assert_accessible().await;
+    browser.follow("Periode toevoegen").await;
+    browser.assert_accessible().await;
+    browser
+        .fill("omschrijving", "Ziekenhuis 2 (deeltijd)")
+        .await;
+    browser.choose("instelling", "Isala, Zwolle").await;
+    browser.fill("begindatum", "01-07-2027").await;
+    browser.fill("einddatum", "01-01-2028").await;
+    browser.fill("deeltijd", "80").await;
+    browser.submit("Opslaan").await;
+    assert_eq!(browser.path().await, training_path);
+    let html = browser.html().await;
+    assert!(!html.contains("finding--error"), "no errors: {html}");
+    // 22,8 of 33 months planned; the last 10,2 run on at 80 %: 12,75 calendar months.
+    let new_end = summary_value(&html, "Verwachte einddatum opleiding");
+    assert_eq!(new_end, "25-01-2029", "part-time moves the end");
+    browser.assert_accessible().await;
+
+    browser.follow("Wijziging indienen").await;
+    let html = browser.html().await;
+    assert_eq!(summary_value(&html, "Verwachte einddatum"), new_end);
+    browser.assert_accessible().await;
+    browser.submit("Wijziging indienen").await;
+    assert_eq!(browser.path().await, training_path);
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // The ondersteuner approves namens the opleider, seeing the end move.
+    browser.log_in_demo(&app, "demo.ondersteuner").await;
+    browser.follow("Aios").await;
+    assert!(browser.html().await.contains("Schema beoordelen"));
+    browser.assert_accessible().await;
+    browser.follow("Lotte Visser").await;
+    let html = browser.html().await;
+    assert!(html.contains("Wijzigingsverzoek ter beoordeling: versie 2"));
+    assert!(html.contains("namens Dr. Pieter Jansen"));
+    assert!(
+        html.contains(&format!(
+            "<th scope=\"row\">Verwachte einddatum</th><td>01-10-2028</td><td>{new_end}</td>"
+        )),
+        "{html}"
+    );
+    browser.assert_accessible().await;
+    browser.submit("Goedkeuren").await;
+    let html = browser.html().await;
+    assert!(html.contains("Geldend schema (versie 2)"), "{html}");
+    assert_eq!(
+        summary_value(&html, "Verwachte einddatum opleiding"),
+        new_end
+    );
+    assert!(html.contains("namens Dr. Pieter Jansen"));
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // The aios sees the new current schedule and its end.
+    browser.log_in_demo(&app, "demo.aios.lotte").await;
+    browser.follow("Mijn opleiding").await;
+    browser.assert_accessible().await;
+    browser.follow(IGT).await;
+    let html = browser.html().await;
+    assert!(html.contains("Versie 2: Goedgekeurd"), "{html}");
+    assert_eq!(
+        summary_value(&html, "Verwachte einddatum opleiding"),
+        new_end
+    );
+    browser.assert_accessible().await;
+    browser.close().await;
+
+    let on_behalf_of: Option<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT on_behalf_of_id FROM audit_log WHERE action = 'schedule.change_approved'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        on_behalf_of,
+        Some(crate::helpers::accounts::user_id(&app, "demo.opleider").await)
     );
 }

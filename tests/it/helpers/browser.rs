@@ -275,7 +275,8 @@ impl Browser {
     }
 }
 
-/// Logging in and out through the portal's pages, for the journey tests.
+/// Logging in and out, and clicking what the plain helpers above cannot name, for the
+/// journey tests.
 impl Browser {
     /// Logs `username` in through the login pages (the current page when it is the login
     /// page, else `/inloggen`), with the authenticator's code of a fresh time step (the clock
@@ -331,5 +332,21 @@ impl Browser {
         self.submit("Uitloggen").await;
         assert_eq!(self.path().await, "/uitgelogd");
         self.assert_accessible().await;
+    }
+
+    /// Clicks the element found `by` and waits until the next page has loaded.
+    pub async fn press_by(&self, by: By) {
+        self.driver
+            .execute("window.__vorigePagina = true;", Vec::new())
+            .await
+            .expect("mark page");
+        self.driver
+            .find(by.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{by:?}: {e}"))
+            .click()
+            .await
+            .expect("click");
+        self.wait_for_new_page().await;
     }
 }
