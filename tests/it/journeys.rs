@@ -451,3 +451,114 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
         Some(crate::helpers::accounts::user_id(&app, "demo.opleider").await)
     );
 }
+
+#[sqlx::test]
+async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_and_in_the_contactpersoons_csv(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    let browser = Browser::start().await;
+
+    // The opleider issues Daan's eindverklaring, which is due.
+    browser.log_in_demo(&app, "demo.opleider").await;
+    browser.follow("Mijn aios").await;
+    assert!(browser.html().await.contains("Eindverklaring afgeven"));
+    browser.assert_accessible().await;
+    browser.follow("Daan de Boer").await;
+    browser.assert_accessible().await;
+    browser.check("uitkomst-positief").await;
+    browser.fill("einddatum", "01-01-2027").await;
+    browser.submit("Eindverklaring afgeven").await;
+    let html = browser.html().await;
+    assert!(
+        html.contains(
+            "Positieve eindverklaring afgegeven door Dr. Pieter Jansen op 22-11-2026; \
+             einddatum opleiding 01-01-2027."
+        ),
+        "{html}"
+    );
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // Daan requests registration and pays.
+    browser.log_in_demo(&app, "demo.aios.daan").await;
+    browser.follow("Mijn registratie").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains(&format!("Registratie aanvragen: {IGT}"))
+    );
+    browser.assert_accessible().await;
+    browser
+        .press_by(By::XPath(
+            "//button[starts-with(normalize-space(), 'Registratie aanvragen')]".to_owned(),
+        ))
+        .await;
+    assert!(browser.path().await.starts_with("/facturen/"));
+    browser.assert_accessible().await;
+    pay_with_test_provider(&browser, "paid").await;
+    assert!(browser.html().await.contains("Betaling ontvangen"));
+    browser.follow("Mijn registratie").await;
+    let html = browser.html().await;
+    assert!(html.contains(&format!("Profielregister: {IGT}")), "{html}");
+    assert_eq!(summary_value(&html, "Ingeschreven sinds"), "01-01-2027");
+    assert_eq!(summary_value(&html, "Geldig tot en met"), "31-12-2031");
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // Anyone finds him in the public register.
+    browser.open_and_check(&app.url("/")).await;
+    browser.follow("Zoek in het register").await;
+    browser.assert_accessible().await;
+    browser.fill("zoek", "Daan de Boer").await;
+    browser.submit("Zoeken").await;
+    let html = browser.html().await;
+    assert!(html.contains("<td>Daan de Boer</td>"), "{html}");
+    assert!(html.contains(IGT));
+    assert!(html.contains("31-12-2031"));
+    assert!(
+        !html.contains("19012345603"),
+        "no BIG-nummer shown for a name"
+    );
+    browser.assert_accessible().await;
+
+    // The contactpersoon of Radboudumc, where Daan trained in 2024-2025, finds him in the
+    // report and in its CSV download.
+    browser.log_in_demo(&app, "demo.contactpersoon").await;
+    browser.follow("Registeroverzicht").await;
+    browser.assert_accessible().await;
+    browser.check("soort-periode").await;
+    browser.fill("van", "01-04-2024").await;
+    browser.fill("tot", "31-03-2025").await;
+    browser.submit("Overzicht tonen").await;
+    let html = browser.html().await;
+    assert!(html.contains("<td>Daan de Boer</td>"), "{html}");
+    browser.assert_accessible().await;
+    // The download as the browser makes it: with its cookies and its Accept-Encoding.
+    let csv_link = browser.href_containing("rapport.csv").await;
+    let (status, csv) = browser.fetch_text(&csv_link).await;
+    assert_eq!(
+        status, 200,
+        "the CSV download reaches the browser whole (0: the connection broke off): {csv}"
+    );
+    let row = csv
+        .lines()
+        .find(|line| line.contains("Daan de Boer"))
+        .unwrap_or_else(|| panic!("Daan in the CSV:\n{csv}"));
+    for value in [
+        "19012345603",
+        IGT,
+        "Ziekenhuis 1",
+        "01-04-2024",
+        "01-04-2025",
+        "100",
+        "Dr. Pieter Jansen",
+        "Voltooid",
+    ] {
+        assert!(row.contains(value), "{value} in {row}");
+    }
+    browser.close().await;
+}

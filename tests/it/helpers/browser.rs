@@ -275,8 +275,8 @@ impl Browser {
     }
 }
 
-/// Logging in and out, and clicking what the plain helpers above cannot name, for the
-/// journey tests.
+/// Logging in and out, clicking what the plain helpers above cannot name, and fetching a
+/// download, for the journey tests.
 impl Browser {
     /// Logs `username` in through the login pages (the current page when it is the login
     /// page, else `/inloggen`), with the authenticator's code of a fresh time step (the clock
@@ -348,5 +348,41 @@ impl Browser {
             .await
             .expect("click");
         self.wait_for_new_page().await;
+    }
+
+    /// The `href` of the first link whose address contains `part`.
+    pub async fn href_containing(&self, part: &str) -> String {
+        self.driver
+            .find(By::XPath(format!("//a[contains(@href, '{part}')]")))
+            .await
+            .unwrap_or_else(|e| panic!("a link to {part}: {e}"))
+            .attr("href")
+            .await
+            .expect("href")
+            .expect("the link has an href")
+    }
+
+    /// Fetches `url` from the current page with the browser's own cookies (as a download
+    /// would); returns the status and the body as text.
+    pub async fn fetch_text(&self, url: &str) -> (u16, String) {
+        let result = self
+            .driver
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   fetch(arguments[0], { credentials: 'same-origin' })
+                     .then(r => r.text().then(t => done([r.status, t])))
+                     .catch(e => done([0, String(e)]));"#,
+                vec![Value::String(url.to_owned())],
+            )
+            .await
+            .expect("fetch from the page");
+        let answer = result.json();
+        (
+            answer[0]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(0),
+            answer[1].as_str().unwrap_or_default().to_owned(),
+        )
     }
 }
