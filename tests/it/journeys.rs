@@ -3,7 +3,7 @@
 //! The test only moves the injected clock, runs the jobs that are due, reads the mail and
 //! computes authenticator codes; it reads the database to assert, never to change state.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use mijnrgs::clock::Clock;
 use sqlx::PgPool;
 use thirtyfour::prelude::*;
@@ -561,4 +561,125 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
         assert!(row.contains(value), "{value} in {row}");
     }
     browser.close().await;
+}
+
+/// 07:00 in the Netherlands on the day of `now` there.
+fn seven_in_the_morning(now: DateTime<Utc>) -> DateTime<Utc> {
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    mijnrgs::jobs::dutch_time(today, 7, 0).expect("07:00 exists")
+}
+
+#[sqlx::test]
+async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_grants_five_more_years(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    // The invitation is due at 07:00 on the day the demo data was loaded (or at loading, when
+    // that was later).
+    let morning = seven_in_the_morning(app.clock.now());
+    if app.clock.now() < morning {
+        app.clock.set(morning);
+    }
+    let address = "demo.specialist@mijnrgs.example";
+    let invitation = "Uitnodiging: vraag herregistratie aan voor Interne geneeskunde";
+    assert!(mails(&app, address, invitation).await.is_empty());
+    app.clock.advance(Duration::minutes(5));
+    run_due_jobs(&app).await;
+    let invitations = mails(&app, address, invitation).await;
+    assert_eq!(invitations.len(), 1);
+    let link = format!("{}/registratie", app.base);
+    assert!(
+        invitations[0].body.contains(&link),
+        "{}",
+        invitations[0].body
+    );
+    let ends_on: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT e.ends_on FROM register_entries e JOIN users u ON u.id = e.user_id
+         WHERE u.username = 'demo.specialist'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    // The page says "tot en met": the day before the (exclusive) end.
+    let until = |end: chrono::NaiveDate| (end - Duration::days(1)).format("%d-%m-%Y").to_string();
+    let old_until = until(ends_on);
+    let new_until = until(mijnrgs::domain::schedule::months::add_months(ends_on, 60));
+
+    // The link from the mail: log in first, then Mijn registratie.
+    let browser = Browser::start().await;
+    browser.driver.goto(&link).await.unwrap();
+    assert_eq!(browser.path().await, "/inloggen");
+    browser.log_in_demo(&app, "demo.specialist").await;
+    browser.open_and_check(&link).await;
+    let html = browser.html().await;
+    assert_eq!(summary_value(&html, "Geldig tot en met"), old_until);
+    browser
+        .press_by(By::XPath(
+            "//a[starts-with(normalize-space(), 'Herregistratie aanvragen')]".to_owned(),
+        ))
+        .await;
+    browser.assert_accessible().await;
+
+    // A full declaration: the proposal is five more years.
+    for field in ["uren1", "uren2", "uren3", "uren4", "uren5"] {
+        browser.fill(field, "1600").await;
+    }
+    browser.fill("deskundigheidsbevordering", "220").await;
+    browser.check("eif").await;
+    browser.check("eke").await;
+    browser.submit("Voorstel berekenen").await;
+    let html = browser.html().await;
+    assert!(html.contains("U voldoet aan alle eisen."), "{html}");
+    assert!(
+        html.contains(&format!("lopen tot en met {new_until}")),
+        "{html}"
+    );
+    browser.assert_accessible().await;
+    browser.press("indienen").await;
+    assert!(browser.path().await.starts_with("/facturen/"));
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Uw aanvraag voor herregistratie is ingediend.")
+    );
+    browser.assert_accessible().await;
+    pay_with_test_provider(&browser, "paid").await;
+    assert!(browser.html().await.contains("Betaling ontvangen"));
+    browser.log_out().await;
+
+    // The RGS-medewerker finds the paid request in the werkvoorraad and grants it.
+    browser.log_in_demo(&app, "demo.rgs").await;
+    browser.follow("Werkvoorraad").await;
+    browser.assert_accessible().await;
+    browser.follow("Dr. Karim El Amrani").await;
+    let html = browser.html().await;
+    assert!(html.contains("betaald"), "{html}");
+    assert!(html.contains("De specialist voldoet aan alle eisen."));
+    browser.assert_accessible().await;
+    browser.check("besluit").await;
+    browser.fill("maanden", "60").await;
+    browser.submit("Besluit vastleggen").await;
+    let html = browser.html().await;
+    assert!(html.contains("door Joost Mulder"), "{html}");
+    browser.assert_accessible().await;
+    browser.log_out().await;
+
+    // The specialist sees the new period, and has the decision by mail.
+    browser.log_in_demo(&app, "demo.specialist").await;
+    browser.follow("Mijn registratie").await;
+    let html = browser.html().await;
+    assert_eq!(summary_value(&html, "Geldig tot en met"), new_until);
+    browser.assert_accessible().await;
+    browser.close().await;
+    let decisions = mails(
+        &app,
+        address,
+        "Besluit over uw herregistratie als Interne geneeskunde",
+    )
+    .await;
+    assert_eq!(decisions.len(), 1);
 }
