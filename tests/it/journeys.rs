@@ -3,7 +3,10 @@
 //! The test only moves the injected clock, runs the jobs that are due, reads the mail and
 //! computes authenticator codes; it reads the database to assert, never to change state.
 
+use std::panic::AssertUnwindSafe;
+
 use chrono::{DateTime, Duration, Utc};
+use futures_util::FutureExt;
 use mijnrgs::clock::Clock;
 use sqlx::PgPool;
 use thirtyfour::prelude::*;
@@ -14,6 +17,15 @@ use crate::helpers::accounts::{PASSWORD, link_in_mail, secret_from_page, seed_de
 use crate::helpers::browser::Browser;
 
 const IGT: &str = "Internationale gezondheidszorg en tropengeneeskunde (IGT)";
+
+/// Quits the browser, then fails the test with the story's panic if it had one: a failing
+/// step must not leave a headless Chromium running on the machine.
+async fn close_then_resume(browser: Browser, outcome: std::thread::Result<()>) {
+    browser.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
 
 /// Runs the scheduled jobs due at the clock's now and sends the mail they queued.
 async fn run_due_jobs(app: &TestApp) {
@@ -73,7 +85,14 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
     seed_demo(&app).await;
     set_today(&app);
     let browser = Browser::start().await;
+    let outcome = AssertUnwindSafe(new_aios_story(&app, &browser))
+        .catch_unwind()
+        .await;
+    close_then_resume(browser, outcome).await;
+}
 
+/// Story 1: from a new account to *ingeschreven*.
+async fn new_aios_story(app: &TestApp, browser: &Browser) {
     // A new account, from the public home page.
     browser.open_and_check(&app.url("/")).await;
     browser.follow("Maak een account aan").await;
@@ -90,7 +109,7 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
     browser.assert_accessible().await;
 
     // The confirmation link from the mail.
-    let link = link_in_mail(&app, "noor@example.nl", "/account/bevestigen/").await;
+    let link = link_in_mail(app, "noor@example.nl", "/account/bevestigen/").await;
     browser.open_and_check(&app.url(&link)).await;
     browser.submit("Bevestig mijn e-mailadres").await;
     assert_eq!(browser.path().await, "/inloggen");
@@ -237,27 +256,27 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
 
     // Nothing the same day; the next day a reminder with a new payment link and the PDF.
     app.clock.advance(Duration::hours(20));
-    run_due_jobs(&app).await;
+    run_due_jobs(app).await;
     assert!(
-        mails(&app, "noor@example.nl", "Herinnering: factuur")
+        mails(app, "noor@example.nl", "Herinnering: factuur")
             .await
             .is_empty(),
         "no reminder on the day itself"
     );
     app.clock.advance(Duration::hours(5));
-    run_due_jobs(&app).await;
-    let reminders = mails(&app, "noor@example.nl", "Herinnering: factuur").await;
+    run_due_jobs(app).await;
+    let reminders = mails(app, "noor@example.nl", "Herinnering: factuur").await;
     assert_eq!(reminders.len(), 1, "one reminder the next day");
     assert!(reminders[0].attachments[0].content.starts_with(b"%PDF"));
-    let link = link_in_mail(&app, "noor@example.nl", "/facturen/").await;
+    let link = link_in_mail(app, "noor@example.nl", "/facturen/").await;
     assert_eq!(link, invoice_path, "the reminder links to the invoice");
 
     // The link asks to log in first, then leads to the invoice, which is paid.
     browser.driver.goto(app.url(&link)).await.unwrap();
     assert_eq!(browser.path().await, "/inloggen");
-    browser.log_in(&app, "noor", PASSWORD, &secret).await;
+    browser.log_in(app, "noor", PASSWORD, &secret).await;
     browser.open_and_check(&app.url(&link)).await;
-    pay_with_test_provider(&browser, "paid").await;
+    pay_with_test_provider(browser, "paid").await;
     let html = browser.html().await;
     assert!(html.contains("Betaling ontvangen"), "{html}");
     assert!(
@@ -267,7 +286,7 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
     browser.log_out().await;
 
     // The opleider approves.
-    browser.log_in_demo(&app, "demo.opleider").await;
+    browser.log_in_demo(app, "demo.opleider").await;
     browser.follow("Mijn aios").await;
     browser.assert_accessible().await;
     browser.follow("Noor Bakker").await;
@@ -285,7 +304,7 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
     browser.log_out().await;
 
     // The aios sees ingeschreven.
-    browser.log_in(&app, "noor", PASSWORD, &secret).await;
+    browser.log_in(app, "noor", PASSWORD, &secret).await;
     browser.follow("Mijn opleiding").await;
     assert!(browser.html().await.contains(">Ingeschreven</span>"));
     browser.assert_accessible().await;
@@ -296,7 +315,6 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
     browser.follow("Facturen").await;
     assert!(browser.html().await.contains("Betaald"));
     browser.assert_accessible().await;
-    browser.close().await;
 
     let payments: Vec<String> = sqlx::query_scalar(
         "SELECT p.status FROM payments p JOIN invoices i ON i.id = p.invoice_id
@@ -313,12 +331,7 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
         .await
         .unwrap();
     assert_eq!(status, "ingeschreven");
-    let approval = mails(
-        &app,
-        "noor@example.nl",
-        "Uw opleidingsschema is goedgekeurd",
-    )
-    .await;
+    let approval = mails(app, "noor@example.nl", "Uw opleidingsschema is goedgekeurd").await;
     assert_eq!(approval.len(), 1);
     assert!(
         approval[0]
@@ -335,9 +348,16 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
     seed_demo(&app).await;
     set_today(&app);
     let browser = Browser::start().await;
+    let outcome = AssertUnwindSafe(change_request_story(&app, &browser))
+        .catch_unwind()
+        .await;
+    close_then_resume(browser, outcome).await;
+}
 
+/// Story 2: a part-time change request, decided namens the opleider.
+async fn change_request_story(app: &TestApp, browser: &Browser) {
     // Lotte's IGT training: 24 of 33 months planned, so the rest runs on at 100 %.
-    browser.log_in_demo(&app, "demo.aios.lotte").await;
+    browser.log_in_demo(app, "demo.aios.lotte").await;
     browser.follow("Mijn opleiding").await;
     browser.assert_accessible().await;
     browser.follow(IGT).await;
@@ -400,7 +420,7 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
     browser.log_out().await;
 
     // The ondersteuner approves namens the opleider, seeing the end move.
-    browser.log_in_demo(&app, "demo.ondersteuner").await;
+    browser.log_in_demo(app, "demo.ondersteuner").await;
     browser.follow("Aios").await;
     assert!(browser.html().await.contains("Schema beoordelen"));
     browser.assert_accessible().await;
@@ -427,7 +447,7 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
     browser.log_out().await;
 
     // The aios sees the new current schedule and its end.
-    browser.log_in_demo(&app, "demo.aios.lotte").await;
+    browser.log_in_demo(app, "demo.aios.lotte").await;
     browser.follow("Mijn opleiding").await;
     browser.assert_accessible().await;
     browser.follow(IGT).await;
@@ -438,7 +458,6 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
         new_end
     );
     browser.assert_accessible().await;
-    browser.close().await;
 
     let on_behalf_of: Option<uuid::Uuid> = sqlx::query_scalar(
         "SELECT on_behalf_of_id FROM audit_log WHERE action = 'schedule.change_approved'",
@@ -448,7 +467,7 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
     .unwrap();
     assert_eq!(
         on_behalf_of,
-        Some(crate::helpers::accounts::user_id(&app, "demo.opleider").await)
+        Some(crate::helpers::accounts::user_id(app, "demo.opleider").await)
     );
 }
 
@@ -460,9 +479,16 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
     seed_demo(&app).await;
     set_today(&app);
     let browser = Browser::start().await;
+    let outcome = AssertUnwindSafe(registration_story(&app, &browser))
+        .catch_unwind()
+        .await;
+    close_then_resume(browser, outcome).await;
+}
 
+/// Story 3: from the eindverklaring to the register and the institution's report.
+async fn registration_story(app: &TestApp, browser: &Browser) {
     // The opleider issues Daan's eindverklaring, which is due.
-    browser.log_in_demo(&app, "demo.opleider").await;
+    browser.log_in_demo(app, "demo.opleider").await;
     browser.follow("Mijn aios").await;
     assert!(browser.html().await.contains("Eindverklaring afgeven"));
     browser.assert_accessible().await;
@@ -483,7 +509,7 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
     browser.log_out().await;
 
     // Daan requests registration and pays.
-    browser.log_in_demo(&app, "demo.aios.daan").await;
+    browser.log_in_demo(app, "demo.aios.daan").await;
     browser.follow("Mijn registratie").await;
     assert!(
         browser
@@ -499,7 +525,7 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
         .await;
     assert!(browser.path().await.starts_with("/facturen/"));
     browser.assert_accessible().await;
-    pay_with_test_provider(&browser, "paid").await;
+    pay_with_test_provider(browser, "paid").await;
     assert!(browser.html().await.contains("Betaling ontvangen"));
     browser.follow("Mijn registratie").await;
     let html = browser.html().await;
@@ -527,7 +553,7 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
 
     // The contactpersoon of Radboudumc, where Daan trained in 2024-2025, finds him in the
     // report and in its CSV download.
-    browser.log_in_demo(&app, "demo.contactpersoon").await;
+    browser.log_in_demo(app, "demo.contactpersoon").await;
     browser.follow("Registeroverzicht").await;
     browser.assert_accessible().await;
     browser.check("soort-periode").await;
@@ -560,7 +586,6 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
     ] {
         assert!(row.contains(value), "{value} in {row}");
     }
-    browser.close().await;
 }
 
 /// 07:00 in the Netherlands on the day of `now` there.
@@ -577,6 +602,15 @@ async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_gran
 ) {
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
+    let browser = Browser::start().await;
+    let outcome = AssertUnwindSafe(reregistration_story(&app, &browser))
+        .catch_unwind()
+        .await;
+    close_then_resume(browser, outcome).await;
+}
+
+/// Story 4: from the invitation to the RGS's decision on the herregistratie.
+async fn reregistration_story(app: &TestApp, browser: &Browser) {
     // The invitation is due at 07:00 on the day the demo data was loaded (or at loading, when
     // that was later).
     let morning = seven_in_the_morning(app.clock.now());
@@ -585,10 +619,10 @@ async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_gran
     }
     let address = "demo.specialist@mijnrgs.example";
     let invitation = "Uitnodiging: vraag herregistratie aan voor Interne geneeskunde";
-    assert!(mails(&app, address, invitation).await.is_empty());
+    assert!(mails(app, address, invitation).await.is_empty());
     app.clock.advance(Duration::minutes(5));
-    run_due_jobs(&app).await;
-    let invitations = mails(&app, address, invitation).await;
+    run_due_jobs(app).await;
+    let invitations = mails(app, address, invitation).await;
     assert_eq!(invitations.len(), 1);
     let link = format!("{}/registratie", app.base);
     assert!(
@@ -609,10 +643,9 @@ async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_gran
     let new_until = until(mijnrgs::domain::schedule::months::add_months(ends_on, 60));
 
     // The link from the mail: log in first, then Mijn registratie.
-    let browser = Browser::start().await;
     browser.driver.goto(&link).await.unwrap();
     assert_eq!(browser.path().await, "/inloggen");
-    browser.log_in_demo(&app, "demo.specialist").await;
+    browser.log_in_demo(app, "demo.specialist").await;
     browser.open_and_check(&link).await;
     let html = browser.html().await;
     assert_eq!(summary_value(&html, "Geldig tot en met"), old_until);
@@ -647,12 +680,12 @@ async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_gran
             .contains("Uw aanvraag voor herregistratie is ingediend.")
     );
     browser.assert_accessible().await;
-    pay_with_test_provider(&browser, "paid").await;
+    pay_with_test_provider(browser, "paid").await;
     assert!(browser.html().await.contains("Betaling ontvangen"));
     browser.log_out().await;
 
     // The RGS-medewerker finds the paid request in the werkvoorraad and grants it.
-    browser.log_in_demo(&app, "demo.rgs").await;
+    browser.log_in_demo(app, "demo.rgs").await;
     browser.follow("Werkvoorraad").await;
     browser.assert_accessible().await;
     browser.follow("Dr. Karim El Amrani").await;
@@ -669,14 +702,13 @@ async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_gran
     browser.log_out().await;
 
     // The specialist sees the new period, and has the decision by mail.
-    browser.log_in_demo(&app, "demo.specialist").await;
+    browser.log_in_demo(app, "demo.specialist").await;
     browser.follow("Mijn registratie").await;
     let html = browser.html().await;
     assert_eq!(summary_value(&html, "Geldig tot en met"), new_until);
     browser.assert_accessible().await;
-    browser.close().await;
     let decisions = mails(
-        &app,
+        app,
         address,
         "Besluit over uw herregistratie als Interne geneeskunde",
     )
