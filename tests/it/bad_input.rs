@@ -431,7 +431,7 @@ fn client_from(address: [u8; 4]) -> reqwest::Client {
 
 /// The demo users, in an order where what one writes is read by the next ones; the RGS sees
 /// everything and comes last (its forms block accounts and reset second factors).
-const USERS: &[&str] = &[
+pub(crate) const USERS: &[&str] = &[
     "demo.aios",
     "demo.specialist",
     "demo.ondersteuner",

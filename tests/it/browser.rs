@@ -90,7 +90,7 @@ async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: 
     );
 }
 
-use crate::helpers::accounts::{PASSWORD, register, secret_from_page};
+use crate::helpers::accounts::{PASSWORD, register};
 use mijnrgs::clock::Clock;
 
 #[sqlx::test]
@@ -110,18 +110,7 @@ async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_p
     browser.fill("gebruikersnaam", "anna").await;
     browser.fill("wachtwoord", PASSWORD).await;
     browser.submit("Inloggen").await;
-    assert_eq!(browser.path().await, "/inloggen/authenticator");
-    browser.assert_accessible().await;
-
-    let secret = secret_from_page(&browser.html().await);
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
-    browser.fill("code", &code).await;
-    browser.submit("Koppelen").await;
-    assert_eq!(browser.path().await, "/inloggen/herstelcodes");
-    browser.assert_accessible().await;
-
-    browser.follow("Ik heb de codes bewaard, ga verder").await;
-    assert_eq!(browser.path().await, "/account");
+    let secret = browser.enrol_authenticator(&app).await;
     assert!(browser.html().await.contains("Ingelogd als Anna de Vries"));
     browser.assert_accessible().await;
 

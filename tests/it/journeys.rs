@@ -13,7 +13,7 @@ use thirtyfour::prelude::*;
 
 use crate::aios::set_today;
 use crate::helpers::TestApp;
-use crate::helpers::accounts::{PASSWORD, link_in_mail, secret_from_page, seed_demo};
+use crate::helpers::accounts::{PASSWORD, link_in_mail, seed_demo};
 use crate::helpers::browser::Browser;
 
 const IGT: &str = "Internationale gezondheidszorg en tropengeneeskunde (IGT)";
@@ -119,16 +119,7 @@ async fn new_aios_story(app: &TestApp, browser: &Browser) {
     browser.fill("gebruikersnaam", "noor").await;
     browser.fill("wachtwoord", PASSWORD).await;
     browser.submit("Inloggen").await;
-    assert_eq!(browser.path().await, "/inloggen/authenticator");
-    browser.assert_accessible().await;
-    let secret = secret_from_page(&browser.html().await);
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
-    browser.fill("code", &code).await;
-    browser.submit("Koppelen").await;
-    assert_eq!(browser.path().await, "/inloggen/herstelcodes");
-    browser.assert_accessible().await;
-    browser.follow("Ik heb de codes bewaard, ga verder").await;
-    assert_eq!(browser.path().await, "/account");
+    let secret = browser.enrol_authenticator(app).await;
     browser.assert_accessible().await;
 
     // Basisgegevens.

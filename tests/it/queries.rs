@@ -6,20 +6,10 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use sqlx::PgPool;
 
-use crate::bad_input::{selector, shape};
+use crate::bad_input::{USERS, selector, shape};
 use crate::helpers::TestApp;
 use crate::helpers::accounts::{log_in_demo, seed_demo};
 use crate::helpers::db_proxy::DbProxy;
-
-/// The demo users whose pages are counted.
-const USERS: &[&str] = &[
-    "demo.aios",
-    "demo.specialist",
-    "demo.ondersteuner",
-    "demo.opleider",
-    "demo.contactpersoon",
-    "demo.rgs",
-];
 
 /// The statements of one GET of `path`, after a first GET that fills the connection's caches
 /// (prepared statements, type information) and renews the session.

@@ -278,6 +278,23 @@ impl Browser {
 /// Logging in and out, clicking what the plain helpers above cannot name, and fetching a
 /// download, for the journey tests.
 impl Browser {
+    /// On the authenticator page of a first login: reads the secret, enters its code at the
+    /// clock's now, passes the recovery codes and arrives at "Mijn account", checking every
+    /// page with axe-core. Returns the secret.
+    pub async fn enrol_authenticator(&self, app: &super::TestApp) -> Vec<u8> {
+        assert_eq!(self.path().await, "/inloggen/authenticator");
+        self.assert_accessible().await;
+        let secret = super::accounts::secret_from_page(&self.html().await);
+        let code = mijnrgs::auth::totp::code_at(&secret, mijnrgs::clock::Clock::now(&*app.clock));
+        self.fill("code", &code).await;
+        self.submit("Koppelen").await;
+        assert_eq!(self.path().await, "/inloggen/herstelcodes");
+        self.assert_accessible().await;
+        self.follow("Ik heb de codes bewaard, ga verder").await;
+        assert_eq!(self.path().await, "/account");
+        secret
+    }
+
     /// Logs `username` in through the login pages (the current page when it is the login
     /// page, else `/inloggen`), with the authenticator's code of a fresh time step (the clock
     /// moves 30 s first: a code is accepted once). Checks every page with axe-core and ends on
