@@ -228,6 +228,7 @@ async fn propose(
             let page = propose_page(state, layout, context, form, FormErrors::new()).await?;
             return Ok((StatusCode::CONFLICT, page).into_response());
         }
+        Err(ShorteningError::NotFound) => return Err(AppError::NotFound),
         Err(ShorteningError::Database(e)) => return Err(e.into()),
     };
     flash::push(session, FlashKind::Success, message).await?;
@@ -303,7 +304,9 @@ async fn trainee_withdraw(
             "U heeft het voorstel voor verkorting ingetrokken.",
         ),
         Err(ShorteningError::Refused(refusal)) => (FlashKind::Info, refusal_text(refusal)),
-        Err(ShorteningError::Limits(_)) => return Err(AppError::NotFound),
+        Err(ShorteningError::Limits(_) | ShorteningError::NotFound) => {
+            return Err(AppError::NotFound);
+        }
         Err(ShorteningError::Database(e)) => return Err(e.into()),
     };
     flash::push(&session, kind, message).await?;
@@ -552,6 +555,7 @@ async fn record_decision(
                 decision_view(state, layout, training, &rules, sid, String::new(), errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
+        Err(ShorteningError::NotFound) => return Err(AppError::NotFound),
         Err(ShorteningError::Database(e)) => return Err(e.into()),
     };
     flash::push(session, kind, message).await?;

@@ -138,6 +138,10 @@ pub enum ShorteningError {
     /// It would break the limits; the messages say how.
     #[error("de verkorting gaat over de grenzen")]
     Limits(Vec<String>),
+    /// No shortening of this training has that id: someone else's is not found (404), not
+    /// "already decided".
+    #[error("geen verkorting van deze opleiding")]
+    NotFound,
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -282,7 +286,7 @@ pub async fn decide(
     let record = records
         .iter()
         .find(|r| r.id == id)
-        .ok_or(ShorteningRefusal::NotOpen)?;
+        .ok_or(ShorteningError::NotFound)?;
     let status = shortening::decide(registration, record.status, by_the_opleider, verdict)?;
     if status == ShorteningStatus::Approved {
         let approved: Vec<Shortening> = records
@@ -364,10 +368,8 @@ pub async fn withdraw(
             .bind(training.id)
             .fetch_optional(&mut *tx)
             .await?;
-    let status = status
-        .as_deref()
-        .and_then(ShorteningStatus::from_code)
-        .ok_or(ShorteningRefusal::NotOpen)?;
+    let status = status.as_deref().ok_or(ShorteningError::NotFound)?;
+    let status = ShorteningStatus::from_code(status).ok_or(ShorteningRefusal::NotOpen)?;
     let status = shortening::withdraw(status)?;
     let now = state.clock.now();
     sqlx::query("UPDATE shortenings SET status = $2, withdrawn_at = $3 WHERE id = $1")
