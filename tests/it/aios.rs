@@ -128,7 +128,7 @@ pub(crate) async fn add_period(
     .await
 }
 
-async fn add_interruption(
+pub(crate) async fn add_interruption(
     app: &TestApp,
     training: Uuid,
     kind: &str,

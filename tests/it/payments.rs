@@ -21,7 +21,7 @@ use mijnrgs::clock::Clock;
 
 const PAID_SUBJECT: &str = "Betaling ontvangen voor factuur";
 
-async fn invoice_of(app: &TestApp, training: Uuid) -> Uuid {
+pub(crate) async fn invoice_of(app: &TestApp, training: Uuid) -> Uuid {
     sqlx::query_scalar("SELECT id FROM invoices WHERE training_id = $1 AND credit_for IS NULL")
         .bind(training)
         .fetch_one(&app.state.db)
@@ -68,7 +68,11 @@ fn href_of(page: &str, id: &str) -> String {
 
 /// Clicks "Betalen met iDEAL" on `invoice` with `client`: the POST answers 303 to our own
 /// confirmation page. Returns that page's path and body.
-async fn start_paying(app: &TestApp, client: &reqwest::Client, invoice: Uuid) -> (String, String) {
+pub(crate) async fn start_paying(
+    app: &TestApp,
+    client: &reqwest::Client,
+    invoice: Uuid,
+) -> (String, String) {
     let response = app
         .post_form_with(client, &format!("/facturen/{invoice}/betalen"), &[])
         .await;

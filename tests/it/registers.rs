@@ -111,7 +111,13 @@ async fn download(app: &TestApp, client: &reqwest::Client, path: &str) -> (Statu
 /// The demo specialist's herregistratie request, with the period moved to end in two months
 /// of the test clock. Returns the entry and the request.
 pub(crate) async fn demo_specialist_request(app: &TestApp) -> (Uuid, Uuid) {
-    let specialist = crate::helpers::accounts::user_id(app, "demo.specialist").await;
+    herregistratie_request(app, "demo.specialist").await
+}
+
+/// The herregistratie request of `username`, who has one register entry, with its period
+/// moved to end in two months of the test clock. Returns the entry and the request.
+pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uuid, Uuid) {
+    let specialist = crate::helpers::accounts::user_id(app, username).await;
     let entry: Uuid = sqlx::query_scalar(
         "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
     )

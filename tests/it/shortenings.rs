@@ -18,7 +18,7 @@ fn proposal<'a>(months: &'a str, ground: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-async fn propose_as_aios(
+pub(crate) async fn propose_as_aios(
     app: &TestApp,
     training: Uuid,
     months: &str,
