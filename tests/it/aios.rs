@@ -17,7 +17,8 @@ pub(crate) fn set_today(app: &TestApp) {
     );
 }
 
-const DETAILS: &[(&str, &str)] = &[
+/// Noor's basisgegevens, as the form sends them the first time.
+pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("naam", "Noor Bakker"),
     ("geboortedatum", "14-03-1995"),
     ("big_nummer", "19087654301"),

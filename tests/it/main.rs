@@ -33,6 +33,7 @@ mod browser;
 mod database;
 mod errors;
 mod faults;
+mod formula_injection;
 mod health;
 mod invoices;
 mod jobs;

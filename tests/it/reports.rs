@@ -21,7 +21,7 @@ use mijnrgs::domain::training::RegistrationStatus;
 /// (name, period label, start, end, part-time %) of one report row.
 type Row = (String, String, String, String, String);
 
-async fn institution(app: &TestApp, name: &str) -> Uuid {
+pub(crate) async fn institution(app: &TestApp, name: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
         .bind(name)
         .fetch_one(&app.state.db)
@@ -88,13 +88,17 @@ fn filter(query: &str) -> ReportFilter {
     ReportFilter::parse(&raw, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).unwrap()
 }
 
-async fn download(app: &TestApp, client: &reqwest::Client, path: &str) -> reqwest::Response {
+pub(crate) async fn download(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> reqwest::Response {
     let response = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response
 }
 
-fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::str::from_utf8(bytes).unwrap();
     let text = text
         .strip_prefix('\u{feff}')
@@ -130,7 +134,7 @@ fn as_rows(cells: &[Vec<String>]) -> BTreeSet<Row> {
         .collect()
 }
 
-fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+pub(crate) fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let sheet = workbook.worksheet_range("Register").unwrap();
     sheet
@@ -284,7 +288,7 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     assert!(archive.contains("<cols>"), "column widths are set");
 }
 
-fn zip_entry(bytes: &[u8], name: &str) -> String {
+pub(crate) fn zip_entry(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
     let mut file = archive.by_name(name).unwrap();
