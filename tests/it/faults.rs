@@ -1,5 +1,5 @@
-//! Faults, part two: the database connection cut at every point of saving a schedule, and the
-//! database gone and back. (SIGTERM with requests in flight is in `startup.rs`, which starts
+//! Faults, part two: the database connection cut at every point of saving a schedule, the
+//! database gone and back, and how the pool checks its connections. (SIGTERM with requests in flight is in `startup.rs`, which starts
 //! the real binary.)
 
 use reqwest::StatusCode;
@@ -123,7 +123,10 @@ async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothin
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(saved_state(&pool, training).await, before);
 
-    // It comes back, and the portal with it, by itself.
+    // It comes back, and the portal with it, by itself. An outage lasts at least as long as
+    // the pool lets a connection wait unchecked, so the pooled connections it broke are
+    // checked and replaced before use.
+    tokio::time::sleep(mijnrgs::db::CHECK_AFTER_IDLE).await;
     proxy.up();
     let page = app.get(&format!("/aios/opleidingen/{training}")).await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -132,4 +135,33 @@ async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothin
     assert_eq!(saved_state(&pool, training).await, one_more(before));
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_round_trip_first(
+    pool: PgPool,
+) {
+    let proxy = DbProxy::start().await;
+    // One connection, so every statement after the first finds it prepared.
+    let portal = mijnrgs::db::pool_options(1).connect_lazy_with(proxy.connect_options(&pool));
+    let query = || async {
+        sqlx::query_scalar::<_, i32>("SELECT $1")
+            .bind(1)
+            .fetch_one(&portal)
+            .await
+            .unwrap()
+    };
+    query().await;
+    proxy.take_syncs();
+    for _ in 0..20 {
+        query().await;
+    }
+    // Each statement ends with a Sync, and sqlx checks every connection coming back to the
+    // pool with one more; a check before each use too would make it 60.
+    assert_eq!(proxy.take_syncs(), 40);
+
+    // A connection that waited longer is checked before it goes to work.
+    tokio::time::sleep(mijnrgs::db::CHECK_AFTER_IDLE).await;
+    query().await;
+    assert_eq!(proxy.take_syncs(), 3);
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::PgConnectOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
@@ -24,6 +24,9 @@ struct Control {
     down: AtomicBool,
     /// Statements run: simple queries and executions of prepared statements.
     statements: AtomicU64,
+    /// Sync messages: one ends each extended-protocol statement; alone, it is a connection
+    /// check (sqlx's ping).
+    syncs: AtomicU64,
     connections: Mutex<Vec<AbortHandle>>,
 }
 
@@ -61,17 +64,20 @@ impl DbProxy {
 
     /// A pool for the database of `pool`, reached through the proxy.
     pub fn pool_for(&self, pool: &PgPool) -> PgPool {
-        // Without TLS, so the proxy can read the protocol's messages.
-        let options = pool
-            .connect_options()
+        // The portal's own pool settings, so tests see how it hands out connections.
+        mijnrgs::db::pool_options(4)
+            .acquire_timeout(std::time::Duration::from_secs(3))
+            .connect_lazy_with(self.connect_options(pool))
+    }
+
+    /// How to reach the database of `pool` through the proxy: without TLS, so the proxy can
+    /// read the protocol's messages.
+    pub fn connect_options(&self, pool: &PgPool) -> PgConnectOptions {
+        pool.connect_options()
             .as_ref()
             .clone()
             .port(self.port)
-            .ssl_mode(sqlx::postgres::PgSslMode::Disable);
-        PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(std::time::Duration::from_secs(3))
-            .connect_lazy_with(options)
+            .ssl_mode(sqlx::postgres::PgSslMode::Disable)
     }
 
     /// Cuts the connection that carries the portal's `n`-th message from now on.
@@ -104,6 +110,11 @@ impl DbProxy {
     pub fn take_statements(&self) -> u64 {
         self.control.statements.swap(0, Ordering::SeqCst)
     }
+
+    /// The Sync messages the portal sent since the last call.
+    pub fn take_syncs(&self) -> u64 {
+        self.control.syncs.swap(0, Ordering::SeqCst)
+    }
 }
 
 /// Reads the frontend side of the PostgreSQL protocol as it streams past: the start-up
@@ -115,10 +126,12 @@ struct Frontend {
 }
 
 impl Frontend {
-    /// Feeds the bytes of one read; returns how many statements they complete.
-    fn feed(&mut self, bytes: &[u8]) -> u64 {
+    /// Feeds the bytes of one read; returns how many statements and Sync messages they
+    /// complete.
+    fn feed(&mut self, bytes: &[u8]) -> (u64, u64) {
         self.pending.extend_from_slice(bytes);
         let mut statements = 0;
+        let mut syncs = 0;
         loop {
             let header = if self.started { 5 } else { 8 };
             if self.pending.len() < header {
@@ -131,8 +144,10 @@ impl Frontend {
                 break;
             }
             if self.started {
-                if matches!(self.pending[0], b'Q' | b'E') {
-                    statements += 1;
+                match self.pending[0] {
+                    b'Q' | b'E' => statements += 1,
+                    b'S' => syncs += 1,
+                    _ => {}
                 }
             } else {
                 // SSLRequest and GSSENCRequest come before the real start-up message.
@@ -141,7 +156,7 @@ impl Frontend {
             }
             self.pending.drain(..total);
         }
-        statements
+        (statements, syncs)
     }
 }
 
@@ -162,8 +177,9 @@ async fn pipe(mut client: TcpStream, mut upstream: TcpStream, control: Arc<Contr
                     control.cut.store(true, Ordering::SeqCst);
                     return;
                 }
-                let statements = frontend.feed(&from_client[..n]);
+                let (statements, syncs) = frontend.feed(&from_client[..n]);
                 control.statements.fetch_add(statements, Ordering::SeqCst);
+                control.syncs.fetch_add(syncs, Ordering::SeqCst);
                 if upstream_write.write_all(&from_client[..n]).await.is_err() {
                     return;
                 }
