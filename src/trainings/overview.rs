@@ -104,83 +104,139 @@ impl Row {
 
 /// One page of the overview for `user` (opleider, or ondersteuner through active
 /// delegations), and whether more follow.
+///
+/// First the page's trainings are chosen (filtered, sorted, cut at the page size); only then
+/// are their schedules read, for those rows at once rather than row by row. The statement
+/// holds only the filters that are asked for, and the page size as a constant: with no
+/// `$n IS NULL OR` branches left to weigh per call, PostgreSQL keeps one plan per shape of
+/// the query instead of planning it again on every request.
 pub async fn page(
     db: &PgPool,
     user: Uuid,
     today: NaiveDate,
     query: &Query,
 ) -> Result<(Vec<Row>, bool), sqlx::Error> {
-    let order = match query.sort {
-        Sort::Name => "a.full_name, t.id",
-        Sort::Status => "t.status, a.full_name, t.id",
-    };
-    let after = match query.sort {
-        Sort::Name => "($5::text IS NULL OR (a.full_name, t.id) > ($5, $6))",
-        Sort::Status => "($5::text IS NULL OR (t.status, a.full_name, t.id) > ($7, $5, $6))",
-    };
-    let sql = format!(
-        "SELECT t.id, a.full_name AS trainee_name, s.name AS specialty_name,
-                o.full_name AS supervisor_name, t.status,
-                now_period.label AS period_label, now_period.institution_name,
-                EXISTS (SELECT 1 FROM schedule_versions w
-                        WHERE w.training_id = t.id AND w.status = 'ingediend') AS schedule_waiting,
-                EXISTS (SELECT 1 FROM shortenings k
-                        WHERE k.training_id = t.id AND k.status = 'voorgesteld') AS shortening_waiting,
-                current_end.planned_end,
-                EXISTS (SELECT 1 FROM final_declarations f WHERE f.training_id = t.id) AS declared
-         FROM trainings t
-         JOIN users a ON a.id = t.trainee_id
-         JOIN users o ON o.id = t.supervisor_id
-         JOIN specialties s ON s.id = t.specialty_id
-         LEFT JOIN LATERAL (
-             SELECT v.id FROM schedule_versions v
-             WHERE v.training_id = t.id AND v.status IN ('goedgekeurd', 'ingediend')
-             ORDER BY (v.status = 'goedgekeurd') DESC, v.number DESC LIMIT 1
-         ) shown ON true
-         LEFT JOIN LATERAL (
-             SELECT p.label, i.name AS institution_name FROM schedule_periods p
-             JOIN institutions i ON i.id = p.institution_id
-             WHERE p.version_id = shown.id AND p.start_date <= $2 AND p.end_date > $2
-             ORDER BY p.start_date LIMIT 1
-         ) now_period ON true
-         LEFT JOIN LATERAL (
-             SELECT max(p.end_date) AS planned_end FROM schedule_periods p
-             WHERE p.version_id = shown.id
-         ) current_end ON true
-         WHERE t.status <> 'concept'
-           -- One list of supervisors, so the index on trainings(supervisor_id) is used: an OR
-           -- of the two made PostgreSQL scan every training (77 ms at 600,000).
-           AND t.supervisor_id = ANY (ARRAY(
-                SELECT $1::uuid
-                UNION
-                SELECT r.supervisor_id FROM role_assignments r
-                WHERE r.user_id = $1 AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))
-           AND ($3::text IS NULL OR t.status = $3)
-           AND (NOT $4 OR EXISTS (SELECT 1 FROM schedule_versions w
-                                  WHERE w.training_id = t.id AND w.status = 'ingediend')
-                       OR EXISTS (SELECT 1 FROM shortenings k
-                                  WHERE k.training_id = t.id AND k.status = 'voorgesteld')
-                       OR (t.status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
-                           AND NOT EXISTS (SELECT 1 FROM final_declarations f
-                                           WHERE f.training_id = t.id)
-                           AND current_end.planned_end - interval '3 months' <= $2))
-           AND {after}
-         ORDER BY {order}
-         LIMIT $8"
+    let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+        "WITH page AS MATERIALIZED (
+             SELECT t.id, t.status, t.supervisor_id, t.specialty_id, a.full_name AS trainee_name
+             FROM trainings t JOIN users a ON a.id = t.trainee_id
+             WHERE t.status <> 'concept'
+               -- One list of supervisors, so the index on trainings(supervisor_id) is used: an
+               -- OR of the two made PostgreSQL scan every training (77 ms at 600,000).
+               AND t.supervisor_id = ANY (ARRAY(
+                    SELECT ",
     );
-    let after = query.after.as_ref();
-    let mut rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(user)
-        .bind(today)
-        .bind(query.status.map(RegistrationStatus::code))
-        .bind(query.waiting_only)
-        .bind(after.map(|c| c.name.clone()))
-        .bind(after.map(|c| c.id))
-        .bind(after.map(|c| c.status.clone()))
-        .bind(PAGE_SIZE + 1)
-        .fetch_all(db)
-        .await?;
+    sql.push_bind(user)
+        .push(
+            "::uuid
+                    UNION
+                    SELECT r.supervisor_id FROM role_assignments r
+                    WHERE r.user_id = ",
+        )
+        .push_bind(user)
+        .push(" AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))");
+    if let Some(status) = query.status {
+        sql.push(" AND t.status = ").push_bind(status.code());
+    }
+    if query.waiting_only {
+        sql.push(
+            " AND (EXISTS (SELECT 1 FROM schedule_versions w
+                           WHERE w.training_id = t.id AND w.status = 'ingediend')
+                   OR EXISTS (SELECT 1 FROM shortenings k
+                              WHERE k.training_id = t.id AND k.status = 'voorgesteld')
+                   OR (t.status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
+                       AND NOT EXISTS (SELECT 1 FROM final_declarations f
+                                       WHERE f.training_id = t.id)
+                       AND (SELECT max(p.end_date) FROM schedule_periods p
+                            WHERE p.version_id = (",
+        )
+        .push(SHOWN_VERSION)
+        .push(")) - interval '3 months' <= ")
+        .push_bind(today)
+        .push("))");
+    }
+    if let Some(after) = &query.after {
+        match query.sort {
+            Sort::Name => {
+                sql.push(" AND (a.full_name, t.id) > (")
+                    .push_bind(after.name.clone())
+                    .push(", ")
+                    .push_bind(after.id)
+                    .push(")");
+            }
+            Sort::Status => {
+                sql.push(" AND (t.status, a.full_name, t.id) > (")
+                    .push_bind(after.status.clone())
+                    .push(", ")
+                    .push_bind(after.name.clone())
+                    .push(", ")
+                    .push_bind(after.id)
+                    .push(")");
+            }
+        }
+    }
+    sql.push(match query.sort {
+        Sort::Name => " ORDER BY a.full_name, t.id",
+        Sort::Status => " ORDER BY t.status, a.full_name, t.id",
+    });
+    // A constant, not a parameter: the plan is made for this many rows.
+    sql.push(" LIMIT ").push(PAGE_SIZE + 1);
+    sql.push(
+        "
+         ), shown AS MATERIALIZED (
+             SELECT DISTINCT ON (v.training_id) v.training_id, v.id
+             FROM schedule_versions v
+             WHERE v.training_id IN (SELECT id FROM page)
+               AND v.status IN ('goedgekeurd', 'ingediend')
+             ORDER BY v.training_id, (v.status = 'goedgekeurd') DESC, v.number DESC
+         ), periods AS (
+             SELECT shown.training_id, max(p.end_date) AS planned_end,
+                    (array_agg(p.label ORDER BY p.start_date, p.id) FILTER (WHERE p.start_date <= ",
+    )
+    .push_bind(today)
+    .push(" AND p.end_date > ")
+    .push_bind(today)
+    .push(
+        "))[1] AS label,
+                    (array_agg(p.institution_id ORDER BY p.start_date, p.id)
+                        FILTER (WHERE p.start_date <= ",
+    )
+    .push_bind(today)
+    .push(" AND p.end_date > ")
+    .push_bind(today)
+    .push(
+        "))[1] AS institution_id
+             FROM shown JOIN schedule_periods p ON p.version_id = shown.id
+             GROUP BY shown.training_id
+         )
+         SELECT page.id, page.trainee_name, s.name AS specialty_name,
+                o.full_name AS supervisor_name, page.status,
+                periods.label AS period_label, i.name AS institution_name,
+                EXISTS (SELECT 1 FROM schedule_versions w
+                        WHERE w.training_id = page.id AND w.status = 'ingediend') AS schedule_waiting,
+                EXISTS (SELECT 1 FROM shortenings k
+                        WHERE k.training_id = page.id AND k.status = 'voorgesteld')
+                    AS shortening_waiting,
+                periods.planned_end,
+                EXISTS (SELECT 1 FROM final_declarations f WHERE f.training_id = page.id) AS declared
+         FROM page
+         JOIN users o ON o.id = page.supervisor_id
+         JOIN specialties s ON s.id = page.specialty_id
+         LEFT JOIN periods ON periods.training_id = page.id
+         LEFT JOIN institutions i ON i.id = periods.institution_id",
+    );
+    sql.push(match query.sort {
+        Sort::Name => " ORDER BY page.trainee_name, page.id",
+        Sort::Status => " ORDER BY page.status, page.trainee_name, page.id",
+    });
+    let mut rows: Vec<Row> = sql.build_query_as().fetch_all(db).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok((rows, more))
 }
+
+/// The version whose schedule the overview shows for training `t`: the last approved one,
+/// else the submitted one.
+const SHOWN_VERSION: &str = "SELECT v.id FROM schedule_versions v
+     WHERE v.training_id = t.id AND v.status IN ('goedgekeurd', 'ingediend')
+     ORDER BY (v.status = 'goedgekeurd') DESC, v.number DESC LIMIT 1";

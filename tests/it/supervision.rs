@@ -597,14 +597,8 @@ async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset(pool: PgPool)
         50,
         "a full page of the sixty (they sort before the demo aios)"
     );
-    let next = first
-        .split("href=\"/opleider/aios?")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a link to the next page")
-        .replace("&#38;", "&");
     let second = app
-        .page_with(&opleider, &format!("/opleider/aios?{next}"))
+        .page_with(&opleider, &format!("/opleider/aios?{}", next_page(&first)))
         .await;
     let second_names = names(&second);
     assert!(!second.contains("Volgende 50 aios"), "the last page");
@@ -638,4 +632,35 @@ async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset(pool: PgPool)
         .await;
     let position = |text: &str| page.find(text).unwrap();
     assert!(position(">Ingediend</span>") < position(">Ingeschreven</span>"));
+
+    // Sorted by status, the next page goes on where the first ended: the submitted ones (odd)
+    // by name, then the registered ones (even) by name, none twice, none missing.
+    let second = app
+        .page_with(&opleider, &format!("/opleider/aios?{}", next_page(&page)))
+        .await;
+    let mut all = names(&page);
+    all.extend(names(&second));
+    let submitted: Vec<&String> = all
+        .iter()
+        .take_while(|n| n.ends_with(['1', '3', '5', '7', '9']))
+        .collect();
+    assert_eq!(submitted.len(), 30, "{all:?}");
+    assert!(submitted.is_sorted());
+    let registered = &all[30..];
+    assert_eq!(registered.len(), 30, "{all:?}");
+    assert!(
+        registered
+            .iter()
+            .all(|n| n.ends_with(['0', '2', '4', '6', '8']))
+    );
+    assert!(registered.is_sorted());
+}
+
+/// The query string of the overview's "next page" link.
+fn next_page(page: &str) -> String {
+    page.split("href=\"/opleider/aios?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the next page")
+        .replace("&#38;", "&")
 }
