@@ -93,16 +93,31 @@ impl TrainingRow {
     }
 }
 
-pub(crate) const TRAINING_SELECT: &str = "
+/// The columns of [`TRAINING_SELECT`], for a query that adds its own.
+macro_rules! training_columns {
+    () => {
+        "
     SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
            s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
            o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,
-           t.submitted_at, t.created_at
+           t.submitted_at, t.created_at"
+    };
+}
+
+/// The tables of [`TRAINING_SELECT`].
+macro_rules! training_from {
+    () => {
+        "
     FROM trainings t
     JOIN users a ON a.id = t.trainee_id
     JOIN users o ON o.id = t.supervisor_id
     JOIN specialties s ON s.id = t.specialty_id
-    LEFT JOIN institutes inst ON inst.id = t.institute_id";
+    LEFT JOIN institutes inst ON inst.id = t.institute_id"
+    };
+}
+
+/// One training with the names it shows (the columns of [`TrainingRow`]).
+pub(crate) const TRAINING_SELECT: &str = concat!(training_columns!(), training_from!());
 
 /// The trainings of aios `trainee`, oldest first.
 pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
@@ -115,21 +130,32 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
     rows.into_iter().map(TrainingRow::into_training).collect()
 }
 
-/// Which trainings of aios `trainee` have a concept version (a schedule or change request
-/// being written): one query for the whole overview.
-pub async fn with_concept(
+/// The trainings of aios `trainee`, oldest first, each with whether it has a concept version
+/// (a schedule or change request being written): one query for the whole overview.
+pub async fn for_trainee_with_concept(
     db: &PgPool,
     trainee: Uuid,
-) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-    let ids: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT t.id FROM trainings t
-         JOIN schedule_versions v ON v.training_id = t.id AND v.status = 'concept'
-         WHERE t.trainee_id = $1",
-    )
+) -> Result<Vec<(Training, bool)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct WithConcept {
+        #[sqlx(flatten)]
+        training: TrainingRow,
+        has_concept: bool,
+    }
+    let rows: Vec<WithConcept> = sqlx::query_as(concat!(
+        training_columns!(),
+        ",
+           EXISTS (SELECT 1 FROM schedule_versions v
+                   WHERE v.training_id = t.id AND v.status = 'concept') AS has_concept",
+        training_from!(),
+        " WHERE t.trainee_id = $1 ORDER BY t.created_at, t.id"
+    ))
     .bind(trainee)
     .fetch_all(db)
     .await?;
-    Ok(ids.into_iter().collect())
+    rows.into_iter()
+        .map(|row| Ok((row.training.into_training()?, row.has_concept)))
+        .collect()
 }
 
 /// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).

@@ -70,13 +70,11 @@ async fn overview(
     State(state): State<AppState>,
     layout: Layout,
 ) -> AppResult<OverviewPage> {
-    let with_concept = trainings::with_concept(&state.db, aios.id).await?;
-    let rows = trainings::for_trainee(&state.db, aios.id)
+    let rows = trainings::for_trainee_with_concept(&state.db, aios.id)
         .await?
         .into_iter()
-        .map(|training| TrainingRow {
-            concept_change: training.status.accepts_change_requests()
-                && with_concept.contains(&training.id),
+        .map(|(training, has_concept)| TrainingRow {
+            concept_change: training.status.accepts_change_requests() && has_concept,
             training,
         })
         .collect();
