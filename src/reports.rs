@@ -216,43 +216,60 @@ pub async fn all(
     Ok(rows)
 }
 
-/// The CSV header line: `;`-separated, with a UTF-8 byte order mark so Dutch Excel reads it
-/// as UTF-8.
-pub fn csv_header() -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out.extend(csv_line(HEADERS.iter().map(|h| (*h).to_owned())));
-    out
+/// The report as CSV, written row by row into one buffer that the caller takes in chunks:
+/// `;`-separated, CRLF line ends, and a UTF-8 byte order mark so Dutch Excel reads it as
+/// UTF-8.
+pub struct CsvWriter {
+    writer: csv::Writer<Vec<u8>>,
 }
 
-/// One CSV line of `row`.
-pub fn csv_row(row: &ReportRow) -> Vec<u8> {
-    csv_line(cells(row).into_iter())
-}
-
-fn cells(row: &ReportRow) -> Vec<String> {
-    vec![
-        spreadsheet_safe(&row.trainee_name).into_owned(),
-        row.big_number.clone().unwrap_or_default(),
-        spreadsheet_safe(&row.specialty).into_owned(),
-        spreadsheet_safe(&row.label).into_owned(),
-        format_date(row.start_date),
-        format_date(row.end_date),
-        row.part_time_pct.to_string(),
-        spreadsheet_safe(&row.opleider).into_owned(),
-        row.status_label().to_owned(),
-    ]
-}
-
-fn csv_line(fields: impl Iterator<Item = String>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing into a Vec cannot fail; an error would only drop the line.
-    if writer.write_record(fields.collect::<Vec<_>>()).is_err() {
-        return Vec::new();
+impl CsvWriter {
+    /// A writer that holds the byte order mark and the header line.
+    pub fn new() -> Self {
+        let mut writer = Self::writer("\u{feff}".as_bytes().to_vec());
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_record(HEADERS);
+        Self { writer }
     }
-    writer.into_inner().unwrap_or_default()
+
+    fn writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buffer)
+    }
+
+    /// Adds the line of `row`.
+    pub fn row(&mut self, row: &ReportRow) {
+        let start = format_date(row.start_date);
+        let end = format_date(row.end_date);
+        let pct = row.part_time_pct.to_string();
+        // Writing into a Vec cannot fail.
+        let _ = self.writer.write_record([
+            spreadsheet_safe(&row.trainee_name).as_ref(),
+            row.big_number.as_deref().unwrap_or(""),
+            spreadsheet_safe(&row.specialty).as_ref(),
+            spreadsheet_safe(&row.label).as_ref(),
+            &start,
+            &end,
+            &pct,
+            spreadsheet_safe(&row.opleider).as_ref(),
+            row.status_label(),
+        ]);
+    }
+
+    /// The bytes written since the last call.
+    pub fn take(&mut self) -> Vec<u8> {
+        let full = std::mem::replace(&mut self.writer, Self::writer(Vec::new()));
+        // Flushing into a Vec cannot fail.
+        full.into_inner().unwrap_or_default()
+    }
+}
+
+impl Default for CsvWriter {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The report as an XLSX workbook: a frozen header row, dates and percentages as typed cells,

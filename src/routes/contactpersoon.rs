@@ -253,15 +253,15 @@ async fn csv(
         };
         {
             let mut rows = std::pin::pin!(reports::stream(&mut tx, &sql, id, &filter));
-            let mut chunk = reports::csv_header();
+            let mut csv = reports::CsvWriter::new();
             let mut in_chunk = 0;
             while let Some(row) = rows.next().await {
                 match row {
                     Ok(row) => {
-                        chunk.extend(reports::csv_row(&row));
+                        csv.row(&row);
                         in_chunk += 1;
                         if in_chunk == CSV_ROWS_PER_CHUNK {
-                            if sender.send(Ok(std::mem::take(&mut chunk))).await.is_err() {
+                            if sender.send(Ok(csv.take())).await.is_err() {
                                 return;
                             }
                             in_chunk = 0;
@@ -274,7 +274,7 @@ async fn csv(
                     }
                 }
             }
-            let _ = sender.send(Ok(chunk)).await;
+            let _ = sender.send(Ok(csv.take())).await;
         }
         // Read only: ending it either way changes nothing.
         let _ = tx.commit().await;
