@@ -42,10 +42,41 @@ impl CurrentUser {
     }
 }
 
+/// The longest return path kept through a login.
+const MAX_RETURN_PATH: usize = 2000;
+
+/// `raw` if it is a path of this portal to come back to after logging in: it starts with one
+/// `/` (so never another site, not even as `//host` or `/\\host`), holds no control
+/// characters or backslashes, and is not a step of logging in or out.
+pub fn return_path(raw: &str) -> Option<&str> {
+    let local = raw.starts_with('/') && !raw.starts_with("//");
+    let clean = !raw.chars().any(|c| c.is_control() || c == '\\');
+    let login = ["/inloggen", "/uitloggen", "/uitgelogd"]
+        .iter()
+        .any(|step| {
+            raw.strip_prefix(step)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+        });
+    (local && clean && !login && raw.len() <= MAX_RETURN_PATH).then_some(raw)
+}
+
+/// The login page, which brings the user back to `path` (a page they asked for) afterwards.
+pub fn login_url(path: Option<&str>) -> String {
+    match path.and_then(return_path) {
+        Some(path) => format!(
+            "/inloggen?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("terug", path)
+                .finish()
+        ),
+        None => "/inloggen".to_owned(),
+    }
+}
+
 /// Why there is no current user.
 pub enum NotLoggedIn {
-    /// Not logged in: go to the login page.
-    Login,
+    /// Not logged in: go to the login page, and afterwards back to this page (a GET) if any.
+    Login(Option<String>),
     /// Something failed while reading the session.
     Failed(AppError),
 }
@@ -53,7 +84,7 @@ pub enum NotLoggedIn {
 impl IntoResponse for NotLoggedIn {
     fn into_response(self) -> Response {
         match self {
-            NotLoggedIn::Login => Redirect::to("/inloggen").into_response(),
+            NotLoggedIn::Login(back) => Redirect::to(&login_url(back.as_deref())).into_response(),
             NotLoggedIn::Failed(error) => error.into_response(),
         }
     }
@@ -71,8 +102,19 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map_err(|_| {
                 NotLoggedIn::Failed(AppError::Internal(anyhow::anyhow!("no auth layer")))
             })?;
+        // The page to come back to after logging in: only a page that was read, not a form
+        // that was sent.
+        let back = (parts.method == axum::http::Method::GET)
+            .then(|| {
+                let uri = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(&parts.uri, |original| &original.0);
+                uri.path_and_query().map(|p| p.as_str().to_owned())
+            })
+            .flatten();
         let Some(user) = auth.user.clone() else {
-            return Err(NotLoggedIn::Login);
+            return Err(NotLoggedIn::Login(back));
         };
         let logged_in_at: Option<DateTime<Utc>> = auth
             .session
@@ -90,7 +132,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 "U was langer dan 12 uur ingelogd. Log opnieuw in om verder te gaan.",
             )
             .await;
-            return Err(NotLoggedIn::Login);
+            return Err(NotLoggedIn::Login(back));
         }
         Ok(CurrentUser(user))
     }
@@ -148,5 +190,55 @@ impl<R: RoleMarker> FromRequestParts<AppState> for RoleUser<R> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
         user.require(R::ROLE).map_err(NotLoggedIn::Failed)?;
         Ok(RoleUser(user, std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_the_portal_is_a_return_path() {
+        assert_eq!(return_path("/facturen/0192"), Some("/facturen/0192"));
+        assert_eq!(
+            return_path("/opleider/aios?wacht=ja&sorteer=status"),
+            Some("/opleider/aios?wacht=ja&sorteer=status")
+        );
+        assert_eq!(return_path("/inloggenx"), Some("/inloggenx"));
+    }
+
+    #[test]
+    fn another_site_or_a_login_step_is_no_return_path() {
+        for raw in [
+            "",
+            "https://aanvaller.example/",
+            "//aanvaller.example/pad",
+            "/\\aanvaller.example",
+            "/pad\\..",
+            "/pad\nLocation: https://aanvaller.example",
+            "javascript:alert(1)",
+            "facturen",
+            "/inloggen",
+            "/inloggen/code",
+            "/inloggen?terug=/account",
+            "/uitloggen",
+            "/uitgelogd?reden=inactief",
+        ] {
+            assert_eq!(return_path(raw), None, "{raw:?}");
+        }
+        assert_eq!(
+            return_path(&format!("/{}", "a".repeat(MAX_RETURN_PATH))),
+            None
+        );
+    }
+
+    #[test]
+    fn the_login_url_carries_the_return_path_encoded() {
+        assert_eq!(
+            login_url(Some("/opleider/aios?wacht=ja&sorteer=status")),
+            "/inloggen?terug=%2Fopleider%2Faios%3Fwacht%3Dja%26sorteer%3Dstatus"
+        );
+        assert_eq!(login_url(Some("//aanvaller.example")), "/inloggen");
+        assert_eq!(login_url(None), "/inloggen");
     }
 }

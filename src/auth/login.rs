@@ -32,6 +32,10 @@ pub struct PendingLogin {
     pub enrolled: bool,
     /// During enrolment: the new secret, sealed with the server key, as hex.
     pub pending_secret: Option<String>,
+    /// The page to go to once logged in (checked with
+    /// [`return_path`](super::current_user::return_path)), else the account page.
+    #[serde(default)]
+    pub return_to: Option<String>,
 }
 
 impl PendingLogin {
@@ -230,6 +234,7 @@ pub async fn check_password(
         username: row.username,
         enrolled: row.totp_enrolled_at.is_some(),
         pending_secret: None,
+        return_to: None,
     }))
 }
 

@@ -19,7 +19,7 @@ use tower_sessions::Session;
 
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::backend::{AuthSession, load_user};
-use crate::auth::current_user::{CurrentUser, LOGGED_IN_AT};
+use crate::auth::current_user::{CurrentUser, LOGGED_IN_AT, return_path};
 use crate::auth::login::{
     self, CodeOutcome, PENDING_LOGIN, PasswordOutcome, PendingLogin, SecondFactor,
 };
@@ -94,13 +94,25 @@ pub struct PasswordPage {
     layout: Layout,
     username: String,
     errors: FormErrors,
+    /// The page to come back to after logging in, if it is one of the portal's.
+    back: Option<String>,
 }
 
-async fn password_form(layout: Layout) -> PasswordPage {
+#[derive(Deserialize)]
+struct PasswordQuery {
+    #[serde(default)]
+    terug: String,
+}
+
+async fn password_form(
+    layout: Layout,
+    axum::extract::Query(query): axum::extract::Query<PasswordQuery>,
+) -> PasswordPage {
     PasswordPage {
         layout,
         username: String::new(),
         errors: FormErrors::new(),
+        back: return_path(&query.terug).map(str::to_owned),
     }
 }
 
@@ -110,6 +122,8 @@ struct PasswordForm {
     gebruikersnaam: String,
     #[serde(default)]
     wachtwoord: String,
+    #[serde(default)]
+    terug: String,
 }
 
 async fn password_submit(
@@ -128,7 +142,8 @@ async fn password_submit(
     }
     if errors.is_empty() {
         match login::check_password(&state, &meta, &form.gebruikersnaam, &form.wachtwoord).await? {
-            PasswordOutcome::Accepted(pending) => {
+            PasswordOutcome::Accepted(mut pending) => {
+                pending.return_to = return_path(&form.terug).map(str::to_owned);
                 // A new session id now that the password is known (session fixation).
                 session.cycle_id().await?;
                 let next = if pending.enrolled {
@@ -158,6 +173,7 @@ async fn password_submit(
     }
     Ok(refused(PasswordPage {
         layout,
+        back: return_path(&form.terug).map(str::to_owned),
         username: form.gebruikersnaam,
         errors,
     }))
@@ -270,7 +286,7 @@ async fn code_submit(
         match login::check_code(&state, &meta, p.user_id, SecondFactor::Code(&form.code)).await? {
             CodeOutcome::Accepted => {
                 complete_login(&state, &mut auth, &p).await?;
-                return Ok(Redirect::to("/account").into_response());
+                return Ok(Redirect::to(p.return_to.as_deref().unwrap_or("/account")).into_response());
             }
             CodeOutcome::Invalid => errors.add(
                 "code",
@@ -339,7 +355,9 @@ async fn recovery_submit(
                     ),
                 )
                 .await?;
-                return Ok(Redirect::to("/account").into_response());
+                return Ok(
+                    Redirect::to(p.return_to.as_deref().unwrap_or("/account")).into_response()
+                );
             }
             CodeOutcome::Invalid => errors.add(
                 "herstelcode",

@@ -114,7 +114,7 @@ async fn pages_behind_the_login_send_an_anonymous_visitor_to_the_login_page(pool
     let app = TestApp::spawn(pool).await;
     let response = app.get("/account").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/inloggen");
+    assert_eq!(location(&response), "/inloggen?terug=%2Faccount");
 }
 
 #[sqlx::test]
@@ -126,7 +126,7 @@ async fn a_password_alone_does_not_log_anyone_in(pool: PgPool) {
     let response = submit_password(&app, &client, &user.username, PASSWORD).await;
     assert_eq!(location(&response), "/inloggen/code");
     let account = client.get(app.url("/account")).send().await.unwrap();
-    assert_eq!(location(&account), "/inloggen");
+    assert_eq!(location(&account), "/inloggen?terug=%2Faccount");
 }
 
 #[sqlx::test]
@@ -313,7 +313,7 @@ async fn logging_out_ends_the_session_so_the_old_cookie_no_longer_works(pool: Pg
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&replay), "/inloggen");
+    assert_eq!(location(&replay), "/inloggen?terug=%2Faccount");
 }
 
 #[sqlx::test]
@@ -324,7 +324,7 @@ async fn a_session_ends_twelve_hours_after_login_however_active(pool: PgPool) {
     assert_eq!(app.get("/account").await.status(), StatusCode::OK);
     app.clock.advance(Duration::hours(1));
     let response = app.get("/account").await;
-    assert_eq!(location(&response), "/inloggen");
+    assert_eq!(location(&response), "/inloggen?terug=%2Faccount");
     let page = app.get("/inloggen").await.text().await.unwrap();
     assert!(page.contains("langer dan 12 uur"));
 }
@@ -474,4 +474,95 @@ async fn a_cross_site_post_to_change_the_password_is_refused(pool: PgPool) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "the password did not change"
     );
+}
+
+/// Logs demo user `username` in on `client` through the login form, sending `back` as the
+/// page to return to; the place the code step sends the browser to.
+async fn log_in_returning_to(
+    app: &TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    back: &str,
+) -> String {
+    app.clock.advance(Duration::seconds(30));
+    let password = app
+        .post_form_with(
+            client,
+            "/inloggen",
+            &[
+                ("gebruikersnaam", username),
+                ("wachtwoord", mijnrgs::seed::DEMO_PASSWORD),
+                ("terug", back),
+            ],
+        )
+        .await;
+    assert_eq!(location(&password), "/inloggen/code");
+    let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
+    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
+    let done = app
+        .post_form_with(client, "/inloggen/code", &[("code", &code)])
+        .await;
+    location(&done).to_owned()
+}
+
+#[sqlx::test]
+async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let client = app.new_client();
+    let asked = client
+        .get(app.url("/opleider/aios?wacht=ja"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&asked),
+        "/inloggen?terug=%2Fopleider%2Faios%3Fwacht%3Dja"
+    );
+    let login_page = client
+        .get(app.url(location(&asked)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        login_page
+            .contains(r#"<input type="hidden" name="terug" value="/opleider/aios?wacht=ja">"#),
+        "{login_page}"
+    );
+    let landed =
+        log_in_returning_to(&app, &client, "demo.opleider", "/opleider/aios?wacht=ja").await;
+    assert_eq!(landed, "/opleider/aios?wacht=ja");
+    let page = client.get(app.url(&landed)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn a_return_path_to_another_site_or_a_login_step_is_ignored(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    for back in [
+        "//aanvaller.example/inloggen",
+        "https://aanvaller.example/",
+        "/\\aanvaller.example",
+        "/inloggen/code",
+    ] {
+        let login_page = app
+            .get(&format!(
+                "/inloggen?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("terug", back)
+                    .finish()
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!login_page.contains(r#"name="terug""#), "{back}");
+        let client = app.new_client();
+        let landed = log_in_returning_to(&app, &client, "demo.aios", back).await;
+        assert_eq!(landed, "/account", "{back}");
+    }
 }

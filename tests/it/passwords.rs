@@ -53,7 +53,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     // This session goes on; the other device is logged out.
     assert_eq!(app.get("/account").await.status(), StatusCode::OK);
     let other = other_device.get(app.url("/account")).send().await.unwrap();
-    assert_eq!(location(&other), "/inloggen");
+    assert_eq!(location(&other), "/inloggen?terug=%2Faccount");
 
     let old = submit_password(&app, &app.new_client(), "anna", PASSWORD).await;
     assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -96,7 +96,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_all_sessions(pool: PgPoo
     assert_eq!(location(&reset), "/inloggen");
     assert_eq!(
         location(&app.get("/account").await),
-        "/inloggen",
+        "/inloggen?terug=%2Faccount",
         "the session that was logged in has ended"
     );
     let again = app.post_form_with(&stranger, &link, &fields).await;

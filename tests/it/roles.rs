@@ -56,7 +56,13 @@ async fn each_role_sees_only_its_own_areas_and_everything_else_is_404(pool: PgPo
 async fn an_anonymous_visitor_is_sent_to_the_login_for_every_role_area(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     for (_, path) in AREAS {
-        assert_eq!(location(&app.get(path).await), "/inloggen", "{path}");
+        let login = format!(
+            "/inloggen?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("terug", path)
+                .finish()
+        );
+        assert_eq!(location(&app.get(path).await), login, "{path}");
     }
 }
 
@@ -223,7 +229,7 @@ async fn the_back_office_resets_a_lost_second_factor_and_the_user_enrols_again(p
     assert_eq!(reset.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&user.get(app.url("/account")).send().await.unwrap()),
-        "/inloggen",
+        "/inloggen?terug=%2Faccount",
         "the user's sessions ended"
     );
     let again = crate::helpers::accounts::submit_password(
