@@ -420,11 +420,19 @@ async fn invoiced_years(conn: &mut PgConnection, product: &str) -> sqlx::Result<
 }
 
 async fn with_locks(conn: &mut PgConnection, mut fees: Vec<Fee>) -> sqlx::Result<Vec<Fee>> {
-    for (product, _) in reference_data::PRODUCTS {
-        let years = invoiced_years(&mut *conn, product).await?;
-        for fee in fees.iter_mut().filter(|f| f.product == product) {
-            fee.may_change = reference_data::fee_may_change(fee.year, &years);
-        }
+    // The invoiced years of every product in one statement.
+    let invoiced: Vec<(String, Vec<i16>)> = sqlx::query_as(
+        "SELECT product, array_agg(DISTINCT year) FROM invoices
+         WHERE credit_for IS NULL GROUP BY product",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for fee in &mut fees {
+        let years = invoiced
+            .iter()
+            .find(|(product, _)| *product == fee.product)
+            .map_or(&[][..], |(_, years)| years.as_slice());
+        fee.may_change = reference_data::fee_may_change(fee.year, years);
     }
     Ok(fees)
 }

@@ -422,13 +422,35 @@ impl Period {
 
 /// The periods of `entry`, oldest first.
 pub async fn periods_of(conn: &mut PgConnection, entry: Uuid) -> Result<Vec<Period>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT starts_on, ends_on, application_id FROM register_periods
-         WHERE entry_id = $1 ORDER BY starts_on",
+    Ok(periods_of_entries(conn, &[entry])
+        .await?
+        .remove(&entry)
+        .unwrap_or_default())
+}
+
+/// The periods of each of `entries`, oldest first: one statement for all of them.
+pub async fn periods_of_entries(
+    conn: &mut PgConnection,
+    entries: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Period>>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct OfEntry {
+        entry_id: Uuid,
+        #[sqlx(flatten)]
+        period: Period,
+    }
+    let rows: Vec<OfEntry> = sqlx::query_as(
+        "SELECT entry_id, starts_on, ends_on, application_id FROM register_periods
+         WHERE entry_id = ANY($1) ORDER BY entry_id, starts_on",
     )
-    .bind(entry)
+    .bind(entries)
     .fetch_all(conn)
-    .await
+    .await?;
+    let mut periods = std::collections::HashMap::<Uuid, Vec<Period>>::new();
+    for row in rows {
+        periods.entry(row.entry_id).or_default().push(row.period);
+    }
+    Ok(periods)
 }
 
 /// The period granted by `application`, if any.

@@ -227,6 +227,8 @@ async fn overview(
             }
         })
         .collect();
+    let ids: Vec<Uuid> = entries.iter().map(|e| e.id).collect();
+    let mut periods = registers::periods_of_entries(&mut conn, &ids).await?;
     let mut rows = Vec::new();
     for entry in entries {
         let application = applications
@@ -236,7 +238,7 @@ async fn overview(
         let (can_apply, message) = entry_message(&entry, application.as_ref(), today);
         rows.push(EntryRow {
             countdown: entry.countdown(&today),
-            periods: registers::periods_of(&mut conn, entry.id).await?,
+            periods: periods.remove(&entry.id).unwrap_or_default(),
             entry,
             application,
             can_apply,

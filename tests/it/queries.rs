@@ -94,8 +94,6 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("/rgs/gebruikers/{id}", 12),
     ("/rgs/opleidingen/{id}", 21),
     ("/rgs/referentiegegevens/specialismen/{id}", 8),
-    ("/rgs/referentiegegevens/tarieven", 6),
-    ("/rgs/referentiegegevens/tarieven/{id}", 6),
     ("/rgs/werkvoorraad", 8),
 ];
 
@@ -223,5 +221,30 @@ async fn lists_and_histories_cost_the_same_number_of_statements_however_long_the
         )
         .await,
         "the history of one version and of several"
+    );
+
+    // Mijn registratie with one register entry, then with two.
+    let specialist = app.new_client();
+    log_in_demo(&app, &specialist, "demo.specialist").await;
+    let registration_before = cost(specialist.clone(), "/registratie".into()).await;
+    sqlx::query(
+        "WITH entry AS (
+             INSERT INTO register_entries (id, user_id, specialty_id, name, registered_on, ends_on)
+             SELECT gen_random_uuid(), u.id, s.id, u.full_name, DATE '2020-01-01', DATE '2030-01-01'
+             FROM users u CROSS JOIN specialties s
+             WHERE u.username = 'demo.specialist'
+               AND s.id NOT IN (SELECT specialty_id FROM register_entries WHERE user_id = u.id)
+             LIMIT 1
+             RETURNING id, registered_on, ends_on)
+         INSERT INTO register_periods (entry_id, starts_on, ends_on)
+         SELECT id, registered_on, ends_on FROM entry",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        cost(specialist, "/registratie".into()).await,
+        registration_before,
+        "Mijn registratie with a second register entry"
     );
 }
