@@ -476,35 +476,6 @@ async fn a_cross_site_post_to_change_the_password_is_refused(pool: PgPool) {
     );
 }
 
-/// Logs demo user `username` in on `client` through the login form, sending `back` as the
-/// page to return to; the place the code step sends the browser to.
-async fn log_in_returning_to(
-    app: &TestApp,
-    client: &reqwest::Client,
-    username: &str,
-    back: &str,
-) -> String {
-    app.clock.advance(Duration::seconds(30));
-    let password = app
-        .post_form_with(
-            client,
-            "/inloggen",
-            &[
-                ("gebruikersnaam", username),
-                ("wachtwoord", mijnrgs::seed::DEMO_PASSWORD),
-                ("terug", back),
-            ],
-        )
-        .await;
-    assert_eq!(location(&password), "/inloggen/code");
-    let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
-    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
-    let done = app
-        .post_form_with(client, "/inloggen/code", &[("code", &code)])
-        .await;
-    location(&done).to_owned()
-}
-
 #[sqlx::test]
 async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -532,8 +503,13 @@ async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in(pool:
             .contains(r#"<input type="hidden" name="terug" value="/opleider/aios?wacht=ja">"#),
         "{login_page}"
     );
-    let landed =
-        log_in_returning_to(&app, &client, "demo.opleider", "/opleider/aios?wacht=ja").await;
+    let landed = crate::helpers::accounts::log_in_demo_returning_to(
+        &app,
+        &client,
+        "demo.opleider",
+        "/opleider/aios?wacht=ja",
+    )
+    .await;
     assert_eq!(landed, "/opleider/aios?wacht=ja");
     let page = client.get(app.url(&landed)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
@@ -562,7 +538,9 @@ async fn a_return_path_to_another_site_or_a_login_step_is_ignored(pool: PgPool) 
             .unwrap();
         assert!(!login_page.contains(r#"name="terug""#), "{back}");
         let client = app.new_client();
-        let landed = log_in_returning_to(&app, &client, "demo.aios", back).await;
+        let landed =
+            crate::helpers::accounts::log_in_demo_returning_to(&app, &client, "demo.aios", back)
+                .await;
         assert_eq!(landed, "/account", "{back}");
     }
 }

@@ -140,8 +140,30 @@ pub async fn seed_demo(app: &TestApp) {
 
 /// Logs a demo account in with `client` (password, then the demo code of a fresh step).
 pub async fn log_in_demo(app: &TestApp, client: &reqwest::Client, username: &str) {
+    let landed = log_in_demo_returning_to(app, client, username, "").await;
+    assert_eq!(landed, "/account", "{username}: code step");
+}
+
+/// Logs demo user `username` in on `client` with `back` as the page to return to (the login
+/// form's `terug`); the place the code step sends the browser to.
+pub async fn log_in_demo_returning_to(
+    app: &TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    back: &str,
+) -> String {
     app.clock.advance(chrono::Duration::seconds(30));
-    let response = submit_password(app, client, username, mijnrgs::seed::DEMO_PASSWORD).await;
+    let response = app
+        .post_form_with(
+            client,
+            "/inloggen",
+            &[
+                ("gebruikersnaam", username),
+                ("wachtwoord", mijnrgs::seed::DEMO_PASSWORD),
+                ("terug", back),
+            ],
+        )
+        .await;
     assert_eq!(
         location(&response),
         "/inloggen/code",
@@ -152,7 +174,7 @@ pub async fn log_in_demo(app: &TestApp, client: &reqwest::Client, username: &str
     let done = app
         .post_form_with(client, "/inloggen/code", &[("code", &code)])
         .await;
-    assert_eq!(location(&done), "/account", "{username}: code step");
+    location(&done).to_owned()
 }
 
 /// The id of the user called `username`.
