@@ -47,10 +47,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Level;
 
 use crate::auth::backend::Backend;
+use crate::auth::session_store::{self, PgSessionStore};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -67,7 +67,7 @@ pub fn app(state: AppState) -> Router {
 pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     let config = &state.config;
 
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_secure(config.is_https())
@@ -130,10 +130,15 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                     StatusCode::SERVICE_UNAVAILABLE,
                     config.request_timeout,
                 ))
+                // Outside the login layer, whose session load fills the slot it opens. (Not
+                // inside the body limit, which changes the request body type.)
+                .layer(middleware::from_fn(session_store::keep_loaded_user))
                 .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
                 .layer(csrf)
                 .layer(
-                    AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build(),
+                    AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions)
+                        .with_data_key(session_store::LOGIN_DATA_KEY)
+                        .build(),
                 ),
         )
         .with_state(state)

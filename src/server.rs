@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
+use crate::auth::session_store::PgSessionStore;
 use crate::config::Config;
 use crate::state::AppState;
 use crate::{SESSION_CLEANUP_INTERVAL, app, db, jobs, mail, seed};
@@ -47,7 +47,7 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
 
     let cleanup = tokio::spawn(
-        PostgresStore::new(pool.clone()).continuously_delete_expired(SESSION_CLEANUP_INTERVAL),
+        PgSessionStore::new(pool.clone()).continuously_delete_expired(SESSION_CLEANUP_INTERVAL),
     );
 
     let state = AppState::new(pool.clone(), config)?;

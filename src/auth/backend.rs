@@ -1,4 +1,5 @@
-//! The user as the login session knows them, loaded from the database on each request.
+//! The user as the login session knows them, loaded from the database on each request (with
+//! the session itself, see [`session_store`]).
 //!
 //! axum-login stores the user id and a session hash in the session. The hash is derived from
 //! the user's `session_version`, which a password change or reset and a second-factor reset
@@ -11,6 +12,8 @@ use axum_login::{AuthUser, AuthnBackend, UserId};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+use super::session_store;
 
 /// The roles of the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,30 +129,38 @@ impl Backend {
     }
 }
 
+/// The statement that reads an active user (enrolled, not blocked) with their current roles,
+/// for the user id given as SQL (a parameter, or a column of an enclosing query).
+macro_rules! active_user_select {
+    ($id:literal) => {
+        concat!(
+            "SELECT u.id, u.username, u.full_name, u.email, u.session_version,
+                    COALESCE(array_agg(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL), '{}')
+                        AS roles
+             FROM users u
+             LEFT JOIN role_assignments r ON r.user_id = u.id AND r.revoked_at IS NULL
+             WHERE u.id = ",
+            $id,
+            " AND u.totp_enrolled_at IS NOT NULL AND u.blocked_at IS NULL
+             GROUP BY u.id"
+        )
+    };
+}
+pub(crate) use active_user_select;
+
+/// A row of [`active_user_select`].
 #[derive(sqlx::FromRow)]
-struct UserRow {
-    id: Uuid,
-    username: String,
-    full_name: String,
-    email: String,
-    session_version: i32,
-    roles: Vec<String>,
+pub(crate) struct UserRow {
+    pub(crate) id: Uuid,
+    pub(crate) username: String,
+    pub(crate) full_name: String,
+    pub(crate) email: String,
+    pub(crate) session_version: i32,
+    pub(crate) roles: Vec<String>,
 }
 
-/// Loads the user with `id` and their active roles.
-pub async fn load_user(db: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(
-        "SELECT u.id, u.username, u.full_name, u.email, u.session_version,
-                COALESCE(array_agg(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL), '{}') AS roles
-         FROM users u
-         LEFT JOIN role_assignments r ON r.user_id = u.id AND r.revoked_at IS NULL
-         WHERE u.id = $1 AND u.totp_enrolled_at IS NOT NULL AND u.blocked_at IS NULL
-         GROUP BY u.id",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| {
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(row.id.as_bytes());
         hasher.update(row.session_version.to_be_bytes());
@@ -165,7 +176,16 @@ pub async fn load_user(db: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Erro
                 .collect(),
             auth_hash: hasher.finalize().to_vec(),
         }
-    }))
+    }
+}
+
+/// Loads the user with `id` and their active roles.
+pub async fn load_user(db: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Error> {
+    let row: Option<UserRow> = sqlx::query_as(active_user_select!("$1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(User::from))
 }
 
 impl AuthnBackend for Backend {
@@ -178,6 +198,10 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, sqlx::Error> {
+        // Usually read together with the session, in the same statement.
+        if let Some(user) = session_store::take_loaded_user(*id) {
+            return Ok(user);
+        }
         load_user(&self.db, *id).await
     }
 }

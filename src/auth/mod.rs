@@ -8,4 +8,5 @@ pub mod current_user;
 pub mod login;
 pub mod password;
 pub mod secrets;
+pub mod session_store;
 pub mod totp;

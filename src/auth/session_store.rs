@@ -1,0 +1,289 @@
+//! Where login sessions are kept: `tower_sessions.session` in PostgreSQL, one row per session,
+//! with the logged-in user's id next to the session data.
+//!
+//! The store reads a session together with its user and their roles in one statement, so a
+//! page of a logged-in user costs one statement before its own work instead of two. The user
+//! found that way is handed to [`Backend`](super::backend::Backend) through a task-local slot
+//! that lives for one request ([`keep_loaded_user`]); the backend uses it only for exactly
+//! that user id and otherwise reads the user itself. The user is always read fresh with the
+//! session (never cached across requests), so a blocked account, a revoked role or a raised
+//! session version counts from the very next request, as before.
+//!
+//! The data is encoded as tower-sessions-sqlx-store encodes it (MessagePack of the record), so
+//! sessions written before this store existed keep working; their user id column is empty
+//! until they are saved again, and until then their user is read by a statement of its own.
+
+use std::cell::RefCell;
+
+use async_trait::async_trait;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion};
+use uuid::Uuid;
+
+use super::backend::{User, UserRow, active_user_select};
+
+/// The session key axum-login keeps its login data under (its default, so existing sessions
+/// stay logged in). The store reads the user id from it.
+pub const LOGIN_DATA_KEY: &str = "axum-login.data";
+
+tokio::task_local! {
+    /// The user loaded with this request's session: the session's user id, and the user if the
+    /// account is active (enrolled and not blocked).
+    static LOADED_USER: RefCell<Option<(Uuid, Option<User>)>>;
+}
+
+/// Middleware: gives the request a slot for the user loaded with its session. Must wrap the
+/// session and login layers.
+pub async fn keep_loaded_user(req: Request, next: Next) -> Response {
+    LOADED_USER.scope(RefCell::new(None), next.run(req)).await
+}
+
+fn remember_loaded_user(id: Uuid, user: Option<User>) {
+    // Outside a request (a test calling the store directly) there is no slot: nothing to keep.
+    let _ = LOADED_USER.try_with(|slot| *slot.borrow_mut() = Some((id, user)));
+}
+
+/// The user loaded with this request's session, if that session belongs to user `id`; taken,
+/// so it is used once. `None` when no such user was loaded: the caller reads it itself.
+pub(crate) fn take_loaded_user(id: Uuid) -> Option<Option<User>> {
+    LOADED_USER
+        .try_with(|slot| {
+            let mut slot = slot.borrow_mut();
+            match slot.take() {
+                Some((loaded, user)) if loaded == id => Some(user),
+                other => {
+                    *slot = other;
+                    None
+                }
+            }
+        })
+        .ok()
+        .flatten()
+}
+
+/// The PostgreSQL session store of the portal.
+#[derive(Clone, Debug)]
+pub struct PgSessionStore {
+    db: PgPool,
+}
+
+impl PgSessionStore {
+    /// A store over `db`; the table is made by the migrations.
+    pub fn new(db: PgPool) -> Self {
+        Self { db }
+    }
+
+    /// Writes `record`; with `replace`, over an existing row with the same id. Whether a row
+    /// was written.
+    async fn write(&self, record: &Record, replace: bool) -> session_store::Result<bool> {
+        let data = rmp_serde::to_vec(record)
+            .map_err(|error| session_store::Error::Encode(error.to_string()))?;
+        let sql = if replace {
+            "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE
+             SET data = excluded.data, expiry_date = excluded.expiry_date,
+                 user_id = excluded.user_id"
+        } else {
+            "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO NOTHING"
+        };
+        let written = sqlx::query(sql)
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(expiry_date(record)?)
+            .bind(logged_in_user(record))
+            .execute(&self.db)
+            .await
+            .map_err(backend_error)?
+            .rows_affected();
+        Ok(written == 1)
+    }
+}
+
+/// The id of the user logged in with `record`, from axum-login's data in it.
+pub fn logged_in_user(record: &Record) -> Option<Uuid> {
+    record
+        .data
+        .get(LOGIN_DATA_KEY)?
+        .get("user_id")?
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+/// When `record` expires, as the database stores it.
+fn expiry_date(record: &Record) -> session_store::Result<DateTime<Utc>> {
+    let at = record.expiry_date;
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())
+        .ok_or_else(|| session_store::Error::Encode(format!("expiry date out of range: {at}")))
+}
+
+fn backend_error(error: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    data: Vec<u8>,
+    session_user_id: Option<Uuid>,
+    #[sqlx(flatten)]
+    user: OptionalUserRow,
+}
+
+/// The user columns of [`SessionRow`]: all NULL when the session has no active user.
+#[derive(sqlx::FromRow)]
+struct OptionalUserRow {
+    id: Option<Uuid>,
+    username: Option<String>,
+    full_name: Option<String>,
+    email: Option<String>,
+    session_version: Option<i32>,
+    roles: Option<Vec<String>>,
+}
+
+impl OptionalUserRow {
+    fn into_user(self) -> Option<User> {
+        Some(User::from(UserRow {
+            id: self.id?,
+            username: self.username?,
+            full_name: self.full_name?,
+            email: self.email?,
+            session_version: self.session_version?,
+            roles: self.roles?,
+        }))
+    }
+}
+
+#[async_trait]
+impl tower_sessions::SessionStore for PgSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A new id that happens to be taken (128 random bits: practically never) gets another.
+        while !self.write(record, false).await? {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(record, true).await.map(|_| ())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<SessionRow> = sqlx::query_as(concat!(
+            "SELECT s.data, s.user_id AS session_user_id, u.*
+             FROM tower_sessions.session s
+             LEFT JOIN LATERAL (",
+            active_user_select!("s.user_id"),
+            ") u ON true
+             WHERE s.id = $1 AND s.expiry_date > now()"
+        ))
+        .bind(session_id.to_string())
+        .fetch_optional(&self.db)
+        .await
+        .map_err(backend_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let record: Record = rmp_serde::from_slice(&row.data)
+            .map_err(|error| session_store::Error::Decode(error.to_string()))?;
+        if let Some(user_id) = row.session_user_id
+            && logged_in_user(&record) == Some(user_id)
+        {
+            remember_loaded_user(user_id, row.user.into_user());
+        }
+        Ok(Some(record))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
+            .bind(session_id.to_string())
+            .execute(&self.db)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for PgSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+            .execute(&self.db)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn user(id: Uuid) -> User {
+        User::from(UserRow {
+            id,
+            username: "anna".into(),
+            full_name: "Anna de Vries".into(),
+            email: "anna@example.org".into(),
+            session_version: 1,
+            roles: vec!["aios".into()],
+        })
+    }
+
+    #[tokio::test]
+    async fn the_user_loaded_with_the_session_is_handed_out_once_and_only_for_its_own_id() {
+        let (anna, bert) = (Uuid::new_v4(), Uuid::new_v4());
+        LOADED_USER
+            .scope(RefCell::new(None), async {
+                assert!(take_loaded_user(anna).is_none(), "nothing loaded yet");
+                remember_loaded_user(anna, Some(user(anna)));
+                assert!(take_loaded_user(bert).is_none(), "another user's id");
+                let taken = take_loaded_user(anna).expect("loaded for anna");
+                assert_eq!(taken.map(|u| u.id), Some(anna));
+                assert!(take_loaded_user(anna).is_none(), "taken once");
+
+                remember_loaded_user(bert, None);
+                assert!(
+                    matches!(take_loaded_user(bert), Some(None)),
+                    "a blocked account is known to be inactive"
+                );
+            })
+            .await;
+    }
+
+    #[tokio::test]
+    async fn outside_a_request_nothing_is_kept_and_the_user_is_read_normally() {
+        let anna = Uuid::new_v4();
+        remember_loaded_user(anna, Some(user(anna)));
+        assert!(take_loaded_user(anna).is_none());
+    }
+
+    #[test]
+    fn the_logged_in_user_is_read_from_axum_logins_data_in_the_session() {
+        let anna = Uuid::new_v4();
+        let mut record = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc(),
+        };
+        assert_eq!(logged_in_user(&record), None, "a visitor");
+        record.data.insert(
+            LOGIN_DATA_KEY.into(),
+            serde_json::json!({ "user_id": null, "auth_hash": null }),
+        );
+        assert_eq!(logged_in_user(&record), None, "logged out");
+        record.data.insert(
+            LOGIN_DATA_KEY.into(),
+            serde_json::json!({ "user_id": anna, "auth_hash": [1, 2, 3] }),
+        );
+        assert_eq!(logged_in_user(&record), Some(anna));
+    }
+}
