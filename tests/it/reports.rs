@@ -453,3 +453,26 @@ async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps(pool: PgP
     assert_eq!(pages, 13, "stopped after 12 pages to keep the test short");
     assert_eq!(seen.len(), 12 * 50 + 50);
 }
+
+#[sqlx::test]
+async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_and_without_jit(
+    pool: PgPool,
+) {
+    let mut tx = mijnrgs::reports::download_transaction(&pool).await.unwrap();
+    let (read_only, work_mem, jit): (String, String, String) = sqlx::query_as(
+        "SELECT current_setting('transaction_read_only'), current_setting('work_mem'),
+                current_setting('jit')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(
+        (read_only.as_str(), work_mem.as_str(), jit.as_str()),
+        ("on", "64MB", "off")
+    );
+    let write = sqlx::query("CREATE TEMP TABLE poging (x int)")
+        .execute(&mut *tx)
+        .await;
+    assert!(write.is_err(), "a report cannot write");
+    tx.rollback().await.unwrap();
+}
