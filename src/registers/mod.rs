@@ -34,6 +34,8 @@ pub struct Entry {
     pub specialty_id: Uuid,
     /// Its name.
     pub specialty_name: String,
+    /// Its fee cluster (1 to 3).
+    pub specialty_cluster: i16,
     /// The register, the dates and the status.
     #[sqlx(flatten)]
     pub standing: Standing,
@@ -119,7 +121,7 @@ impl Entry {
 }
 
 const ENTRY_COLUMNS: &str = "e.id, e.user_id, u.full_name AS user_name, e.specialty_id,
-        s.name AS specialty_name, s.register, e.registered_on, e.ends_on, e.status,
+        s.name AS specialty_name, s.cluster AS specialty_cluster, s.register, e.registered_on, e.ends_on, e.status,
         e.struck_off_at, e.struck_off_reason, e.evaluation_shortened
         FROM register_entries e JOIN users u ON u.id = e.user_id
         JOIN specialties s ON s.id = e.specialty_id";
@@ -132,6 +134,52 @@ pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry
     .bind(user)
     .fetch_all(conn)
     .await
+}
+
+/// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
+pub async fn entries_with_periods_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<Vec<(Entry, Vec<Period>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        entry: Entry,
+        period_starts: Vec<NaiveDate>,
+        period_ends: Vec<NaiveDate>,
+        period_applications: Vec<Option<Uuid>>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT p.period_starts, p.period_ends, p.period_applications, {ENTRY_COLUMNS}
+         CROSS JOIN LATERAL (
+             SELECT COALESCE(array_agg(p.starts_on ORDER BY p.starts_on), '{{}}') AS period_starts,
+                    COALESCE(array_agg(p.ends_on ORDER BY p.starts_on), '{{}}') AS period_ends,
+                    COALESCE(array_agg(p.application_id ORDER BY p.starts_on), '{{}}')
+                        AS period_applications
+             FROM register_periods p WHERE p.entry_id = e.id
+         ) p
+         WHERE e.user_id = $1 ORDER BY s.name"
+    ))
+    .bind(user)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let periods = row
+                .period_starts
+                .into_iter()
+                .zip(row.period_ends)
+                .zip(row.period_applications)
+                .map(|((starts_on, ends_on), application_id)| Period {
+                    starts_on,
+                    ends_on,
+                    application_id,
+                })
+                .collect();
+            (row.entry, periods)
+        })
+        .collect())
 }
 
 /// Entry `id` if it is `user`'s.
@@ -422,35 +470,13 @@ impl Period {
 
 /// The periods of `entry`, oldest first.
 pub async fn periods_of(conn: &mut PgConnection, entry: Uuid) -> Result<Vec<Period>, sqlx::Error> {
-    Ok(periods_of_entries(conn, &[entry])
-        .await?
-        .remove(&entry)
-        .unwrap_or_default())
-}
-
-/// The periods of each of `entries`, oldest first: one statement for all of them.
-pub async fn periods_of_entries(
-    conn: &mut PgConnection,
-    entries: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, Vec<Period>>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct OfEntry {
-        entry_id: Uuid,
-        #[sqlx(flatten)]
-        period: Period,
-    }
-    let rows: Vec<OfEntry> = sqlx::query_as(
-        "SELECT entry_id, starts_on, ends_on, application_id FROM register_periods
-         WHERE entry_id = ANY($1) ORDER BY entry_id, starts_on",
+    sqlx::query_as(
+        "SELECT starts_on, ends_on, application_id FROM register_periods
+         WHERE entry_id = $1 ORDER BY starts_on",
     )
-    .bind(entries)
+    .bind(entry)
     .fetch_all(conn)
-    .await?;
-    let mut periods = std::collections::HashMap::<Uuid, Vec<Period>>::new();
-    for row in rows {
-        periods.entry(row.entry_id).or_default().push(row.period);
-    }
-    Ok(periods)
+    .await
 }
 
 /// The period granted by `application`, if any.

@@ -197,11 +197,15 @@ async fn overview(
     let today = state.clock.today();
     let mut conn = state.db.acquire().await?;
     let applications = registers::applications_of(&mut conn, user.id).await?;
-    let entries = registers::entries_of(&mut conn, user.id).await?;
+    let entries = registers::entries_with_periods_of(&mut conn, user.id).await?;
     let completed = registers::completed_of(&mut conn, user.id)
         .await?
         .into_iter()
-        .filter(|c| !entries.iter().any(|e| e.specialty_id == c.specialty_id))
+        .filter(|c| {
+            !entries
+                .iter()
+                .any(|(e, _)| e.specialty_id == c.specialty_id)
+        })
         .map(|completed| {
             let application = applications
                 .iter()
@@ -227,10 +231,8 @@ async fn overview(
             }
         })
         .collect();
-    let ids: Vec<Uuid> = entries.iter().map(|e| e.id).collect();
-    let mut periods = registers::periods_of_entries(&mut conn, &ids).await?;
     let mut rows = Vec::new();
-    for entry in entries {
+    for (entry, periods) in entries {
         let application = applications
             .iter()
             .find(|a| a.entry_id == Some(entry.id) && a.extends_from == Some(entry.ends_on))
@@ -238,7 +240,7 @@ async fn overview(
         let (can_apply, message) = entry_message(&entry, application.as_ref(), today);
         rows.push(EntryRow {
             countdown: entry.countdown(&today),
-            periods: periods.remove(&entry.id).unwrap_or_default(),
+            periods,
             entry,
             application,
             can_apply,
@@ -472,15 +474,11 @@ async fn form_page(
         .iter()
         .find(|a| a.entry_id == Some(entry.id) && a.extends_from == Some(entry.ends_on));
     let (can_apply, message) = entry_message(&entry, application, today);
-    let cluster: i16 = sqlx::query_scalar("SELECT cluster FROM specialties WHERE id = $1")
-        .bind(entry.specialty_id)
-        .fetch_one(&mut *conn)
-        .await?;
     let fee = crate::reference::fee_cents(
         &mut *conn,
         i16::try_from(today.year()).unwrap_or(i16::MAX),
         "herregistratie",
-        cluster,
+        entry.specialty_cluster,
     )
     .await?
     .map(|cents| Money::cents(i64::from(cents)));

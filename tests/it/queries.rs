@@ -89,8 +89,6 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("/opleider/aios/{id}", 31),
     ("/opleider/aios/{id}/verkorting", 8),
     ("/opleider/aios/{id}/verkortingen/{id}", 8),
-    ("/registratie", 5),
-    ("/registratie/inschrijvingen/{id}/herregistratie", 5),
     ("/rgs/gebruikers/{id}", 11),
     ("/rgs/opleidingen/{id}", 20),
     ("/rgs/referentiegegevens/specialismen/{id}", 7),
