@@ -166,10 +166,10 @@ pub async fn page(
 }
 
 /// A read-only transaction for a whole report, with room to sort the largest institution's
-/// rows in memory rather than on disk, and without JIT compilation: for the largest report
-/// PostgreSQL spent 150 to 200 ms compiling a query that ran 1.6 s, and the compiled code did
-/// not win that back (1.70 s with, 1.61 s without, warm). One round trip: the settings go with
-/// the `BEGIN`.
+/// rows in memory rather than on disk, and without JIT compilation: PostgreSQL spent 150 to
+/// 200 ms compiling the largest report's query, and runs with and without JIT did not differ
+/// beyond this machine's noise (1.6 to 2.5 s either way), so the compiling is not worth it.
+/// One round trip: the settings go with the `BEGIN`.
 pub async fn download_transaction(
     db: &PgPool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
