@@ -6,8 +6,6 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
-use crate::helpers::accounts::seed_demo;
 use crate::helpers::db_proxy::DbProxy;
 
 /// What a saved period leaves: the periods of the concept, its revision, and the audit
@@ -40,9 +38,7 @@ fn is_error_page(body: &str) -> bool {
 async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothing_and_the_portal_recovers(
     pool: PgPool,
 ) {
-    let proxy = DbProxy::start().await;
-    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
-    seed_demo(&app).await;
+    let (proxy, app) = DbProxy::demo_app(&pool).await;
     crate::aios::set_today(&app);
     crate::aios::aios_ready(&app, "noor").await;
     let training = crate::aios::create_igt(&app).await;

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 use crate::bad_input::{USERS, selector, shape};
 use crate::helpers::TestApp;
-use crate::helpers::accounts::{log_in_demo, seed_demo, user_id};
+use crate::helpers::accounts::{log_in_demo, user_id};
 use crate::helpers::db_proxy::DbProxy;
 
 /// The statements of one GET of `path`, after a first GET that fills the connection's caches
@@ -99,9 +99,7 @@ const OVER_BUDGET: &[(&str, u64)] = &[
 async fn a_page_reads_the_session_with_its_user_in_one_statement_and_a_blocked_user_in_none_more(
     pool: PgPool,
 ) {
-    let proxy = DbProxy::start().await;
-    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
-    seed_demo(&app).await;
+    let (proxy, app) = DbProxy::demo_app(&pool).await;
     let aios = app.new_client();
     log_in_demo(&app, &aios, "demo.aios").await;
     let anna = user_id(&app, "demo.aios").await;
@@ -157,9 +155,7 @@ async fn a_page_reads_the_session_with_its_user_in_one_statement_and_a_blocked_u
 async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_or_its_listed_count(
     pool: PgPool,
 ) {
-    let proxy = DbProxy::start().await;
-    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
-    seed_demo(&app).await;
+    let (proxy, app) = DbProxy::demo_app(&pool).await;
     let mut most: BTreeMap<String, (u64, String)> = BTreeMap::new();
     let mut record = |who: &str, pages: BTreeMap<String, Vec<(String, u64)>>| {
         for (shape, visits) in pages {
@@ -213,9 +209,7 @@ async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_
 async fn lists_and_histories_cost_the_same_number_of_statements_however_long_they_are(
     pool: PgPool,
 ) {
-    let proxy = DbProxy::start().await;
-    let app = TestApp::spawn(proxy.pool_for(&pool)).await;
-    seed_demo(&app).await;
+    let (proxy, app) = DbProxy::demo_app(&pool).await;
     let opleider = app.new_client();
     log_in_demo(&app, &opleider, "demo.opleider").await;
     let demo_aios = app.new_client();

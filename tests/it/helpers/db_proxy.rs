@@ -37,6 +37,14 @@ pub struct DbProxy {
 }
 
 impl DbProxy {
+    /// The portal with the demo data, talking to `pool`'s database through a new proxy.
+    pub async fn demo_app(pool: &PgPool) -> (Self, crate::helpers::TestApp) {
+        let proxy = Self::start().await;
+        let app = crate::helpers::TestApp::spawn(proxy.pool_for(pool)).await;
+        crate::helpers::accounts::seed_demo(&app).await;
+        (proxy, app)
+    }
+
     /// Starts a proxy on a free port that lets everything through.
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
