@@ -28,8 +28,14 @@ pub async fn faculties(db: &PgPool) -> Result<Vec<FacultyOption>, sqlx::Error> {
         .await
 }
 
+/// The columns of a user's basisgegevens, read by [`DetailsRow`], for a query that joins
+/// `users u LEFT JOIN personal_details p ON p.user_id = u.id`.
+pub(crate) const DETAILS_COLUMNS: &str = "u.full_name, p.date_of_birth, p.big_number, \
+     p.diploma_date, p.faculty_code, p.phone, p.street, p.postcode, p.city, p.revision";
+
+/// One user's basisgegevens as read by [`DETAILS_COLUMNS`].
 #[derive(sqlx::FromRow)]
-struct DetailsRow {
+pub(crate) struct DetailsRow {
     full_name: String,
     date_of_birth: Option<NaiveDate>,
     big_number: Option<String>,
@@ -42,34 +48,40 @@ struct DetailsRow {
     revision: Option<i32>,
 }
 
+impl DetailsRow {
+    /// The basisgegevens and the revision a form must carry (0 before the first save).
+    pub(crate) fn into_parts(self) -> (PersonalDetails, i32) {
+        (
+            PersonalDetails {
+                full_name: self.full_name,
+                date_of_birth: self.date_of_birth,
+                big_number: self.big_number,
+                diploma_date: self.diploma_date,
+                faculty_code: self.faculty_code,
+                phone: self.phone,
+                street: self.street,
+                postcode: self.postcode,
+                city: self.city,
+            },
+            self.revision.unwrap_or(0),
+        )
+    }
+}
+
 /// The basisgegevens of `user` and the revision a form must carry (0 before the first save).
 pub async fn load(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<(PersonalDetails, i32), sqlx::Error> {
-    let row: DetailsRow = sqlx::query_as(
-        "SELECT u.full_name, p.date_of_birth, p.big_number, p.diploma_date, p.faculty_code,
-                p.phone, p.street, p.postcode, p.city, p.revision
+    let row: DetailsRow = sqlx::query_as(&format!(
+        "SELECT {DETAILS_COLUMNS}
          FROM users u LEFT JOIN personal_details p ON p.user_id = u.id
-         WHERE u.id = $1",
-    )
+         WHERE u.id = $1"
+    ))
     .bind(user)
     .fetch_one(conn)
     .await?;
-    Ok((
-        PersonalDetails {
-            full_name: row.full_name,
-            date_of_birth: row.date_of_birth,
-            big_number: row.big_number,
-            diploma_date: row.diploma_date,
-            faculty_code: row.faculty_code,
-            phone: row.phone,
-            street: row.street,
-            postcode: row.postcode,
-            city: row.city,
-        },
-        row.revision.unwrap_or(0),
-    ))
+    Ok(row.into_parts())
 }
 
 /// Basisgegevens parsed from the form, ready to store.

@@ -81,35 +81,29 @@ pub async fn institutions_of(db: &PgPool, user: Uuid) -> Result<Vec<(Uuid, Strin
 fn select(sort: Sort, cursor: bool, limit: bool) -> String {
     let (order, after) = match sort {
         Sort::Name => (
-            "u.full_name, p.id",
-            "AND (u.full_name, p.id) > ($6::text, $7::uuid)",
+            "ts.trainee_name, p.id",
+            "AND (ts.trainee_name, p.id) > ($6::text, $7::uuid)",
         ),
         Sort::Start => (
             "p.start_date, p.id",
             "AND (p.start_date, p.id) > ($6::date, $7::uuid)",
         ),
     };
+    // Only the periods of the version that counts (the last approved one, else the submitted
+    // one): that is the version a training's summary shows (migration 0015), which also
+    // holds the names. An opleider of the period itself stands before the training's.
     format!(
-        "SELECT p.id AS period_id, u.full_name AS trainee_name, pd.big_number,
-                s.name AS specialty, p.label, p.start_date, p.end_date, p.part_time_pct,
-                o.full_name AS opleider, t.status
+        "SELECT p.id AS period_id, ts.trainee_name, ts.trainee_big_number AS big_number,
+                ts.specialty_name AS specialty, p.label, p.start_date, p.end_date,
+                p.part_time_pct, COALESCE(po.full_name, ts.supervisor_name) AS opleider,
+                ts.status
          FROM schedule_periods p
-         JOIN schedule_versions v ON v.id = p.version_id
-         JOIN trainings t ON t.id = v.training_id
-         JOIN users u ON u.id = t.trainee_id
-         LEFT JOIN personal_details pd ON pd.user_id = t.trainee_id
-         JOIN specialties s ON s.id = t.specialty_id
-         JOIN users o ON o.id = COALESCE(p.supervisor_id, t.supervisor_id)
+         JOIN training_summaries ts ON ts.shown_version_id = p.version_id
+         LEFT JOIN users po ON po.id = p.supervisor_id
          WHERE p.institution_id = $1 AND p.start_date <= $3 AND p.end_date > $2
-           AND t.status NOT IN ('concept', 'afgekeurd')
-           -- Only the version that counts: the last approved one, else the submitted one
-           -- (a training has at most one submitted version).
-           AND v.status IN ('goedgekeurd', 'ingediend')
-           AND NOT EXISTS (SELECT 1 FROM schedule_versions w
-                           WHERE w.training_id = v.training_id AND w.status = 'goedgekeurd'
-                             AND (v.status = 'ingediend' OR w.number > v.number))
-           AND ($4::uuid IS NULL OR t.specialty_id = $4)
-           AND ($5::text IS NULL OR t.status = $5)
+           AND ts.status NOT IN ('concept', 'afgekeurd')
+           AND ($4::uuid IS NULL OR ts.specialty_id = $4)
+           AND ($5::text IS NULL OR ts.status = $5)
            {}
          ORDER BY {order}{}",
         if cursor { after } else { "" },

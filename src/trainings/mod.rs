@@ -12,11 +12,16 @@ pub mod shortenings;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use std::sync::LazyLock;
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
+use crate::domain::person::PersonalDetails;
 use crate::domain::training::{Invoicing, RegistrationStatus};
+use crate::personal_details::{DETAILS_COLUMNS, DetailsRow};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
@@ -130,32 +135,62 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
     rows.into_iter().map(TrainingRow::into_training).collect()
 }
 
-/// The trainings of aios `trainee`, oldest first, each with whether it has a concept version
-/// (a schedule or change request being written): one query for the whole overview.
-pub async fn for_trainee_with_concept(
+/// The aios overview of `trainee`: their basisgegevens (to say what is missing before a
+/// training can be created) and their trainings, oldest first, each with whether it has a
+/// concept version (a schedule or change request being written). One query for the page.
+pub async fn overview_of_trainee(
     db: &PgPool,
     trainee: Uuid,
-) -> Result<Vec<(Training, bool)>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct WithConcept {
-        #[sqlx(flatten)]
-        training: TrainingRow,
-        has_concept: bool,
+) -> Result<(PersonalDetails, Vec<(Training, bool)>), sqlx::Error> {
+    /// The basisgegevens, repeated on every row, and a training when there is one.
+    struct OverviewRow {
+        details: DetailsRow,
+        training: Option<(TrainingRow, bool)>,
     }
-    let rows: Vec<WithConcept> = sqlx::query_as(concat!(
-        training_columns!(),
-        ",
+    impl<'r> sqlx::FromRow<'r, PgRow> for OverviewRow {
+        fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+            let training = match row.try_get::<Option<Uuid>, _>("id")? {
+                Some(_) => Some((TrainingRow::from_row(row)?, row.try_get("has_concept")?)),
+                None => None,
+            };
+            Ok(Self {
+                details: DetailsRow::from_row(row)?,
+                training,
+            })
+        }
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {DETAILS_COLUMNS}, tr.*
+             FROM users u
+             LEFT JOIN personal_details p ON p.user_id = u.id
+             LEFT JOIN LATERAL ({}) tr ON true
+             WHERE u.id = $1
+             ORDER BY tr.created_at, tr.id",
+            concat!(
+                training_columns!(),
+                ",
            EXISTS (SELECT 1 FROM schedule_versions v
                    WHERE v.training_id = t.id AND v.status = 'concept') AS has_concept",
-        training_from!(),
-        " WHERE t.trainee_id = $1 ORDER BY t.created_at, t.id"
-    ))
-    .bind(trainee)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|row| Ok((row.training.into_training()?, row.has_concept)))
-        .collect()
+                training_from!(),
+                " WHERE t.trainee_id = u.id"
+            )
+        )
+    });
+    let rows: Vec<OverviewRow> = sqlx::query_as(SQL.as_str())
+        .bind(trainee)
+        .fetch_all(db)
+        .await?;
+    let mut details = None;
+    let mut trainings = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some((training, has_concept)) = row.training {
+            trainings.push((training.into_training()?, has_concept));
+        }
+        details.get_or_insert(row.details);
+    }
+    let (details, _) = details.ok_or(sqlx::Error::RowNotFound)?.into_parts();
+    Ok((details, trainings))
 }
 
 /// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).

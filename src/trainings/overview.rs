@@ -46,7 +46,7 @@ pub struct Query {
 }
 
 /// One aios in the overview.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Row {
     /// The training.
     pub id: Uuid,
@@ -105,11 +105,12 @@ impl Row {
 /// One page of the overview for `user` (opleider, or ondersteuner through active
 /// delegations), and whether more follow.
 ///
-/// First the page's trainings are chosen (filtered, sorted, cut at the page size); only then
-/// are their schedules read, for those rows at once rather than row by row. The statement
-/// holds only the filters that are asked for, and the page size as a constant: with no
-/// `$n IS NULL OR` branches left to weigh per call, PostgreSQL keeps one plan per shape of
-/// the query instead of planning it again on every request.
+/// Reads the trainings' summaries (migration 0015): one row per training with its names, the
+/// periods of its shown version and what waits, kept current by the database in the
+/// transaction of every change. The statement holds only the filters that are asked for,
+/// and the page size as a constant: with no `$n IS NULL OR` branches left to weigh per call,
+/// PostgreSQL keeps one plan per shape of the query instead of planning it again on every
+/// request.
 pub async fn page(
     db: &PgPool,
     user: Uuid,
@@ -117,55 +118,48 @@ pub async fn page(
     query: &Query,
 ) -> Result<(Vec<Row>, bool), sqlx::Error> {
     let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-        "WITH page AS MATERIALIZED (
-             SELECT t.id, t.status, t.supervisor_id, t.specialty_id, a.full_name AS trainee_name
-             FROM trainings t JOIN users a ON a.id = t.trainee_id
-             WHERE t.status <> 'concept'
-               -- One list of supervisors, so the index on trainings(supervisor_id) is used: an
-               -- OR of the two made PostgreSQL scan every training (77 ms at 600,000).
-               AND t.supervisor_id = ANY (ARRAY(
-                    SELECT ",
+        "SELECT training_id AS id, trainee_name, specialty_name, supervisor_name, status,
+                period_starts, period_ends, period_labels, period_institutions,
+                schedule_waiting, shortening_waiting, planned_end, declared
+         FROM training_summaries
+         WHERE status <> 'concept'
+           -- One list of supervisors, so the index on the supervisor is used: an OR of the
+           -- two made PostgreSQL scan every training.
+           AND supervisor_id = ANY (ARRAY(
+                SELECT ",
     );
     sql.push_bind(user)
         .push(
             "::uuid
-                    UNION
-                    SELECT r.supervisor_id FROM role_assignments r
-                    WHERE r.user_id = ",
+                UNION
+                SELECT r.supervisor_id FROM role_assignments r
+                WHERE r.user_id = ",
         )
         .push_bind(user)
         .push(" AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))");
     if let Some(status) = query.status {
-        sql.push(" AND t.status = ").push_bind(status.code());
+        sql.push(" AND status = ").push_bind(status.code());
     }
     if query.waiting_only {
         sql.push(
-            " AND (EXISTS (SELECT 1 FROM schedule_versions w
-                           WHERE w.training_id = t.id AND w.status = 'ingediend')
-                   OR EXISTS (SELECT 1 FROM shortenings k
-                              WHERE k.training_id = t.id AND k.status = 'voorgesteld')
-                   OR (t.status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
-                       AND NOT EXISTS (SELECT 1 FROM final_declarations f
-                                       WHERE f.training_id = t.id)
-                       AND (SELECT max(p.end_date) FROM schedule_periods p
-                            WHERE p.version_id = (",
+            " AND (schedule_waiting OR shortening_waiting
+                   OR (status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
+                       AND NOT declared AND planned_end - interval '3 months' <= ",
         )
-        .push(SHOWN_VERSION)
-        .push(")) - interval '3 months' <= ")
         .push_bind(today)
         .push("))");
     }
     if let Some(after) = &query.after {
         match query.sort {
             Sort::Name => {
-                sql.push(" AND (a.full_name, t.id) > (")
+                sql.push(" AND (trainee_name, training_id) > (")
                     .push_bind(after.name.clone())
                     .push(", ")
                     .push_bind(after.id)
                     .push(")");
             }
             Sort::Status => {
-                sql.push(" AND (t.status, a.full_name, t.id) > (")
+                sql.push(" AND (status, trainee_name, training_id) > (")
                     .push_bind(after.status.clone())
                     .push(", ")
                     .push_bind(after.name.clone())
@@ -176,67 +170,97 @@ pub async fn page(
         }
     }
     sql.push(match query.sort {
-        Sort::Name => " ORDER BY a.full_name, t.id",
-        Sort::Status => " ORDER BY t.status, a.full_name, t.id",
+        Sort::Name => " ORDER BY trainee_name, training_id",
+        Sort::Status => " ORDER BY status, trainee_name, training_id",
     });
     // A constant, not a parameter: the plan is made for this many rows.
     sql.push(" LIMIT ").push(PAGE_SIZE + 1);
-    sql.push(
-        "
-         ), shown AS MATERIALIZED (
-             SELECT DISTINCT ON (v.training_id) v.training_id, v.id
-             FROM schedule_versions v
-             WHERE v.training_id IN (SELECT id FROM page)
-               AND v.status IN ('goedgekeurd', 'ingediend')
-             ORDER BY v.training_id, (v.status = 'goedgekeurd') DESC, v.number DESC
-         ), periods AS (
-             SELECT shown.training_id, max(p.end_date) AS planned_end,
-                    (array_agg(p.label ORDER BY p.start_date, p.id) FILTER (WHERE p.start_date <= ",
-    )
-    .push_bind(today)
-    .push(" AND p.end_date > ")
-    .push_bind(today)
-    .push(
-        "))[1] AS label,
-                    (array_agg(p.institution_id ORDER BY p.start_date, p.id)
-                        FILTER (WHERE p.start_date <= ",
-    )
-    .push_bind(today)
-    .push(" AND p.end_date > ")
-    .push_bind(today)
-    .push(
-        "))[1] AS institution_id
-             FROM shown JOIN schedule_periods p ON p.version_id = shown.id
-             GROUP BY shown.training_id
-         )
-         SELECT page.id, page.trainee_name, s.name AS specialty_name,
-                o.full_name AS supervisor_name, page.status,
-                periods.label AS period_label, i.name AS institution_name,
-                EXISTS (SELECT 1 FROM schedule_versions w
-                        WHERE w.training_id = page.id AND w.status = 'ingediend') AS schedule_waiting,
-                EXISTS (SELECT 1 FROM shortenings k
-                        WHERE k.training_id = page.id AND k.status = 'voorgesteld')
-                    AS shortening_waiting,
-                periods.planned_end,
-                EXISTS (SELECT 1 FROM final_declarations f WHERE f.training_id = page.id) AS declared
-         FROM page
-         JOIN users o ON o.id = page.supervisor_id
-         JOIN specialties s ON s.id = page.specialty_id
-         LEFT JOIN periods ON periods.training_id = page.id
-         LEFT JOIN institutions i ON i.id = periods.institution_id",
-    );
-    sql.push(match query.sort {
-        Sort::Name => " ORDER BY page.trainee_name, page.id",
-        Sort::Status => " ORDER BY page.status, page.trainee_name, page.id",
-    });
-    let mut rows: Vec<Row> = sql.build_query_as().fetch_all(db).await?;
-    let more = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let summaries: Vec<Summary> = sql.build_query_as().fetch_all(db).await?;
+    let more = summaries.len() as i64 > PAGE_SIZE;
+    let rows = summaries
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|summary| summary.into_row(today))
+        .collect();
     Ok((rows, more))
 }
 
-/// The version whose schedule the overview shows for training `t`: the last approved one,
-/// else the submitted one.
-const SHOWN_VERSION: &str = "SELECT v.id FROM schedule_versions v
-     WHERE v.training_id = t.id AND v.status IN ('goedgekeurd', 'ingediend')
-     ORDER BY (v.status = 'goedgekeurd') DESC, v.number DESC LIMIT 1";
+/// A training's summary as the overview reads it.
+#[derive(sqlx::FromRow)]
+struct Summary {
+    id: Uuid,
+    trainee_name: String,
+    specialty_name: String,
+    supervisor_name: String,
+    status: String,
+    period_starts: Vec<NaiveDate>,
+    period_ends: Vec<NaiveDate>,
+    period_labels: Vec<String>,
+    period_institutions: Vec<String>,
+    schedule_waiting: bool,
+    shortening_waiting: bool,
+    planned_end: Option<NaiveDate>,
+    declared: bool,
+}
+
+impl Summary {
+    fn into_row(self, today: NaiveDate) -> Row {
+        let current = running_on(&self.period_starts, &self.period_ends, today);
+        let mut labels = self.period_labels;
+        let mut institutions = self.period_institutions;
+        Row {
+            id: self.id,
+            trainee_name: self.trainee_name,
+            specialty_name: self.specialty_name,
+            supervisor_name: self.supervisor_name,
+            status: self.status,
+            period_label: current
+                .filter(|&i| i < labels.len())
+                .map(|i| labels.swap_remove(i)),
+            institution_name: current
+                .filter(|&i| i < institutions.len())
+                .map(|i| institutions.swap_remove(i)),
+            schedule_waiting: self.schedule_waiting,
+            shortening_waiting: self.shortening_waiting,
+            planned_end: self.planned_end,
+            declared: self.declared,
+        }
+    }
+}
+
+/// The index of the first period (in the order given: by start) that runs on `today`, from
+/// its start up to its exclusive end.
+pub fn running_on(starts: &[NaiveDate], ends: &[NaiveDate], today: NaiveDate) -> Option<usize> {
+    starts
+        .iter()
+        .zip(ends)
+        .position(|(&start, &end)| start <= today && today < end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().expect("a date")
+    }
+
+    #[test]
+    fn the_running_period_starts_on_or_before_today_and_ends_after_it() {
+        let starts = [d("2026-01-01"), d("2026-07-01")];
+        let ends = [d("2026-07-01"), d("2027-01-01")];
+        assert_eq!(running_on(&starts, &ends, d("2025-12-31")), None);
+        assert_eq!(running_on(&starts, &ends, d("2026-01-01")), Some(0));
+        assert_eq!(running_on(&starts, &ends, d("2026-06-30")), Some(0));
+        assert_eq!(running_on(&starts, &ends, d("2026-07-01")), Some(1));
+        assert_eq!(running_on(&starts, &ends, d("2027-01-01")), None);
+        assert_eq!(running_on(&[], &[], d("2026-03-01")), None);
+    }
+
+    #[test]
+    fn of_two_periods_running_on_the_same_day_the_first_by_start_is_shown() {
+        let starts = [d("2026-01-01"), d("2026-03-01")];
+        let ends = [d("2026-12-01"), d("2026-09-01")];
+        assert_eq!(running_on(&starts, &ends, d("2026-04-01")), Some(0));
+    }
+}

@@ -52,4 +52,5 @@ mod roles;
 mod security;
 mod shortenings;
 mod startup;
+mod summaries;
 mod supervision;

@@ -70,16 +70,14 @@ async fn overview(
     State(state): State<AppState>,
     layout: Layout,
 ) -> AppResult<OverviewPage> {
-    let rows = trainings::for_trainee_with_concept(&state.db, aios.id)
-        .await?
+    let (details, trainings) = trainings::overview_of_trainee(&state.db, aios.id).await?;
+    let rows = trainings
         .into_iter()
         .map(|(training, has_concept)| TrainingRow {
             concept_change: training.status.accepts_change_requests() && has_concept,
             training,
         })
         .collect();
-    let mut conn = state.db.acquire().await?;
-    let (details, _) = personal_details::load(&mut conn, aios.id).await?;
     Ok(OverviewPage {
         layout,
         trainings: rows,
