@@ -15,6 +15,7 @@ use crate::aios::set_today;
 use crate::helpers::TestApp;
 use crate::helpers::accounts::{PASSWORD, link_in_mail, seed_demo};
 use crate::helpers::browser::Browser;
+use crate::summaries::assert_summaries_current;
 
 const IGT: &str = "Internationale gezondheidszorg en tropengeneeskunde (IGT)";
 
@@ -89,6 +90,8 @@ async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_
         .catch_unwind()
         .await;
     close_then_resume(browser, outcome).await;
+    // What the portal wrote through the UI left every training's summary as defined.
+    assert_summaries_current(&app.state.db, "the new aios's story").await;
 }
 
 /// Story 1: from a new account to *ingeschreven*.
@@ -343,6 +346,8 @@ async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_ople
         .catch_unwind()
         .await;
     close_then_resume(browser, outcome).await;
+    // What the portal wrote through the UI left every training's summary as defined.
+    assert_summaries_current(&app.state.db, "the change request story").await;
 }
 
 /// Story 2: a part-time change request, decided namens the opleider.
@@ -474,6 +479,8 @@ async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_
         .catch_unwind()
         .await;
     close_then_resume(browser, outcome).await;
+    // What the portal wrote through the UI left every training's summary as defined.
+    assert_summaries_current(&app.state.db, "the registration story").await;
 }
 
 /// Story 3: from the eindverklaring to the register and the institution's report.
