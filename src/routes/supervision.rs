@@ -115,7 +115,14 @@ async fn list(
         after,
     };
     let today = state.clock.today();
-    let (rows, more) = overview::page(&state.db, user.id, today, &query).await?;
+    // Delegations are read only for an ondersteuner: an opleider's own list is one range
+    // of the index, in the order of the page.
+    let whose = if user.has(Role::Ondersteuner) {
+        overview::Whose::OwnAndDelegated
+    } else {
+        overview::Whose::Own
+    };
+    let (rows, more) = overview::page(&state.db, user.id, whose, today, &query).await?;
     let next = match (more, rows.last()) {
         (true, Some(last)) => {
             let cursor = last.cursor();

@@ -102,6 +102,15 @@ impl Row {
     }
 }
 
+/// Whose aios the overview lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whose {
+    /// Only the user's own, as their opleider: for a user who is no ondersteuner.
+    Own,
+    /// The user's own and those of every opleider who delegated to them as ondersteuner.
+    OwnAndDelegated,
+}
+
 /// One page of the overview for `user` (opleider, or ondersteuner through active
 /// delegations), and whether more follow.
 ///
@@ -114,6 +123,7 @@ impl Row {
 pub async fn page(
     db: &PgPool,
     user: Uuid,
+    whose: Whose,
     today: NaiveDate,
     query: &Query,
 ) -> Result<(Vec<Row>, bool), sqlx::Error> {
@@ -122,21 +132,29 @@ pub async fn page(
                 period_starts, period_ends, period_labels, period_institutions,
                 schedule_waiting, shortening_waiting, planned_end, declared
          FROM training_summaries
-         WHERE status <> 'concept'
-           -- One list of supervisors, so the index on the supervisor is used: an OR of the
-           -- two made PostgreSQL scan every training.
-           AND supervisor_id = ANY (ARRAY(
-                SELECT ",
+         WHERE status <> 'concept' AND supervisor_id = ",
     );
-    sql.push_bind(user)
-        .push(
-            "::uuid
-                UNION
-                SELECT r.supervisor_id FROM role_assignments r
-                WHERE r.user_id = ",
-        )
-        .push_bind(user)
-        .push(" AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))");
+    match whose {
+        // One supervisor: the index gives the rows in the order of the page, which stops
+        // after the page's rows.
+        Whose::Own => {
+            sql.push_bind(user);
+        }
+        // One list of supervisors, so the index on the supervisor is used: an OR of the two
+        // made PostgreSQL scan every training.
+        Whose::OwnAndDelegated => {
+            sql.push("ANY (ARRAY(SELECT ")
+                .push_bind(user)
+                .push(
+                    "::uuid
+                     UNION
+                     SELECT r.supervisor_id FROM role_assignments r
+                     WHERE r.user_id = ",
+                )
+                .push_bind(user)
+                .push(" AND r.role = 'ondersteuner' AND r.revoked_at IS NULL))");
+        }
+    }
     if let Some(status) = query.status {
         sql.push(" AND status = ").push_bind(status.code());
     }
