@@ -4,84 +4,100 @@
 use std::collections::BTreeMap;
 
 use sqlx::PgPool;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::domain::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
 use crate::domain::schedule::months::Months;
 
+/// A specialty with everything the rules engine needs of it, read in one statement.
 #[derive(sqlx::FromRow)]
 struct SpecialtyRow {
     name: String,
     eu_minimum_months: Option<i32>,
+    parts: Json<Vec<PartRow>>,
+    institutions: Vec<Uuid>,
+    supervisors: Vec<Uuid>,
+    interruption_types: Json<Vec<TypeRow>>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct PartRow {
     name: String,
     required_months: i32,
     expected_periods: Vec<String>,
 }
 
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct TypeRow {
+    code: String,
+    name: String,
+    counts_towards_limit: bool,
+}
+
+/// The interruption types by code, from their rows.
+fn types_by_code(rows: Vec<TypeRow>) -> BTreeMap<String, InterruptionType> {
+    rows.into_iter()
+        .map(|row| {
+            (
+                row.code,
+                InterruptionType {
+                    name: row.name,
+                    counts_towards_limit: row.counts_towards_limit,
+                },
+            )
+        })
+        .collect()
+}
+
 /// The interruption types by code.
 pub async fn interruption_types(
     db: &PgPool,
 ) -> Result<BTreeMap<String, InterruptionType>, sqlx::Error> {
-    let rows: Vec<(String, String, bool)> = sqlx::query_as(
+    let rows: Vec<TypeRow> = sqlx::query_as(
         "SELECT code, name, counts_towards_limit FROM interruption_types ORDER BY position",
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, name, counts)| {
-            (
-                code,
-                InterruptionType {
-                    name,
-                    counts_towards_limit: counts,
-                },
-            )
-        })
-        .collect())
+    Ok(types_by_code(rows))
 }
 
 /// The definition of specialty `id` for the rules engine; `None` when there is no such
 /// specialty. Recognitions are "known" when at least one institution is recognised for it.
+/// One statement: the parts and the interruption types come as JSON arrays, the recognised
+/// institutions and opleiders as arrays.
 pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRules>, sqlx::Error> {
-    let Some(specialty): Option<SpecialtyRow> =
-        sqlx::query_as("SELECT name, eu_minimum_months FROM specialties WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?
+    let Some(specialty): Option<SpecialtyRow> = sqlx::query_as(
+        "SELECT s.name, s.eu_minimum_months,
+                COALESCE((SELECT json_agg(x ORDER BY x.position)
+                          FROM (SELECT name, required_months, expected_periods, position
+                                FROM specialty_parts WHERE specialty_id = s.id) x), '[]')
+                    AS parts,
+                ARRAY(SELECT institution_id FROM recognitions WHERE specialty_id = s.id)
+                    AS institutions,
+                ARRAY(SELECT DISTINCT user_id FROM role_assignments
+                      WHERE role = 'opleider' AND specialty_id = s.id AND revoked_at IS NULL)
+                    AS supervisors,
+                COALESCE((SELECT json_agg(x ORDER BY x.position)
+                          FROM (SELECT code, name, counts_towards_limit, position
+                                FROM interruption_types) x), '[]') AS interruption_types
+         FROM specialties s WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
     else {
         return Ok(None);
     };
-    let parts: Vec<PartRow> = sqlx::query_as(
-        "SELECT name, required_months, expected_periods FROM specialty_parts
-         WHERE specialty_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    let institutions: Vec<Uuid> =
-        sqlx::query_scalar("SELECT institution_id FROM recognitions WHERE specialty_id = $1")
-            .bind(id)
-            .fetch_all(db)
-            .await?;
-    let supervisors: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM role_assignments
-         WHERE role = 'opleider' AND specialty_id = $1 AND revoked_at IS NULL",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    let recognitions = (!institutions.is_empty()).then(|| Recognitions {
-        institutions: institutions.into_iter().collect(),
-        supervisors: supervisors.into_iter().collect(),
+    let recognitions = (!specialty.institutions.is_empty()).then(|| Recognitions {
+        institutions: specialty.institutions.into_iter().collect(),
+        supervisors: specialty.supervisors.into_iter().collect(),
     });
     Ok(Some(SpecialtyRules {
         name: specialty.name,
-        parts: parts
+        parts: specialty
+            .parts
+            .0
             .into_iter()
             .map(|p| PartRule {
                 name: p.name,
@@ -93,7 +109,7 @@ pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRu
             .eu_minimum_months
             .map(|m| Months::whole(i64::from(m))),
         recognitions,
-        interruption_types: interruption_types(db).await?,
+        interruption_types: types_by_code(specialty.interruption_types.0),
     }))
 }
 

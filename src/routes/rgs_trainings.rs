@@ -146,7 +146,7 @@ async fn page(
     let mut institutions = Vec::new();
     let current = match versions.current().cloned() {
         Some(version) => {
-            let context = schedule::context(&mut conn, &training, &version, today).await?;
+            let context = schedule::context(&training, &version, today);
             let loaded = schedule::load_version(&mut conn, version).await?;
             institutions = institution_options(&loaded);
             let (view, _) = schedule_view::build(

@@ -251,7 +251,7 @@ async fn page(
     let mut current_loaded = None;
     let current = match versions.current().cloned() {
         Some(version) => {
-            let context = schedule::context(&mut conn, &training, &version, today).await?;
+            let context = schedule::context(&training, &version, today);
             let loaded = schedule::load_version(&mut conn, version).await?;
             let (view, _) = schedule_view::build(&loaded, &rules, &context, false, base.clone());
             let number = loaded.version.number;
@@ -263,7 +263,7 @@ async fn page(
     let mut changes = Vec::new();
     let proposed = match versions.submitted().cloned() {
         Some(version) => {
-            let context = schedule::context(&mut conn, &training, &version, today).await?;
+            let context = schedule::context(&training, &version, today);
             let loaded = schedule::load_version(&mut conn, version).await?;
             if let Some(before) = &current_loaded {
                 changes = schedule_view::changes(before, &loaded, &rules);

@@ -220,7 +220,7 @@ pub async fn current_end_and_start(
     let Some(current) = versions.current().cloned() else {
         return Ok((None, None));
     };
-    let context = super::schedule::context(&mut *conn, training, &current, today).await?;
+    let context = super::schedule::context(training, &current, today);
     let loaded = super::schedule::load_version(&mut *conn, current).await?;
     let schedule = loaded.schedule();
     let report = crate::domain::schedule::check::check(&schedule, rules, &context);

@@ -323,7 +323,7 @@ pub async fn amend(
     schedule::copy_version(&mut tx, current.id, id, training.id, number, clerk).await?;
     amendment.insert(&mut tx, id, origin).await?;
 
-    let context = schedule::context(&mut tx, training, &current, today).await?;
+    let context = schedule::context(training, &current, today);
     let before = schedule::load_version(&mut tx, current.clone()).await?;
     let before = check::check(&before.schedule(), rules, &context);
     let fresh = schedule::versions(&mut tx, training.id)

@@ -10,7 +10,7 @@ pub mod overview;
 pub mod schedule;
 pub mod shortenings;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use std::sync::LazyLock;
 
@@ -54,6 +54,9 @@ pub struct Training {
     pub submitted_at: Option<DateTime<Utc>>,
     /// When the training was created.
     pub created_at: DateTime<Utc>,
+    /// The date of the aios's artsdiploma, which the rules engine checks the schedule
+    /// against.
+    pub trainee_diploma_date: Option<NaiveDate>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -71,6 +74,7 @@ pub(crate) struct TrainingRow {
     status: String,
     submitted_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    trainee_diploma_date: Option<NaiveDate>,
 }
 
 impl TrainingRow {
@@ -94,6 +98,7 @@ impl TrainingRow {
             supervisor_email: self.supervisor_email,
             submitted_at: self.submitted_at,
             created_at: self.created_at,
+            trainee_diploma_date: self.trainee_diploma_date,
         })
     }
 }
@@ -105,7 +110,7 @@ macro_rules! training_columns {
     SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
            s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
            o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,
-           t.submitted_at, t.created_at"
+           t.submitted_at, t.created_at, tpd.diploma_date AS trainee_diploma_date"
     };
 }
 
@@ -117,7 +122,8 @@ macro_rules! training_from {
     JOIN users a ON a.id = t.trainee_id
     JOIN users o ON o.id = t.supervisor_id
     JOIN specialties s ON s.id = t.specialty_id
-    LEFT JOIN institutes inst ON inst.id = t.institute_id"
+    LEFT JOIN institutes inst ON inst.id = t.institute_id
+    LEFT JOIN personal_details tpd ON tpd.user_id = t.trainee_id"
     };
 }
 

@@ -125,7 +125,7 @@ pub async fn versions(
 }
 
 /// A period as stored, with names for display.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct PeriodRow {
     /// Id of this row.
     pub id: Uuid,
@@ -167,7 +167,7 @@ impl PeriodRow {
 }
 
 /// An interruption as stored, with names for display.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct InterruptionRow {
     /// Id of this row.
     pub id: Uuid,
@@ -204,7 +204,7 @@ impl InterruptionRow {
 }
 
 /// An approved shortening of the training.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ShorteningRow {
     /// Part.
     pub part: i16,
@@ -219,7 +219,7 @@ pub struct ShorteningRow {
 }
 
 /// An extension on a version (entered by the RGS).
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ExtensionRow {
     /// Part.
     pub part: i16,
@@ -314,82 +314,76 @@ pub async fn load_version(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
-/// A row of an item table with the version it belongs to.
-struct OfVersion<T>(Uuid, T);
-
-impl<'r, T: sqlx::FromRow<'r, sqlx::postgres::PgRow>> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-    for OfVersion<T>
-{
-    fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        use sqlx::Row as _;
-        Ok(Self(row.try_get("version_id")?, T::from_row(row)?))
-    }
-}
-
-/// The items of `rows` that belong to version `id`, in their order.
-fn of_version<T: Clone>(rows: &[OfVersion<T>], id: Uuid) -> Vec<T> {
-    rows.iter()
-        .filter(|row| row.0 == id)
-        .map(|row| row.1.clone())
-        .collect()
-}
-
-/// Loads `versions` with their items, in the same order: four queries however many versions
-/// (a training's history compares all of them).
+/// Loads `versions` with their items, in the same order: one query however many versions
+/// (a training's history compares all of them). Each version's four kinds of item come as
+/// JSON arrays, each in its own order.
 pub async fn load_versions(
     conn: &mut PgConnection,
     versions: Vec<Version>,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Items {
+        version_id: Uuid,
+        periods: sqlx::types::Json<Vec<PeriodRow>>,
+        interruptions: sqlx::types::Json<Vec<InterruptionRow>>,
+        shortenings: sqlx::types::Json<Vec<ShorteningRow>>,
+        extensions: sqlx::types::Json<Vec<ExtensionRow>>,
+    }
     let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-    let periods: Vec<OfVersion<PeriodRow>> = sqlx::query_as(
-        "SELECT p.version_id, p.id, p.origin_id, p.part, p.label, p.institution_id,
-                i.name AS institution_name, p.supervisor_id, u.full_name AS supervisor_name,
-                p.start_date, p.end_date, p.part_time_pct
-         FROM schedule_periods p
-         JOIN institutions i ON i.id = p.institution_id
-         LEFT JOIN users u ON u.id = p.supervisor_id
-         WHERE p.version_id = ANY($1) ORDER BY p.start_date, p.end_date, p.created_at, p.id",
+    let mut items: Vec<Items> = sqlx::query_as(
+        "SELECT v.id AS version_id,
+                COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
+                          FROM (SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
+                                       i.name AS institution_name, p.supervisor_id,
+                                       u.full_name AS supervisor_name, p.start_date,
+                                       p.end_date, p.part_time_pct, p.created_at
+                                FROM schedule_periods p
+                                JOIN institutions i ON i.id = p.institution_id
+                                LEFT JOIN users u ON u.id = p.supervisor_id
+                                WHERE p.version_id = v.id) x), '[]') AS periods,
+                COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
+                          FROM (SELECT s.id, s.origin_id, s.kind, t.name AS kind_name,
+                                       s.start_date, s.end_date, s.institution_id,
+                                       i.name AS institution_name, s.note, s.entered_by_rgs,
+                                       s.created_at
+                                FROM schedule_interruptions s
+                                JOIN interruption_types t ON t.code = s.kind
+                                JOIN institutions i ON i.id = s.institution_id
+                                WHERE s.version_id = v.id) x), '[]') AS interruptions,
+                -- Shortenings belong to the training: the approved ones count in every version.
+                COALESCE((SELECT json_agg(x ORDER BY x.proposed_at, x.id)
+                          FROM (SELECT s.id, s.part, s.months, s.ground, s.gained_where,
+                                       s.gained_when, s.proposed_at
+                                FROM shortenings s JOIN schedule_versions w
+                                    ON w.training_id = s.training_id
+                                WHERE w.id = v.id AND s.status = 'goedgekeurd') x), '[]')
+                    AS shortenings,
+                COALESCE((SELECT json_agg(x ORDER BY x.created_at, x.id)
+                          FROM (SELECT e.id, e.part, e.months, e.reason, e.created_at
+                                FROM schedule_extensions e
+                                WHERE e.version_id = v.id) x), '[]') AS extensions
+         FROM unnest($1::uuid[]) AS v(id)",
     )
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let interruptions: Vec<OfVersion<InterruptionRow>> = sqlx::query_as(
-        "SELECT s.version_id, s.id, s.origin_id, s.kind, t.name AS kind_name, s.start_date,
-                s.end_date, s.institution_id, i.name AS institution_name, s.note, s.entered_by_rgs
-         FROM schedule_interruptions s
-         JOIN interruption_types t ON t.code = s.kind
-         JOIN institutions i ON i.id = s.institution_id
-         WHERE s.version_id = ANY($1) ORDER BY s.start_date, s.end_date, s.created_at, s.id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    // Shortenings belong to the training: the approved ones count in every version.
-    let shortenings: Vec<OfVersion<ShorteningRow>> = sqlx::query_as(
-        "SELECT v.id AS version_id, s.part, s.months, s.ground, s.gained_where, s.gained_when
-         FROM shortenings s JOIN schedule_versions v ON v.training_id = s.training_id
-         WHERE v.id = ANY($1) AND s.status = 'goedgekeurd' ORDER BY s.proposed_at, s.id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let extensions: Vec<OfVersion<ExtensionRow>> = sqlx::query_as(
-        "SELECT version_id, part, months, reason FROM schedule_extensions
-         WHERE version_id = ANY($1) ORDER BY created_at, id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(versions
+    versions
         .into_iter()
-        .map(|version| LoadedVersion {
-            periods: of_version(&periods, version.id),
-            interruptions: of_version(&interruptions, version.id),
-            shortenings: of_version(&shortenings, version.id),
-            extensions: of_version(&extensions, version.id),
-            version,
+        .map(|version| {
+            let at = items
+                .iter()
+                .position(|i| i.version_id == version.id)
+                .ok_or(sqlx::Error::RowNotFound)?;
+            let found = items.swap_remove(at);
+            Ok(LoadedVersion {
+                periods: found.periods.0,
+                interruptions: found.interruptions.0,
+                shortenings: found.shortenings.0,
+                extensions: found.extensions.0,
+                version,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The versions of a training that matter now.
@@ -435,18 +429,8 @@ impl Versions {
 }
 
 /// The facts of the moment the rules engine needs for `training`'s `version`.
-pub async fn context(
-    conn: &mut PgConnection,
-    training: &Training,
-    version: &Version,
-    today: NaiveDate,
-) -> Result<CheckContext, sqlx::Error> {
-    let diploma: Option<NaiveDate> =
-        sqlx::query_scalar("SELECT diploma_date FROM personal_details WHERE user_id = $1")
-            .bind(training.trainee_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .flatten();
+pub fn context(training: &Training, version: &Version, today: NaiveDate) -> CheckContext {
+    let diploma = training.trainee_diploma_date;
     // Late registration is a question about the registration request: a concept of it is
     // judged as if submitted today, a submitted one by its own date. A change request of an
     // accepted registration is not a registration, so it is not asked again.
@@ -466,11 +450,11 @@ pub async fn context(
                 .unwrap_or(today),
         )
     };
-    Ok(CheckContext {
+    CheckContext {
         today,
         diploma,
         submitted_on,
-    })
+    }
 }
 
 /// A period as typed, parsed.
@@ -771,7 +755,7 @@ pub async fn submit(
     };
     let now = state.clock.now();
     let today = state.clock.today();
-    let context = context(&mut tx, training, &concept, today).await?;
+    let context = context(training, &concept, today);
     let loaded = load_version(&mut tx, concept.clone()).await?;
     let report: Report = check::check(&loaded.schedule(), rules, &context);
     let submission = training::submit(

@@ -323,7 +323,7 @@ async fn show(
         .shown()
         .cloned()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("training without versions")))?;
-    let context = schedule::context(&mut conn, &training, &shown, state.clock.today()).await?;
+    let context = schedule::context(&training, &shown, state.clock.today());
     let loaded = schedule::load_version(&mut conn, shown.clone()).await?;
     let editable = shown.status == VersionStatus::Concept;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
@@ -403,7 +403,7 @@ async fn submit_page(
     let Some(concept) = versions.concept().cloned() else {
         return Ok(Err(training));
     };
-    let context = schedule::context(&mut conn, &training, &concept, state.clock.today()).await?;
+    let context = schedule::context(&training, &concept, state.clock.today());
     let loaded = schedule::load_version(&mut conn, concept).await?;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, false, training_path(id));
     Ok(Ok(SubmitPage {
