@@ -2,6 +2,7 @@
 //! definition (parts, EU minimum, recognitions) and the interruption types.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use sqlx::PgPool;
 use sqlx::types::Json;
@@ -10,9 +11,10 @@ use uuid::Uuid;
 use crate::domain::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
 use crate::domain::schedule::months::Months;
 
-/// A specialty with everything the rules engine needs of it, read in one statement.
+/// A specialty with everything the rules engine needs of it, read in one statement by
+/// [`RULES_SELECT`].
 #[derive(sqlx::FromRow)]
-struct SpecialtyRow {
+pub(crate) struct SpecialtyRow {
     name: String,
     eu_minimum_months: Option<i32>,
     parts: Json<Vec<PartRow>>,
@@ -62,55 +64,59 @@ pub async fn interruption_types(
     Ok(types_by_code(rows))
 }
 
-/// The definition of specialty `id` for the rules engine; `None` when there is no such
-/// specialty. Recognitions are "known" when at least one institution is recognised for it.
-/// One statement: the parts and the interruption types come as JSON arrays, the recognised
-/// institutions and opleiders as arrays.
+/// The rules engine's definition of specialty `s`, for a query that adds its `WHERE` (or
+/// joins it laterally): the parts and the interruption types come as JSON arrays, the
+/// recognised institutions and opleiders as arrays. Read by [`SpecialtyRow`].
+pub(crate) const RULES_SELECT: &str = "SELECT s.name, s.eu_minimum_months,
+        COALESCE((SELECT json_agg(x ORDER BY x.position)
+                  FROM (SELECT name, required_months, expected_periods, position
+                        FROM specialty_parts WHERE specialty_id = s.id) x), '[]') AS parts,
+        ARRAY(SELECT institution_id FROM recognitions WHERE specialty_id = s.id)
+            AS institutions,
+        ARRAY(SELECT DISTINCT user_id FROM role_assignments
+              WHERE role = 'opleider' AND specialty_id = s.id AND revoked_at IS NULL)
+            AS supervisors,
+        COALESCE((SELECT json_agg(x ORDER BY x.position)
+                  FROM (SELECT code, name, counts_towards_limit, position
+                        FROM interruption_types) x), '[]') AS interruption_types
+    FROM specialties s";
+
+/// The definition of specialty `id` for the rules engine, in one statement; `None` when
+/// there is no such specialty.
 pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRules>, sqlx::Error> {
-    let Some(specialty): Option<SpecialtyRow> = sqlx::query_as(
-        "SELECT s.name, s.eu_minimum_months,
-                COALESCE((SELECT json_agg(x ORDER BY x.position)
-                          FROM (SELECT name, required_months, expected_periods, position
-                                FROM specialty_parts WHERE specialty_id = s.id) x), '[]')
-                    AS parts,
-                ARRAY(SELECT institution_id FROM recognitions WHERE specialty_id = s.id)
-                    AS institutions,
-                ARRAY(SELECT DISTINCT user_id FROM role_assignments
-                      WHERE role = 'opleider' AND specialty_id = s.id AND revoked_at IS NULL)
-                    AS supervisors,
-                COALESCE((SELECT json_agg(x ORDER BY x.position)
-                          FROM (SELECT code, name, counts_towards_limit, position
-                                FROM interruption_types) x), '[]') AS interruption_types
-         FROM specialties s WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let recognitions = (!specialty.institutions.is_empty()).then(|| Recognitions {
-        institutions: specialty.institutions.into_iter().collect(),
-        supervisors: specialty.supervisors.into_iter().collect(),
-    });
-    Ok(Some(SpecialtyRules {
-        name: specialty.name,
-        parts: specialty
-            .parts
-            .0
-            .into_iter()
-            .map(|p| PartRule {
-                name: p.name,
-                required: Months::whole(i64::from(p.required_months)),
-                expected_periods: p.expected_periods,
-            })
-            .collect(),
-        eu_minimum: specialty
-            .eu_minimum_months
-            .map(|m| Months::whole(i64::from(m))),
-        recognitions,
-        interruption_types: types_by_code(specialty.interruption_types.0),
-    }))
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("{RULES_SELECT} WHERE s.id = $1"));
+    let row: Option<SpecialtyRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(SpecialtyRow::into_rules))
+}
+
+impl SpecialtyRow {
+    /// The definition. Recognitions are "known" when at least one institution is recognised
+    /// for the specialty.
+    pub(crate) fn into_rules(self) -> SpecialtyRules {
+        let recognitions = (!self.institutions.is_empty()).then(|| Recognitions {
+            institutions: self.institutions.into_iter().collect(),
+            supervisors: self.supervisors.into_iter().collect(),
+        });
+        SpecialtyRules {
+            name: self.name,
+            parts: self
+                .parts
+                .0
+                .into_iter()
+                .map(|p| PartRule {
+                    name: p.name,
+                    required: Months::whole(i64::from(p.required_months)),
+                    expected_periods: p.expected_periods,
+                })
+                .collect(),
+            eu_minimum: self.eu_minimum_months.map(|m| Months::whole(i64::from(m))),
+            recognitions,
+            interruption_types: types_by_code(self.interruption_types.0),
+        }
+    }
 }
 
 /// A fee in cents for `product` in `year` and `cluster`: the cluster's own row, or the row

@@ -20,8 +20,10 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::domain::person::PersonalDetails;
+use crate::domain::schedule::model::SpecialtyRules;
 use crate::domain::training::{Invoicing, RegistrationStatus};
 use crate::personal_details::{DETAILS_COLUMNS, DetailsRow};
+use crate::reference::{RULES_SELECT, SpecialtyRow};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
@@ -213,6 +215,37 @@ pub async fn of_trainee(
     .fetch_optional(conn)
     .await?;
     row.map(TrainingRow::into_training).transpose()
+}
+
+/// Training `id` with its specialty's rules, if it belongs to aios `trainee`; `None`
+/// otherwise (someone else's: 404). One statement for what every training page starts with.
+pub async fn of_trainee_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+    trainee: Uuid,
+) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct WithRules {
+        #[sqlx(flatten)]
+        training: TrainingRow,
+        #[sqlx(flatten)]
+        rules: SpecialtyRow,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{}, r.*{} CROSS JOIN LATERAL ({RULES_SELECT} WHERE s.id = t.specialty_id) r
+             WHERE t.id = $1 AND t.trainee_id = $2",
+            training_columns!(),
+            training_from!()
+        )
+    });
+    let row: Option<WithRules> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(trainee)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| Ok((row.training.into_training()?, row.rules.into_rules())))
+        .transpose()
 }
 
 /// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::trainings_pages::{RevisionForm, rules};
-use super::{own_training, training_path};
+use super::trainings_pages::RevisionForm;
+use super::{own_training, own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
 use crate::domain::person::{self, format_date};
 use crate::domain::schedule::model::SpecialtyRules;
@@ -74,7 +74,7 @@ async fn editing(
     aios: Uuid,
     id: Uuid,
 ) -> AppResult<Result<Editing, Response>> {
-    let training = own_training(state, aios, id).await?;
+    let (training, rules) = own_training_with_rules(state, aios, id).await?;
     let mut conn = state.db.acquire().await?;
     let versions = Versions {
         all: schedule::versions(&mut conn, id).await?,
@@ -84,7 +84,6 @@ async fn editing(
         return Ok(Err(Redirect::to(&training_path(id)).into_response()));
     };
     let concept = schedule::load_version(&mut conn, concept).await?;
-    let rules = rules(state, &training).await?;
     Ok(Ok(Editing {
         training,
         rules,

@@ -5,6 +5,7 @@
 use axum::Router;
 use uuid::Uuid;
 
+use crate::domain::schedule::model::SpecialtyRules;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::{self, Training};
@@ -25,6 +26,18 @@ pub fn router() -> Router<AppState> {
 async fn own_training(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
     trainings::of_trainee(&mut conn, id, aios)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Training `id` of `aios` with its specialty's rules, or 404 (someone else's).
+async fn own_training_with_rules(
+    state: &AppState,
+    aios: Uuid,
+    id: Uuid,
+) -> AppResult<(Training, SpecialtyRules)> {
+    let mut conn = state.db.acquire().await?;
+    trainings::of_trainee_with_rules(&mut conn, id, aios)
         .await?
         .ok_or(AppError::NotFound)
 }

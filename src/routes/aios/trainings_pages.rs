@@ -12,9 +12,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{own_training, training_path};
+use super::{own_training, own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
-use crate::domain::schedule::model::SpecialtyRules;
 use crate::domain::shortening::Proposer;
 use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
 use crate::error::{AppError, AppResult};
@@ -42,11 +41,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/aios/opleidingen/{id}/wijzigen", post(start_change))
         .route("/aios/opleidingen/{id}/intrekken", post(withdraw))
-}
-
-/// The definition of the training's specialty.
-pub(super) async fn rules(state: &AppState, training: &Training) -> AppResult<SpecialtyRules> {
-    crate::routes::training_rules(state, training).await
 }
 
 /// One row of the overview.
@@ -313,8 +307,7 @@ async fn show(
     Path(id): Path<Uuid>,
     layout: Layout,
 ) -> AppResult<TrainingPage> {
-    let training = own_training(&state, aios.id, id).await?;
-    let rules = rules(&state, &training).await?;
+    let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
     let mut conn = state.db.acquire().await?;
     let versions = Versions {
         all: schedule::versions(&mut conn, id).await?,
@@ -365,8 +358,7 @@ async fn history(
     Path(id): Path<Uuid>,
     layout: Layout,
 ) -> AppResult<HistoryPage> {
-    let training = own_training(&state, aios.id, id).await?;
-    let rules = rules(&state, &training).await?;
+    let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
     let mut conn = state.db.acquire().await?;
     let entries = schedule_view::history(&mut conn, id, &rules).await?;
     Ok(HistoryPage {
@@ -394,8 +386,7 @@ async fn submit_page(
     layout: Layout,
     errors: FormErrors,
 ) -> AppResult<Result<SubmitPage, Training>> {
-    let training = own_training(state, aios, id).await?;
-    let rules = rules(state, &training).await?;
+    let (training, rules) = own_training_with_rules(state, aios, id).await?;
     let mut conn = state.db.acquire().await?;
     let versions = Versions {
         all: schedule::versions(&mut conn, id).await?,
@@ -454,8 +445,7 @@ async fn submit(
     layout: Layout,
     Form(form): Form<SubmitForm>,
 ) -> AppResult<Response> {
-    let training = own_training(&state, aios.id, id).await?;
-    let rules = rules(&state, &training).await?;
+    let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
     let acknowledged = form.waarschuwingen_gelezen.is_some();
     let result = schedule::submit(
         &state,
