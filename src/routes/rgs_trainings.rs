@@ -135,10 +135,9 @@ async fn page(
     broken: Vec<String>,
 ) -> AppResult<TrainingPage> {
     let mut conn = state.db.acquire().await?;
-    let training = interventions::find(&mut conn, id)
+    let (training, rules) = interventions::find_with_rules(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rules: SpecialtyRules = super::training_rules(state, &training).await?;
     let versions = Versions {
         all: schedule::versions(&mut conn, id).await?,
     };

@@ -239,48 +239,46 @@ async fn page(
     final_form: FinalForm,
 ) -> AppResult<AiosPage> {
     let mut conn = state.db.acquire().await?;
-    let (training, decider) = decisions::for_decider(&mut conn, id, user.id)
+    let (training, decider, rules) = decisions::for_decider_with_rules(&mut conn, id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rules = super::training_rules(state, &training).await?;
+    // Every version with its items at once: the history compares them all, and the current
+    // and the submitted one are among them.
+    let all = schedule::versions(&mut conn, id).await?;
+    let loaded = schedule::load_versions(&mut conn, all).await?;
     let versions = Versions {
-        all: schedule::versions(&mut conn, id).await?,
+        all: loaded.iter().map(|v| v.version.clone()).collect(),
+    };
+    let loaded_of = |version: Option<&schedule::Version>| {
+        version.and_then(|version| loaded.iter().find(|l| l.version.id == version.id))
     };
     let today = state.clock.today();
     let base = format!("/opleider/aios/{id}");
-    let mut current_loaded = None;
-    let current = match versions.current().cloned() {
-        Some(version) => {
-            let context = schedule::context(&training, &version, today);
-            let loaded = schedule::load_version(&mut conn, version).await?;
-            let (view, _) = schedule_view::build(&loaded, &rules, &context, false, base.clone());
-            let number = loaded.version.number;
-            current_loaded = Some(loaded);
-            Some((number, view))
-        }
-        None => None,
-    };
+    let current_loaded = loaded_of(versions.current());
+    let current = current_loaded.map(|loaded| {
+        let context = schedule::context(&training, &loaded.version, today);
+        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
+        (loaded.version.number, view)
+    });
     let mut changes = Vec::new();
-    let proposed = match versions.submitted().cloned() {
-        Some(version) => {
-            let context = schedule::context(&training, &version, today);
-            let loaded = schedule::load_version(&mut conn, version).await?;
-            if let Some(before) = &current_loaded {
-                changes = schedule_view::changes(before, &loaded, &rules);
-            }
-            let (view, _) = schedule_view::build(&loaded, &rules, &context, false, base);
-            Some((loaded.version.number, loaded.version.id, view))
+    let proposed = loaded_of(versions.submitted()).map(|loaded| {
+        let context = schedule::context(&training, &loaded.version, today);
+        if let Some(before) = current_loaded {
+            changes = schedule_view::changes(before, loaded, &rules);
         }
-        None => None,
-    };
+        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
+        (loaded.version.number, loaded.version.id, view)
+    });
     let declaration = decisions::final_declaration(&mut conn, id).await?;
     let may_declare = declaration.is_none()
         && decider.on_behalf_of.is_none()
         && user.has(Role::Opleider)
         && training.status.accepts_change_requests();
     let declare_from = if may_declare {
-        let (expected_end, _) =
-            decisions::current_end_and_start(&mut conn, &training, &rules, today).await?;
+        let (expected_end, _) = match current_loaded {
+            Some(current) => decisions::end_and_start(&training, current, &rules, today),
+            None => (None, None),
+        };
         expected_end
             .map(decision::final_declaration_from)
             .filter(|from| *from > today)
@@ -288,7 +286,7 @@ async fn page(
     } else {
         None
     };
-    let entries = schedule_view::history(&mut conn, id, &rules).await?;
+    let entries = schedule_view::history_of(&loaded, &rules);
     let proposer = if decider.on_behalf_of.is_none() && user.has(Role::Opleider) {
         Proposer::Opleider
     } else {

@@ -3,14 +3,17 @@
 //! and the mail to the aios.
 
 use serde_json::json;
+use std::sync::LazyLock;
+
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{TRAINING_SELECT, Training, TrainingRow};
+use super::{TRAINING_SELECT, Training, TrainingRow, TrainingWithRulesRow, with_rules_sql};
 use crate::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::auth::accounts::SIGNATURE;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
 use crate::domain::payment::{self, InvoiceState};
+use crate::domain::schedule::model::SpecialtyRules;
 use crate::domain::training::{RegistrationStatus, VersionStatus};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
@@ -24,31 +27,58 @@ pub struct Decider {
     pub on_behalf_of: Option<Uuid>,
 }
 
-/// Training `id` as seen by `user`: when `user` is its oordelend opleider, or an ondersteuner
-/// with an active delegation from that opleider. Concepts never submitted are not shown:
-/// they have no effect yet. `None` for anyone else (404).
+/// Who may see training `t` as its decider: its oordelend opleider `$2`, or an ondersteuner
+/// `$2` with an active delegation from that opleider. Concepts never submitted are not shown:
+/// they have no effect yet.
+const DECIDER_SEES: &str = "t.id = $1 AND t.status <> 'concept'
+     AND (t.supervisor_id = $2 OR EXISTS (
+          SELECT 1 FROM role_assignments r
+          WHERE r.user_id = $2 AND r.role = 'ondersteuner'
+            AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))";
+
+/// Training `id` as seen by `user` ([`DECIDER_SEES`]); `None` for anyone else (404).
 pub async fn for_decider(
     conn: &mut PgConnection,
     id: Uuid,
     user: Uuid,
 ) -> Result<Option<(Training, Decider)>, sqlx::Error> {
-    let row: Option<TrainingRow> = sqlx::query_as(&format!(
-        "{TRAINING_SELECT}
-         WHERE t.id = $1 AND t.status <> 'concept'
-           AND (t.supervisor_id = $2 OR EXISTS (
-                SELECT 1 FROM role_assignments r
-                WHERE r.user_id = $2 AND r.role = 'ondersteuner'
-                  AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))"
-    ))
-    .bind(id)
-    .bind(user)
-    .fetch_optional(conn)
-    .await?;
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("{TRAINING_SELECT} WHERE {DECIDER_SEES}"));
+    let row: Option<TrainingRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(user)
+        .fetch_optional(conn)
+        .await?;
     let Some(training) = row.map(TrainingRow::into_training).transpose()? else {
         return Ok(None);
     };
+    Ok(Some(decider_of(training, user)))
+}
+
+/// Training `id` as seen by `user`, with its specialty's rules, in one statement; `None` for
+/// anyone else (404).
+pub async fn for_decider_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: Uuid,
+) -> Result<Option<(Training, Decider, SpecialtyRules)>, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql(DECIDER_SEES));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(user)
+        .fetch_optional(conn)
+        .await?;
+    let Some((training, rules)) = row.map(TrainingWithRulesRow::into_parts).transpose()? else {
+        return Ok(None);
+    };
+    let (training, decider) = decider_of(training, user);
+    Ok(Some((training, decider, rules)))
+}
+
+/// `user` deciding on `training`: for its opleider, or on their behalf.
+fn decider_of(training: Training, user: Uuid) -> (Training, Decider) {
     let on_behalf_of = (training.supervisor_id != user).then_some(training.supervisor_id);
-    Ok(Some((training, Decider { user, on_behalf_of })))
+    (training, Decider { user, on_behalf_of })
 }
 
 /// Why a decision was not recorded.
@@ -211,7 +241,7 @@ pub async fn final_declaration(
 pub async fn current_end_and_start(
     conn: &mut PgConnection,
     training: &Training,
-    rules: &crate::domain::schedule::model::SpecialtyRules,
+    rules: &SpecialtyRules,
     today: chrono::NaiveDate,
 ) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), sqlx::Error> {
     let versions = super::schedule::Versions {
@@ -220,15 +250,25 @@ pub async fn current_end_and_start(
     let Some(current) = versions.current().cloned() else {
         return Ok((None, None));
     };
-    let context = super::schedule::context(training, &current, today);
     let loaded = super::schedule::load_version(&mut *conn, current).await?;
-    let schedule = loaded.schedule();
+    Ok(end_and_start(training, &loaded, rules, today))
+}
+
+/// The expected end and the first day of `current`, the current schedule of `training`.
+pub fn end_and_start(
+    training: &Training,
+    current: &super::schedule::LoadedVersion,
+    rules: &SpecialtyRules,
+    today: chrono::NaiveDate,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let context = super::schedule::context(training, &current.version, today);
+    let schedule = current.schedule();
     let report = crate::domain::schedule::check::check(&schedule, rules, &context);
     let start = schedule.periods.iter().map(|p| p.start).min();
-    Ok((
+    (
         report.totals.expected_end.or(report.totals.planned_end),
         start,
-    ))
+    )
 }
 
 /// Why an eindverklaring was not recorded.

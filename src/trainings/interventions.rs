@@ -23,7 +23,7 @@ use crate::domain::schedule::model::SpecialtyRules;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
-pub use super::find;
+pub use super::{find, find_with_rules};
 
 /// How and why a registration was closed.
 #[derive(Clone, Debug)]

@@ -217,35 +217,61 @@ pub async fn of_trainee(
     row.map(TrainingRow::into_training).transpose()
 }
 
+/// A training with its specialty's rules, as read by [`with_rules_sql`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct TrainingWithRulesRow {
+    #[sqlx(flatten)]
+    training: TrainingRow,
+    #[sqlx(flatten)]
+    rules: SpecialtyRow,
+}
+
+impl TrainingWithRulesRow {
+    pub(crate) fn into_parts(self) -> Result<(Training, SpecialtyRules), sqlx::Error> {
+        Ok((self.training.into_training()?, self.rules.into_rules()))
+    }
+}
+
+/// The query of one training with its specialty's rules, for `condition` (the `WHERE` on
+/// training `t`): one statement for what every training page starts with.
+pub(crate) fn with_rules_sql(condition: &str) -> String {
+    format!(
+        "{}, r.*{} CROSS JOIN LATERAL ({RULES_SELECT} WHERE s.id = t.specialty_id) r
+         WHERE {condition}",
+        training_columns!(),
+        training_from!()
+    )
+}
+
 /// Training `id` with its specialty's rules, if it belongs to aios `trainee`; `None`
-/// otherwise (someone else's: 404). One statement for what every training page starts with.
+/// otherwise (someone else's: 404).
 pub async fn of_trainee_with_rules(
     conn: &mut PgConnection,
     id: Uuid,
     trainee: Uuid,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct WithRules {
-        #[sqlx(flatten)]
-        training: TrainingRow,
-        #[sqlx(flatten)]
-        rules: SpecialtyRow,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "{}, r.*{} CROSS JOIN LATERAL ({RULES_SELECT} WHERE s.id = t.specialty_id) r
-             WHERE t.id = $1 AND t.trainee_id = $2",
-            training_columns!(),
-            training_from!()
-        )
-    });
-    let row: Option<WithRules> = sqlx::query_as(SQL.as_str())
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| with_rules_sql("t.id = $1 AND t.trainee_id = $2"));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
         .bind(id)
         .bind(trainee)
         .fetch_optional(conn)
         .await?;
-    row.map(|row| Ok((row.training.into_training()?, row.rules.into_rules())))
-        .transpose()
+    row.map(TrainingWithRulesRow::into_parts).transpose()
+}
+
+/// Training `id` with its specialty's rules, whoever's it is: for the RGS, who may see every
+/// training; never for another user's request.
+pub async fn find_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql("t.id = $1"));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(TrainingWithRulesRow::into_parts).transpose()
 }
 
 /// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may

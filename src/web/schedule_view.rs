@@ -362,7 +362,13 @@ pub async fn history(
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     let all = schedule::versions(&mut *conn, training).await?;
     let loaded = schedule::load_versions(&mut *conn, all).await?;
-    Ok(loaded
+    Ok(history_of(&loaded, rules))
+}
+
+/// The history of a training whose versions are `loaded` (newest first), each compared with
+/// the version it was based on, else the one before it.
+pub fn history_of(loaded: &[LoadedVersion], rules: &SpecialtyRules) -> Vec<HistoryEntry> {
+    loaded
         .iter()
         .enumerate()
         .map(|(i, version)| {
@@ -388,7 +394,7 @@ pub async fn history(
                 first: before.is_none(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".

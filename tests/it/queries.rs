@@ -83,9 +83,9 @@ const OVER_BUDGET: &[(&str, u64)] = &[
     ("/aios/opleidingen/{id}", 6),
     ("/aios/opleidingen/{id}/periodes/nieuw", 6),
     ("/aios/opleidingen/{id}/periodes/{id}", 6),
-    ("/opleider/aios/{id}", 12),
+    ("/opleider/aios/{id}", 6),
     ("/rgs/gebruikers/{id}", 11),
-    ("/rgs/opleidingen/{id}", 9),
+    ("/rgs/opleidingen/{id}", 8),
     ("/rgs/referentiegegevens/specialismen/{id}", 7),
     ("/rgs/werkvoorraad", 7),
 ];
