@@ -138,18 +138,20 @@ async fn page(
     let (training, rules) = interventions::find_with_rules(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let versions = Versions {
-        all: schedule::versions(&mut conn, id).await?,
-    };
+    let all = schedule::versions_with_items(&mut conn, id).await?;
+    let versions = Versions::of(&all);
     let today = state.clock.today();
     let mut institutions = Vec::new();
-    let current = match versions.current().cloned() {
+    let current = match versions.current() {
         Some(version) => {
-            let context = schedule::context(&training, &version, today);
-            let loaded = schedule::load_version(&mut conn, version).await?;
-            institutions = institution_options(&loaded);
+            let context = schedule::context(&training, version, today);
+            let loaded = all
+                .iter()
+                .find(|l| l.version.id == version.id)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("current version not loaded")))?;
+            institutions = institution_options(loaded);
             let (view, _) = schedule_view::build(
-                &loaded,
+                loaded,
                 &rules,
                 &context,
                 false,
@@ -167,7 +169,7 @@ async fn page(
     Ok(TrainingPage {
         closure: interventions::closure_of(&mut conn, id).await?,
         invoice: crate::invoices::of_training(&mut conn, id).await?,
-        entries: schedule_view::history(&mut conn, id, &rules).await?,
+        entries: schedule_view::history_of(&all, &rules),
         concept: versions.concept().map(|v| v.number),
         closures: Closure::ALL
             .into_iter()

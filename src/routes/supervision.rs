@@ -244,11 +244,8 @@ async fn page(
         .ok_or(AppError::NotFound)?;
     // Every version with its items at once: the history compares them all, and the current
     // and the submitted one are among them.
-    let all = schedule::versions(&mut conn, id).await?;
-    let loaded = schedule::load_versions(&mut conn, all).await?;
-    let versions = Versions {
-        all: loaded.iter().map(|v| v.version.clone()).collect(),
-    };
+    let loaded = schedule::versions_with_items(&mut conn, id).await?;
+    let versions = Versions::of(&loaded);
     let loaded_of = |version: Option<&schedule::Version>| {
         version.and_then(|version| loaded.iter().find(|l| l.version.id == version.id))
     };

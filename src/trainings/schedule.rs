@@ -6,6 +6,7 @@
 //! record and any mail in the same transaction.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -102,26 +103,59 @@ impl TryFrom<VersionRow> for Version {
     }
 }
 
+/// The columns and tables of a version `v` with the names it shows, read by [`VersionRow`].
+const VERSION_SELECT: &str = "SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+        c.full_name AS created_by_name,
+        v.created_at, v.submitted_at, v.decided_at, d.full_name AS decided_by_name,
+        b.full_name AS on_behalf_of_name, v.decision_reason, v.withdrawn_at";
+
+/// The tables of [`VERSION_SELECT`].
+const VERSION_FROM: &str = "FROM schedule_versions v
+     JOIN users c ON c.id = v.created_by
+     LEFT JOIN users d ON d.id = v.decided_by
+     LEFT JOIN users b ON b.id = v.decided_on_behalf_of";
+
 /// Every version of training `training`, newest first.
 pub async fn versions(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Vec<Version>, sqlx::Error> {
-    let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
-                c.full_name AS created_by_name,
-                v.created_at, v.submitted_at, v.decided_at, d.full_name AS decided_by_name,
-                b.full_name AS on_behalf_of_name, v.decision_reason, v.withdrawn_at
-         FROM schedule_versions v
-         JOIN users c ON c.id = v.created_by
-         LEFT JOIN users d ON d.id = v.decided_by
-         LEFT JOIN users b ON b.id = v.decided_on_behalf_of
-         WHERE v.training_id = $1 ORDER BY v.number DESC",
-    )
-    .bind(training)
-    .fetch_all(conn)
-    .await?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("{VERSION_SELECT} {VERSION_FROM} WHERE v.training_id = $1 ORDER BY v.number DESC")
+    });
+    let rows: Vec<VersionRow> = sqlx::query_as(SQL.as_str())
+        .bind(training)
+        .fetch_all(conn)
+        .await?;
     rows.into_iter().map(Version::try_from).collect()
+}
+
+/// Every version of training `training` with its items, newest first: one statement for a
+/// page that shows a version and needs to know the others.
+pub async fn versions_with_items(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Vec<LoadedVersion>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        version: VersionRow,
+        #[sqlx(flatten)]
+        items: Items,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{VERSION_SELECT}, {ITEMS_COLUMNS} {VERSION_FROM}
+             WHERE v.training_id = $1 ORDER BY v.number DESC"
+        )
+    });
+    let rows: Vec<Row> = sqlx::query_as(SQL.as_str())
+        .bind(training)
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| Ok(row.items.with(Version::try_from(row.version)?)))
+        .collect()
 }
 
 /// A period as stored, with names for display.
@@ -314,74 +348,93 @@ pub async fn load_version(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
+/// The items of version `v`, in four JSON arrays, each in its own order, read by [`Items`].
+const ITEMS_COLUMNS: &str = "
+        COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
+                  FROM (SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
+                               i.name AS institution_name, p.supervisor_id,
+                               u.full_name AS supervisor_name, p.start_date,
+                               p.end_date, p.part_time_pct, p.created_at
+                        FROM schedule_periods p
+                        JOIN institutions i ON i.id = p.institution_id
+                        LEFT JOIN users u ON u.id = p.supervisor_id
+                        WHERE p.version_id = v.id) x), '[]') AS periods,
+        COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
+                  FROM (SELECT s.id, s.origin_id, s.kind, t.name AS kind_name,
+                               s.start_date, s.end_date, s.institution_id,
+                               i.name AS institution_name, s.note, s.entered_by_rgs,
+                               s.created_at
+                        FROM schedule_interruptions s
+                        JOIN interruption_types t ON t.code = s.kind
+                        JOIN institutions i ON i.id = s.institution_id
+                        WHERE s.version_id = v.id) x), '[]') AS interruptions,
+        -- Shortenings belong to the training: the approved ones count in every version.
+        COALESCE((SELECT json_agg(x ORDER BY x.proposed_at, x.id)
+                  FROM (SELECT s.id, s.part, s.months, s.ground, s.gained_where,
+                               s.gained_when, s.proposed_at
+                        FROM shortenings s JOIN schedule_versions w
+                            ON w.training_id = s.training_id
+                        WHERE w.id = v.id AND s.status = 'goedgekeurd') x), '[]')
+            AS shortenings,
+        COALESCE((SELECT json_agg(x ORDER BY x.created_at, x.id)
+                  FROM (SELECT e.id, e.part, e.months, e.reason, e.created_at
+                        FROM schedule_extensions e
+                        WHERE e.version_id = v.id) x), '[]') AS extensions";
+
+/// The items of one version, as [`ITEMS_COLUMNS`] reads them.
+#[derive(sqlx::FromRow)]
+struct Items {
+    periods: sqlx::types::Json<Vec<PeriodRow>>,
+    interruptions: sqlx::types::Json<Vec<InterruptionRow>>,
+    shortenings: sqlx::types::Json<Vec<ShorteningRow>>,
+    extensions: sqlx::types::Json<Vec<ExtensionRow>>,
+}
+
+impl Items {
+    fn with(self, version: Version) -> LoadedVersion {
+        LoadedVersion {
+            periods: self.periods.0,
+            interruptions: self.interruptions.0,
+            shortenings: self.shortenings.0,
+            extensions: self.extensions.0,
+            version,
+        }
+    }
+}
+
+/// Version `version` of `loaded`, with its items.
+pub fn take_loaded(loaded: Vec<LoadedVersion>, version: &Version) -> Option<LoadedVersion> {
+    loaded.into_iter().find(|l| l.version.id == version.id)
+}
+
 /// Loads `versions` with their items, in the same order: one query however many versions
-/// (a training's history compares all of them). Each version's four kinds of item come as
-/// JSON arrays, each in its own order.
+/// (a training's history compares all of them).
 pub async fn load_versions(
     conn: &mut PgConnection,
     versions: Vec<Version>,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
-    struct Items {
+    struct Row {
         version_id: Uuid,
-        periods: sqlx::types::Json<Vec<PeriodRow>>,
-        interruptions: sqlx::types::Json<Vec<InterruptionRow>>,
-        shortenings: sqlx::types::Json<Vec<ShorteningRow>>,
-        extensions: sqlx::types::Json<Vec<ExtensionRow>>,
+        #[sqlx(flatten)]
+        items: Items,
     }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT v.id AS version_id, {ITEMS_COLUMNS} FROM unnest($1::uuid[]) AS v(id)")
+    });
     let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-    let mut items: Vec<Items> = sqlx::query_as(
-        "SELECT v.id AS version_id,
-                COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
-                          FROM (SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
-                                       i.name AS institution_name, p.supervisor_id,
-                                       u.full_name AS supervisor_name, p.start_date,
-                                       p.end_date, p.part_time_pct, p.created_at
-                                FROM schedule_periods p
-                                JOIN institutions i ON i.id = p.institution_id
-                                LEFT JOIN users u ON u.id = p.supervisor_id
-                                WHERE p.version_id = v.id) x), '[]') AS periods,
-                COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
-                          FROM (SELECT s.id, s.origin_id, s.kind, t.name AS kind_name,
-                                       s.start_date, s.end_date, s.institution_id,
-                                       i.name AS institution_name, s.note, s.entered_by_rgs,
-                                       s.created_at
-                                FROM schedule_interruptions s
-                                JOIN interruption_types t ON t.code = s.kind
-                                JOIN institutions i ON i.id = s.institution_id
-                                WHERE s.version_id = v.id) x), '[]') AS interruptions,
-                -- Shortenings belong to the training: the approved ones count in every version.
-                COALESCE((SELECT json_agg(x ORDER BY x.proposed_at, x.id)
-                          FROM (SELECT s.id, s.part, s.months, s.ground, s.gained_where,
-                                       s.gained_when, s.proposed_at
-                                FROM shortenings s JOIN schedule_versions w
-                                    ON w.training_id = s.training_id
-                                WHERE w.id = v.id AND s.status = 'goedgekeurd') x), '[]')
-                    AS shortenings,
-                COALESCE((SELECT json_agg(x ORDER BY x.created_at, x.id)
-                          FROM (SELECT e.id, e.part, e.months, e.reason, e.created_at
-                                FROM schedule_extensions e
-                                WHERE e.version_id = v.id) x), '[]') AS extensions
-         FROM unnest($1::uuid[]) AS v(id)",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut rows: Vec<Row> = sqlx::query_as(SQL.as_str())
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?;
     versions
         .into_iter()
         .map(|version| {
-            let at = items
+            let at = rows
                 .iter()
-                .position(|i| i.version_id == version.id)
+                .position(|row| row.version_id == version.id)
                 .ok_or(sqlx::Error::RowNotFound)?;
-            let found = items.swap_remove(at);
-            Ok(LoadedVersion {
-                periods: found.periods.0,
-                interruptions: found.interruptions.0,
-                shortenings: found.shortenings.0,
-                extensions: found.extensions.0,
-                version,
-            })
+            Ok(rows.swap_remove(at).items.with(version))
         })
         .collect()
 }
@@ -394,6 +447,13 @@ pub struct Versions {
 }
 
 impl Versions {
+    /// The versions of `loaded`, in their order.
+    pub fn of(loaded: &[LoadedVersion]) -> Self {
+        Self {
+            all: loaded.iter().map(|l| l.version.clone()).collect(),
+        }
+    }
+
     /// The concept, if any.
     pub fn concept(&self) -> Option<&Version> {
         self.all.iter().find(|v| v.status == VersionStatus::Concept)

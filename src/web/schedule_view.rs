@@ -360,8 +360,7 @@ pub async fn history(
     training: Uuid,
     rules: &SpecialtyRules,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    let all = schedule::versions(&mut *conn, training).await?;
-    let loaded = schedule::load_versions(&mut *conn, all).await?;
+    let loaded = schedule::versions_with_items(&mut *conn, training).await?;
     Ok(history_of(&loaded, rules))
 }
 

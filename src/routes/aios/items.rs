@@ -76,14 +76,12 @@ async fn editing(
 ) -> AppResult<Result<Editing, Response>> {
     let (training, rules) = own_training_with_rules(state, aios, id).await?;
     let mut conn = state.db.acquire().await?;
-    let versions = Versions {
-        all: schedule::versions(&mut conn, id).await?,
-    };
-    let Some(concept) = versions.concept().cloned() else {
+    let loaded = schedule::versions_with_items(&mut conn, id).await?;
+    let Some(concept) = Versions::of(&loaded).concept().cloned() else {
         flash::push(session, FlashKind::Info, NOT_EDITABLE).await?;
         return Ok(Err(Redirect::to(&training_path(id)).into_response()));
     };
-    let concept = schedule::load_version(&mut conn, concept).await?;
+    let concept = schedule::take_loaded(loaded, &concept).ok_or(AppError::NotFound)?;
     Ok(Ok(Editing {
         training,
         rules,

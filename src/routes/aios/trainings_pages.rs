@@ -309,15 +309,15 @@ async fn show(
 ) -> AppResult<TrainingPage> {
     let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
     let mut conn = state.db.acquire().await?;
-    let versions = Versions {
-        all: schedule::versions(&mut conn, id).await?,
-    };
+    let all = schedule::versions_with_items(&mut conn, id).await?;
+    let versions = Versions::of(&all);
     let shown = versions
         .shown()
         .cloned()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("training without versions")))?;
     let context = schedule::context(&training, &shown, state.clock.today());
-    let loaded = schedule::load_version(&mut conn, shown.clone()).await?;
+    let loaded = schedule::take_loaded(all, &shown)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("shown version not loaded")))?;
     let editable = shown.status == VersionStatus::Concept;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
     let shortening_section =
@@ -388,14 +388,14 @@ async fn submit_page(
 ) -> AppResult<Result<SubmitPage, Training>> {
     let (training, rules) = own_training_with_rules(state, aios, id).await?;
     let mut conn = state.db.acquire().await?;
-    let versions = Versions {
-        all: schedule::versions(&mut conn, id).await?,
-    };
-    let Some(concept) = versions.concept().cloned() else {
+    let all = schedule::versions_with_items(&mut conn, id).await?;
+    let Some(concept) = Versions::of(&all).concept().cloned() else {
         return Ok(Err(training));
     };
     let context = schedule::context(&training, &concept, state.clock.today());
-    let loaded = schedule::load_version(&mut conn, concept).await?;
+    let Some(loaded) = schedule::take_loaded(all, &concept) else {
+        return Ok(Err(training));
+    };
     let (view, _) = schedule_view::build(&loaded, &rules, &context, false, training_path(id));
     Ok(Ok(SubmitPage {
         layout,
