@@ -48,9 +48,10 @@ fn leaked_detail(body: &str) -> Option<String> {
     };
     ["sqlx", "connection", "5432"].iter().find_map(|word| {
         shown.find(word).map(|at| {
-            let start = shown.floor_char_boundary(at.saturating_sub(120));
-            let end = shown.ceil_char_boundary((at + 120).min(shown.len()));
-            shown[start..end].to_owned()
+            let mut before: Vec<char> = shown[..at].chars().rev().take(120).collect();
+            before.reverse();
+            let after: String = shown[at..].chars().take(120).collect();
+            format!("{}{after}", before.into_iter().collect::<String>())
         })
     })
 }
