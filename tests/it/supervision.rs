@@ -1,5 +1,6 @@
 //! The opleider and the ondersteuner decide on submitted schedules and change requests.
 
+use chrono::NaiveDate;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -663,4 +664,70 @@ fn next_page(page: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .expect("a link to the next page")
         .replace("&#38;", "&")
+}
+
+#[sqlx::test]
+async fn the_overview_shows_the_period_running_today_with_its_institution_and_none_after_it(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let opleider = user_id(&app, "demo.opleider").await;
+    // The last period of a schedule the overview shows (approved, else submitted) of one of
+    // the opleider's aios, alone on its first day; after it nothing runs.
+    let (training, label, place, start, end): (Uuid, String, String, NaiveDate, NaiveDate) =
+        sqlx::query_as(
+            "SELECT ts.training_id, p.label, i.name, p.start_date, p.end_date
+             FROM training_summaries ts
+             JOIN schedule_periods p ON p.version_id = ts.shown_version_id
+             JOIN institutions i ON i.id = p.institution_id
+             WHERE ts.supervisor_id = $1 AND ts.status <> 'concept'
+               AND p.end_date = ts.planned_end
+               AND NOT EXISTS (SELECT 1 FROM schedule_periods q
+                               WHERE q.version_id = p.version_id AND q.id <> p.id
+                                 AND q.start_date <= p.start_date AND q.end_date > p.start_date)
+             ORDER BY ts.trainee_name, ts.training_id LIMIT 1",
+        )
+        .bind(opleider)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("a demo aios of demo.opleider with a shown schedule");
+    // The text of the "Huidige periode" cell of the training's row.
+    let period_cell = |page: String| {
+        let document = scraper::Html::parse_document(&page);
+        let rows = scraper::Selector::parse("tbody tr").unwrap();
+        let link =
+            scraper::Selector::parse(&format!("a[href='/opleider/aios/{training}']")).unwrap();
+        let cells = scraper::Selector::parse("td").unwrap();
+        document
+            .select(&rows)
+            .find(|row| row.select(&link).next().is_some())
+            .and_then(|row| row.select(&cells).nth(2))
+            .map(|cell| cell.text().collect::<Vec<_>>().join(" "))
+            .expect("the training's row")
+    };
+    let noon = |day: NaiveDate| day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    // On each day a fresh log-in: a session does not live from one date to a year later.
+    let overview_on = |day: NaiveDate| {
+        let app = &app;
+        async move {
+            app.clock.set(noon(day));
+            let client = app.new_client();
+            log_in_demo(app, &client, "demo.opleider").await;
+            let page = client.get(app.url("/opleider/aios")).send().await.unwrap();
+            page.text().await.unwrap()
+        }
+    };
+    let cell = period_cell(overview_on(start).await);
+    assert!(
+        cell.contains(&label) && cell.contains(&place),
+        "on its first day {label} at {place} runs: {cell:?}"
+    );
+
+    // The end is exclusive: on it the period no longer runs, and no other does.
+    let cell = period_cell(overview_on(end).await);
+    assert!(
+        cell.contains("Geen periode vandaag"),
+        "on its end date nothing runs: {cell:?}"
+    );
 }
