@@ -224,20 +224,14 @@ struct Summary {
 impl Summary {
     fn into_row(self, today: NaiveDate) -> Row {
         let current = running_on(&self.period_starts, &self.period_ends, today);
-        let mut labels = self.period_labels;
-        let mut institutions = self.period_institutions;
         Row {
             id: self.id,
             trainee_name: self.trainee_name,
             specialty_name: self.specialty_name,
             supervisor_name: self.supervisor_name,
             status: self.status,
-            period_label: current
-                .filter(|&i| i < labels.len())
-                .map(|i| labels.swap_remove(i)),
-            institution_name: current
-                .filter(|&i| i < institutions.len())
-                .map(|i| institutions.swap_remove(i)),
+            period_label: current.and_then(|i| self.period_labels.into_iter().nth(i)),
+            institution_name: current.and_then(|i| self.period_institutions.into_iter().nth(i)),
             schedule_waiting: self.schedule_waiting,
             shortening_waiting: self.shortening_waiting,
             planned_end: self.planned_end,
