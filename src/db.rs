@@ -89,6 +89,20 @@ pub fn database_name(database_url: &Url) -> String {
     database_url.path().trim_start_matches('/').to_owned()
 }
 
+/// A scalar subquery that reads the rows of `select` as one JSON array, in `order` (over the
+/// rows as `x`, as in `x.name DESC`), and `'[]'` when there are none: so that one statement
+/// can carry every list a page shows. Read it as `sqlx::types::Json<Vec<T>>` with a `T` that
+/// derives `serde::Deserialize` with the select's column names.
+pub fn json_rows(select: &str, order: &str) -> String {
+    format!("SELECT COALESCE(json_agg(x ORDER BY {order}), '[]') FROM ({select}) x")
+}
+
+/// A scalar subquery that reads the one row of `select` as a JSON object, or NULL when there
+/// is none. Read it as `Option<sqlx::types::Json<T>>`.
+pub fn json_row(select: &str) -> String {
+    format!("SELECT row_to_json(x) FROM ({select}) x")
+}
+
 fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

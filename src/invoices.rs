@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
+use sqlx::types::Json;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -20,7 +22,7 @@ use crate::web::request_meta::RequestMeta;
 pub const PAYMENT_TERM_DAYS: i64 = 30;
 
 /// An issued invoice.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Invoice {
     /// Id.
     pub id: Uuid,
@@ -268,18 +270,27 @@ pub async fn of_user_by_id(
     .await
 }
 
+/// The registration invoice of training `$1` as one JSON object, or NULL when none was
+/// issued: a scalar subquery, so a page can read it with the training's other records.
+pub(crate) static REGISTRATION_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_row(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1
+           AND product = 'opleidingsregistratie' AND credit_for IS NULL"
+    ))
+});
+
 /// The registration invoice of `training`, if one was issued.
 pub async fn of_training(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Option<Invoice>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1
-           AND product = 'opleidingsregistratie' AND credit_for IS NULL"
-    ))
-    .bind(training)
-    .fetch_optional(conn)
-    .await
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", REGISTRATION_JSON.as_str()));
+    let invoice: Option<Json<Invoice>> = sqlx::query_scalar(SQL.as_str())
+        .bind(training)
+        .fetch_one(conn)
+        .await?;
+    Ok(invoice.map(|json| json.0))
 }
 
 /// Why no credit invoice was issued.

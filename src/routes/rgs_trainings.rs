@@ -21,9 +21,9 @@ use crate::domain::schedule::model::SpecialtyRules;
 use crate::error::{AppError, AppResult};
 use crate::invoices::Invoice;
 use crate::state::AppState;
-use crate::trainings::Training;
 use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
+use crate::trainings::{self, Training};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
@@ -166,9 +166,10 @@ async fn page(
         intervention::may_amend(training.status, current.is_some(), waiting.is_some())
             .err()
             .map(|refusal| blocked_message(&refusal, waiting));
+    let records = trainings::records_of(&mut conn, id).await?;
     Ok(TrainingPage {
-        closure: interventions::closure_of(&mut conn, id).await?,
-        invoice: crate::invoices::of_training(&mut conn, id).await?,
+        closure: records.closure,
+        invoice: records.invoice,
         entries: schedule_view::history_of(&all, &rules),
         concept: versions.concept().map(|v| v.number),
         closures: Closure::ALL

@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::decisions::{self, DecideError, Decider, FinalDeclaration, FinalError};
 use crate::trainings::schedule::{self, Versions};
-use crate::trainings::{Training, overview};
+use crate::trainings::{self, Training, overview};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
@@ -266,7 +266,8 @@ async fn page(
         let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
         (loaded.version.number, loaded.version.id, view)
     });
-    let declaration = decisions::final_declaration(&mut conn, id).await?;
+    let records = trainings::records_of(&mut conn, id).await?;
+    let declaration = records.declaration;
     let may_declare = declaration.is_none()
         && decider.on_behalf_of.is_none()
         && user.has(Role::Opleider)
@@ -290,7 +291,7 @@ async fn page(
         Proposer::Ondersteuner
     };
     let shortening_section =
-        shortening_view::section(&mut conn, &training, &rules, proposer).await?;
+        shortening_view::section(&records.shortenings, &training, &rules, proposer);
     Ok(AiosPage {
         shortening_section,
         entries,

@@ -209,7 +209,7 @@ pub async fn decide(
 }
 
 /// An issued eindverklaring.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct FinalDeclaration {
     /// Positive or negative.
     pub positive: bool,
@@ -221,20 +221,15 @@ pub struct FinalDeclaration {
     pub issued_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The eindverklaring of `training`, if issued.
-pub async fn final_declaration(
-    conn: &mut PgConnection,
-    training: Uuid,
-) -> Result<Option<FinalDeclaration>, sqlx::Error> {
-    sqlx::query_as(
+/// The eindverklaring of training `$1` as one JSON [`FinalDeclaration`], or NULL when none
+/// was issued: a scalar subquery for [`super::records_of`].
+pub(crate) static FINAL_DECLARATION_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_row(
         "SELECT f.positive, f.end_date, u.full_name AS issued_by_name, f.issued_at
          FROM final_declarations f JOIN users u ON u.id = f.issued_by
          WHERE f.training_id = $1",
     )
-    .bind(training)
-    .fetch_optional(conn)
-    .await
-}
+});
 
 /// The expected end and the first day of the current schedule of `training`, as the rules
 /// engine computes them.

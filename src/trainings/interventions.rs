@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use super::Training;
@@ -45,29 +46,36 @@ impl ClosureRecord {
     }
 }
 
-/// The closure of training `id`, if the RGS closed it.
-pub async fn closure_of(
-    conn: &mut PgConnection,
-    id: Uuid,
-) -> Result<Option<ClosureRecord>, sqlx::Error> {
-    let row: Option<(String, String, String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT c.kind, c.reason, u.full_name, c.decided_at
+/// The closure of training `$1` as one JSON [`ClosureRow`], or NULL when the RGS did not
+/// close it: a scalar subquery for [`super::records_of`].
+pub(crate) static CLOSURE_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_row(
+        "SELECT c.kind, c.reason, u.full_name AS decided_by_name, c.decided_at
          FROM registration_closures c JOIN users u ON u.id = c.decided_by
          WHERE c.training_id = $1",
     )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|(kind, reason, decided_by_name, decided_at)| {
+});
+
+/// A closure as [`CLOSURE_JSON`] reads it.
+#[derive(serde::Deserialize)]
+pub(crate) struct ClosureRow {
+    kind: String,
+    reason: String,
+    decided_by_name: String,
+    decided_at: DateTime<Utc>,
+}
+
+impl ClosureRow {
+    pub(crate) fn into_record(self) -> Result<ClosureRecord, sqlx::Error> {
         Ok(ClosureRecord {
-            kind: Closure::from_code(&kind)
-                .ok_or_else(|| sqlx::Error::Decode(format!("unknown closure {kind:?}").into()))?,
-            reason,
-            decided_by_name,
-            decided_at,
+            kind: Closure::from_code(&self.kind).ok_or_else(|| {
+                sqlx::Error::Decode(format!("unknown closure {:?}", self.kind).into())
+            })?,
+            reason: self.reason,
+            decided_by_name: self.decided_by_name,
+            decided_at: self.decided_at,
         })
-    })
-    .transpose()
+    }
 }
 
 /// Why an intervention was not made.

@@ -289,6 +289,53 @@ pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training,
     find(conn, id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
+/// What a training's pages show beside its schedule, read in one statement.
+#[derive(Clone, Debug)]
+pub struct Records {
+    /// Every shortening, oldest first.
+    pub shortenings: Vec<shortenings::Record>,
+    /// The registration invoice, once issued.
+    pub invoice: Option<crate::invoices::Invoice>,
+    /// The eindverklaring, once issued.
+    pub declaration: Option<decisions::FinalDeclaration>,
+    /// How and why the RGS closed the registration, if it did.
+    pub closure: Option<interventions::ClosureRecord>,
+}
+
+/// The shortenings, registration invoice, eindverklaring and closure of `training`: one
+/// statement of four indexed subqueries. Only for a training the caller has already found as
+/// the user's own (or as the RGS's).
+pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Records, sqlx::Error> {
+    use sqlx::types::Json;
+    #[derive(sqlx::FromRow)]
+    struct RecordsRow {
+        shortenings: Json<Vec<shortenings::Row>>,
+        invoice: Option<Json<crate::invoices::Invoice>>,
+        declaration: Option<Json<decisions::FinalDeclaration>>,
+        closure: Option<Json<interventions::ClosureRow>>,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS shortenings, ({}) AS invoice, ({}) AS declaration,
+                    ({}) AS closure",
+            shortenings::OF_TRAINING_JSON.as_str(),
+            crate::invoices::REGISTRATION_JSON.as_str(),
+            decisions::FINAL_DECLARATION_JSON.as_str(),
+            interventions::CLOSURE_JSON.as_str(),
+        )
+    });
+    let row: RecordsRow = sqlx::query_as(SQL.as_str())
+        .bind(training)
+        .fetch_one(conn)
+        .await?;
+    Ok(Records {
+        shortenings: shortenings::records(row.shortenings.0)?,
+        invoice: row.invoice.map(|json| json.0),
+        declaration: row.declaration.map(|json| json.0),
+        closure: row.closure.map(|json| json.0.into_record()).transpose()?,
+    })
+}
+
 /// A specialty to choose when creating a training.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SpecialtyOption {
@@ -312,7 +359,7 @@ pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Erro
 }
 
 /// An option of a select list: id and label.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Choice {
     /// Id.
     pub id: Uuid,
@@ -320,38 +367,97 @@ pub struct Choice {
     pub label: String,
 }
 
-/// The institutes that run specialty `specialty`.
-pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id, i.name || ', ' || i.city AS label FROM institutes i
-         JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1
-         ORDER BY i.name",
+/// The institutes that run specialty `$1`, as one JSON array of [`Choice`]s.
+static INSTITUTES_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT i.id, i.name || ', ' || i.city AS label, i.name FROM institutes i
+         JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1",
+        "x.name",
     )
-    .bind(specialty)
-    .fetch_all(db)
-    .await
-}
+});
 
-/// The opleiders recognised for specialty `specialty`, with where they train; never the aios
-/// `asking` themselves (an opleider in a second training is not their own opleider).
-pub async fn supervisors_for(
-    db: &PgPool,
-    specialty: Uuid,
-    asking: Uuid,
-) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
+/// The institutions a period of specialty `$1` can be at, as one JSON array of [`Choice`]s:
+/// the recognised ones when recognitions are known for the specialty, otherwise all.
+static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT i.id, i.name || ', ' || i.city AS label, i.name, i.city FROM institutions i
+         WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
+            OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)",
+        "x.name, x.city",
+    )
+});
+
+/// The opleiders recognised for specialty `$1`, with where they train, as one JSON array of
+/// [`Choice`]s; never the aios `$2` themselves (an opleider in a second training is not their
+/// own opleider).
+static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT u.id, u.full_name,
+                u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
          FROM users u
          JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
               AND r.revoked_at IS NULL AND r.specialty_id = $1
          JOIN institutions i ON i.id = r.institution_id
          WHERE u.id <> $2
-         GROUP BY u.id, u.full_name ORDER BY u.full_name",
+         GROUP BY u.id, u.full_name",
+        "x.full_name",
     )
-    .bind(specialty)
-    .bind(asking)
-    .fetch_all(db)
-    .await
+});
+
+/// The institutes that run specialty `specialty`.
+pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", INSTITUTES_JSON.as_str()));
+    let choices: sqlx::types::Json<Vec<Choice>> = sqlx::query_scalar(SQL.as_str())
+        .bind(specialty)
+        .fetch_one(db)
+        .await?;
+    Ok(choices.0)
+}
+
+/// The choices of the forms about a training of one specialty.
+#[derive(Clone, Debug)]
+pub struct Choices {
+    /// The opleidingsinstituten that run it.
+    pub institutes: Vec<Choice>,
+    /// The institutions a period can be at.
+    pub institutions: Vec<Choice>,
+    /// The opleiders recognised for it, never the aios asking.
+    pub supervisors: Vec<Choice>,
+}
+
+/// The institutes, institutions and opleiders to choose from for a training of `specialty`
+/// by aios `asking`: one statement for a whole form.
+pub async fn choices_for(
+    db: &PgPool,
+    specialty: Uuid,
+    asking: Uuid,
+) -> Result<Choices, sqlx::Error> {
+    use sqlx::types::Json;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS institutes, ({}) AS institutions, ({}) AS supervisors",
+            INSTITUTES_JSON.as_str(),
+            INSTITUTIONS_JSON.as_str(),
+            SUPERVISORS_JSON.as_str()
+        )
+    });
+    #[derive(sqlx::FromRow)]
+    struct ChoicesRow {
+        institutes: Json<Vec<Choice>>,
+        institutions: Json<Vec<Choice>>,
+        supervisors: Json<Vec<Choice>>,
+    }
+    let row: ChoicesRow = sqlx::query_as(SQL.as_str())
+        .bind(specialty)
+        .bind(asking)
+        .fetch_one(db)
+        .await?;
+    Ok(Choices {
+        institutes: row.institutes.0,
+        institutions: row.institutions.0,
+        supervisors: row.supervisors.0,
+    })
 }
 
 /// What the aios chose for a new training, checked against the reference data by the caller.
@@ -446,20 +552,6 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// The institutions a period of specialty `specialty` can be at: the recognised ones when
-/// recognitions are known for the specialty, otherwise all.
-pub async fn institutions_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id, i.name || ', ' || i.city AS label FROM institutions i
-         WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
-            OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)
-         ORDER BY i.name, i.city",
-    )
-    .bind(specialty)
-    .fetch_all(db)
-    .await
 }
 
 /// Locks training `id` for the rest of the transaction and returns its registration status:

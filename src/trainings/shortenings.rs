@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
+use sqlx::types::Json;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use super::Training;
@@ -62,8 +64,9 @@ impl Record {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
+/// A shortening as [`OF_TRAINING_JSON`] reads it.
+#[derive(serde::Deserialize)]
+pub(crate) struct Row {
     id: Uuid,
     part: i16,
     months: i32,
@@ -81,7 +84,7 @@ struct Row {
 }
 
 impl Row {
-    fn into_record(self) -> Result<Record, sqlx::Error> {
+    pub(crate) fn into_record(self) -> Result<Record, sqlx::Error> {
         let decode = |what: &str, code: &str| {
             sqlx::Error::Decode(format!("unknown shortening {what} {code:?}").into())
         };
@@ -106,12 +109,10 @@ impl Row {
     }
 }
 
-/// Every shortening of `training`, oldest first.
-pub async fn of_training(
-    conn: &mut PgConnection,
-    training: Uuid,
-) -> Result<Vec<Record>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
+/// Every shortening of training `$1`, oldest first, as one JSON array of [`Row`]s: a scalar
+/// subquery, so a page can read it with the training's other records.
+pub(crate) static OF_TRAINING_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT s.id, s.part, s.months, s.ground, s.gained_where, s.gained_when, s.status,
                 p.full_name AS proposed_by_name, o.full_name AS proposed_on_behalf_of_name,
                 s.proposed_at, d.full_name AS decided_by_name, s.decided_at,
@@ -120,12 +121,27 @@ pub async fn of_training(
          JOIN users p ON p.id = s.proposed_by
          LEFT JOIN users o ON o.id = s.proposed_on_behalf_of
          LEFT JOIN users d ON d.id = s.decided_by
-         WHERE s.training_id = $1
-         ORDER BY s.proposed_at, s.id",
+         WHERE s.training_id = $1",
+        "x.proposed_at, x.id",
     )
-    .bind(training)
-    .fetch_all(conn)
-    .await?;
+});
+
+/// Every shortening of `training`, oldest first.
+pub async fn of_training(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Vec<Record>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", OF_TRAINING_JSON.as_str()));
+    let rows: Json<Vec<Row>> = sqlx::query_scalar(SQL.as_str())
+        .bind(training)
+        .fetch_one(conn)
+        .await?;
+    records(rows.0)
+}
+
+/// The records of `rows`, as [`OF_TRAINING_JSON`] read them.
+pub(crate) fn records(rows: Vec<Row>) -> Result<Vec<Record>, sqlx::Error> {
     rows.into_iter().map(Row::into_record).collect()
 }
 

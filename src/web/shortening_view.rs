@@ -113,15 +113,15 @@ pub struct Section {
     pub form: String,
 }
 
-/// The shortening section of `training` for a viewer proposing as `proposer`.
-pub async fn section(
-    conn: &mut sqlx::PgConnection,
+/// The shortening section of `training`, with its shortenings `records`, for a viewer
+/// proposing as `proposer`.
+pub fn section(
+    records: &[Record],
     training: &crate::trainings::Training,
     rules: &SpecialtyRules,
     proposer: crate::domain::shortening::Proposer,
-) -> Result<Section, sqlx::Error> {
+) -> Section {
     use crate::domain::shortening::Proposer;
-    let records = crate::trainings::shortenings::of_training(conn, training.id).await?;
     let open = records
         .iter()
         .any(|r| r.status == ShorteningStatus::Proposed);
@@ -135,11 +135,11 @@ pub async fn section(
             format!("/opleider/aios/{}/verkorting", training.id),
         ),
     };
-    Ok(Section {
-        items: items(&records, rules),
+    Section {
+        items: items(records, rules),
         actions,
         may_decide: proposer == Proposer::Opleider,
         may_propose: crate::domain::shortening::propose(training.status, open, proposer).is_ok(),
         form,
-    })
+    }
 }

@@ -181,10 +181,9 @@ async fn period_page(
             .map(|c| SelectOption::new(c.id, c.label))
             .collect()
     };
+    let choices = trainings::choices_for(&state.db, specialty, editing.training.trainee_id).await?;
     let mut supervisors = vec![SelectOption::new("", "Nog niet bekend")];
-    supervisors.extend(options(
-        trainings::supervisors_for(&state.db, specialty, editing.training.trainee_id).await?,
-    ));
+    supervisors.extend(options(choices.supervisors));
     let base = training_path(editing.training.id);
     Ok(PeriodPage {
         layout,
@@ -207,7 +206,7 @@ async fn period_page(
             .iter()
             .flat_map(|p| p.expected_periods.iter().cloned())
             .collect(),
-        institutions: options(trainings::institutions_for(&state.db, specialty).await?),
+        institutions: options(choices.institutions),
         supervisors,
         form,
         errors,

@@ -129,10 +129,10 @@ async fn new_page(
         );
     }
     let (institutes, supervisors) = match &chosen {
-        Some(s) => (
-            trainings::institutes_for(&state.db, s.id).await?,
-            trainings::supervisors_for(&state.db, s.id, aios).await?,
-        ),
+        Some(s) => {
+            let choices = trainings::choices_for(&state.db, s.id, aios).await?;
+            (choices.institutes, choices.supervisors)
+        }
         None => (Vec::new(), Vec::new()),
     };
     let options = |choices: Vec<trainings::Choice>| {
@@ -320,12 +320,15 @@ async fn show(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("shown version not loaded")))?;
     let editable = shown.status == VersionStatus::Concept;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
-    let shortening_section =
-        shortening_view::section(&mut conn, &training, &rules, Proposer::Trainee).await?;
-    let invoice = crate::invoices::of_training(&mut conn, id).await?;
+    let records = trainings::records_of(&mut conn, id).await?;
     Ok(TrainingPage {
-        invoice,
-        shortening_section,
+        shortening_section: shortening_view::section(
+            &records.shortenings,
+            &training,
+            &rules,
+            Proposer::Trainee,
+        ),
+        invoice: records.invoice,
         current_number: versions.current().map(|v| v.number),
         concept_change: editable && training.status.accepts_change_requests(),
         waiting: versions.submitted().is_some(),
