@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use sqlx::types::Json;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -19,7 +21,7 @@ use crate::web::request_meta::RequestMeta;
 pub const INVITATION_VALIDITY: chrono::Duration = chrono::Duration::days(14);
 
 /// An opleider to choose on the ondersteuner form.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct OpleiderOption {
     /// The opleider's user id.
     pub id: Uuid,
@@ -29,22 +31,32 @@ pub struct OpleiderOption {
     pub institutions: String,
 }
 
-/// Every active opleider, by name.
-pub async fn opleiders(db: &PgPool) -> Result<Vec<OpleiderOption>, sqlx::Error> {
-    sqlx::query_as(
+/// Every active opleider, by name, with where they train, as one JSON array of
+/// [`OpleiderOption`]s.
+pub(crate) static OPLEIDERS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT u.id, u.full_name AS name,
                 string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS institutions
          FROM users u
-         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL
+         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
+              AND r.revoked_at IS NULL
          JOIN institutions i ON i.id = r.institution_id
-         GROUP BY u.id ORDER BY u.full_name",
+         GROUP BY u.id",
+        "x.name, x.id",
     )
-    .fetch_all(db)
-    .await
+});
+
+/// Every active opleider, by name.
+pub async fn opleiders(db: &PgPool) -> Result<Vec<OpleiderOption>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", OPLEIDERS_JSON.as_str()));
+    let opleiders: Json<Vec<OpleiderOption>> =
+        sqlx::query_scalar(SQL.as_str()).fetch_one(db).await?;
+    Ok(opleiders.0)
 }
 
 /// An institution to choose.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct InstitutionOption {
     /// Id.
     pub id: Uuid,
@@ -52,11 +64,21 @@ pub struct InstitutionOption {
     pub label: String,
 }
 
+/// Every institution, by name, as one JSON array of [`InstitutionOption`]s.
+pub(crate) static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT id, name || ', ' || city AS label, name, city FROM institutions",
+        "x.name, x.city",
+    )
+});
+
 /// Every institution, by name.
 pub async fn institutions(db: &PgPool) -> Result<Vec<InstitutionOption>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name || ', ' || city AS label FROM institutions ORDER BY name, city")
-        .fetch_all(db)
-        .await
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", INSTITUTIONS_JSON.as_str()));
+    let institutions: Json<Vec<InstitutionOption>> =
+        sqlx::query_scalar(SQL.as_str()).fetch_one(db).await?;
+    Ok(institutions.0)
 }
 
 /// The person asking.

@@ -245,14 +245,22 @@ pub async fn for_registration(
     .await
 }
 
+/// The invoices of user `$1`, newest first, as one JSON array of [`Invoice`]s.
+pub(crate) static OF_USER_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        &format!("SELECT {COLUMNS} FROM invoices WHERE user_id = $1"),
+        "x.issued_on DESC, x.number DESC",
+    )
+});
+
 /// The invoices of `user`, newest first.
 pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE user_id = $1 ORDER BY issued_on DESC, number DESC"
-    ))
-    .bind(user)
-    .fetch_all(conn)
-    .await
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("SELECT ({})", OF_USER_JSON.as_str()));
+    let invoices: Json<Vec<Invoice>> = sqlx::query_scalar(SQL.as_str())
+        .bind(user)
+        .fetch_one(conn)
+        .await?;
+    Ok(invoices.0)
 }
 
 /// Invoice `id` if it is `user`'s; `None` otherwise (someone else's: 404).

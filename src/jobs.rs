@@ -332,7 +332,7 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// A job that was given up, for the back office's work list.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct FailedJob {
     /// Its kind's code.
     pub kind: String,
@@ -344,12 +344,11 @@ pub struct FailedJob {
     pub last_error: Option<String>,
 }
 
-/// The jobs given up (at most 200).
-pub async fn failed(db: &sqlx::PgPool) -> Result<Vec<FailedJob>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT kind, key, attempts, last_error FROM jobs WHERE status = 'failed'
-         ORDER BY run_at DESC LIMIT 200",
+/// The jobs given up, latest first (at most 200), as one JSON array of [`FailedJob`]s.
+pub(crate) static FAILED_JSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT kind, key, attempts, last_error, run_at, id FROM jobs WHERE status = 'failed'
+         ORDER BY run_at DESC, id LIMIT 200",
+        "x.run_at DESC, x.id",
     )
-    .fetch_all(db)
-    .await
-}
+});

@@ -374,7 +374,7 @@ mod tests {
 }
 
 /// A mail that was given up, for the back office's work list.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct FailedEmail {
     /// Id.
     pub id: Uuid,
@@ -390,16 +390,17 @@ pub struct FailedEmail {
     pub created: String,
 }
 
-/// The mails given up, newest first (at most 200).
-pub async fn failed(db: &PgPool) -> Result<Vec<FailedEmail>, sqlx::Error> {
-    sqlx::query_as(
+/// The mails given up, newest first (at most 200), as one JSON array of [`FailedEmail`]s.
+pub(crate) static FAILED_JSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT id, to_address, subject, attempts, last_error,
-                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS created
-         FROM outbox_emails WHERE status = 'failed' ORDER BY created_at DESC LIMIT 200",
+                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI')
+                    AS created,
+                created_at
+         FROM outbox_emails WHERE status = 'failed' ORDER BY created_at DESC, id LIMIT 200",
+        "x.created_at DESC, x.id",
     )
-    .fetch_all(db)
-    .await
-}
+});
 
 /// Puts a given-up mail back in the queue (after the address was corrected or the server
 /// fixed), audited with `clerk`. False when it was not (or no longer) given up.

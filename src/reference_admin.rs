@@ -11,6 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -96,7 +97,7 @@ fn changed(rows: u64) -> Result<(), SaveError> {
 // Institutions and institutes
 
 /// An opleidingsinrichting.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Institution {
     /// Id.
     pub id: Uuid,
@@ -181,7 +182,7 @@ pub async fn save_institution(
 }
 
 /// An opleidingsinstituut.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Institute {
     /// Id.
     pub id: Uuid,
@@ -589,7 +590,7 @@ pub async fn specialty(db: &PgPool, id: Uuid) -> Result<Option<Specialty>, sqlx:
 }
 
 /// One part of a specialty.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Part {
     /// Position, from 0.
     pub position: i16,
@@ -601,19 +602,8 @@ pub struct Part {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The parts of specialty `id`, in order.
-pub async fn parts(db: &PgPool, id: Uuid) -> Result<Vec<Part>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT position, name, required_months, updated_at FROM specialty_parts
-         WHERE specialty_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await
-}
-
 /// A recognised institution of a specialty.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Recognition {
     /// The institution.
     pub institution_id: Uuid,
@@ -621,16 +611,87 @@ pub struct Recognition {
     pub label: String,
 }
 
-/// The institutions recognised for specialty `id`.
-pub async fn recognitions(db: &PgPool, id: Uuid) -> Result<Vec<Recognition>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label
-         FROM recognitions r JOIN institutions i ON i.id = r.institution_id
-         WHERE r.specialty_id = $1 ORDER BY i.name, i.city",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await
+/// A specialty with what its page shows besides: its parts, the institutions recognised
+/// for it and the others, and the institutes that run it and the others.
+#[derive(Clone, Debug)]
+pub struct SpecialtyFile {
+    /// The specialty.
+    pub specialty: Specialty,
+    /// Its parts, in order.
+    pub parts: Vec<Part>,
+    /// The institutions recognised for it, by name.
+    pub recognitions: Vec<Recognition>,
+    /// The institutions not recognised for it, by name: the ones to add.
+    pub other_institutions: Vec<Institution>,
+    /// The institutes that run it, by name.
+    pub linked_institutes: Vec<Recognition>,
+    /// The institutes that do not, by name: the ones to link.
+    pub other_institutes: Vec<Institute>,
+}
+
+/// Specialty `id` with its parts, recognitions and institutes, in one statement.
+pub async fn specialty_file(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyFile>, sqlx::Error> {
+    use crate::db::json_rows;
+    use sqlx::types::Json;
+    #[derive(sqlx::FromRow)]
+    struct FileRow {
+        #[sqlx(flatten)]
+        specialty: Specialty,
+        parts: Json<Vec<Part>>,
+        recognised: Json<Vec<Recognition>>,
+        other_institutions: Json<Vec<Institution>>,
+        linked_institutes: Json<Vec<Recognition>>,
+        other_institutes: Json<Vec<Institute>>,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT sp.*, ({}) AS parts, ({}) AS recognised, ({}) AS other_institutions,
+                    ({}) AS linked_institutes, ({}) AS other_institutes
+             FROM ({SPECIALTY_SELECT} WHERE s.id = $1) sp",
+            json_rows(
+                "SELECT position, name, required_months, updated_at FROM specialty_parts
+                 WHERE specialty_id = $1",
+                "x.position",
+            ),
+            json_rows(
+                "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label, i.name,
+                        i.city
+                 FROM recognitions r JOIN institutions i ON i.id = r.institution_id
+                 WHERE r.specialty_id = $1",
+                "x.name, x.city, x.institution_id",
+            ),
+            json_rows(
+                "SELECT i.id, i.name, i.city, i.kind, i.updated_at FROM institutions i
+                 WHERE NOT EXISTS (SELECT 1 FROM recognitions r
+                                   WHERE r.specialty_id = $1 AND r.institution_id = i.id)",
+                "x.name, x.city, x.id",
+            ),
+            json_rows(
+                "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label, i.name
+                 FROM specialty_institutes si JOIN institutes i ON i.id = si.institute_id
+                 WHERE si.specialty_id = $1",
+                "x.name, x.institution_id",
+            ),
+            json_rows(
+                "SELECT i.id, i.code, i.name, i.city, i.updated_at FROM institutes i
+                 WHERE NOT EXISTS (SELECT 1 FROM specialty_institutes si
+                                   WHERE si.specialty_id = $1 AND si.institute_id = i.id)",
+                "x.name, x.id",
+            ),
+        )
+    });
+    let row: Option<FileRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|row| SpecialtyFile {
+        specialty: row.specialty,
+        parts: row.parts.0,
+        recognitions: row.recognised.0,
+        other_institutions: row.other_institutions.0,
+        linked_institutes: row.linked_institutes.0,
+        other_institutes: row.other_institutes.0,
+    }))
 }
 
 /// What a specialty form holds, checked.
@@ -802,18 +863,6 @@ pub async fn set_recognition(
     let details = json!({ "institution_id": institution });
     finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
     Ok(true)
-}
-
-/// The institutes that run specialty `id`.
-pub async fn institutes_of(db: &PgPool, id: Uuid) -> Result<Vec<Recognition>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label
-         FROM specialty_institutes si JOIN institutes i ON i.id = si.institute_id
-         WHERE si.specialty_id = $1 ORDER BY i.name",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await
 }
 
 /// Links institute `institute` to specialty `id` (it runs that training), or unlinks it.

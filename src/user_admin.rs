@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -88,7 +89,7 @@ pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error>
 }
 
 /// A role held, with its scope in words.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Assignment {
     /// Id of the assignment.
     pub id: Uuid,
@@ -105,9 +106,9 @@ impl Assignment {
     }
 }
 
-/// The active roles of `user_id`.
-pub async fn assignments(db: &PgPool, user_id: Uuid) -> Result<Vec<Assignment>, sqlx::Error> {
-    sqlx::query_as(
+/// The active roles of user `$1`, as one JSON array of [`Assignment`]s.
+static ASSIGNMENTS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT r.id, r.role,
                 CASE r.role
                   WHEN 'opleider' THEN s.name || ' bij ' || i.name || ', ' || i.city
@@ -118,12 +119,92 @@ pub async fn assignments(db: &PgPool, user_id: Uuid) -> Result<Vec<Assignment>, 
          LEFT JOIN specialties s ON s.id = r.specialty_id
          LEFT JOIN institutions i ON i.id = r.institution_id
          LEFT JOIN users sup ON sup.id = r.supervisor_id
-         WHERE r.user_id = $1 AND r.revoked_at IS NULL
-         ORDER BY r.role, scope",
+         WHERE r.user_id = $1 AND r.revoked_at IS NULL",
+        "x.role, x.scope, x.id",
     )
-    .bind(user_id)
-    .fetch_all(db)
-    .await
+});
+
+/// Every specialty, by name, as one JSON array of [`SpecialtyOption`]s.
+static SPECIALTIES_JSON: LazyLock<String> =
+    LazyLock::new(|| crate::db::json_rows("SELECT id, name FROM specialties", "x.name, x.id"));
+
+/// An account with everything the back office's account page shows of it, and the choices
+/// of its role form.
+#[derive(Clone, Debug)]
+pub struct Account {
+    /// The account.
+    pub user: UserRow,
+    /// Its active roles.
+    pub assignments: Vec<Assignment>,
+    /// Its invoices, newest first.
+    pub invoices: Vec<crate::invoices::Invoice>,
+    /// Its trainings, oldest first.
+    pub trainings: Vec<crate::trainings::Training>,
+    /// Its register entries, by specialty.
+    pub entries: Vec<crate::registers::Entry>,
+    /// Its registratie and herregistratie requests, newest first.
+    pub applications: Vec<crate::registers::Application>,
+    /// The specialties a role can be for.
+    pub specialties: Vec<SpecialtyOption>,
+    /// The institutions a role can be at.
+    pub institutions: Vec<crate::account_requests::InstitutionOption>,
+    /// The opleiders an ondersteuner can work for.
+    pub opleiders: Vec<crate::account_requests::OpleiderOption>,
+}
+
+/// Account `id` with everything its page shows, in one statement; `None` for an unknown id.
+pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
+    use crate::account_requests::{INSTITUTIONS_JSON, OPLEIDERS_JSON};
+    use crate::registers::{APPLICATIONS_OF_JSON, ENTRIES_OF_JSON};
+    use crate::trainings::{OF_TRAINEE_JSON, TrainingRow};
+    use sqlx::types::Json;
+    #[derive(sqlx::FromRow)]
+    struct AccountRow {
+        #[sqlx(flatten)]
+        user: UserRow,
+        assignments: Json<Vec<Assignment>>,
+        invoices: Json<Vec<crate::invoices::Invoice>>,
+        trainings: Json<Vec<TrainingRow>>,
+        entries: Json<Vec<crate::registers::Entry>>,
+        applications: Json<Vec<crate::registers::Application>>,
+        specialties: Json<Vec<SpecialtyOption>>,
+        institutions: Json<Vec<crate::account_requests::InstitutionOption>>,
+        opleiders: Json<Vec<crate::account_requests::OpleiderOption>>,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {USER_COLUMNS}, ({}) AS assignments, ({}) AS invoices, ({}) AS trainings,
+                    ({}) AS entries, ({}) AS applications, ({}) AS specialties,
+                    ({}) AS institutions, ({}) AS opleiders
+             FROM users u WHERE u.id = $1",
+            ASSIGNMENTS_JSON.as_str(),
+            crate::invoices::OF_USER_JSON.as_str(),
+            OF_TRAINEE_JSON.as_str(),
+            ENTRIES_OF_JSON.as_str(),
+            APPLICATIONS_OF_JSON.as_str(),
+            SPECIALTIES_JSON.as_str(),
+            INSTITUTIONS_JSON.as_str(),
+            OPLEIDERS_JSON.as_str(),
+        )
+    });
+    let row: Option<AccountRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|row| {
+        Ok(Account {
+            trainings: crate::trainings::trainings_of(row.trainings.0)?,
+            user: row.user,
+            assignments: row.assignments.0,
+            invoices: row.invoices.0,
+            entries: row.entries.0,
+            applications: row.applications.0,
+            specialties: row.specialties.0,
+            institutions: row.institutions.0,
+            opleiders: row.opleiders.0,
+        })
+    })
+    .transpose()
 }
 
 /// Records that a clerk opened a person's account page (SEC-LOG-05).
@@ -362,19 +443,12 @@ pub async fn revoke_role(
 }
 
 /// A specialty to choose.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct SpecialtyOption {
     /// Id.
     pub id: Uuid,
     /// Name.
     pub name: String,
-}
-
-/// Every specialty, by name.
-pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name FROM specialties ORDER BY name")
-        .fetch_all(db)
-        .await
 }
 
 /// Why an account was not blocked.

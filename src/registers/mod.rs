@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -22,7 +23,7 @@ use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 
 /// One entry in a register.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Entry {
     /// Id.
     pub id: Uuid,
@@ -38,6 +39,7 @@ pub struct Entry {
     pub specialty_cluster: i16,
     /// The register, the dates and the status.
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub standing: Standing,
     /// When it was struck off.
     pub struck_off_at: Option<DateTime<Utc>>,
@@ -66,7 +68,7 @@ pub fn status_label(status: &str) -> &'static str {
 }
 
 /// Where an entry stands, as every page (the public one too) shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Standing {
     /// `specialist` or `profiel`.
     pub register: String,
@@ -126,14 +128,23 @@ const ENTRY_COLUMNS: &str = "e.id, e.user_id, u.full_name AS user_name, e.specia
         FROM register_entries e JOIN users u ON u.id = e.user_id
         JOIN specialties s ON s.id = e.specialty_id";
 
+/// The entries of user `$1`, by specialty, as one JSON array of [`Entry`]s.
+pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        &format!("SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1"),
+        "x.specialty_name, x.id",
+    )
+});
+
 /// The entries of `user`, by specialty.
 pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1 ORDER BY s.name"
-    ))
-    .bind(user)
-    .fetch_all(conn)
-    .await
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", ENTRIES_OF_JSON.as_str()));
+    let entries: sqlx::types::Json<Vec<Entry>> = sqlx::query_scalar(SQL.as_str())
+        .bind(user)
+        .fetch_one(conn)
+        .await?;
+    Ok(entries.0)
 }
 
 /// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
@@ -256,7 +267,7 @@ impl StoredDeclaration {
 }
 
 /// A registratie or herregistratie request.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Application {
     /// Id.
     pub id: Uuid,
@@ -394,17 +405,26 @@ const APPLICATION_COLUMNS: &str = "a.id, a.kind, a.user_id, u.full_name AS user_
         JOIN specialties s ON s.id = a.specialty_id JOIN invoices i ON i.id = a.invoice_id
         LEFT JOIN users d ON d.id = a.decided_by";
 
+/// The requests of user `$1`, newest first, as one JSON array of [`Application`]s.
+pub(crate) static APPLICATIONS_OF_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        &format!("SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1"),
+        "x.submitted_at DESC, x.id",
+    )
+});
+
 /// The requests of `user`, newest first.
 pub async fn applications_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<Application>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1 ORDER BY a.submitted_at DESC"
-    ))
-    .bind(user)
-    .fetch_all(conn)
-    .await
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", APPLICATIONS_OF_JSON.as_str()));
+    let applications: sqlx::types::Json<Vec<Application>> = sqlx::query_scalar(SQL.as_str())
+        .bind(user)
+        .fetch_one(conn)
+        .await?;
+    Ok(applications.0)
 }
 
 /// Request `id` if it is `user`'s.
@@ -433,18 +453,18 @@ pub async fn application(
         .await
 }
 
-/// The herregistratie requests waiting for a decision, oldest first (at most 200).
-pub async fn open_reregistrations(
-    conn: &mut PgConnection,
-) -> Result<Vec<Application>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS}
-         WHERE a.status = 'ingediend' AND a.kind = 'herregistratie'
-         ORDER BY a.submitted_at LIMIT 200"
-    ))
-    .fetch_all(conn)
-    .await
-}
+/// The herregistratie requests waiting for a decision, oldest first (at most 200), as one
+/// JSON array of [`Application`]s.
+pub(crate) static OPEN_REREGISTRATIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        &format!(
+            "SELECT {APPLICATION_COLUMNS}
+             WHERE a.status = 'ingediend' AND a.kind = 'herregistratie'
+             ORDER BY a.submitted_at, a.id LIMIT 200"
+        ),
+        "x.submitted_at, x.id",
+    )
+});
 
 /// One period of an entry.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -252,28 +252,23 @@ async fn user_page(
     errors: FormErrors,
     block_reason: String,
 ) -> AppResult<UserPage> {
-    let user = user_admin::find(&state.db, id)
+    let account = user_admin::account(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut conn = state.db.acquire().await?;
-    let invoices = crate::invoices::of_user(&mut conn, id).await?;
-    let entries = crate::registers::entries_of(&mut conn, id).await?;
-    let applications = crate::registers::applications_of(&mut conn, id).await?;
-    drop(conn);
     Ok(UserPage {
         layout,
-        invoices,
-        entries,
-        applications,
-        locked_until: user.locked_until(state.clock.now()),
+        locked_until: account.user.locked_until(state.clock.now()),
         block_reason,
-        trainings: crate::trainings::for_trainee(&state.db, id).await?,
-        assignments: user_admin::assignments(&state.db, id).await?,
-        specialties: user_admin::specialties(&state.db).await?,
-        institutions: account_requests::institutions(&state.db).await?,
-        opleiders: account_requests::opleiders(&state.db).await?,
+        invoices: account.invoices,
+        entries: account.entries,
+        applications: account.applications,
+        trainings: account.trainings,
+        assignments: account.assignments,
+        specialties: account.specialties,
+        institutions: account.institutions,
+        opleiders: account.opleiders,
         roles: GRANTABLE.iter().map(|r| (r.code(), r.label())).collect(),
-        user,
+        user: account.user,
         errors,
     })
 }
@@ -527,7 +522,7 @@ pub struct WorkListPage {
     awaiting_opleider: Vec<WaitingRegistration>,
     unpaid: Vec<WaitingRegistration>,
     reregistrations: Vec<crate::registers::Application>,
-    requests: usize,
+    requests: i64,
     emails: Vec<crate::mail::FailedEmail>,
     jobs: Vec<crate::jobs::FailedJob>,
 }
@@ -560,11 +555,8 @@ async fn work_list(
             }
         }
     };
-    let mut conn = state.db.acquire().await?;
-    let (awaiting_opleider, unpaid) =
-        interventions::waiting(&mut conn, state.clock.now(), state.clock.today(), days).await?;
-    let reregistrations = crate::registers::open_reregistrations(&mut conn).await?;
-    drop(conn);
+    let work =
+        interventions::work_list(&state.db, state.clock.now(), state.clock.today(), days).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -578,12 +570,12 @@ async fn work_list(
             typed
         },
         errors,
-        awaiting_opleider,
-        unpaid,
-        reregistrations,
-        requests: account_requests::pending(&state.db).await?.len(),
-        emails: crate::mail::failed(&state.db).await?,
-        jobs: crate::jobs::failed(&state.db).await?,
+        awaiting_opleider: work.awaiting_opleider,
+        unpaid: work.unpaid,
+        reregistrations: work.reregistrations,
+        requests: work.requests,
+        emails: work.emails,
+        jobs: work.jobs,
     };
     Ok((status, page).into_response())
 }

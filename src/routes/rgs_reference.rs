@@ -1316,9 +1316,10 @@ async fn specialty_page(
     form: Option<RefForm>,
     errors: FormErrors,
 ) -> AppResult<SpecialtyPage> {
-    let specialty = admin::specialty(&state.db, id)
+    let file = admin::specialty_file(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let specialty = file.specialty;
     let form = form.unwrap_or_else(|| RefForm {
         naam: specialty.name.clone(),
         cluster: specialty.cluster.to_string(),
@@ -1329,35 +1330,31 @@ async fn specialty_page(
         instituut: specialty.institute_based.then(|| "ja".to_owned()),
         ..RefForm::default()
     });
-    let recognitions = admin::recognitions(&state.db, id).await?;
-    let institutions = admin::institutions(&state.db)
-        .await?
-        .into_iter()
-        .filter(|i| !recognitions.iter().any(|r| r.institution_id == i.id))
-        .map(|i| SelectOption::new(i.id, format!("{}, {}", i.name, i.city)))
-        .collect();
-    let linked_institutes = admin::institutes_of(&state.db, id).await?;
-    let other_institutes = admin::institutes(&state.db)
-        .await?
-        .into_iter()
-        .filter(|i| !linked_institutes.iter().any(|l| l.institution_id == i.id))
-        .map(|i| SelectOption::new(i.id, format!("{}, {}", i.name, i.city)))
-        .collect();
+    let option =
+        |id: Uuid, name: &str, city: &str| SelectOption::new(id, format!("{name}, {city}"));
     Ok(SpecialtyPage {
-        linked_institutes,
-        other_institutes,
+        linked_institutes: file.linked_institutes,
+        other_institutes: file
+            .other_institutes
+            .iter()
+            .map(|i| option(i.id, &i.name, &i.city))
+            .collect(),
         fields: specialty_fields(&form, false),
         versie: admin::token(specialty.updated_at),
-        parts: admin::parts(&state.db, id)
-            .await?
+        parts: file
+            .parts
             .into_iter()
             .map(|p| {
                 let token = admin::token(p.updated_at);
                 (p, token)
             })
             .collect(),
-        recognitions,
-        institutions,
+        recognitions: file.recognitions,
+        institutions: file
+            .other_institutions
+            .iter()
+            .map(|i| option(i.id, &i.name, &i.city))
+            .collect(),
         specialty,
         layout,
         errors,

@@ -468,7 +468,7 @@ pub async fn amend(
 }
 
 /// A registration that has waited too long, for the werkvoorraad.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct WaitingRegistration {
     /// The training, whose decision page the item opens.
     pub training_id: Uuid,
@@ -492,51 +492,107 @@ impl WaitingRegistration {
 /// The most items one queue shows; the oldest come first.
 const QUEUE_LIMIT: i64 = 200;
 
-/// Registrations waiting longer than `days` at `now`: a schedule or change request that the
-/// opleider has not decided on, and a registration invoice not paid, oldest first.
-pub async fn waiting(
-    conn: &mut PgConnection,
-    now: DateTime<Utc>,
-    today: chrono::NaiveDate,
-    days: i64,
-) -> Result<(Vec<WaitingRegistration>, Vec<WaitingRegistration>), sqlx::Error> {
-    let before = now - chrono::Duration::days(days);
-    let issued_before = today - chrono::Duration::days(days);
-    let awaiting_opleider = sqlx::query_as(
+/// Schedules and change requests submitted before `$1` that the opleider has not decided on,
+/// oldest first (at most `$3`), as one JSON array of [`WaitingRegistration`]s.
+static AWAITING_OPLEIDER_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
                 CASE WHEN v.number = 1 OR t.status = 'ingediend'
                      THEN 'Eerste schema (versie ' || v.number || ') bij ' || o.full_name
                      ELSE 'Wijzigingsverzoek (versie ' || v.number || ') bij ' || o.full_name
                 END AS waiting_for,
-                (v.submitted_at AT TIME ZONE 'Europe/Amsterdam')::date AS since
+                (v.submitted_at AT TIME ZONE 'Europe/Amsterdam')::date AS since,
+                v.submitted_at, v.id
          FROM schedule_versions v
          JOIN trainings t ON t.id = v.training_id
          JOIN users a ON a.id = t.trainee_id
          JOIN users o ON o.id = t.supervisor_id
          JOIN specialties s ON s.id = t.specialty_id
          WHERE v.status = 'ingediend' AND v.submitted_at < $1
-         ORDER BY v.submitted_at, v.id LIMIT $2",
+         ORDER BY v.submitted_at, v.id LIMIT $3",
+        "x.submitted_at, x.id",
     )
-    .bind(before)
-    .bind(QUEUE_LIMIT)
-    .fetch_all(&mut *conn)
-    .await?;
-    let unpaid = sqlx::query_as(
+});
+
+/// Registration invoices issued before `$2` and not paid, oldest first (at most `$3`), as
+/// one JSON array of [`WaitingRegistration`]s.
+static UNPAID_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
         "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
                 'Betaling van factuur ' || i.number AS waiting_for,
-                i.issued_on AS since
+                i.issued_on AS since, i.number
          FROM invoices i
          JOIN trainings t ON t.id = i.training_id
          JOIN users a ON a.id = t.trainee_id
          JOIN specialties s ON s.id = t.specialty_id
          WHERE i.status = 'open' AND i.credit_for IS NULL
-           AND i.product = 'opleidingsregistratie' AND i.issued_on < $1
+           AND i.product = 'opleidingsregistratie' AND i.issued_on < $2
            AND t.status IN ('ingediend', 'goedgekeurd', 'voorwaardelijk')
-         ORDER BY i.issued_on, i.number LIMIT $2",
+         ORDER BY i.issued_on, i.number LIMIT $3",
+        "x.since, x.number",
     )
-    .bind(issued_before)
-    .bind(QUEUE_LIMIT)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok((awaiting_opleider, unpaid))
+});
+
+/// What waits for the back office.
+#[derive(Clone, Debug)]
+pub struct WorkList {
+    /// Schedules and change requests the opleider has not decided on in time.
+    pub awaiting_opleider: Vec<WaitingRegistration>,
+    /// Registration invoices not paid in time.
+    pub unpaid: Vec<WaitingRegistration>,
+    /// Herregistratie requests waiting for a decision.
+    pub reregistrations: Vec<crate::registers::Application>,
+    /// How many account requests wait for a decision.
+    pub requests: i64,
+    /// Mails given up.
+    pub emails: Vec<crate::mail::FailedEmail>,
+    /// Jobs given up.
+    pub jobs: Vec<crate::jobs::FailedJob>,
+}
+
+/// The werkvoorraad at `now` (`today`), with registrations that waited longer than `days`,
+/// oldest first, in one statement.
+pub async fn work_list(
+    db: &sqlx::PgPool,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+    days: i64,
+) -> Result<WorkList, sqlx::Error> {
+    use sqlx::types::Json;
+    #[derive(sqlx::FromRow)]
+    struct WorkListRow {
+        awaiting_opleider: Json<Vec<WaitingRegistration>>,
+        unpaid: Json<Vec<WaitingRegistration>>,
+        reregistrations: Json<Vec<crate::registers::Application>>,
+        requests: i64,
+        emails: Json<Vec<crate::mail::FailedEmail>>,
+        jobs: Json<Vec<crate::jobs::FailedJob>>,
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS awaiting_opleider, ({}) AS unpaid, ({}) AS reregistrations,
+                    (SELECT count(*) FROM account_requests WHERE status = 'pending')
+                        AS requests,
+                    ({}) AS emails, ({}) AS jobs",
+            AWAITING_OPLEIDER_JSON.as_str(),
+            UNPAID_JSON.as_str(),
+            crate::registers::OPEN_REREGISTRATIONS_JSON.as_str(),
+            crate::mail::FAILED_JSON.as_str(),
+            crate::jobs::FAILED_JSON.as_str(),
+        )
+    });
+    let row: WorkListRow = sqlx::query_as(SQL.as_str())
+        .bind(now - chrono::Duration::days(days))
+        .bind(today - chrono::Duration::days(days))
+        .bind(QUEUE_LIMIT)
+        .fetch_one(db)
+        .await?;
+    Ok(WorkList {
+        awaiting_opleider: row.awaiting_opleider.0,
+        unpaid: row.unpaid.0,
+        reregistrations: row.reregistrations.0,
+        requests: row.requests,
+        emails: row.emails.0,
+        jobs: row.jobs.0,
+    })
 }

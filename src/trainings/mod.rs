@@ -61,7 +61,7 @@ pub struct Training {
     pub trainee_diploma_date: Option<NaiveDate>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct TrainingRow {
     pub(crate) id: Uuid,
     trainee_id: Uuid,
@@ -132,15 +132,28 @@ macro_rules! training_from {
 /// One training with the names it shows (the columns of [`TrainingRow`]).
 pub(crate) const TRAINING_SELECT: &str = concat!(training_columns!(), training_from!());
 
+/// The trainings of aios `$1`, oldest first, as one JSON array of [`TrainingRow`]s.
+pub(crate) static OF_TRAINEE_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        &format!("{TRAINING_SELECT} WHERE t.trainee_id = $1"),
+        "x.created_at, x.id",
+    )
+});
+
+/// The trainings of `rows`, as [`OF_TRAINEE_JSON`] reads them.
+pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx::Error> {
+    rows.into_iter().map(TrainingRow::into_training).collect()
+}
+
 /// The trainings of aios `trainee`, oldest first.
 pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
-    let rows: Vec<TrainingRow> = sqlx::query_as(&format!(
-        "{TRAINING_SELECT} WHERE t.trainee_id = $1 ORDER BY t.created_at, t.id"
-    ))
-    .bind(trainee)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter().map(TrainingRow::into_training).collect()
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", OF_TRAINEE_JSON.as_str()));
+    let rows: sqlx::types::Json<Vec<TrainingRow>> = sqlx::query_scalar(SQL.as_str())
+        .bind(trainee)
+        .fetch_one(db)
+        .await?;
+    trainings_of(rows.0)
 }
 
 /// The aios overview of `trainee`: their basisgegevens (to say what is missing before a

@@ -317,6 +317,18 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         .unwrap()
         .unwrap();
     assert!(rules.recognitions.unwrap().institutions.contains(&isala));
+    // The page lists Isala as recognised, and no longer offers it to recognise.
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/specialismen/{id}"))
+        .await;
+    let (linked, offered) = linked_and_offered(&page, "erkenningen", "instelling");
+    assert_eq!(linked, [isala.to_string()]);
+    assert!(!offered.contains(&isala.to_string()), "{offered:?}");
+    let institutions: i64 = sqlx::query_scalar("SELECT count(*) FROM institutions")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(offered.len() as i64, institutions - 1, "every other one");
     let response = app
         .post_form_with(
             &rgs,
@@ -356,6 +368,12 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         .unwrap();
     assert_eq!(choices.len(), 1);
     assert_eq!(choices[0].id, institute);
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/specialismen/{id}"))
+        .await;
+    let (linked, offered) = linked_and_offered(&page, "instituten", "koppel_instituut");
+    assert_eq!(linked, [institute.to_string()]);
+    assert!(!offered.is_empty() && !offered.contains(&institute.to_string()));
     let response = app
         .post_form_with(
             &rgs,
@@ -398,4 +416,27 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
     ] {
         assert_eq!(audited(&app, action).await, 1, "{action}");
     }
+}
+
+/// On a specialty's page, the ids linked under `path` (recognitions or institutes, by their
+/// remove forms) and the ids the select `select` offers to add.
+fn linked_and_offered(page: &str, path: &str, select: &str) -> (Vec<String>, Vec<String>) {
+    let document = scraper::Html::parse_document(page);
+    let linked = document
+        .select(&crate::bad_input::selector("form[action]"))
+        .filter_map(|form| {
+            let action = form.value().attr("action")?;
+            let (_, rest) = action.split_once(&format!("/{path}/"))?;
+            Some(rest.split('/').next()?.to_owned())
+        })
+        .collect();
+    let offered = document
+        .select(&crate::bad_input::selector(&format!(
+            "select#{select} option"
+        )))
+        .filter_map(|option| option.value().attr("value"))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (linked, offered)
 }

@@ -516,6 +516,22 @@ async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_
         "{work}"
     );
     assert!(work.contains("Nog niet betaald"));
+    // Noor's account page shows her entry, her request and its invoice.
+    let noor_id = crate::helpers::accounts::user_id(&app, "noor").await;
+    let account = app
+        .page_with(&rgs, &format!("/rgs/gebruikers/{noor_id}"))
+        .await;
+    assert!(
+        account.contains(&format!(
+            "<a href=\"/rgs/herregistraties/{application}\">Herregistratie: "
+        )),
+        "{account}"
+    );
+    assert!(
+        account.contains("geldig tot en met 30-11-2031"),
+        "{account}"
+    );
+    assert!(account.contains(&format!("/rgs/facturen/{}", invoices[0].0)));
     let decision = format!("/rgs/herregistraties/{application}/besluit");
     let grant = |months: &'static str, note: &'static str| {
         vec![
