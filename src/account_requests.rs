@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use sqlx::types::Json;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -48,11 +47,7 @@ pub(crate) static OPLEIDERS_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// Every active opleider, by name.
 pub async fn opleiders(db: &PgPool) -> Result<Vec<OpleiderOption>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", OPLEIDERS_JSON.as_str()));
-    let opleiders: Json<Vec<OpleiderOption>> =
-        sqlx::query_scalar(SQL.as_str()).fetch_one(db).await?;
-    Ok(opleiders.0)
+    crate::db::fetch_rows(db, &OPLEIDERS_JSON, &[]).await
 }
 
 /// An institution to choose.
@@ -74,11 +69,7 @@ pub(crate) static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// Every institution, by name.
 pub async fn institutions(db: &PgPool) -> Result<Vec<InstitutionOption>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", INSTITUTIONS_JSON.as_str()));
-    let institutions: Json<Vec<InstitutionOption>> =
-        sqlx::query_scalar(SQL.as_str()).fetch_one(db).await?;
-    Ok(institutions.0)
+    crate::db::fetch_rows(db, &INSTITUTIONS_JSON, &[]).await
 }
 
 /// The person asking.

@@ -103,6 +103,24 @@ pub fn json_row(select: &str) -> String {
     format!("SELECT row_to_json(x) FROM ({select}) x")
 }
 
+/// Runs the scalar subquery `rows` (a [`json_rows`]) with `keys` for `$1`, `$2`, … and decodes
+/// its array.
+pub async fn fetch_rows<'e, T>(
+    executor: impl sqlx::PgExecutor<'e>,
+    rows: &str,
+    keys: &[uuid::Uuid],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: serde::de::DeserializeOwned + Send + Unpin + 'static,
+{
+    let sql = format!("SELECT ({rows})");
+    let mut query = sqlx::query_scalar::<_, sqlx::types::Json<Vec<T>>>(&sql);
+    for key in keys {
+        query = query.bind(*key);
+    }
+    Ok(query.fetch_one(executor).await?.0)
+}
+
 fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -255,12 +255,7 @@ pub(crate) static OF_USER_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// The invoices of `user`, newest first.
 pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| format!("SELECT ({})", OF_USER_JSON.as_str()));
-    let invoices: Json<Vec<Invoice>> = sqlx::query_scalar(SQL.as_str())
-        .bind(user)
-        .fetch_one(conn)
-        .await?;
-    Ok(invoices.0)
+    crate::db::fetch_rows(conn, &OF_USER_JSON, &[user]).await
 }
 
 /// Invoice `id` if it is `user`'s; `None` otherwise (someone else's: 404).

@@ -138,13 +138,7 @@ pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// The entries of `user`, by specialty.
 pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", ENTRIES_OF_JSON.as_str()));
-    let entries: sqlx::types::Json<Vec<Entry>> = sqlx::query_scalar(SQL.as_str())
-        .bind(user)
-        .fetch_one(conn)
-        .await?;
-    Ok(entries.0)
+    crate::db::fetch_rows(conn, &ENTRIES_OF_JSON, &[user]).await
 }
 
 /// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
@@ -418,13 +412,7 @@ pub async fn applications_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<Application>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", APPLICATIONS_OF_JSON.as_str()));
-    let applications: sqlx::types::Json<Vec<Application>> = sqlx::query_scalar(SQL.as_str())
-        .bind(user)
-        .fetch_one(conn)
-        .await?;
-    Ok(applications.0)
+    crate::db::fetch_rows(conn, &APPLICATIONS_OF_JSON, &[user]).await
 }
 
 /// Request `id` if it is `user`'s.

@@ -147,13 +147,7 @@ pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx
 
 /// The trainings of aios `trainee`, oldest first.
 pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", OF_TRAINEE_JSON.as_str()));
-    let rows: sqlx::types::Json<Vec<TrainingRow>> = sqlx::query_scalar(SQL.as_str())
-        .bind(trainee)
-        .fetch_one(db)
-        .await?;
-    trainings_of(rows.0)
+    trainings_of(crate::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
 }
 
 /// The aios overview of `trainee`: their basisgegevens (to say what is missing before a
@@ -419,13 +413,7 @@ static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// The institutes that run specialty `specialty`.
 pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", INSTITUTES_JSON.as_str()));
-    let choices: sqlx::types::Json<Vec<Choice>> = sqlx::query_scalar(SQL.as_str())
-        .bind(specialty)
-        .fetch_one(db)
-        .await?;
-    Ok(choices.0)
+    crate::db::fetch_rows(db, &INSTITUTES_JSON, &[specialty]).await
 }
 
 /// The choices of the forms about a training of one specialty.

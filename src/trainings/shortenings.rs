@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
-use sqlx::types::Json;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -131,13 +130,7 @@ pub async fn of_training(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Vec<Record>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", OF_TRAINING_JSON.as_str()));
-    let rows: Json<Vec<Row>> = sqlx::query_scalar(SQL.as_str())
-        .bind(training)
-        .fetch_one(conn)
-        .await?;
-    records(rows.0)
+    records(crate::db::fetch_rows(conn, &OF_TRAINING_JSON, &[training]).await?)
 }
 
 /// The records of `rows`, as [`OF_TRAINING_JSON`] read them.
