@@ -2,6 +2,8 @@
 //! delegated to them): filtered, sorted and paged with a keyset, so a page costs the same for
 //! an opleider with ten aios as for one with hundreds.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -129,8 +131,7 @@ pub async fn page(
 ) -> Result<(Vec<Row>, bool), sqlx::Error> {
     let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(
         "SELECT training_id AS id, trainee_name, specialty_name, supervisor_name, status,
-                period_starts, period_ends, period_labels, period_institutions,
-                schedule_waiting, shortening_waiting, planned_end, declared
+                periods::text AS periods, schedule_waiting, shortening_waiting, planned_end, declared
          FROM training_summaries
          WHERE status <> 'concept' AND supervisor_id = ",
     );
@@ -199,7 +200,8 @@ pub async fn page(
         .into_iter()
         .take(PAGE_SIZE as usize)
         .map(|summary| summary.into_row(today))
-        .collect();
+        .collect::<Result<_, _>>()
+        .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
     Ok((rows, more))
 }
 
@@ -211,42 +213,56 @@ struct Summary {
     specialty_name: String,
     supervisor_name: String,
     status: String,
-    period_starts: Vec<NaiveDate>,
-    period_ends: Vec<NaiveDate>,
-    period_labels: Vec<String>,
-    period_institutions: Vec<String>,
+    /// The periods of the shown version as the JSON text the database stores (migration 0016),
+    /// read in one pass, borrowing its strings, for the one period the row shows.
+    periods: String,
     schedule_waiting: bool,
     shortening_waiting: bool,
     planned_end: Option<NaiveDate>,
     declared: bool,
 }
 
+/// One period of a summary's list.
+#[derive(Debug, serde::Deserialize)]
+pub struct Period<'a> {
+    /// The first day.
+    pub start: NaiveDate,
+    /// The day after the last.
+    pub end: NaiveDate,
+    /// What the period is called.
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
+    /// Where it runs.
+    #[serde(borrow)]
+    pub institution: Cow<'a, str>,
+}
+
 impl Summary {
-    fn into_row(self, today: NaiveDate) -> Row {
-        let current = running_on(&self.period_starts, &self.period_ends, today);
-        Row {
+    fn into_row(self, today: NaiveDate) -> Result<Row, serde_json::Error> {
+        let periods: Vec<Period<'_>> = serde_json::from_str(&self.periods)?;
+        let current = running_on(&periods, today);
+        Ok(Row {
             id: self.id,
             trainee_name: self.trainee_name,
             specialty_name: self.specialty_name,
             supervisor_name: self.supervisor_name,
             status: self.status,
-            period_label: current.and_then(|i| self.period_labels.into_iter().nth(i)),
-            institution_name: current.and_then(|i| self.period_institutions.into_iter().nth(i)),
+            period_label: current.map(|period| period.label.clone().into_owned()),
+            institution_name: current.map(|period| period.institution.clone().into_owned()),
             schedule_waiting: self.schedule_waiting,
             shortening_waiting: self.shortening_waiting,
             planned_end: self.planned_end,
             declared: self.declared,
-        }
+        })
     }
 }
 
-/// The index of the first period (in the order given: by start) that runs on `today`, from
-/// its start up to its exclusive end.
-pub fn running_on(starts: &[NaiveDate], ends: &[NaiveDate], today: NaiveDate) -> Option<usize> {
-    starts
+/// The first period (in the order given: by start) that runs on `today`, from its start up
+/// to its exclusive end.
+pub fn running_on<'p, 'a>(periods: &'p [Period<'a>], today: NaiveDate) -> Option<&'p Period<'a>> {
+    periods
         .iter()
-        .zip(ends)
-        .position(|(&start, &end)| start <= today && today < end)
+        .find(|period| period.start <= today && today < period.end)
 }
 
 #[cfg(test)]
@@ -257,22 +273,62 @@ mod tests {
         text.parse().expect("a date")
     }
 
+    fn periods(spans: &[(&str, &str)]) -> Vec<Period<'static>> {
+        spans
+            .iter()
+            .enumerate()
+            .map(|(i, (start, end))| Period {
+                start: d(start),
+                end: d(end),
+                label: Cow::Owned(format!("periode {i}")),
+                institution: Cow::Borrowed("UMC"),
+            })
+            .collect()
+    }
+
+    fn label(found: Option<&Period<'_>>) -> Option<String> {
+        found.map(|period| period.label.to_string())
+    }
+
     #[test]
     fn the_running_period_starts_on_or_before_today_and_ends_after_it() {
-        let starts = [d("2026-01-01"), d("2026-07-01")];
-        let ends = [d("2026-07-01"), d("2027-01-01")];
-        assert_eq!(running_on(&starts, &ends, d("2025-12-31")), None);
-        assert_eq!(running_on(&starts, &ends, d("2026-01-01")), Some(0));
-        assert_eq!(running_on(&starts, &ends, d("2026-06-30")), Some(0));
-        assert_eq!(running_on(&starts, &ends, d("2026-07-01")), Some(1));
-        assert_eq!(running_on(&starts, &ends, d("2027-01-01")), None);
-        assert_eq!(running_on(&[], &[], d("2026-03-01")), None);
+        let list = periods(&[("2026-01-01", "2026-07-01"), ("2026-07-01", "2027-01-01")]);
+        let on = |day| label(running_on(&list, d(day)));
+        assert_eq!(on("2025-12-31"), None);
+        assert_eq!(on("2026-01-01").as_deref(), Some("periode 0"));
+        assert_eq!(on("2026-06-30").as_deref(), Some("periode 0"));
+        assert_eq!(on("2026-07-01").as_deref(), Some("periode 1"));
+        assert_eq!(on("2027-01-01"), None);
+        assert!(running_on(&[], d("2026-03-01")).is_none());
     }
 
     #[test]
     fn of_two_periods_running_on_the_same_day_the_first_by_start_is_shown() {
-        let starts = [d("2026-01-01"), d("2026-03-01")];
-        let ends = [d("2026-12-01"), d("2026-09-01")];
-        assert_eq!(running_on(&starts, &ends, d("2026-04-01")), Some(0));
+        let list = periods(&[("2026-01-01", "2026-12-01"), ("2026-03-01", "2026-09-01")]);
+        assert_eq!(
+            label(running_on(&list, d("2026-04-01"))).as_deref(),
+            Some("periode 0")
+        );
+    }
+
+    #[test]
+    fn a_summary_reads_its_periods_from_the_json_the_database_stores_escapes_included() {
+        let summary = Summary {
+            id: Uuid::nil(),
+            trainee_name: "A".into(),
+            specialty_name: "S".into(),
+            supervisor_name: "O".into(),
+            status: "ingeschreven".into(),
+            periods: r#"[{"start":"2026-01-01","end":"2026-07-01","label":"Basis","institution":"UMC"},
+                        {"start":"2026-07-01","end":"2027-01-01","label":"Stage \"B\" <i>","institution":"Ziekenhuis Zuid"}]"#
+                .into(),
+            schedule_waiting: false,
+            shortening_waiting: false,
+            planned_end: Some(d("2027-01-01")),
+            declared: false,
+        };
+        let row = summary.into_row(d("2026-08-01")).expect("valid json");
+        assert_eq!(row.period_label.as_deref(), Some("Stage \"B\" <i>"));
+        assert_eq!(row.institution_name.as_deref(), Some("Ziekenhuis Zuid"));
     }
 }
