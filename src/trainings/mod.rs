@@ -81,14 +81,10 @@ pub(crate) struct TrainingRow {
 
 impl TrainingRow {
     pub(crate) fn into_training(self) -> Result<Training, sqlx::Error> {
-        let decode = |what: &str, code: &str| {
-            sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
-        };
         Ok(Training {
             invoicing: Invoicing::from_code(&self.invoicing)
-                .ok_or_else(|| decode("invoicing", &self.invoicing))?,
-            status: RegistrationStatus::from_code(&self.status)
-                .ok_or_else(|| decode("status", &self.status))?,
+                .ok_or_else(|| unknown_code("invoicing", &self.invoicing))?,
+            status: status_of(&self.status)?,
             id: self.id,
             trainee_id: self.trainee_id,
             trainee_name: self.trainee_name,
@@ -103,6 +99,15 @@ impl TrainingRow {
             trainee_diploma_date: self.trainee_diploma_date,
         })
     }
+}
+
+fn unknown_code(what: &str, code: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
+}
+
+/// The registration status stored as `code`.
+fn status_of(code: &str) -> Result<RegistrationStatus, sqlx::Error> {
+    RegistrationStatus::from_code(code).ok_or_else(|| unknown_code("status", code))
 }
 
 /// The columns of [`TRAINING_SELECT`], for a query that adds its own.
@@ -150,22 +155,43 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
     trainings_of(crate::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
 }
 
+/// One training as the aios overview lists it: only what that page shows.
+#[derive(Clone, Debug)]
+pub struct OverviewEntry {
+    /// The training.
+    pub id: Uuid,
+    /// The specialty.
+    pub specialty_name: String,
+    /// The oordelend opleider.
+    pub supervisor_name: String,
+    /// The registration status.
+    pub status: RegistrationStatus,
+    /// Whether it has a concept version (a schedule or change request being written).
+    pub has_concept: bool,
+}
+
 /// The aios overview of `trainee`: their basisgegevens (to say what is missing before a
-/// training can be created) and their trainings, oldest first, each with whether it has a
-/// concept version (a schedule or change request being written). One query for the page.
+/// training can be created) and their trainings, oldest first. One query for the page, which
+/// joins only what the overview shows (the training pages read a [`Training`] whole).
 pub async fn overview_of_trainee(
     db: &PgPool,
     trainee: Uuid,
-) -> Result<(PersonalDetails, Vec<(Training, bool)>), sqlx::Error> {
+) -> Result<(PersonalDetails, Vec<OverviewEntry>), sqlx::Error> {
     /// The basisgegevens, repeated on every row, and a training when there is one.
     struct OverviewRow {
         details: DetailsRow,
-        training: Option<(TrainingRow, bool)>,
+        training: Option<OverviewEntry>,
     }
     impl<'r> sqlx::FromRow<'r, PgRow> for OverviewRow {
         fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
             let training = match row.try_get::<Option<Uuid>, _>("id")? {
-                Some(_) => Some((TrainingRow::from_row(row)?, row.try_get("has_concept")?)),
+                Some(id) => Some(OverviewEntry {
+                    id,
+                    specialty_name: row.try_get("specialty_name")?,
+                    supervisor_name: row.try_get("supervisor_name")?,
+                    status: status_of(row.try_get("status")?)?,
+                    has_concept: row.try_get("has_concept")?,
+                }),
                 None => None,
             };
             Ok(Self {
@@ -179,17 +205,19 @@ pub async fn overview_of_trainee(
             "SELECT {DETAILS_COLUMNS}, tr.*
              FROM users u
              LEFT JOIN personal_details p ON p.user_id = u.id
-             LEFT JOIN LATERAL ({}) tr ON true
+             LEFT JOIN LATERAL (
+                 SELECT t.id, s.name AS specialty_name, o.full_name AS supervisor_name,
+                        t.status, t.created_at,
+                        EXISTS (SELECT 1 FROM schedule_versions v
+                                WHERE v.training_id = t.id AND v.status = 'concept')
+                            AS has_concept
+                 FROM trainings t
+                 JOIN specialties s ON s.id = t.specialty_id
+                 JOIN users o ON o.id = t.supervisor_id
+                 WHERE t.trainee_id = u.id
+             ) tr ON true
              WHERE u.id = $1
-             ORDER BY tr.created_at, tr.id",
-            concat!(
-                training_columns!(),
-                ",
-           EXISTS (SELECT 1 FROM schedule_versions v
-                   WHERE v.training_id = t.id AND v.status = 'concept') AS has_concept",
-                training_from!(),
-                " WHERE t.trainee_id = u.id"
-            )
+             ORDER BY tr.created_at, tr.id"
         )
     });
     let rows: Vec<OverviewRow> = sqlx::query_as(SQL.as_str())
@@ -199,9 +227,7 @@ pub async fn overview_of_trainee(
     let mut details = None;
     let mut trainings = Vec::with_capacity(rows.len());
     for row in rows {
-        if let Some((training, has_concept)) = row.training {
-            trainings.push((training.into_training()?, has_concept));
-        }
+        trainings.extend(row.training);
         details.get_or_insert(row.details);
     }
     let (details, _) = details.ok_or(sqlx::Error::RowNotFound)?.into_parts();

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
 
 /// One row of the overview.
 pub struct TrainingRow {
-    training: Training,
+    training: trainings::OverviewEntry,
     /// A change request is still a concept.
     concept_change: bool,
 }
@@ -67,8 +67,8 @@ async fn overview(
     let (details, trainings) = trainings::overview_of_trainee(&state.db, aios.id).await?;
     let rows = trainings
         .into_iter()
-        .map(|(training, has_concept)| TrainingRow {
-            concept_change: training.status.accepts_change_requests() && has_concept,
+        .map(|training| TrainingRow {
+            concept_change: training.status.accepts_change_requests() && training.has_concept,
             training,
         })
         .collect();
