@@ -12,8 +12,9 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::aios::{aios_ready, create_igt, revision, set_today, submit};
 use crate::helpers::TestApp;
-use crate::helpers::accounts::log_in_demo;
+use crate::helpers::accounts::{log_in_demo, seed_demo, user_id};
 use crate::supervision::submitted_training;
 use mijnrgs::domain::report::{RawFilter, ReportFilter};
 use mijnrgs::domain::training::RegistrationStatus;
@@ -475,4 +476,81 @@ async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_a
         .await;
     assert!(write.is_err(), "a report cannot write");
     tx.rollback().await.unwrap();
+}
+
+#[sqlx::test]
+async fn a_period_with_an_opleider_of_its_own_names_them_and_the_others_name_the_trainings_opleider(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    // The demo's specialist also trains IGT aios at the Radboudumc.
+    let own: String = sqlx::query_scalar(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
+         SELECT u.id, 'opleider', s.id, i.id FROM users u, specialties s, institutions i
+         WHERE u.username = 'demo.specialist' AND s.code = 'igt' AND i.name = 'Radboudumc'
+         RETURNING (SELECT full_name FROM users WHERE username = 'demo.specialist')",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    let radboud = institution(&app, "Radboudumc").await;
+    // Noor's Radboudumc period names the specialist as its opleider, through the period form.
+    let specialist = user_id(&app, "demo.specialist").await.to_string();
+    let response = app
+        .post_form(
+            &format!("/aios/opleidingen/{training}/periodes/nieuw"),
+            &[
+                ("omschrijving", "Ziekenhuis 1"),
+                ("instelling", radboud.to_string().as_str()),
+                ("opleider", specialist.as_str()),
+                ("begindatum", "01-01-2027"),
+                ("einddatum", "01-01-2028"),
+                ("deeltijd", "100"),
+                ("revisie", revision(&app, training).await.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let contact = app.new_client();
+    log_in_demo(&app, &contact, "demo.contactpersoon").await;
+    let query = "soort=peildatum&peildatum=01-06-2027";
+    let base = format!("/contactpersoon/instellingen/{radboud}/rapport");
+    let (headers, cells) = csv_rows(
+        &download(&app, &contact, &format!("{base}.csv?{query}"))
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(headers[7], "Opleider");
+    let opleider_of = |noor: bool| -> Vec<&str> {
+        cells
+            .iter()
+            .filter(|row| (row[0] == "Noor Bakker") == noor)
+            .map(|row| row[7].as_str())
+            .collect()
+    };
+    assert_eq!(opleider_of(true), [own.as_str()]);
+    let others = opleider_of(false);
+    assert!(
+        !others.is_empty(),
+        "the demo has other aios at the Radboudumc"
+    );
+    assert!(
+        others.iter().all(|name| !name.is_empty() && *name != own),
+        "{others:?}"
+    );
+    let page = app.page_with(&contact, &format!("{base}?{query}")).await;
+    assert!(
+        page.contains(own.as_str()),
+        "the page names the period's opleider"
+    );
 }
