@@ -99,6 +99,15 @@ pub(crate) async fn download(
     response
 }
 
+/// The header and rows of the CSV at `path`, which must answer 200.
+async fn download_csv(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    csv_rows(&download(app, client, path).await.bytes().await.unwrap())
+}
+
 pub(crate) fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::str::from_utf8(bytes).unwrap();
     let text = text
@@ -193,13 +202,7 @@ async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules(
     ] {
         let filter = filter(query);
         let expected = expected_rows(&app, radboud, &filter).await;
-        let (headers, cells) = csv_rows(
-            &download(&app, &contact, &format!("{base}.csv?{query}"))
-                .await
-                .bytes()
-                .await
-                .unwrap(),
-        );
+        let (headers, cells) = download_csv(&app, &contact, &format!("{base}.csv?{query}")).await;
         assert_eq!(headers[0], "Naam");
         assert_eq!(headers.len(), 9);
         assert_eq!(as_rows(&cells), expected, "CSV for {query}");
@@ -523,13 +526,7 @@ async fn a_period_with_an_opleider_of_its_own_names_them_and_the_others_name_the
     log_in_demo(&app, &contact, "demo.contactpersoon").await;
     let query = "soort=peildatum&peildatum=01-06-2027";
     let base = format!("/contactpersoon/instellingen/{radboud}/rapport");
-    let (headers, cells) = csv_rows(
-        &download(&app, &contact, &format!("{base}.csv?{query}"))
-            .await
-            .bytes()
-            .await
-            .unwrap(),
-    );
+    let (headers, cells) = download_csv(&app, &contact, &format!("{base}.csv?{query}")).await;
     assert_eq!(headers[7], "Opleider");
     let opleider_of = |noor: bool| -> Vec<&str> {
         cells
