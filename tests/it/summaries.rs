@@ -77,9 +77,10 @@ async fn the_summaries_equal_their_definition_after_every_kind_of_change(pool: P
     assert!(stored >= 5, "the demo trainings have summaries: {stored}");
     assert_summaries_current(&pool, "the demo seed").await;
 
+    // Element 2 of a period is its label: [start, end, label, institution] (migration 0017).
     let (training, period) = approved_training(&pool).await;
     let label_before: Vec<String> = sqlx::query_scalar(
-        "SELECT p ->> 'label' FROM training_summaries, json_array_elements(periods) p
+        "SELECT p ->> 2 FROM training_summaries, json_array_elements(periods) p
          WHERE training_id = $1",
     )
     .bind(training)
@@ -262,7 +263,7 @@ async fn the_summaries_equal_their_definition_after_every_kind_of_change(pool: P
     let (name, big, labels, declared): (String, Option<String>, Vec<String>, bool) =
         sqlx::query_as(
             "SELECT trainee_name, trainee_big_number,
-                    ARRAY(SELECT p ->> 'label' FROM json_array_elements(periods) p), declared
+                    ARRAY(SELECT p ->> 2 FROM json_array_elements(periods) p), declared
              FROM training_summaries WHERE training_id = $1",
         )
         .bind(training)
