@@ -111,6 +111,22 @@ pub fn final_declaration_from(expected_end: NaiveDate) -> NaiveDate {
     add_months(expected_end, -FINAL_DECLARATION_LEAD_MONTHS)
 }
 
+/// The last expected end for which an eindverklaring is possible on `today`: the ends with
+/// [`final_declaration_from`]`(end) <= today` are exactly those up to this day, as that
+/// function never decreases with the end. A list of trainings compares each end with this one
+/// day instead of doing month arithmetic per row.
+pub fn final_declaration_possible_until(today: NaiveDate) -> NaiveDate {
+    // Three months on and back never passes `today` (the day of the month can only shrink);
+    // the days after it that a shorter month folds back onto `today` or earlier follow.
+    let mut last = add_months(today, FINAL_DECLARATION_LEAD_MONTHS);
+    while let Some(next) = last.succ_opt()
+        && final_declaration_from(next) <= today
+    {
+        last = next;
+    }
+    last
+}
+
 /// The registration status after an eindverklaring, if it may be issued now: positive
 /// completes the registration (voltooid); negative leaves it for the RGS to handle.
 #[allow(clippy::too_many_arguments)]
@@ -154,6 +170,59 @@ mod tests {
     use super::*;
     use RegistrationStatus as R;
     use VersionStatus as V;
+
+    #[test]
+    fn at_the_end_of_february_an_eindverklaring_is_possible_for_ends_up_to_the_end_of_may() {
+        // 29, 30 and 31 May less three months fall on 28 February (2026 is no leap year).
+        assert_eq!(
+            final_declaration_possible_until(day(2026, 2, 28)),
+            day(2026, 5, 31)
+        );
+        assert_eq!(
+            final_declaration_possible_until(day(2026, 2, 27)),
+            day(2026, 5, 27)
+        );
+        assert_eq!(
+            final_declaration_possible_until(day(2026, 11, 30)),
+            day(2027, 2, 28)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_eindverklaring_is_possible_for_exactly_the_ends_up_to_the_last_possible_one(
+            today in 0i64..80_000,
+            offset in -40i64..40,
+        ) {
+            // Ends around three months after today, where the boundary lies.
+            let today = day(1950, 1, 1) + chrono::Duration::days(today);
+            let end = add_months(today, FINAL_DECLARATION_LEAD_MONTHS)
+                + chrono::Duration::days(offset);
+            proptest::prop_assert_eq!(
+                final_declaration_from(end) <= today,
+                end <= final_declaration_possible_until(today)
+            );
+        }
+
+        #[test]
+        fn at_the_end_of_a_month_too_the_possible_ends_are_exactly_those_up_to_the_last_one(
+            year in 1950i32..2150,
+            month in 1u32..=12,
+            day_of_month in 27u32..=31,
+            offset in -3i64..=3,
+        ) {
+            // The boundary moves where a month is shorter than the one three months later.
+            let Some(today) = NaiveDate::from_ymd_opt(year, month, day_of_month) else {
+                return Ok(());
+            };
+            let end = add_months(today, FINAL_DECLARATION_LEAD_MONTHS)
+                + chrono::Duration::days(offset);
+            proptest::prop_assert_eq!(
+                final_declaration_from(end) <= today,
+                end <= final_declaration_possible_until(today)
+            );
+        }
+    }
 
     #[test]
     fn approving_a_first_schedule_approves_the_registration() {

@@ -63,7 +63,6 @@ fn supervising(user: &CurrentUser) -> AppResult<()> {
 pub struct ListPage<'r> {
     layout: Layout,
     rows: Vec<overview::Row<'r>>,
-    today: chrono::NaiveDate,
     filter: ListFilter,
     statuses: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
@@ -150,7 +149,6 @@ async fn list(
     let list = ListPage {
         layout,
         rows,
-        today,
         filter,
         statuses,
         sorts: vec![

@@ -9,6 +9,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row as _};
 use uuid::Uuid;
 
+use crate::domain::decision::final_declaration_possible_until;
 use crate::domain::training::RegistrationStatus;
 
 /// Rows per page.
@@ -73,26 +74,15 @@ pub struct Row<'r> {
     pub planned_end: Option<NaiveDate>,
     /// Whether an eindverklaring was issued.
     pub declared: bool,
+    /// Whether the eindverklaring is due: a running registration without one, whose schedule
+    /// ends within three months.
+    pub declaration_due: bool,
 }
 
 impl Row<'_> {
     /// The registration status.
     pub fn registration(&self) -> Option<RegistrationStatus> {
         RegistrationStatus::from_code(self.status)
-    }
-
-    /// Whether the eindverklaring is due: a running registration without one, whose schedule
-    /// ends within three months.
-    pub fn declaration_due(&self, today: &NaiveDate) -> bool {
-        let today = *today;
-        let running = self
-            .registration()
-            .is_some_and(RegistrationStatus::accepts_change_requests);
-        running
-            && !self.declared
-            && self
-                .planned_end
-                .is_some_and(|end| crate::domain::decision::final_declaration_from(end) <= today)
     }
 
     /// The cursor that continues after this row.
@@ -116,9 +106,10 @@ pub struct Page {
 impl Page {
     /// The page's rows, each with the period that runs on `today`.
     pub fn rows(&self, today: NaiveDate) -> Result<Vec<Row<'_>>, sqlx::Error> {
+        let declaration_until = final_declaration_possible_until(today);
         self.summaries
             .iter()
-            .map(|summary| read_row(summary, today))
+            .map(|summary| read_row(summary, today, declaration_until))
             .collect()
     }
 }
@@ -225,7 +216,13 @@ pub async fn page(
 /// is the one above, and a value of another type fails to decode all the same. Reading fifty
 /// rows by column name into owned, type-checked strings was a seventh of the server's work on
 /// this page (callgrind).
-fn read_row(summary: &PgRow, today: NaiveDate) -> Result<Row<'_>, sqlx::Error> {
+///
+/// `declaration_until` is [`final_declaration_possible_until`]`(today)`, once for the page.
+fn read_row(
+    summary: &PgRow,
+    today: NaiveDate,
+    declaration_until: NaiveDate,
+) -> Result<Row<'_>, sqlx::Error> {
     let periods: &str = summary.try_get_unchecked(5)?;
     let running =
         running_period(periods, today).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
@@ -233,18 +230,26 @@ fn read_row(summary: &PgRow, today: NaiveDate) -> Result<Row<'_>, sqlx::Error> {
         Some(period) => (Some(period.label), Some(period.institution)),
         None => (None, None),
     };
+    let status: &str = summary.try_get_unchecked(4)?;
+    let planned_end: Option<NaiveDate> = summary.try_get_unchecked(8)?;
+    let declared: bool = summary.try_get_unchecked(9)?;
+    let running = RegistrationStatus::from_code(status)
+        .is_some_and(RegistrationStatus::accepts_change_requests);
     Ok(Row {
         id: summary.try_get_unchecked(0)?,
         trainee_name: summary.try_get_unchecked(1)?,
         specialty_name: summary.try_get_unchecked(2)?,
         supervisor_name: summary.try_get_unchecked(3)?,
-        status: summary.try_get_unchecked(4)?,
+        status,
         period_label,
         institution_name,
         schedule_waiting: summary.try_get_unchecked(6)?,
         shortening_waiting: summary.try_get_unchecked(7)?,
-        planned_end: summary.try_get_unchecked(8)?,
-        declared: summary.try_get_unchecked(9)?,
+        planned_end,
+        declared,
+        declaration_due: running
+            && !declared
+            && planned_end.is_some_and(|end| end <= declaration_until),
     })
 }
 
