@@ -114,6 +114,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             web::session_renewal::renew_when_due,
         ))
+        // Inside the login layer: after the session was loaded, before the routes.
+        .layer(middleware::from_fn(
+            session_store::release_session_connection,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -132,7 +136,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 ))
                 // Outside the login layer, whose session load fills the slot it opens. (Not
                 // inside the body limit, which changes the request body type.)
-                .layer(middleware::from_fn(session_store::keep_loaded_user))
+                .layer(middleware::from_fn(session_store::keep_loaded_session))
                 .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
                 .layer(csrf)
                 .layer(

@@ -180,7 +180,10 @@ impl From<UserRow> for User {
 }
 
 /// Loads the user with `id` and their active roles.
-pub async fn load_user(db: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Error> {
+pub async fn load_user<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    id: Uuid,
+) -> Result<Option<User>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(active_user_select!("$1"))
         .bind(id)
         .fetch_optional(db)
@@ -202,7 +205,9 @@ impl AuthnBackend for Backend {
         if let Some(user) = session_store::take_loaded_user(*id) {
             return Ok(user);
         }
-        load_user(&self.db, *id).await
+        // On the session's connection, should the request still keep it: never a second one.
+        let mut connection = session_store::session_connection_or_acquire(&self.db).await?;
+        load_user(&mut *connection, *id).await
     }
 }
 

@@ -180,14 +180,14 @@ pub async fn start(
     let now = state.clock.now();
     // A payment left open longer than the bank allows is asked about first, so that a new
     // one can take its place.
-    let mut conn = state.db.acquire().await?;
-    if let Some(existing) = alive(&mut conn, invoice.id).await?
+    // (The connection is back in the pool before the sync takes its own.)
+    let existing = alive(&mut *state.db.acquire().await?, invoice.id).await?;
+    if let Some(existing) = existing
         && let Some(provider_id) = &existing.provider_id
         && now - existing.created_at >= chrono::Duration::minutes(OPEN_MINUTES)
     {
         sync(state, provider_id, Source::Return).await.ok();
     }
-    drop(conn);
 
     let mut tx = state.db.begin().await?;
     let open: Option<String> =

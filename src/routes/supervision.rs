@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::backend::Role;
 use crate::auth::current_user::CurrentUser;
+use crate::auth::session_store;
 use crate::domain::decision::FinalDeclarationRefusal;
 use crate::domain::decision::{self, DecisionRefusal, Verdict};
 use crate::domain::person::{self, format_date};
@@ -121,7 +122,11 @@ async fn list(
     } else {
         overview::Whose::Own
     };
-    let page = overview::page(&state.db, user.id, whose, today, &query).await?;
+    // On the connection the session was read on (one of PAGES_ON_THE_SESSIONS_CONNECTION),
+    // back in the pool before the page is rendered.
+    let mut db = session_store::session_connection_or_acquire(&state.db).await?;
+    let page = overview::page(&mut db, user.id, whose, today, &query).await?;
+    drop(db);
     let rows = page.rows(today)?;
     let next = match (page.more, rows.last()) {
         (true, Some(last)) => {

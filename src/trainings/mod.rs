@@ -174,7 +174,7 @@ pub struct OverviewEntry {
 /// training can be created) and their trainings, oldest first. One query for the page, which
 /// joins only what the overview shows (the training pages read a [`Training`] whole).
 pub async fn overview_of_trainee(
-    db: &PgPool,
+    db: &mut PgConnection,
     trainee: Uuid,
 ) -> Result<(PersonalDetails, Vec<OverviewEntry>), sqlx::Error> {
     /// The basisgegevens, repeated on every row, and a training when there is one.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row as _};
+use sqlx::{PgConnection, Row as _};
 use uuid::Uuid;
 
 use crate::domain::decision::final_declaration_possible_until;
@@ -133,7 +133,7 @@ pub enum Whose {
 /// PostgreSQL keeps one plan per shape of the query instead of planning it again on every
 /// request.
 pub async fn page(
-    db: &PgPool,
+    db: &mut PgConnection,
     user: Uuid,
     whose: Whose,
     today: NaiveDate,

@@ -50,6 +50,7 @@ mod registers;
 mod reports;
 mod roles;
 mod security;
+mod session_connection;
 mod shortenings;
 mod startup;
 mod summaries;

@@ -93,11 +93,13 @@ async fn show(
     State(state): State<AppState>,
     layout: Layout,
 ) -> AppResult<BasisgegevensPage> {
-    let mut conn = state.db.acquire().await?;
-    let (details, revision) = personal_details::load(&mut conn, aios.id).await?;
+    let (details, revision) =
+        personal_details::load(&mut *state.db.acquire().await?, aios.id).await?;
     Ok(BasisgegevensPage {
         layout,
         form: DetailsForm::from_details(&details, revision),
+        // On a connection of its own once the first is back: never holding one while waiting
+        // for another, which a busy pool may not have.
         faculties: faculty_options(&state).await?,
         missing: details.missing_for_training(),
         errors: FormErrors::new(),

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{own_training, own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
+use crate::auth::session_store;
 use crate::domain::shortening::Proposer;
 use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
 use crate::error::{AppError, AppResult};
@@ -64,7 +65,11 @@ async fn overview(
     State(state): State<AppState>,
     layout: Layout,
 ) -> AppResult<OverviewPage> {
-    let (details, trainings) = trainings::overview_of_trainee(&state.db, aios.id).await?;
+    // On the connection the session was read on (one of PAGES_ON_THE_SESSIONS_CONNECTION),
+    // back in the pool before the page is rendered.
+    let mut db = session_store::session_connection_or_acquire(&state.db).await?;
+    let (details, trainings) = trainings::overview_of_trainee(&mut db, aios.id).await?;
+    drop(db);
     let rows = trainings
         .into_iter()
         .map(|training| TrainingRow {
@@ -115,8 +120,8 @@ async fn new_page(
     form: NewTrainingForm,
     mut errors: FormErrors,
 ) -> AppResult<NewTrainingPage> {
-    let mut conn = state.db.acquire().await?;
-    let (details, _) = personal_details::load(&mut conn, aios).await?;
+    // Each statement on a connection that is back in the pool before the next is taken.
+    let (details, _) = personal_details::load(&mut *state.db.acquire().await?, aios).await?;
     let all = trainings::specialties(&state.db).await?;
     let chosen = all
         .iter()

@@ -70,12 +70,9 @@ impl DbProxy {
         Self { port, control }
     }
 
-    /// A pool for the database of `pool`, reached through the proxy.
+    /// A pool of one connection for the database of `pool`, reached through the proxy.
     pub fn pool_for(&self, pool: &PgPool) -> PgPool {
-        // The portal's own pool settings, so tests see how it hands out connections.
-        mijnrgs::db::pool_options(4)
-            .acquire_timeout(std::time::Duration::from_secs(3))
-            .connect_lazy_with(self.connect_options(pool))
+        crate::helpers::one_connection_pool(self.connect_options(pool))
     }
 
     /// How to reach the database of `pool` through the proxy: without TLS, so the proxy can

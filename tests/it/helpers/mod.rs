@@ -14,6 +14,7 @@ use mijnrgs::config::Config;
 use mijnrgs::mail::OutgoingEmail;
 use mijnrgs::state::AppState;
 use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
 
 /// A running portal on `127.0.0.1:<random port>`.
@@ -26,6 +27,16 @@ pub struct TestApp {
     pub state: AppState,
     /// The portal's clock, which tests move forward.
     pub clock: Arc<ManualClock>,
+}
+
+/// A pool of one connection to `database`, with the portal's own settings otherwise (so tests
+/// see how it hands out connections). A request that holds a connection while it waits for
+/// another fails on it (after a short acquire timeout), where a larger pool would hide that
+/// until enough such requests came at once to empty the pool.
+pub fn one_connection_pool(database: PgConnectOptions) -> PgPool {
+    mijnrgs::db::pool_options(1)
+        .acquire_timeout(std::time::Duration::from_secs(2))
+        .connect_lazy_with(database)
 }
 
 impl TestApp {
