@@ -1,7 +1,8 @@
 //! Scheduled jobs (SPEC §8), kept in PostgreSQL: [`schedule`] stores a job in the caller's
 //! transaction under a unique key, so a logical job is never scheduled twice; [`run_due`] claims
 //! due jobs one by one with `FOR UPDATE SKIP LOCKED` and runs each in the transaction that
-//! marks it done, so several app instances (and `mijnrgs worker`) never run one twice. A job
+//! marks it done, so several app instances (and `mijnrgs worker`) never run one twice (the
+//! payment reconciliation, which calls the provider, runs right after its claim commits). A job
 //! that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked failed with
 //! its last error for the back office.
 
@@ -223,7 +224,7 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
             return Ok(done);
         };
         match run_one(state, &mut tx, &due, now).await {
-            Ok(()) => {
+            Ok(after) => {
                 sqlx::query(
                     "UPDATE jobs SET status = 'done', done_at = $2, attempts = attempts + 1,
                             last_error = NULL
@@ -235,6 +236,11 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
                 .await?;
                 tx.commit().await?;
                 done += 1;
+                if let AfterCommit::Reconcile = after
+                    && let Err(error) = crate::payments::reconcile(state, now).await
+                {
+                    tracing::warn!(job_id = %due.id, %error, "the payment reconciliation failed");
+                }
             }
             Err(error) => {
                 // Nothing the job wrote stays; only the failure is recorded.
@@ -269,7 +275,7 @@ async fn run_one(
     conn: &mut PgConnection,
     due: &Due,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<AfterCommit> {
     let kind = Kind::from_code(&due.kind)
         .ok_or_else(|| anyhow::anyhow!("unknown job kind {:?}", due.kind))?;
     match kind {
@@ -303,15 +309,24 @@ async fn run_one(
                 .await?;
         }
         Kind::Reconciliation => {
-            crate::payments::reconcile(state, now).await?;
             schedule_reconciliation(
                 conn,
                 now + chrono::Duration::minutes(RECONCILIATION_MINUTES),
             )
             .await?;
+            return Ok(AfterCommit::Reconcile);
         }
     }
-    Ok(())
+    Ok(AfterCommit::Nothing)
+}
+
+/// What a job does once its claim is committed: work that calls the payment provider and
+/// keeps its own transactions, so the claim's connection is not held while it waits.
+enum AfterCommit {
+    Nothing,
+    /// The payment reconciliation. Its run is already marked done and the next one
+    /// scheduled; a failing run is logged and the next one tries again.
+    Reconcile,
 }
 
 /// Runs due jobs every few seconds until the process ends.

@@ -1,7 +1,7 @@
 //! Paying invoices (SPEC §7, SECURITY.md §4).
 //!
 //! [`start`] stores our payment row and its idempotency key and commits *before* the provider
-//! is called, then creates the payment at the provider under a lock on that row, so a double
+//! is called, then creates the payment at the provider under a claim on that row, so a double
 //! click or ten tabs give one provider payment. [`sync`] is the only way a payment's status
 //! changes: it fetches the payment from the provider (a webhook, a return or the
 //! reconciliation job only say *which* one) and applies at most one forward step in one
@@ -237,29 +237,35 @@ pub async fn start(
     ensure_created(state, payment.id, &invoice.description).await
 }
 
-/// Creates payment `id` at the provider unless it already was, under a lock on our row so
-/// concurrent requests wait for one creation and then share it.
+/// How long one request's claim on creating a payment lasts: one provider call and some.
+const CLAIM_SECONDS: f64 = mollie::CALL_TIMEOUT.as_secs_f64() + CREATE_GRACE.as_secs_f64();
+
+/// Creates payment `id` at the provider unless it already was. One request at a time claims
+/// the creation (a column, not a lock, so no connection is held while the provider answers);
+/// concurrent requests wait for its result, also without holding a connection.
 async fn ensure_created(
     state: &AppState,
     id: Uuid,
     description: &str,
 ) -> Result<Payment, StartError> {
-    // Whoever holds the row creates; the others wait for the result without holding a
-    // connection (the test provider needs one of the pool's itself).
     let deadline = tokio::time::Instant::now() + mollie::CALL_TIMEOUT + CREATE_GRACE;
-    let (mut tx, payment) = loop {
-        let mut tx = state.db.begin().await?;
-        let locked: Option<Payment> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM payments WHERE id = $1 FOR UPDATE SKIP LOCKED"
+    let payment = loop {
+        let mut conn = state.db.acquire().await?;
+        let claimed: Option<Payment> = sqlx::query_as(&format!(
+            "UPDATE payments
+                SET creation_claimed_until = clock_timestamp() + make_interval(secs => $2)
+              WHERE id = $1 AND status = 'creating' AND provider_id IS NULL
+                AND (creation_claimed_until IS NULL
+                     OR creation_claimed_until < clock_timestamp())
+              RETURNING {COLUMNS}"
         ))
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .bind(CLAIM_SECONDS)
+        .fetch_optional(&mut *conn)
         .await?;
-        if let Some(payment) = locked {
-            break (tx, payment);
+        if let Some(payment) = claimed {
+            break payment;
         }
-        tx.rollback().await?;
-        let mut conn = state.db.acquire().await?;
         let current = reload(&mut conn, id).await?;
         if current.provider_id.is_some() || current.status() != PaymentStatus::Creating {
             return Ok(current);
@@ -272,9 +278,6 @@ async fn ensure_created(
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
-    if payment.provider_id.is_some() || payment.status() != PaymentStatus::Creating {
-        return Ok(payment);
-    }
     let base = state.config.base_url.as_str().trim_end_matches('/');
     let created = state
         .payments
@@ -286,9 +289,33 @@ async fn ensure_created(
             redirect_url: format!("{base}/betalingen/{}/terug", payment.id),
             webhook_url: format!("{base}/webhooks/mollie"),
         })
-        .await?;
+        .await;
+    let created = match created {
+        Ok(created) => created,
+        Err(error) => {
+            // The next click may try at once; if this cannot be written, the claim lapses.
+            let released = sqlx::query(
+                "UPDATE payments SET creation_claimed_until = NULL
+                  WHERE id = $1 AND provider_id IS NULL",
+            )
+            .bind(id)
+            .execute(&state.db)
+            .await;
+            if let Err(release_error) = released {
+                tracing::warn!(payment_id = %id, %release_error, "the claim on creating a payment stays until it lapses");
+            }
+            return Err(error.into());
+        }
+    };
     let now = state.clock.now();
-    let applied = apply(state, &mut tx, payment, &created, Source::Creation, now).await?;
+    let mut tx = state.db.begin().await?;
+    let locked: Payment = sqlx::query_as(&format!(
+        "UPDATE payments SET creation_claimed_until = NULL WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let applied = apply(state, &mut tx, locked, &created, Source::Creation, now).await?;
     tx.commit().await?;
     Ok(applied.payment)
 }
@@ -572,7 +599,8 @@ async fn settle_uncreated(
     let mut tx = state.db.begin().await?;
     let expired = sqlx::query(
         "UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'creating'
-           AND provider_id IS NULL",
+           AND provider_id IS NULL
+           AND (creation_claimed_until IS NULL OR creation_claimed_until < clock_timestamp())",
     )
     .bind(payment.id)
     .execute(&mut *tx)

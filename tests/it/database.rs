@@ -142,16 +142,19 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
         .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let mut checked = 0;
-    let mut conn = app.state.db.acquire().await.unwrap();
     for id in ids {
+        let mut conn = app.state.db.acquire().await.unwrap();
         let training = mijnrgs::trainings::find(&mut conn, id)
             .await
             .unwrap()
             .unwrap();
+        // The app's pool has one connection: the rules read takes it back for a moment.
+        drop(conn);
         let rules = mijnrgs::reference::specialty_rules(&app.state.db, training.specialty_id)
             .await
             .unwrap()
             .unwrap();
+        let mut conn = app.state.db.acquire().await.unwrap();
         let versions = mijnrgs::trainings::schedule::Versions {
             all: mijnrgs::trainings::schedule::versions(&mut conn, id)
                 .await

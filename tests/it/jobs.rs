@@ -162,7 +162,7 @@ async fn scheduling_a_logical_job_twice_keeps_one(pool: PgPool) {
             .unwrap()
     );
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs")
-        .fetch_one(&app.state.db)
+        .fetch_one(&mut *conn)
         .await
         .unwrap();
     assert_eq!(count, 1);

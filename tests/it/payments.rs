@@ -987,6 +987,95 @@ async fn when_mollie_is_down_betalen_says_so_and_a_retry_reuses_the_same_payment
 }
 
 #[sqlx::test]
+async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_portal_serves_other_pages(
+    pool: PgPool,
+) {
+    let mock = MockServer::start().await;
+    // Every test's portal has a pool of one connection that gives up after two seconds, so
+    // a click that held it while Mollie answers would make every other request fail.
+    let app = mollie_app(pool, &mock).await;
+    Mock::given(method("POST"))
+        .and(path("/v2/payments"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(mollie_payment("tr_stub12345", "open", "494.15", None))
+                .set_delay(std::time::Duration::from_secs(3)),
+        )
+        .expect(1)
+        .mount(&mock)
+        .await;
+    let training = submitted_training(&app).await;
+    let invoice = invoice_of(&app, training).await;
+    let clicks: Vec<_> = (0..10)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url(&format!("/facturen/{invoice}/betalen"));
+            tokio::spawn(async move { client.post(url).body("").send().await.unwrap() })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let page = app.get(&format!("/facturen/{invoice}")).await;
+    assert_eq!(page.status(), StatusCode::OK, "served while Mollie is busy");
+    let mut locations = Vec::new();
+    for click in clicks {
+        let response = click.await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        locations.push(location(&response).to_owned());
+    }
+    locations.dedup();
+    assert_eq!(locations.len(), 1, "every click lands on the same page");
+    assert!(locations[0].starts_with("/betalingen/"), "{}", locations[0]);
+    mock.verify().await;
+    assert_eq!(payment_statuses(&app, invoice).await, ["open"]);
+}
+
+#[sqlx::test]
+async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses(pool: PgPool) {
+    let mock = MockServer::start().await;
+    let app = mollie_app(pool, &mock).await;
+    Mock::given(method("POST"))
+        .and(path("/v2/payments"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&mock)
+        .await;
+    let training = submitted_training(&app).await;
+    let invoice = invoice_of(&app, training).await;
+    app.post_form(&format!("/facturen/{invoice}/betalen"), &[])
+        .await;
+    assert_eq!(payment_statuses(&app, invoice).await, ["creating"]);
+    // What a request that died during its provider call leaves behind, once its claim ran out.
+    sqlx::query(
+        "UPDATE payments SET creation_claimed_until = clock_timestamp() - interval '1 second'
+          WHERE invoice_id = $1",
+    )
+    .bind(invoice)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/v2/payments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(mollie_payment(
+            "tr_stub12345",
+            "open",
+            "494.15",
+            None,
+        )))
+        .expect(1)
+        .mount(&mock)
+        .await;
+    start_paying(&app, &app.client, invoice).await;
+    assert_eq!(payment_statuses(&app, invoice).await, ["open"]);
+    let claimed: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT creation_claimed_until FROM payments WHERE invoice_id = $1")
+            .bind(invoice)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(claimed, None, "the claim ends with the creation");
+}
+
+#[sqlx::test]
 async fn a_payer_back_before_the_webhook_sees_that_the_payment_is_being_processed(pool: PgPool) {
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;

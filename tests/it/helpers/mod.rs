@@ -77,6 +77,9 @@ impl TestApp {
         })
         .expect("test configuration is valid");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        // Every test's portal runs on one connection: a request (or job) that holds a
+        // connection while it waits for another would wait for ever on it, and fail.
+        let pool = one_connection_pool(pool.connect_options().as_ref().clone());
         let state = AppState::with_clock(pool, config, clock.clone()).expect("state");
         let app = mijnrgs::with_middleware(routes, state.clone());
         tokio::spawn(async move {
