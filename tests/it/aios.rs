@@ -578,6 +578,42 @@ async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved(pool: P
 }
 
 #[sqlx::test]
+async fn malformed_interruption_dates_get_dutch_messages_and_nothing_is_saved(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    aios_ready(&app, "noor").await;
+    let training = create_igt(&app).await;
+    for (from, to) in [
+        ("2026-02-30", "01-03-2028"),
+        ("30-02-2027", "01-03-2028"),
+        ("01-01-2028", "abc"),
+        ("99999-01-01", "01-03-2028"),
+    ] {
+        let response = add_interruption(&app, training, "anios", "Radboudumc", from, to).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{from} to {to}"
+        );
+        let page = text(response).await;
+        assert!(
+            page.contains("class=\"field__error\""),
+            "{from} to {to}: {page}"
+        );
+    }
+    let saved: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM schedule_interruptions i
+           JOIN schedule_versions v ON v.id = i.version_id
+          WHERE v.training_id = $1",
+    )
+    .bind(training)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(saved, 0, "nothing saved");
+}
+
+#[sqlx::test]
 async fn a_save_based_on_an_older_revision_is_refused_with_the_input_kept(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;

@@ -262,6 +262,30 @@ async fn crawl(
 }
 
 /// The fields of `form` with each value chosen by `value` (from its kind and shown value).
+/// Whether `field` takes a date. The portal's date fields are text inputs (dag-maand-jaar),
+/// so their names say it: `…datum`, or the bounds `van` and `tot` of a period.
+fn is_date(field: &Field) -> bool {
+    field.kind == "date"
+        || (field.kind == "text"
+            && (field.name.ends_with("datum") || ["van", "tot"].contains(&field.name.as_str())))
+}
+
+/// Whether `field` takes a number (a percentage, months, days, hours), also a text input.
+fn is_number(field: &Field) -> bool {
+    field.kind == "number"
+        || (field.kind == "text"
+            && ["deeltijd", "maanden", "dagen", "deskundigheidsbevordering"]
+                .contains(&field.name.as_str()))
+}
+
+/// How many records the audit log holds: every change of state writes one.
+async fn audit_records(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count the audit log")
+}
+
 fn filled(form: &Form, value: impl Fn(&Field) -> String) -> Vec<(String, String)> {
     form.fields
         .iter()
@@ -287,10 +311,10 @@ async fn attack(
     let variants: Vec<(&str, Vec<(String, String)>)> = vec![
         (
             "hostile",
-            filled(form, |f| match f.kind.as_str() {
-                "date" => "2026-02-30".to_owned(),
-                "number" => "abc".to_owned(),
-                _ if is_choice(f) => keep(f),
+            filled(form, |f| match f {
+                f if is_date(f) => "30-02-2026".to_owned(),
+                f if is_number(f) => "abc".to_owned(),
+                f if is_choice(f) => keep(f),
                 _ => HOSTILE.to_owned(),
             }),
         ),
@@ -300,10 +324,10 @@ async fn attack(
         ),
         (
             "out of range",
-            filled(form, |f| match f.kind.as_str() {
-                "date" => "31-12-2026".to_owned(),
-                "number" => "150".to_owned(),
-                _ if is_choice(f) => keep(f),
+            filled(form, |f| match f {
+                f if is_date(f) => "2026-02-30".to_owned(),
+                f if is_number(f) => "150".to_owned(),
+                f if is_choice(f) => keep(f),
                 // A long text; in a query string, as long as a browser sends.
                 _ if form.method == "get" => "x".repeat(1_500),
                 _ => "x".repeat(20_000),
@@ -311,9 +335,9 @@ async fn attack(
         ),
         (
             "negative and far away",
-            filled(form, |f| match f.kind.as_str() {
-                "date" => "99999-01-01".to_owned(),
-                "number" => "-1e309".to_owned(),
+            filled(form, |f| match f {
+                f if is_date(f) => "99999-01-01".to_owned(),
+                f if is_number(f) => "-1e309".to_owned(),
                 _ => keep(f),
             }),
         ),
@@ -327,6 +351,7 @@ async fn attack(
         } else {
             client.get(app.url(action)).query(&fields)
         };
+        let audited = audit_records(app).await;
         let response = match request.send().await {
             Ok(response) => response,
             Err(error) => {
@@ -336,6 +361,22 @@ async fn attack(
         };
         let answer = read(response).await;
         findings.check(&what, answer.status, &answer.content_type, &answer.body);
+        // A date or number that is no date or number is refused with a message, never taken
+        // (or silently dropped): no state change, so no audit record.
+        let bad_date_or_number = variant != "empty"
+            && form.method == "post"
+            && form.fields.iter().any(|f| is_date(f) || is_number(f));
+        if bad_date_or_number {
+            if audit_records(app).await != audited {
+                findings.problem(format!("{what}: {} and taken", answer.status));
+            } else if answer.status == StatusCode::UNPROCESSABLE_ENTITY
+                && variant != "hostile hidden fields and choices"
+                && !answer.body.contains("class=\"field__error\"")
+                && !answer.body.contains("class=\"error-summary\"")
+            {
+                findings.problem(format!("{what}: 422 without saying what is wrong"));
+            }
+        }
         let location = answer
             .location
             .strip_prefix(app.base.as_str())

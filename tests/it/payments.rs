@@ -690,12 +690,7 @@ fn mollie_payment(id: &str, status: &str, value: &str, local: Option<Uuid>) -> s
 async fn started_mollie_payment(app: &TestApp, mock: &MockServer) -> (Uuid, Uuid, Uuid) {
     Mock::given(method("POST"))
         .and(path("/v2/payments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(mollie_payment(
-            "tr_stub12345",
-            "open",
-            "494.15",
-            None,
-        )))
+        .respond_with(created_open())
         .expect(1)
         .mount(mock)
         .await;
@@ -709,6 +704,30 @@ async fn started_mollie_payment(app: &TestApp, mock: &MockServer) -> (Uuid, Uuid
     );
     let payment: Uuid = confirm.trim_start_matches("/betalingen/").parse().unwrap();
     (training, invoice, payment)
+}
+
+/// The stub's answer to creating a payment: `tr_stub12345`, open.
+fn created_open() -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(mollie_payment("tr_stub12345", "open", "494.15", None))
+}
+
+/// The invoice of a submitted training whose first click on Betalen found Mollie down (503):
+/// the payer is back on the invoice and our payment waits, unmade, for the next click.
+async fn invoice_after_a_failed_creation(app: &TestApp, mock: &MockServer) -> Uuid {
+    Mock::given(method("POST"))
+        .and(path("/v2/payments"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(mock)
+        .await;
+    let training = submitted_training(app).await;
+    let invoice = invoice_of(app, training).await;
+    let response = app
+        .post_form(&format!("/facturen/{invoice}/betalen"), &[])
+        .await;
+    assert_eq!(location(&response), format!("/facturen/{invoice}"));
+    assert_eq!(payment_statuses(app, invoice).await, ["creating"]);
+    invoice
 }
 
 /// Makes the stub answer a fetch of `tr_stub12345` with `status` and `value` (for `times`
@@ -946,32 +965,15 @@ async fn reconciliation_completes_a_payment_whose_webhook_never_came(pool: PgPoo
 async fn when_mollie_is_down_betalen_says_so_and_a_retry_reuses_the_same_payment(pool: PgPool) {
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
-    Mock::given(method("POST"))
-        .and(path("/v2/payments"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&mock)
-        .await;
-    let training = submitted_training(&app).await;
-    let invoice = invoice_of(&app, training).await;
-    let response = app
-        .post_form(&format!("/facturen/{invoice}/betalen"), &[])
-        .await;
-    assert_eq!(location(&response), format!("/facturen/{invoice}"));
+    let invoice = invoice_after_a_failed_creation(&app, &mock).await;
     let page = app
         .page_with(&app.client, &format!("/facturen/{invoice}"))
         .await;
     assert!(page.contains("De betaaldienst is op dit moment niet bereikbaar"));
-    assert_eq!(payment_statuses(&app, invoice).await, ["creating"]);
 
     Mock::given(method("POST"))
         .and(path("/v2/payments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(mollie_payment(
-            "tr_stub12345",
-            "open",
-            "494.15",
-            None,
-        )))
+        .respond_with(created_open())
         .mount(&mock)
         .await;
     start_paying(&app, &app.client, invoice).await;
@@ -996,11 +998,7 @@ async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_p
     let app = mollie_app(pool, &mock).await;
     Mock::given(method("POST"))
         .and(path("/v2/payments"))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(mollie_payment("tr_stub12345", "open", "494.15", None))
-                .set_delay(std::time::Duration::from_secs(3)),
-        )
+        .respond_with(created_open().set_delay(std::time::Duration::from_secs(3)))
         .expect(1)
         .mount(&mock)
         .await;
@@ -1033,17 +1031,7 @@ async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_p
 async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses(pool: PgPool) {
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
-    Mock::given(method("POST"))
-        .and(path("/v2/payments"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&mock)
-        .await;
-    let training = submitted_training(&app).await;
-    let invoice = invoice_of(&app, training).await;
-    app.post_form(&format!("/facturen/{invoice}/betalen"), &[])
-        .await;
-    assert_eq!(payment_statuses(&app, invoice).await, ["creating"]);
+    let invoice = invoice_after_a_failed_creation(&app, &mock).await;
     // What a request that died during its provider call leaves behind, once its claim ran out.
     sqlx::query(
         "UPDATE payments SET creation_claimed_until = clock_timestamp() - interval '1 second'
@@ -1055,12 +1043,7 @@ async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses(pool: 
     .unwrap();
     Mock::given(method("POST"))
         .and(path("/v2/payments"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(mollie_payment(
-            "tr_stub12345",
-            "open",
-            "494.15",
-            None,
-        )))
+        .respond_with(created_open())
         .expect(1)
         .mount(&mock)
         .await;
