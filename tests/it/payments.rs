@@ -402,6 +402,39 @@ fn pdf_text(bytes: &[u8]) -> String {
 }
 
 #[sqlx::test]
+async fn a_name_and_address_full_of_markup_print_literally_on_the_invoice_pdf(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    set_today(&app);
+    crate::helpers::accounts::register_and_log_in(&app, "noor", "aios").await;
+    // Typst markup, a file read and HTML: the PDF's data is never typst source.
+    let name = "Noor #set *Bakker* $x$ [a] <b>";
+    let street = r#"Kerkstraat 1 #read("/etc/passwd") // _y_"#;
+    let details: Vec<(&str, &str)> = crate::aios::DETAILS
+        .iter()
+        .map(|&(field, value)| match field {
+            "naam" => (field, name),
+            "adres" => (field, street),
+            _ => (field, value),
+        })
+        .collect();
+    let response = app.post_form("/aios/basisgegevens", &details).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let training = igt_with_two_hospitals(&app).await;
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let invoice = invoice_of(&app, training).await;
+    let response = app.get(&format!("/facturen/{invoice}/pdf")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = pdf_text(&response.bytes().await.unwrap());
+    assert!(text.contains(name), "{text}");
+    assert!(text.contains(street), "{text}");
+    assert!(!text.contains("root:"), "{text}");
+}
+
+#[sqlx::test]
 async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
