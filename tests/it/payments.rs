@@ -330,32 +330,45 @@ async fn a_test_payment_left_open_expires_after_fifteen_minutes(pool: PgPool) {
     assert_eq!(payment_statuses(&app, invoice).await, ["expired", "open"]);
 }
 
-#[sqlx::test]
-async fn ten_concurrent_clicks_on_betalen_create_one_payment(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
-    let training = submitted_training(&app).await;
-    let invoice = invoice_of(&app, training).await;
-    let clicks: Vec<_> = (0..10)
+/// Ten clicks on Betalen for `invoice` at once, each its own request.
+fn ten_clicks_on_betalen(
+    app: &TestApp,
+    invoice: Uuid,
+) -> Vec<tokio::task::JoinHandle<reqwest::Response>> {
+    (0..10)
         .map(|_| {
             let client = app.client.clone();
             let url = app.url(&format!("/facturen/{invoice}/betalen"));
             tokio::spawn(async move { client.post(url).body("").send().await.unwrap() })
         })
-        .collect();
+        .collect()
+}
+
+/// Where `clicks` lead: each is a redirect, and all to the same page.
+async fn the_one_page_the_clicks_land_on(
+    clicks: Vec<tokio::task::JoinHandle<reqwest::Response>>,
+) -> String {
     let mut locations = Vec::new();
     for click in clicks {
         let response = click.await.unwrap();
         let status = response.status();
-        assert_eq!(
-            status,
-            StatusCode::SEE_OTHER,
-            "{}",
-            response.text().await.unwrap()
-        );
+        if status != StatusCode::SEE_OTHER {
+            panic!("a click: {status}: {}", response.text().await.unwrap());
+        }
         locations.push(location(&response).to_owned());
     }
     locations.dedup();
     assert_eq!(locations.len(), 1, "every click lands on the same page");
+    locations.remove(0)
+}
+
+#[sqlx::test]
+async fn ten_concurrent_clicks_on_betalen_create_one_payment(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let invoice = invoice_of(&app, training).await;
+    let clicks = ten_clicks_on_betalen(&app, invoice);
+    the_one_page_the_clicks_land_on(clicks).await;
     let at_provider: i64 = sqlx::query_scalar("SELECT count(*) FROM test_provider_payments")
         .fetch_one(&app.state.db)
         .await
@@ -1037,25 +1050,12 @@ async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_p
         .await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
-    let clicks: Vec<_> = (0..10)
-        .map(|_| {
-            let client = app.client.clone();
-            let url = app.url(&format!("/facturen/{invoice}/betalen"));
-            tokio::spawn(async move { client.post(url).body("").send().await.unwrap() })
-        })
-        .collect();
+    let clicks = ten_clicks_on_betalen(&app, invoice);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let page = app.get(&format!("/facturen/{invoice}")).await;
     assert_eq!(page.status(), StatusCode::OK, "served while Mollie is busy");
-    let mut locations = Vec::new();
-    for click in clicks {
-        let response = click.await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        locations.push(location(&response).to_owned());
-    }
-    locations.dedup();
-    assert_eq!(locations.len(), 1, "every click lands on the same page");
-    assert!(locations[0].starts_with("/betalingen/"), "{}", locations[0]);
+    let landed = the_one_page_the_clicks_land_on(clicks).await;
+    assert!(landed.starts_with("/betalingen/"), "{landed}");
     mock.verify().await;
     assert_eq!(payment_statuses(&app, invoice).await, ["open"]);
 }
