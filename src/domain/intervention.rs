@@ -195,9 +195,8 @@ pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::check::Totals;
+    use crate::domain::schedule::totals::Totals;
     use crate::domain::schedule::findings::{Code, Subject};
-    use crate::domain::schedule::months::Months;
 
     fn report(codes: &[Code]) -> Report {
         Report {
@@ -210,16 +209,7 @@ mod tests {
                     message: format!("{} {i}", code.as_str()),
                 })
                 .collect(),
-            totals: Totals {
-                parts: Vec::new(),
-                done: Months::ZERO,
-                planned: Months::ZERO,
-                required: Months::ZERO,
-                to_plan: Months::ZERO,
-                days_to_make_up: 0,
-                planned_end: None,
-                expected_end: None,
-            },
+            totals: Totals::default(),
         }
     }
 

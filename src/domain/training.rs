@@ -381,9 +381,8 @@ pub fn may_withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::check::Totals;
+    use crate::domain::schedule::totals::Totals;
     use crate::domain::schedule::findings::{Code, Finding, Subject};
-    use crate::domain::schedule::months::Months;
 
     fn report(codes: &[Code]) -> Report {
         Report {
@@ -395,16 +394,7 @@ mod tests {
                     message: String::new(),
                 })
                 .collect(),
-            totals: Totals {
-                parts: Vec::new(),
-                done: Months::ZERO,
-                planned: Months::ZERO,
-                required: Months::ZERO,
-                to_plan: Months::ZERO,
-                days_to_make_up: 0,
-                planned_end: None,
-                expected_end: None,
-            },
+            totals: Totals::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::domain::person::format_date;
 use crate::domain::schedule::check::{self, Report};
 use crate::domain::schedule::diff::{self, DiffInput, Keyed};
-use crate::domain::schedule::findings::{Severity, Subject};
+use crate::domain::schedule::findings::{Code, Severity, Subject};
 use crate::domain::schedule::model::{CheckContext, ShorteningGround, SpecialtyRules};
 use crate::domain::schedule::months::{self, Months};
 use crate::domain::schedule::timeline::{self, Timeline, TimelineInput};
@@ -72,21 +72,39 @@ pub struct InterruptionView {
     pub by_rgs: bool,
 }
 
-/// The totals of one part as shown.
+/// The totals of one part as shown, with the rows of its interruption time.
 #[derive(Clone, Debug)]
 pub struct PartTotalsView {
     /// Name.
     pub name: String,
-    /// Effective months done.
+    /// Effective months of its periods done.
     pub done: String,
-    /// Effective months planned.
+    /// Effective months of its periods.
     pub planned: String,
+    /// Interruption time that counts as training time, with what of it is done, when there
+    /// is any.
+    pub credited: Option<(String, String)>,
+    /// Interruption time above the allowance (made up in working days), when there is any.
+    pub held: Option<String>,
     /// Required months.
     pub required: String,
     /// Still to plan.
     pub to_plan: String,
     /// The periods the part expects, as guidance ("Ziekenhuis 1, Ziekenhuis 2, …").
     pub expected_periods: String,
+}
+
+/// An interruption that is not training time, as shown under the totals.
+#[derive(Clone, Debug)]
+pub struct UncountedView {
+    /// Type name.
+    pub kind: String,
+    /// Start, Dutch.
+    pub from: String,
+    /// End ("tot"), Dutch.
+    pub to: String,
+    /// "16 weken (80 werkdagen)".
+    pub length: String,
 }
 
 /// Everything `partials/schedule.html` shows.
@@ -108,20 +126,34 @@ pub struct ScheduleView {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
+    /// The check in one sentence: complete or not, with the counts in words.
+    pub verdict: String,
+    /// Whether the schedule is complete and free of errors.
+    pub complete: bool,
+    /// Whether to tell the aios that an incomplete schedule is normal while building it up:
+    /// only on their own concept.
+    pub building_help: bool,
     /// Effective months done, in total.
     pub done: String,
-    /// Planned in total.
+    /// What the schedule holds in total: periods and interruption time.
     pub planned: String,
     /// Required in total.
     pub required: String,
     /// Still to plan in total.
     pub to_plan: String,
-    /// Working days of interruption to make up.
-    pub days_to_make_up: i64,
-    /// End of the last period.
-    pub planned_end: Option<String>,
+    /// Whether the table needs its total row (several parts or rows of interruption time).
+    pub total_row: bool,
+    /// Working days of interruption to make up, in words ("11 werkdagen"), when there are
+    /// any.
+    pub make_up: Option<String>,
+    /// Interruptions that are not training time.
+    pub uncounted: Vec<UncountedView>,
+    /// End of the last period, or why there is none.
+    pub planned_end: String,
     /// When the requirement is met.
     pub expected_end: Option<String>,
+    /// What the expected end assumes or adds, in words, when anything.
+    pub expected_end_note: Option<String>,
     /// The drawing.
     pub timeline: Option<Timeline>,
     /// Whether the aios may edit (a concept, shown to its aios).
@@ -130,6 +162,35 @@ pub struct ScheduleView {
     pub base: String,
     /// The revision edit forms carry.
     pub revision: i32,
+}
+
+impl ScheduleView {
+    /// Its errors and warnings counted in words: "1 fout, 2 waarschuwingen".
+    pub fn counts(&self) -> String {
+        counts_in_words(self.errors, self.warnings)
+    }
+}
+
+/// "1 fout, 2 waarschuwingen".
+pub fn counts_in_words(errors: usize, warnings: usize) -> String {
+    format!(
+        "{}, {}",
+        months::counted(errors as i64, "fout", "fouten"),
+        months::counted(warnings as i64, "waarschuwing", "waarschuwingen")
+    )
+}
+
+/// A stretch of days in words: whole weeks as weeks, else days, with its working days.
+fn length_in_words(days: i64, working_days: i64) -> String {
+    let length = if days % 7 == 0 {
+        months::counted(days / 7, "week", "weken")
+    } else {
+        months::counted(days, "dag", "dagen")
+    };
+    format!(
+        "{length} ({})",
+        months::counted(working_days, "werkdag", "werkdagen")
+    )
 }
 
 fn anchor(loaded: &LoadedVersion, subject: Subject) -> String {
@@ -180,7 +241,23 @@ pub fn build(
             href: anchor(loaded, f.subject),
         })
         .collect();
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity() == s).count();
+    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let complete = report.is_complete();
+    let verdict = match (complete, errors + warnings) {
+        (true, 0) => "Het schema is compleet en bevat geen fouten of waarschuwingen.".to_owned(),
+        (true, _) => format!("Het schema is compleet. {}.", counts_in_words(errors, warnings)),
+        (false, 0) => "Het schema is nog niet compleet: hieronder staat wat nog ontbreekt."
+            .to_owned(),
+        (false, _) => format!(
+            "Het schema is nog niet compleet. {}.",
+            counts_in_words(errors, warnings)
+        ),
+    };
+    let building_help = editable
+        && report
+            .findings
+            .iter()
+            .any(|f| matches!(f.code, Code::StillToPlan | Code::NoPeriods));
     let names = loaded.names();
     let timeline = timeline::timeline(&TimelineInput {
         schedule: &schedule,
@@ -190,6 +267,29 @@ pub fn build(
         today: context.today,
     });
     let totals = &report.totals;
+    let make_up = |days: i64| months::counted(days, "werkdag", "werkdagen");
+    let expected_end_note = match (totals.assumed_part_time, totals.days_to_make_up) {
+        (Some(pct), 0) => Some(format!(
+            "Wat nog niet is ingepland, is gerekend tegen {pct} % deeltijd, zoals de laatste \
+             periode."
+        )),
+        (Some(pct), days) => Some(format!(
+            "Wat nog niet is ingepland, is gerekend tegen {pct} % deeltijd, zoals de laatste \
+             periode; daarna volgen de {} om in te halen.",
+            make_up(days)
+        )),
+        (None, 0) => None,
+        (None, days) => Some(format!(
+            "Na de vereiste opleidingsduur volgen de {} om in te halen.",
+            make_up(days)
+        )),
+    };
+    let planned_end = match totals.planned_end {
+        Some(end) => format_date(end),
+        None if loaded.periods.is_empty() => "nog geen periodes".to_owned(),
+        None => "nog geen geldige periode".to_owned(),
+    };
+    let shown = |m: Months| m.is_positive().then(|| m.dutch());
     let view = ScheduleView {
         parts: totals
             .parts
@@ -199,6 +299,8 @@ pub fn build(
                 name: p.name.clone(),
                 done: p.done.dutch(),
                 planned: p.planned.dutch(),
+                credited: shown(p.credited).map(|c| (p.credited_done.dutch(), c)),
+                held: shown(p.held),
                 required: p.required.dutch(),
                 to_plan: p.to_plan.dutch(),
                 expected_periods: rules
@@ -279,15 +381,33 @@ pub fn build(
             })
             .collect(),
         findings,
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
+        errors,
+        warnings,
+        verdict,
+        complete,
+        building_help,
         done: totals.done.dutch(),
-        planned: totals.planned.dutch(),
+        planned: totals.in_schedule().dutch(),
         required: totals.required.dutch(),
         to_plan: totals.to_plan.dutch(),
-        days_to_make_up: totals.days_to_make_up,
-        planned_end: totals.planned_end.map(format_date),
+        total_row: totals.parts.len() > 1
+            || totals.credited.is_positive()
+            || totals.held.is_positive(),
+        make_up: (totals.days_to_make_up > 0)
+            .then(|| months::counted(totals.days_to_make_up, "werkdag", "werkdagen")),
+        uncounted: totals
+            .uncounted
+            .iter()
+            .map(|u| UncountedView {
+                kind: u.kind.clone(),
+                from: format_date(u.start),
+                to: format_date(u.end),
+                length: length_in_words(u.days, u.working_days),
+            })
+            .collect(),
+        planned_end,
         expected_end: totals.expected_end.map(format_date),
+        expected_end_note,
         timeline,
         editable,
         base,

@@ -291,10 +291,11 @@ fn cases() -> Vec<Case> {
             context: context(),
             expect: Expect {
                 codes: &[Code::PeriodsOverlap, Code::StillToPlan],
-                planned: "24",
-                to_plan: "9",
+                // The month both hold counts once.
+                planned: "23",
+                to_plan: "10",
                 days_to_make_up: 0,
-                expected_end: Some("2028-09-01"),
+                expected_end: Some("2028-10-01"),
             },
         },
         Case {
@@ -307,7 +308,8 @@ fn cases() -> Vec<Case> {
             context: context(),
             expect: Expect {
                 codes: &[Code::InterruptionOverlapsPeriod],
-                planned: "33,2",
+                // The days both hold count once.
+                planned: "33",
                 to_plan: "0",
                 days_to_make_up: 0,
                 expected_end: Some("2028-10-01"),
@@ -327,7 +329,11 @@ fn cases() -> Vec<Case> {
             },
             context: context(),
             expect: Expect {
-                codes: &[Code::PeriodEndNotAfterStart, Code::StillToPlan],
+                codes: &[
+                    Code::PeriodEndNotAfterStart,
+                    Code::NoPeriods,
+                    Code::StillToPlan,
+                ],
                 planned: "0",
                 to_plan: "33",
                 days_to_make_up: 0,
@@ -418,19 +424,21 @@ fn cases() -> Vec<Case> {
         Case {
             name: "Zes weken ziek tussen twee periodes: 10 werkdagen tellen mee, 20 worden ingehaald",
             schedule: Schedule {
-                // 2026-03-02 is a Monday; six weeks hold 30 working days.
+                // 2026-03-02 is a Monday; six weeks hold 30 working days. The requirement is
+                // met on 01-10-2028 (the sickness keeps its place); 20 working days from that
+                // Sunday take the last period tot Saturday 28-10-2028.
                 periods: vec![
                     period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2026-03-02", 100),
                     period(
                         "Ziekenhuis 1 (vervolg)",
                         RADBOUD,
                         "2026-04-13",
-                        "2027-02-11",
+                        "2027-01-01",
                         100,
                     ),
-                    period("Ziekenhuis 2", ISALA, "2027-02-11", "2028-02-11", 100),
-                    period("NTC", NTC, "2028-02-11", "2028-05-11", 100),
-                    period("Buitenland", ABROAD, "2028-05-11", "2028-11-11", 100),
+                    period("Ziekenhuis 2", ISALA, "2027-01-01", "2028-01-01", 100),
+                    period("NTC", NTC, "2028-01-01", "2028-04-01", 100),
+                    period("Buitenland", ABROAD, "2028-04-01", "2028-10-28", 100),
                 ],
                 interruptions: vec![interruption("ziekte", RADBOUD, "2026-03-02", "2026-04-13")],
                 ..Schedule::default()
@@ -438,10 +446,127 @@ fn cases() -> Vec<Case> {
             context: context(),
             expect: Expect {
                 codes: &[Code::InterruptionDaysToMakeUp],
-                planned: "33,4",
+                planned: "33,9",
                 to_plan: "0",
                 days_to_make_up: 20,
-                expected_end: Some("2028-10-31"),
+                expected_end: Some("2028-10-28"),
+            },
+        },
+        Case {
+            name: "21 werkdagen ziek en niet ingehaald: het einde schuift precies 11 werkdagen op",
+            schedule: Schedule {
+                // 02-03-2026 tot 31-03-2026 holds 21 working days; 11 working days after
+                // Sunday 01-10-2028 end on Monday 16-10, so tot 17-10-2028.
+                periods: vec![
+                    period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2026-03-02", 100),
+                    period(
+                        "Ziekenhuis 1 (vervolg)",
+                        RADBOUD,
+                        "2026-03-31",
+                        "2027-01-01",
+                        100,
+                    ),
+                    period("Ziekenhuis 2", ISALA, "2027-01-01", "2028-01-01", 100),
+                    period("NTC", NTC, "2028-01-01", "2028-04-01", 100),
+                    period("Buitenland", ABROAD, "2028-04-01", "2028-10-01", 100),
+                ],
+                interruptions: vec![interruption("ziekte", RADBOUD, "2026-03-02", "2026-03-31")],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[Code::InterruptionDaysToMakeUp, Code::MakeUpToPlan],
+                planned: "33",
+                to_plan: "0",
+                days_to_make_up: 11,
+                expected_end: Some("2028-10-17"),
+            },
+        },
+        Case {
+            name: "Een week ziek binnen de 10 werkdagen verandert niets aan de duur of het einde",
+            schedule: Schedule {
+                periods: vec![
+                    period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2026-03-02", 100),
+                    period(
+                        "Ziekenhuis 1 (vervolg)",
+                        RADBOUD,
+                        "2026-03-09",
+                        "2027-01-01",
+                        100,
+                    ),
+                    period("Ziekenhuis 2", ISALA, "2027-01-01", "2028-01-01", 100),
+                    period("NTC", NTC, "2028-01-01", "2028-04-01", 100),
+                    period("Buitenland", ABROAD, "2028-04-01", "2028-10-01", 100),
+                ],
+                interruptions: vec![interruption("ziekte", RADBOUD, "2026-03-02", "2026-03-09")],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[],
+                planned: "33",
+                to_plan: "0",
+                days_to_make_up: 0,
+                expected_end: Some("2028-10-01"),
+            },
+        },
+        Case {
+            name: "Twee weken ziek in twee keer, samen 10 werkdagen, verandert niets",
+            schedule: Schedule {
+                periods: vec![
+                    period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2026-03-02", 100),
+                    period("Ziekenhuis 1", RADBOUD, "2026-03-09", "2026-06-01", 100),
+                    period("Ziekenhuis 1", RADBOUD, "2026-06-08", "2027-01-01", 100),
+                    period("Ziekenhuis 2", ISALA, "2027-01-01", "2028-01-01", 100),
+                    period("NTC", NTC, "2028-01-01", "2028-04-01", 100),
+                    period("Buitenland", ABROAD, "2028-04-01", "2028-10-01", 100),
+                ],
+                interruptions: vec![
+                    interruption("ziekte", RADBOUD, "2026-03-02", "2026-03-09"),
+                    interruption("onbetaald_verlof", RADBOUD, "2026-06-01", "2026-06-08"),
+                ],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[],
+                planned: "33",
+                to_plan: "0",
+                days_to_make_up: 0,
+                expected_end: Some("2028-10-01"),
+            },
+        },
+        Case {
+            name: "Zes weken zwangerschapsverlof telt niet als opleidingstijd: de zes weken komen erbij",
+            schedule: Schedule {
+                periods: vec![
+                    period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2026-03-02", 100),
+                    period(
+                        "Ziekenhuis 1 (vervolg)",
+                        RADBOUD,
+                        "2026-04-13",
+                        "2027-01-01",
+                        100,
+                    ),
+                    period("Ziekenhuis 2", ISALA, "2027-01-01", "2028-01-01", 100),
+                    period("NTC", NTC, "2028-01-01", "2028-04-01", 100),
+                    period("Buitenland", ABROAD, "2028-04-01", "2028-10-01", 100),
+                ],
+                interruptions: vec![interruption(
+                    "zwangerschapsverlof",
+                    RADBOUD,
+                    "2026-03-02",
+                    "2026-04-13",
+                )],
+                ..Schedule::default()
+            },
+            context: context(),
+            expect: Expect {
+                codes: &[Code::StillToPlan],
+                planned: "31,6",
+                to_plan: "1,4",
+                days_to_make_up: 0,
+                expected_end: Some("2028-11-13"),
             },
         },
         Case {
@@ -507,7 +632,7 @@ fn cases() -> Vec<Case> {
             },
             context: context(),
             expect: Expect {
-                codes: &[Code::SchakeljaarTooLong],
+                codes: &[Code::SchakeljaarTooLong, Code::PartOverRequired],
                 planned: "33",
                 to_plan: "0",
                 days_to_make_up: 0,
@@ -527,7 +652,7 @@ fn cases() -> Vec<Case> {
             },
             context: context(),
             expect: Expect {
-                codes: &[Code::ShorteningBelowEuMinimum],
+                codes: &[Code::ShorteningBelowEuMinimum, Code::PartOverRequired],
                 planned: "24",
                 to_plan: "0",
                 days_to_make_up: 0,
@@ -629,7 +754,7 @@ fn cases() -> Vec<Case> {
             },
             context: context(),
             expect: Expect {
-                codes: &[Code::UnknownPart, Code::StillToPlan],
+                codes: &[Code::UnknownPart, Code::NoPeriods, Code::StillToPlan],
                 planned: "0",
                 to_plan: "33",
                 days_to_make_up: 0,
@@ -637,11 +762,11 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
-            name: "Een leeg schema heeft alleen de informatie dat alles nog moet worden ingepland",
+            name: "Een leeg schema kan niet worden ingediend: de inschrijving begint met de eerste periode",
             schedule: Schedule::default(),
             context: context(),
             expect: Expect {
-                codes: &[Code::StillToPlan],
+                codes: &[Code::NoPeriods, Code::StillToPlan],
                 planned: "0",
                 to_plan: "33",
                 days_to_make_up: 0,
@@ -664,7 +789,7 @@ fn assert_case(case: &Case, report: &Report) {
     );
     let totals = &report.totals;
     assert_eq!(
-        totals.planned.dutch(),
+        totals.in_schedule().dutch(),
         case.expect.planned,
         "{}: planned",
         case.name
@@ -727,6 +852,9 @@ fn every_finding_the_engine_knows_is_shown_by_at_least_one_case() {
         Code::PartTimeNotMultipleOfTen,
         Code::LateRegistration,
         Code::StillToPlan,
+        Code::NoPeriods,
+        Code::PartOverRequired,
+        Code::MakeUpToPlan,
     ];
     let shown: BTreeSet<Code> = cases()
         .iter()
@@ -801,7 +929,7 @@ fn the_days_to_make_up_are_told_with_the_later_end_date() {
             .message
             .contains("de overige 20 werkdagen haalt u in")
     );
-    assert!(finding.message.contains("31-10-2028"));
+    assert!(finding.message.contains("tot 28-10-2028"), "{}", finding.message);
 }
 
 #[test]
@@ -838,4 +966,238 @@ fn done_counts_only_what_lies_before_today() {
     assert_eq!(report.totals.done, Months::whole(12));
     assert_eq!(report.totals.parts[0].done, Months::whole(12));
     assert_eq!(report.totals.planned_end, Some(d("2028-10-01")));
+}
+
+
+/// Huisartsgeneeskunde: three parts of 12 months, no recognitions known (for the cases).
+pub(super) fn huisarts() -> SpecialtyRules {
+    SpecialtyRules {
+        name: "Huisartsgeneeskunde".into(),
+        parts: [
+            "Eerste opleidingsjaar: huisartspraktijk",
+            "Tweede opleidingsjaar: klinische stages",
+            "Derde opleidingsjaar: huisartspraktijk",
+        ]
+        .iter()
+        .map(|name| PartRule {
+            name: (*name).into(),
+            required: Months::whole(12),
+            expected_periods: Vec::new(),
+        })
+        .collect(),
+        eu_minimum: Some(Months::whole(36)),
+        recognitions: None,
+        ..igt()
+    }
+}
+
+fn in_part(part: usize, label: &str, start: &str, end: &str) -> Period {
+    Period {
+        part,
+        ..period(label, RADBOUD, start, end, 100)
+    }
+}
+
+#[test]
+fn a_huisarts_schedule_with_all_36_months_in_the_first_part_is_not_complete_and_names_each_part()
+{
+    let schedule = Schedule {
+        periods: vec![
+            in_part(0, "Eerste jaar", "2026-12-01", "2027-12-01"),
+            in_part(0, "Tweede jaar", "2027-12-01", "2028-12-01"),
+            in_part(0, "Derde jaar", "2028-12-01", "2029-12-01"),
+        ],
+        ..Schedule::default()
+    };
+    let report = check(&schedule, &huisarts(), &context());
+    assert!(!report.is_complete());
+    let messages: Vec<(Code, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.message.as_str()))
+        .collect();
+    assert!(messages.contains(&(
+        Code::StillToPlan,
+        "Tweede opleidingsjaar: klinische stages: nog 12 maanden in te plannen (0 van 12 \
+         maanden ingevoerd)."
+    )));
+    assert!(messages.contains(&(
+        Code::StillToPlan,
+        "Derde opleidingsjaar: huisartspraktijk: nog 12 maanden in te plannen (0 van 12 \
+         maanden ingevoerd)."
+    )));
+    let over = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::PartOverRequired)
+        .unwrap();
+    assert_eq!(over.subject, super::findings::Subject::Part(0));
+    assert!(
+        over.message.starts_with(
+            "Eerste opleidingsjaar: huisartspraktijk: er is 24 maanden meer ingepland"
+        ),
+        "{}",
+        over.message
+    );
+    assert!(over.message.contains("Hoort een periode bij een ander opleidingsonderdeel?"));
+    let totals = &report.totals;
+    assert_eq!(totals.in_schedule(), Months::whole(36));
+    assert_eq!(totals.to_plan, Months::whole(24));
+    let to_plan: Vec<Months> = totals.parts.iter().map(|p| p.to_plan).collect();
+    assert_eq!(to_plan, [Months::ZERO, Months::whole(12), Months::whole(12)]);
+    // The other parts still need their 24 months after the schedule.
+    assert_eq!(totals.expected_end, Some(d("2031-12-01")));
+    assert_eq!(totals.assumed_part_time, Some(100));
+}
+
+#[test]
+fn a_huisarts_schedule_with_each_year_in_its_own_part_is_complete() {
+    let schedule = Schedule {
+        periods: vec![
+            in_part(0, "Eerste jaar", "2026-12-01", "2027-12-01"),
+            in_part(1, "Ziekenhuis", "2027-12-01", "2028-06-01"),
+            in_part(1, "GGZ", "2028-06-01", "2028-12-01"),
+            in_part(2, "Derde jaar", "2028-12-01", "2029-12-01"),
+        ],
+        ..Schedule::default()
+    };
+    let report = check(&schedule, &huisarts(), &context());
+    assert!(report.is_complete(), "{:#?}", report.findings);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert_eq!(report.totals.expected_end, Some(d("2029-12-01")));
+    assert_eq!(report.totals.assumed_part_time, None);
+}
+
+#[test]
+fn a_part_that_is_still_empty_is_not_filled_by_another_part_in_the_expected_end() {
+    // The first two years are planned; the third is still empty. The end is a year after the
+    // schedule, whatever the other parts hold.
+    let schedule = Schedule {
+        periods: vec![
+            in_part(0, "Eerste jaar", "2026-12-01", "2028-06-01"),
+            in_part(1, "Tweede jaar", "2028-06-01", "2029-06-01"),
+        ],
+        ..Schedule::default()
+    };
+    let report = check(&schedule, &huisarts(), &context());
+    assert_eq!(report.totals.parts[0].over, Months::whole(6));
+    assert_eq!(report.totals.parts[2].to_plan, Months::whole(12));
+    assert_eq!(report.totals.expected_end, Some(d("2030-06-01")));
+}
+
+#[test]
+fn a_shortening_of_one_part_lowers_that_part_only() {
+    let schedule = Schedule {
+        periods: vec![
+            in_part(0, "Eerste jaar", "2026-12-01", "2027-12-01"),
+            in_part(1, "Tweede jaar", "2027-12-01", "2028-06-01"),
+        ],
+        shortenings: vec![Shortening {
+            part: 1,
+            months: Months::whole(6),
+            ground: ShorteningGround::Evc,
+        }],
+        ..Schedule::default()
+    };
+    let report = check(&schedule, &huisarts(), &context());
+    let required: Vec<Months> = report.totals.parts.iter().map(|p| p.required).collect();
+    assert_eq!(required, [Months::whole(12), Months::whole(6), Months::whole(12)]);
+    assert_eq!(report.totals.parts[1].to_plan, Months::ZERO);
+    assert_eq!(report.totals.parts[2].to_plan, Months::whole(12));
+}
+
+#[test]
+fn an_empty_schedule_can_be_kept_but_not_submitted_and_says_why() {
+    let report = check(&Schedule::default(), &huisarts(), &context());
+    assert!(!report.can_submit());
+    let empty = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::NoPeriods)
+        .unwrap();
+    assert!(empty.message.contains("De inschrijving begint met de eerste periode"));
+    assert!(empty.message.contains("als concept bewaren"));
+}
+
+#[test]
+fn a_pregnancy_leave_is_listed_as_time_that_is_not_training_time_with_its_length() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("Zes weken zwangerschapsverlof"))
+        .unwrap();
+    let report = check(&case.schedule, &igt(), &case.context);
+    let uncounted = &report.totals.uncounted;
+    assert_eq!(uncounted.len(), 1);
+    assert_eq!(uncounted[0].kind, "Zwangerschaps- en bevallingsverlof");
+    assert_eq!((uncounted[0].days, uncounted[0].working_days), (42, 30));
+    assert_eq!(report.totals.days_to_make_up, 0);
+}
+
+#[test]
+fn the_expected_end_says_which_part_time_it_assumes_for_what_is_not_planned() {
+    let schedule = Schedule {
+        periods: vec![period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2027-01-01", 80)],
+        ..Schedule::default()
+    };
+    let report = check(&schedule, &igt(), &context());
+    assert_eq!(report.totals.assumed_part_time, Some(80));
+    let complete = check(
+        &Schedule {
+            periods: complete_igt(),
+            ..Schedule::default()
+        },
+        &igt(),
+        &context(),
+    );
+    assert_eq!(complete.totals.assumed_part_time, None);
+}
+
+#[test]
+fn a_shortfall_of_less_than_a_tenth_of_a_month_is_said_in_days_with_the_right_word() {
+    let mut periods = complete_igt();
+    periods[3].end = d("2028-09-30");
+    let report = check(
+        &Schedule {
+            periods,
+            ..Schedule::default()
+        },
+        &igt(),
+        &context(),
+    );
+    let still = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::StillToPlan)
+        .unwrap();
+    assert!(
+        still.message.starts_with("Nog 1 dag in te plannen"),
+        "{}",
+        still.message
+    );
+}
+
+#[test]
+fn the_rows_of_each_part_add_up_to_its_time_in_the_schedule() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("21 werkdagen ziek"))
+        .unwrap();
+    let report = check(&case.schedule, &igt(), &case.context);
+    let part = &report.totals.parts[0];
+    assert!(part.credited.is_positive() && part.held.is_positive());
+    assert_eq!(
+        part.planned + part.credited + part.held + part.to_plan,
+        part.required
+    );
+    assert_eq!(report.totals.in_schedule(), Months::whole(33));
+    let make_up = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::MakeUpToPlan)
+        .unwrap();
+    assert_eq!(
+        make_up.message,
+        "Nog 11 werkdagen in te halen na het einde van de laatste periode (01-10-2028): \
+         verleng de laatste periode tot 17-10-2028 of voeg een periode toe."
+    );
 }

@@ -1,57 +1,24 @@
 //! The rules of SPEC §5.4, applied to one schedule: [`check`] returns every finding and the
-//! totals. Pure: everything it needs comes in as arguments.
+//! totals ([`super::totals`]). Pure: everything it needs comes in as arguments. The rules are
+//! described for readers in `docs/domain/schedule-rules.md`.
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 
-use super::findings::{Code, Finding, Subject};
+use super::findings::{Code, Finding, Severity, Subject};
 use super::model::{CheckContext, Schedule, ShorteningGround, SpecialtyRules};
-use super::months::{self, Months};
+use super::months::{self, Months, counted};
+use super::totals::{FREE_INTERRUPTION_DAYS, Span, Totals, totals};
 
-/// Working days of interruption per training year that need not be made up.
-pub const FREE_INTERRUPTION_DAYS: i64 = 10;
 /// The longest schakeljaar shortening.
 pub const MAX_SCHAKELJAAR: Months = Months::whole(6);
 /// The longest extension (intensief begeleidingstraject).
 pub const MAX_EXTENSION: Months = Months::whole(12);
 
-/// The totals of one part.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PartTotals {
-    /// The part's name.
-    pub name: String,
-    /// Effective months before today.
-    pub done: Months,
-    /// Effective months in the schedule.
-    pub planned: Months,
-    /// Required effective months, after shortenings and extensions.
-    pub required: Months,
-    /// What is still to plan (never negative).
-    pub to_plan: Months,
-}
-
-/// The totals shown with every schedule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Totals {
-    /// Per part.
-    pub parts: Vec<PartTotals>,
-    /// Effective months before today.
-    pub done: Months,
-    /// Effective months in the schedule.
-    pub planned: Months,
-    /// Required effective months, after shortenings and extensions.
-    pub required: Months,
-    /// What is still to plan.
-    pub to_plan: Months,
-    /// Working days of interruption to make up (over 10 per training year).
-    pub days_to_make_up: i64,
-    /// The end of the last period.
-    pub planned_end: Option<NaiveDate>,
-    /// When the requirement is met: through the schedule (with the interruption days that
-    /// count as training), then continuing at the last part-time percentage.
-    pub expected_end: Option<NaiveDate>,
-}
+/// Below this a part holds "more than required" only by rounding (about a day and a half):
+/// a difference the page would show as "0 maanden" is never a warning.
+const NOTICEABLE: Months = months::SMALLEST_SHOWN;
 
 /// Everything the engine says about a schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,10 +32,25 @@ pub struct Report {
 impl Report {
     /// Whether the schedule may be submitted (no errors).
     pub fn can_submit(&self) -> bool {
-        !self
-            .findings
+        !self.findings.iter().any(|f| f.severity() == Severity::Error)
+    }
+
+    /// Whether the schedule is complete: no errors, and nothing left to plan in any part nor
+    /// any working day to make up that no period holds yet.
+    pub fn is_complete(&self) -> bool {
+        self.can_submit()
+            && !self
+                .findings
+                .iter()
+                .any(|f| matches!(f.code, Code::StillToPlan | Code::MakeUpToPlan))
+    }
+
+    /// The number of findings of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
             .iter()
-            .any(|f| f.severity() == super::findings::Severity::Error)
+            .filter(|f| f.severity() == severity)
+            .count()
     }
 }
 
@@ -85,19 +67,6 @@ fn finding(code: Code, subject: Subject, message: String) -> Finding {
     }
 }
 
-/// A half-open date range [start, end).
-#[derive(Clone, Copy)]
-struct Span {
-    start: NaiveDate,
-    end: NaiveDate,
-}
-
-impl Span {
-    fn overlaps(self, other: Span) -> bool {
-        self.start < other.end && other.start < self.end
-    }
-}
-
 /// Applies every rule to `schedule` for the specialty `rules`.
 pub fn check(schedule: &Schedule, rules: &SpecialtyRules, context: &CheckContext) -> Report {
     let mut findings = Vec::new();
@@ -105,54 +74,124 @@ pub fn check(schedule: &Schedule, rules: &SpecialtyRules, context: &CheckContext
     check_interruptions(schedule, rules, &mut findings);
     check_timeline(schedule, &mut findings);
     check_shortenings_and_extensions(schedule, rules, &mut findings);
+    let totals = totals(schedule, rules, context.today);
+    check_totals(schedule, rules, &totals, &mut findings);
+    findings.sort_by_key(|f| (f.severity(), f.subject, f.code));
+    Report { findings, totals }
+}
 
-    let interruptions = count_interruptions(schedule, rules);
-    let totals = totals(schedule, rules, context, &interruptions);
-    for (year, counted, excess) in &interruptions.years {
-        if *excess > 0 {
-            let later = totals
-                .expected_end
-                .map(|end| {
-                    format!(
-                        " Uw opleiding eindigt daardoor naar verwachting op {}.",
-                        dutch_date(end)
-                    )
-                })
-                .unwrap_or_default();
-            findings.push(finding(
-                Code::InterruptionDaysToMakeUp,
-                Subject::TrainingYear(*year),
-                format!(
-                    "In opleidingsjaar {year} is de opleiding {counted} werkdagen onderbroken. \
-                     {FREE_INTERRUPTION_DAYS} werkdagen per opleidingsjaar tellen mee als \
-                     opleidingstijd; de overige {excess} werkdagen haalt u in.{later}"
-                ),
-            ));
-        }
-    }
-    // Still to plan when the requirement is not met by the end of the schedule.
-    let short_by_days = match (totals.planned_end, totals.expected_end) {
-        (Some(planned), Some(expected)) => (expected - planned).num_days(),
-        _ => i64::from(totals.required.is_positive()),
-    };
-    if short_by_days > 0 {
-        let missing = if totals.to_plan.dutch() == "0" {
-            format!("Nog {short_by_days} dagen")
+/// The findings about the totals: an empty schedule, the working days to make up, what each
+/// part still misses or holds too much.
+fn check_totals(
+    schedule: &Schedule,
+    rules: &SpecialtyRules,
+    totals: &Totals,
+    findings: &mut Vec<Finding>,
+) {
+    if totals.planned_end.is_none() {
+        let message = if schedule.periods.is_empty() {
+            "Het schema heeft nog geen periode. De inschrijving begint met de eerste periode: \
+             voeg die toe. Zonder periode kunt u het schema als concept bewaren, maar niet \
+             indienen."
         } else {
-            format!("Nog {} maanden", totals.to_plan)
+            "Het schema heeft nog geen geldige periode. De inschrijving begint met de eerste \
+             periode: herstel de fouten in de periodes. Zonder geldige periode kunt u het \
+             schema als concept bewaren, maar niet indienen."
         };
-        findings.push(finding(
-            Code::StillToPlan,
-            Subject::Schedule,
+        findings.push(finding(Code::NoPeriods, Subject::Schedule, message.to_owned()));
+    }
+    let later = totals
+        .expected_end
+        .map(|end| {
             format!(
-                "{missing} in te plannen ({} van {} maanden ingevoerd). Dat is normaal zolang \
-                 u het schema opbouwt: voeg de volgende periodes toe zodra ze bekend zijn.",
-                totals.planned, totals.required
+                " Uw opleiding loopt daardoor naar verwachting tot {}.",
+                dutch_date(end)
+            )
+        })
+        .unwrap_or_default();
+    for year in &totals.years {
+        findings.push(finding(
+            Code::InterruptionDaysToMakeUp,
+            Subject::TrainingYear(year.number),
+            format!(
+                "In opleidingsjaar {} is de opleiding {} onderbroken. {FREE_INTERRUPTION_DAYS} \
+                 werkdagen per opleidingsjaar tellen mee als opleidingstijd; de overige {} \
+                 haalt u in na het einde van de opleiding.{later}",
+                year.number,
+                counted(year.interrupted, "werkdag", "werkdagen"),
+                counted(year.to_make_up, "werkdag", "werkdagen"),
             ),
         ));
     }
-    findings.sort_by_key(|f| (f.severity(), f.subject, f.code));
-    Report { findings, totals }
+    let single = rules.parts.len() == 1;
+    for (i, part) in totals.parts.iter().enumerate() {
+        let subject = Subject::Part(i);
+        if part.to_plan.is_positive() {
+            let amount = if part.to_plan.dutch() == "0" {
+                // Less than a tenth of a month: say it in days.
+                let days = match (totals.planned_end, totals.assumed_part_time) {
+                    (Some(end), pct) => {
+                        let pct = pct.unwrap_or(100);
+                        (months::date_after(end, part.to_plan.calendar_at_percent(pct)) - end)
+                            .num_days()
+                            .max(1)
+                    }
+                    (None, _) => 1,
+                };
+                counted(days, "dag", "dagen")
+            } else {
+                part.to_plan.dutch_with_unit()
+            };
+            let entered = format!(
+                "({} van {} ingevoerd)",
+                part.in_schedule().dutch(),
+                part.required.dutch_with_unit()
+            );
+            let message = if single {
+                format!("Nog {amount} in te plannen {entered}.")
+            } else {
+                format!("{}: nog {amount} in te plannen {entered}.", part.name)
+            };
+            findings.push(finding(Code::StillToPlan, subject, message));
+        }
+        if part.over >= NOTICEABLE {
+            let message = if single {
+                format!(
+                    "{}: er is {} meer ingepland dan de vereiste {}. Controleer of het schema \
+                     langer is dan nodig.",
+                    part.name,
+                    part.over.dutch_with_unit(),
+                    part.required.dutch_with_unit()
+                )
+            } else {
+                format!(
+                    "{}: er is {} meer ingepland dan de vereiste {}. Hoort een periode bij een \
+                     ander opleidingsonderdeel? Kies dan bij die periode het juiste onderdeel.",
+                    part.name,
+                    part.over.dutch_with_unit(),
+                    part.required.dutch_with_unit()
+                )
+            };
+            findings.push(finding(Code::PartOverRequired, subject, message));
+        }
+    }
+    let parts_complete = totals.parts.iter().all(|p| !p.to_plan.is_positive());
+    if parts_complete
+        && totals.days_to_make_up_unplanned > 0
+        && let (Some(planned), Some(expected)) = (totals.planned_end, totals.expected_end)
+    {
+        findings.push(finding(
+            Code::MakeUpToPlan,
+            Subject::Schedule,
+            format!(
+                "Nog {} in te halen na het einde van de laatste periode ({}): verleng de \
+                 laatste periode tot {} of voeg een periode toe.",
+                counted(totals.days_to_make_up_unplanned, "werkdag", "werkdagen"),
+                dutch_date(planned),
+                dutch_date(expected)
+            ),
+        ));
+    }
 }
 
 fn check_periods(
@@ -489,261 +528,3 @@ fn check_shortenings_and_extensions(
     }
 }
 
-/// What the 10-day rule makes of the interruptions.
-struct InterruptionCount {
-    /// Per training year (from 1): working days of counting interruptions, and the excess.
-    years: Vec<(u32, i64, i64)>,
-    /// The stretches of interruption that count as training time: the first 10 working days
-    /// of counting interruptions in each training year.
-    credited: Vec<Span>,
-}
-
-/// Applies the 10-day rule. Training years are 12-month windows from the first period's start.
-/// Within each, the first [`FREE_INTERRUPTION_DAYS`] working days of interruptions whose type
-/// counts are training time; days beyond that are not, and must be made up. Interruptions of
-/// types that do not count (for example working as anios between two periods) are simply not
-/// training time.
-fn count_interruptions(schedule: &Schedule, rules: &SpecialtyRules) -> InterruptionCount {
-    let none = InterruptionCount {
-        years: Vec::new(),
-        credited: Vec::new(),
-    };
-    let Some(training_start) = schedule.periods.iter().map(|p| p.start).min() else {
-        return none;
-    };
-    let mut counting: Vec<Span> = schedule
-        .interruptions
-        .iter()
-        .filter(|x| x.end > x.start)
-        .filter(|x| {
-            rules
-                .interruption_types
-                .get(&x.kind)
-                .is_none_or(|t| t.counts_towards_limit)
-        })
-        .map(|x| Span {
-            start: x.start.max(training_start),
-            end: x.end,
-        })
-        .filter(|s| s.end > s.start)
-        .collect();
-    counting.sort_by_key(|s| s.start);
-    let Some(last) = counting.iter().map(|s| s.end).max() else {
-        return none;
-    };
-    let mut result = none;
-    let mut year: u32 = 1;
-    let mut window_start = training_start;
-    while window_start < last && year <= 200 {
-        let window_end = months::add_months(training_start, 12 * year as i32);
-        if window_end <= window_start {
-            break;
-        }
-        let mut allowance = FREE_INTERRUPTION_DAYS;
-        let mut counted = 0;
-        for span in &counting {
-            let piece = Span {
-                start: span.start.max(window_start),
-                end: span.end.min(window_end),
-            };
-            if piece.end <= piece.start {
-                continue;
-            }
-            let days = months::working_days(piece.start, piece.end);
-            counted += days;
-            let free = days.min(allowance);
-            if free > 0 {
-                allowance -= free;
-                result.credited.push(Span {
-                    start: piece.start,
-                    end: end_after_working_days(piece.start, free).min(piece.end),
-                });
-            }
-        }
-        result
-            .years
-            .push((year, counted, (counted - FREE_INTERRUPTION_DAYS).max(0)));
-        window_start = window_end;
-        year += 1;
-    }
-    result
-}
-
-/// The exclusive end of the stretch from `start` that holds `days` working days.
-fn end_after_working_days(start: NaiveDate, days: i64) -> NaiveDate {
-    let mut end = start;
-    let mut left = days;
-    while left > 0 {
-        if !matches!(end.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-        match end.succ_opt() {
-            Some(next) => end = next,
-            None => break,
-        }
-    }
-    end
-}
-
-/// A stretch of training time: contiguous periods of one part at one part-time percentage
-/// merged into one, so that splitting a period in two never changes a total; or interruption
-/// days that count as training (at full time).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Run {
-    start: NaiveDate,
-    end: NaiveDate,
-    part: usize,
-    pct: u8,
-}
-
-impl Run {
-    fn effective(self) -> Months {
-        months::between(self.start, self.end).at_percent(self.pct)
-    }
-
-    fn effective_before(self, day: NaiveDate) -> Months {
-        months::between(self.start, self.end.min(day)).at_percent(self.pct)
-    }
-}
-
-fn runs(
-    schedule: &Schedule,
-    rules: &SpecialtyRules,
-    interruptions: &InterruptionCount,
-) -> Vec<Run> {
-    let mut periods: Vec<Run> = schedule
-        .periods
-        .iter()
-        .filter(|p| p.end > p.start && p.part < rules.parts.len())
-        .map(|p| Run {
-            start: p.start,
-            end: p.end,
-            part: p.part,
-            pct: p.part_time_pct.clamp(1, 100),
-        })
-        .collect();
-    periods.sort();
-    let mut merged: Vec<Run> = Vec::new();
-    for run in periods {
-        match merged.last_mut() {
-            Some(last) if last.end == run.start && last.part == run.part && last.pct == run.pct => {
-                last.end = run.end;
-            }
-            _ => merged.push(run),
-        }
-    }
-    // Credited interruption days count for the part of the period before them.
-    let credit_part = |at: NaiveDate| {
-        merged
-            .iter()
-            .filter(|r| r.end <= at)
-            .max_by_key(|r| r.end)
-            .or_else(|| merged.first())
-            .map_or(0, |r| r.part)
-    };
-    let credited: Vec<Run> = interruptions
-        .credited
-        .iter()
-        .map(|span| Run {
-            start: span.start,
-            end: span.end,
-            part: credit_part(span.start),
-            pct: 100,
-        })
-        .collect();
-    merged.extend(credited);
-    merged.sort();
-    merged
-}
-
-fn totals(
-    schedule: &Schedule,
-    rules: &SpecialtyRules,
-    context: &CheckContext,
-    interruptions: &InterruptionCount,
-) -> Totals {
-    let days_to_make_up: i64 = interruptions
-        .years
-        .iter()
-        .map(|(_, _, excess)| excess)
-        .sum();
-    let runs = runs(schedule, rules, interruptions);
-
-    let mut parts: Vec<PartTotals> = rules
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let shortened: Months = schedule
-                .shortenings
-                .iter()
-                .filter(|s| s.part == i)
-                .map(|s| s.months)
-                .sum();
-            let extended: Months = schedule
-                .extensions
-                .iter()
-                .filter(|e| e.part == i)
-                .map(|e| e.months)
-                .sum();
-            PartTotals {
-                name: part.name.clone(),
-                done: Months::ZERO,
-                planned: Months::ZERO,
-                required: (part.required - shortened + extended).at_least_zero(),
-                to_plan: Months::ZERO,
-            }
-        })
-        .collect();
-    for run in &runs {
-        if let Some(part) = parts.get_mut(run.part) {
-            part.planned += run.effective();
-            part.done += run.effective_before(context.today);
-        }
-    }
-    for part in &mut parts {
-        part.to_plan = (part.required - part.planned).at_least_zero();
-    }
-
-    let planned: Months = parts.iter().map(|p| p.planned).sum();
-    let done: Months = parts.iter().map(|p| p.done).sum();
-    let required: Months = parts.iter().map(|p| p.required).sum();
-    let to_plan: Months = parts.iter().map(|p| p.to_plan).sum();
-    let planned_end = schedule
-        .periods
-        .iter()
-        .filter(|p| p.end > p.start)
-        .map(|p| p.end)
-        .max();
-
-    // Walk the training time in date order until the requirement is met.
-    let mut reached = Months::ZERO;
-    let mut expected_end = None;
-    for run in &runs {
-        let gained = run.effective();
-        if reached + gained >= required {
-            let needed = (required - reached).calendar_at_percent(run.pct);
-            expected_end = Some(months::date_after(run.start, needed));
-            break;
-        }
-        reached += gained;
-    }
-    if expected_end.is_none()
-        && let Some(last) = runs.iter().filter(|r| Some(r.end) == planned_end).max()
-    {
-        // Continue after the schedule at the last part-time percentage.
-        let needed = (required - reached).calendar_at_percent(last.pct);
-        expected_end = Some(months::date_after(last.end, needed));
-    }
-
-    Totals {
-        parts,
-        done,
-        planned,
-        required,
-        to_plan,
-        days_to_make_up,
-        planned_end,
-        expected_end,
-    }
-}

@@ -83,8 +83,14 @@ pub enum Code {
     PartTimeNotMultipleOfTen,
     /// The first period starts before the submission date.
     LateRegistration,
-    /// Less planned than required: normal while the schedule is built up.
+    /// A part holds less than it requires: normal while the schedule is built up.
     StillToPlan,
+    /// The schedule has no valid period, so it cannot be submitted.
+    NoPeriods,
+    /// A part holds more than it requires (beyond the days that make up interruptions).
+    PartOverRequired,
+    /// Every part is complete, but working days to make up lie beyond the last period.
+    MakeUpToPlan,
 }
 
 impl Code {
@@ -113,6 +119,9 @@ impl Code {
             Code::PartTimeNotMultipleOfTen => "period.part_time_not_multiple_of_ten",
             Code::LateRegistration => "schedule.late_registration",
             Code::StillToPlan => "schedule.still_to_plan",
+            Code::NoPeriods => "schedule.no_periods",
+            Code::PartOverRequired => "part.more_than_required",
+            Code::MakeUpToPlan => "schedule.make_up_to_plan",
         }
     }
 
@@ -121,8 +130,9 @@ impl Code {
         match self {
             Code::InterruptionDaysToMakeUp
             | Code::PartTimeNotMultipleOfTen
-            | Code::LateRegistration => Severity::Warning,
-            Code::StillToPlan => Severity::Info,
+            | Code::LateRegistration
+            | Code::PartOverRequired => Severity::Warning,
+            Code::StillToPlan | Code::MakeUpToPlan => Severity::Info,
             _ => Severity::Error,
         }
     }

@@ -18,6 +18,10 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 /// percentages), so all arithmetic stays in whole numbers.
 const UNITS_PER_MONTH: i64 = 75_516_000;
 
+/// The shortest length that [`Months::dutch`] shows as more than "0" (a twentieth of a
+/// month rounds up to "0,1").
+pub const SMALLEST_SHOWN: Months = Months(UNITS_PER_MONTH / 20);
+
 /// A length of time in months, exact. Calendar months and effective (full-time equivalent)
 /// months are both expressed in it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,6 +74,28 @@ impl Months {
         } else {
             format!("{sign}{},{}", tenths / 10, tenths % 10)
         }
+    }
+
+    /// The length with its word, singular up to one month as Dutch writes it: "1 maand",
+    /// "0,5 maand", "0 maanden", "9,6 maanden".
+    pub fn dutch_with_unit(self) -> String {
+        let number = self.dutch();
+        let tenths = (self.as_f64() * 10.0).round() as i64;
+        if (1..=10).contains(&tenths) {
+            format!("{number} maand")
+        } else {
+            format!("{number} maanden")
+        }
+    }
+}
+
+/// A count with its noun in the singular or the plural: `counted(1, "dag", "dagen")` is
+/// "1 dag", `counted(2, "dag", "dagen")` "2 dagen".
+pub fn counted(n: i64, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("{n} {singular}")
+    } else {
+        format!("{n} {plural}")
     }
 }
 
@@ -195,20 +221,23 @@ pub fn working_days(start: NaiveDate, end: NaiveDate) -> i64 {
     count
 }
 
-/// The date `days` working days after `date` (Monday to Friday), for making up interruptions.
-pub fn add_working_days(date: NaiveDate, days: i64) -> NaiveDate {
-    let mut day = date;
+/// The exclusive end of the stretch from `start` that holds `days` working days (Monday to
+/// Friday): the day after the last of them. With no days it is `start` itself. Making up 11
+/// working days from Sunday 01-10-2028 takes Monday 02-10 to Monday 16-10, so it ends
+/// "tot 17-10-2028".
+pub fn end_after_working_days(start: NaiveDate, days: i64) -> NaiveDate {
+    let mut end = start;
     let mut left = days.max(0);
     while left > 0 {
-        let Some(next) = day.succ_opt() else {
-            return day;
-        };
-        day = next;
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        if !matches!(end.weekday(), Weekday::Sat | Weekday::Sun) {
             left -= 1;
         }
+        match end.succ_opt() {
+            Some(next) => end = next,
+            None => break,
+        }
     }
-    day
+    end
 }
 
 #[cfg(test)]
@@ -320,13 +349,28 @@ mod tests {
             0,
             "a weekend"
         );
-        assert_eq!(add_working_days(d("2026-03-06"), 1), d("2026-03-09"));
-        assert_eq!(add_working_days(d("2026-03-02"), 10), d("2026-03-16"));
+        // The day after the last working day: Friday 06-03 alone ends tot Saturday 07-03.
+        assert_eq!(end_after_working_days(d("2026-03-06"), 1), d("2026-03-07"));
+        assert_eq!(end_after_working_days(d("2026-03-07"), 1), d("2026-03-10"));
+        assert_eq!(end_after_working_days(d("2026-03-02"), 10), d("2026-03-14"));
+        assert_eq!(end_after_working_days(d("2028-10-01"), 11), d("2028-10-17"));
+        assert_eq!(end_after_working_days(d("2028-10-01"), 0), d("2028-10-01"));
     }
 
     #[test]
     fn months_are_written_the_dutch_way() {
         assert_eq!(Months::whole(33).dutch(), "33");
         assert_eq!(Months::whole(12).at_percent(80).dutch(), "9,6");
+    }
+
+    #[test]
+    fn a_month_or_less_is_singular_and_more_is_plural() {
+        assert_eq!(Months::whole(1).dutch_with_unit(), "1 maand");
+        assert_eq!(Months::whole(1).at_percent(50).dutch_with_unit(), "0,5 maand");
+        assert_eq!(Months::ZERO.dutch_with_unit(), "0 maanden");
+        assert_eq!(Months::whole(2).at_percent(60).dutch_with_unit(), "1,2 maanden");
+        assert_eq!(counted(1, "dag", "dagen"), "1 dag");
+        assert_eq!(counted(0, "dag", "dagen"), "0 dagen");
+        assert_eq!(counted(11, "werkdag", "werkdagen"), "11 werkdagen");
     }
 }

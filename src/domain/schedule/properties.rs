@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
 use uuid::Uuid;
 
-use super::cases::igt;
+use super::cases::{huisarts, igt};
 use super::check::check;
 use super::findings::Code;
 use super::model::{CheckContext, Interruption, Period, Schedule, Shortening, ShorteningGround};
@@ -186,6 +186,177 @@ proptest! {
         let report = check(&schedule, &igt(), &context);
         for finding in &report.findings {
             prop_assert!(!finding.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_interruption_within_the_allowance_never_changes_the_expected_end_or_the_time_in_the_schedule(
+        periods in contiguous(),
+        which in 0usize..6,
+        at in 1i64..800,
+        length in 1i64..15,
+    ) {
+        let which = which % periods.len();
+        let target = periods[which].clone();
+        let days = (target.end - target.start).num_days();
+        prop_assume!(days >= 3);
+        let from = target.start + Duration::days(1 + at % (days - 2));
+        let to = (from + Duration::days(length)).min(target.end - Duration::days(1));
+        prop_assume!(to > from && months::working_days(from, to) <= 10);
+        let mut carved = periods.clone();
+        carved[which] = period(target.start, from, target.part_time_pct);
+        carved.insert(which + 1, period(to, target.end, target.part_time_pct));
+        let sick = Interruption { kind: "ziekte".into(), start: from, end: to, institution: A };
+
+        let before = check(&Schedule { periods, ..Schedule::default() }, &igt(), &context());
+        let after = check(
+            &Schedule { periods: carved, interruptions: vec![sick], ..Schedule::default() },
+            &igt(),
+            &context(),
+        );
+        prop_assert_eq!(after.totals.expected_end, before.totals.expected_end);
+        prop_assert_eq!(after.totals.in_schedule(), before.totals.in_schedule());
+        prop_assert_eq!(after.totals.to_plan, before.totals.to_plan);
+        prop_assert_eq!(after.totals.days_to_make_up, 0);
+        prop_assert!(!after.findings.iter().any(|f| f.code == Code::InterruptionDaysToMakeUp));
+    }
+
+    #[test]
+    fn the_expected_end_after_make_up_days_is_the_planned_end_plus_exactly_those_working_days(
+        day in 1u32..=28,
+        month in 1u32..=12,
+        cuts in prop::collection::btree_set(1i32..33, 0..4),
+        at in 0i64..1000,
+        length in 1i64..200,
+    ) {
+        // Full-time periods of whole months, 33 in all, with a counting interruption carved
+        // out of them: the requirement is met on the planned end, and every working day of
+        // the interruption above 10 per training year comes after it.
+        let start = NaiveDate::from_ymd_opt(2026, month, day).unwrap_or_default();
+        let mut bounds: Vec<i32> = vec![0];
+        bounds.extend(cuts.iter().copied());
+        bounds.push(33);
+        let mut periods: Vec<Period> = bounds
+            .windows(2)
+            .map(|w| period(months::add_months(start, w[0]), months::add_months(start, w[1]), 100))
+            .collect();
+        let planned_end = months::add_months(start, 33);
+        let total_days = (planned_end - start).num_days();
+        let from = start + Duration::days(1 + at % (total_days - 2));
+        let to = (from + Duration::days(length)).min(planned_end - Duration::days(1));
+        prop_assume!(to > from);
+        let which = periods.iter().position(|p| p.start <= from && from < p.end).unwrap_or(0);
+        let target = periods[which].clone();
+        prop_assume!(to < target.end);
+        periods[which] = period(target.start, from, 100);
+        periods.insert(which + 1, period(to, target.end, 100));
+        periods.retain(|p| p.end > p.start);
+        let sick = Interruption { kind: "ziekte".into(), start: from, end: to, institution: A };
+
+        // The working days above 10 in each training year, counted day by day.
+        let mut per_year = std::collections::BTreeMap::new();
+        let mut day_at = from;
+        while day_at < to {
+            let year = (0..).find(|k| months::add_months(start, 12 * (k + 1)) > day_at).unwrap_or(0);
+            if months::working_days(day_at, day_at + Duration::days(1)) == 1 {
+                *per_year.entry(year).or_insert(0i64) += 1;
+            }
+            day_at += Duration::days(1);
+        }
+        let to_make_up: i64 = per_year.values().map(|n| (n - 10).max(0)).sum();
+
+        let report = check(
+            &Schedule { periods, interruptions: vec![sick], ..Schedule::default() },
+            &igt(),
+            &context(),
+        );
+        let totals = &report.totals;
+        prop_assert_eq!(totals.planned_end, Some(planned_end));
+        prop_assert_eq!(totals.days_to_make_up, to_make_up);
+        let expected = totals.expected_end.unwrap_or(NaiveDate::MIN);
+        prop_assert_eq!(expected, months::end_after_working_days(planned_end, to_make_up));
+        prop_assert_eq!(months::working_days(planned_end, expected), to_make_up);
+        prop_assert_eq!(
+            report.findings.iter().any(|f| f.code == Code::MakeUpToPlan),
+            to_make_up > 0
+        );
+    }
+
+    #[test]
+    fn overlapping_periods_count_once(
+        start in date(),
+        first in 2i64..800,
+        into in 1i64..800,
+        second in 1i64..800,
+    ) {
+        let a = period(start, start + Duration::days(first), 100);
+        let later = start + Duration::days(1 + into % (first - 1));
+        let b = period(later, later + Duration::days(second), 100);
+        let union_end = a.end.max(b.end);
+        let report = check(&Schedule { periods: vec![a, b], ..Schedule::default() }, &igt(), &context());
+        prop_assert_eq!(report.totals.in_schedule(), months::between(start, union_end));
+        prop_assert!(report.findings.iter().any(|f| f.code == Code::PeriodsOverlap));
+    }
+
+    #[test]
+    fn a_schedule_whose_parts_are_not_all_complete_is_never_complete(
+        lengths in prop::collection::vec((1i32..30, 0usize..3, prop::sample::select(vec![50u8, 60, 70, 80, 90, 100])), 1..7),
+        day in 1u32..=28,
+    ) {
+        // Contiguous periods on one day number, each in one of the three huisarts parts.
+        let start = NaiveDate::from_ymd_opt(2026, 1, day).unwrap_or_default();
+        let mut at = 0;
+        let mut periods = Vec::new();
+        let mut per_part = [Months::ZERO; 3];
+        for (len, part, pct) in lengths {
+            let p = Period {
+                part,
+                ..period(months::add_months(start, at), months::add_months(start, at + len), pct)
+            };
+            per_part[part] += months::between(p.start, p.end).at_percent(pct);
+            periods.push(p);
+            at += len;
+        }
+        let report = check(&Schedule { periods, ..Schedule::default() }, &huisarts(), &context());
+        let every_part_full = per_part.iter().all(|m| *m >= Months::whole(12));
+        prop_assert_eq!(report.is_complete(), every_part_full, "{:#?}", report.findings);
+    }
+
+    #[test]
+    fn the_rows_of_the_totals_always_add_up_to_the_total(
+        periods in prop::collection::vec((date(), 1i64..900, prop::sample::select(vec![50u8, 80, 100]), 0usize..3), 0..6),
+        interruptions in prop::collection::vec((date(), 1i64..120, 0usize..3), 0..4),
+        today in date(),
+    ) {
+        let kinds = ["ziekte", "anios", "onbetaald_verlof"];
+        let schedule = Schedule {
+            periods: periods
+                .into_iter()
+                .map(|(start, days, pct, part)| Period { part, ..period(start, start + Duration::days(days), pct) })
+                .collect(),
+            interruptions: interruptions
+                .into_iter()
+                .map(|(start, days, kind)| Interruption {
+                    kind: kinds[kind].into(),
+                    start,
+                    end: start + Duration::days(days),
+                    institution: A,
+                })
+                .collect(),
+            ..Schedule::default()
+        };
+        let report = check(&schedule, &huisarts(), &CheckContext { today, ..context() });
+        let totals = &report.totals;
+        let parts = &totals.parts;
+        prop_assert_eq!(parts.iter().map(|p| p.in_schedule()).sum::<Months>(), totals.in_schedule());
+        prop_assert_eq!(parts.iter().map(|p| p.to_plan).sum::<Months>(), totals.to_plan);
+        prop_assert_eq!(parts.iter().map(|p| p.done + p.credited_done).sum::<Months>(), totals.done);
+        for part in parts {
+            prop_assert!(part.in_schedule() + part.to_plan >= part.required);
+            prop_assert!(part.to_plan.is_positive() || part.in_schedule() >= part.required);
+        }
+        if let (Some(met), Some(end)) = (totals.requirement_met, totals.expected_end) {
+            prop_assert_eq!(months::working_days(met, end), totals.days_to_make_up);
         }
     }
 

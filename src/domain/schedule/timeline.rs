@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use super::check::{Totals, dutch_date};
+use super::check::dutch_date;
+use super::totals::Totals;
 use super::model::{Schedule, SpecialtyRules};
 
 /// The drawing's width in SVG user units; CSS scales the SVG to its container.
@@ -833,14 +834,8 @@ mod tests {
 
     fn totals(expected_end: Option<NaiveDate>) -> Totals {
         Totals {
-            parts: vec![],
-            done: Months::ZERO,
-            planned: Months::ZERO,
-            required: Months::ZERO,
-            to_plan: Months::ZERO,
-            days_to_make_up: 0,
-            planned_end: None,
             expected_end,
+            ..Totals::default()
         }
     }
 
