@@ -122,6 +122,33 @@ async fn seed_in(
     .rows_affected();
 
     let accounts_added = seed_accounts(tx, material).await?;
+    // The demo opleider supervises a demo training of each of these specialties, so they are
+    // a recognised opleider for them: a new aios can choose them for every one of them.
+    sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
+         SELECT u.id, 'opleider', s.id, i.id
+         FROM UNNEST($1::text[], $2::text[]) AS r (specialty, institution)
+         JOIN specialties s ON s.code = r.specialty
+         JOIN institutions i ON i.name = r.institution
+         JOIN users u ON u.username = 'demo.opleider'
+         WHERE NOT EXISTS (SELECT 1 FROM role_assignments a
+                           WHERE a.user_id = u.id AND a.role = 'opleider'
+                             AND a.specialty_id = s.id AND a.revoked_at IS NULL)",
+    )
+    .bind(
+        DEMO_OPLEIDER_SPECIALTIES
+            .iter()
+            .map(|(s, _)| *s)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        DEMO_OPLEIDER_SPECIALTIES
+            .iter()
+            .map(|(_, i)| *i)
+            .collect::<Vec<_>>(),
+    )
+    .execute(&mut **tx)
+    .await?;
     let trainings_added = trainings::seed(tx).await?;
     registers::seed(tx).await?;
 
@@ -216,6 +243,18 @@ async fn seed_accounts(
     Ok(added)
 }
 
+/// The specialties the demo opleider is recognised for besides IGT (a role assignment each),
+/// with the institution where: those of the demo trainings they supervise.
+const DEMO_OPLEIDER_SPECIALTIES: &[(&str, &str)] = &[
+    ("anesthesiologie", "UMC Utrecht"),
+    ("huisartsgeneeskunde", "Huisartsenpraktijk De Linde"),
+    ("heelkunde", "Isala"),
+    ("ouderengeneeskunde", "Zorggroep Het Laar"),
+    ("kindergeneeskunde", "Radboudumc"),
+    ("psychiatrie", "GGZ inGeest"),
+    ("interne-geneeskunde", "OLVG"),
+];
+
 /// Demo recognitions: (specialty code, institution name).
 const RECOGNITIONS: &[(&str, &str)] = &[
     ("igt", "Radboudumc"),
@@ -236,6 +275,10 @@ const RECOGNITIONS: &[(&str, &str)] = &[
     ("huisartsgeneeskunde", "Huisartsenpraktijk De Linde"),
     ("huisartsgeneeskunde", "Gezondheidscentrum Oosterpoort"),
     ("huisartsgeneeskunde", "Huisartsenpraktijk Het Anker"),
+    // The clinical stages of the second year.
+    ("huisartsgeneeskunde", "Radboudumc"),
+    ("huisartsgeneeskunde", "GGZ inGeest"),
+    ("huisartsgeneeskunde", "Zorggroep Het Laar"),
     ("ouderengeneeskunde", "Zorggroep Het Laar"),
     ("avg", "Ipse de Bruggen"),
 ];

@@ -195,8 +195,8 @@ pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::totals::Totals;
     use crate::domain::schedule::findings::{Code, Subject};
+    use crate::domain::schedule::totals::Totals;
 
     fn report(codes: &[Code]) -> Report {
         Report {

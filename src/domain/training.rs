@@ -381,8 +381,8 @@ pub fn may_withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::totals::Totals;
     use crate::domain::schedule::findings::{Code, Finding, Subject};
+    use crate::domain::schedule::totals::Totals;
 
     fn report(codes: &[Code]) -> Report {
         Report {

@@ -73,7 +73,10 @@ pub struct ProposePage {
     parts: Vec<SelectOption>,
     grounds: Vec<(&'static str, &'static str)>,
     /// The required duration without shortening, and the EU minimum when there is one.
-    nominal: String,
+    /// The required duration now, after approved shortenings and extensions.
+    required_now: String,
+    /// The months extensions add, when any.
+    extended: Option<String>,
     eu_minimum: Option<String>,
     /// The shortenings approved so far.
     approved: Vec<ShorteningItem>,
@@ -119,7 +122,9 @@ async fn propose_page(
     errors: FormErrors,
 ) -> AppResult<ProposePage> {
     let mut conn = state.db.acquire().await?;
-    let records = store::of_training(&mut conn, context.training.id).await?;
+    let (records, required) =
+        store::of_training_with_requirement(&mut conn, &context.training, &context.rules).await?;
+    drop(conn);
     let open = records
         .iter()
         .any(|r| r.status == ShorteningStatus::Proposed);
@@ -142,8 +147,6 @@ async fn propose_page(
         .filter(|r| r.status == ShorteningStatus::Approved)
         .map(|r| shortening_view::item(r, &context.rules))
         .collect();
-    let nominal: crate::domain::schedule::months::Months =
-        context.rules.parts.iter().map(|p| p.required).sum();
     Ok(ProposePage {
         layout,
         parts: shortening_view::part_options(&context.rules),
@@ -151,7 +154,11 @@ async fn propose_page(
             .into_iter()
             .map(|g| (g.code(), g.label()))
             .collect(),
-        nominal: nominal.to_string(),
+        required_now: required.total.dutch_with_unit(),
+        extended: required
+            .extended
+            .is_positive()
+            .then(|| required.extended.dutch_with_unit()),
         eu_minimum: context.rules.eu_minimum.map(|m| m.to_string()),
         approved,
         blocked,
@@ -433,7 +440,9 @@ async fn decision_view(
     errors: FormErrors,
 ) -> AppResult<DecisionPage> {
     let mut conn = state.db.acquire().await?;
-    let records = store::of_training(&mut conn, training.id).await?;
+    let (records, required) =
+        store::of_training_with_requirement(&mut conn, &training, rules).await?;
+    drop(conn);
     let record = records
         .iter()
         .find(|r| r.id == sid)
@@ -443,10 +452,6 @@ async fn decision_view(
         .filter(|r| r.status == ShorteningStatus::Approved)
         .map(store::Record::shortening)
         .collect();
-    let nominal: crate::domain::schedule::months::Months =
-        rules.parts.iter().map(|p| p.required).sum();
-    let shortened: crate::domain::schedule::months::Months =
-        approved.iter().map(|s| s.months).sum();
     let limits = if record.status == ShorteningStatus::Proposed {
         shortening::within_limits(rules, &approved, &record.shortening())
             .err()
@@ -457,8 +462,10 @@ async fn decision_view(
     Ok(DecisionPage {
         layout,
         item: shortening_view::item(record, rules),
-        required_now: (nominal - shortened).to_string(),
-        required_after: (nominal - shortened - record.shortening().months).to_string(),
+        required_now: required.total.to_string(),
+        required_after: (required.total - record.shortening().months)
+            .at_least_zero()
+            .to_string(),
         limits,
         reason,
         errors,

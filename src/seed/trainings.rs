@@ -37,6 +37,11 @@ struct DemoTraining {
     concept_periods: Option<&'static [DemoPeriod]>,
     /// Whether that second version was submitted (waits for the opleider) or is a concept.
     second_submitted: bool,
+    /// The part (opleidingsonderdeel, counted from 0) of each period of the first version, in
+    /// order; empty when the specialty has one part.
+    parts: &'static [i16],
+    /// The same for the second version.
+    concept_parts: &'static [i16],
 }
 
 const DEMO_TRAININGS: &[DemoTraining] = &[
@@ -59,11 +64,15 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         rejection: None,
         concept_periods: None,
         second_submitted: false,
+        parts: &[],
+        concept_parts: &[],
     },
     DemoTraining {
         specialty: "huisartsgeneeskunde",
         status: "ingediend",
         invoicing: "op_startdatum",
+        // One year in each of the three parts: the second year is the clinical stages, in a
+        // hospital and in mental health care.
         periods: &[
             (
                 "Eerste jaar",
@@ -72,13 +81,8 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 "2027-12-01",
                 100,
             ),
-            (
-                "Tweede jaar",
-                "Gezondheidscentrum Oosterpoort",
-                "2027-12-01",
-                "2028-12-01",
-                100,
-            ),
+            ("Ziekenhuis", "Radboudumc", "2027-12-01", "2028-06-01", 100),
+            ("GGZ", "GGZ inGeest", "2028-06-01", "2028-12-01", 100),
             (
                 "Derde jaar",
                 "Huisartsenpraktijk Het Anker",
@@ -92,19 +96,41 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         rejection: None,
         concept_periods: None,
         second_submitted: false,
+        parts: &[0, 1, 1, 2],
+        concept_parts: &[],
     },
     DemoTraining {
         specialty: "heelkunde",
         status: "afgekeurd",
         invoicing: "bij_indienen",
-        periods: &[("Heelkunde", "Isala", "2027-02-01", "2033-02-01", 100)],
+        // Complete in both parts, but the opleider wants the first two years elsewhere. The
+        // aios's answer is still a concept, visibly incomplete: the first two years are moved
+        // to the Catharina Ziekenhuis, the rest is not yet entered again.
+        periods: &[
+            (
+                "Algemene heelkunde",
+                "Isala",
+                "2027-02-01",
+                "2031-02-01",
+                100,
+            ),
+            ("Differentiatie", "Isala", "2031-02-01", "2033-02-01", 100),
+        ],
         interruptions: &[],
         first_version: "afgekeurd",
         rejection: Some(
             "De eerste twee jaar volgt u in het Catharina Ziekenhuis; pas het schema daarop aan.",
         ),
-        concept_periods: Some(&[("Heelkunde", "Isala", "2027-02-01", "2033-02-01", 100)]),
+        concept_periods: Some(&[(
+            "Algemene heelkunde",
+            "Catharina Ziekenhuis",
+            "2027-02-01",
+            "2029-02-01",
+            100,
+        )]),
         second_submitted: false,
+        parts: &[0, 1],
+        concept_parts: &[0],
     },
     DemoTraining {
         specialty: "ouderengeneeskunde",
@@ -122,6 +148,8 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         rejection: None,
         concept_periods: None,
         second_submitted: false,
+        parts: &[],
+        concept_parts: &[],
     },
     DemoTraining {
         specialty: "kindergeneeskunde",
@@ -180,6 +208,8 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
             ),
         ]),
         second_submitted: false,
+        parts: &[],
+        concept_parts: &[],
     },
     DemoTraining {
         specialty: "psychiatrie",
@@ -213,11 +243,14 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
             ),
         ]),
         second_submitted: true,
+        parts: &[],
+        concept_parts: &[],
     },
     DemoTraining {
         specialty: "interne-geneeskunde",
         status: "voltooid",
         invoicing: "bij_indienen",
+        // Four years of general internal medicine, then two of differentiation.
         periods: &[
             (
                 "Interne geneeskunde",
@@ -230,6 +263,13 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 "Interne geneeskunde",
                 "Amsterdam UMC",
                 "2022-09-01",
+                "2023-09-01",
+                100,
+            ),
+            (
+                "Differentiatie",
+                "Amsterdam UMC",
+                "2023-09-01",
                 "2025-09-01",
                 100,
             ),
@@ -239,6 +279,8 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         rejection: None,
         concept_periods: None,
         second_submitted: false,
+        parts: &[0, 0, 1],
+        concept_parts: &[],
     },
 ];
 
@@ -268,6 +310,8 @@ const fn igt(status: &'static str, periods: &'static [DemoPeriod]) -> DemoTraini
         rejection: None,
         concept_periods: None,
         second_submitted: false,
+        parts: &[],
+        concept_parts: &[],
     }
 }
 
@@ -482,8 +526,9 @@ async fn seed_training(
     let first = Uuid::now_v7();
     insert_version(tx, training, first, 1, None, aios).await?;
     let mut origins = Vec::new();
-    for period in demo.periods {
-        origins.push(insert_period(tx, first, None, period).await?);
+    for (i, period) in demo.periods.iter().enumerate() {
+        let part = demo.parts.get(i).copied().unwrap_or(0);
+        origins.push(insert_period(tx, first, None, period, part).await?);
     }
     for (kind, institution, start, end, note, by_rgs) in demo.interruptions {
         sqlx::query(
@@ -544,7 +589,8 @@ async fn seed_training(
         .await?;
         for (i, period) in periods.iter().enumerate() {
             // The first periods keep their identity, so the history shows them as changed.
-            insert_period(tx, concept, origins.get(i).copied(), period).await?;
+            let part = demo.concept_parts.get(i).copied().unwrap_or(0);
+            insert_period(tx, concept, origins.get(i).copied(), period, part).await?;
         }
         if demo.second_submitted {
             sqlx::query(
@@ -624,13 +670,14 @@ async fn insert_period(
     version: Uuid,
     origin: Option<Uuid>,
     (label, institution, start, end, pct): &DemoPeriod,
+    part: i16,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     let origin = origin.unwrap_or(id);
     let inserted = sqlx::query(
         "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
                                        start_date, end_date, part_time_pct)
-         SELECT $1, $2, $3, 0, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
+         SELECT $1, $2, $3, $9, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
     )
     .bind(id)
     .bind(version)
@@ -640,6 +687,7 @@ async fn insert_period(
     .bind(date(start)?)
     .bind(date(end)?)
     .bind(pct)
+    .bind(part)
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() != 1 {

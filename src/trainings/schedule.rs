@@ -492,23 +492,27 @@ impl Versions {
 pub fn context(training: &Training, version: &Version, today: NaiveDate) -> CheckContext {
     let diploma = training.trainee_diploma_date;
     // Late registration is a question about the registration request: a concept of it is
-    // judged as if submitted today, a submitted one by its own date. A change request of an
-    // accepted registration is not a registration, so it is not asked again.
-    let submitted_on = if training.status.accepts_change_requests()
+    // judged as if submitted today, a submitted one by its own date. Once the registration is
+    // accepted, its approved versions are judged by the day the registration was submitted:
+    // the warning says that the RGS judges the late start, so it stays on the approved
+    // schedule instead of disappearing once the opleider approved. A change request is not a
+    // registration, so it does not ask the question again.
+    let local = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
+    };
+    let accepted = training.status.accepts_change_requests()
         || matches!(
             training.status,
             RegistrationStatus::Completed
                 | RegistrationStatus::Ended
                 | RegistrationStatus::StruckOff
-        ) {
-        None
+        );
+    let submitted_on = if !accepted {
+        Some(version.submitted_at.map(local).unwrap_or(today))
+    } else if version.status == VersionStatus::Approved {
+        training.submitted_at.or(version.submitted_at).map(local)
     } else {
-        Some(
-            version
-                .submitted_at
-                .map(|at| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive())
-                .unwrap_or(today),
-        )
+        None
     };
     CheckContext {
         today,

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -125,6 +126,81 @@ pub(crate) static OF_TRAINING_JSON: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The required duration of a training as its schedule has it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    /// Every part's required months after approved shortenings and the RGS's extensions.
+    pub total: Months,
+    /// Of which added by extensions.
+    pub extended: Months,
+}
+
+/// The extensions of the version of training `$1` that counts now (the concept, else the
+/// submitted version, else the last approved one), as one JSON array.
+static EXTENSIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::db::json_rows(
+        "SELECT e.part, e.months FROM schedule_extensions e
+         WHERE e.version_id = (SELECT v.id FROM schedule_versions v
+                               WHERE v.training_id = $1
+                                 AND v.status IN ('concept', 'ingediend', 'goedgekeurd')
+                               ORDER BY v.status = 'concept' DESC, v.status = 'ingediend' DESC,
+                                        v.number DESC
+                               LIMIT 1)",
+        "x.part, x.months",
+    )
+});
+
+/// An extension as [`EXTENSIONS_JSON`] reads it.
+#[derive(serde::Deserialize)]
+struct ExtensionRow {
+    part: i16,
+    months: i32,
+}
+
+/// Every shortening of `training`, oldest first, and its required duration now: every part's
+/// months after the approved shortenings and the extensions of the version that counts, as
+/// the rules engine computes them for the schedule page. One statement.
+pub async fn of_training_with_requirement(
+    conn: &mut PgConnection,
+    training: &Training,
+    rules: &SpecialtyRules,
+) -> Result<(Vec<Record>, Requirement), sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS shortenings, ({}) AS extensions",
+            *OF_TRAINING_JSON, *EXTENSIONS_JSON
+        )
+    });
+    let (rows, extensions): (Json<Vec<Row>>, Json<Vec<ExtensionRow>>) =
+        sqlx::query_as(SQL.as_str())
+            .bind(training.id)
+            .fetch_one(conn)
+            .await?;
+    let records = records(rows.0)?;
+    let schedule = crate::domain::schedule::model::Schedule {
+        shortenings: records
+            .iter()
+            .filter(|r| r.status == ShorteningStatus::Approved)
+            .map(Record::shortening)
+            .collect(),
+        extensions: extensions
+            .0
+            .into_iter()
+            .map(|e| crate::domain::schedule::model::Extension {
+                part: usize::try_from(e.part).unwrap_or(usize::MAX),
+                months: Months::whole(i64::from(e.months)),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let totals = crate::domain::schedule::totals::totals(&schedule, rules, chrono::NaiveDate::MIN);
+    let requirement = Requirement {
+        total: totals.required,
+        extended: schedule.extensions.iter().map(|e| e.months).sum(),
+    };
+    Ok((records, requirement))
+}
+
 /// Every shortening of `training`, oldest first.
 pub async fn of_training(
     conn: &mut PgConnection,
@@ -187,7 +263,8 @@ async fn approved_and_open(
 
 fn describe(proposal_months: i32, ground: ShorteningGround, rules: &SpecialtyRules) -> String {
     format!(
-        "{proposal_months} maanden verkorting van de opleiding {} op grond van {}",
+        "{} verkorting van de opleiding {} op grond van {}",
+        crate::domain::schedule::months::counted(i64::from(proposal_months), "maand", "maanden"),
         rules.name,
         ground.label()
     )

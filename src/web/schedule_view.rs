@@ -241,13 +241,20 @@ pub fn build(
             href: anchor(loaded, f.subject),
         })
         .collect();
-    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
     let complete = report.is_complete();
     let verdict = match (complete, errors + warnings) {
         (true, 0) => "Het schema is compleet en bevat geen fouten of waarschuwingen.".to_owned(),
-        (true, _) => format!("Het schema is compleet. {}.", counts_in_words(errors, warnings)),
-        (false, 0) => "Het schema is nog niet compleet: hieronder staat wat nog ontbreekt."
-            .to_owned(),
+        (true, _) => format!(
+            "Het schema is compleet. {}.",
+            counts_in_words(errors, warnings)
+        ),
+        (false, 0) => {
+            "Het schema is nog niet compleet: hieronder staat wat nog ontbreekt.".to_owned()
+        }
         (false, _) => format!(
             "Het schema is nog niet compleet. {}.",
             counts_in_words(errors, warnings)
@@ -358,8 +365,8 @@ pub fn build(
                 let ground = ShorteningGround::from_code(&s.ground)
                     .map_or("een onbekende grond", ShorteningGround::label);
                 format!(
-                    "{} maanden verkorting van {} op grond van {ground}",
-                    s.months,
+                    "{} verkorting van {} op grond van {ground}",
+                    months::counted(i64::from(s.months), "maand", "maanden"),
                     part_name(rules, s.part)
                 )
             })
@@ -374,8 +381,8 @@ pub fn build(
                     format!(": {}", e.reason)
                 };
                 format!(
-                    "{} maanden verlenging van {} (intensief begeleidingstraject, ingevoerd door de RGS){reason}",
-                    e.months,
+                    "{} verlenging van {} (intensief begeleidingstraject, ingevoerd door de RGS){reason}",
+                    months::counted(i64::from(e.months), "maand", "maanden"),
                     part_name(rules, e.part)
                 )
             })

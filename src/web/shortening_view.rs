@@ -2,6 +2,7 @@
 //! and when gained, and who proposed and decided it ("door X namens Y").
 
 use crate::domain::schedule::model::SpecialtyRules;
+use crate::domain::schedule::months::counted;
 use crate::domain::shortening::ShorteningStatus;
 use crate::trainings::shortenings::Record;
 use crate::web::form::SelectOption;
@@ -71,8 +72,8 @@ pub fn item(record: &Record, rules: &SpecialtyRules) -> ShorteningItem {
     ShorteningItem {
         id: record.id.to_string(),
         summary: format!(
-            "{} maanden verkorting van {part} op grond van {}",
-            record.months,
+            "{} verkorting van {part} op grond van {}",
+            counted(i64::from(record.months), "maand", "maanden"),
             record.ground.label()
         ),
         gained: format!("{}; {}", record.gained_where, record.gained_when),

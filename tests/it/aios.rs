@@ -31,7 +31,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("revisie", "0"),
 ];
 
-async fn institution(app: &TestApp, name: &str) -> Uuid {
+pub(crate) async fn institution(app: &TestApp, name: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
         .bind(name)
         .fetch_one(&app.state.db)
@@ -39,7 +39,7 @@ async fn institution(app: &TestApp, name: &str) -> Uuid {
         .unwrap()
 }
 
-async fn specialty(app: &TestApp, code: &str) -> Uuid {
+pub(crate) async fn specialty(app: &TestApp, code: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM specialties WHERE code = $1")
         .bind(code)
         .fetch_one(&app.state.db)
@@ -61,18 +61,39 @@ pub(crate) async fn aios_ready(app: &TestApp, username: &str) -> TestUser {
 
 /// Creates an IGT training with the default client; returns its id.
 pub(crate) async fn create_igt(app: &TestApp) -> Uuid {
-    let igt = specialty(app, "igt").await.to_string();
+    create_training(app, "igt").await
+}
+
+/// Creates a training of specialty `code` with the demo opleider and the specialty's first
+/// institute (when it has any), through the new-training form with the default client;
+/// returns its id.
+pub(crate) async fn create_training(app: &TestApp, code: &str) -> Uuid {
+    let specialty = specialty(app, code).await;
     let opleider = user_id(app, "demo.opleider").await.to_string();
-    let institute: Uuid = sqlx::query_scalar("SELECT id FROM institutes WHERE code = 'oigt'")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let page = text(
+        app.get(&format!("/aios/opleidingen/nieuw?specialisme={specialty}"))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains(&format!("value=\"{opleider}\"")),
+        "the demo opleider is recognised for {code}: {page}"
+    );
+    let institute: Option<Uuid> = sqlx::query_scalar(
+        "SELECT institute_id FROM specialty_institutes WHERE specialty_id = $1
+         ORDER BY (SELECT code FROM institutes i WHERE i.id = institute_id) LIMIT 1",
+    )
+    .bind(specialty)
+    .fetch_optional(&app.state.db)
+    .await
+    .unwrap();
+    let institute = institute.map(|i| i.to_string()).unwrap_or_default();
     let response = app
         .post_form(
             "/aios/opleidingen/nieuw",
             &[
-                ("specialisme", igt.as_str()),
-                ("instituut", &institute.to_string()),
+                ("specialisme", specialty.to_string().as_str()),
+                ("instituut", institute.as_str()),
                 ("opleider", opleider.as_str()),
                 ("facturering", "bij_indienen"),
             ],
@@ -196,7 +217,7 @@ pub(crate) async fn status(app: &TestApp, training: Uuid) -> String {
 
 /// Approval is the opleider's (a later issue); tests of change requests start from an
 /// approved first version, set directly.
-async fn approve_in_database(app: &TestApp, training: Uuid) {
+pub(crate) async fn approve_in_database(app: &TestApp, training: Uuid) {
     sqlx::query(
         "UPDATE schedule_versions SET status = 'goedgekeurd', decided_at = now()
          WHERE training_id = $1 AND status = 'ingediend'",
@@ -524,7 +545,7 @@ async fn an_interruption_can_only_name_an_institution_of_the_schedule(pool: PgPo
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = text(response).await;
-    assert!(page.contains("die al in uw schema staat"));
+    assert!(page.contains("die al in een periode van het schema staat"));
     assert!(
         !page.contains(">Isala<"),
         "only the schedule's institutions are offered"
@@ -542,7 +563,12 @@ async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved(pool: P
         (
             "01-01-2027",
             "150",
-            "Vul een percentage van 50 tot en met 100 in",
+            "Kies een deeltijdpercentage van 50 tot en met 100",
+        ),
+        (
+            "01-01-2027",
+            "40",
+            "Kies een deeltijdpercentage van 50 tot en met 100",
         ),
         ("01-01-2027", "abc", "Vul het percentage in als heel getal"),
     ] {
@@ -692,7 +718,18 @@ async fn submitting_with_errors_is_refused_with_the_errors_listed(pool: PgPool) 
         "Isala",
         "01-03-2028",
         "01-03-2029",
-        "40",
+        "100",
+    )
+    .await;
+    // Before the artsdiploma of 01-07-2021, and a gap again.
+    add_period(
+        &app,
+        training,
+        "Stage",
+        "Radboudumc",
+        "01-01-2021",
+        "01-06-2021",
+        "100",
     )
     .await;
     let page = text(
@@ -705,7 +742,10 @@ async fn submitting_with_errors_is_refused_with_the_errors_listed(pool: PgPool) 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = text(response).await;
     assert!(page.contains("Voeg een onderbreking toe"), "gap listed");
-    assert!(page.contains("deeltijd"), "percentage listed");
+    assert!(
+        page.contains("vóór de datum van uw artsdiploma"),
+        "diploma listed"
+    );
     assert_eq!(status(&app, training).await, "concept");
     let to_opleider = app
         .sent_emails()
@@ -1236,20 +1276,21 @@ async fn periods_and_interruptions_are_changed_and_removed(pool: PgPool) {
     assert!(page.contains("80 %"));
     assert!(page.contains("(21,6 van 33 maanden ingevoerd)"), "{page}");
 
-    // A long illness: 10 working days a training year count, the rest is made up.
+    // A long illness after ziekenhuis 2 (20 working days): 10 working days a training year
+    // count, the rest is made up.
     let response = add_interruption(
         &app,
         training,
         "ziekte",
         "Radboudumc",
-        "01-03-2027",
-        "29-03-2027",
+        "01-03-2029",
+        "29-03-2029",
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
     assert!(
-        page.contains("Dagen in te halen door onderbrekingen</dt><dd>10 werkdagen"),
+        page.contains("Werkdagen in te halen door onderbrekingen</dt><dd>10 werkdagen"),
         "{page}"
     );
 

@@ -408,7 +408,10 @@ async fn change_request_story(app: &TestApp, browser: &Browser) {
 
     browser.follow("Wijziging indienen").await;
     let html = browser.html().await;
-    assert_eq!(summary_value(&html, "Verwachte einddatum"), new_end);
+    assert_eq!(
+        summary_value(&html, "Verwachte einddatum opleiding"),
+        new_end
+    );
     browser.assert_accessible().await;
     browser.submit("Wijziging indienen").await;
     assert_eq!(browser.path().await, training_path);

@@ -49,6 +49,8 @@ mod reference_admin;
 mod registers;
 mod reports;
 mod roles;
+mod schedule_check;
+mod schedule_pages;
 mod security;
 mod session_connection;
 mod shortenings;

@@ -19,8 +19,8 @@ use crate::supervision::submitted_training;
 use mijnrgs::domain::report::{RawFilter, ReportFilter};
 use mijnrgs::domain::training::RegistrationStatus;
 
-/// (name, period label, start, end, part-time %) of one report row.
-type Row = (String, String, String, String, String);
+/// (name, period label, part, start, end, part-time %) of one report row.
+pub(crate) type Row = (String, String, String, String, String, String);
 
 pub(crate) async fn institution(app: &TestApp, name: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM institutions WHERE name = $1")
@@ -41,6 +41,17 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
     .fetch_all(&app.state.db)
     .await
     .unwrap();
+    // The app's pool has one connection: every specialty's rules are read before it is held.
+    let mut rules_of = std::collections::BTreeMap::new();
+    for (_, _, _, specialty) in &trainings {
+        if !rules_of.contains_key(specialty) {
+            let rules = mijnrgs::reference::specialty_rules(&app.state.db, *specialty)
+                .await
+                .unwrap()
+                .unwrap();
+            rules_of.insert(*specialty, rules);
+        }
+    }
     let mut conn = app.state.db.acquire().await.unwrap();
     let mut rows = BTreeSet::new();
     for (training, status, name, specialty) in trainings {
@@ -64,11 +75,13 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
         let loaded = mijnrgs::trainings::schedule::load_version(&mut conn, version)
             .await
             .unwrap();
+        let rules = &rules_of[&specialty];
         for period in loaded.schedule().periods {
             if period.institution == institution && filter.covers(period.start, period.end) {
                 rows.insert((
                     name.clone(),
                     period.label.clone(),
+                    rules.parts[period.part].name.clone(),
                     period.start.format("%d-%m-%Y").to_string(),
                     period.end.format("%d-%m-%Y").to_string(),
                     period.part_time_pct.to_string(),
@@ -129,7 +142,11 @@ pub(crate) fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
-fn as_rows(cells: &[Vec<String>]) -> BTreeSet<Row> {
+/// The rows of a report download (in the columns of [`HEADERS`]) as their (name, label, part,
+/// start, end, percentage).
+///
+/// [`HEADERS`]: mijnrgs::reports::HEADERS
+pub(crate) fn as_rows(cells: &[Vec<String>]) -> BTreeSet<Row> {
     cells
         .iter()
         .map(|c| {
@@ -139,6 +156,7 @@ fn as_rows(cells: &[Vec<String>]) -> BTreeSet<Row> {
                 c[4].clone(),
                 c[5].clone(),
                 c[6].clone(),
+                c[7].clone(),
             )
         })
         .collect()
@@ -204,7 +222,8 @@ async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules(
         let expected = expected_rows(&app, radboud, &filter).await;
         let (headers, cells) = download_csv(&app, &contact, &format!("{base}.csv?{query}")).await;
         assert_eq!(headers[0], "Naam");
-        assert_eq!(headers.len(), 9);
+        assert_eq!(headers.len(), 10);
+        assert_eq!(headers[4], "Onderdeel");
         assert_eq!(as_rows(&cells), expected, "CSV for {query}");
         assert_eq!(cells.len(), expected.len(), "no duplicates for {query}");
         let xlsx = download(&app, &contact, &format!("{base}.xlsx?{query}"))
@@ -227,7 +246,7 @@ async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules(
             "the filter is printed"
         );
         assert!(pdf.contains("gemaakt op"));
-        for (name, label, start, _, _) in &expected {
+        for (name, label, _, start, _, _) in &expected {
             assert!(
                 page.contains(name.as_str()),
                 "{name} on the page for {query}"
@@ -268,7 +287,8 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     assert!(
         text.contains(
             "Noor Bakker;19087654301;Internationale gezondheidszorg en tropengeneeskunde (IGT);\
-             Ziekenhuis 1;01-01-2027;01-01-2028;100;Dr. Pieter Jansen;Ingediend\r\n"
+             Ziekenhuis 1;Opleiding tot AIGT;01-01-2027;01-01-2028;100;Dr. Pieter Jansen;\
+             Ingediend\r\n"
         ),
         "{text}"
     );
@@ -281,9 +301,9 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let sheet = workbook.worksheet_range("Register").unwrap();
     let noor = sheet.rows().find(|row| row[0] == "Noor Bakker").unwrap();
-    assert!(matches!(noor[4], Data::DateTime(_)), "dates are dates");
+    assert!(matches!(noor[5], Data::DateTime(_)), "dates are dates");
     assert!(
-        matches!(noor[6], Data::Float(f) if f == 100.0),
+        matches!(noor[7], Data::Float(f) if f == 100.0),
         "percentages are numbers"
     );
     // The frozen header row is in the sheet's XML.
@@ -527,12 +547,12 @@ async fn a_period_with_an_opleider_of_its_own_names_them_and_the_others_name_the
     let query = "soort=peildatum&peildatum=01-06-2027";
     let base = format!("/contactpersoon/instellingen/{radboud}/rapport");
     let (headers, cells) = download_csv(&app, &contact, &format!("{base}.csv?{query}")).await;
-    assert_eq!(headers[7], "Opleider");
+    assert_eq!(headers[8], "Opleider");
     let opleider_of = |noor: bool| -> Vec<&str> {
         cells
             .iter()
             .filter(|row| (row[0] == "Noor Bakker") == noor)
-            .map(|row| row[7].as_str())
+            .map(|row| row[8].as_str())
             .collect()
     };
     assert_eq!(opleider_of(true), [own.as_str()]);

@@ -929,7 +929,11 @@ fn the_days_to_make_up_are_told_with_the_later_end_date() {
             .message
             .contains("de overige 20 werkdagen haalt u in")
     );
-    assert!(finding.message.contains("tot 28-10-2028"), "{}", finding.message);
+    assert!(
+        finding.message.contains("tot 28-10-2028"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -968,7 +972,6 @@ fn done_counts_only_what_lies_before_today() {
     assert_eq!(report.totals.planned_end, Some(d("2028-10-01")));
 }
 
-
 /// Huisartsgeneeskunde: three parts of 12 months, no recognitions known (for the cases).
 pub(super) fn huisarts() -> SpecialtyRules {
     SpecialtyRules {
@@ -999,8 +1002,7 @@ fn in_part(part: usize, label: &str, start: &str, end: &str) -> Period {
 }
 
 #[test]
-fn a_huisarts_schedule_with_all_36_months_in_the_first_part_is_not_complete_and_names_each_part()
-{
+fn a_huisarts_schedule_with_all_36_months_in_the_first_part_is_not_complete_and_names_each_part() {
     let schedule = Schedule {
         periods: vec![
             in_part(0, "Eerste jaar", "2026-12-01", "2027-12-01"),
@@ -1039,12 +1041,18 @@ fn a_huisarts_schedule_with_all_36_months_in_the_first_part_is_not_complete_and_
         "{}",
         over.message
     );
-    assert!(over.message.contains("Hoort een periode bij een ander opleidingsonderdeel?"));
+    assert!(
+        over.message
+            .contains("Hoort een periode bij een ander opleidingsonderdeel?")
+    );
     let totals = &report.totals;
     assert_eq!(totals.in_schedule(), Months::whole(36));
     assert_eq!(totals.to_plan, Months::whole(24));
     let to_plan: Vec<Months> = totals.parts.iter().map(|p| p.to_plan).collect();
-    assert_eq!(to_plan, [Months::ZERO, Months::whole(12), Months::whole(12)]);
+    assert_eq!(
+        to_plan,
+        [Months::ZERO, Months::whole(12), Months::whole(12)]
+    );
     // The other parts still need their 24 months after the schedule.
     assert_eq!(totals.expected_end, Some(d("2031-12-01")));
     assert_eq!(totals.assumed_part_time, Some(100));
@@ -1101,7 +1109,10 @@ fn a_shortening_of_one_part_lowers_that_part_only() {
     };
     let report = check(&schedule, &huisarts(), &context());
     let required: Vec<Months> = report.totals.parts.iter().map(|p| p.required).collect();
-    assert_eq!(required, [Months::whole(12), Months::whole(6), Months::whole(12)]);
+    assert_eq!(
+        required,
+        [Months::whole(12), Months::whole(6), Months::whole(12)]
+    );
     assert_eq!(report.totals.parts[1].to_plan, Months::ZERO);
     assert_eq!(report.totals.parts[2].to_plan, Months::whole(12));
 }
@@ -1115,7 +1126,11 @@ fn an_empty_schedule_can_be_kept_but_not_submitted_and_says_why() {
         .iter()
         .find(|f| f.code == Code::NoPeriods)
         .unwrap();
-    assert!(empty.message.contains("De inschrijving begint met de eerste periode"));
+    assert!(
+        empty
+            .message
+            .contains("De inschrijving begint met de eerste periode")
+    );
     assert!(empty.message.contains("als concept bewaren"));
 }
 
@@ -1136,7 +1151,13 @@ fn a_pregnancy_leave_is_listed_as_time_that_is_not_training_time_with_its_length
 #[test]
 fn the_expected_end_says_which_part_time_it_assumes_for_what_is_not_planned() {
     let schedule = Schedule {
-        periods: vec![period("Ziekenhuis 1", RADBOUD, "2026-01-01", "2027-01-01", 80)],
+        periods: vec![period(
+            "Ziekenhuis 1",
+            RADBOUD,
+            "2026-01-01",
+            "2027-01-01",
+            80,
+        )],
         ..Schedule::default()
     };
     let report = check(&schedule, &igt(), &context());

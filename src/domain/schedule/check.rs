@@ -16,6 +16,16 @@ pub const MAX_SCHAKELJAAR: Months = Months::whole(6);
 /// The longest extension (intensief begeleidingstraject).
 pub const MAX_EXTENSION: Months = Months::whole(12);
 
+/// Why an end date is refused, as the period and interruption forms and the check say it.
+pub const END_AFTER_START: &str = "De einddatum moet na de begindatum liggen. De einddatum is de \
+     eerste dag ná de periode (\"tot\", niet \"tot en met\").";
+/// Why a part-time percentage is refused.
+pub const PART_TIME_RANGE: &str =
+    "Kies een deeltijdpercentage van 50 tot en met 100: 100 is voltijd.";
+/// Why an interruption's institution is refused.
+pub const INTERRUPTION_INSTITUTION: &str =
+    "Kies een opleidingsinrichting die al in een periode van het schema staat.";
+
 /// Below this a part holds "more than required" only by rounding (about a day and a half):
 /// a difference the page would show as "0 maanden" is never a warning.
 const NOTICEABLE: Months = months::SMALLEST_SHOWN;
@@ -32,7 +42,10 @@ pub struct Report {
 impl Report {
     /// Whether the schedule may be submitted (no errors).
     pub fn can_submit(&self) -> bool {
-        !self.findings.iter().any(|f| f.severity() == Severity::Error)
+        !self
+            .findings
+            .iter()
+            .any(|f| f.severity() == Severity::Error)
     }
 
     /// Whether the schedule is complete: no errors, and nothing left to plan in any part nor
@@ -98,7 +111,11 @@ fn check_totals(
              periode: herstel de fouten in de periodes. Zonder geldige periode kunt u het \
              schema als concept bewaren, maar niet indienen."
         };
-        findings.push(finding(Code::NoPeriods, Subject::Schedule, message.to_owned()));
+        findings.push(finding(
+            Code::NoPeriods,
+            Subject::Schedule,
+            message.to_owned(),
+        ));
     }
     let later = totals
         .expected_end
@@ -208,10 +225,9 @@ fn check_periods(
                 Code::PeriodEndNotAfterStart,
                 subject,
                 format!(
-                    "Periode {name}: de einddatum ({}) moet na de begindatum ({}) liggen. De \
-                     einddatum is de eerste dag ná de periode (\"tot\", niet \"tot en met\").",
-                    dutch_date(period.end),
-                    dutch_date(period.start)
+                    "Periode {name} (van {} tot {}): {END_AFTER_START}",
+                    dutch_date(period.start),
+                    dutch_date(period.end)
                 ),
             ));
         }
@@ -220,8 +236,7 @@ fn check_periods(
                 Code::PartTimeOutOfRange,
                 subject,
                 format!(
-                    "Periode {name}: een deeltijdpercentage van {} % kan niet. Kies een \
-                     percentage van 50 tot en met 100.",
+                    "Periode {name}: een deeltijdpercentage van {} % kan niet. {PART_TIME_RANGE}",
                     period.part_time_pct
                 ),
             ));
@@ -316,7 +331,7 @@ fn check_interruptions(schedule: &Schedule, rules: &SpecialtyRules, findings: &m
                 Code::InterruptionEndNotAfterStart,
                 subject,
                 format!(
-                    "Onderbreking vanaf {from}: de einddatum ({}) moet na de begindatum liggen.",
+                    "Onderbreking vanaf {from} (tot {}): {END_AFTER_START}",
                     dutch_date(interruption.end)
                 ),
             ));
@@ -325,10 +340,7 @@ fn check_interruptions(schedule: &Schedule, rules: &SpecialtyRules, findings: &m
             findings.push(finding(
                 Code::InterruptionInstitutionNotInSchedule,
                 subject,
-                format!(
-                    "Onderbreking vanaf {from}: kies een opleidingsinrichting die al in een \
-                     periode van het schema staat."
-                ),
+                format!("Onderbreking vanaf {from}: {INTERRUPTION_INSTITUTION}"),
             ));
         }
         if !rules.interruption_types.contains_key(&interruption.kind) {
@@ -527,4 +539,3 @@ fn check_shortenings_and_extensions(
         ));
     }
 }
-

@@ -366,9 +366,15 @@ mod tests {
     #[test]
     fn a_month_or_less_is_singular_and_more_is_plural() {
         assert_eq!(Months::whole(1).dutch_with_unit(), "1 maand");
-        assert_eq!(Months::whole(1).at_percent(50).dutch_with_unit(), "0,5 maand");
+        assert_eq!(
+            Months::whole(1).at_percent(50).dutch_with_unit(),
+            "0,5 maand"
+        );
         assert_eq!(Months::ZERO.dutch_with_unit(), "0 maanden");
-        assert_eq!(Months::whole(2).at_percent(60).dutch_with_unit(), "1,2 maanden");
+        assert_eq!(
+            Months::whole(2).at_percent(60).dutch_with_unit(),
+            "1,2 maanden"
+        );
         assert_eq!(counted(1, "dag", "dagen"), "1 dag");
         assert_eq!(counted(0, "dag", "dagen"), "0 dagen");
         assert_eq!(counted(11, "werkdag", "werkdagen"), "11 werkdagen");

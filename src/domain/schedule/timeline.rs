@@ -19,8 +19,8 @@ use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::check::dutch_date;
-use super::totals::Totals;
 use super::model::{Schedule, SpecialtyRules};
+use super::totals::Totals;
 
 /// The drawing's width in SVG user units; CSS scales the SVG to its container.
 pub const WIDTH: i64 = 960;

@@ -281,7 +281,10 @@ fn period_runs(schedule: &Schedule, rules: &SpecialtyRules) -> Vec<Run> {
 
 /// The interruption pieces the 10-day rule makes of the counting interruptions: credited and
 /// held stretches, and the training years with days to make up.
-fn apply_allowance(counting: &[Span], training_start: NaiveDate) -> (Vec<Span>, Vec<Span>, Vec<TrainingYear>) {
+fn apply_allowance(
+    counting: &[Span],
+    training_start: NaiveDate,
+) -> (Vec<Span>, Vec<Span>, Vec<TrainingYear>) {
     let (mut credited, mut held, mut years) = (Vec::new(), Vec::new(), Vec::new());
     let Some(last) = counting.iter().map(|s| s.end).max() else {
         return (credited, held, years);
@@ -547,7 +550,10 @@ pub fn totals(schedule: &Schedule, rules: &SpecialtyRules, today: NaiveDate) -> 
     let (requirement_met, assumed_part_time) = if remaining.is_positive() {
         match (schedule_end, last_period) {
             (Some(end), Some(last)) => (
-                Some(months::date_after(end, remaining.calendar_at_percent(last.pct))),
+                Some(months::date_after(
+                    end,
+                    remaining.calendar_at_percent(last.pct),
+                )),
                 Some(last.pct),
             ),
             _ => (None, None),
@@ -560,7 +566,8 @@ pub fn totals(schedule: &Schedule, rules: &SpecialtyRules, today: NaiveDate) -> 
     };
 
     let days_to_make_up: i64 = years.iter().map(|y| y.to_make_up).sum();
-    let expected_end = requirement_met.map(|at| months::end_after_working_days(at, days_to_make_up));
+    let expected_end =
+        requirement_met.map(|at| months::end_after_working_days(at, days_to_make_up));
     let days_to_make_up_unplanned = match (requirement_met, expected_end, planned_end) {
         (Some(met), Some(expected), Some(planned)) => {
             months::working_days(met.max(planned), expected)
@@ -620,7 +627,10 @@ mod tests {
     fn taking_days_out_of_a_stretch_leaves_the_days_around_them() {
         let left = without(
             &[span("2026-01-01", "2026-02-01")],
-            &[span("2026-01-05", "2026-01-10"), span("2026-01-20", "2026-03-01")],
+            &[
+                span("2026-01-05", "2026-01-10"),
+                span("2026-01-20", "2026-03-01"),
+            ],
         );
         assert_eq!(
             left,

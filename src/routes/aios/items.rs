@@ -14,9 +14,11 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::trainings_pages::RevisionForm;
-use super::{own_training, own_training_with_rules, training_path};
+use super::{own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
 use crate::domain::person::{self, format_date};
+use crate::domain::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
+use crate::domain::schedule::findings::{Code, Severity};
 use crate::domain::schedule::model::SpecialtyRules;
 use crate::domain::training::Refusal;
 use crate::error::{AppError, AppResult};
@@ -101,16 +103,72 @@ const CONFLICT: &str = "Het schema is intussen gewijzigd, in een ander venster o
      invoer staat hieronder nog. Bekijk het schema en klik nogmaals op \"Opslaan\" om uw invoer \
      toch op te slaan.";
 
+/// The errors the concept of `training` has now, in the engine's words: what a message after
+/// a save must mention. An empty schedule is left out: removing its last period is what the
+/// aios asked for, and the page says what that means.
+async fn errors_now(
+    state: &AppState,
+    training: &Training,
+    rules: &SpecialtyRules,
+) -> AppResult<Vec<String>> {
+    let mut conn = state.db.acquire().await?;
+    let loaded = schedule::versions_with_items(&mut conn, training.id).await?;
+    drop(conn);
+    let Some(concept) = Versions::of(&loaded).concept().cloned() else {
+        return Ok(Vec::new());
+    };
+    let Some(concept) = schedule::take_loaded(loaded, &concept) else {
+        return Ok(Vec::new());
+    };
+    let context = schedule::context(training, &concept.version, state.clock.today());
+    let report = check::check(&concept.schedule(), rules, &context);
+    Ok(report
+        .findings
+        .into_iter()
+        .filter(|f| f.severity() == Severity::Error && f.code != Code::NoPeriods)
+        .map(|f| f.message)
+        .collect())
+}
+
+/// The message after a save: "Gelukt" only when the schedule has no errors; otherwise that it
+/// was saved in the concept, with the error (or the first of them) in words.
+fn saved_message(saved: &str, errors: &[String]) -> (FlashKind, String) {
+    match errors {
+        [] => (FlashKind::Success, saved.to_owned()),
+        [only] => (
+            FlashKind::Info,
+            format!(
+                "{saved} Het schema bevat nu een fout, die u eerst moet herstellen voordat u \
+                 het kunt indienen: {only}"
+            ),
+        ),
+        [first, rest @ ..] => (
+            FlashKind::Info,
+            format!(
+                "{saved} Het schema bevat nu {} fouten, die u eerst moet herstellen voordat u \
+                 het kunt indienen. De eerste: {first} De andere staan onder \"Controle van het \
+                 schema\".",
+                rest.len() + 1
+            ),
+        ),
+    }
+}
+
 /// What happened to a save, as a response.
 async fn after_edit(
+    state: &AppState,
     session: &Session,
-    id: Uuid,
+    training: &Training,
+    rules: &SpecialtyRules,
     result: Result<i32, ChangeError>,
     saved: &str,
 ) -> AppResult<Result<Response, Refusal>> {
+    let id = training.id;
     match result {
         Ok(_) => {
-            flash::push(session, FlashKind::Success, saved).await?;
+            let errors = errors_now(state, training, rules).await?;
+            let (kind, message) = saved_message(saved, &errors);
+            flash::push(session, kind, &message).await?;
             Ok(Ok(Redirect::to(&training_path(id)).into_response()))
         }
         Err(ChangeError::Refused(Refusal::Stale)) => Ok(Err(Refusal::Stale)),
@@ -281,12 +339,9 @@ fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
         .trim()
         .parse::<i16>()
     {
-        Ok(pct) if (1..=100).contains(&pct) => Some(pct),
+        Ok(pct) if (50..=100).contains(&pct) => Some(pct),
         Ok(_) => {
-            errors.add(
-                "deeltijd",
-                "Vul een percentage van 50 tot en met 100 in: 100 is voltijd.",
-            );
+            errors.add("deeltijd", PART_TIME_RANGE);
             None
         }
         Err(_) => {
@@ -297,6 +352,11 @@ fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
             None
         }
     };
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        errors.add("einddatum", END_AFTER_START);
+    }
     match (part, institution, supervisor, start, end, pct) {
         (
             Some(part),
@@ -330,24 +390,41 @@ async fn new_period(
         Err(response) => return Ok(response),
     };
     let periods = &editing.concept.periods;
-    // A new period starts where the previous one ends ("tot" is the next start).
-    let start = periods
-        .iter()
+    // A new period starts where the previous valid one ends ("tot" is the next start); a
+    // period whose end is not after its start says nothing about where the next begins.
+    let valid = || periods.iter().filter(|p| p.end_date > p.start_date);
+    let start = valid()
         .map(|p| p.end_date)
         .max()
         .map(format_date)
         .unwrap_or_default();
+    let last = valid().max_by_key(|p| p.end_date);
+    // Built part by part: the form proposes the first part that still misses months, and the
+    // first of that part's own expected periods that is not yet in the schedule.
+    let context = schedule::context(
+        &editing.training,
+        &editing.concept.version,
+        state.clock.today(),
+    );
+    let report = check::check(&editing.concept.schedule(), &editing.rules, &context);
+    let part = report
+        .totals
+        .parts
+        .iter()
+        .position(|p| p.to_plan.is_positive())
+        .or_else(|| last.and_then(|p| usize::try_from(p.part).ok()))
+        .unwrap_or(0);
     let label = editing
         .rules
         .parts
-        .iter()
+        .get(part)
+        .into_iter()
         .flat_map(|p| p.expected_periods.iter())
         .find(|expected| !periods.iter().any(|p| &p.label == *expected))
         .cloned()
         .unwrap_or_default();
-    let last = periods.iter().max_by_key(|p| p.end_date);
     let form = PeriodForm {
-        onderdeel: last.map_or(0, |p| p.part).to_string(),
+        onderdeel: part.to_string(),
         omschrijving: label,
         begindatum: start,
         deeltijd: last.map_or(100, |p| p.part_time_pct).to_string(),
@@ -463,7 +540,16 @@ async fn save_period(
         &edit,
     )
     .await;
-    match after_edit(&session, id, result, "De periode is opgeslagen.").await? {
+    match after_edit(
+        &state,
+        &session,
+        &editing.training,
+        &editing.rules,
+        result,
+        "De periode is opgeslagen.",
+    )
+    .await?
+    {
         Ok(response) => Ok(response),
         Err(_) => {
             let mut page = page;
@@ -509,9 +595,9 @@ async fn remove(
     edit: Edit,
     removed: &str,
 ) -> AppResult<Response> {
-    let training = own_training(&state, aios, id).await?;
+    let (training, rules) = own_training_with_rules(&state, aios, id).await?;
     let result = schedule::edit(&state, &meta, aios, &training, based_on, &edit).await;
-    match after_edit(&session, id, result, removed).await? {
+    match after_edit(&state, &session, &training, &rules, result, removed).await? {
         Ok(response) => Ok(response),
         Err(_) => {
             flash::push(
@@ -624,7 +710,7 @@ fn parse_interruption(page: &InterruptionPage) -> Result<InterruptionInput, Form
         &page.form,
         &page.kinds,
         &page.institutions,
-        "Kies een opleidingsinrichting die al in uw schema staat.",
+        check::INTERRUPTION_INSTITUTION,
     )
 }
 
@@ -650,6 +736,11 @@ pub(crate) fn parse_interruption_form(
     let end = person::parse_date(&form.einddatum)
         .map_err(|m| errors.add("einddatum", m))
         .ok();
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        errors.add("einddatum", END_AFTER_START);
+    }
     let institution = institutions
         .iter()
         .find(|o| o.value == form.instelling)
@@ -775,7 +866,16 @@ async fn save_interruption(
         &edit,
     )
     .await;
-    match after_edit(&session, id, result, "De onderbreking is opgeslagen.").await? {
+    match after_edit(
+        &state,
+        &session,
+        &editing.training,
+        &editing.rules,
+        result,
+        "De onderbreking is opgeslagen.",
+    )
+    .await?
+    {
         Ok(response) => Ok(response),
         Err(_) => {
             let mut page = page;
