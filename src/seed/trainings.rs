@@ -155,8 +155,9 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
         specialty: "kindergeneeskunde",
         status: "ingeschreven",
         invoicing: "bij_indienen",
-        // Split around the RGS's interruption (ziekte in March 2025), which moves the end on
-        // by its 28 days.
+        // Split around the RGS's interruption (ziekte in March 2025, 20 working days): 10
+        // count as training time, the other 10 are made up after the 60 months, which are
+        // reached on 01-09-2029; so the training runs tot 15-09-2029.
         periods: &[
             (
                 "Kindergeneeskunde",
@@ -169,7 +170,7 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 "Kindergeneeskunde",
                 "Radboudumc",
                 "2025-03-31",
-                "2029-09-29",
+                "2029-09-15",
                 100,
             ),
         ],
@@ -234,11 +235,12 @@ const DEMO_TRAININGS: &[DemoTraining] = &[
                 "2027-09-01",
                 100,
             ),
+            // The 42 months left at 80 % take 52,5 calendar months.
             (
                 "Psychiatrie (deeltijd)",
                 "GGZ inGeest",
                 "2027-09-01",
-                "2032-02-01",
+                "2032-01-17",
                 80,
             ),
         ]),

@@ -184,3 +184,77 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
     }
     assert!(checked >= 8, "{checked} approved demo schedules");
 }
+
+/// Every version of every demo schedule is free of errors and of parts planned beyond what
+/// they require, and each is complete or not as its story says: the stories are named by the
+/// trainee, the specialty and the version's status.
+#[sqlx::test]
+async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
+    use mijnrgs::domain::schedule::findings::{Code, Severity};
+    let app = crate::helpers::TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    // Incomplete by their story: concepts being built up, Lotte's first two hospitals with
+    // her shortening waiting, and the registrations that ended or were struck off early.
+    let incomplete = [
+        ("demo.aios", "anesthesiologie", "concept"),
+        ("demo.aios", "heelkunde", "concept"),
+        ("demo.aios", "kindergeneeskunde", "concept"),
+        ("demo.aios.lotte", "igt", "goedgekeurd"),
+        ("demo.aios.fatima", "igt", "goedgekeurd"),
+        ("demo.aios.tom", "igt", "goedgekeurd"),
+    ];
+    let ids: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+        "SELECT t.id, u.username, s.code FROM trainings t
+         JOIN users u ON u.id = t.trainee_id JOIN specialties s ON s.id = t.specialty_id
+         ORDER BY t.id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let mut checked = 0;
+    let mut multi_part = 0;
+    for (id, trainee, specialty) in ids {
+        let mut conn = app.state.db.acquire().await.unwrap();
+        let (training, rules) = mijnrgs::trainings::find_with_rules(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let loaded = mijnrgs::trainings::schedule::versions_with_items(&mut conn, id)
+            .await
+            .unwrap();
+        drop(conn);
+        for version in &loaded {
+            let status = version.version.status.code();
+            let context = mijnrgs::trainings::schedule::context(&training, &version.version, today);
+            let report =
+                mijnrgs::domain::schedule::check::check(&version.schedule(), &rules, &context);
+            let story = format!("{trainee} {specialty} version {}", version.version.number);
+            // The anaesthesiology concept shows an aios a gap to close with an interruption.
+            let shown_error = (trainee.as_str(), specialty.as_str(), status)
+                == ("demo.aios", "anesthesiologie", "concept");
+            let wrong: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.severity() == Severity::Error || f.code == Code::PartOverRequired)
+                .filter(|f| !(shown_error && f.code == Code::Gap))
+                .map(|f| f.message.as_str())
+                .collect();
+            assert!(wrong.is_empty(), "{story}: {wrong:?}");
+            let expected_incomplete =
+                incomplete.contains(&(trainee.as_str(), specialty.as_str(), status));
+            assert_eq!(
+                report.is_complete(),
+                !expected_incomplete && !shown_error,
+                "{story} ({status}): {:#?}",
+                report.findings
+            );
+            if rules.parts.len() > 1 && report.is_complete() {
+                multi_part += 1;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "{checked} demo versions");
+    assert!(multi_part >= 3, "{multi_part} complete multi-part versions");
+}

@@ -17,6 +17,11 @@ async fn text(response: reqwest::Response) -> String {
     response.text().await.unwrap()
 }
 
+/// The page at `path`, fetched with the default client.
+async fn fetch(app: &TestApp, path: &str) -> String {
+    text(app.get(path).await).await
+}
+
 /// Creates a huisartsgeneeskunde training (three parts of 12 months) with the demo opleider;
 /// returns its id.
 pub(crate) async fn create_huisarts(app: &TestApp) -> Uuid {
@@ -95,7 +100,7 @@ async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_
         .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(
         page.contains("<h2 id=\"totalen\""),
         "the schedule page: {page}"
@@ -135,11 +140,7 @@ async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_
         "Wat nog niet is ingepland, is gerekend tegen 100 % deeltijd, zoals de laatste periode."
     ));
 
-    let submit_page = text(
-        app.get(&format!("/aios/opleidingen/{training}/indienen"))
-            .await,
-    )
-    .await;
+    let submit_page = fetch(&app, &format!("/aios/opleidingen/{training}/indienen")).await;
     assert!(
         submit_page.contains("<h1>Aanvraag indienen</h1>"),
         "{submit_page}"
@@ -158,9 +159,9 @@ async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_
 ) {
     let (app, _) = noor_ready(pool).await;
     let training = create_huisarts(&app).await;
-    let form = text(
-        app.get(&format!("/aios/opleidingen/{training}/periodes/nieuw"))
-            .await,
+    let form = fetch(
+        &app,
+        &format!("/aios/opleidingen/{training}/periodes/nieuw"),
     )
     .await;
     assert!(form.contains("<h1>Periode toevoegen</h1>"), "{form}");
@@ -192,9 +193,9 @@ async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_
         ),
     ];
     for (part, label, place, from, to) in steps {
-        let form = text(
-            app.get(&format!("/aios/opleidingen/{training}/periodes/nieuw"))
-                .await,
+        let form = fetch(
+            &app,
+            &format!("/aios/opleidingen/{training}/periodes/nieuw"),
         )
         .await;
         assert!(
@@ -204,7 +205,7 @@ async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_
         let response = add_period_in_part(&app, training, part, label, place, from, to).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(
         page.contains("Het schema is compleet en bevat geen fouten of waarschuwingen."),
         "{page}"
@@ -219,11 +220,7 @@ async fn an_empty_schedule_is_kept_as_a_concept_but_cannot_be_submitted_and_the_
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
 
-    let page = text(
-        app.get(&format!("/aios/opleidingen/{training}/indienen"))
-            .await,
-    )
-    .await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}/indienen")).await;
     assert!(page.contains("<h1>Aanvraag indienen</h1>"), "{page}");
     assert!(page.contains("Het schema bevat nog fouten"));
     assert!(page.contains(
@@ -257,7 +254,7 @@ async fn a_period_whose_end_is_not_after_its_start_or_at_forty_percent_is_refuse
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
     // The message that the training was created is shown once.
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(page.contains("Gelukt"), "{page}");
     let response = add_period(
         &app,
@@ -305,7 +302,7 @@ async fn a_period_whose_end_is_not_after_its_start_or_at_forty_percent_is_refuse
     );
     assert_eq!(periods(&app, training).await, 0, "nothing was saved");
 
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(page.contains("<h2 id=\"totalen\""), "{page}");
     assert!(!page.contains("Gelukt"), "{page}");
     assert!(page.contains("<dt>Einde laatste periode</dt><dd>nog geen periodes</dd>"));
@@ -326,7 +323,7 @@ async fn a_save_that_leaves_an_error_in_the_schedule_says_so_instead_of_gelukt(p
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(
         page.contains("Gelukt:</strong> De periode is opgeslagen."),
         "a period without errors is a success: {page}"
@@ -344,7 +341,7 @@ async fn a_save_that_leaves_an_error_in_the_schedule_says_so_instead_of_gelukt(p
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(page.contains("<h2 id=\"totalen\""), "{page}");
     assert!(!page.contains("Gelukt"), "{page}");
     assert!(
@@ -376,12 +373,12 @@ async fn a_late_registration_keeps_its_warning_after_the_opleider_approved(pool:
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let warning = "De opleiding begint op 01-09-2026, vóór de datum van indienen (22-11-2026).";
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(page.contains(warning), "{page}");
     let response = submit(&app, training, true).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     approve_in_database(&app, training).await;
-    let page = text(app.get(&format!("/aios/opleidingen/{training}")).await).await;
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
     assert!(page.contains("<h2 id=\"totalen\""), "{page}");
     assert!(
         page.contains(warning),

@@ -133,7 +133,7 @@ fn check_totals(
             format!(
                 "In opleidingsjaar {} is de opleiding {} onderbroken. {FREE_INTERRUPTION_DAYS} \
                  werkdagen per opleidingsjaar tellen mee als opleidingstijd; de overige {} \
-                 haalt u in na het einde van de opleiding.{later}",
+                 haalt u in: de opleiding duurt zo veel werkdagen langer.{later}",
                 year.number,
                 counted(year.interrupted, "werkdag", "werkdagen"),
                 counted(year.to_make_up, "werkdag", "werkdagen"),
