@@ -413,7 +413,45 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
     for trainee in DEMO_TRAINEES {
         added += seed_trainee(tx, opleider, trainee).await?;
     }
+    store_expected_ends(tx).await?;
     Ok(added)
+}
+
+/// Keeps the rules engine's expected end with every demo version that is no longer a
+/// concept, as submitting does (migration 0019), so that the demo opleider's overview says an
+/// eindverklaring is due by the same date as the schedule pages.
+async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+    let trainings: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT v.training_id FROM schedule_versions v
+         JOIN trainings t ON t.id = v.training_id JOIN users u ON u.id = t.trainee_id
+         WHERE v.status <> 'concept' AND v.expected_end IS NULL
+           AND u.username LIKE 'demo.%'",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in trainings {
+        let Some((_, rules)) = crate::trainings::find_with_rules(tx, id).await? else {
+            continue;
+        };
+        let loaded = crate::trainings::schedule::versions_with_items(tx, id).await?;
+        for version in loaded
+            .iter()
+            .filter(|v| v.version.status != crate::domain::training::VersionStatus::Concept)
+        {
+            // The expected end does not depend on today: only what is "done" does.
+            let totals = crate::domain::schedule::totals::totals(
+                &version.schedule(),
+                &rules,
+                NaiveDate::MIN,
+            );
+            sqlx::query("UPDATE schedule_versions SET expected_end = $2 WHERE id = $1")
+                .bind(version.version.id)
+                .bind(totals.expected_end)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Gives demo aios `user` complete basisgegevens (when missing) and tells whether their

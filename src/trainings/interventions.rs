@@ -351,12 +351,14 @@ pub async fn amend(
         Amendment::Interruption(_) => "Onderbreking ingevoerd door de RGS",
     };
     sqlx::query(
-        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3
+        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
+                expected_end = $4
          WHERE id = $1",
     )
     .bind(id)
     .bind(now)
     .bind(clerk)
+    .bind(after.totals.expected_end)
     .execute(&mut *tx)
     .await?;
     sqlx::query(

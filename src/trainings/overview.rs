@@ -70,8 +70,9 @@ pub struct Row<'r> {
     pub schedule_waiting: bool,
     /// A proposed shortening waits for the opleider's decision.
     pub shortening_waiting: bool,
-    /// The end of the current schedule's last period.
-    pub planned_end: Option<NaiveDate>,
+    /// When the shown schedule ends: the rules engine's expected end, kept with the version
+    /// (migration 0019), else the end of its last period.
+    pub end: Option<NaiveDate>,
     /// Whether an eindverklaring was issued.
     pub declared: bool,
     /// Whether the eindverklaring is due: a running registration without one, whose schedule
@@ -142,7 +143,8 @@ pub async fn page(
     let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(
         // The columns in the order `read_row` reads them.
         "SELECT training_id, trainee_name, specialty_name, supervisor_name, status,
-                periods::text, schedule_waiting, shortening_waiting, planned_end, declared
+                periods::text, schedule_waiting, shortening_waiting,
+                COALESCE(expected_end, planned_end), declared
          FROM training_summaries
          WHERE status <> 'concept' AND supervisor_id = ",
     );
@@ -174,7 +176,8 @@ pub async fn page(
         sql.push(
             " AND (schedule_waiting OR shortening_waiting
                    OR (status IN ('goedgekeurd', 'ingeschreven', 'voorwaardelijk')
-                       AND NOT declared AND planned_end - interval '3 months' <= ",
+                       AND NOT declared
+                       AND COALESCE(expected_end, planned_end) - interval '3 months' <= ",
         )
         .push_bind(today)
         .push("))");
@@ -231,7 +234,7 @@ fn read_row(
         None => (None, None),
     };
     let status: &str = summary.try_get_unchecked(4)?;
-    let planned_end: Option<NaiveDate> = summary.try_get_unchecked(8)?;
+    let end: Option<NaiveDate> = summary.try_get_unchecked(8)?;
     let declared: bool = summary.try_get_unchecked(9)?;
     let running = RegistrationStatus::from_code(status)
         .is_some_and(RegistrationStatus::accepts_change_requests);
@@ -245,11 +248,9 @@ fn read_row(
         institution_name,
         schedule_waiting: summary.try_get_unchecked(6)?,
         shortening_waiting: summary.try_get_unchecked(7)?,
-        planned_end,
+        end,
         declared,
-        declaration_due: running
-            && !declared
-            && planned_end.is_some_and(|end| end <= declaration_until),
+        declaration_due: running && !declared && end.is_some_and(|end| end <= declaration_until),
     })
 }
 

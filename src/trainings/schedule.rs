@@ -830,15 +830,19 @@ pub async fn submit(
         &report,
         warnings_acknowledged,
     )?;
-    // The revision is kept as it is, so a repeated submit of the same form is recognised.
+    // The revision is kept as it is, so a repeated submit of the same form is recognised. The
+    // version's items never change again, so its expected end is kept with it (migration
+    // 0019): the summaries give it to the opleider's overview.
     let updated = sqlx::query(
-        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3
+        "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
+                expected_end = $5
          WHERE id = $1 AND status = 'concept' AND revision = $4",
     )
     .bind(concept.id)
     .bind(now)
     .bind(actor)
     .bind(based_on)
+    .bind(report.totals.expected_end)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -249,6 +249,16 @@ async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
                 "{story} ({status}): {:#?}",
                 report.findings
             );
+            // What the overview reads (migration 0019) is what the engine says.
+            if status != "concept" {
+                let stored: Option<chrono::NaiveDate> =
+                    sqlx::query_scalar("SELECT expected_end FROM schedule_versions WHERE id = $1")
+                        .bind(version.version.id)
+                        .fetch_one(&app.state.db)
+                        .await
+                        .unwrap();
+                assert_eq!(stored, report.totals.expected_end, "{story}: stored end");
+            }
             if rules.parts.len() > 1 && report.is_complete() {
                 multi_part += 1;
             }

@@ -488,3 +488,112 @@ async fn a_huisarts_schedule_built_part_by_part_in_a_real_browser_says_what_each
     browser.assert_accessible().await;
     browser.close().await;
 }
+
+/// The cells of the opleider's overview row of `name`.
+fn overview_row(html: &str, name: &str) -> String {
+    let document = scraper::Html::parse_document(html);
+    let rows = scraper::Selector::parse("tbody tr").unwrap();
+    document
+        .select(&rows)
+        .find(|row| row.text().any(|t| t == name))
+        .map(|row| row.text().collect::<String>())
+        .unwrap_or_else(|| panic!("{name} in the overview:\n{html}"))
+}
+
+#[sqlx::test]
+async fn the_overview_says_an_eindverklaring_is_due_by_the_expected_end_not_by_the_last_period(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    // Noor's approved IGT schedule plans 24 of 33 months: its last period ends on 01-03-2029,
+    // the training on 01-12-2029.
+    let training = crate::supervision::submitted_training(&app).await;
+    let opleider = app.new_client();
+    crate::helpers::accounts::log_in_demo(&app, &opleider, "demo.opleider").await;
+    let version = crate::supervision::submitted_version(&app, training).await;
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{training}/goedkeuren"),
+            &[("versie", version.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stored: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT expected_end FROM training_summaries WHERE training_id = $1")
+            .bind(training)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(stored, chrono::NaiveDate::from_ymd_opt(2029, 12, 1));
+
+    // Six weeks before the last period ends: the eindverklaring is not due for months.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2029-01-15T10:00:00+01:00")
+            .unwrap()
+            .to_utc(),
+    );
+    let opleider = app.new_client();
+    crate::helpers::accounts::log_in_demo(&app, &opleider, "demo.opleider").await;
+    let overview = app.page_with(&opleider, "/opleider/aios").await;
+    assert!(
+        overview_row(&overview, "Daan de Boer").contains("Eindverklaring afgeven"),
+        "Daan's training has ended: {overview}"
+    );
+    let noor = overview_row(&overview, "Noor Bakker");
+    assert!(!noor.contains("Eindverklaring afgeven"), "{noor}");
+    assert!(noor.contains("Niets"), "{noor}");
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(
+        page.contains("U kunt de eindverklaring afgeven vanaf 01-09-2029"),
+        "the same date on the aios's page: {page}"
+    );
+}
+
+#[sqlx::test]
+async fn an_interruption_that_is_not_training_time_is_listed_with_its_length_and_one_within_the_allowance_changes_nothing(
+    pool: PgPool,
+) {
+    let (app, _) = noor_ready(pool).await;
+    let training = create_igt(&app).await;
+    // Ziekenhuis 1 with six weeks of pregnancy leave in it (Monday 01-03-2027 tot Monday
+    // 12-04-2027) and a week of sickness (Monday 06-09-2027 tot Monday 13-09-2027).
+    for (label, from, to) in [
+        ("Ziekenhuis 1", "01-01-2027", "01-03-2027"),
+        ("Ziekenhuis 1", "12-04-2027", "06-09-2027"),
+        ("Ziekenhuis 1", "13-09-2027", "12-02-2028"),
+    ] {
+        let response = add_period(&app, training, label, "Radboudumc", from, to, "100").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    for (kind, from, to) in [
+        ("zwangerschapsverlof", "01-03-2027", "12-04-2027"),
+        ("ziekte", "06-09-2027", "13-09-2027"),
+    ] {
+        let response =
+            crate::aios::add_interruption(&app, training, kind, "Radboudumc", from, to).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let page = fetch(&app, &format!("/aios/opleidingen/{training}")).await;
+    assert!(page.contains("<h2 id=\"totalen\""), "{page}");
+    assert!(
+        page.contains(
+            "Zwangerschaps- en bevallingsverlof van 01-03-2027 tot 12-04-2027: 6 weken (30 \
+             werkdagen). Deze tijd telt niet als opleiding"
+        ),
+        "{page}"
+    );
+    // The week of sickness counts as training time, on a row of its own.
+    assert!(
+        page.contains("<dt>Werkdagen in te halen door onderbrekingen</dt><dd>geen</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("Onderbrekingen die als opleidingstijd tellen"));
+    // 12 months of training in all: the leave moved the last period on by its six weeks.
+    assert!(
+        page.contains("Nog 21 maanden in te plannen (12 van 33 maanden ingevoerd)."),
+        "{page}"
+    );
+}

@@ -40,7 +40,7 @@ pub(crate) async fn other_igt_opleider(app: &TestApp) -> crate::helpers::account
     stranger
 }
 
-async fn submitted_version(app: &TestApp, training: Uuid) -> String {
+pub(crate) async fn submitted_version(app: &TestApp, training: Uuid) -> String {
     let id: Uuid = sqlx::query_scalar(
         "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'ingediend'",
     )
