@@ -277,11 +277,11 @@ pub fn build(
     let make_up = |days: i64| months::counted(days, "werkdag", "werkdagen");
     let expected_end_note = match (totals.assumed_part_time, totals.days_to_make_up) {
         (Some(pct), 0) => Some(format!(
-            "Wat nog niet is ingepland, is gerekend tegen {pct} % deeltijd, zoals de laatste \
+            "Wat nog niet is ingepland, is gerekend tegen {pct}\u{a0}% deeltijd, zoals de laatste \
              periode."
         )),
         (Some(pct), days) => Some(format!(
-            "Wat nog niet is ingepland, is gerekend tegen {pct} % deeltijd, zoals de laatste \
+            "Wat nog niet is ingepland, is gerekend tegen {pct}\u{a0}% deeltijd, zoals de laatste \
              periode; daarna volgen de {} om in te halen.",
             make_up(days)
         )),

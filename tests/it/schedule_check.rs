@@ -137,7 +137,7 @@ async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_
         "{page}"
     );
     assert!(page.contains(
-        "Wat nog niet is ingepland, is gerekend tegen 100 % deeltijd, zoals de laatste periode."
+        "Wat nog niet is ingepland, is gerekend tegen 100\u{a0}% deeltijd, zoals de laatste periode."
     ));
 
     let submit_page = fetch(&app, &format!("/aios/opleidingen/{training}/indienen")).await;

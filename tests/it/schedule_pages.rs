@@ -331,19 +331,31 @@ async fn every_page_that_shows_a_demo_schedule_agrees_with_the_rules_engine(pool
         )
         .await;
     assert!(
-        html.contains("<th scope=\"col\">Onderdeel</th>") && !html.contains("error-summary"),
+        html.contains("<th scope=\"col\">Periode en onderdeel</th>")
+            && !html.contains("error-summary"),
         "the report itself: {html}"
     );
     let document = Html::parse_document(&html);
     let rows = Selector::parse("table tbody tr").unwrap();
     let cells = Selector::parse("td").unwrap();
-    // The page's table has the columns of the downloads, with "100 %" for a percentage.
+    // The page's table has the columns of the downloads, but for the part, which stands under
+    // the period's label, and "100 %" for a percentage.
+    let muted = Selector::parse("span.muted").unwrap();
     let cells: Vec<Vec<String>> = document
         .select(&rows)
         .map(|row| {
-            row.select(&cells)
-                .map(|cell| text_of(cell).trim_end_matches(" %").to_owned())
-                .collect()
+            let mut out: Vec<String> = Vec::new();
+            for (i, cell) in row.select(&cells).enumerate() {
+                if i == 3 {
+                    let label = cell.text().next().unwrap_or_default().trim().to_owned();
+                    let part = cell.select(&muted).next().map(text_of).unwrap_or_default();
+                    out.push(label);
+                    out.push(part);
+                } else {
+                    out.push(text_of(cell).trim_end_matches(" %").to_owned());
+                }
+            }
+            out
         })
         .collect();
     let on_report = crate::reports::as_rows(&cells);
