@@ -7,8 +7,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{
-    add_period, aios_ready, approve_in_database, create_igt, create_training, institution,
-    revision, set_today, submit,
+    add_period, add_period_in, aios_ready, approve_in_database, create_igt, create_training,
+    set_today, submit,
 };
 use crate::helpers::TestApp;
 use crate::helpers::accounts::seed_demo;
@@ -48,22 +48,7 @@ pub(crate) async fn add_period_in_part(
     from: &str,
     to: &str,
 ) -> reqwest::Response {
-    let place = institution(app, place).await.to_string();
-    let revision = revision(app, training).await;
-    app.post_form(
-        &format!("/aios/opleidingen/{training}/periodes/nieuw"),
-        &[
-            ("onderdeel", part.to_string().as_str()),
-            ("omschrijving", label),
-            ("instelling", place.as_str()),
-            ("opleider", ""),
-            ("begindatum", from),
-            ("einddatum", to),
-            ("deeltijd", "100"),
-            ("revisie", revision.as_str()),
-        ],
-    )
-    .await
+    add_period_in(app, training, part, label, place, from, to, "100").await
 }
 
 async fn periods(app: &TestApp, training: Uuid) -> i64 {
