@@ -31,23 +31,65 @@ pub struct OpleiderOption {
 }
 
 /// Every active opleider, by name, with where they train, as one JSON array of
-/// [`OpleiderOption`]s.
+/// [`OpleiderOption`]s (for the RGS, who may see them all; the public form searches).
 pub(crate) static OPLEIDERS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
-        "SELECT u.id, u.full_name AS name,
-                string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS institutions
-         FROM users u
-         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
-              AND r.revoked_at IS NULL
-         JOIN institutions i ON i.id = r.institution_id
-         GROUP BY u.id",
-        "x.name, x.id",
-    )
+    crate::db::json_rows(&format!("{OPLEIDER_SELECT} GROUP BY u.id"), "x.name, x.id")
 });
 
-/// Every active opleider, by name.
-pub async fn opleiders(db: &PgPool) -> Result<Vec<OpleiderOption>, sqlx::Error> {
-    crate::db::fetch_rows(db, &OPLEIDERS_JSON, &[]).await
+/// The shortest search for an opleider: a stranger cannot list everyone by searching "a".
+pub const OPLEIDER_SEARCH_MIN: usize = 3;
+/// The most opleiders one search shows.
+pub const OPLEIDER_SEARCH_MAX: usize = 10;
+
+/// What a search for an opleider found.
+pub struct OpleiderSearch {
+    /// The matches, by name (at most [`OPLEIDER_SEARCH_MAX`]).
+    pub found: Vec<OpleiderOption>,
+    /// Whether there were more than that.
+    pub more: bool,
+}
+
+const OPLEIDER_SELECT: &str = "SELECT u.id, u.full_name AS name,
+            string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS institutions
+     FROM users u
+     JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL
+     JOIN institutions i ON i.id = r.institution_id";
+
+/// Active opleiders whose name or institution (name or city) holds `words`, for the public
+/// ondersteuner form. The caller checks the length ([`OPLEIDER_SEARCH_MIN`]).
+pub async fn search_opleiders(db: &PgPool, words: &str) -> Result<OpleiderSearch, sqlx::Error> {
+    let pattern = crate::db::contains_pattern(words);
+    let mut found: Vec<OpleiderOption> = sqlx::query_as(&format!(
+        "{OPLEIDER_SELECT}
+         WHERE u.full_name ILIKE $1 OR EXISTS (
+             SELECT 1 FROM role_assignments r2 JOIN institutions i2 ON i2.id = r2.institution_id
+             WHERE r2.user_id = u.id AND r2.role = 'opleider' AND r2.revoked_at IS NULL
+               AND (i2.name ILIKE $1 OR i2.city ILIKE $1))
+         GROUP BY u.id ORDER BY u.full_name, u.id LIMIT $2"
+    ))
+    .bind(pattern)
+    .bind(OPLEIDER_SEARCH_MAX as i64 + 1)
+    .fetch_all(db)
+    .await?;
+    let more = found.len() > OPLEIDER_SEARCH_MAX;
+    found.truncate(OPLEIDER_SEARCH_MAX);
+    Ok(OpleiderSearch { found, more })
+}
+
+/// The active opleiders among `ids` (those already chosen on the form), by name.
+pub async fn chosen_opleiders(
+    db: &PgPool,
+    ids: &[Uuid],
+) -> Result<Vec<OpleiderOption>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "{OPLEIDER_SELECT} WHERE u.id = ANY($1) GROUP BY u.id ORDER BY u.full_name, u.id"
+    ))
+    .bind(ids)
+    .fetch_all(db)
+    .await
 }
 
 /// An institution to choose.
@@ -140,21 +182,25 @@ fn base(state: &AppState) -> String {
         .to_owned()
 }
 
-/// Stores a request; tells the opleiders named that they must confirm it.
+/// How long the link with which the person asking confirms their email address works.
+pub const CONFIRMATION_VALIDITY: chrono::Duration = chrono::Duration::hours(24);
+
+/// Stores a request, still invisible to everyone, and mails the person asking a link to
+/// confirm their own email address; only then are opleiders told or the RGS shown it
+/// ([`confirm_request`]). Nothing the stranger typed is written into that mail. When the address
+/// had its share of mails from the public forms this hour, nothing is stored or sent, and the
+/// screen says the same as when it was (docs/security.md).
 pub async fn submit(
     state: &AppState,
     meta: &RequestMeta,
     applicant: Applicant,
     kind: RequestKind,
-) -> Result<Uuid, SubmitError> {
+) -> Result<(), SubmitError> {
     let now = state.clock.now();
     let id = Uuid::now_v7();
     let mut tx = state.db.begin().await?;
     match &kind {
-        RequestKind::Contactpersoon {
-            institution,
-            job_title,
-        } => {
+        RequestKind::Contactpersoon { institution, .. } => {
             let exists: bool =
                 sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1)")
                     .bind(institution)
@@ -166,74 +212,105 @@ pub async fn submit(
             if institution_has_contact(&mut tx, *institution).await? {
                 return Err(SubmitError::InstitutionHasContact);
             }
-            sqlx::query(
-                "INSERT INTO account_requests (id, kind, full_name, email, phone, institution_id, job_title)
-                 VALUES ($1, 'contactpersoon', $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(applicant.full_name.as_str())
-            .bind(applicant.email.as_str())
-            .bind(&applicant.phone)
-            .bind(institution)
-            .bind(job_title)
-            .execute(&mut *tx)
-            .await?;
         }
-        RequestKind::Ondersteuner {
-            supervisors,
-            motivation,
-        } => {
-            sqlx::query(
-                "INSERT INTO account_requests (id, kind, full_name, email, phone, motivation)
-                 VALUES ($1, 'ondersteuner', $2, $3, $4, $5)",
+        RequestKind::Ondersteuner { supervisors, .. } => {
+            let known: i64 = sqlx::query_scalar(
+                "SELECT count(DISTINCT user_id) FROM role_assignments
+                 WHERE user_id = ANY($1) AND role = 'opleider' AND revoked_at IS NULL",
             )
-            .bind(id)
-            .bind(applicant.full_name.as_str())
-            .bind(applicant.email.as_str())
-            .bind(&applicant.phone)
-            .bind(motivation)
-            .execute(&mut *tx)
-            .await?;
-            let named: Vec<(Uuid, String, String)> = sqlx::query_as(
-                "INSERT INTO account_request_supervisors (request_id, supervisor_id)
-                 SELECT $1, u.id FROM users u
-                 WHERE u.id = ANY($2) AND EXISTS (
-                     SELECT 1 FROM role_assignments r
-                     WHERE r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL)
-                 RETURNING supervisor_id,
-                   (SELECT full_name FROM users WHERE id = supervisor_id),
-                   (SELECT email FROM users WHERE id = supervisor_id)",
-            )
-            .bind(id)
             .bind(supervisors)
-            .fetch_all(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
-            if named.len() != supervisors.len() {
+            if usize::try_from(known).ok() != Some(supervisors.len()) {
                 return Err(SubmitError::UnknownChoice);
-            }
-            for (_, name, email) in named {
-                mail::enqueue(
-                    &mut tx,
-                    now,
-                    &OutgoingEmail {
-                        attachments: Vec::new(),
-                        to_address: email,
-                        to_name: Some(name.clone()),
-                        subject: "Bevestig een accountaanvraag van een opleidingsondersteuner".into(),
-                        body: format!(
-                            "Beste {name},\n\n\
-                             {} heeft een account aangevraagd als opleidingsondersteuner en noemt u \
-                             als opleider voor wie hij of zij werkt. Bevestig of wijs de aanvraag af \
-                             in MijnRGS:\n\n{}/opleider/ondersteuners\n\n{SIGNATURE}",
-                            applicant.full_name.as_str(),
-                            base(state)
-                        ),
-                    },
-                )
-                .await?;
             }
         }
     }
+    // Requests never confirmed are removed a week after their link expired.
+    sqlx::query(
+        "DELETE FROM account_requests
+         WHERE email_confirmed_at IS NULL AND confirmation_expires_at < $1",
+    )
+    .bind(now - chrono::Duration::days(7))
+    .execute(&mut *tx)
+    .await?;
+    if !mail::within_address_limit(&mut tx, applicant.email.as_str(), now).await? {
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new("account_request.submitted", None, Outcome::Denied)
+                .details(serde_json::json!({ "reason": "address_limit" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let token = secrets::new_link_token();
+    let (kind_code, institution, job_title, motivation) = match &kind {
+        RequestKind::Contactpersoon {
+            institution,
+            job_title,
+        } => (
+            "contactpersoon",
+            Some(*institution),
+            Some(job_title.as_str()),
+            None,
+        ),
+        RequestKind::Ondersteuner { motivation, .. } => {
+            ("ondersteuner", None, None, Some(motivation.as_str()))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO account_requests (id, kind, full_name, email, phone, institution_id,
+             job_title, motivation, confirmation_hash, confirmation_expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id)
+    .bind(kind_code)
+    .bind(applicant.full_name.as_str())
+    .bind(applicant.email.as_str())
+    .bind(&applicant.phone)
+    .bind(institution)
+    .bind(job_title)
+    .bind(motivation)
+    .bind(secrets::token_hash(&token))
+    .bind(now + CONFIRMATION_VALIDITY)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let RequestKind::Ondersteuner { supervisors, .. } = &kind {
+        sqlx::query(
+            "INSERT INTO account_request_supervisors (request_id, supervisor_id)
+             SELECT $1, s FROM UNNEST($2::uuid[]) AS s GROUP BY s",
+        )
+        .bind(id)
+        .bind(supervisors)
+        .execute(&mut *tx)
+        .await?;
+    }
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: applicant.email.as_str().to_owned(),
+            to_name: None,
+            subject: "Bevestig uw accountaanvraag voor MijnRGS".into(),
+            body: format!(
+                "Beste heer/mevrouw,\n\n\
+                 Met dit e-mailadres is zojuist een account voor MijnRGS aangevraagd. De \
+                 aanvraag wordt pas behandeld als u bevestigt dat dit uw e-mailadres is. \
+                 Bevestig met deze link (24 uur geldig, één keer te gebruiken):\n\n\
+                 {}/account-aanvragen/bevestigen/{token}\n\n\
+                 Heeft u dit niet zelf aangevraagd? Dan hoeft u niets te doen: zonder \
+                 bevestiging wordt de aanvraag niet behandeld en na een week verwijderd.\n\n\
+                 {SIGNATURE}",
+                base(state)
+            ),
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         now,
@@ -243,7 +320,88 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(())
+}
+
+/// Whether `token` confirms a request's email address at `now`.
+pub async fn confirmation_is_valid(
+    db: &PgPool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM account_requests
+                        WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
+                          AND confirmation_expires_at > $2)",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// The person asking confirms their email address: the request now waits for the opleiders
+/// named (who are mailed now, without anything the person typed) or for the RGS. Returns
+/// false when the link is unknown, used or expired.
+pub async fn confirm_request(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let confirmed: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE account_requests SET email_confirmed_at = $2, confirmation_hash = NULL
+         WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
+           AND confirmation_expires_at > $2
+         RETURNING id",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = confirmed else {
+        return Ok(false);
+    };
+    let named: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.full_name, u.email FROM account_request_supervisors s
+         JOIN users u ON u.id = s.supervisor_id WHERE s.request_id = $1 ORDER BY u.full_name",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (name, email) in named {
+        mail::enqueue(
+            &mut tx,
+            now,
+            &OutgoingEmail {
+                attachments: Vec::new(),
+                to_address: email,
+                to_name: Some(name.clone()),
+                subject: "Bevestig een accountaanvraag van een opleidingsondersteuner".into(),
+                body: format!(
+                    "Beste {name},\n\n\
+                     Er is een account aangevraagd voor een opleidingsondersteuner die u noemt \
+                     als opleider voor wie hij of zij werkt. Het e-mailadres van de aanvrager is \
+                     bevestigd. Log in bij MijnRGS om te zien wie het is en om de aanvraag te \
+                     bevestigen of af te wijzen:\n\n{}/opleider/ondersteuners\n\n\
+                     Kent u de aanvrager niet? Wijs de aanvraag dan af.\n\n{SIGNATURE}",
+                    base(state)
+                ),
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account_request.email_confirmed", None, Outcome::Success)
+            .object("account_request", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A request as the RGS work list shows it.
@@ -315,7 +473,8 @@ const SUMMARY_SELECT: &str = "SELECT a.id, a.kind, a.full_name, a.email, a.phone
 /// Requests waiting for a decision, oldest first.
 pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.status = 'pending' ORDER BY a.created_at"
+        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
+         ORDER BY a.created_at"
     ))
     .fetch_all(db)
     .await
@@ -323,10 +482,12 @@ pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
 
 /// One request.
 pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<RequestSummary>, sqlx::Error> {
-    sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE a.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE a.id = $1 AND a.email_confirmed_at IS NOT NULL"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 /// An opleider named on a request, with their answer.
@@ -369,7 +530,8 @@ pub async fn waiting_for_supervisor(
     supervisor: Uuid,
 ) -> Result<Vec<RequestSummary>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND EXISTS (
+        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
+           AND EXISTS (
              SELECT 1 FROM account_request_supervisors s
              WHERE s.request_id = a.id AND s.supervisor_id = $1 AND s.decision IS NULL)
          ORDER BY a.created_at"
@@ -413,7 +575,7 @@ pub async fn supervisor_decides(
         "UPDATE account_request_supervisors s SET decision = $3, decided_at = $4, reason = $5
          FROM account_requests a
          WHERE s.request_id = $1 AND s.supervisor_id = $2 AND s.decision IS NULL
-           AND a.id = s.request_id AND a.status = 'pending'",
+           AND a.id = s.request_id AND a.status = 'pending' AND a.email_confirmed_at IS NOT NULL",
     )
     .bind(request_id)
     .bind(supervisor)
@@ -462,7 +624,9 @@ async fn reject_in(
 ) -> Result<(), DecideError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE account_requests SET status = 'rejected', decided_by = $2, decided_at = $3,
-         rejection_reason = $4 WHERE id = $1 AND status = 'pending' RETURNING full_name, email",
+         rejection_reason = $4
+         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL
+         RETURNING full_name, email",
     )
     .bind(id)
     .bind(decided_by)
@@ -525,7 +689,7 @@ pub async fn rgs_approves(
     let mut tx = state.db.begin().await?;
     let request: Option<(String, String, String, Option<Uuid>)> = sqlx::query_as(
         "SELECT kind, full_name, email, institution_id FROM account_requests
-         WHERE id = $1 AND status = 'pending' FOR UPDATE",
+         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL FOR UPDATE",
     )
     .bind(id)
     .fetch_optional(&mut *tx)

@@ -252,9 +252,9 @@ pub async fn search(
          ORDER BY a.id DESC LIMIT $7",
     )
     .bind(before)
-    .bind(search.user.as_deref().map(escape_like))
+    .bind(search.user.as_deref().map(crate::db::escape_like))
     .bind(&search.subject)
-    .bind(search.action.as_deref().map(escape_like))
+    .bind(search.action.as_deref().map(crate::db::escape_like))
     .bind(search.from.and_then(day_start))
     .bind(
         search
@@ -268,11 +268,4 @@ pub async fn search(
     let more = rows.len() as i64 > SEARCH_PAGE_SIZE;
     rows.truncate(SEARCH_PAGE_SIZE as usize);
     Ok((rows, more))
-}
-
-/// `text` with the LIKE wildcards taken literally.
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

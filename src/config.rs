@@ -43,6 +43,10 @@ pub struct Config {
     pub session_idle_seconds: i64,
     /// Which payment service provider collects the invoices.
     pub payment: PaymentConfig,
+    /// The reverse proxies whose `X-Forwarded-For`/`Forwarded` headers say who the client is
+    /// (`TRUSTED_PROXIES`, addresses or networks separated by commas; none by default, so the
+    /// direct peer is the client). See docs/security.md.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The payment service provider.
@@ -303,7 +307,10 @@ impl Config {
             }
         };
 
+        let trusted_proxies = parse_networks("TRUSTED_PROXIES", &get("TRUSTED_PROXIES", ""))?;
+
         Ok(Self {
+            trusted_proxies,
             payment,
             session_idle_seconds,
             environment,
@@ -403,6 +410,25 @@ fn parse_number(
             value: value.to_owned(),
         }),
     }
+}
+
+/// A comma-separated list of IP addresses (one host each) and networks (`10.0.0.0/8`).
+fn parse_networks(variable: &'static str, raw: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    variable,
+                    problem: "must list IP addresses or networks separated by commas, \
+                              such as 10.0.0.2, 10.1.0.0/16",
+                    value: entry.to_owned(),
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]

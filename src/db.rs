@@ -125,6 +125,18 @@ fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `text` with the LIKE wildcards (`%`, `_` and the escape `\`) taken literally.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A LIKE pattern that matches any text containing `text` (trimmed), taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

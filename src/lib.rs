@@ -98,12 +98,28 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .extensions()
                 .get::<MatchedPath>()
                 .map_or("(geen route)", MatchedPath::as_str);
-            let request_id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), route, request_id)
+            let header = |name| {
+                req.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+            };
+            let request_id = header(web::edge::REQUEST_ID);
+            // What the client called this request: untrusted, logged only (docs/security.md).
+            let client_request_id = header(web::edge::CLIENT_REQUEST_ID);
+            let client = req
+                .extensions()
+                .get::<web::edge::ClientAddress>()
+                .map(|web::edge::ClientAddress(ip)| ip.to_string())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                route,
+                request_id,
+                client_request_id,
+                client
+            )
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO));
 
@@ -120,6 +136,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         ))
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::edge::identify_client,
+                ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::x_request_id())
@@ -128,11 +148,18 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                     state.clone(),
                     web::headers::security_headers,
                 ))
-                .layer(middleware::from_fn(web::error_pages::render_error_pages))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::error_pages::render_error_pages,
+                ))
                 .layer(CatchPanicLayer::new())
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
                     config.request_timeout,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::edge::refuse_nul,
                 ))
                 // Outside the login layer, whose session load fills the slot it opens. (Not
                 // inside the body limit, which changes the request body type.)

@@ -55,6 +55,35 @@ impl std::fmt::Debug for Attachment {
     }
 }
 
+/// How many mails the public forms (asked for by someone who has not logged in) may send to one
+/// address within [`PER_ADDRESS_WINDOW`]; beyond it they say the same but mail nothing
+/// (docs/security.md).
+pub const PER_ADDRESS_LIMIT: i64 = 3;
+/// The window of [`PER_ADDRESS_LIMIT`].
+pub const PER_ADDRESS_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Whether a public form may mail `address` once more at `now`: fewer than
+/// [`PER_ADDRESS_LIMIT`] mails to it in the window. Takes a transaction-wide lock on the
+/// address first, so concurrent requests for one address are counted one after the other.
+pub async fn within_address_limit(
+    conn: &mut PgConnection,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('mail:' || lower($1)))")
+        .bind(address)
+        .execute(&mut *conn)
+        .await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox_emails WHERE lower(to_address) = lower($1) AND created_at > $2",
+    )
+    .bind(address)
+    .bind(now - PER_ADDRESS_WINDOW)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(recent < PER_ADDRESS_LIMIT)
+}
+
 /// Stores `email` in the outbox, in the caller's transaction.
 pub async fn enqueue(
     conn: &mut PgConnection,
@@ -63,8 +92,9 @@ pub async fn enqueue(
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     sqlx::query(
-        "INSERT INTO outbox_emails (id, to_address, to_name, subject, body_text, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO outbox_emails
+             (id, to_address, to_name, subject, body_text, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
     .bind(id)
     .bind(&email.to_address)

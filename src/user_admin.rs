@@ -57,14 +57,7 @@ const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.email, u.totp_enrol
 /// Accounts whose username, name or address contains `query`, or whose BIG-nummer is
 /// `query` (at most 50).
 pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Error> {
-    let pattern = format!(
-        "%{}%",
-        query
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::contains_pattern(query);
     sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users u
          LEFT JOIN personal_details p ON p.user_id = u.id

@@ -108,68 +108,55 @@ pub struct NewAccount {
     pub password: NewPassword,
 }
 
-/// Why an account was not created.
-#[derive(Debug)]
-pub enum CreateError {
-    /// Someone already has this username.
-    UsernameTaken,
-    /// Anything else.
-    Failed(anyhow::Error),
-}
-
-impl<E: Into<anyhow::Error>> From<E> for CreateError {
-    fn from(error: E) -> Self {
-        CreateError::Failed(error.into())
-    }
-}
-
-/// Creates the account and mails the confirmation link. When the email address already has an
-/// account, nothing is created and that address is told so instead, while the person at the
-/// screen sees the same answer either way (no account enumeration).
+/// Creates the account and mails the confirmation link. The person at the screen gets the same
+/// answer whatever happens (docs/security.md, no account enumeration): when the username or the
+/// email address is taken, nothing is created and the address typed is told by mail instead;
+/// when that address had its share of mails from the public forms this hour, nothing is created
+/// or sent. Every refusal the screen shows (the form's checks) comes before this, and so before
+/// any password is hashed; a taken name costs the same hashing time as a free one, so the
+/// answer's timing tells nothing either.
 pub async fn create_account(
     state: &AppState,
     meta: &RequestMeta,
     account: NewAccount,
-) -> Result<(), CreateError> {
+) -> anyhow::Result<()> {
     let now = state.clock.now();
-    let password_hash = state.passwords.hash(account.password.expose()).await?;
-    let mut tx = state.db.begin().await?;
+    let address = account.email.as_str().to_owned();
+    let taken: (Option<Uuid>, Option<Uuid>) = sqlx::query_as(
+        "SELECT (SELECT id FROM users WHERE username = $1),
+                (SELECT id FROM users WHERE lower(email) = lower($2) LIMIT 1)",
+    )
+    .bind(account.username.as_str())
+    .bind(&address)
+    .fetch_one(&state.db)
+    .await?;
+    let password_hash = match taken {
+        (None, None) => Some(state.passwords.hash(account.password.expose()).await?),
+        _ => {
+            state
+                .passwords
+                .verify(None, account.password.expose())
+                .await;
+            None
+        }
+    };
 
-    let username_taken: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
-            .bind(account.username.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-    if username_taken {
-        return Err(CreateError::UsernameTaken);
-    }
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
-            .bind(account.email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(existing) = existing {
-        mail::enqueue(
+    let mut tx = state.db.begin().await?;
+    if !mail::within_address_limit(&mut tx, &address, now).await? {
+        audit::record(
             &mut tx,
             now,
-            &OutgoingEmail {
-                attachments: Vec::new(),
-                to_address: account.email.as_str().to_owned(),
-                to_name: None,
-                subject: "U heeft al een account bij MijnRGS".into(),
-                body: format!(
-                    "Beste heer/mevrouw,\n\n\
-                     Zojuist is geprobeerd met dit e-mailadres een nieuw account aan te maken \
-                     in MijnRGS. Er bestaat al een account met dit e-mailadres.\n\n\
-                     Bent u uw wachtwoord vergeten? Neem dan contact op met de helpdesk.\n\
-                     Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n\
-                     Inloggen: {}/inloggen\n\n{}",
-                    base(state),
-                    SIGNATURE
-                ),
-            },
+            meta,
+            AuditEntry::new("account.create", None, Outcome::Denied)
+                .details(serde_json::json!({ "reason": "address_limit" })),
         )
         .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let (existing_name, existing_email) = taken;
+    if let Some(existing) = existing_email {
+        mail::enqueue(&mut tx, now, &address_in_use(state, &address)).await?;
         audit::record(
             &mut tx,
             now,
@@ -181,29 +168,24 @@ pub async fn create_account(
         tx.commit().await?;
         return Ok(());
     }
-
-    let id = Uuid::now_v7();
-    let inserted = sqlx::query(
-        "INSERT INTO users (id, username, email, full_name, password_hash) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(account.username.as_str())
-    .bind(account.email.as_str())
-    .bind(account.full_name.as_str())
-    .bind(&password_hash)
-    .execute(&mut *tx)
-    .await;
-    if let Err(sqlx::Error::Database(e)) = &inserted
-        && e.constraint() == Some("users_username_key")
-    {
-        return Err(CreateError::UsernameTaken);
-    }
-    inserted?;
-    sqlx::query("INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)")
-        .bind(id)
-        .bind(account.role.code())
-        .execute(&mut *tx)
+    let created = match password_hash {
+        Some(hash) => insert_account(&mut tx, &account, &hash).await?,
+        None => None,
+    };
+    let Some(id) = created else {
+        // The username was taken, before or just now by someone else.
+        mail::enqueue(&mut tx, now, &username_taken(state, &address)).await?;
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new("account.create", existing_name, Outcome::Denied)
+                .details(serde_json::json!({ "reason": "username_taken" })),
+        )
         .await?;
+        tx.commit().await?;
+        return Ok(());
+    };
     let token = issue_token(
         &mut tx,
         id,
@@ -211,23 +193,24 @@ pub async fn create_account(
         now + CONFIRMATION_VALIDITY,
     )
     .await?;
+    // Name and username were typed by whoever filled in the form and this address is not yet
+    // proven to be theirs: neither is written into the mail (docs/security.md).
     mail::enqueue(
         &mut tx,
         now,
         &OutgoingEmail {
             attachments: Vec::new(),
-            to_address: account.email.as_str().to_owned(),
-            to_name: Some(account.full_name.as_str().to_owned()),
+            to_address: address,
+            to_name: None,
             subject: "Bevestig uw e-mailadres voor MijnRGS".into(),
             body: format!(
-                "Beste {},\n\n\
-                 U heeft een account aangemaakt in MijnRGS met de gebruikersnaam {}.\n\
+                "Beste heer/mevrouw,\n\n\
+                 Met dit e-mailadres is zojuist een account aangemaakt in MijnRGS.\n\
                  Bevestig uw e-mailadres met deze link (48 uur geldig, één keer te gebruiken):\n\n\
                  {}/account/bevestigen/{}\n\n\
                  Daarna kunt u inloggen en uw authenticator-app koppelen.\n\
-                 Heeft u dit account niet zelf aangemaakt? Dan hoeft u niets te doen.\n\n{}",
-                account.full_name.as_str(),
-                account.username.as_str(),
+                 Heeft u dit account niet zelf aangemaakt? Dan hoeft u niets te doen: zonder \
+                 bevestiging kan niemand ermee inloggen.\n\n{}",
                 base(state),
                 token,
                 SIGNATURE
@@ -246,6 +229,73 @@ pub async fn create_account(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Inserts the user and their role; `None` when the username was taken meanwhile.
+async fn insert_account(
+    tx: &mut sqlx::PgConnection,
+    account: &NewAccount,
+    password_hash: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let inserted: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO users (id, username, email, full_name, password_hash)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(id)
+    .bind(account.username.as_str())
+    .bind(account.email.as_str())
+    .bind(account.full_name.as_str())
+    .bind(password_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if inserted.is_some() {
+        sqlx::query("INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(account.role.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// To an address that already has an account.
+fn address_in_use(state: &AppState, address: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        attachments: Vec::new(),
+        to_address: address.to_owned(),
+        to_name: None,
+        subject: "U heeft al een account bij MijnRGS".into(),
+        body: format!(
+            "Beste heer/mevrouw,\n\n\
+             Zojuist is geprobeerd met dit e-mailadres een nieuw account aan te maken in MijnRGS. \
+             Er bestaat al een account met dit e-mailadres, dus er is geen nieuw account \
+             aangemaakt.\n\n\
+             Bent u uw wachtwoord vergeten? Vraag dan een nieuw wachtwoord aan:\n\
+             {base}/wachtwoord-vergeten\n\n\
+             Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n{SIGNATURE}",
+            base = base(state),
+        ),
+    }
+}
+
+/// To the address of someone who chose a username that is taken.
+fn username_taken(state: &AppState, address: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        attachments: Vec::new(),
+        to_address: address.to_owned(),
+        to_name: None,
+        subject: "Uw account voor MijnRGS is nog niet aangemaakt".into(),
+        body: format!(
+            "Beste heer/mevrouw,\n\n\
+             Zojuist is geprobeerd met dit e-mailadres een account aan te maken in MijnRGS. De \
+             gekozen gebruikersnaam is al in gebruik, daarom is er geen account aangemaakt.\n\n\
+             Maak opnieuw een account aan en kies een andere gebruikersnaam:\n\
+             {base}/account/aanmaken\n\n\
+             Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n{SIGNATURE}",
+            base = base(state),
+        ),
+    }
 }
 
 /// Confirms the email address behind `token`. Returns false when the link is unknown, used or

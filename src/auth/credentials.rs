@@ -14,20 +14,6 @@ use crate::web::request_meta::RequestMeta;
 /// How long a reset link works.
 pub const RESET_VALIDITY: chrono::Duration = chrono::Duration::hours(1);
 
-/// Whether `password` is the current password of `user_id`.
-pub async fn password_matches(
-    state: &AppState,
-    user_id: Uuid,
-    password: &str,
-) -> Result<bool, sqlx::Error> {
-    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&state.db)
-        .await?
-        .flatten();
-    Ok(state.passwords.verify(hash.as_deref(), password).await)
-}
-
 /// The name and address to mail `user_id` at.
 async fn recipient(
     conn: &mut sqlx::PgConnection,
@@ -39,10 +25,14 @@ async fn recipient(
         .await
 }
 
+/// Stores a new password hash: every other session ends, the counters are cleared, and every
+/// reset link of the user that is still open stops working (one used link, or a changed
+/// password, invalidates all others).
 async fn store_password(
     conn: &mut sqlx::PgConnection,
     user_id: Uuid,
     hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET password_hash = $2, session_version = session_version + 1,
@@ -51,7 +41,15 @@ async fn store_password(
     )
     .bind(user_id)
     .bind(hash)
-    .execute(conn)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE user_tokens SET used_at = $2
+         WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -81,7 +79,7 @@ pub async fn change_password(
     let now = state.clock.now();
     let hash = state.passwords.hash(new.expose()).await?;
     let mut tx = state.db.begin().await?;
-    store_password(&mut tx, user_id, &hash).await?;
+    store_password(&mut tx, user_id, &hash, now).await?;
     let (name, address) = recipient(&mut tx, user_id).await?;
     mail::enqueue(&mut tx, now, &changed_notice(&name, &address, "gewijzigd")).await?;
     audit::record(
@@ -96,8 +94,9 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Mails a reset link when `username_or_email` names an account with a confirmed address.
-/// Says nothing either way to the caller, so the form reveals no accounts.
+/// Mails a reset link when `username_or_email` names an account with a confirmed address (at
+/// most [`mail::PER_ADDRESS_LIMIT`] an hour). Says nothing either way to the caller, so the
+/// form reveals no accounts.
 pub async fn request_reset(
     state: &AppState,
     meta: &RequestMeta,
@@ -125,6 +124,22 @@ pub async fn request_reset(
         tx.commit().await?;
         return Ok(());
     };
+    if !mail::within_address_limit(&mut tx, &address, now).await? {
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new(
+                "auth.password_reset_requested",
+                Some(user_id),
+                Outcome::Denied,
+            )
+            .details(serde_json::json!({ "reason": "address_limit" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
     let token = accounts::issue_token(
         &mut tx,
         user_id,
@@ -183,7 +198,7 @@ pub async fn reset_password(
     else {
         return Ok(false);
     };
-    store_password(&mut tx, user_id, &hash).await?;
+    store_password(&mut tx, user_id, &hash, now).await?;
     let (name, address) = recipient(&mut tx, user_id).await?;
     mail::enqueue(
         &mut tx,

@@ -73,6 +73,158 @@ struct LoginRow {
     blocked_at: Option<DateTime<Utc>>,
 }
 
+/// The longest username kept in the counters of unknown usernames (real ones have 40 at most).
+const UNKNOWN_USERNAME_KEY: usize = 100;
+
+/// The password counters of an account, or of a username without one (docs/security.md: both
+/// are counted and locked alike, so a lock says nothing about whether an account exists).
+#[derive(Clone, Copy)]
+enum Counted<'a> {
+    Account(Uuid),
+    Unknown(&'a str),
+}
+
+/// The stored password counters, as one row.
+#[derive(sqlx::FromRow)]
+struct Counters {
+    failures: i32,
+    since: Option<DateTime<Utc>>,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+impl From<Counters> for Attempts {
+    fn from(row: Counters) -> Self {
+        Attempts {
+            failures: row.failures,
+            since: row.since,
+            locked_until: row.locked_until,
+        }
+    }
+}
+
+/// The password counters of `who`, locked for update where they belong to an account.
+async fn password_attempts(
+    conn: &mut sqlx::PgConnection,
+    who: Counted<'_>,
+) -> Result<Attempts, sqlx::Error> {
+    let row: Option<Counters> = match who {
+        Counted::Account(id) => {
+            sqlx::query_as(
+                "SELECT failed_password_count AS failures, failed_password_since AS since,
+                        password_locked_until AS locked_until
+                 FROM users WHERE id = $1 FOR UPDATE",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        Counted::Unknown(username) => {
+            sqlx::query_as(
+                "SELECT failed_count AS failures, failed_since AS since, locked_until
+                 FROM unknown_login_failures WHERE username = $1",
+            )
+            .bind(username)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    Ok(row.map_or(Attempts::cleared(), Attempts::from))
+}
+
+/// Counts one wrong password for `who` (under a row lock, so concurrent failures all count),
+/// with its audit record; returns until when the password is locked, if this failure locked it.
+async fn count_password_failure(
+    tx: &mut sqlx::PgConnection,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+    who: Counted<'_>,
+    event: &'static str,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let user = match who {
+        Counted::Account(id) => Some(id),
+        Counted::Unknown(_) => None,
+    };
+    let next = match who {
+        Counted::Account(id) => {
+            let next = password_attempts(tx, who)
+                .await?
+                .after_password_failure(now);
+            sqlx::query(
+                "UPDATE users SET failed_password_count = $2, failed_password_since = $3,
+                 password_locked_until = $4 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(next.failures)
+            .bind(next.since)
+            .bind(next.locked_until)
+            .execute(&mut *tx)
+            .await?;
+            next
+        }
+        Counted::Unknown(username) => {
+            sqlx::query(
+                "DELETE FROM unknown_login_failures
+                 WHERE failed_since < $1 AND (locked_until IS NULL OR locked_until < $2)",
+            )
+            .bind(now - crate::domain::lockout::WINDOW)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO unknown_login_failures (username) VALUES ($1)
+                 ON CONFLICT (username) DO NOTHING",
+            )
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+            let current: Counters = sqlx::query_as(
+                "SELECT failed_count AS failures, failed_since AS since, locked_until
+                 FROM unknown_login_failures WHERE username = $1 FOR UPDATE",
+            )
+            .bind(username)
+            .fetch_one(&mut *tx)
+            .await?;
+            let next = Attempts::from(current).after_password_failure(now);
+            sqlx::query(
+                "UPDATE unknown_login_failures
+                 SET failed_count = $2, failed_since = $3, locked_until = $4 WHERE username = $1",
+            )
+            .bind(username)
+            .bind(next.failures)
+            .bind(next.since)
+            .bind(next.locked_until)
+            .execute(&mut *tx)
+            .await?;
+            next
+        }
+    };
+    let reason = if user.is_some() {
+        "wrong_password"
+    } else {
+        "unknown_username"
+    };
+    audit::record(
+        &mut *tx,
+        now,
+        meta,
+        AuditEntry::new(event, user, Outcome::Failure)
+            .details(serde_json::json!({ "reason": reason })),
+    )
+    .await?;
+    let locked = next.locked_at(now);
+    if let Some(until) = locked {
+        audit::record(
+            &mut *tx,
+            now,
+            meta,
+            AuditEntry::new("auth.lockout", user, Outcome::Success)
+                .details(serde_json::json!({ "step": "password", "until": until })),
+        )
+        .await?;
+    }
+    Ok(locked)
+}
+
 /// Checks username and password.
 pub async fn check_password(
     state: &AppState,
@@ -92,25 +244,31 @@ pub async fn check_password(
     .await?;
     // Demo accounts have a published password: in production they do not exist.
     let row = row.filter(|_| !(state.config.is_production() && seed::is_demo_account(&username)));
+    let unknown_key: String = username.chars().take(UNKNOWN_USERNAME_KEY).collect();
+    let who = match &row {
+        Some(row) => Counted::Account(row.id),
+        None => Counted::Unknown(&unknown_key),
+    };
 
-    if let Some(row) = &row {
-        let attempts = Attempts {
+    let attempts = match &row {
+        Some(row) => Attempts {
             failures: row.failed_password_count,
             since: row.failed_password_since,
             locked_until: row.password_locked_until,
-        };
-        if let Some(until) = attempts.locked_at(now) {
-            let mut conn = state.db.acquire().await?;
-            audit::record(
-                &mut conn,
-                now,
-                meta,
-                AuditEntry::new("auth.login", Some(row.id), Outcome::Denied)
-                    .details(serde_json::json!({ "reason": "locked" })),
-            )
-            .await?;
-            return Ok(PasswordOutcome::Locked(until));
-        }
+        },
+        None => password_attempts(&mut *state.db.acquire().await?, who).await?,
+    };
+    if let Some(until) = attempts.locked_at(now) {
+        let mut conn = state.db.acquire().await?;
+        audit::record(
+            &mut conn,
+            now,
+            meta,
+            AuditEntry::new("auth.login", row.as_ref().map(|r| r.id), Outcome::Denied)
+                .details(serde_json::json!({ "reason": "locked" })),
+        )
+        .await?;
+        return Ok(PasswordOutcome::Locked(until));
     }
 
     let matches = state
@@ -121,71 +279,15 @@ pub async fn check_password(
         )
         .await;
 
-    let Some(row) = row else {
-        let mut conn = state.db.acquire().await?;
-        audit::record(
-            &mut conn,
-            now,
-            meta,
-            AuditEntry::new("auth.login", None, Outcome::Failure)
-                .details(serde_json::json!({ "reason": "unknown_username" })),
-        )
-        .await?;
-        return Ok(PasswordOutcome::Invalid);
-    };
-
     let mut tx = state.db.begin().await?;
-    if !matches {
-        // Re-read under a row lock so concurrent failures are all counted.
-        let (count, since, until): (i32, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
-            sqlx::query_as(
-                "SELECT failed_password_count, failed_password_since, password_locked_until
-                 FROM users WHERE id = $1 FOR UPDATE",
-            )
-            .bind(row.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let next = Attempts {
-            failures: count,
-            since,
-            locked_until: until,
+    let row = match row {
+        Some(row) if matches => row,
+        _ => {
+            let locked = count_password_failure(&mut tx, meta, now, who, "auth.login").await?;
+            tx.commit().await?;
+            return Ok(locked.map_or(PasswordOutcome::Invalid, PasswordOutcome::Locked));
         }
-        .after_password_failure(now);
-        sqlx::query(
-            "UPDATE users SET failed_password_count = $2, failed_password_since = $3,
-             password_locked_until = $4 WHERE id = $1",
-        )
-        .bind(row.id)
-        .bind(next.failures)
-        .bind(next.since)
-        .bind(next.locked_until)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            now,
-            meta,
-            AuditEntry::new("auth.login", Some(row.id), Outcome::Failure)
-                .details(serde_json::json!({ "reason": "wrong_password" })),
-        )
-        .await?;
-        let outcome = match next.locked_at(now) {
-            Some(until) => {
-                audit::record(
-                    &mut tx,
-                    now,
-                    meta,
-                    AuditEntry::new("auth.lockout", Some(row.id), Outcome::Success)
-                        .details(serde_json::json!({ "step": "password", "until": until })),
-                )
-                .await?;
-                PasswordOutcome::Locked(until)
-            }
-            None => PasswordOutcome::Invalid,
-        };
-        tx.commit().await?;
-        return Ok(outcome);
-    }
+    };
 
     if row.blocked_at.is_some() {
         audit::record(
@@ -236,6 +338,85 @@ pub async fn check_password(
         pending_secret: None,
         return_to: None,
     }))
+}
+
+/// The answer to "type your password again" inside the account.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The password is right.
+    Confirmed,
+    /// Wrong (counted as a failed login).
+    Wrong,
+    /// Too many wrong passwords, here or at the login: refused until then, unchecked.
+    Locked(DateTime<Utc>),
+}
+
+/// Checks the password of a logged-in user who is asked for it again (new recovery codes, a new
+/// password), with the same counters and lock as the login: a stolen session cannot be used to
+/// guess the password at hashing speed.
+pub async fn confirm_password(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: Uuid,
+    password: &str,
+) -> Result<Confirmation, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        password_hash: Option<String>,
+        #[sqlx(flatten)]
+        counters: Counters,
+    }
+    let now = state.clock.now();
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT password_hash, failed_password_count AS failures, failed_password_since AS since,
+                password_locked_until AS locked_until
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(Row {
+        password_hash: hash,
+        counters,
+    }) = row
+    else {
+        return Ok(Confirmation::Wrong);
+    };
+    let attempts = Attempts::from(counters);
+    if let Some(until) = attempts.locked_at(now) {
+        let mut conn = state.db.acquire().await?;
+        audit::record(
+            &mut conn,
+            now,
+            meta,
+            AuditEntry::new("auth.password_confirm", Some(user_id), Outcome::Denied)
+                .details(serde_json::json!({ "reason": "locked" })),
+        )
+        .await?;
+        return Ok(Confirmation::Locked(until));
+    }
+    let mut tx = state.db.begin().await?;
+    if state.passwords.verify(hash.as_deref(), password).await {
+        sqlx::query(
+            "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
+             password_locked_until = NULL WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Confirmation::Confirmed);
+    }
+    let locked = count_password_failure(
+        &mut tx,
+        meta,
+        now,
+        Counted::Account(user_id),
+        "auth.password_confirm",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(locked.map_or(Confirmation::Wrong, Confirmation::Locked))
 }
 
 /// The answer to the code step.

@@ -1,4 +1,4 @@
-//! Brute-force protection per account (SECURITY.md §1.9, SEC-BF-01): soft, time-boxed locks,
+//! Brute-force protection per account (docs/security.md §2): soft, time-boxed locks,
 //! never permanent, so nobody can lock another user out for good.
 
 use chrono::{DateTime, Duration, Utc};

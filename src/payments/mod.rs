@@ -1,4 +1,4 @@
-//! Paying invoices (SPEC §7, SECURITY.md §4).
+//! Paying invoices (SPEC §7, docs/security.md §9).
 //!
 //! [`start`] stores our payment row and its idempotency key and commits *before* the provider
 //! is called, then creates the payment at the provider under a claim on that row, so a double

@@ -3,6 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -10,12 +11,14 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::accounts::{self, CreateError, NewAccount, TokenPurpose};
+use crate::auth::accounts::{self, NewAccount, TokenPurpose};
 use crate::auth::backend::{AuthSession, Role, load_user};
 use crate::auth::credentials;
 use crate::auth::current_user::CurrentUser;
+use crate::auth::login::{self, Confirmation};
 use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
+use crate::routes::login::locked_message;
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
@@ -36,7 +39,8 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/account/aanmaken",
-            get(register_form).post(register_submit),
+            // Per client address: 10 at once, then one a minute (docs/security.md).
+            get(register_form).post(register_submit.layer(super::per_client(60, 10))),
         )
         .route("/account/aangemaakt", get(registered))
         .route(
@@ -131,18 +135,10 @@ async fn register_submit(
     Form(mut form): Form<RegisterForm>,
 ) -> AppResult<Response> {
     let errors = match parse(&form) {
-        Ok(account) => match accounts::create_account(&state, &meta, account).await {
-            Ok(()) => return Ok(Redirect::to("/account/aangemaakt").into_response()),
-            Err(CreateError::UsernameTaken) => {
-                let mut errors = FormErrors::new();
-                errors.add(
-                    "gebruikersnaam",
-                    "Deze gebruikersnaam is al in gebruik. Kies een andere.",
-                );
-                errors
-            }
-            Err(CreateError::Failed(error)) => return Err(error.into()),
-        },
+        Ok(account) => {
+            accounts::create_account(&state, &meta, account).await?;
+            return Ok(Redirect::to("/account/aangemaakt").into_response());
+        }
         Err(errors) => errors,
     };
     // Passwords are never sent back into the page.
@@ -284,8 +280,10 @@ async fn change_password_submit(
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    if !credentials::password_matches(&state, user.id, &form.huidig_wachtwoord).await? {
-        errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet.");
+    match login::confirm_password(&state, &meta, user.id, &form.huidig_wachtwoord).await? {
+        Confirmation::Confirmed => {}
+        Confirmation::Wrong => errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet."),
+        Confirmation::Locked(until) => errors.add("huidig_wachtwoord", locked_message(until)),
     }
     let context = [
         user.username.as_str(),
@@ -353,9 +351,14 @@ async fn recovery_codes_submit(
     layout: Layout,
     Form(form): Form<PasswordAgainForm>,
 ) -> AppResult<Response> {
-    if !credentials::password_matches(&state, user.id, &form.wachtwoord).await? {
+    let refusal = match login::confirm_password(&state, &meta, user.id, &form.wachtwoord).await? {
+        Confirmation::Confirmed => None,
+        Confirmation::Wrong => Some("Dit wachtwoord klopt niet.".to_owned()),
+        Confirmation::Locked(until) => Some(locked_message(until)),
+    };
+    if let Some(refusal) = refusal {
         let mut errors = FormErrors::new();
-        errors.add("wachtwoord", "Dit wachtwoord klopt niet.");
+        errors.add("wachtwoord", refusal);
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             NewRecoveryCodesPage { layout, errors },

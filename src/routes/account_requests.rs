@@ -5,6 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -14,7 +15,8 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::account_requests::{
-    self, AcceptError, Applicant, InstitutionOption, OpleiderOption, RequestKind, SubmitError,
+    self, AcceptError, Applicant, InstitutionOption, OPLEIDER_SEARCH_MIN, OpleiderOption,
+    RequestKind, SubmitError,
 };
 use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
@@ -28,15 +30,22 @@ use crate::web::request_meta::RequestMeta;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account-aanvragen", get(choose))
+        // Per client address: 20 posts at once (a search for the opleider is a post too, so
+        // that nothing typed is lost), then one every 30 seconds (docs/security.md).
         .route(
             "/account-aanvragen/ondersteuner",
-            get(ondersteuner_form).post(ondersteuner_submit),
+            get(ondersteuner_form).post(ondersteuner_submit.layer(super::per_client(30, 20))),
         )
         .route(
             "/account-aanvragen/contactpersoon",
-            get(contact_form).post(contact_submit),
+            get(contact_form).post(contact_submit.layer(super::per_client(30, 20))),
         )
         .route("/account-aanvragen/verstuurd", get(sent))
+        .route(
+            "/account-aanvragen/bevestigen/{token}",
+            get(confirm_form).post(confirm_submit),
+        )
+        .route("/account-aanvragen/bevestigd", get(confirmed))
         .route(
             "/uitnodiging/{token}",
             get(invitation_form).post(invitation_submit),
@@ -92,13 +101,20 @@ fn parse_person(fields: &PersonFields, errors: &mut FormErrors) -> Option<Applic
     .filter(|_| phone_ok)
 }
 
-/// The ondersteuner request form.
+/// The ondersteuner request form. The opleiders are found by a search (name, institution or
+/// city), never listed all at once; the search is a button of the same form, so that what was
+/// typed stays, and opleiders already chosen stay chosen.
 #[derive(Template, WebTemplate)]
 #[template(path = "account_requests/ondersteuner.html")]
 pub struct OndersteunerPage {
     layout: Layout,
     form: OndersteunerForm,
-    opleiders: Vec<OpleiderOption>,
+    /// The opleiders chosen so far.
+    chosen: Vec<OpleiderOption>,
+    /// What the last search found, without those already chosen; `None` before a search.
+    found: Option<Vec<OpleiderOption>>,
+    /// Whether the search found more than it shows.
+    more: bool,
     errors: FormErrors,
 }
 
@@ -111,23 +127,77 @@ pub struct OndersteunerForm {
     opleiders: Vec<String>,
     #[serde(default)]
     motivatie: String,
+    /// The search for an opleider.
+    #[serde(default)]
+    opleider_zoek: String,
+    /// `zoeken` when the search button was used.
+    #[serde(default)]
+    actie: String,
 }
 
-impl OndersteunerPage {
-    fn is_chosen(&self, id: &Uuid) -> bool {
-        self.form.opleiders.iter().any(|o| o == &id.to_string())
+impl OndersteunerForm {
+    fn chosen_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self
+            .opleiders
+            .iter()
+            .filter_map(|o| Uuid::parse_str(o).ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 }
 
-async fn ondersteuner_form(
-    State(state): State<AppState>,
-    layout: Layout,
-) -> AppResult<OndersteunerPage> {
-    Ok(OndersteunerPage {
+async fn ondersteuner_form(layout: Layout) -> OndersteunerPage {
+    OndersteunerPage {
         layout,
         form: OndersteunerForm::default(),
-        opleiders: account_requests::opleiders(&state.db).await?,
+        chosen: Vec::new(),
+        found: None,
+        more: false,
         errors: FormErrors::new(),
+    }
+}
+
+/// The form again, with what was typed, the opleiders chosen and (after a search) what it found.
+async fn ondersteuner_page(
+    state: &AppState,
+    layout: Layout,
+    form: OndersteunerForm,
+    mut errors: FormErrors,
+    search: bool,
+) -> AppResult<OndersteunerPage> {
+    let chosen = account_requests::chosen_opleiders(&state.db, &form.chosen_ids()).await?;
+    let (mut found, mut more) = (None, false);
+    if search {
+        let words = form.opleider_zoek.trim();
+        if words.chars().count() < OPLEIDER_SEARCH_MIN {
+            errors.add(
+                "opleider_zoek",
+                format!(
+                    "Vul ten minste {OPLEIDER_SEARCH_MIN} letters in van de naam van de opleider \
+                     of van het ziekenhuis of de plaats."
+                ),
+            );
+        } else {
+            let result = account_requests::search_opleiders(&state.db, words).await?;
+            more = result.more;
+            found = Some(
+                result
+                    .found
+                    .into_iter()
+                    .filter(|o| !chosen.iter().any(|c| c.id == o.id))
+                    .collect(),
+            );
+        }
+    }
+    Ok(OndersteunerPage {
+        layout,
+        form,
+        chosen,
+        found,
+        more,
+        errors,
     })
 }
 
@@ -137,17 +207,22 @@ async fn ondersteuner_submit(
     layout: Layout,
     Form(form): Form<OndersteunerForm>,
 ) -> AppResult<Response> {
+    if form.actie == "zoeken" {
+        let page = ondersteuner_page(&state, layout, form, FormErrors::new(), true).await?;
+        let status = if page.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok((status, page).into_response());
+    }
     let mut errors = FormErrors::new();
     let applicant = parse_person(&form.person, &mut errors);
-    let supervisors: Vec<Uuid> = form
-        .opleiders
-        .iter()
-        .filter_map(|o| Uuid::parse_str(o).ok())
-        .collect();
+    let supervisors = form.chosen_ids();
     if supervisors.is_empty() {
         errors.add(
             "opleiders",
-            "Kies de opleider of opleiders voor wie u werkt.",
+            "Zoek en kies de opleider of opleiders voor wie u werkt.",
         );
     }
     let motivation = form.motivatie.trim().to_owned();
@@ -168,25 +243,17 @@ async fn ondersteuner_submit(
             motivation,
         };
         match account_requests::submit(&state, &meta, applicant, kind).await {
-            Ok(_) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
+            Ok(()) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
             Err(SubmitError::UnknownChoice) => errors.add(
                 "opleiders",
-                "Een van de gekozen opleiders is niet (meer) bekend. Kies opnieuw.",
+                "Een van de gekozen opleiders is niet (meer) bekend. Zoek en kies opnieuw.",
             ),
             Err(SubmitError::InstitutionHasContact) => return Err(AppError::NotFound),
             Err(SubmitError::Failed(e)) => return Err(e.into()),
         }
     }
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        OndersteunerPage {
-            layout,
-            opleiders: account_requests::opleiders(&state.db).await?,
-            form,
-            errors,
-        },
-    )
-        .into_response())
+    let page = ondersteuner_page(&state, layout, form, errors, false).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// The contactpersoon request form.
@@ -255,7 +322,7 @@ async fn contact_submit(
             job_title,
         };
         match account_requests::submit(&state, &meta, applicant, kind).await {
-            Ok(_) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
+            Ok(()) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
             Err(SubmitError::InstitutionHasContact) => errors.add(
                 "instelling",
                 "Deze opleidingsinrichting heeft al een contactpersoon. Per opleidingsinrichting is er één. \
@@ -288,6 +355,70 @@ pub struct SentPage {
 
 async fn sent(layout: Layout) -> SentPage {
     SentPage { layout }
+}
+
+/// Confirming the email address of a request: a button, so that a mail scanner that opens the
+/// link does not use it up.
+#[derive(Template, WebTemplate)]
+#[template(path = "account_requests/confirm.html")]
+pub struct ConfirmPage {
+    layout: Layout,
+    token: String,
+    valid: bool,
+}
+
+async fn confirm_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    layout: Layout,
+) -> AppResult<Response> {
+    let valid =
+        account_requests::confirmation_is_valid(&state.db, &token, state.clock.now()).await?;
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok((
+        status,
+        ConfirmPage {
+            layout,
+            token,
+            valid,
+        },
+    )
+        .into_response())
+}
+
+async fn confirm_submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    meta: RequestMeta,
+    layout: Layout,
+) -> AppResult<Response> {
+    if account_requests::confirm_request(&state, &meta, &token).await? {
+        return Ok(Redirect::to("/account-aanvragen/bevestigd").into_response());
+    }
+    Ok((
+        StatusCode::NOT_FOUND,
+        ConfirmPage {
+            layout,
+            token,
+            valid: false,
+        },
+    )
+        .into_response())
+}
+
+/// "Your request is confirmed and on its way".
+#[derive(Template, WebTemplate)]
+#[template(path = "account_requests/confirmed.html")]
+pub struct ConfirmedPage {
+    layout: Layout,
+}
+
+async fn confirmed(layout: Layout) -> ConfirmedPage {
+    ConfirmedPage { layout }
 }
 
 /// Choosing username and password after approval.

@@ -1,8 +1,6 @@
 //! Logging in: username and password, then the verification code (or a recovery code); the
 //! first time, enrolling the authenticator app. Logging out.
 
-use std::sync::Arc;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -13,8 +11,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
 use tower_sessions::Session;
 
 use crate::audit::{self, AuditEntry, Outcome};
@@ -36,16 +32,9 @@ use crate::web::session_renewal;
 pub const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
 
 /// The login routes. Posting a password or code is limited per client address: 20 a minute,
-/// then 429 (SECURITY.md §1.9).
+/// then 429 (docs/security.md §3).
 pub fn router() -> Router<AppState> {
-    let limit = Arc::new(
-        GovernorConfigBuilder::default()
-            .per_second(3)
-            .burst_size(super::burst(20))
-            .finish()
-            .unwrap_or_else(|| unreachable!("3 s per token and a burst of 20 are valid")),
-    );
-    let limited = GovernorLayer::new(limit);
+    let limited = super::per_client(3, 20);
     Router::new()
         .route(
             "/inloggen",
@@ -79,10 +68,13 @@ fn local_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn locked_message(until: DateTime<Utc>) -> String {
+/// The message when too many wrong passwords or codes locked a step for a while: the same
+/// words at the login and where the account asks for the password again, and the same for a
+/// username without an account (docs/security.md).
+pub(crate) fn locked_message(until: DateTime<Utc>) -> String {
     format!(
-        "Er is te vaak een verkeerde inlogpoging gedaan. Om uw account te beschermen kunt u pas \
-         om {} weer inloggen. Dit gaat vanzelf over; u hoeft niets te doen.",
+        "Er is te vaak een verkeerd wachtwoord of een verkeerde code ingevuld. Om uw account te \
+         beschermen kan dat pas om {} weer. Dit gaat vanzelf over; u hoeft niets te doen.",
         local_time(until)
     )
 }

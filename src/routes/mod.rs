@@ -63,6 +63,25 @@ pub(crate) const fn burst(normal: u32) -> u32 {
     }
 }
 
+/// A rate limit per client address (as `web::edge` decides it): `burst` requests at once, then
+/// one more every `seconds`; beyond that 429. Each call makes a limit of its own.
+pub(crate) fn per_client(
+    seconds: u64,
+    burst: u32,
+) -> tower_governor::GovernorLayer<
+    crate::web::edge::ClientKey,
+    ::governor::middleware::NoOpMiddleware<::governor::clock::QuantaInstant>,
+    axum::body::Body,
+> {
+    let config = tower_governor::governor::GovernorConfigBuilder::default()
+        .key_extractor(crate::web::edge::ClientKey)
+        .per_second(seconds)
+        .burst_size(self::burst(burst))
+        .finish()
+        .unwrap_or_else(|| unreachable!("a period and a burst above zero are valid"));
+    tower_governor::GovernorLayer::new(std::sync::Arc::new(config))
+}
+
 /// The definition of `training`'s specialty, which every schedule check needs.
 pub(crate) async fn training_rules(
     state: &AppState,

@@ -1,7 +1,5 @@
 //! "Wachtwoord vergeten": a single-use reset link by mail, valid for one hour.
 
-use std::sync::Arc;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -11,8 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
 use tower_sessions::Session;
 
 use crate::auth::accounts::{self, TokenPurpose};
@@ -26,17 +22,10 @@ use crate::web::request_meta::RequestMeta;
 
 /// The reset routes; asking for a link is limited per client address like the login.
 pub fn router() -> Router<AppState> {
-    let limit = Arc::new(
-        GovernorConfigBuilder::default()
-            .per_second(6)
-            .burst_size(10)
-            .finish()
-            .unwrap_or_else(|| unreachable!("6 s per token and a burst of 10 are valid")),
-    );
     Router::new()
         .route(
             "/wachtwoord-vergeten",
-            get(request_form).post(request_submit.layer(GovernorLayer::new(limit))),
+            get(request_form).post(request_submit.layer(super::per_client(6, 10))),
         )
         .route(
             "/wachtwoord-herstellen/{token}",

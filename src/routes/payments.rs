@@ -1,4 +1,4 @@
-//! Paying an invoice with iDEAL (SPEC §7, SECURITY.md §4).
+//! Paying an invoice with iDEAL (SPEC §7, docs/security.md §9).
 //!
 //! "Betalen" is a POST that creates (or resumes) the payment and answers 303 to our own
 //! confirmation page, which links to the provider's checkout: a link is a new navigation, so

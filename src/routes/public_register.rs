@@ -2,8 +2,6 @@
 //! BIG-nummer and sees the name, the register, the start and end date and the status; never
 //! private data. Searching is limited per client address and paginated.
 
-use std::sync::Arc;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -12,8 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
 
 use crate::error::AppResult;
 use crate::registers::public::{self, PublicEntry};
@@ -23,14 +19,7 @@ use crate::web::layout::Layout;
 
 /// The lookup: 30 searches at once from one address, then one a second (429 beyond).
 pub fn router() -> Router<AppState> {
-    let limit = Arc::new(
-        GovernorConfigBuilder::default()
-            .per_second(1)
-            .burst_size(super::burst(30))
-            .finish()
-            .unwrap_or_else(|| unreachable!("1 s per token and a burst of 30 are valid")),
-    );
-    Router::new().route("/register", get(search).layer(GovernorLayer::new(limit)))
+    Router::new().route("/register", get(search).layer(super::per_client(1, 30)))
 }
 
 #[derive(Deserialize, Default)]
@@ -63,6 +52,30 @@ fn page_link(zoek: &str, page: i64) -> String {
     format!("/register?{query}")
 }
 
+/// The page asked for in `pagina` (1 when it is empty), or what is wrong with it.
+fn page_number(typed: &str) -> Result<i64, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(1);
+    }
+    match typed.parse::<i64>() {
+        Err(_) if !typed.chars().all(|c| c.is_ascii_digit()) => Err(format!(
+            "Het paginanummer in het adres is geen getal. Kies een pagina van 1 tot en met {}.",
+            public::MAX_PAGE
+        )),
+        Ok(n) if n < 1 => Err(format!(
+            "Pagina's worden geteld vanaf 1. Kies een pagina van 1 tot en met {}.",
+            public::MAX_PAGE
+        )),
+        Ok(n) if n <= public::MAX_PAGE => Ok(n),
+        _ => Err(format!(
+            "Er zijn hoogstens {} pagina's met resultaten. Verfijn uw zoekopdracht om te vinden \
+             wie u zoekt.",
+            public::MAX_PAGE
+        )),
+    }
+}
+
 async fn search(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
@@ -78,22 +91,12 @@ async fn search(
         previous: None,
         next: None,
     };
-    let number = match query.pagina.trim() {
-        "" => Some(1),
-        typed => typed
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=public::MAX_PAGE).contains(n)),
-    };
-    let Some(number) = number else {
-        page.errors.add(
-            "zoek",
-            format!(
-                "Er zijn hoogstens {} pagina's met resultaten.",
-                public::MAX_PAGE
-            ),
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let number = match page_number(&query.pagina) {
+        Ok(number) => number,
+        Err(message) => {
+            page.errors.add("zoek", message);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
     let search = match public::parse_search(&page.zoek) {
         Ok(Some(search)) => search,
@@ -110,4 +113,26 @@ async fn search(
     page.previous = (number > 1).then(|| page_link(&page.zoek, number - 1));
     page.next = more.then(|| page_link(&page.zoek, number + 1));
     Ok(page.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_number_says_what_is_wrong_with_it() {
+        assert_eq!(page_number(""), Ok(1));
+        assert_eq!(page_number(" 3 "), Ok(3));
+        assert!(page_number("0").unwrap_err().contains("vanaf 1"));
+        assert!(page_number("-2").unwrap_err().contains("vanaf 1"));
+        assert!(page_number("abc").unwrap_err().contains("geen getal"));
+        assert!(page_number("2.5").unwrap_err().contains("geen getal"));
+        let far = (public::MAX_PAGE + 1).to_string();
+        assert!(page_number(&far).unwrap_err().contains("hoogstens"));
+        assert!(
+            page_number("99999999999999999999")
+                .unwrap_err()
+                .contains("hoogstens")
+        );
+    }
 }

@@ -25,7 +25,7 @@ use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneE
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
 use crate::trainings::{self, Training};
 use crate::web::flash::{self, FlashKind};
-use crate::web::form::{FormErrors, SelectOption};
+use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
@@ -444,9 +444,13 @@ async fn interrupt(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    Form(interruption): Form<InterruptionForm>,
+    interruption: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
     let training = training_of(&state, id).await?;
+    let interruption = match complete(interruption) {
+        Ok(interruption) => interruption,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
     // The choices the page offers: the types, and the institutions of the current schedule.
     let rules = super::training_rules(&state, &training).await?;
     let mut conn = state.db.acquire().await?;

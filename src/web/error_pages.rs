@@ -1,20 +1,49 @@
 //! Friendly Dutch error pages for every error response, whoever produced it: a handler's
 //! [`crate::error::AppError`], the router's fallback, or middleware (a refused cross-site post,
 //! a timeout, a body that is too large, a panic). One place decides what the user reads.
+//!
+//! A server error while the database cannot be reached is answered as what it is: 503,
+//! "tijdelijk niet beschikbaar". If the request was a form, the page offers to send what the
+//! user typed again (passwords and codes excepted), so nothing typed is lost.
+
+use std::time::Duration;
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::edge::{PostedForm, REQUEST_ID};
 use super::layout::Layout;
+use crate::state::AppState;
+
+/// How long the error page waits to learn whether the database answers.
+const DATABASE_PROBE: Duration = Duration::from_millis(500);
 
 /// Put this in a response's extensions to keep its own error body (for example `/readyz`,
 /// which monitoring reads as plain text).
 #[derive(Clone, Copy, Debug)]
 pub struct KeepErrorBody;
+
+/// Put this in an error response's extensions to say something more precise than the
+/// status's general text (for example why input was refused at the edge).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorText {
+    /// The heading.
+    pub title: &'static str,
+    /// What happened and what the user can do.
+    pub message: &'static str,
+}
+
+/// A form to send again, with what the user typed.
+pub struct Repost {
+    /// Where it was posted.
+    pub action: String,
+    /// Its fields, without passwords and codes.
+    pub fields: Vec<(String, String)>,
+}
 
 /// The error page.
 #[derive(Template)]
@@ -30,28 +59,70 @@ pub struct ErrorPage {
     pub message: &'static str,
     /// For server errors: the request id, to quote to the helpdesk.
     pub reference: Option<String>,
+    /// When the database was unreachable during a form post: that form, to send again.
+    pub repost: Option<Repost>,
+}
+
+/// The text of the page for a server error while the database cannot be reached.
+const UNAVAILABLE: ErrorText = ErrorText {
+    title: "MijnRGS is tijdelijk niet beschikbaar",
+    message: "MijnRGS kan zijn gegevens op dit moment niet bereiken. Uw verzoek is niet \
+              uitgevoerd en er is niets veranderd. Probeer het over enkele minuten opnieuw.",
+};
+
+/// Field names whose values are never written into a page.
+fn is_secret(name: &str) -> bool {
+    ["wachtwoord", "herhaling", "code", "token"]
+        .iter()
+        .any(|secret| name.contains(secret))
+}
+
+/// Whether the database answers a trivial statement in time.
+async fn database_answers(state: &AppState) -> bool {
+    matches!(
+        tokio::time::timeout(DATABASE_PROBE, sqlx::query("SELECT 1").execute(&state.db)).await,
+        Ok(Ok(_))
+    )
 }
 
 /// Replaces the body of any error response that is not already an HTML page.
-pub async fn render_error_pages(req: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     let request_id = req
         .headers()
-        .get("x-request-id")
+        .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let response = next.run(req).await;
 
-    let status = response.status();
+    let mut status = response.status();
     if !(status.is_client_error() || status.is_server_error())
         || response.extensions().get::<KeepErrorBody>().is_some()
         || is_html(&response)
     {
         return response;
     }
+    let mut text = response.extensions().get::<ErrorText>().copied();
+    let mut repost = None;
+    if status == StatusCode::INTERNAL_SERVER_ERROR && !database_answers(&state).await {
+        status = StatusCode::SERVICE_UNAVAILABLE;
+        text = Some(UNAVAILABLE);
+        let posted = response.extensions().get::<PostedForm>().cloned();
+        repost = posted.map(|PostedForm(body)| Repost {
+            action: path.clone(),
+            fields: url::form_urlencoded::parse(&body)
+                .filter(|(name, _)| !is_secret(name))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
+        });
+    }
     let reference = status.is_server_error().then_some(request_id).flatten();
     let (parts, _) = response.into_parts();
-    let mut page = error_page(status, &path, reference).into_response();
+    let mut page = render(status, &path, reference, text, repost);
     *page.status_mut() = status;
     // Keep what the original response told the client (Allow, Retry-After, …), but not what
     // described its old body.
@@ -76,14 +147,21 @@ fn is_html(response: &Response) -> bool {
 
 /// Renders the page for `status`. Falls back to plain text if the template fails, so an error
 /// page can never itself become an error.
-pub fn error_page(status: StatusCode, path: &str, reference: Option<String>) -> Response {
-    let (title, message) = texts(status);
+fn render(
+    status: StatusCode,
+    path: &str,
+    reference: Option<String>,
+    text: Option<ErrorText>,
+    repost: Option<Repost>,
+) -> Response {
+    let (title, message) = text.map_or_else(|| texts(status), |t| (t.title, t.message));
     let page = ErrorPage {
         layout: Layout::for_path(path, Vec::new(), None),
         status: status.as_u16(),
         title,
         message,
         reference,
+        repost,
     };
     match page.render() {
         Ok(html) => {
@@ -122,6 +200,11 @@ fn texts(status: StatusCode) -> (&'static str, &'static str) {
             "Het verzonden formulier is te groot",
             "Wat u verstuurde is groter dan MijnRGS aanneemt. Verklein de invoer en probeer het \
              opnieuw.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "Het formulier was niet volledig",
+            "In wat u verstuurde ontbraken velden van het formulier. Er is niets veranderd. Open \
+             de pagina opnieuw, vul het formulier in en verstuur het nog eens.",
         ),
         StatusCode::TOO_MANY_REQUESTS => (
             "Te veel pogingen",

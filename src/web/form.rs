@@ -4,6 +4,17 @@
 
 use crate::domain::account::NewPassword;
 
+/// A form post whose fields are all required, read only once the handler has checked that the
+/// user may post there: a post that leaves a field out is then refused with 422 (never taken as
+/// clearing it), while someone else's record still answers 404 (docs/security.md §8).
+pub type Posted<T> = Result<axum::Form<T>, axum::extract::rejection::FormRejection>;
+
+/// The fields of `posted`, or why it was refused (its answer is the 422 for a post that left
+/// some out).
+pub fn complete<T>(posted: Posted<T>) -> Result<T, axum::extract::rejection::FormRejection> {
+    posted.map(|axum::Form(fields)| fields)
+}
+
 /// One option of a select list (`fields::select`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectOption {

@@ -1,6 +1,7 @@
 //! What every page shares: the layout, flash messages, form errors, security headers, error
 //! pages and static assets.
 
+pub mod edge;
 pub mod error_pages;
 pub mod flash;
 pub mod form;

@@ -9,11 +9,11 @@ use axum::http::request::Parts;
 /// The client's address, browser and the request id.
 #[derive(Clone, Debug, Default)]
 pub struct RequestMeta {
-    /// The peer address (no proxy headers are trusted).
+    /// The client's address (see [`super::edge::identify_client`]).
     pub ip: Option<IpAddr>,
     /// The User-Agent, cut to 300 characters.
     pub user_agent: Option<String>,
-    /// The `x-request-id` given to this request.
+    /// The request id the portal gave this request (never one the client sent).
     pub request_id: Option<String>,
 }
 
@@ -23,8 +23,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
+            .get::<super::edge::ClientAddress>()
+            .map(|super::edge::ClientAddress(ip)| *ip)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|ConnectInfo(addr)| addr.ip())
+            });
         let text = |name: &str| {
             parts
                 .headers

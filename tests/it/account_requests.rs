@@ -10,6 +10,14 @@ use crate::helpers::accounts::{
 use crate::helpers::{TestApp, location};
 use mijnrgs::clock::Clock;
 
+/// Confirms the request made with `address` through the link in the mail it received.
+pub(crate) async fn confirm_by_mail(app: &TestApp, address: &str) {
+    let link = link_in_mail(app, address, "/account-aanvragen/bevestigen/").await;
+    assert_eq!(app.get(&link).await.status(), StatusCode::OK);
+    let confirmed = app.post_form(&link, &[]).await;
+    assert_eq!(location(&confirmed), "/account-aanvragen/bevestigd");
+}
+
 async fn request_id(app: &TestApp, name: &str) -> uuid::Uuid {
     sqlx::query_scalar("SELECT id FROM account_requests WHERE full_name = $1")
         .bind(name)
@@ -32,10 +40,36 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
         .text()
         .await
         .unwrap();
+    assert!(form.contains("Zoek een opleider"));
     assert!(
-        form.contains("Dr. Pieter Jansen"),
-        "the opleiders can be chosen"
+        !form.contains("Dr. Pieter Jansen"),
+        "the form lists nobody before a search"
     );
+    let found = app
+        .post_form(
+            "/account-aanvragen/ondersteuner",
+            &[
+                ("naam", "Els de Groot"),
+                ("email", "els@ziekenhuis.nl"),
+                ("telefoon", "024-361 11 11"),
+                (
+                    "motivatie",
+                    "Ik plan de opleidingsschema's van de aios van dr. Jansen.",
+                ),
+                ("opleider_zoek", "jansen"),
+                ("actie", "zoeken"),
+            ],
+        )
+        .await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let found = found.text().await.unwrap();
+    assert!(found.contains("Dr. Pieter Jansen"), "found by name");
+    assert!(found.contains(&format!(r#"value="{opleider_id}""#)));
+    assert!(
+        found.contains(r#"value="Els de Groot""#),
+        "what was typed stays"
+    );
+    assert!(app.sent_emails().await.is_empty(), "a search mails nobody");
     let sent = app
         .post_form(
             "/account-aanvragen/ondersteuner",
@@ -53,9 +87,23 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
         .await;
     assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
     let mails = app.sent_emails().await;
-    assert!(mails.iter().any(
-        |m| m.to_address == "demo.opleider@mijnrgs.example" && m.body.contains("Els de Groot")
-    ));
+    assert_eq!(
+        mails.len(),
+        1,
+        "only the person asking is mailed: {mails:?}"
+    );
+    assert_eq!(mails[0].to_address, "els@ziekenhuis.nl");
+    assert!(!mails[0].body.contains("Els de Groot"));
+    confirm_by_mail(&app, "els@ziekenhuis.nl").await;
+    let mails = app.sent_emails().await;
+    let to_opleider = mails
+        .iter()
+        .find(|m| m.to_address == "demo.opleider@mijnrgs.example")
+        .expect("the opleider is told once the address is confirmed");
+    assert!(
+        !to_opleider.body.contains("Els de Groot"),
+        "nothing the stranger typed is in the opleider's mail"
+    );
     let id = request_id(&app, "Els de Groot").await;
 
     let clerk = app.new_client();
@@ -199,6 +247,7 @@ async fn an_opleider_cannot_decide_on_a_request_that_does_not_name_them(pool: Pg
         ],
     )
     .await;
+    confirm_by_mail(&app, "els@ziekenhuis.nl").await;
     let id = request_id(&app, "Els de Groot").await;
     // The specialist becomes an opleider elsewhere, but is not named on the request.
     sqlx::query(
@@ -285,6 +334,7 @@ async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the
         )
         .await;
     assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    confirm_by_mail(&app, "henk@isala.nl").await;
     let id = request_id(&app, "Henk Smit").await;
     let clerk = app.new_client();
     log_in_demo(&app, &clerk, "demo.rgs").await;
@@ -310,6 +360,7 @@ async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the
     let mails = app.sent_emails().await;
     let mail = mails
         .iter()
+        .rev()
         .find(|m| m.to_address == "henk@isala.nl")
         .unwrap();
     assert!(
@@ -344,6 +395,7 @@ async fn an_approved_contactpersoon_gets_the_institution_as_scope(pool: PgPool) 
         ],
     )
     .await;
+    confirm_by_mail(&app, "henk@isala.nl").await;
     let id = request_id(&app, "Henk Smit").await;
     let clerk = app.new_client();
     log_in_demo(&app, &clerk, "demo.rgs").await;
@@ -394,6 +446,7 @@ async fn an_invitation_expires_after_fourteen_days(pool: PgPool) {
         ],
     )
     .await;
+    confirm_by_mail(&app, "henk@isala.nl").await;
     let id = request_id(&app, "Henk Smit").await;
     let clerk = app.new_client();
     log_in_demo(&app, &clerk, "demo.rgs").await;

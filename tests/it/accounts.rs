@@ -148,7 +148,9 @@ async fn different_passwords_in_the_two_fields_are_refused(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_taken_username_is_refused_with_a_clear_message(pool: PgPool) {
+async fn a_taken_username_gets_the_same_answer_as_a_free_one_and_the_address_typed_is_told_by_mail(
+    pool: PgPool,
+) {
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let response = app
@@ -157,8 +159,21 @@ async fn a_taken_username_is_refused_with_a_clear_message(pool: PgPool) {
             &form("anna", "andere@example.nl", PASSWORD),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("al in gebruik"));
+    assert_eq!(
+        location(&response),
+        "/account/aangemaakt",
+        "no answer tells a stranger that the username exists"
+    );
+    let mails = app.sent_emails().await;
+    let last = mails.last().unwrap();
+    assert_eq!(last.to_address, "andere@example.nl");
+    assert!(last.body.contains("gebruikersnaam is al in gebruik"));
+    assert!(!last.body.contains("anna"), "nothing typed is in the mail");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(users, 1);
 }
 
 #[sqlx::test]

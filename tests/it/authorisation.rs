@@ -73,6 +73,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/account-aanvragen/contactpersoon", Public),
     ("POST", "/account-aanvragen/contactpersoon", Public),
     ("GET", "/account-aanvragen/verstuurd", Public),
+    ("GET", "/account-aanvragen/bevestigen/{token}", Link),
+    ("POST", "/account-aanvragen/bevestigen/{token}", Link),
+    ("GET", "/account-aanvragen/bevestigd", Public),
     ("GET", "/account", LoggedIn),
     ("GET", "/account/wachtwoord", LoggedIn),
     ("POST", "/account/wachtwoord", LoggedIn),
@@ -1327,6 +1330,7 @@ async fn objects(
         )
         .await;
     assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    crate::account_requests::confirm_by_mail(app, "eva@isala.example").await;
     ids.insert(
         "ander.request".to_owned(),
         one_id(

@@ -202,6 +202,40 @@ async fn fetch(client: &reqwest::Client, url: String) -> (StatusCode, String, St
     )
 }
 
+/// Sends `path` once with a NUL after every query value, and once with a NUL after its last
+/// path segment: PostgreSQL cannot store a NUL, so the portal refuses it at the edge with a
+/// Dutch page (400), whatever the page.
+async fn nul_in_address(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    findings: &mut Findings,
+) {
+    let (route, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut variants = Vec::new();
+    if !query.is_empty() {
+        let poisoned: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, value)) => format!("{key}={value}%00"),
+                None => format!("{pair}=%00"),
+            })
+            .collect();
+        variants.push(format!("{route}?{}", poisoned.join("&")));
+    }
+    if route.len() > 1 {
+        variants.push(format!("{}%00", route.trim_end_matches('/')));
+    }
+    for variant in variants {
+        let (status, content_type, body, _) = fetch(client, app.url(&variant)).await;
+        let what = format!("GET {variant} (NUL)");
+        findings.check(&what, status, &content_type, &body);
+        if status != StatusCode::BAD_REQUEST || !body.contains("ongeldig teken") {
+            findings.problem(format!("{what}: {status}, not refused as a NUL"));
+        }
+    }
+}
+
 /// Follows every link from `start` within the portal (each page shape at most
 /// [`PAGES_PER_SHAPE`] times) and returns the forms whose shape is not yet in `form_shapes`.
 async fn crawl(
@@ -224,6 +258,9 @@ async fn crawl(
             continue;
         }
         *visits += 1;
+        if *visits == 1 {
+            nul_in_address(app, client, &path, findings).await;
+        }
         let (status, content_type, body, location) = fetch(client, app.url(&path)).await;
         findings.check(&format!("GET {path}"), status, &content_type, &body);
         if status.is_redirection() && location.starts_with('/') {
@@ -341,8 +378,16 @@ async fn attack(
                 _ => keep(f),
             }),
         ),
+        (
+            "NUL",
+            filled(form, |f| match f {
+                f if is_choice(f) => keep(f),
+                f => format!("{}\0na een nul-teken", f.value),
+            }),
+        ),
         ("empty", Vec::new()),
     ];
+    let has_text = form.fields.iter().any(|f| !is_choice(f));
     let action = &form.action;
     for (variant, fields) in variants {
         let what = format!("{} {action} ({variant}, from {})", form.method, form.page);
@@ -361,6 +406,14 @@ async fn attack(
         };
         let answer = read(response).await;
         findings.check(&what, answer.status, &answer.content_type, &answer.body);
+        if variant == "NUL" && has_text {
+            if answer.status != StatusCode::BAD_REQUEST || !answer.body.contains("ongeldig teken") {
+                findings.problem(format!("{what}: {}, not refused as a NUL", answer.status));
+            }
+            if audit_records(app).await != audited {
+                findings.problem(format!("{what}: a NUL was taken"));
+            }
+        }
         // A date or number that is no date or number is refused with a message, never taken
         // (or silently dropped): no state change, so no audit record.
         let bad_date_or_number = variant != "empty"
@@ -527,6 +580,27 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         crate::helpers::location(&sent),
         "/account-aanvragen/verstuurd"
     );
+    crate::account_requests::confirm_by_mail(&app, "els@ziekenhuis.nl").await;
+    // And one not yet confirmed, whose confirmation link the crawl attacks.
+    let unconfirmed = app
+        .post_form(
+            "/account-aanvragen/ondersteuner",
+            &[
+                ("naam", "Bo Jansen"),
+                ("email", "bo@ziekenhuis.nl"),
+                ("telefoon", "024-361 11 12"),
+                ("opleiders", &opleider.to_string()),
+                (
+                    "motivatie",
+                    "Ik plan de schema's van de aios van dr. Jansen.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::location(&unconfirmed),
+        "/account-aanvragen/verstuurd"
+    );
     // A new account not yet confirmed, one confirmed without an authenticator, and a forgotten
     // password: their mails carry links, and the second logs in halfway.
     let created = app
@@ -589,6 +663,16 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         &mut attacked,
     )
     .await;
+    // The crawl typed wrong passwords into each user's own "type your password again" forms,
+    // which count towards the login's lock (docs/security.md §2); the halfway logins below need
+    // the accounts unlocked again.
+    sqlx::query(
+        "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
+         password_locked_until = NULL",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
     for (username, password, next) in [
         (
             "demo.specialist",

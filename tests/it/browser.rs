@@ -271,6 +271,10 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     browser.fill("email", "els@ziekenhuis.nl").await;
     browser.fill("telefoon", "024-361 11 11").await;
     let opleider = crate::helpers::accounts::user_id(&app, "demo.opleider").await;
+    browser.fill("opleider_zoek", "Jansen").await;
+    browser.submit("Zoek opleider").await;
+    assert!(browser.html().await.contains("Gevonden voor"));
+    browser.assert_accessible().await;
     browser
         .driver
         .find(By::Id(format!("opleider-{opleider}")))
@@ -284,6 +288,16 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
         .await;
     browser.submit("Aanvraag versturen").await;
     assert_eq!(browser.path().await, "/account-aanvragen/verstuurd");
+    browser.assert_accessible().await;
+    let link = crate::helpers::accounts::link_in_mail(
+        &app,
+        "els@ziekenhuis.nl",
+        "/account-aanvragen/bevestigen/",
+    )
+    .await;
+    browser.open_and_check(&app.url(&link)).await;
+    browser.submit("Bevestig mijn e-mailadres").await;
+    assert_eq!(browser.path().await, "/account-aanvragen/bevestigd");
     browser.assert_accessible().await;
 
     browser_log_in_demo(&browser, &app, "demo.opleider").await;

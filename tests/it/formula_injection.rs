@@ -1,5 +1,5 @@
 //! A name that is a spreadsheet formula reaches the contactpersoon's CSV and XLSX downloads as
-//! plain text (CSV injection, SECURITY.md): never at the start of a cell, never as a formula.
+//! plain text (CSV injection, docs/security.md §10): never at the start of a cell, never as a formula.
 
 use sqlx::PgPool;
 

@@ -22,6 +22,7 @@ fn the_database_of_database_url_exists() {
     let _ = runtime.block_on(mijnrgs::db::ensure_database_exists(&url));
 }
 
+mod abuse;
 mod account_requests;
 mod accounts;
 mod aios;

@@ -37,28 +37,19 @@ pub struct BasisgegevensPage {
     conflict: bool,
 }
 
-/// What the form posts; also what it shows.
+/// What the form posts; also what it shows. Every field is required in the post: a post that
+/// leaves one out is refused (422) rather than taken as clearing it (docs/security.md).
 #[derive(Deserialize, Default, Debug)]
 pub struct DetailsForm {
-    #[serde(default)]
     naam: String,
-    #[serde(default)]
     geboortedatum: String,
-    #[serde(default)]
     big_nummer: String,
-    #[serde(default)]
     diplomadatum: String,
-    #[serde(default)]
     universiteit: String,
-    #[serde(default)]
     telefoon: String,
-    #[serde(default)]
     adres: String,
-    #[serde(default)]
     postcode: String,
-    #[serde(default)]
     woonplaats: String,
-    #[serde(default)]
     revisie: i32,
 }
 

@@ -28,7 +28,7 @@ use crate::trainings::schedule::{
 };
 use crate::trainings::{self, Training};
 use crate::web::flash::{self, FlashKind};
-use crate::web::form::{FormErrors, SelectOption};
+use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 
@@ -202,24 +202,18 @@ pub struct PeriodPage {
     conflict: bool,
 }
 
-/// What the period form posts.
+/// What the period form posts. Every field but the part (shown only where a specialty has more
+/// than one) is required: a post that leaves one out is refused (422), never taken as clearing it.
 #[derive(Deserialize, Default, Debug)]
 pub struct PeriodForm {
     #[serde(default)]
     onderdeel: String,
-    #[serde(default)]
     omschrijving: String,
-    #[serde(default)]
     instelling: String,
-    #[serde(default)]
     opleider: String,
-    #[serde(default)]
     begindatum: String,
-    #[serde(default)]
     einddatum: String,
-    #[serde(default)]
     deeltijd: String,
-    #[serde(default)]
     revisie: i32,
 }
 
@@ -496,7 +490,7 @@ async fn save_period(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    form: PeriodForm,
+    form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
     let editing = match editing(&state, &session, aios, id).await? {
         Ok(editing) => editing,
@@ -507,6 +501,10 @@ async fn save_period(
     {
         return Err(AppError::NotFound);
     }
+    let form = match complete(form) {
+        Ok(form) => form,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
     let page = period_page(
         &state,
         layout,
@@ -567,7 +565,7 @@ async fn add_period(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    Form(form): Form<PeriodForm>,
+    form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
     save_period(state, aios.id, id, None, session, meta, layout, form).await
 }
@@ -579,7 +577,7 @@ async fn change_period(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    Form(form): Form<PeriodForm>,
+    form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
     save_period(state, aios.id, id, Some(item), session, meta, layout, form).await
 }
@@ -652,18 +650,14 @@ pub struct InterruptionPage {
     conflict: bool,
 }
 
-/// What the interruption form posts (also the RGS's form, which has no revision).
+/// What the interruption form posts (also the RGS's form, which has no revision). Every field
+/// but the revision is required: a post that leaves one out is refused (422).
 #[derive(Deserialize, Default, Debug)]
 pub struct InterruptionForm {
-    #[serde(default)]
     pub(crate) soort: String,
-    #[serde(default)]
     pub(crate) begindatum: String,
-    #[serde(default)]
     pub(crate) einddatum: String,
-    #[serde(default)]
     pub(crate) instelling: String,
-    #[serde(default)]
     pub(crate) toelichting: String,
     #[serde(default)]
     pub(crate) revisie: i32,
@@ -827,7 +821,7 @@ async fn save_interruption(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    form: InterruptionForm,
+    form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
     let editing = match editing(&state, &session, aios, id).await? {
         Ok(editing) => editing,
@@ -842,6 +836,10 @@ async fn save_interruption(
     {
         return Err(AppError::NotFound);
     }
+    let form = match complete(form) {
+        Ok(form) => form,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
     let page = interruption_page(layout, &editing, item, form, FormErrors::new(), false);
     let input = match parse_interruption(&page) {
         Ok(input) => input,
@@ -893,7 +891,7 @@ async fn add_interruption(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    Form(form): Form<InterruptionForm>,
+    form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
     save_interruption(state, aios.id, id, None, session, meta, layout, form).await
 }
@@ -905,7 +903,7 @@ async fn change_interruption(
     session: Session,
     meta: RequestMeta,
     layout: Layout,
-    Form(form): Form<InterruptionForm>,
+    form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
     save_interruption(state, aios.id, id, Some(item), session, meta, layout, form).await
 }
