@@ -127,8 +127,10 @@ pub struct RefForm {
     bedrag: String,
     #[serde(default)]
     register: String,
+    /// Optional for the specialty, but always on its form: absent means the post was not the
+    /// form's, and is refused rather than taken as clearing it (docs/security.md §8).
     #[serde(default)]
-    eu_minimum: String,
+    eu_minimum: Option<String>,
     #[serde(default)]
     instituut: Option<String>,
     #[serde(default)]
@@ -1125,7 +1127,7 @@ fn specialty_fields(form: &RefForm, new: bool) -> Vec<Field> {
     fields.push(Field::text(
         "eu_minimum",
         "EU-minimumduur in maanden (niet verplicht)",
-        &form.eu_minimum,
+        form.eu_minimum.as_deref().unwrap_or_default(),
         "Een verkorting mag de opleiding niet korter maken dan deze duur.",
     ));
     fields.push(Field::checkbox(
@@ -1177,9 +1179,19 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
     let cluster = rules::parse_cluster(&form.cluster)
         .map_err(|m| errors.add("cluster", m))
         .ok();
-    let eu_minimum = rules::parse_optional_months(&form.eu_minimum)
-        .map_err(|m| errors.add("eu_minimum", m))
-        .ok();
+    let eu_minimum = match form.eu_minimum.as_deref() {
+        Some(raw) => rules::parse_optional_months(raw)
+            .map_err(|m| errors.add("eu_minimum", m))
+            .ok(),
+        None => {
+            errors.add(
+                "eu_minimum",
+                "Dit veld ontbrak in wat u verstuurde, daarom is er niets gewijzigd. Vul het in, \
+                 of laat het leeg als er geen EU-minimumduur is.",
+            );
+            None
+        }
+    };
     let first_part = if new {
         let part = rules::parse_text(&form.onderdeel, 2, 200, "de naam van het onderdeel")
             .map_err(|m| errors.add("onderdeel", m))
@@ -1323,10 +1335,12 @@ async fn specialty_page(
     let form = form.unwrap_or_else(|| RefForm {
         naam: specialty.name.clone(),
         cluster: specialty.cluster.to_string(),
-        eu_minimum: specialty
-            .eu_minimum_months
-            .map(|m| m.to_string())
-            .unwrap_or_default(),
+        eu_minimum: Some(
+            specialty
+                .eu_minimum_months
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
         instituut: specialty.institute_based.then(|| "ja".to_owned()),
         ..RefForm::default()
     });

@@ -440,3 +440,49 @@ fn linked_and_offered(page: &str, path: &str, select: &str) -> (Vec<String>, Vec
         .collect();
     (linked, offered)
 }
+
+#[sqlx::test]
+async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let rgs = rgs(&app).await;
+    sqlx::query("UPDATE specialties SET eu_minimum_months = 30 WHERE code = 'igt'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'igt'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let path = format!("{BASE}/specialismen/{id}");
+    let page = app.page_with(&rgs, &path).await;
+    assert!(
+        page.contains(r#"name="eu_minimum" type="text" value="30""#),
+        "{page}"
+    );
+    let name: String = sqlx::query_scalar("SELECT name FROM specialties WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form_with(
+            &rgs,
+            &path,
+            &[
+                ("naam", name.as_str()),
+                ("cluster", "1"),
+                ("versie", token(&page).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("ontbrak"));
+    let kept: Option<i32> =
+        sqlx::query_scalar("SELECT eu_minimum_months FROM specialties WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(kept, Some(30));
+}
