@@ -123,7 +123,7 @@ const DEVELOPMENT_SECRET_KEY: [u8; 32] = *b"mijnrgs-development-only-key-32b";
 pub enum LogFormat {
     /// Human-readable lines for a terminal.
     Pretty,
-    /// One JSON object per line, for log shipping (SEC-LOG-07).
+    /// One JSON object per line, for log shipping (docs/security.md §11).
     Json,
 }
 

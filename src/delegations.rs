@@ -1,5 +1,5 @@
-//! Delegations from an opleider to an opleidingsondersteuner (SPEC §3): the active ones, and
-//! ending one. Access through a delegation is checked on every request, so an ended
+//! Delegations from an opleider to an opleidingsondersteuner (docs/domain/README.md): the active
+//! ones, and ending one. Access through a delegation is checked on every request, so an ended
 //! delegation stops the ondersteuner's access at once.
 
 use chrono::{DateTime, Utc};

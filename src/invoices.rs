@@ -1,5 +1,5 @@
-//! Invoices (SPEC §7): issued in the transaction of the change that causes them, numbered
-//! gaplessly per year, never edited afterwards. Each user sees only their own.
+//! Invoices (docs/domain/invoices.md): issued in the transaction of the change that causes them,
+//! numbered gaplessly per year, never edited afterwards. Each user sees only their own.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
@@ -313,9 +313,9 @@ pub enum CreditError {
     Database(#[from] sqlx::Error),
 }
 
-/// Corrects `original` with a credit invoice for the full amount (SPEC §7: an issued invoice
-/// is never edited), numbered in the same series, in the caller's transaction. An open
-/// original is marked *gecrediteerd* and no longer asks for payment; a paid one stays paid
+/// Corrects `original` with a credit invoice for the full amount (docs/domain/invoices.md: an
+/// issued invoice is never edited), numbered in the same series, in the caller's transaction. An
+/// open original is marked *gecrediteerd* and no longer asks for payment; a paid one stays paid
 /// (the refund is the back office's). Recorded in the audit log with `actor`.
 pub async fn credit(
     conn: &mut PgConnection,

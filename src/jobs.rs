@@ -1,10 +1,10 @@
-//! Scheduled jobs (SPEC §8), kept in PostgreSQL: [`schedule`] stores a job in the caller's
-//! transaction under a unique key, so a logical job is never scheduled twice; [`run_due`] claims
-//! due jobs one by one with `FOR UPDATE SKIP LOCKED` and runs each in the transaction that
-//! marks it done, so several app instances (and `mijnrgs worker`) never run one twice (the
-//! payment reconciliation, which calls the provider, runs right after its claim commits). A job
-//! that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked failed with
-//! its last error for the back office.
+//! Scheduled jobs (docs/domain/notifications.md), kept in PostgreSQL: [`schedule`] stores a job in
+//! the caller's transaction under a unique key, so a logical job is never scheduled twice;
+//! [`run_due`] claims due jobs one by one with `FOR UPDATE SKIP LOCKED` and runs each in the
+//! transaction that marks it done, so several app instances (and `mijnrgs worker`) never run one
+//! twice (the payment reconciliation, which calls the provider, runs right after its claim
+//! commits). A job that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked
+//! failed with its last error for the back office.
 
 use std::time::Duration;
 

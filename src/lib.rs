@@ -72,7 +72,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .with_http_only(true)
         .with_secure(config.is_https())
         // Lax, not Strict: a user who comes back from the payment provider or follows a link
-        // in an email must arrive with the session (STACK.md).
+        // in an email must arrive with the session (docs/security.md §7).
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             config.session_idle_seconds,
@@ -93,7 +93,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
 
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request| {
-            // The route template, never the raw URI: paths may carry tokens (SEC-LOG-03).
+            // The route template, never the raw URI: paths may carry tokens (docs/security.md §11).
             let route = req
                 .extensions()
                 .get::<MatchedPath>()

@@ -1,5 +1,5 @@
-//! Reading and saving basisgegevens (SPEC §4). A save carries the revision it was based on;
-//! a save over a newer revision is refused, so two open tabs never overwrite each other.
+//! Reading and saving basisgegevens (docs/domain/accounts.md). A save carries the revision it was
+//! based on; a save over a newer revision is refused, so two open tabs never overwrite each other.
 
 use chrono::NaiveDate;
 use serde_json::json;

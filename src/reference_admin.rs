@@ -1,8 +1,7 @@
-//! The back office's upkeep of the reference data (SPEC §10): institutions, institutes,
-//! interruption types, fees, specialties with their parts, and recognitions. Every change is
-//! one transaction with its audit record. An edit carries the `updated_at` of the row it was
-//! based on: when someone changed the row in between, the edit is refused, not applied over
-//! it.
+//! The back office's upkeep of the reference data (docs/domain/reference-data.md): institutions,
+//! institutes, interruption types, fees, specialties with their parts, and recognitions. Every
+//! change is one transaction with its audit record. An edit carries the `updated_at` of the row it
+//! was based on: when someone changed the row in between, the edit is refused, not applied over it.
 //!
 //! Issued invoices keep their amounts (they are stored on the invoice and cannot change), and
 //! decisions keep their records; a fee that may have priced an issued invoice cannot be

@@ -1,7 +1,7 @@
-//! The contactpersoon's register report (SPEC §9): the periods at one institution that run in
-//! the chosen dates, read from the schedule that counts for each training (the last approved
-//! version, or the submitted one while none is approved), as a page, CSV, XLSX and PDF. Every
-//! format comes from the same query, so the downloads hold exactly the rows of the report.
+//! The contactpersoon's register report (docs/domain/reports.md): the periods at one institution
+//! that run in the chosen dates, read from the schedule that counts for each training (the last
+//! approved version, or the submitted one while none is approved), as a page, CSV, XLSX and PDF.
+//! Every format comes from the same query, so the downloads hold exactly the rows of the report.
 
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;

@@ -200,7 +200,7 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
     .transpose()
 }
 
-/// Records that a clerk opened a person's account page (SEC-LOG-05).
+/// Records that a clerk opened a person's account page (docs/security.md §11).
 pub async fn record_view(
     state: &AppState,
     meta: &RequestMeta,

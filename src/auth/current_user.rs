@@ -1,7 +1,8 @@
 //! The `CurrentUser` extractor: the logged-in user, or a redirect to the login page.
 //!
 //! It also enforces the absolute session limit: 12 hours after login the session ends, however
-//! active the user was (SEC-SES-03). The idle limit is the session cookie's inactivity expiry.
+//! active the user was (docs/security.md §7). The idle limit is the session cookie's inactivity
+//! expiry.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

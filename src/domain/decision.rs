@@ -1,5 +1,5 @@
-//! The opleider's decisions on a submitted schedule (SPEC §5.5): approve or reject a first
-//! schedule or a change request. Pure: the database layer asks [`decide`] what a decision
+//! The opleider's decisions on a submitted schedule (docs/domain/trainings.md): approve or reject a
+//! first schedule or a change request. Pure: the database layer asks [`decide`] what a decision
 //! leads to, inside the transaction that records it.
 
 use chrono::NaiveDate;

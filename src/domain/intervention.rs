@@ -1,8 +1,8 @@
-//! The RGS's own decisions on a training registration (SPEC §3, §5.1, §5.3): striking it off
-//! (doorhalen) or ending it (beëindigen) with a reason, and amending the schedule with an
-//! extension (intensief begeleidingstraject) or an interruption that the aios may not enter.
-//! Pure: the database layer asks these functions whether a move is allowed, inside the
-//! transaction that makes it.
+//! The RGS's own decisions on a training registration (docs/domain/README.md,
+//! docs/domain/trainings.md): striking it off (doorhalen) or ending it (beëindigen) with a reason,
+//! and amending the schedule with an extension (intensief begeleidingstraject) or an interruption
+//! that the aios may not enter. Pure: the database layer asks these functions whether a move is
+//! allowed, inside the transaction that makes it.
 
 use std::collections::BTreeMap;
 
@@ -134,7 +134,7 @@ pub fn may_amend(
     Ok(())
 }
 
-/// The longest single extension, in months (SPEC §5.3; the engine checks the total).
+/// The longest single extension, in months (docs/domain/trainings.md; the engine checks the total).
 pub const MAX_EXTENSION_MONTHS: i32 = 12;
 
 /// Parses the months of an extension as typed: a whole number from 1 to 12.

@@ -1,9 +1,9 @@
 //! Money as whole euro cents (never floating point), the Dutch way of writing it
 //! (`€ 1.234,56`), the VAT contained in a fee, and invoice numbers. Pure.
 //!
-//! Fees are set including 21 % VAT (SPEC §7); an invoice shows the VAT split out with one
-//! rule: the VAT is `gross × 21 / 121`, rounded half up to the cent, and the amount without
-//! VAT is the rest, so the two always add up to the fee exactly.
+//! Fees are set including 21 % VAT (docs/domain/invoices.md); an invoice shows the VAT split out
+//! with one rule: the VAT is `gross × 21 / 121`, rounded half up to the cent, and the amount
+//! without VAT is the rest, so the two always add up to the fee exactly.
 
 use std::fmt;
 use std::iter::Sum;

@@ -1,6 +1,6 @@
-//! Payments and what they do to a registration (SPEC §5.1, §7). Pure: the database layer asks
-//! these functions what a provider's report or a decision leads to, inside the transaction
-//! that records it.
+//! Payments and what they do to a registration (docs/domain/trainings.md, docs/domain/invoices.md).
+//! Pure: the database layer asks these functions what a provider's report or a decision leads to,
+//! inside the transaction that records it.
 //!
 //! A provider's report is only ever a statement of the payment's current state, which may
 //! arrive late, twice or out of order; [`transition`] turns it into at most one forward step,
@@ -279,8 +279,8 @@ mod tests {
     }
 
     proptest! {
-        /// SEC-PAY-08: whatever sequence of reports arrives (duplicates, stale ones, in any
-        /// order), a payment is paid at most once and never leaves a final state.
+        /// docs/security.md §9: whatever sequence of reports arrives (duplicates, stale ones, in
+        /// any order), a payment is paid at most once and never leaves a final state.
         #[test]
         fn any_sequence_of_reports_pays_at_most_once_and_never_regresses(
             reports in proptest::collection::vec(any_status(), 0..40)

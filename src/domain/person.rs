@@ -1,5 +1,5 @@
-//! Basisgegevens (SPEC §4): the personal data an aios keeps, parsed at the edge, and the
-//! check that says what is still missing before a training can be created.
+//! Basisgegevens (docs/domain/accounts.md): the personal data an aios keeps, parsed at the edge,
+//! and the check that says what is still missing before a training can be created.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -92,8 +92,8 @@ pub struct PersonalDetails {
 }
 
 impl PersonalDetails {
-    /// What is still missing before a training can be created (SPEC §4), in Dutch, in the
-    /// order of the form. Empty when complete.
+    /// What is still missing before a training can be created (docs/domain/accounts.md), in Dutch,
+    /// in the order of the form. Empty when complete.
     pub fn missing_for_training(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
         if self.full_name.trim().is_empty() {

@@ -1,6 +1,6 @@
-//! The rules for the reference data the back office keeps (SPEC §10): what a name, code,
-//! duration, fee and year may be, as typed in the forms. Pure: the database layer stores what
-//! these functions accept.
+//! The rules for the reference data the back office keeps (docs/domain/reference-data.md): what a
+//! name, code, duration, fee and year may be, as typed in the forms. Pure: the database layer
+//! stores what these functions accept.
 
 use crate::domain::money::Money;
 

@@ -1,5 +1,5 @@
 //! When an aios may request registration as specialist or profielarts, and the period of the
-//! register entry (SPEC §6, DOMAIN-NOTES §6). Pure; dates follow the portal's convention that
+//! register entry (docs/domain/registers.md). Pure; dates follow the portal's convention that
 //! an end date is exclusive: the training's end date is the first day after the last training
 //! day, so an entry that "starts the day after training ended" starts on that date.
 

@@ -1,5 +1,5 @@
-//! The contactpersoon's register report (SPEC §9): which periods it covers, how it is filtered
-//! and sorted, and how the filter reads in Dutch. Pure; the database layer turns a
+//! The contactpersoon's register report (docs/domain/reports.md): which periods it covers, how it
+//! is filtered and sorted, and how the filter reads in Dutch. Pure; the database layer turns a
 //! [`ReportFilter`] into one query.
 
 use chrono::NaiveDate;

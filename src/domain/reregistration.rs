@@ -1,8 +1,8 @@
-//! The portal's proposal for a herregistratie (SPEC §6): from what the specialist declares
-//! about the five-year reference period, how long the new registration should last, and why.
-//! The RGS-medewerker decides; this is the computed proposal shown to both. Pure.
+//! The portal's proposal for a herregistratie (docs/domain/registers.md): from what the specialist
+//! declares about the five-year reference period, how long the new registration should last, and
+//! why. The RGS-medewerker decides; this is the computed proposal shown to both. Pure.
 //!
-//! The rules (Kaderbesluit CGS art. D.8, DOMAIN-NOTES §7):
+//! The rules (Kaderbesluit CGS art. D.8, docs/domain/registers.md):
 //! - work in the specialty: on average at least 16 hours a week over the five years, with no
 //!   interruption of more than two consecutive years;
 //! - at least 200 hours of accredited continuing education (deskundigheidsbevordering);

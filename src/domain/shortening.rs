@@ -1,4 +1,4 @@
-//! Shortening (verkorting) of a training (SPEC §5.3, §5.5): the aios, the opleider or an
+//! Shortening (verkorting) of a training (docs/domain/trainings.md): the aios, the opleider or an
 //! ondersteuner for the opleider proposes it; only the opleider approves or rejects it. An
 //! approved shortening lowers the required duration of its part in every version of the
 //! schedule. Pure: the database layer asks these functions what a move leads to, inside the

@@ -1,7 +1,8 @@
 //! A training (`Training`, opleiding) and its registration in the opleidingsregister
-//! (`TrainingRegistration`): the statuses of SPEC §5.1, the statuses of schedule versions of
-//! SPEC §5.2, and the moves the aios may make. Pure: the database layer asks these functions
-//! whether a move is allowed and what it leads to, inside the transaction that makes it.
+//! (`TrainingRegistration`): the statuses of a registration and of schedule versions
+//! (docs/domain/trainings.md), and the moves the aios may make. Pure: the database layer asks
+//! these functions whether a move is allowed and what it leads to, inside the transaction that
+//! makes it.
 
 use crate::domain::schedule::check::Report;
 use crate::domain::schedule::findings::Severity;

@@ -1,4 +1,4 @@
-//! Paying invoices (SPEC §7, docs/security.md §9).
+//! Paying invoices (docs/domain/invoices.md, docs/security.md §9).
 //!
 //! [`start`] stores our payment row and its idempotency key and commits *before* the provider
 //! is called, then creates the payment at the provider under a claim on that row, so a double
@@ -548,7 +548,7 @@ async fn settle_invoice(
 
 /// Asks the provider about every payment still unsettled that was started more than
 /// [`OPEN_MINUTES`] ago (or created at the provider without our hearing back), so a lost
-/// webhook never leaves an invoice unpaid (SEC-PAY-09). Returns how many changed.
+/// webhook never leaves an invoice unpaid (docs/security.md §9). Returns how many changed.
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let unsettled: Vec<Payment> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM payments

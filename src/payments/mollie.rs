@@ -1,6 +1,6 @@
 //! iDEAL through Mollie's payments API (v2): create a payment with our id in its metadata and
 //! an `Idempotency-Key`, and fetch a payment's status. Every call has a time limit well inside
-//! Mollie's 15 seconds for a webhook (SEC-PAY-04).
+//! Mollie's 15 seconds for a webhook (docs/security.md §9).
 
 use std::time::Duration;
 

@@ -71,7 +71,7 @@ pub trait PaymentProvider: Send + Sync {
     fn code(&self) -> &'static str;
 
     /// Whether a webhook id could be one of this provider's (`tr_` and 5–32 letters or digits,
-    /// SEC-PAY-03); anything else is never sent on to the provider.
+    /// docs/security.md §9); anything else is never sent on to the provider.
     fn is_plausible_id(&self, id: &str) -> bool {
         id.strip_prefix("tr_").is_some_and(|rest| {
             (5..=32).contains(&rest.len()) && rest.chars().all(|c| c.is_ascii_alphanumeric())

@@ -1,5 +1,5 @@
-//! The registers of specialists and profielartsen (SPEC §6): entries, the requests that lead
-//! to them, and what a paid registration request sets in motion. The rules are pure, in
+//! The registers of specialists and profielartsen (docs/domain/registers.md): entries, the requests
+//! that lead to them, and what a paid registration request sets in motion. The rules are pure, in
 //! `domain::register_entry` and `domain::reregistration`; this module holds the queries and
 //! transactions. A person only ever finds their own entries and requests (someone else's:
 //! `None`, so 404).

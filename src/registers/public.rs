@@ -1,8 +1,8 @@
-//! The public register lookup (SPEC §6): by name or BIG-nummer, showing only the name, the
-//! register, the start and end date and the status. Never private data: the queries below
-//! select nothing else. A name is searched through the trigram index on the entries' names
-//! (kept equal to the users' names by the database), a BIG-nummer through its unique index,
-//! so no search scans a table.
+//! The public register lookup (docs/domain/registers.md): by name or BIG-nummer, showing only the
+//! name, the register, the start and end date and the status. Never private data: the queries below
+//! select nothing else. A name is searched through the trigram index on the entries' names (kept
+//! equal to the users' names by the database), a BIG-nummer through its unique index, so no search
+//! scans a table.
 
 use sqlx::PgPool;
 

@@ -1,6 +1,6 @@
-//! Herregistratie (SPEC §6): the specialist's request with the computed proposal and its fee
-//! invoice, the RGS's decision that extends the entry (never backdated, no overlap, no gap),
-//! the invitation and reminders, and the strike-off of an entry whose period ends without a
+//! Herregistratie (docs/domain/registers.md): the specialist's request with the computed proposal
+//! and its fee invoice, the RGS's decision that extends the entry (never backdated, no overlap, no
+//! gap), the invitation and reminders, and the strike-off of an entry whose period ends without a
 //! decision.
 
 use chrono::{DateTime, NaiveDate, Utc};

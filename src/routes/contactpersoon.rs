@@ -1,4 +1,4 @@
-//! The contactpersoon's register report (SPEC §9): every aios with a period at their
+//! The contactpersoon's register report (docs/domain/reports.md): every aios with a period at their
 //! institution on a reference date or in a range, filtered, sorted and paged on screen, and
 //! downloadable as CSV (streamed), XLSX and PDF with exactly the report's rows. Another
 //! institution answers 404, like every route for anyone who is not its contactpersoon.

@@ -1,4 +1,4 @@
-//! Paying an invoice with iDEAL (SPEC §7, docs/security.md §9).
+//! Paying an invoice with iDEAL (docs/domain/invoices.md, docs/security.md §9).
 //!
 //! "Betalen" is a POST that creates (or resumes) the payment and answers 303 to our own
 //! confirmation page, which links to the provider's checkout: a link is a new navigation, so
@@ -202,7 +202,7 @@ async fn webhook(
         }
     };
     if !state.payments.is_plausible_id(&id) {
-        // Never sent on to the provider: we are nobody's request amplifier (SEC-PAY-03).
+        // Never sent on to the provider: we are nobody's request amplifier (docs/security.md §9).
         return match anomaly("webhook.malformed_id").await {
             Ok(()) => StatusCode::OK.into_response(),
             Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
@@ -215,7 +215,7 @@ async fn webhook(
             Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         },
         Err(error) => {
-            // Never 200 on a failed read-back: the provider must call again (SEC-PAY-04).
+            // Never 200 on a failed read-back: the provider must call again (docs/security.md §9).
             tracing::warn!(%error, "webhook: the payment could not be checked");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }

@@ -1,5 +1,5 @@
-//! The public register lookup (SPEC §6): anyone, without logging in, searches by name or
-//! BIG-nummer and sees the name, the register, the start and end date and the status; never
+//! The public register lookup (docs/domain/registers.md): anyone, without logging in, searches by
+//! name or BIG-nummer and sees the name, the register, the start and end date and the status; never
 //! private data. Searching is limited per client address and paginated.
 
 use askama::Template;

@@ -1,8 +1,8 @@
 //! "Mijn registratie": the aios requests registration as specialist or profielarts after a
 //! positive eindverklaring; the specialist sees each register entry with its countdown,
 //! downloads the decisions and the proof of registration, and applies for herregistratie
-//! after seeing the portal's proposal (SPEC §6). Only aios and specialists have the page;
-//! someone else's entry or request answers 404.
+//! after seeing the portal's proposal (docs/domain/registers.md). Only aios and specialists have
+//! the page; someone else's entry or request answers 404.
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,5 +1,6 @@
-//! The back office's reference data pages (SPEC §10): institutions, institutes, interruption
-//! types, fees, and specialties with their parts and recognitions. Every handler takes
+//! The back office's reference data pages (docs/domain/reference-data.md): institutions,
+//! institutes, interruption types, fees, and specialties with their parts and recognitions. Every
+//! handler takes
 //! `RoleUser<Rgs>`: anyone else gets 404. An edit based on an older version of a row is
 //! refused with 409 and the form as typed.
 

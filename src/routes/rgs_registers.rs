@@ -1,5 +1,5 @@
 //! The RGS's decision on a herregistratie request: what the specialist declared, the portal's
-//! proposal and why, the invoice, and the decision (SPEC §6). Every handler takes
+//! proposal and why, the invoice, and the decision (docs/domain/registers.md). Every handler takes
 //! `RoleUser<Rgs>`: anyone else gets 404.
 
 use askama::Template;

@@ -1,7 +1,7 @@
 //! The RGS's decision page for one training registration: the schedule, its history and
 //! invoice, and the decisions only the RGS takes: doorhalen or beëindigen with a reason, and
-//! an extension or interruption entered as a new schedule version (SPEC §3, §5.3). Every
-//! handler takes `RoleUser<Rgs>`: anyone else gets 404.
+//! an extension or interruption entered as a new schedule version (docs/domain/README.md,
+//! docs/domain/trainings.md). Every handler takes `RoleUser<Rgs>`: anyone else gets 404.
 
 use askama::Template;
 use askama_web::WebTemplate;

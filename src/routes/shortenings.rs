@@ -1,7 +1,7 @@
-//! Shortening (verkorting, SPEC §5.5): the aios proposes one from the training page; the
-//! opleider records one (approved at once) or an ondersteuner proposes one for the opleider
-//! from the aios page; only the opleider approves or rejects a proposal. For an ondersteuner
-//! the decision routes do not exist (404), like every route for someone else's aios.
+//! Shortening (verkorting, docs/domain/trainings.md): the aios proposes one from the training page;
+//! the opleider records one (approved at once) or an ondersteuner proposes one for the opleider
+//! from the aios page; only the opleider approves or rejects a proposal. For an ondersteuner the
+//! decision routes do not exist (404), like every route for someone else's aios.
 
 use askama::Template;
 use askama_web::WebTemplate;

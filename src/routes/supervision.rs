@@ -1,7 +1,8 @@
-//! The opleider's and ondersteuner's view of their aios (SPEC §3, §5.5): the list of aios,
-//! one aios's current and proposed schedule side by side, and the decision on a submitted
-//! schedule or change request. An ondersteuner sees the aios of every opleider who delegated
-//! to them and decides "namens" that opleider; anyone else gets 404.
+//! The opleider's and ondersteuner's view of their aios (docs/domain/README.md,
+//! docs/domain/trainings.md): the list of aios, one aios's current and proposed schedule side by
+//! side, and the decision on a submitted schedule or change request. An ondersteuner sees the aios
+//! of every opleider who delegated to them and decides "namens" that opleider; anyone else gets
+//! 404.
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -118,7 +118,8 @@ pub async fn decide(
     };
     let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
     let mut outcome = decision::decide(registration, status, verdict)?;
-    // An approved first schedule is definitive only with the invoice paid (SPEC §5.1).
+    // An approved first schedule is definitive only with the invoice paid
+    // (docs/domain/trainings.md).
     if outcome.registration == RegistrationStatus::Approved {
         let invoice = crate::invoices::of_training(&mut tx, training.id).await?;
         let invoice = match invoice {

@@ -1,7 +1,7 @@
-//! The RGS's decisions on a registration (SPEC §3, §5.1, §5.3): striking it off or ending it
-//! with a reason, and amending the schedule with an extension or an interruption. Each is one
-//! transaction with its audit record and the mails to the aios and the opleider; the pure
-//! rules are in `domain::intervention`.
+//! The RGS's decisions on a registration (docs/domain/README.md, docs/domain/trainings.md):
+//! striking it off or ending it with a reason, and amending the schedule with an extension or an
+//! interruption. Each is one transaction with its audit record and the mails to the aios and the
+//! opleider; the pure rules are in `domain::intervention`.
 //!
 //! An amendment becomes a new schedule version with the RGS as its author, approved at once.
 //! A concept the aios is working on is not lost: it is closed and carried over on top of the

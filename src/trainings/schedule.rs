@@ -1,5 +1,5 @@
-//! Schedule versions (SPEC §5.2): loading a version with its items, editing the concept,
-//! submitting it, starting and withdrawing a change request.
+//! Schedule versions (docs/domain/trainings.md): loading a version with its items, editing the
+//! concept, submitting it, starting and withdrawing a change request.
 //!
 //! Every change locks the version row, asks `domain::training` whether the move is allowed
 //! (status and the revision the form was based on), raises the revision, and writes the audit
@@ -1057,7 +1057,8 @@ pub async fn withdraw(
 }
 
 /// Reminds the aios that version `version` is still a concept, if it is: a concept has no
-/// effect whatever until it is submitted (SPEC §5.1). Run by the concept-reminder job.
+/// effect whatever until it is submitted (docs/domain/trainings.md). Run by the concept-reminder
+/// job.
 pub async fn remind_of_concept(
     state: &AppState,
     conn: &mut PgConnection,

@@ -1,4 +1,4 @@
-//! Security headers on every response (SEC-HDR-01 to -06).
+//! Security headers on every response (docs/security.md §7).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -8,7 +8,7 @@ use axum::response::Response;
 use crate::state::AppState;
 
 /// The Content-Security-Policy: only our own scripts, styles and images; no inline script or
-/// style, no `eval`, no framing, forms post only to us (SEC-HDR-02, SEC-HDR-05).
+/// style, no `eval`, no framing, forms post only to us (docs/security.md §7).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -16,8 +16,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// Adds the security headers. Responses that did not set their own `Cache-Control` get
-/// `no-store`, so personal pages never end up in a shared or back-button cache (SEC-HDR-06);
-/// static assets set a long-lived one themselves.
+/// `no-store`, so personal pages never end up in a shared or back-button cache (docs/security.md
+/// §7); static assets set a long-lived one themselves.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();

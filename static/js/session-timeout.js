@@ -1,4 +1,4 @@
-// Warns before the idle logout and lets the user stay logged in (WCAG 2.2.1, SEC-A11Y-01).
+// Warns before the idle logout and lets the user stay logged in (WCAG 2.2.1, docs/security.md §7).
 // An enhancement: without JavaScript the session still ends after the idle time.
 (function () {
   "use strict";

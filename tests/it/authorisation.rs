@@ -88,7 +88,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/betalingen/{id}", LoggedIn),
     ("GET", "/betalingen/{id}/terug", LoggedIn),
     // The provider's webhook carries only a payment id; the portal asks the provider for the
-    // status, so posting it reveals and changes nothing by itself (SEC-PAY).
+    // status, so posting it reveals and changes nothing by itself (docs/security.md §9).
     ("POST", "/webhooks/mollie", Public),
     ("GET", "/testbetaalomgeving/{id}", Link),
     ("POST", "/testbetaalomgeving/{id}/bank", Link),
@@ -668,8 +668,8 @@ use Own::{Absent, Hidden, NotSent, Shown};
 /// 404 to GET and POST and changes nothing).
 type Cells = (&'static str, Own, &'static [&'static str]);
 
-/// The back office sees every object by design (SPEC §8): on its routes the RGS-medewerker
-/// has no someone else's object, only their own (which is everyone's).
+/// The back office sees every object by design (docs/domain/README.md, Roles): on its routes the
+/// RGS-medewerker has no someone else's object, only their own (which is everyone's).
 const EVERYONE_IS_THE_RGS: &[&str] = &[];
 
 const NO_INVOICES: Own = Absent("pays nothing in the portal: has no invoice or payment");

@@ -1,6 +1,6 @@
-//! The rules of SPEC §5.4, applied to one schedule: [`check`] returns every finding and the
-//! totals ([`super::totals`]). Pure: everything it needs comes in as arguments. The rules are
-//! described for readers in `docs/domain/schedule-rules.md`.
+//! The rules of docs/domain/schedule-rules.md, applied to one schedule: [`check`] returns every
+//! finding and the totals ([`super::totals`]). Pure: everything it needs comes in as arguments. The
+//! rules are described for readers in `docs/domain/schedule-rules.md`.
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,4 @@
-//! Time in months, exactly, as SPEC §5.4 counts it.
+//! Time in months, exactly, as docs/domain/schedule-rules.md counts it.
 //!
 //! The length from a start date tot an end date (exclusive: "tot", not "tot en met") is the
 //! number of whole months from the start to the same day number (clamped to the month's last

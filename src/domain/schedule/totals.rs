@@ -1,5 +1,5 @@
-//! How much training a schedule holds, per part, and when the training ends (SPEC §5.4,
-//! `docs/domain/schedule-rules.md`).
+//! How much training a schedule holds, per part, and when the training ends
+//! (`docs/domain/schedule-rules.md`).
 //!
 //! Every figure is built from one timeline in which each day counts at most once:
 //!

@@ -1,6 +1,6 @@
 //! The schedule editor's forms: adding, changing and removing periods and interruptions of
 //! the concept. Every form carries the revision of the concept it was based on; a save over a
-//! newer revision is refused with the typed input kept (SPEC §5.2).
+//! newer revision is refused with the typed input kept (docs/domain/trainings.md).
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,6 +1,6 @@
-//! The aios's area (SPEC §3, §5): basisgegevens, trainings and their registration, the
-//! schedule editor and change requests. Every handler takes `RoleUser<Aios>` and finds only
-//! the aios's own trainings: someone else's answers 404.
+//! The aios's area (docs/domain/README.md, docs/domain/trainings.md): basisgegevens, trainings and
+//! their registration, the schedule editor and change requests. Every handler takes
+//! `RoleUser<Aios>` and finds only the aios's own trainings: someone else's answers 404.
 
 use axum::Router;
 use uuid::Uuid;
