@@ -27,6 +27,21 @@ pub struct TestApp {
     pub state: AppState,
     /// The portal's clock, which tests move forward.
     pub clock: Arc<ManualClock>,
+    /// The task that serves HTTP.
+    server: tokio::task::AbortHandle,
+}
+
+impl Drop for TestApp {
+    /// The test's database is dropped right after the test, and PostgreSQL waits up to five
+    /// seconds for the connections to it to end before it does: stopping the server and closing
+    /// the portal's pool here saves those five seconds in every test that used the database.
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let pool = self.state.db.clone();
+            runtime.spawn(async move { pool.close().await });
+        }
+    }
 }
 
 /// A pool of one connection to `database`, with the portal's own settings otherwise (so tests
@@ -82,19 +97,21 @@ impl TestApp {
         let pool = one_connection_pool(pool.connect_options().as_ref().clone());
         let state = AppState::with_clock(pool, config, clock.clone()).expect("state");
         let app = mijnrgs::with_middleware(routes, state.clone());
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .await
             .expect("test server runs");
-        });
+        })
+        .abort_handle();
         Self {
             base,
             client: new_client(),
             state,
             clock,
+            server,
         }
     }
 
