@@ -91,6 +91,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         }
     };
 
+    let edge = web::edge::EdgeSettings {
+        trusted_proxies: config.trusted_proxies.clone().into(),
+        max_body_bytes: config.max_body_bytes,
+    };
+
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request| {
             // The route template, never the raw URI: paths may carry tokens (docs/security.md §11).
@@ -137,7 +142,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    edge.clone(),
                     web::edge::identify_client,
                 ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -157,10 +162,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                     StatusCode::SERVICE_UNAVAILABLE,
                     config.request_timeout,
                 ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    web::edge::refuse_nul,
-                ))
+                .layer(middleware::from_fn_with_state(edge, web::edge::refuse_nul))
                 // Outside the login layer, whose session load fills the slot it opens. (Not
                 // inside the body limit, which changes the request body type.)
                 .layer(middleware::from_fn(session_store::keep_loaded_session))

@@ -20,8 +20,14 @@ use ipnet::IpNet;
 use tower_governor::GovernorError;
 use tower_governor::key_extractor::KeyExtractor;
 
-use super::error_pages::ErrorText;
-use crate::state::AppState;
+/// What the edge needs to know of the configuration.
+#[derive(Clone, Debug)]
+pub struct EdgeSettings {
+    /// The reverse proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<[IpNet]>,
+    /// The largest request body accepted (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+}
 
 /// The request id header the portal sets (and the only one it trusts).
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -106,7 +112,7 @@ fn parse_node(node: &str) -> Option<IpAddr> {
 
 /// Decides the client's address and the request id (see the module documentation).
 pub async fn identify_client(
-    State(state): State<AppState>,
+    State(settings): State<EdgeSettings>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -115,7 +121,7 @@ pub async fn identify_client(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     if let Some(peer) = peer {
-        let trusted = &state.config.trusted_proxies;
+        let trusted = &settings.trusted_proxies;
         let forwarded = if trusted.is_empty() {
             Vec::new()
         } else {
@@ -155,13 +161,9 @@ impl KeyExtractor for ClientKey {
 #[derive(Clone, Debug)]
 pub struct PostedForm(pub Bytes);
 
-const NUL_TEXT: ErrorText = ErrorText {
-    title: "Uw invoer bevat een ongeldig teken",
-    message: "Wat u verstuurde bevat een nul-teken: een onzichtbaar stuurteken dat soms \
-              meekomt bij kopiëren en plakken. MijnRGS kan dat niet opslaan en heeft niets \
-              veranderd. Ga terug, typ de tekst opnieuw in plaats van hem te plakken, en \
-              probeer het nog eens.",
-};
+/// Put on the 400 answer to input with a NUL, so the error page can say what was wrong.
+#[derive(Clone, Copy, Debug)]
+pub struct NulRefused;
 
 /// Whether `bytes` hold a NUL, raw or percent-encoded (`%00`).
 fn has_nul(bytes: &[u8]) -> bool {
@@ -182,8 +184,12 @@ fn is_form(headers: &HeaderMap) -> bool {
 /// Refuses a NUL in the path, the query or a form body (400, with a Dutch page); puts the
 /// form body on a server error's response as [`PostedForm`] for the error page. A body over the size limit is left to the
 /// body limit, which answers 413.
-pub async fn refuse_nul(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let refused = || (StatusCode::BAD_REQUEST, axum::Extension(NUL_TEXT)).into_response();
+pub async fn refuse_nul(
+    State(settings): State<EdgeSettings>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let refused = || (StatusCode::BAD_REQUEST, axum::Extension(NulRefused)).into_response();
     let target = req
         .uri()
         .path_and_query()
@@ -195,7 +201,7 @@ pub async fn refuse_nul(State(state): State<AppState>, req: Request, next: Next)
     if !is_form(req.headers()) {
         return next.run(req).await;
     }
-    let limit = state.config.max_body_bytes;
+    let limit = settings.max_body_bytes;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

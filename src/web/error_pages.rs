@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::edge::{PostedForm, REQUEST_ID};
+use super::edge::{NulRefused, PostedForm, REQUEST_ID};
 use super::layout::Layout;
 use crate::state::AppState;
 
@@ -27,14 +27,11 @@ const DATABASE_PROBE: Duration = Duration::from_millis(500);
 #[derive(Clone, Copy, Debug)]
 pub struct KeepErrorBody;
 
-/// Put this in an error response's extensions to say something more precise than the
-/// status's general text (for example why input was refused at the edge).
+/// A heading and message more precise than the status's general text.
 #[derive(Clone, Copy, Debug)]
-pub struct ErrorText {
-    /// The heading.
-    pub title: &'static str,
-    /// What happened and what the user can do.
-    pub message: &'static str,
+struct ErrorText {
+    title: &'static str,
+    message: &'static str,
 }
 
 /// A form to send again, with what the user typed.
@@ -62,6 +59,15 @@ pub struct ErrorPage {
     /// When the database was unreachable during a form post: that form, to send again.
     pub repost: Option<Repost>,
 }
+
+/// The text of the page for input refused at the edge for a NUL character.
+const NUL_TEXT: ErrorText = ErrorText {
+    title: "Uw invoer bevat een ongeldig teken",
+    message: "Wat u verstuurde bevat een nul-teken: een onzichtbaar stuurteken dat soms \
+              meekomt bij kopiëren en plakken. MijnRGS kan dat niet opslaan en heeft niets \
+              veranderd. Ga terug, typ de tekst opnieuw in plaats van hem te plakken, en \
+              probeer het nog eens.",
+};
 
 /// The text of the page for a server error while the database cannot be reached.
 const UNAVAILABLE: ErrorText = ErrorText {
@@ -106,7 +112,7 @@ pub async fn render_error_pages(
     {
         return response;
     }
-    let mut text = response.extensions().get::<ErrorText>().copied();
+    let mut text = response.extensions().get::<NulRefused>().map(|_| NUL_TEXT);
     let mut repost = None;
     if status == StatusCode::INTERNAL_SERVER_ERROR && !database_answers(&state).await {
         status = StatusCode::SERVICE_UNAVAILABLE;
