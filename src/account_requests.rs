@@ -456,10 +456,7 @@ impl RequestSummary {
 
     /// Date of the request, Dutch style.
     pub fn received(&self) -> String {
-        self.created_at
-            .with_timezone(&chrono_tz::Europe::Amsterdam)
-            .format("%d-%m-%Y %H:%M")
-            .to_string()
+        crate::domain::person::format_moment(self.created_at)
     }
 }
 

@@ -63,9 +63,17 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, &'static str> {
         .ok_or("Deze datum bestaat niet. Controleer de dag en de maand.")
 }
 
-/// A date as the forms show it: 01-09-2026.
+/// A date the Dutch way, as every page, mail, PDF and form shows it: 01-09-2026. The one
+/// date formatter of the portal.
 pub fn format_date(date: NaiveDate) -> String {
     date.format("%d-%m-%Y").to_string()
+}
+
+/// A moment in Dutch time, to the minute: 22-11-2026 14:05.
+pub fn format_moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
 }
 
 /// The basisgegevens as stored; every field may still be empty.

@@ -72,10 +72,7 @@ impl Payment {
 
     /// When it was started, Dutch time: `22-11-2026 14:05`.
     pub fn started(&self) -> String {
-        self.created_at
-            .with_timezone(&chrono_tz::Europe::Amsterdam)
-            .format("%d-%m-%Y %H:%M")
-            .to_string()
+        crate::domain::person::format_moment(self.created_at)
     }
 
     /// Whether it was paid.

@@ -347,12 +347,7 @@ async fn pdf(
     if filter.sort == Sort::Start {
         filter_text.push_str("; op begindatum");
     }
-    let created = state
-        .clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Amsterdam)
-        .format("%d-%m-%Y %H:%M")
-        .to_string();
+    let created = crate::domain::person::format_moment(state.clock.now());
     let inputs = reports::pdf_inputs(&rows, &institution, &filter_text, &created);
     let renderer = state.pdf.clone();
     let bytes = crate::web::off_request_thread(move || {

@@ -2,6 +2,7 @@
 //! finding and the totals ([`super::totals`]). Pure: everything it needs comes in as arguments. The
 //! rules are described for readers in `docs/domain/schedule-rules.md`.
 
+use crate::domain::person::format_date;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -67,11 +68,6 @@ impl Report {
     }
 }
 
-/// A date the Dutch way: 01-02-2026.
-pub fn dutch_date(date: NaiveDate) -> String {
-    date.format("%d-%m-%Y").to_string()
-}
-
 fn finding(code: Code, subject: Subject, message: String) -> Finding {
     Finding {
         code,
@@ -122,7 +118,7 @@ fn check_totals(
         .map(|end| {
             format!(
                 " Uw opleiding loopt daardoor naar verwachting tot {}.",
-                dutch_date(end)
+                format_date(end)
             )
         })
         .unwrap_or_default();
@@ -204,8 +200,8 @@ fn check_totals(
                 "Nog {} in te halen na het einde van de laatste periode ({}): verleng de \
                  laatste periode tot {} of voeg een periode toe.",
                 counted(totals.days_to_make_up_unplanned, "werkdag", "werkdagen"),
-                dutch_date(planned),
-                dutch_date(expected)
+                format_date(planned),
+                format_date(expected)
             ),
         ));
     }
@@ -226,8 +222,8 @@ fn check_periods(
                 subject,
                 format!(
                     "Periode {name} (van {} tot {}): {END_AFTER_START}",
-                    dutch_date(period.start),
-                    dutch_date(period.end)
+                    format_date(period.start),
+                    format_date(period.end)
                 ),
             ));
         }
@@ -271,8 +267,8 @@ fn check_periods(
                 format!(
                     "Periode {name} begint op {}, vóór de datum van uw artsdiploma ({}). \
                      Controleer de begindatum, of de diplomadatum in uw basisgegevens.",
-                    dutch_date(period.start),
-                    dutch_date(diploma)
+                    format_date(period.start),
+                    format_date(diploma)
                 ),
             ));
         }
@@ -314,8 +310,8 @@ fn check_periods(
             format!(
                 "De opleiding begint op {}, vóór de datum van indienen ({}). U had zich vóór de \
                  start moeten inschrijven; de RGS beoordeelt deze late inschrijving.",
-                dutch_date(first),
-                dutch_date(submitted)
+                format_date(first),
+                format_date(submitted)
             ),
         ));
     }
@@ -325,14 +321,14 @@ fn check_interruptions(schedule: &Schedule, rules: &SpecialtyRules, findings: &m
     let institutions: BTreeSet<_> = schedule.periods.iter().map(|p| p.institution).collect();
     for (i, interruption) in schedule.interruptions.iter().enumerate() {
         let subject = Subject::Interruption(i);
-        let from = dutch_date(interruption.start);
+        let from = format_date(interruption.start);
         if interruption.end <= interruption.start {
             findings.push(finding(
                 Code::InterruptionEndNotAfterStart,
                 subject,
                 format!(
                     "Onderbreking vanaf {from} (tot {}): {END_AFTER_START}",
-                    dutch_date(interruption.end)
+                    format_date(interruption.end)
                 ),
             ));
         }
@@ -384,7 +380,7 @@ fn check_interruptions(schedule: &Schedule, rules: &SpecialtyRules, findings: &m
                     format!(
                         "De onderbrekingen vanaf {from} en vanaf {} overlappen. Voeg ze samen \
                          of pas de data aan.",
-                        dutch_date(other.start)
+                        format_date(other.start)
                     ),
                 ));
             }
@@ -422,9 +418,9 @@ fn check_timeline(schedule: &Schedule, findings: &mut Vec<Finding>) {
                          mogen niet overlappen: de einddatum van de ene is de begindatum van de \
                          volgende.",
                         period.label,
-                        dutch_date(period.start),
+                        format_date(period.start),
                         previous.label,
-                        dutch_date(previous.end)
+                        format_date(previous.end)
                     ),
                 ));
             } else if period.start > previous.end
@@ -437,9 +433,9 @@ fn check_timeline(schedule: &Schedule, findings: &mut Vec<Finding>) {
                         "Tussen periode {} (tot {}) en periode {} (vanaf {}) zit een gat. \
                          Sluiten periodes niet op elkaar aan? Voeg een onderbreking toe.",
                         previous.label,
-                        dutch_date(previous.end),
+                        format_date(previous.end),
                         period.label,
-                        dutch_date(period.start)
+                        format_date(period.start)
                     ),
                 ));
             }

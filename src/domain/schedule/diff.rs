@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::check::dutch_date;
 use super::model::{Extension, Interruption, Period, Shortening, ShorteningGround, SpecialtyRules};
 use super::months::Months;
+use crate::domain::person::format_date;
 
 /// One item of a version with its identity across versions: the id of its database row, which
 /// a new version copies from the old one.
@@ -348,8 +348,8 @@ impl Text<'_> {
                 "{}, {}, {} tot {}, {}",
                 label(&p.label),
                 self.name(p.institution),
-                dutch_date(p.start),
-                dutch_date(p.end),
+                format_date(p.start),
+                format_date(p.end),
                 percent(p.part_time_pct)
             )
         };
@@ -424,8 +424,8 @@ impl Text<'_> {
             format!(
                 "{}, {} tot {} ({})",
                 self.interruption_type(&x.kind),
-                dutch_date(x.start),
-                dutch_date(x.end),
+                format_date(x.start),
+                format_date(x.end),
                 self.name(x.institution)
             )
         };
@@ -461,7 +461,7 @@ impl Text<'_> {
                 let heading = format!(
                     "Onderbreking {} van {} gewijzigd",
                     self.interruption_type(&before.kind),
-                    dutch_date(before.start)
+                    format_date(before.start)
                 );
                 changed(subject, heading, fields)
             }
@@ -546,10 +546,10 @@ fn dates_and(
     (after_start, after_end): (NaiveDate, NaiveDate),
 ) {
     compare(fields, field::START, &before_start, &after_start, |d| {
-        dutch_date(*d)
+        format_date(*d)
     });
     compare(fields, field::END, &before_end, &after_end, |d| {
-        dutch_date(*d)
+        format_date(*d)
     });
 }
 

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use super::check::dutch_date;
 use super::model::{Schedule, SpecialtyRules};
 use super::totals::Totals;
+use crate::domain::person::format_date;
 
 /// The drawing's width in SVG user units; CSS scales the SVG to its container.
 pub const WIDTH: i64 = 960;
@@ -293,8 +293,8 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
             label_anchor,
             title: format!(
                 "{name}, {place}, {} tot {}, {pct_text}",
-                dutch_date(period.start),
-                dutch_date(period.end)
+                format_date(period.start),
+                format_date(period.end)
             ),
         });
 
@@ -318,8 +318,8 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
                 kind: "Periode",
                 label: name,
                 place,
-                from: dutch_date(period.start),
-                to: dutch_date(period.end),
+                from: format_date(period.start),
+                to: format_date(period.end),
                 detail: details.join("; "),
             },
         ));
@@ -390,8 +390,8 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
                 label_anchor: "start",
                 title: format!(
                     "Onderbreking: {name}, {place}, {} tot {}",
-                    dutch_date(interruption.start),
-                    dutch_date(interruption.end)
+                    format_date(interruption.start),
+                    format_date(interruption.end)
                 ),
             });
             let mut details = vec![match kind {
@@ -413,8 +413,8 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
                     kind: "Onderbreking",
                     label: name,
                     place,
-                    from: dutch_date(interruption.start),
-                    to: dutch_date(interruption.end),
+                    from: format_date(interruption.start),
+                    to: format_date(interruption.end),
                     detail: details.join("; "),
                 },
             ));
@@ -441,7 +441,7 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
         markers.push(marker(
             "timeline__marker timeline__marker--expected",
             scale.x(expected),
-            format!("Verwachte einddatum {}", dutch_date(expected)),
+            format!("Verwachte einddatum {}", format_date(expected)),
             MARKER_ROW_EXPECTED,
             axis_y,
         ));
@@ -770,11 +770,11 @@ fn summary(
     };
     let mut text = format!(
         "{periods} en {interruptions} van {} tot {}",
-        dutch_date(first),
-        dutch_date(last)
+        format_date(first),
+        format_date(last)
     );
     if let Some(expected) = totals.expected_end {
-        text.push_str(&format!("; verwachte einddatum {}", dutch_date(expected)));
+        text.push_str(&format!("; verwachte einddatum {}", format_date(expected)));
     }
     text.push('.');
     text
