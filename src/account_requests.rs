@@ -11,10 +11,10 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
 use crate::auth::secrets;
-use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
 use crate::mail::{self, OutgoingEmail};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::account::{EmailAddress, FullName, NewPassword, Username};
 
 /// How long an invitation link works.
 pub const INVITATION_VALIDITY: chrono::Duration = chrono::Duration::days(14);
@@ -456,7 +456,7 @@ impl RequestSummary {
 
     /// Date of the request, Dutch style.
     pub fn received(&self) -> String {
-        crate::domain::person::format_moment(self.created_at)
+        rules::person::format_moment(self.created_at)
     }
 }
 

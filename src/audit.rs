@@ -164,7 +164,7 @@ impl SearchForm {
             if raw.trim().is_empty() {
                 return None;
             }
-            crate::domain::person::parse_date(raw)
+            rules::person::parse_date(raw)
                 .map_err(|message| errors.push((field, message)))
                 .ok()
         };

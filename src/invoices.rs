@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::money::{self, Money, VAT_PERCENT};
-use crate::domain::payment;
-use crate::domain::person::format_date;
 use crate::mail::{Attachment, OutgoingEmail};
 use crate::state::AppState;
 use crate::trainings::Training;
 use crate::web::request_meta::RequestMeta;
+use rules::money::{self, Money, VAT_PERCENT};
+use rules::payment;
+use rules::person::format_date;
 
 /// Days the recipient has to pay.
 pub const PAYMENT_TERM_DAYS: i64 = 30;

@@ -296,7 +296,7 @@ async fn run_one(
             let ends_on: chrono::NaiveDate =
                 serde_json::from_value(due.payload["ends_on"].clone())?;
             let code: String = serde_json::from_value(due.payload["notice"].clone())?;
-            let notice = crate::domain::register_entry::Notice::from_code(&code)
+            let notice = rules::register_entry::Notice::from_code(&code)
                 .ok_or_else(|| anyhow::anyhow!("unknown notice {code:?}"))?;
             crate::registers::reregistration::send_notice(state, conn, entry, ends_on, notice, now)
                 .await?;

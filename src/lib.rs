@@ -10,7 +10,6 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod delegations;
-pub mod domain;
 pub mod error;
 pub mod invoices;
 pub mod jobs;

@@ -7,10 +7,10 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::account::FullName;
-use crate::domain::person::{BigNumber, PersonalDetails};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::account::FullName;
+use rules::person::{BigNumber, PersonalDetails};
 
 /// A faculty to choose on the form.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -8,8 +8,8 @@ use sqlx::PgPool;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::domain::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
-use crate::domain::schedule::months::Months;
+use rules::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
+use rules::schedule::months::Months;
 
 /// A specialty with everything the rules engine needs of it, read in one statement by
 /// [`RULES_SELECT`].

@@ -14,9 +14,9 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::reference_data;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::reference_data;
 
 /// Why a change was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -401,7 +401,7 @@ pub struct Fee {
 impl Fee {
     /// The amount, the Dutch way.
     pub fn amount(&self) -> String {
-        crate::domain::money::Money::cents(i64::from(self.amount_cents)).to_string()
+        rules::money::Money::cents(i64::from(self.amount_cents)).to_string()
     }
 
     /// The product in words.

@@ -8,9 +8,9 @@ use futures_util::TryStreamExt;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::person::format_date;
-use crate::domain::report::{PAGE_SIZE, ReportFilter, Sort, spreadsheet_safe};
-use crate::domain::training::RegistrationStatus;
+use rules::person::format_date;
+use rules::report::{PAGE_SIZE, ReportFilter, Sort, spreadsheet_safe};
+use rules::training::RegistrationStatus;
 
 /// One period of one aios at the institution.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -7,10 +7,10 @@ use uuid::Uuid;
 use super::backend::Role;
 use super::secrets;
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::account::{EmailAddress, FullName, NewPassword, Username};
 use crate::mail::{self, OutgoingEmail};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::account::{EmailAddress, FullName, NewPassword, Username};
 
 /// How long an email confirmation link works.
 pub const CONFIRMATION_VALIDITY: chrono::Duration = chrono::Duration::hours(48);

@@ -6,10 +6,10 @@ use uuid::Uuid;
 use super::accounts::{self, SIGNATURE, TokenPurpose};
 use super::login;
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::account::NewPassword;
 use crate::mail::{self, OutgoingEmail};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::account::NewPassword;
 
 /// How long a reset link works.
 pub const RESET_VALIDITY: chrono::Duration = chrono::Duration::hours(1);

@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::{secrets, totp};
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::lockout::Attempts;
 use crate::seed;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::lockout::Attempts;
 
 /// Session key of the "password accepted" marker.
 pub const PENDING_LOGIN: &str = "pending_login";
@@ -166,7 +166,7 @@ async fn count_password_failure(
                 "DELETE FROM unknown_login_failures
                  WHERE failed_since < $1 AND (locked_until IS NULL OR locked_until < $2)",
             )
-            .bind(now - crate::domain::lockout::WINDOW)
+            .bind(now - rules::lockout::WINDOW)
             .bind(now)
             .execute(&mut *tx)
             .await?;

@@ -19,13 +19,13 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::money::Money;
-use crate::domain::payment::{self, PaymentStatus};
-use crate::domain::training::RegistrationStatus;
 use crate::invoices::Invoice;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
 use provider::{NewPayment, ProviderError, ProviderPayment};
+use rules::money::Money;
+use rules::payment::{self, PaymentStatus};
+use rules::training::RegistrationStatus;
 
 /// How long an unfinished payment may stay open before a new one is offered (iDEAL's 15
 /// minutes).
@@ -72,7 +72,7 @@ impl Payment {
 
     /// When it was started, Dutch time: `22-11-2026 14:05`.
     pub fn started(&self) -> String {
-        crate::domain::person::format_moment(self.created_at)
+        rules::person::format_moment(self.created_at)
     }
 
     /// Whether it was paid.

@@ -9,7 +9,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::provider::{NewPayment, PaymentProvider, ProviderError, ProviderPayment};
-use crate::domain::payment::PaymentStatus;
+use rules::payment::PaymentStatus;
 
 /// How long one call to Mollie may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(8);

@@ -4,8 +4,8 @@
 
 use uuid::Uuid;
 
-use crate::domain::money::Money;
-use crate::domain::payment::PaymentStatus;
+use rules::money::Money;
+use rules::payment::PaymentStatus;
 
 /// What the portal asks the provider to collect.
 #[derive(Clone, Debug)]

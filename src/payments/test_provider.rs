@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use super::provider::{NewPayment, PaymentProvider, ProviderError, ProviderPayment};
 use crate::clock::Clock;
-use crate::domain::payment::PaymentStatus;
+use rules::payment::PaymentStatus;
 
 /// Minutes an unfinished payment stays open.
 pub const EXPIRY_MINUTES: i64 = 15;

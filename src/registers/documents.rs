@@ -6,10 +6,10 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Application, Entry, Period, months_label, register_label};
-use crate::domain::person::format_date;
-use crate::domain::register_entry::last_day;
 use crate::invoices::SENDER;
 use crate::pdf::LetterDocument;
+use rules::person::format_date;
+use rules::register_entry::last_day;
 
 /// To whom a letter goes.
 #[derive(Clone, Debug, sqlx::FromRow)]

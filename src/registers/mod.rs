@@ -1,6 +1,6 @@
 //! The registers of specialists and profielartsen (docs/domain/registers.md): entries, the requests
 //! that lead to them, and what a paid registration request sets in motion. The rules are pure, in
-//! `domain::register_entry` and `domain::reregistration`; this module holds the queries and
+//! `rules::register_entry` and `rules::reregistration`; this module holds the queries and
 //! transactions. A person only ever finds their own entries and requests (someone else's:
 //! `None`, so 404).
 
@@ -16,11 +16,11 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::person::format_date;
-use crate::domain::register_entry::{self, Window};
 use crate::invoices::{self, Invoice, IssueError, NewInvoice};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::person::format_date;
+use rules::register_entry::{self, Window};
 
 /// One entry in a register.
 #[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
@@ -232,12 +232,12 @@ pub struct StoredDeclaration {
 
 impl StoredDeclaration {
     /// As the domain reads it.
-    pub fn to_declaration(&self) -> crate::domain::reregistration::Declaration {
-        let mut hours = [0; crate::domain::reregistration::REFERENCE_YEARS];
+    pub fn to_declaration(&self) -> rules::reregistration::Declaration {
+        let mut hours = [0; rules::reregistration::REFERENCE_YEARS];
         for (slot, value) in hours.iter_mut().zip(&self.hours_per_year) {
             *slot = *value;
         }
-        crate::domain::reregistration::Declaration {
+        rules::reregistration::Declaration {
             hours_per_year: hours,
             education_hours: self.education_hours,
             eif_done: self.eif_done,
@@ -248,7 +248,7 @@ impl StoredDeclaration {
     }
 
     /// As stored.
-    pub fn from_declaration(declaration: &crate::domain::reregistration::Declaration) -> Self {
+    pub fn from_declaration(declaration: &rules::reregistration::Declaration) -> Self {
         Self {
             hours_per_year: declaration.hours_per_year.to_vec(),
             education_hours: declaration.education_hours,
@@ -367,7 +367,7 @@ impl Application {
     }
 
     /// The declaration, for display.
-    pub fn declared(&self) -> Option<crate::domain::reregistration::Declaration> {
+    pub fn declared(&self) -> Option<rules::reregistration::Declaration> {
         self.declaration.as_ref().map(|d| d.0.to_declaration())
     }
 }

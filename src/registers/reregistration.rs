@@ -11,20 +11,20 @@ use uuid::Uuid;
 use super::{Entry, StoredDeclaration, lock_entry, months_label};
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::person::format_date;
-use crate::domain::register_entry::{self, Notice, Reregistration};
-use crate::domain::reregistration::{self as rules, Declaration, Proposal, Verdict};
-use crate::domain::schedule::months::add_months;
 use crate::invoices::{self, Invoice, IssueError, NewInvoice};
 use crate::jobs::{self, Kind};
 use crate::mail::OutgoingEmail;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::person::format_date;
+use rules::register_entry::{self, Notice, Reregistration};
+use rules::reregistration::{self as reregistration_rules, Declaration, Proposal, Verdict};
+use rules::schedule::months::add_months;
 
 /// The days of the five years before the end of a period that ends on `ends_on`, one range
 /// per year (start inclusive, end exclusive), oldest first.
 pub fn reference_years(ends_on: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    (0..rules::REFERENCE_YEARS as i32)
+    (0..reregistration_rules::REFERENCE_YEARS as i32)
         .map(|year| {
             (
                 add_months(ends_on, -12 * (5 - year)),
@@ -316,7 +316,7 @@ pub async fn apply(
         evaluation_missed_before: entry.evaluation_shortened,
         ..declaration.clone()
     };
-    let proposal = rules::propose(&declaration);
+    let proposal = reregistration_rules::propose(&declaration);
     let invoice = invoices::issue(
         &mut tx,
         &NewInvoice {

@@ -16,7 +16,6 @@ use crate::auth::backend::{AuthSession, Role, load_user};
 use crate::auth::credentials;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::login::{self, Confirmation};
-use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
 use crate::routes::login::locked_message;
 use crate::state::AppState;
@@ -24,6 +23,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::account::{EmailAddress, FullName, Username};
 
 /// The account routes.
 pub fn router() -> Router<AppState> {

@@ -18,13 +18,13 @@ use crate::account_requests::{
     self, AcceptError, Applicant, InstitutionOption, OPLEIDER_SEARCH_MIN, OpleiderOption,
     RequestKind, SubmitError,
 };
-use crate::domain::account::{EmailAddress, FullName, Username};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::account::{EmailAddress, FullName, Username};
 
 /// The account request routes.
 pub fn router() -> Router<AppState> {

@@ -17,8 +17,6 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::current_user::{Contactpersoon, RoleUser};
-use crate::domain::person::format_date;
-use crate::domain::report::{REPORTED_STATUSES, RawFilter, ReportFilter, Sort};
 use crate::error::{AppError, AppResult};
 use crate::pdf::Template as PdfTemplate;
 use crate::reports::{self, ReportRow};
@@ -26,6 +24,8 @@ use crate::state::AppState;
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::person::format_date;
+use rules::report::{REPORTED_STATUSES, RawFilter, ReportFilter, Sort};
 
 /// The report routes.
 pub fn router() -> Router<AppState> {
@@ -347,7 +347,7 @@ async fn pdf(
     if filter.sort == Sort::Start {
         filter_text.push_str("; op begindatum");
     }
-    let created = crate::domain::person::format_moment(state.clock.now());
+    let created = rules::person::format_moment(state.clock.now());
     let inputs = reports::pdf_inputs(&rows, &institution, &filter_text, &created);
     let renderer = state.pdf.clone();
     let bytes = crate::web::off_request_thread(move || {

@@ -86,7 +86,7 @@ pub(crate) fn per_client(
 pub(crate) async fn training_rules(
     state: &AppState,
     training: &crate::trainings::Training,
-) -> crate::error::AppResult<crate::domain::schedule::model::SpecialtyRules> {
+) -> crate::error::AppResult<rules::schedule::model::SpecialtyRules> {
     crate::reference::specialty_rules(&state.db, training.specialty_id)
         .await?
         .ok_or_else(|| {

@@ -23,9 +23,6 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::current_user::CurrentUser;
 use crate::config::PaymentConfig;
-use crate::domain::money::Money;
-use crate::domain::payment::PaymentStatus;
-use crate::domain::training::RegistrationStatus;
 use crate::error::{AppError, AppResult};
 use crate::invoices::{self, Invoice};
 use crate::payments::test_provider::{self, BANKS, OUTCOMES, TestCheckout};
@@ -34,6 +31,9 @@ use crate::state::AppState;
 use crate::web::flash::{self, FlashKind};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::money::Money;
+use rules::payment::PaymentStatus;
+use rules::training::RegistrationStatus;
 
 /// The largest webhook body accepted (it carries only `id=tr_…`).
 pub const WEBHOOK_BODY_LIMIT: usize = 1024;

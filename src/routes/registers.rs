@@ -18,10 +18,6 @@ use uuid::Uuid;
 
 use crate::auth::backend::Role;
 use crate::auth::current_user::CurrentUser;
-use crate::domain::money::Money;
-use crate::domain::person::format_date;
-use crate::domain::register_entry::{self, Reregistration, Window};
-use crate::domain::reregistration::{self as rules, Declaration, HOURS_FIELDS, Proposal};
 use crate::error::{AppError, AppResult};
 use crate::registers::reregistration::{self, ApplyError};
 use crate::registers::{
@@ -32,6 +28,10 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::money::Money;
+use rules::person::format_date;
+use rules::register_entry::{self, Reregistration, Window};
+use rules::reregistration::{self as reregistration_rules, Declaration, HOURS_FIELDS, Proposal};
 
 /// The routes of "Mijn registratie".
 pub fn router() -> Router<AppState> {
@@ -395,7 +395,7 @@ pub struct DeclarationForm {
 }
 
 impl DeclarationForm {
-    fn hours(&self) -> [&str; rules::REFERENCE_YEARS] {
+    fn hours(&self) -> [&str; reregistration_rules::REFERENCE_YEARS] {
         [
             &self.uren1,
             &self.uren2,
@@ -406,7 +406,7 @@ impl DeclarationForm {
     }
 
     fn parse(&self, entry: &Entry) -> Result<Declaration, FormErrors> {
-        rules::parse_declaration(
+        reregistration_rules::parse_declaration(
             self.hours(),
             &self.deskundigheidsbevordering,
             self.eif.is_some(),
@@ -504,10 +504,7 @@ async fn form_page(
             .unwrap_or_default(),
         ends: proposal.months().map(|m| {
             format_date(register_entry::last_day(
-                crate::domain::schedule::months::add_months(
-                    entry.ends_on,
-                    i32::try_from(m).unwrap_or(60),
-                ),
+                rules::schedule::months::add_months(entry.ends_on, i32::try_from(m).unwrap_or(60)),
             ))
         }),
         reasons: proposal.reasons().to_vec(),
@@ -566,7 +563,7 @@ async fn reregistration_submit(
         }
     };
     if form.stap != "indienen" {
-        let proposal = rules::propose(&declaration);
+        let proposal = reregistration_rules::propose(&declaration);
         let page = form_page(
             &state,
             &user,

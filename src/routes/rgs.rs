@@ -389,7 +389,7 @@ async fn block(
     Form(form): Form<BlockForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    match crate::domain::intervention::parse_reason(&form.reden) {
+    match rules::intervention::parse_reason(&form.reden) {
         Err(_) if form.reden.trim().chars().count() > 2000 => {
             errors.add("reden", "Gebruik voor de reden hoogstens 2000 tekens.")
         }

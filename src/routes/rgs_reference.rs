@@ -17,7 +17,6 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::auth::current_user::{Rgs, RoleUser};
-use crate::domain::reference_data as rules;
 use crate::error::{AppError, AppResult};
 use crate::reference_admin::{
     self as admin, FeeInput, InstituteInput, InstitutionInput, InterruptionTypeInput, SaveError,
@@ -28,6 +27,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::reference_data as reference_rules;
 
 const BASE: &str = "/rgs/referentiegegevens";
 
@@ -310,19 +310,24 @@ fn institution_fields(form: &RefForm) -> Vec<Field> {
     vec![
         Field::text("naam", "Naam", &form.naam, ""),
         Field::text("plaats", "Plaats", &form.plaats, ""),
-        Field::select("soort", "Soort", &form.soort, &rules::INSTITUTION_KINDS),
+        Field::select(
+            "soort",
+            "Soort",
+            &form.soort,
+            &reference_rules::INSTITUTION_KINDS,
+        ),
     ]
 }
 
 fn parse_institution(form: &RefForm) -> Result<InstitutionInput, FormErrors> {
     let mut errors = FormErrors::new();
-    let name = rules::parse_text(&form.naam, 2, 200, "de naam")
+    let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();
-    let city = rules::parse_text(&form.plaats, 2, 100, "de plaats")
+    let city = reference_rules::parse_text(&form.plaats, 2, 100, "de plaats")
         .map_err(|m| errors.add("plaats", m))
         .ok();
-    let kind = rules::parse_institution_kind(&form.soort)
+    let kind = reference_rules::parse_institution_kind(&form.soort)
         .map_err(|m| errors.add("soort", m))
         .ok();
     match (name, city, kind) {
@@ -345,7 +350,7 @@ async fn institutions_page(
             cells: vec![
                 i.name,
                 i.city,
-                rules::INSTITUTION_KINDS
+                reference_rules::INSTITUTION_KINDS
                     .iter()
                     .find(|(c, _)| *c == i.kind)
                     .map_or(i.kind.clone(), |(_, l)| (*l).to_owned()),
@@ -543,14 +548,14 @@ fn parse_institute(form: &RefForm, code: Option<&str>) -> Result<InstituteInput,
     let mut errors = FormErrors::new();
     let code = match code {
         Some(code) => Some(code.to_owned()),
-        None => rules::parse_code(&form.code)
+        None => reference_rules::parse_code(&form.code)
             .map_err(|m| errors.add("code", m))
             .ok(),
     };
-    let name = rules::parse_text(&form.naam, 2, 200, "de naam")
+    let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();
-    let city = rules::parse_text(&form.plaats, 2, 100, "de plaats")
+    let city = reference_rules::parse_text(&form.plaats, 2, 100, "de plaats")
         .map_err(|m| errors.add("plaats", m))
         .ok();
     match (code, name, city) {
@@ -709,11 +714,11 @@ fn parse_interruption_type(
     let mut errors = FormErrors::new();
     let code = match code {
         Some(code) => Some(code.to_owned()),
-        None => rules::parse_type_code(&form.code)
+        None => reference_rules::parse_type_code(&form.code)
             .map_err(|m| errors.add("code", m))
             .ok(),
     };
-    let name = rules::parse_text(&form.naam, 2, 200, "de naam")
+    let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();
     match (code, name) {
@@ -876,7 +881,7 @@ fn fee_fields(form: &RefForm, new: bool) -> Vec<Field> {
             "product",
             "Product",
             &form.product,
-            &rules::PRODUCTS,
+            &reference_rules::PRODUCTS,
         ));
         fields.push(Field::select(
             "cluster",
@@ -902,10 +907,10 @@ fn parse_fee(
     let (year, product, cluster) = match fixed {
         Some((year, product, cluster)) => (Some(year), Some(product), Some(cluster)),
         None => (
-            rules::parse_year(&form.jaar)
+            reference_rules::parse_year(&form.jaar)
                 .map_err(|m| errors.add("jaar", m))
                 .ok(),
-            rules::PRODUCTS
+            reference_rules::PRODUCTS
                 .iter()
                 .find(|(code, _)| *code == form.product)
                 .map(|(code, _)| *code)
@@ -913,12 +918,12 @@ fn parse_fee(
                     errors.add("product", "Kies het product.");
                     None
                 }),
-            rules::parse_fee_cluster(&form.cluster)
+            reference_rules::parse_fee_cluster(&form.cluster)
                 .map_err(|m| errors.add("cluster", m))
                 .ok(),
         ),
     };
-    let amount = rules::parse_fee(&form.bedrag)
+    let amount = reference_rules::parse_fee(&form.bedrag)
         .map_err(|m| errors.add("bedrag", m))
         .ok();
     match (year, product, cluster, amount) {
@@ -1067,7 +1072,7 @@ async fn save_fee(
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
     let found = admin::fee(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let product = rules::PRODUCTS
+    let product = reference_rules::PRODUCTS
         .iter()
         .find(|(code, _)| *code == found.product)
         .map(|(code, _)| *code)
@@ -1158,11 +1163,11 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
     let new = code.is_none();
     let code = match code {
         Some(code) => Some(code.to_owned()),
-        None => rules::parse_code(&form.code)
+        None => reference_rules::parse_code(&form.code)
             .map_err(|m| errors.add("code", m))
             .ok(),
     };
-    let name = rules::parse_text(&form.naam, 2, 200, "de naam")
+    let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();
     let register = if new {
@@ -1177,11 +1182,11 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
     } else {
         Some("specialist")
     };
-    let cluster = rules::parse_cluster(&form.cluster)
+    let cluster = reference_rules::parse_cluster(&form.cluster)
         .map_err(|m| errors.add("cluster", m))
         .ok();
     let eu_minimum = match form.eu_minimum.as_deref() {
-        Some(raw) => rules::parse_optional_months(raw)
+        Some(raw) => reference_rules::parse_optional_months(raw)
             .map_err(|m| errors.add("eu_minimum", m))
             .ok(),
         None => {
@@ -1194,10 +1199,11 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
         }
     };
     let first_part = if new {
-        let part = rules::parse_text(&form.onderdeel, 2, 200, "de naam van het onderdeel")
-            .map_err(|m| errors.add("onderdeel", m))
-            .ok();
-        let months = rules::parse_months(&form.maanden)
+        let part =
+            reference_rules::parse_text(&form.onderdeel, 2, 200, "de naam van het onderdeel")
+                .map_err(|m| errors.add("onderdeel", m))
+                .ok();
+        let months = reference_rules::parse_months(&form.maanden)
             .map_err(|m| errors.add("maanden", m))
             .ok();
         part.zip(months)
@@ -1466,10 +1472,10 @@ async fn save_part(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::new();
-    let name = rules::parse_text(&form.onderdeel, 2, 200, "de naam van het onderdeel")
+    let name = reference_rules::parse_text(&form.onderdeel, 2, 200, "de naam van het onderdeel")
         .map_err(|m| errors.add("onderdeel", m))
         .ok();
-    let months = rules::parse_months(&form.maanden)
+    let months = reference_rules::parse_months(&form.maanden)
         .map_err(|m| errors.add("maanden", m))
         .ok();
     let (Some(name), Some(months)) = (name, months) else {

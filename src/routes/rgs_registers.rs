@@ -14,7 +14,6 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::auth::current_user::{Rgs, RoleUser};
-use crate::domain::reregistration::{self as rules, Declaration, Verdict};
 use crate::error::{AppError, AppResult};
 use crate::registers::reregistration::{self, DecideError};
 use crate::registers::{self, Application, Entry, Period, months_label};
@@ -23,6 +22,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::reregistration::{self as reregistration_rules, Declaration, Verdict};
 
 /// The routes of the herregistratie decision.
 pub fn router() -> Router<AppState> {
@@ -98,8 +98,8 @@ async fn page(
         .map(|((from, to), hours)| DeclaredYear {
             label: format!(
                 "{} tot en met {}",
-                crate::domain::person::format_date(from),
-                crate::domain::person::format_date(crate::domain::register_entry::last_day(to))
+                rules::person::format_date(from),
+                rules::person::format_date(rules::register_entry::last_day(to))
             ),
             hours,
         })
@@ -155,18 +155,22 @@ async fn decide(
             .proposed_months
             .and_then(|m| u32::try_from(m).ok())
     };
-    let (verdict, note) =
-        match rules::parse_verdict(&form.besluit, &form.maanden, &form.toelichting, proposed) {
-            Ok(parsed) => parsed,
-            Err(problems) => {
-                let mut errors = FormErrors::new();
-                for (field, message) in problems {
-                    errors.add(field, message);
-                }
-                let page = page(&state, id, layout, Some(form), errors).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let (verdict, note) = match reregistration_rules::parse_verdict(
+        &form.besluit,
+        &form.maanden,
+        &form.toelichting,
+        proposed,
+    ) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            let mut errors = FormErrors::new();
+            for (field, message) in problems {
+                errors.add(field, message);
             }
-        };
+            let page = page(&state, id, layout, Some(form), errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
     let refusal = match reregistration::decide(&state, &meta, clerk.id, id, verdict, &note).await {
         Ok(decided) => {
             let message = match (verdict, decided.ends_on) {
@@ -174,9 +178,7 @@ async fn decide(
                     "De herregistratie is toegekend voor {}; de inschrijving loopt nu tot en met \
                      {}. De specialist is gemaild.",
                     months_label(i32::try_from(months).unwrap_or(60)),
-                    crate::domain::person::format_date(crate::domain::register_entry::last_day(
-                        ends
-                    ))
+                    rules::person::format_date(rules::register_entry::last_day(ends))
                 ),
                 _ if decided.struck_off => "De herregistratie is afgewezen en de inschrijving \
                                             is doorgehaald, omdat de periode al verlopen was. De \

@@ -16,8 +16,6 @@ use uuid::Uuid;
 
 use super::aios::items::{InterruptionForm, parse_interruption_form};
 use crate::auth::current_user::{Rgs, RoleUser};
-use crate::domain::intervention::{self, Closure, InterventionRefusal};
-use crate::domain::schedule::model::SpecialtyRules;
 use crate::error::{AppError, AppResult};
 use crate::invoices::Invoice;
 use crate::state::AppState;
@@ -29,6 +27,8 @@ use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
+use rules::intervention::{self, Closure, InterventionRefusal};
+use rules::schedule::model::SpecialtyRules;
 
 /// The routes of the RGS's decision page.
 pub fn router() -> Router<AppState> {

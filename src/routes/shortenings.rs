@@ -16,11 +16,6 @@ use uuid::Uuid;
 
 use crate::auth::backend::Role;
 use crate::auth::current_user::{Aios, CurrentUser, RoleUser};
-use crate::domain::decision::{self, Verdict};
-use crate::domain::schedule::model::{ShorteningGround, SpecialtyRules};
-use crate::domain::shortening::{
-    self, ProposalForm, Proposer, ShorteningRefusal, ShorteningStatus,
-};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::decisions::{self, Decider};
@@ -31,6 +26,9 @@ use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::shortening_view::{self, ShorteningItem};
+use rules::decision::{self, Verdict};
+use rules::schedule::model::{ShorteningGround, SpecialtyRules};
+use rules::shortening::{self, ProposalForm, Proposer, ShorteningRefusal, ShorteningStatus};
 
 /// The shortening routes of the aios and of the opleider's side.
 pub fn router() -> Router<AppState> {

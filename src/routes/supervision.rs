@@ -18,12 +18,6 @@ use uuid::Uuid;
 use crate::auth::backend::Role;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::session_store;
-use crate::domain::decision::FinalDeclarationRefusal;
-use crate::domain::decision::{self, DecisionRefusal, Verdict};
-use crate::domain::person::{self, format_date};
-use crate::domain::schedule::diff::{Change, ChangeKind};
-use crate::domain::shortening::Proposer;
-use crate::domain::training::RegistrationStatus;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::decisions::{self, DecideError, Decider, FinalDeclaration, FinalError};
@@ -35,6 +29,12 @@ use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::web::shortening_view;
+use rules::decision::FinalDeclarationRefusal;
+use rules::decision::{self, DecisionRefusal, Verdict};
+use rules::person::{self, format_date};
+use rules::schedule::diff::{Change, ChangeKind};
+use rules::shortening::Proposer;
+use rules::training::RegistrationStatus;
 
 /// The routes of the opleider's and ondersteuner's aios pages.
 pub fn router() -> Router<AppState> {

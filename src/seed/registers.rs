@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::domain::schedule::months::add_months;
+use rules::schedule::months::add_months;
 
 /// Seeds the demo entries that are missing. Returns how many were added.
 pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {

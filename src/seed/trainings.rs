@@ -436,14 +436,11 @@ async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), s
         let loaded = crate::trainings::schedule::versions_with_items(tx, id).await?;
         for version in loaded
             .iter()
-            .filter(|v| v.version.status != crate::domain::training::VersionStatus::Concept)
+            .filter(|v| v.version.status != rules::training::VersionStatus::Concept)
         {
             // The expected end does not depend on today: only what is "done" does.
-            let totals = crate::domain::schedule::totals::totals(
-                &version.schedule(),
-                &rules,
-                NaiveDate::MIN,
-            );
+            let totals =
+                rules::schedule::totals::totals(&version.schedule(), &rules, NaiveDate::MIN);
             sqlx::query("UPDATE schedule_versions SET expected_end = $2 WHERE id = $1")
                 .bind(version.version.id)
                 .bind(totals.expected_end)

@@ -11,12 +11,12 @@ use uuid::Uuid;
 use super::{TRAINING_SELECT, Training, TrainingRow, TrainingWithRulesRow, with_rules_sql};
 use crate::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::decision::{self, DecisionRefusal, Verdict};
-use crate::domain::payment::{self, InvoiceState};
-use crate::domain::schedule::model::SpecialtyRules;
-use crate::domain::training::{RegistrationStatus, VersionStatus};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::decision::{self, DecisionRefusal, Verdict};
+use rules::payment::{self, InvoiceState};
+use rules::schedule::model::SpecialtyRules;
+use rules::training::{RegistrationStatus, VersionStatus};
 
 /// Who decides: the opleider themself, or an ondersteuner for them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,7 +259,7 @@ pub fn end_and_start(
 ) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
     let context = super::schedule::context(training, &current.version, today);
     let schedule = current.schedule();
-    let report = crate::domain::schedule::check::check(&schedule, rules, &context);
+    let report = rules::schedule::check::check(&schedule, rules, &context);
     let start = schedule.periods.iter().map(|p| p.start).min();
     (
         report.totals.expected_end.or(report.totals.planned_end),
@@ -287,7 +287,7 @@ pub async fn issue_final_declaration(
     meta: &RequestMeta,
     decider: Decider,
     training: &Training,
-    rules: &crate::domain::schedule::model::SpecialtyRules,
+    rules: &rules::schedule::model::SpecialtyRules,
     positive: bool,
     end_date: chrono::NaiveDate,
     note: &str,
@@ -344,7 +344,7 @@ pub async fn issue_final_declaration(
         .details(json!({ "positive": positive, "end_date": end_date })),
     )
     .await?;
-    let end = crate::domain::person::format_date(end_date);
+    let end = rules::person::format_date(end_date);
     let (subject, body) = if positive {
         (
             "Uw opleiding is voltooid: vraag nu uw registratie aan",

@@ -1,7 +1,7 @@
 //! The RGS's decisions on a registration (docs/domain/README.md, docs/domain/trainings.md):
 //! striking it off or ending it with a reason, and amending the schedule with an extension or an
 //! interruption. Each is one transaction with its audit record and the mails to the aios and the
-//! opleider; the pure rules are in `domain::intervention`.
+//! opleider; the pure rules are in `rules::intervention`.
 //!
 //! An amendment becomes a new schedule version with the RGS as its author, approved at once.
 //! A concept the aios is working on is not lost: it is closed and carried over on top of the
@@ -17,12 +17,12 @@ use super::Training;
 use super::schedule::{self, InterruptionInput, Versions};
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::intervention::{self, Closure, InterventionRefusal};
-use crate::domain::person::format_date;
-use crate::domain::schedule::check;
-use crate::domain::schedule::model::SpecialtyRules;
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::intervention::{self, Closure, InterventionRefusal};
+use rules::person::format_date;
+use rules::schedule::check;
+use rules::schedule::model::SpecialtyRules;
 
 pub use super::{find, find_with_rules};
 

@@ -1,5 +1,5 @@
 //! Trainings (opleidingen) of aios and their registrations in the opleidingsregister: the
-//! queries and transactions around the pure rules of `domain::training`.
+//! queries and transactions around the pure rules of `rules::training`.
 //!
 //! Every function that reads one training takes the id of the user asking and only finds
 //! trainings that user may see, so another person's training is "not found" (404).
@@ -19,13 +19,13 @@ use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::domain::person::PersonalDetails;
-use crate::domain::schedule::model::SpecialtyRules;
-use crate::domain::training::{Invoicing, RegistrationStatus};
 use crate::personal_details::{DETAILS_COLUMNS, DetailsRow};
 use crate::reference::{RULES_SELECT, SpecialtyRow};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::person::PersonalDetails;
+use rules::schedule::model::SpecialtyRules;
+use rules::training::{Invoicing, RegistrationStatus};
 
 /// One training of an aios, with its registration.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row as _};
 use uuid::Uuid;
 
-use crate::domain::decision::final_declaration_possible_until;
-use crate::domain::training::RegistrationStatus;
+use rules::decision::final_declaration_possible_until;
+use rules::training::RegistrationStatus;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;

@@ -1,7 +1,7 @@
 //! Schedule versions (docs/domain/trainings.md): loading a version with its items, editing the
 //! concept, submitting it, starting and withdrawing a change request.
 //!
-//! Every change locks the version row, asks `domain::training` whether the move is allowed
+//! Every change locks the version row, asks `rules::training` whether the move is allowed
 //! (status and the revision the form was based on), raises the revision, and writes the audit
 //! record and any mail in the same transaction.
 
@@ -16,17 +16,17 @@ use uuid::Uuid;
 use super::Training;
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::schedule::check::{self, Report};
-use crate::domain::schedule::model::{
+use crate::state::AppState;
+use crate::web::request_meta::RequestMeta;
+use rules::schedule::check::{self, Report};
+use rules::schedule::model::{
     CheckContext, Extension, Interruption, Period, Schedule, Shortening, ShorteningGround,
     SpecialtyRules,
 };
-use crate::domain::schedule::months::Months;
-use crate::domain::training::{
+use rules::schedule::months::Months;
+use rules::training::{
     self, ConceptSource, Invoicing, Refusal, RegistrationStatus, Submission, VersionStatus,
 };
-use crate::state::AppState;
-use crate::web::request_meta::RequestMeta;
 
 /// One version of a schedule, with who did what.
 #[derive(Clone, Debug)]

@@ -1,6 +1,6 @@
 //! Shortenings (verkorting) of a training: proposing, deciding and withdrawing, each in one
 //! transaction with its audit record and mail, around the pure rules of
-//! `domain::shortening`. The training's row lock serialises every move, so two tabs never
+//! `rules::shortening`. The training's row lock serialises every move, so two tabs never
 //! both decide and two proposals never both wait.
 
 use chrono::{DateTime, Utc};
@@ -13,12 +13,12 @@ use uuid::Uuid;
 use super::Training;
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::auth::accounts::SIGNATURE;
-use crate::domain::decision::Verdict;
-use crate::domain::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
-use crate::domain::schedule::months::Months;
-use crate::domain::shortening::{self, Proposal, Proposer, ShorteningRefusal, ShorteningStatus};
 use crate::state::AppState;
 use crate::web::request_meta::RequestMeta;
+use rules::decision::Verdict;
+use rules::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
+use rules::schedule::months::Months;
+use rules::shortening::{self, Proposal, Proposer, ShorteningRefusal, ShorteningStatus};
 
 /// A shortening of a training, with who did what.
 #[derive(Clone, Debug)]
@@ -177,7 +177,7 @@ pub async fn of_training_with_requirement(
             .fetch_one(conn)
             .await?;
     let records = records(rows.0)?;
-    let schedule = crate::domain::schedule::model::Schedule {
+    let schedule = rules::schedule::model::Schedule {
         shortenings: records
             .iter()
             .filter(|r| r.status == ShorteningStatus::Approved)
@@ -186,14 +186,14 @@ pub async fn of_training_with_requirement(
         extensions: extensions
             .0
             .into_iter()
-            .map(|e| crate::domain::schedule::model::Extension {
+            .map(|e| rules::schedule::model::Extension {
                 part: usize::try_from(e.part).unwrap_or(usize::MAX),
                 months: Months::whole(i64::from(e.months)),
             })
             .collect(),
         ..Default::default()
     };
-    let totals = crate::domain::schedule::totals::totals(&schedule, rules, chrono::NaiveDate::MIN);
+    let totals = rules::schedule::totals::totals(&schedule, rules, chrono::NaiveDate::MIN);
     let requirement = Requirement {
         total: totals.required,
         extended: schedule.extensions.iter().map(|e| e.months).sum(),
@@ -264,7 +264,7 @@ async fn approved_and_open(
 fn describe(proposal_months: i32, ground: ShorteningGround, rules: &SpecialtyRules) -> String {
     format!(
         "{} verkorting van de opleiding {} op grond van {}",
-        crate::domain::schedule::months::counted(i64::from(proposal_months), "maand", "maanden"),
+        rules::schedule::months::counted(i64::from(proposal_months), "maand", "maanden"),
         rules.name,
         ground.label()
     )

@@ -2,7 +2,7 @@
 //! top of the form (`templates/partials/error_summary.html`), whose links move focus to the
 //! field (WCAG 3.3.1).
 
-use crate::domain::account::NewPassword;
+use rules::account::NewPassword;
 
 /// A form post whose fields are all required, read only once the handler has checked that the
 /// user may post there: a post that leaves a field out is then refused with 422 (never taken as

@@ -5,6 +5,7 @@ pub mod edge;
 pub mod error_pages;
 pub mod flash;
 pub mod form;
+pub mod format;
 pub mod headers;
 pub mod layout;
 pub mod request_meta;
@@ -12,6 +13,7 @@ pub mod schedule_view;
 pub mod session_renewal;
 pub mod shortening_view;
 pub mod static_files;
+pub mod timeline;
 
 /// Runs CPU-heavy work (a PDF, a spreadsheet) off the request threads; its failure, or a
 /// panic in it, is an internal error.

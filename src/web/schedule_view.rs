@@ -4,13 +4,13 @@
 
 use uuid::Uuid;
 
-use crate::domain::person::format_date;
-use crate::domain::schedule::check::{self, Report};
-use crate::domain::schedule::diff::{self, DiffInput, Keyed};
-use crate::domain::schedule::findings::{Code, Severity, Subject};
-use crate::domain::schedule::model::{CheckContext, ShorteningGround, SpecialtyRules};
-use crate::domain::schedule::months::{self, Months};
-use crate::domain::schedule::timeline::{self, Timeline, TimelineInput};
+use crate::web::timeline::{self, Timeline, TimelineInput};
+use rules::person::format_date;
+use rules::schedule::check::{self, Report};
+use rules::schedule::diff::{self, DiffInput, Keyed};
+use rules::schedule::findings::{Code, Severity, Subject};
+use rules::schedule::model::{CheckContext, ShorteningGround, SpecialtyRules};
+use rules::schedule::months::{self, Months};
 use sqlx::PgConnection;
 
 use crate::trainings::schedule::{self, LoadedVersion, Version};

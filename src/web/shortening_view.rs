@@ -1,12 +1,12 @@
 //! Shortenings (verkorting) as the aios and the opleider see them: what, on what ground, where
 //! and when gained, and who proposed and decided it ("door X namens Y").
 
-use crate::domain::schedule::model::SpecialtyRules;
-use crate::domain::schedule::months::counted;
-use crate::domain::shortening::ShorteningStatus;
 use crate::trainings::shortenings::Record;
 use crate::web::form::SelectOption;
 use crate::web::schedule_view::{part_name, when as on};
+use rules::schedule::model::SpecialtyRules;
+use rules::schedule::months::counted;
+use rules::shortening::ShorteningStatus;
 
 /// One shortening, ready for the page.
 #[derive(Clone, Debug)]
@@ -120,9 +120,9 @@ pub fn section(
     records: &[Record],
     training: &crate::trainings::Training,
     rules: &SpecialtyRules,
-    proposer: crate::domain::shortening::Proposer,
+    proposer: rules::shortening::Proposer,
 ) -> Section {
-    use crate::domain::shortening::Proposer;
+    use rules::shortening::Proposer;
     let open = records
         .iter()
         .any(|r| r.status == ShorteningStatus::Proposed);
@@ -140,7 +140,7 @@ pub fn section(
         items: items(records, rules),
         actions,
         may_decide: proposer == Proposer::Opleider,
-        may_propose: crate::domain::shortening::propose(training.status, open, proposer).is_ok(),
+        may_propose: rules::shortening::propose(training.status, open, proposer).is_ok(),
         form,
     }
 }

@@ -167,11 +167,11 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
         let loaded = mijnrgs::trainings::schedule::load_version(&mut conn, current)
             .await
             .unwrap();
-        let report = mijnrgs::domain::schedule::check::check(&loaded.schedule(), &rules, &context);
+        let report = rules::schedule::check::check(&loaded.schedule(), &rules, &context);
         let errors: Vec<&str> = report
             .findings
             .iter()
-            .filter(|f| f.severity() == mijnrgs::domain::schedule::findings::Severity::Error)
+            .filter(|f| f.severity() == rules::schedule::findings::Severity::Error)
             .map(|f| f.message.as_str())
             .collect();
         assert!(
@@ -190,7 +190,7 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
 /// trainee, the specialty and the version's status.
 #[sqlx::test]
 async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
-    use mijnrgs::domain::schedule::findings::{Code, Severity};
+    use rules::schedule::findings::{Code, Severity};
     let app = crate::helpers::TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
@@ -227,8 +227,7 @@ async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
         for version in &loaded {
             let status = version.version.status.code();
             let context = mijnrgs::trainings::schedule::context(&training, &version.version, today);
-            let report =
-                mijnrgs::domain::schedule::check::check(&version.schedule(), &rules, &context);
+            let report = rules::schedule::check::check(&version.schedule(), &rules, &context);
             let story = format!("{trainee} {specialty} version {}", version.version.number);
             // The anaesthesiology concept shows an aios a gap to close with an interruption.
             let shown_error = (trainee.as_str(), specialty.as_str(), status)

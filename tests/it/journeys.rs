@@ -641,7 +641,7 @@ async fn reregistration_story(app: &TestApp, browser: &Browser) {
     // The page says "tot en met": the day before the (exclusive) end.
     let until = |end: chrono::NaiveDate| (end - Duration::days(1)).format("%d-%m-%Y").to_string();
     let old_until = until(ends_on);
-    let new_until = until(mijnrgs::domain::schedule::months::add_months(ends_on, 60));
+    let new_until = until(rules::schedule::months::add_months(ends_on, 60));
 
     // The link from the mail: log in first, then straight on to Mijn registratie.
     browser.driver.goto(&link).await.unwrap();

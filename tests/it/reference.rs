@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 use mijnrgs::config::Config;
-use mijnrgs::domain::schedule::check::check;
-use mijnrgs::domain::schedule::model::{CheckContext, Period, Schedule};
-use mijnrgs::domain::schedule::months::Months;
 use mijnrgs::reference;
+use rules::schedule::check::check;
+use rules::schedule::model::{CheckContext, Period, Schedule};
+use rules::schedule::months::Months;
 use sqlx::PgPool;
 use uuid::Uuid;
 

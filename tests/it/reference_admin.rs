@@ -295,7 +295,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
     assert_eq!(rules.parts[0].name, "Opleiding tot testarts");
     assert_eq!(
         rules.parts[0].required,
-        mijnrgs::domain::schedule::months::Months::whole(30)
+        rules::schedule::months::Months::whole(30)
     );
     assert!(rules.recognitions.is_none());
 

@@ -131,7 +131,7 @@ pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uu
         &Default::default(),
         specialist,
         entry,
-        &mijnrgs::domain::reregistration::Declaration {
+        &rules::reregistration::Declaration {
             hours_per_year: [832; 5],
             education_hours: 200,
             eif_done: true,

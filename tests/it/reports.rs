@@ -16,8 +16,8 @@ use crate::aios::{aios_ready, create_igt, revision, set_today, submit};
 use crate::helpers::TestApp;
 use crate::helpers::accounts::{log_in_demo, seed_demo, user_id};
 use crate::supervision::submitted_training;
-use mijnrgs::domain::report::{RawFilter, ReportFilter};
-use mijnrgs::domain::training::RegistrationStatus;
+use rules::report::{RawFilter, ReportFilter};
+use rules::training::RegistrationStatus;
 
 /// (name, period label, part, start, end, part-time %) of one report row.
 pub(crate) type Row = (String, String, String, String, String, String);

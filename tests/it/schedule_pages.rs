@@ -5,9 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use mijnrgs::domain::schedule::check::{Report, check};
-use mijnrgs::domain::schedule::model::SpecialtyRules;
 use mijnrgs::trainings::schedule::{self, LoadedVersion};
+use rules::schedule::check::{Report, check};
+use rules::schedule::model::SpecialtyRules;
 use scraper::{ElementRef, Html, Selector};
 use sqlx::PgPool;
 use uuid::Uuid;

@@ -10,8 +10,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth::current_user::{Aios, RoleUser};
-use crate::domain::account::FullName;
-use crate::domain::person::{self, BigNumber, PersonalDetails};
 use crate::error::AppResult;
 use crate::personal_details::{self, DetailsUpdate, SaveError};
 use crate::state::AppState;
@@ -19,6 +17,8 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::account::FullName;
+use rules::person::{self, BigNumber, PersonalDetails};
 
 /// The basisgegevens routes.
 pub fn router() -> Router<AppState> {

@@ -16,11 +16,6 @@ use uuid::Uuid;
 use super::trainings_pages::RevisionForm;
 use super::{own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
-use crate::domain::person::{self, format_date};
-use crate::domain::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
-use crate::domain::schedule::findings::{Code, Severity};
-use crate::domain::schedule::model::SpecialtyRules;
-use crate::domain::training::Refusal;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::schedule::{
@@ -31,6 +26,11 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
+use rules::person::{self, format_date};
+use rules::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
+use rules::schedule::findings::{Code, Severity};
+use rules::schedule::model::SpecialtyRules;
+use rules::training::Refusal;
 
 /// The editor's routes.
 pub fn router() -> Router<AppState> {

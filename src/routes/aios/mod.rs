@@ -5,10 +5,10 @@
 use axum::Router;
 use uuid::Uuid;
 
-use crate::domain::schedule::model::SpecialtyRules;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trainings::{self, Training};
+use rules::schedule::model::SpecialtyRules;
 
 pub mod basisgegevens;
 pub mod items;

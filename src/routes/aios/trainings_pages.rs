@@ -15,8 +15,6 @@ use uuid::Uuid;
 use super::{own_training, own_training_with_rules, training_path};
 use crate::auth::current_user::{Aios, RoleUser};
 use crate::auth::session_store;
-use crate::domain::shortening::Proposer;
-use crate::domain::training::{self, Invoicing, Refusal, RegistrationStatus, VersionStatus};
 use crate::error::{AppError, AppResult};
 use crate::personal_details;
 use crate::state::AppState;
@@ -28,6 +26,8 @@ use crate::web::layout::Layout;
 use crate::web::request_meta::RequestMeta;
 use crate::web::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::web::shortening_view;
+use rules::shortening::Proposer;
+use rules::training::{self, Invoicing, Refusal, VersionStatus};
 
 /// The routes of trainings.
 pub fn router() -> Router<AppState> {
@@ -597,15 +597,4 @@ async fn withdraw(
         };
     flash::push(&session, kind, message).await?;
     Ok(Redirect::to(&training_path(id)).into_response())
-}
-
-impl RegistrationStatus {
-    /// CSS modifier of the status tag.
-    pub fn tag_class(self) -> &'static str {
-        match self {
-            RegistrationStatus::Registered | RegistrationStatus::Completed => "tag--done",
-            RegistrationStatus::Concept | RegistrationStatus::Rejected => "tag--todo",
-            _ => "",
-        }
-    }
 }

@@ -2,7 +2,7 @@
 //! name, code, duration, fee and year may be, as typed in the forms. Pure: the database layer
 //! stores what these functions accept.
 
-use crate::domain::money::Money;
+use crate::money::Money;
 
 /// A name or place as typed: trimmed, `min` to `max` characters.
 pub fn parse_text(raw: &str, min: usize, max: usize, what: &str) -> Result<String, String> {

@@ -13,7 +13,6 @@ pub mod diff;
 pub mod findings;
 pub mod model;
 pub mod months;
-pub mod timeline;
 pub mod totals;
 
 #[cfg(test)]

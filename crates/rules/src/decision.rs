@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::schedule::months::add_months;
-use crate::domain::training::{RegistrationStatus, VersionStatus};
+use crate::schedule::months::add_months;
+use crate::training::{RegistrationStatus, VersionStatus};
 
 /// Approve or reject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::schedule::check::Report;
-use crate::domain::schedule::findings::{Finding, Severity};
-use crate::domain::training::RegistrationStatus;
+use crate::schedule::check::Report;
+use crate::schedule::findings::{Finding, Severity};
+use crate::training::RegistrationStatus;
 
 /// How the RGS closes a registration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -195,8 +195,8 @@ pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::findings::{Code, Subject};
-    use crate::domain::schedule::totals::Totals;
+    use crate::schedule::findings::{Code, Subject};
+    use crate::schedule::totals::Totals;
 
     fn report(codes: &[Code]) -> Report {
         Report {

@@ -2,7 +2,7 @@
 //! finding and the totals ([`super::totals`]). Pure: everything it needs comes in as arguments. The
 //! rules are described for readers in `docs/domain/schedule-rules.md`.
 
-use crate::domain::person::format_date;
+use crate::person::format_date;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::person::{format_date, parse_date};
-use crate::domain::training::RegistrationStatus;
+use crate::person::{format_date, parse_date};
+use crate::training::RegistrationStatus;
 
 /// Rows per page on screen.
 pub const PAGE_SIZE: i64 = 50;

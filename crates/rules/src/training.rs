@@ -4,8 +4,8 @@
 //! these functions whether a move is allowed and what it leads to, inside the transaction that
 //! makes it.
 
-use crate::domain::schedule::check::Report;
-use crate::domain::schedule::findings::Severity;
+use crate::schedule::check::Report;
+use crate::schedule::findings::Severity;
 
 /// The status of a training registration (opleidingsregistratie).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -382,8 +382,8 @@ pub fn may_withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::findings::{Code, Finding, Subject};
-    use crate::domain::schedule::totals::Totals;
+    use crate::schedule::findings::{Code, Finding, Subject};
+    use crate::schedule::totals::Totals;
 
     fn report(codes: &[Code]) -> Report {
         Report {

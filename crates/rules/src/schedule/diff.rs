@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::model::{Extension, Interruption, Period, Shortening, ShorteningGround, SpecialtyRules};
 use super::months::Months;
-use crate::domain::person::format_date;
+use crate::person::format_date;
 
 /// One item of a version with its identity across versions: the id of its database row, which
 /// a new version copies from the old one.
@@ -615,7 +615,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::domain::schedule::model::{InterruptionType, PartRule};
+    use crate::schedule::model::{InterruptionType, PartRule};
 
     const RADBOUD: Uuid = Uuid::from_u128(1);
     const ISALA: Uuid = Uuid::from_u128(2);

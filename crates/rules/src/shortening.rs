@@ -4,12 +4,12 @@
 //! schedule. Pure: the database layer asks these functions what a move leads to, inside the
 //! transaction that records it.
 
-use crate::domain::decision::Verdict;
-use crate::domain::schedule::check::adjustment_findings;
-use crate::domain::schedule::findings::Severity;
-use crate::domain::schedule::model::{Schedule, Shortening, ShorteningGround, SpecialtyRules};
-use crate::domain::schedule::months::Months;
-use crate::domain::training::RegistrationStatus;
+use crate::decision::Verdict;
+use crate::schedule::check::adjustment_findings;
+use crate::schedule::findings::Severity;
+use crate::schedule::model::{Schedule, Shortening, ShorteningGround, SpecialtyRules};
+use crate::schedule::months::Months;
+use crate::training::RegistrationStatus;
 
 /// The longest text for where or when the competences were gained.
 pub const MAX_GAINED_CHARS: usize = 200;
@@ -349,7 +349,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::domain::schedule::model::PartRule;
+    use crate::schedule::model::PartRule;
 
     fn rules(required: i64, eu_minimum: Option<i64>) -> SpecialtyRules {
         SpecialtyRules {

@@ -6,7 +6,7 @@
 //! arrive late, twice or out of order; [`transition`] turns it into at most one forward step,
 //! so replaying it changes nothing and a stale report never moves a payment back.
 
-use crate::domain::training::{Invoicing, RegistrationStatus};
+use crate::training::{Invoicing, RegistrationStatus};
 
 /// Where a payment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::schedule::months::add_months;
+use crate::schedule::months::add_months;
 
 /// How long before and after the end of training the request is on time, in months.
 pub const WINDOW_MONTHS: i32 = 3;

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use super::model::{Schedule, SpecialtyRules};
-use super::totals::Totals;
-use crate::domain::person::format_date;
+use rules::person::format_date;
+use rules::schedule::model::{Schedule, SpecialtyRules};
+use rules::schedule::totals::Totals;
 
 /// The drawing's width in SVG user units; CSS scales the SVG to its container.
 pub const WIDTH: i64 = 960;
@@ -550,7 +550,11 @@ fn institution_name(input: &TimelineInput, id: Uuid) -> String {
 }
 
 /// The period's own label; failing that its part's name; failing that its number.
-fn period_label(input: &TimelineInput, index: usize, period: &super::model::Period) -> String {
+fn period_label(
+    input: &TimelineInput,
+    index: usize,
+    period: &rules::schedule::model::Period,
+) -> String {
     let label = period.label.trim();
     if !label.is_empty() {
         return label.to_owned();
@@ -785,9 +789,9 @@ mod tests {
     use askama::Template;
     use proptest::prelude::*;
 
-    use super::super::model::{Interruption, InterruptionType, PartRule, Period};
-    use super::super::months::Months;
     use super::*;
+    use rules::schedule::model::{Interruption, InterruptionType, PartRule, Period};
+    use rules::schedule::months::Months;
 
     const RADBOUD: Uuid = Uuid::from_u128(1);
     const AMC: Uuid = Uuid::from_u128(2);
