@@ -3,30 +3,23 @@
 //! `main.rs` parses the command line and calls into this crate; the tests build the same
 //! [`app`] against their own database.
 
-pub mod account_requests;
-pub mod audit;
+pub mod accounts;
 pub mod auth;
-pub mod clock;
-pub mod config;
-pub mod db;
-pub mod delegations;
-pub mod error;
-pub mod invoices;
-pub mod jobs;
-pub mod mail;
-pub mod payments;
-pub mod pdf;
-pub mod personal_details;
-pub mod reference;
-pub mod reference_admin;
+pub mod back_office;
+#[cfg(feature = "bench")]
+pub mod bench;
+pub mod billing;
+pub mod health;
+pub mod platform;
+pub mod public_pages;
+pub mod reference_data;
 pub mod registers;
 pub mod reports;
-pub mod routes;
+pub mod router;
 pub mod seed;
 pub mod server;
-pub mod state;
+pub mod supervision;
 pub mod trainings;
-pub mod user_admin;
 pub mod web;
 
 use std::time::Duration;
@@ -50,15 +43,15 @@ use tracing::Level;
 
 use crate::auth::backend::Backend;
 use crate::auth::session_store::{self, PgSessionStore};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::state::AppState;
+use crate::web::error::AppError;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "mijnrgs_sessie";
 
 /// The whole portal: every route with every layer.
 pub fn app(state: AppState) -> Router {
-    with_middleware(routes::router(), state)
+    with_middleware(router::router(), state)
 }
 
 /// Wraps `routes` in the portal's middleware and adds the static files and the 404 fallback.

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use mijnrgs::config::{Config, LogFormat};
+use mijnrgs::platform::config::{Config, LogFormat};
 use mijnrgs::{seed, server};
 use tracing_subscriber::EnvFilter;
 

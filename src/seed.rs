@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::secrets;
-use crate::config::Config;
+use crate::platform::config::Config;
 
 /// Serialises concurrent seeding by several starting instances.
 const SEED_LOCK_KEY: i64 = 0x4d69_6a6e_5247_5301;

@@ -8,9 +8,10 @@ use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
 
 use crate::auth::session_store::PgSessionStore;
-use crate::config::Config;
-use crate::state::AppState;
-use crate::{SESSION_CLEANUP_INTERVAL, app, db, jobs, mail, seed};
+use crate::platform::config::Config;
+use crate::platform::state::AppState;
+use crate::platform::{db, jobs, mail};
+use crate::{SESSION_CLEANUP_INTERVAL, app, seed};
 
 /// Prepares the database: creates it when missing and applies the migrations.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {

@@ -9,9 +9,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 
-use super::backend::{AuthSession, Role, User};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::auth::backend::{AuthSession, Role, User};
+use crate::platform::state::AppState;
+use crate::web::error::AppError;
 use crate::web::flash::{self, FlashKind};
 
 /// Session key: when the user completed the login.

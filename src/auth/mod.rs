@@ -1,11 +1,8 @@
 //! Who is asking: passwords, the second factor, single-use links, the login session and the
 //! current user with their roles.
 
-pub mod accounts;
 pub mod backend;
-pub mod credentials;
 pub mod current_user;
-pub mod login;
 pub mod password;
 pub mod secrets;
 pub mod session_store;

@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::config::SecretKey;
+use crate::platform::config::SecretKey;
 
 /// A random token for a link: 32 bytes (256 bits), URL-safe text.
 pub fn new_link_token() -> String {

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Application, Entry, Period, months_label, register_label};
-use crate::invoices::SENDER;
-use crate::pdf::LetterDocument;
+use crate::billing::invoices::SENDER;
+use crate::platform::pdf::LetterDocument;
+use crate::registers::{Application, Entry, Period, months_label, register_label};
 use rules::person::format_date;
 use rules::register_entry::last_day;
 

@@ -5,8 +5,20 @@
 //! `None`, so 404).
 
 pub mod documents;
-pub mod public;
+pub mod pages;
+pub mod public_register;
+pub mod public_register_pages;
 pub mod reregistration;
+pub mod reregistration_decision_pages;
+
+/// The routes of the registers: "Mijn registratie", the public register and the RGS's decision
+/// on a herregistratie.
+pub fn router() -> axum::Router<crate::platform::state::AppState> {
+    axum::Router::new()
+        .merge(pages::router())
+        .merge(public_register_pages::router())
+        .merge(reregistration_decision_pages::router())
+}
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,9 +27,9 @@ use sqlx::PgConnection;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry, Outcome};
-use crate::invoices::{self, Invoice, IssueError, NewInvoice};
-use crate::state::AppState;
+use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
 use crate::web::request_meta::RequestMeta;
 use rules::person::format_date;
 use rules::register_entry::{self, Window};
@@ -130,7 +142,7 @@ const ENTRY_COLUMNS: &str = "e.id, e.user_id, u.full_name AS user_name, e.specia
 
 /// The entries of user `$1`, by specialty, as one JSON array of [`Entry`]s.
 pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         &format!("SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1"),
         "x.specialty_name, x.id",
     )
@@ -138,7 +150,7 @@ pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// The entries of `user`, by specialty.
 pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
-    crate::db::fetch_rows(conn, &ENTRIES_OF_JSON, &[user]).await
+    crate::platform::db::fetch_rows(conn, &ENTRIES_OF_JSON, &[user]).await
 }
 
 /// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
@@ -341,13 +353,13 @@ impl Application {
 
     /// When submitted, formatted.
     pub fn submitted(&self) -> String {
-        crate::web::schedule_view::when(self.submitted_at)
+        crate::trainings::schedule_view::when(self.submitted_at)
     }
 
     /// When decided, formatted.
     pub fn decided(&self) -> String {
         self.decided_at
-            .map(crate::web::schedule_view::when)
+            .map(crate::trainings::schedule_view::when)
             .unwrap_or_default()
     }
 
@@ -401,7 +413,7 @@ const APPLICATION_COLUMNS: &str = "a.id, a.kind, a.user_id, u.full_name AS user_
 
 /// The requests of user `$1`, newest first, as one JSON array of [`Application`]s.
 pub(crate) static APPLICATIONS_OF_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         &format!("SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1"),
         "x.submitted_at DESC, x.id",
     )
@@ -412,7 +424,7 @@ pub async fn applications_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<Application>, sqlx::Error> {
-    crate::db::fetch_rows(conn, &APPLICATIONS_OF_JSON, &[user]).await
+    crate::platform::db::fetch_rows(conn, &APPLICATIONS_OF_JSON, &[user]).await
 }
 
 /// Request `id` if it is `user`'s.
@@ -444,7 +456,7 @@ pub async fn application(
 /// The herregistratie requests waiting for a decision, oldest first (at most 200), as one
 /// JSON array of [`Application`]s.
 pub(crate) static OPEN_REREGISTRATIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         &format!(
             "SELECT {APPLICATION_COLUMNS}
              WHERE a.status = 'ingediend' AND a.kind = 'herregistratie'
@@ -635,7 +647,7 @@ pub async fn request_registration(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    crate::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
+    crate::platform::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
     audit::record(
         &mut tx,
         now,

@@ -8,13 +8,13 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Entry, StoredDeclaration, lock_entry, months_label};
-use crate::audit::{self, AuditEntry, Outcome};
-use crate::auth::accounts::SIGNATURE;
-use crate::invoices::{self, Invoice, IssueError, NewInvoice};
-use crate::jobs::{self, Kind};
-use crate::mail::OutgoingEmail;
-use crate::state::AppState;
+use crate::accounts::sign_up::SIGNATURE;
+use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::jobs::{self, Kind};
+use crate::platform::mail::OutgoingEmail;
+use crate::platform::state::AppState;
+use crate::registers::{Entry, StoredDeclaration, lock_entry, months_label};
 use crate::web::request_meta::RequestMeta;
 use rules::person::format_date;
 use rules::register_entry::{self, Notice, Reregistration};
@@ -161,7 +161,7 @@ pub async fn send_notice(
         entry.until(),
     );
     let to = email_of(conn, entry.user_id).await?;
-    crate::mail::enqueue(
+    crate::platform::mail::enqueue(
         conn,
         now,
         &OutgoingEmail {
@@ -215,7 +215,7 @@ async fn strike_off(
     .await?;
     let to = email_of(conn, entry.user_id).await?;
     let base = state.config.base_url.as_str().trim_end_matches('/');
-    crate::mail::enqueue(
+    crate::platform::mail::enqueue(
         conn,
         now,
         &OutgoingEmail {
@@ -440,7 +440,7 @@ pub async fn decide(
             return Err(DecideError::EntryChanged);
         }
     }
-    let declaration = super::application(&mut tx, application)
+    let declaration = crate::registers::application(&mut tx, application)
         .await?
         .and_then(|a| a.declared())
         .ok_or(DecideError::NotOpen)?;
@@ -535,7 +535,7 @@ pub async fn decide(
         format!("\n\nToelichting van de RGS: {note}")
     };
     let to = email_of(&mut tx, entry.user_id).await?;
-    crate::mail::enqueue(
+    crate::platform::mail::enqueue(
         &mut tx,
         now,
         &OutgoingEmail {

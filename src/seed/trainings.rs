@@ -664,7 +664,7 @@ async fn seed_invoice(
     }
     let training = crate::trainings::by_id(tx, training).await?;
     let issued = (chrono::Utc::now() - chrono::Duration::days(30)).date_naive();
-    let invoice = crate::invoices::for_registration(tx, &training, issued)
+    let invoice = crate::billing::invoices::for_registration(tx, &training, issued)
         .await
         .map_err(|e| sqlx::Error::Protocol(format!("demo invoice: {e}")))?;
     if paid {

@@ -13,18 +13,18 @@ use sqlx::PgConnection;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-use super::Training;
-use super::schedule::{self, InterruptionInput, Versions};
-use crate::audit::{self, AuditEntry, Outcome};
-use crate::auth::accounts::SIGNATURE;
-use crate::state::AppState;
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
+use crate::trainings::Training;
+use crate::trainings::schedule::{self, InterruptionInput, Versions};
 use crate::web::request_meta::RequestMeta;
 use rules::intervention::{self, Closure, InterventionRefusal};
 use rules::person::format_date;
 use rules::schedule::check;
 use rules::schedule::model::SpecialtyRules;
 
-pub use super::{find, find_with_rules};
+pub use crate::trainings::{find, find_with_rules};
 
 /// How and why a registration was closed.
 #[derive(Clone, Debug)]
@@ -42,14 +42,14 @@ pub struct ClosureRecord {
 impl ClosureRecord {
     /// When, as the pages show it.
     pub fn when(&self) -> String {
-        crate::web::schedule_view::when(self.decided_at)
+        crate::trainings::schedule_view::when(self.decided_at)
     }
 }
 
 /// The closure of training `$1` as one JSON [`ClosureRow`], or NULL when the RGS did not
-/// close it: a scalar subquery for [`super::records_of`].
+/// close it: a scalar subquery for [`crate::trainings::records_of`].
 pub(crate) static CLOSURE_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_row(
+    crate::platform::db::json_row(
         "SELECT c.kind, c.reason, u.full_name AS decided_by_name, c.decided_at
          FROM registration_closures c JOIN users u ON u.id = c.decided_by
          WHERE c.training_id = $1",
@@ -101,7 +101,7 @@ pub async fn close(
     reason: &str,
 ) -> Result<(), InterveneError> {
     let mut tx = state.db.begin().await?;
-    let status = super::lock_status(&mut tx, training.id).await?;
+    let status = crate::trainings::lock_status(&mut tx, training.id).await?;
     let next = intervention::may_close(status, closure)?;
     let now = state.clock.now();
     let note = format!("Registratie {} door de RGS: {reason}", closure.done());
@@ -164,13 +164,13 @@ pub async fn close(
          RGS.\n\n{SIGNATURE}",
         training.trainee_name
     );
-    super::mail_trainee(&mut tx, now, training, &subject, trainee_body).await?;
+    crate::trainings::mail_trainee(&mut tx, now, training, &subject, trainee_body).await?;
     let supervisor_body = format!(
         "Beste {},\n\n{what}\n\nU bent de oordelend opleider van deze aios; er is geen actie \
          van u nodig.\n\n{SIGNATURE}",
         training.supervisor_name
     );
-    super::mail_supervisor(&mut tx, now, training, &subject, supervisor_body).await?;
+    crate::trainings::mail_supervisor(&mut tx, now, training, &subject, supervisor_body).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -211,7 +211,7 @@ impl Amendment {
                 format!(
                     "een verlenging van {months} {} voor {} (intensief begeleidingstraject)",
                     if *months == 1 { "maand" } else { "maanden" },
-                    crate::web::schedule_view::part_name(rules, *part)
+                    crate::trainings::schedule_view::part_name(rules, *part)
                 ),
                 format!("Reden: {reason}"),
             ),
@@ -287,7 +287,7 @@ pub async fn amend(
     amendment: &Amendment,
 ) -> Result<Amended, InterveneError> {
     let mut tx = state.db.begin().await?;
-    let status = super::lock_status(&mut tx, training.id).await?;
+    let status = crate::trainings::lock_status(&mut tx, training.id).await?;
     let versions = Versions {
         all: schedule::versions(&mut tx, training.id).await?,
     };
@@ -381,7 +381,7 @@ pub async fn amend(
         let copy = Uuid::now_v7();
         schedule::copy_version(&mut tx, concept, copy, training.id, carried, author).await?;
         amendment.insert(&mut tx, copy, origin).await?;
-        crate::jobs::schedule_concept_reminder(&mut tx, copy, now).await?;
+        crate::platform::jobs::schedule_concept_reminder(&mut tx, copy, now).await?;
         carried_concept = Some(carried);
     }
 
@@ -447,14 +447,14 @@ pub async fn amend(
          Log in op MijnRGS ({}) om het schema te bekijken.\n\n{SIGNATURE}",
         training.trainee_name, training.specialty_name, state.config.base_url
     );
-    super::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
+    crate::trainings::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
     let supervisor_body = format!(
         "Beste {},\n\nDe RGS heeft {what} opgenomen in het opleidingsschema van {} voor de \
          opleiding {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}\n\n\
          {SIGNATURE}",
         training.supervisor_name, training.trainee_name, training.specialty_name
     );
-    super::mail_supervisor(
+    crate::trainings::mail_supervisor(
         &mut tx,
         now,
         training,
@@ -497,7 +497,7 @@ const QUEUE_LIMIT: i64 = 200;
 /// Schedules and change requests submitted before `$1` that the opleider has not decided on,
 /// oldest first (at most `$3`), as one JSON array of [`WaitingRegistration`]s.
 static AWAITING_OPLEIDER_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
                 CASE WHEN v.number = 1 OR t.status = 'ingediend'
                      THEN 'Eerste schema (versie ' || v.number || ') bij ' || o.full_name
@@ -519,7 +519,7 @@ static AWAITING_OPLEIDER_JSON: LazyLock<String> = LazyLock::new(|| {
 /// Registration invoices issued before `$2` and not paid, oldest first (at most `$3`), as
 /// one JSON array of [`WaitingRegistration`]s.
 static UNPAID_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
                 'Betaling van factuur ' || i.number AS waiting_for,
                 i.issued_on AS since, i.number
@@ -547,9 +547,9 @@ pub struct WorkList {
     /// How many account requests wait for a decision.
     pub requests: i64,
     /// Mails given up.
-    pub emails: Vec<crate::mail::FailedEmail>,
+    pub emails: Vec<crate::platform::mail::FailedEmail>,
     /// Jobs given up.
-    pub jobs: Vec<crate::jobs::FailedJob>,
+    pub jobs: Vec<crate::platform::jobs::FailedJob>,
 }
 
 /// The werkvoorraad at `now` (`today`), with registrations that waited longer than `days`,
@@ -567,8 +567,8 @@ pub async fn work_list(
         unpaid: Json<Vec<WaitingRegistration>>,
         reregistrations: Json<Vec<crate::registers::Application>>,
         requests: i64,
-        emails: Json<Vec<crate::mail::FailedEmail>>,
-        jobs: Json<Vec<crate::jobs::FailedJob>>,
+        emails: Json<Vec<crate::platform::mail::FailedEmail>>,
+        jobs: Json<Vec<crate::platform::jobs::FailedJob>>,
     }
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
@@ -579,8 +579,8 @@ pub async fn work_list(
             AWAITING_OPLEIDER_JSON.as_str(),
             UNPAID_JSON.as_str(),
             crate::registers::OPEN_REREGISTRATIONS_JSON.as_str(),
-            crate::mail::FAILED_JSON.as_str(),
-            crate::jobs::FAILED_JSON.as_str(),
+            crate::platform::mail::FAILED_JSON.as_str(),
+            crate::platform::jobs::FAILED_JSON.as_str(),
         )
     });
     let row: WorkListRow = sqlx::query_as(SQL.as_str())

@@ -4,11 +4,14 @@
 //! Every function that reads one training takes the id of the user asking and only finds
 //! trainings that user may see, so another person's training is "not found" (404).
 
-pub mod decisions;
 pub mod interventions;
-pub mod overview;
+pub mod pages;
 pub mod schedule;
-pub mod shortenings;
+pub mod schedule_editor_pages;
+pub mod schedule_view;
+pub mod training_pages;
+
+pub use pages::router;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -18,10 +21,11 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry, Outcome};
-use crate::personal_details::{DETAILS_COLUMNS, DetailsRow};
-use crate::reference::{RULES_SELECT, SpecialtyRow};
-use crate::state::AppState;
+use crate::accounts::basisgegevens::{DETAILS_COLUMNS, DetailsRow};
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
+use crate::reference_data::{RULES_SELECT, SpecialtyRow};
+use crate::supervision::{schedule_decisions, shortenings};
 use crate::web::request_meta::RequestMeta;
 use rules::person::PersonalDetails;
 use rules::schedule::model::SpecialtyRules;
@@ -139,7 +143,7 @@ pub(crate) const TRAINING_SELECT: &str = concat!(training_columns!(), training_f
 
 /// The trainings of aios `$1`, oldest first, as one JSON array of [`TrainingRow`]s.
 pub(crate) static OF_TRAINEE_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         &format!("{TRAINING_SELECT} WHERE t.trainee_id = $1"),
         "x.created_at, x.id",
     )
@@ -152,7 +156,7 @@ pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx
 
 /// The trainings of aios `trainee`, oldest first.
 pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
-    trainings_of(crate::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
+    trainings_of(crate::platform::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
 }
 
 /// One training as the aios overview lists it: only what that page shows.
@@ -328,9 +332,9 @@ pub struct Records {
     /// Every shortening, oldest first.
     pub shortenings: Vec<shortenings::Record>,
     /// The registration invoice, once issued.
-    pub invoice: Option<crate::invoices::Invoice>,
+    pub invoice: Option<crate::billing::invoices::Invoice>,
     /// The eindverklaring, once issued.
-    pub declaration: Option<decisions::FinalDeclaration>,
+    pub declaration: Option<schedule_decisions::FinalDeclaration>,
     /// How and why the RGS closed the registration, if it did.
     pub closure: Option<interventions::ClosureRecord>,
 }
@@ -343,8 +347,8 @@ pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Recor
     #[derive(sqlx::FromRow)]
     struct RecordsRow {
         shortenings: Json<Vec<shortenings::Row>>,
-        invoice: Option<Json<crate::invoices::Invoice>>,
-        declaration: Option<Json<decisions::FinalDeclaration>>,
+        invoice: Option<Json<crate::billing::invoices::Invoice>>,
+        declaration: Option<Json<schedule_decisions::FinalDeclaration>>,
         closure: Option<Json<interventions::ClosureRow>>,
     }
     static SQL: LazyLock<String> = LazyLock::new(|| {
@@ -352,8 +356,8 @@ pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Recor
             "SELECT ({}) AS shortenings, ({}) AS invoice, ({}) AS declaration,
                     ({}) AS closure",
             shortenings::OF_TRAINING_JSON.as_str(),
-            crate::invoices::REGISTRATION_JSON.as_str(),
-            decisions::FINAL_DECLARATION_JSON.as_str(),
+            crate::billing::invoices::REGISTRATION_JSON.as_str(),
+            schedule_decisions::FINAL_DECLARATION_JSON.as_str(),
             interventions::CLOSURE_JSON.as_str(),
         )
     });
@@ -402,7 +406,7 @@ pub struct Choice {
 
 /// The institutes that run specialty `$1`, as one JSON array of [`Choice`]s.
 static INSTITUTES_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         "SELECT i.id, i.name || ', ' || i.city AS label, i.name FROM institutes i
          JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1",
         "x.name",
@@ -412,7 +416,7 @@ static INSTITUTES_JSON: LazyLock<String> = LazyLock::new(|| {
 /// The institutions a period of specialty `$1` can be at, as one JSON array of [`Choice`]s:
 /// the recognised ones when recognitions are known for the specialty, otherwise all.
 static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         "SELECT i.id, i.name || ', ' || i.city AS label, i.name, i.city FROM institutions i
          WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
             OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)",
@@ -424,7 +428,7 @@ static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
 /// [`Choice`]s; never the aios `$2` themselves (an opleider in a second training is not their
 /// own opleider).
 static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::db::json_rows(
+    crate::platform::db::json_rows(
         "SELECT u.id, u.full_name,
                 u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
          FROM users u
@@ -439,7 +443,7 @@ static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// The institutes that run specialty `specialty`.
 pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    crate::db::fetch_rows(db, &INSTITUTES_JSON, &[specialty]).await
+    crate::platform::db::fetch_rows(db, &INSTITUTES_JSON, &[specialty]).await
 }
 
 /// The choices of the forms about a training of one specialty.
@@ -563,7 +567,7 @@ pub async fn create(
     .bind(trainee)
     .execute(&mut *tx)
     .await?;
-    crate::jobs::schedule_concept_reminder(&mut tx, version, now).await?;
+    crate::platform::jobs::schedule_concept_reminder(&mut tx, version, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -607,10 +611,10 @@ pub(crate) async fn mail_trainee(
         .bind(training.trainee_id)
         .fetch_one(&mut *conn)
         .await?;
-    crate::mail::enqueue(
+    crate::platform::mail::enqueue(
         conn,
         now,
-        &crate::mail::OutgoingEmail {
+        &crate::platform::mail::OutgoingEmail {
             attachments: Vec::new(),
             to_address: to,
             to_name: Some(training.trainee_name.clone()),
@@ -631,10 +635,10 @@ pub(crate) async fn mail_supervisor(
     subject: &str,
     body: String,
 ) -> Result<(), sqlx::Error> {
-    crate::mail::enqueue(
+    crate::platform::mail::enqueue(
         conn,
         now,
-        &crate::mail::OutgoingEmail {
+        &crate::platform::mail::OutgoingEmail {
             attachments: Vec::new(),
             to_address: training.supervisor_email.clone(),
             to_name: Some(training.supervisor_name.clone()),

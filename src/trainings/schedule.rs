@@ -13,10 +13,10 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::Training;
-use crate::audit::{self, AuditEntry, Outcome};
-use crate::auth::accounts::SIGNATURE;
-use crate::state::AppState;
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
+use crate::trainings::Training;
 use crate::web::request_meta::RequestMeta;
 use rules::schedule::check::{self, Report};
 use rules::schedule::model::{
@@ -599,7 +599,7 @@ pub enum ChangeError {
     Database(#[from] sqlx::Error),
     /// The registration invoice could not be issued (no fee in the reference data).
     #[error(transparent)]
-    Invoice(#[from] crate::invoices::IssueError),
+    Invoice(#[from] crate::billing::invoices::IssueError),
 }
 
 /// Locks the concept of `training` and checks that an edit based on `based_on` may change it.
@@ -798,7 +798,7 @@ pub async fn submit(
 ) -> Result<Submitted, ChangeError> {
     let mut tx = state.db.begin().await?;
     // The training row is locked first: its status changes with the submission.
-    let registration = super::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
     // An edit holds the concept's row lock until it commits; waiting for it here means the
     // check below sees exactly the concept that is submitted.
     sqlx::query(
@@ -864,9 +864,11 @@ pub async fn submit(
     if submission == Submission::Registration {
         match training.invoicing {
             Invoicing::OnSubmission => {
-                let invoice = crate::invoices::for_registration(&mut tx, training, today).await?;
+                let invoice =
+                    crate::billing::invoices::for_registration(&mut tx, training, today).await?;
                 if invoice.is_open() {
-                    crate::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
+                    crate::platform::jobs::schedule_payment_reminder(&mut tx, invoice.id, now)
+                        .await?;
                 }
             }
             Invoicing::OnStartDate => {
@@ -876,7 +878,7 @@ pub async fn submit(
                 .bind(concept.id)
                 .fetch_one(&mut *tx)
                 .await?;
-                crate::jobs::schedule_start_date_invoice(
+                crate::platform::jobs::schedule_start_date_invoice(
                     &mut tx,
                     training.id,
                     concept.id,
@@ -922,7 +924,7 @@ pub async fn submit(
         training.specialty_name,
         state.config.base_url,
     );
-    super::mail_supervisor(&mut tx, now, training, subject, body).await?;
+    crate::trainings::mail_supervisor(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(Submitted::Now(submission))
 }
@@ -936,7 +938,7 @@ pub async fn start_change(
     training: &Training,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let registration = super::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
     let versions = Versions {
         all: versions(&mut tx, training.id).await?,
     };
@@ -953,7 +955,7 @@ pub async fn start_change(
     let number = newest.number + 1;
     let concept = Uuid::now_v7();
     copy_version(&mut tx, source.id, concept, training.id, number, actor).await?;
-    crate::jobs::schedule_concept_reminder(&mut tx, concept, state.clock.now()).await?;
+    crate::platform::jobs::schedule_concept_reminder(&mut tx, concept, state.clock.now()).await?;
     audit::record(
         &mut tx,
         state.clock.now(),
@@ -1032,7 +1034,7 @@ pub async fn withdraw(
     based_on: i32,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let registration = super::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
     let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
     training::may_withdraw(registration, VersionStatus::Concept)?;
     let now = state.clock.now();
@@ -1077,7 +1079,7 @@ pub async fn remind_of_concept(
     if status != VersionStatus::Concept.code() {
         return Ok(());
     }
-    let training = super::by_id(&mut *conn, training).await?;
+    let training = crate::trainings::by_id(&mut *conn, training).await?;
     if !training.status.is_active() {
         return Ok(());
     }
@@ -1099,5 +1101,5 @@ pub async fn remind_of_concept(
          de wijziging niet meer, trek het concept dan in.\n\n{SIGNATURE}",
         training.trainee_name, training.specialty_name, state.config.base_url
     );
-    super::mail_trainee(conn, now, &training, subject, body).await
+    crate::trainings::mail_trainee(conn, now, &training, subject, body).await
 }

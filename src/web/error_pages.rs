@@ -1,5 +1,5 @@
 //! Friendly Dutch error pages for every error response, whoever produced it: a handler's
-//! [`crate::error::AppError`], the router's fallback, or middleware (a refused cross-site post,
+//! [`crate::web::error::AppError`], the router's fallback, or middleware (a refused cross-site post,
 //! a timeout, a body that is too large, a panic). One place decides what the user reads.
 //!
 //! A server error while the database cannot be reached is answered as what it is: 503,
@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::edge::{NulRefused, PostedForm, REQUEST_ID};
 use super::layout::Layout;
-use crate::state::AppState;
+use crate::platform::state::AppState;
 
 /// How long the error page waits to learn whether the database answers.
 const DATABASE_PROBE: Duration = Duration::from_millis(500);

@@ -5,7 +5,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::state::AppState;
+use crate::platform::state::AppState;
 
 /// The Content-Security-Policy: only our own scripts, styles and images; no inline script or
 /// style, no `eval`, no framing, forms post only to us (docs/security.md §7).

@@ -10,7 +10,7 @@ use tower_sessions::Session;
 use super::flash::{self, Flash};
 use super::session_renewal;
 use crate::auth::backend::{AuthSession, Role, User};
-use crate::state::AppState;
+use crate::platform::state::AppState;
 
 /// Fingerprint of the files under `static/`, computed by `build.rs`.
 pub const ASSET_VERSION: &str = env!("ASSET_VERSION");

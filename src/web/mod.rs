@@ -2,6 +2,7 @@
 //! pages and static assets.
 
 pub mod edge;
+pub mod error;
 pub mod error_pages;
 pub mod flash;
 pub mod form;
@@ -9,9 +10,7 @@ pub mod format;
 pub mod headers;
 pub mod layout;
 pub mod request_meta;
-pub mod schedule_view;
 pub mod session_renewal;
-pub mod shortening_view;
 pub mod static_files;
 pub mod timeline;
 
@@ -19,15 +18,15 @@ pub mod timeline;
 /// panic in it, is an internal error.
 pub async fn off_request_thread<T, E>(
     work: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> crate::error::AppResult<T>
+) -> crate::web::error::AppResult<T>
 where
     T: Send + 'static,
     E: Into<anyhow::Error> + Send + 'static,
 {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| crate::error::AppError::Internal(e.into()))?
-        .map_err(|e| crate::error::AppError::Internal(e.into()))
+        .map_err(|e| crate::web::error::AppError::Internal(e.into()))?
+        .map_err(|e| crate::web::error::AppError::Internal(e.into()))
 }
 
 /// The headers of a private download named `name`.

@@ -14,7 +14,7 @@ use axum::response::Response;
 use tower_sessions::Session;
 
 use crate::auth::backend::AuthSession;
-use crate::state::AppState;
+use crate::platform::state::AppState;
 
 /// Session key: when the session was last renewed (Unix seconds, wall clock).
 pub const RENEWED_AT: &str = "renewed_at";

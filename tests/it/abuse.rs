@@ -14,7 +14,7 @@ use crate::helpers::accounts::{
 };
 use crate::helpers::db_proxy::DbProxy;
 use crate::helpers::{TestApp, location};
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 
 /// A client whose requests come from `address` (any 127.x.y.z is this machine).
 fn client_from(address: [u8; 4]) -> reqwest::Client {
@@ -48,7 +48,7 @@ fn ondersteuner_request<'a>(
     ]
 }
 
-async fn mails_to(app: &TestApp, address: &str) -> Vec<mijnrgs::mail::OutgoingEmail> {
+async fn mails_to(app: &TestApp, address: &str) -> Vec<mijnrgs::platform::mail::OutgoingEmail> {
     app.sent_emails()
         .await
         .into_iter()
@@ -642,7 +642,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_is_a
     // Behind a trusted proxy, the address it forwards is the client.
     let proxied = TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")],
     )
     .await;
@@ -728,7 +728,7 @@ async fn when_the_database_is_unreachable_a_form_answers_503_and_offers_to_send_
         .collect();
     assert_eq!(kept, typed, "everything typed is on the page");
 
-    tokio::time::sleep(mijnrgs::db::CHECK_AFTER_IDLE).await;
+    tokio::time::sleep(mijnrgs::platform::db::CHECK_AFTER_IDLE).await;
     proxy.up();
     let again: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let saved = app.post_form(&path, &again).await;

@@ -8,7 +8,7 @@ use crate::helpers::accounts::{
     PASSWORD, link_in_mail, log_in_demo, secret_from_page, seed_demo, submit_password, user_id,
 };
 use crate::helpers::{TestApp, location};
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 
 /// Confirms the request made with `address` through the link in the mail it received.
 pub(crate) async fn confirm_by_mail(app: &TestApp, address: &str) {

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use crate::helpers::TestApp;
 use crate::helpers::accounts::{log_in_demo, user_id};
 use crate::supervision::submitted_training;
-use mijnrgs::audit::{self, AuditEntry, Outcome};
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::audit::{self, AuditEntry, Outcome};
+use mijnrgs::platform::clock::Clock;
 
 #[sqlx::test]
 async fn the_rgs_finds_entries_by_user_subject_action_and_date(pool: PgPool) {

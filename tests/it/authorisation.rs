@@ -279,7 +279,7 @@ fn declared_routes() -> Vec<(String, String)> {
             continue;
         }
         // `bench.rs` is compiled only into the benchmark's build (`--features bench`).
-        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("routes/bench.rs") {
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("src/bench.rs") {
             continue;
         }
         let source = std::fs::read_to_string(&path).unwrap();

@@ -61,7 +61,7 @@ async fn the_stylesheet_loads_and_the_skip_link_moves_focus_to_the_content(pool:
 #[sqlx::test]
 async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: PgPool) {
     // Proves the harness can fail: an input without a label and an image without alt text.
-    let routes = mijnrgs::routes::router().route(
+    let routes = mijnrgs::router::router().route(
         "/test/ontoegankelijk",
         axum::routing::get(|| async {
             axum::response::Html(
@@ -91,7 +91,7 @@ async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: 
 }
 
 use crate::helpers::accounts::{PASSWORD, register};
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 
 #[sqlx::test]
 async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_pages(pool: PgPool) {
@@ -145,7 +145,7 @@ async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_p
 async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out(pool: PgPool) {
     let app = TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[("SESSION_IDLE_SECONDS", "20")],
     )
     .await;

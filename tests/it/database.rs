@@ -1,7 +1,8 @@
 //! Migrations and the demo seed.
 
-use mijnrgs::config::Config;
-use mijnrgs::{db, seed};
+use mijnrgs::platform::config::Config;
+use mijnrgs::platform::db;
+use mijnrgs::seed;
 
 fn dev_config() -> Config {
     Config::from_lookup(|_| None).unwrap()
@@ -150,7 +151,7 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
             .unwrap();
         // The app's pool has one connection: the rules read takes it back for a moment.
         drop(conn);
-        let rules = mijnrgs::reference::specialty_rules(&app.state.db, training.specialty_id)
+        let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, training.specialty_id)
             .await
             .unwrap()
             .unwrap();

@@ -4,8 +4,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use mijnrgs::error::AppResult;
-use mijnrgs::state::AppState;
+use mijnrgs::platform::state::AppState;
+use mijnrgs::web::error::AppResult;
 use mijnrgs::web::flash::{self, FlashKind};
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -15,7 +15,7 @@ use crate::helpers::TestApp;
 
 /// The portal's routes plus a few that misbehave on purpose.
 fn routes_with_faults() -> Router<AppState> {
-    mijnrgs::routes::router()
+    mijnrgs::router::router()
         .route(
             "/test/paniek",
             get(|| async {
@@ -149,7 +149,7 @@ async fn a_flash_message_shows_once_on_the_next_page(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_request_that_takes_too_long_gets_the_dutch_timeout_page(pool: PgPool) {
-    let routes = mijnrgs::routes::router().route(
+    let routes = mijnrgs::router::router().route(
         "/test/traag",
         get(|| async {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;

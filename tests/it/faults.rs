@@ -144,7 +144,7 @@ async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothin
     // It comes back, and the portal with it, by itself. An outage lasts at least as long as
     // the pool lets a connection wait unchecked, so the pooled connections it broke are
     // checked and replaced before use.
-    tokio::time::sleep(mijnrgs::db::CHECK_AFTER_IDLE).await;
+    tokio::time::sleep(mijnrgs::platform::db::CHECK_AFTER_IDLE).await;
     proxy.up();
     let page = app.get(&format!("/aios/opleidingen/{training}")).await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -161,7 +161,8 @@ async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_roun
 ) {
     let proxy = DbProxy::start().await;
     // One connection, so every statement after the first finds it prepared.
-    let portal = mijnrgs::db::pool_options(1).connect_lazy_with(proxy.connect_options(&pool));
+    let portal =
+        mijnrgs::platform::db::pool_options(1).connect_lazy_with(proxy.connect_options(&pool));
     let query = || async {
         sqlx::query_scalar::<_, i32>("SELECT $1")
             .bind(1)
@@ -179,7 +180,7 @@ async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_roun
     assert_eq!(proxy.take_syncs(), 40);
 
     // A connection that waited longer is checked before it goes to work.
-    tokio::time::sleep(mijnrgs::db::CHECK_AFTER_IDLE).await;
+    tokio::time::sleep(mijnrgs::platform::db::CHECK_AFTER_IDLE).await;
     query().await;
     assert_eq!(proxy.take_syncs(), 3);
 }

@@ -142,7 +142,7 @@ async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgP
     let mut conn = app.state.db.acquire().await.unwrap();
     let mut uninvoiced = Vec::new();
     for training in trainings {
-        if mijnrgs::invoices::of_training(&mut conn, training.id)
+        if mijnrgs::billing::invoices::of_training(&mut conn, training.id)
             .await
             .unwrap()
             .is_none()
@@ -161,7 +161,7 @@ async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgP
             let db = app.state.db.clone();
             tokio::spawn(async move {
                 let mut tx = db.begin().await.unwrap();
-                mijnrgs::invoices::for_registration(&mut tx, &training, today)
+                mijnrgs::billing::invoices::for_registration(&mut tx, &training, today)
                     .await
                     .unwrap();
                 // One transaction fails after taking a number: the number is given back.

@@ -9,13 +9,13 @@ use uuid::Uuid;
 use crate::aios::{aios_ready, create_igt, igt_with_two_hospitals, set_today, submit};
 use crate::helpers::TestApp;
 use crate::helpers::accounts::seed_demo;
-use mijnrgs::clock::Clock;
-use mijnrgs::mail::OutgoingEmail;
+use mijnrgs::platform::clock::Clock;
+use mijnrgs::platform::mail::OutgoingEmail;
 
 const REMINDER: &str = "Uw aanvraag staat nog op concept";
 
 async fn run_jobs(app: &TestApp) -> usize {
-    mijnrgs::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
         .await
         .expect("run the jobs")
 }
@@ -138,8 +138,8 @@ async fn two_workers_at_once_run_a_job_once(pool: PgPool) {
     app.clock.advance(Duration::days(7));
     let now = app.clock.now();
     let (a, b) = tokio::join!(
-        mijnrgs::jobs::run_due(&app.state, now),
-        mijnrgs::jobs::run_due(&app.state, now)
+        mijnrgs::platform::jobs::run_due(&app.state, now),
+        mijnrgs::platform::jobs::run_due(&app.state, now)
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1);
     assert_eq!(reminders(&app).await, 1);
@@ -152,12 +152,12 @@ async fn scheduling_a_logical_job_twice_keeps_one(pool: PgPool) {
     let mut conn = app.state.db.acquire().await.unwrap();
     let now = app.clock.now();
     assert!(
-        mijnrgs::jobs::schedule_concept_reminder(&mut conn, version, now)
+        mijnrgs::platform::jobs::schedule_concept_reminder(&mut conn, version, now)
             .await
             .unwrap()
     );
     assert!(
-        !mijnrgs::jobs::schedule_concept_reminder(&mut conn, version, now)
+        !mijnrgs::platform::jobs::schedule_concept_reminder(&mut conn, version, now)
             .await
             .unwrap()
     );
@@ -198,20 +198,20 @@ async fn a_failing_job_is_retried_with_growing_pauses_and_then_given_up(pool: Pg
     assert!(error.unwrap().contains("unknown job kind"));
     run_jobs(&app).await;
     assert_eq!(state().await.1, 1, "not retried before its time");
-    for _ in 0..mijnrgs::jobs::MAX_ATTEMPTS {
+    for _ in 0..mijnrgs::platform::jobs::MAX_ATTEMPTS {
         app.clock.advance(Duration::hours(7));
         run_jobs(&app).await;
     }
     let (status, attempts, _, _) = state().await;
     assert_eq!(
         (status.as_str(), attempts),
-        ("failed", mijnrgs::jobs::MAX_ATTEMPTS)
+        ("failed", mijnrgs::platform::jobs::MAX_ATTEMPTS)
     );
 }
 
 async fn enqueue(app: &TestApp, to: &str, subject: &str) {
     let mut conn = app.state.db.acquire().await.unwrap();
-    mijnrgs::mail::enqueue(
+    mijnrgs::platform::mail::enqueue(
         &mut conn,
         app.clock.now(),
         &OutgoingEmail {

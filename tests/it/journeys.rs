@@ -7,7 +7,7 @@ use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt;
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 use sqlx::PgPool;
 use thirtyfour::prelude::*;
 
@@ -30,14 +30,18 @@ async fn close_then_resume(browser: Browser, outcome: std::thread::Result<()>) {
 
 /// Runs the scheduled jobs due at the clock's now and sends the mail they queued.
 async fn run_due_jobs(app: &TestApp) {
-    mijnrgs::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
         .await
         .expect("run the due jobs");
     app.deliver_mail().await;
 }
 
 /// The mails to `address` whose subject starts with `subject`.
-async fn mails(app: &TestApp, address: &str, subject: &str) -> Vec<mijnrgs::mail::OutgoingEmail> {
+async fn mails(
+    app: &TestApp,
+    address: &str,
+    subject: &str,
+) -> Vec<mijnrgs::platform::mail::OutgoingEmail> {
     app.sent_emails()
         .await
         .into_iter()
@@ -594,7 +598,7 @@ fn seven_in_the_morning(now: DateTime<Utc>) -> DateTime<Utc> {
     let today = now
         .with_timezone(&chrono_tz::Europe::Amsterdam)
         .date_naive();
-    mijnrgs::jobs::dutch_time(today, 7, 0).expect("07:00 exists")
+    mijnrgs::platform::jobs::dutch_time(today, 7, 0).expect("07:00 exists")
 }
 
 #[sqlx::test]

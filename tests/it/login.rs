@@ -2,7 +2,7 @@
 //! sessions and logging out.
 
 use chrono::Duration;
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -408,7 +408,7 @@ async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: Pg
     let key = "ab".repeat(32);
     let production = TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[
             ("APP_ENV", "production"),
             ("SECRET_KEY", &key),
@@ -432,7 +432,7 @@ async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: Pg
 async fn reading_pages_keeps_an_active_user_logged_in_past_the_idle_limit(pool: PgPool) {
     let app = TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[("SESSION_IDLE_SECONDS", "20")],
     )
     .await;

@@ -10,7 +10,7 @@ mod helpers;
 #[ctor::ctor(unsafe)]
 fn the_database_of_database_url_exists() {
     let url = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| mijnrgs::config::DEFAULT_DATABASE_URL.to_owned());
+        .unwrap_or_else(|_| mijnrgs::platform::config::DEFAULT_DATABASE_URL.to_owned());
     let Ok(url) = url::Url::parse(&url) else {
         return;
     };
@@ -19,7 +19,7 @@ fn the_database_of_database_url_exists() {
         .build()
         .expect("a runtime for the database set-up");
     // When PostgreSQL is unreachable, the tests themselves report it.
-    let _ = runtime.block_on(mijnrgs::db::ensure_database_exists(&url));
+    let _ = runtime.block_on(mijnrgs::platform::db::ensure_database_exists(&url));
 }
 
 mod abuse;

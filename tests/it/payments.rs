@@ -17,7 +17,7 @@ use crate::aios::{aios_ready, igt_with_two_hospitals, set_today, submit};
 use crate::helpers::accounts::{log_in_demo, seed_demo};
 use crate::helpers::{TestApp, location};
 use crate::supervision::submitted_training;
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 
 const PAID_SUBJECT: &str = "Betaling ontvangen voor factuur";
 
@@ -169,7 +169,7 @@ pub(crate) async fn approve(app: &TestApp, training: Uuid) {
 }
 
 async fn run_jobs(app: &TestApp) -> usize {
-    mijnrgs::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
         .await
         .expect("run the jobs")
 }
@@ -316,7 +316,7 @@ async fn a_test_payment_left_open_expires_after_fifteen_minutes(pool: PgPool) {
     assert!(page.contains("Deze betaling is verlopen"));
     // The reconciliation job finds out without the payer.
     assert_eq!(
-        mijnrgs::payments::reconcile(&app.state, app.clock.now())
+        mijnrgs::billing::payments::reconcile(&app.state, app.clock.now())
             .await
             .unwrap(),
         1
@@ -708,7 +708,7 @@ async fn mollie_app(pool: PgPool, mock: &MockServer) -> TestApp {
     let uri = mock.uri();
     TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[
             ("PAYMENT_PROVIDER", "mollie"),
             ("MOLLIE_API_KEY", "test_stubkey"),
@@ -987,7 +987,7 @@ async fn reconciliation_completes_a_payment_whose_webhook_never_came(pool: PgPoo
     let (training, invoice, payment) = started_mollie_payment(&app, &mock).await;
     approve(&app, training).await;
     mount_fetch(&mock, "paid", "494.15", payment, None).await;
-    mijnrgs::jobs::ensure_reconciliation(&app.state.db, app.clock.now())
+    mijnrgs::platform::jobs::ensure_reconciliation(&app.state.db, app.clock.now())
         .await
         .unwrap();
     // Younger than fifteen minutes: left to the webhook.
@@ -1174,7 +1174,7 @@ async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_
         .mount(&mock)
         .await;
     app.clock.advance(Duration::minutes(16));
-    mijnrgs::payments::reconcile(&app.state, app.clock.now())
+    mijnrgs::billing::payments::reconcile(&app.state, app.clock.now())
         .await
         .unwrap();
     let linked: Option<String> =
@@ -1202,7 +1202,7 @@ async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_
         app.clock.now() - Duration::hours(2),
     )
     .await;
-    mijnrgs::payments::reconcile(&app.state, app.clock.now())
+    mijnrgs::billing::payments::reconcile(&app.state, app.clock.now())
         .await
         .unwrap();
     assert_eq!(

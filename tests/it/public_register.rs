@@ -150,10 +150,10 @@ async fn plan(app: &TestApp, typed: &str) -> String {
 
 /// The plan for the page of `typed` that starts at row `offset`.
 async fn plan_of_page(app: &TestApp, typed: &str, offset: i64) -> String {
-    let search = mijnrgs::registers::public::parse_search(typed)
+    let search = mijnrgs::registers::public_register::parse_search(typed)
         .unwrap()
         .unwrap();
-    let (sql, parameter) = mijnrgs::registers::public::sql(&search);
+    let (sql, parameter) = mijnrgs::registers::public_register::sql(&search);
     let rows: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
         .bind(parameter)
         .bind(21_i64)

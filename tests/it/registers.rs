@@ -2,7 +2,7 @@
 //! the RGS's decision, the invitation and reminders, and the strike-off on expiry.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -75,7 +75,7 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-async fn mails_about(app: &TestApp, subject: &str) -> Vec<mijnrgs::mail::OutgoingEmail> {
+async fn mails_about(app: &TestApp, subject: &str) -> Vec<mijnrgs::platform::mail::OutgoingEmail> {
     app.sent_emails()
         .await
         .into_iter()
@@ -148,7 +148,7 @@ pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uu
 /// Sets the clock to `when` and runs the jobs then due.
 async fn run_jobs(app: &TestApp, when: &str) {
     app.clock.set(at(when));
-    mijnrgs::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
         .await
         .unwrap();
 }
@@ -717,7 +717,7 @@ async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the
     let (entry, noor) = registered_specialist(&app).await;
     run_jobs(&app, "2031-11-30T23:00:00+01:00").await;
     assert_eq!(entry_of(&app, "noor").await.3, "ingeschreven");
-    let to_noor = |mails: Vec<mijnrgs::mail::OutgoingEmail>| {
+    let to_noor = |mails: Vec<mijnrgs::platform::mail::OutgoingEmail>| {
         mails
             .into_iter()
             .filter(|m| m.to_address == "noor@example.nl")

@@ -45,7 +45,7 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
     let mut rules_of = std::collections::BTreeMap::new();
     for (_, _, _, specialty) in &trainings {
         if !rules_of.contains_key(specialty) {
-            let rules = mijnrgs::reference::specialty_rules(&app.state.db, *specialty)
+            let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, *specialty)
                 .await
                 .unwrap()
                 .unwrap();
@@ -145,7 +145,7 @@ pub(crate) fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
 /// The rows of a report download (in the columns of [`HEADERS`]) as their (name, label, part,
 /// start, end, percentage).
 ///
-/// [`HEADERS`]: mijnrgs::reports::HEADERS
+/// [`HEADERS`]: mijnrgs::reports::register_report::HEADERS
 pub(crate) fn as_rows(cells: &[Vec<String>]) -> BTreeSet<Row> {
     cells
         .iter()
@@ -482,7 +482,9 @@ async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps(pool: PgP
 async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_and_without_jit(
     pool: PgPool,
 ) {
-    let mut tx = mijnrgs::reports::download_transaction(&pool).await.unwrap();
+    let mut tx = mijnrgs::reports::register_report::download_transaction(&pool)
+        .await
+        .unwrap();
     let (read_only, work_mem, jit): (String, String, String) = sqlx::query_as(
         "SELECT current_setting('transaction_read_only'), current_setting('work_mem'),
                 current_setting('jit')",

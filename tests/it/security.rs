@@ -48,7 +48,7 @@ async fn hsts_is_sent_only_when_the_portal_is_served_over_https(pool: PgPool) {
 
     let tls = TestApp::spawn_with(
         pool,
-        mijnrgs::routes::router(),
+        mijnrgs::router::router(),
         &[("BASE_URL", "https://mijn.rgs.test")],
     )
     .await;
@@ -62,7 +62,7 @@ async fn hsts_is_sent_only_when_the_portal_is_served_over_https(pool: PgPool) {
 #[sqlx::test]
 async fn a_cross_site_post_is_refused_and_a_same_origin_post_is_accepted(pool: PgPool) {
     let routes =
-        mijnrgs::routes::router().route("/test/formulier", post(|| async { Redirect::to("/") }));
+        mijnrgs::router::router().route("/test/formulier", post(|| async { Redirect::to("/") }));
     let app = TestApp::spawn_with(pool, routes, &[]).await;
 
     let cross = app
@@ -98,7 +98,7 @@ async fn a_cross_site_post_is_refused_and_a_same_origin_post_is_accepted(pool: P
 
 #[sqlx::test]
 async fn the_session_cookie_is_http_only_and_same_site_lax(pool: PgPool) {
-    let routes = mijnrgs::routes::router().route(
+    let routes = mijnrgs::router::router().route(
         "/test/flash",
         axum::routing::get(|session: tower_sessions::Session| async move {
             mijnrgs::web::flash::push(&session, mijnrgs::web::flash::FlashKind::Info, "x")

@@ -18,7 +18,7 @@ async fn on_one_connection(
     settings: &[(&str, &str)],
 ) -> TestApp {
     let pool = crate::helpers::one_connection_pool(database);
-    let app = TestApp::spawn_with(pool, mijnrgs::routes::router(), settings).await;
+    let app = TestApp::spawn_with(pool, mijnrgs::router::router(), settings).await;
     seed_demo(&app).await;
     app
 }

@@ -10,7 +10,8 @@ use sqlx::{Connection, PgConnection};
 const BINARY: &str = env!("CARGO_BIN_EXE_mijnrgs");
 
 fn server_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| mijnrgs::config::DEFAULT_DATABASE_URL.into())
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| mijnrgs::platform::config::DEFAULT_DATABASE_URL.into())
 }
 
 /// A database name no other test uses, on the test server.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mijnrgs::config::Config;
+use mijnrgs::platform::config::Config;
 use sqlx::PgPool;
 use uuid::Uuid;
 

@@ -51,7 +51,7 @@ pub(crate) async fn submitted_version(app: &TestApp, training: Uuid) -> String {
     id.to_string()
 }
 
-async fn mails_to_aios(app: &TestApp) -> Vec<mijnrgs::mail::OutgoingEmail> {
+async fn mails_to_aios(app: &TestApp) -> Vec<mijnrgs::platform::mail::OutgoingEmail> {
     app.sent_emails()
         .await
         .into_iter()

@@ -1,6 +1,6 @@
 //! Creating and logging in users through the portal's own pages, as a person would.
 
-use mijnrgs::clock::Clock;
+use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
 
 use super::{TestApp, location};

@@ -285,7 +285,10 @@ impl Browser {
         assert_eq!(self.path().await, "/inloggen/authenticator");
         self.assert_accessible().await;
         let secret = super::accounts::secret_from_page(&self.html().await);
-        let code = mijnrgs::auth::totp::code_at(&secret, mijnrgs::clock::Clock::now(&*app.clock));
+        let code = mijnrgs::auth::totp::code_at(
+            &secret,
+            mijnrgs::platform::clock::Clock::now(&*app.clock),
+        );
         self.fill("code", &code).await;
         self.submit("Koppelen").await;
         assert_eq!(self.path().await, "/inloggen/herstelcodes");
@@ -306,7 +309,7 @@ impl Browser {
         password: &str,
         secret: &[u8],
     ) {
-        use mijnrgs::clock::Clock;
+        use mijnrgs::platform::clock::Clock;
         app.clock.advance(chrono::Duration::seconds(30));
         // On the login page a page asked for sent us to, the login ends on that page.
         let here = self.path().await;

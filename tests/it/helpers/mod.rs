@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use mijnrgs::clock::{Clock, ManualClock};
-use mijnrgs::config::Config;
-use mijnrgs::mail::OutgoingEmail;
-use mijnrgs::state::AppState;
+use mijnrgs::platform::clock::{Clock, ManualClock};
+use mijnrgs::platform::config::Config;
+use mijnrgs::platform::mail::OutgoingEmail;
+use mijnrgs::platform::state::AppState;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
@@ -49,7 +49,7 @@ impl Drop for TestApp {
 /// another fails on it (after a short acquire timeout), where a larger pool would hide that
 /// until enough such requests came at once to empty the pool.
 pub fn one_connection_pool(database: PgConnectOptions) -> PgPool {
-    mijnrgs::db::pool_options(1)
+    mijnrgs::platform::db::pool_options(1)
         .acquire_timeout(std::time::Duration::from_secs(2))
         .connect_lazy_with(database)
 }
@@ -57,7 +57,7 @@ pub fn one_connection_pool(database: PgConnectOptions) -> PgPool {
 impl TestApp {
     /// The portal with its own routes on `pool`.
     pub async fn spawn(pool: PgPool) -> Self {
-        Self::spawn_with(pool, mijnrgs::routes::router(), &[]).await
+        Self::spawn_with(pool, mijnrgs::router::router(), &[]).await
     }
 
     /// The portal serving `routes` under the portal's middleware, with extra configuration.
@@ -128,7 +128,7 @@ impl TestApp {
 
     /// Runs the mail worker once at the clock's now; returns how many mails it sent.
     pub async fn deliver_mail(&self) -> usize {
-        mijnrgs::mail::deliver_due(
+        mijnrgs::platform::mail::deliver_due(
             &self.state.db,
             &self.state.mailer,
             &self.state.config.mail.from,
@@ -205,5 +205,5 @@ pub fn location(response: &reqwest::Response) -> &str {
 /// A pool that cannot reach any database: connecting is refused at once.
 pub fn unreachable_pool() -> PgPool {
     let url = url::Url::parse("postgres://postgres@127.0.0.1:1/nergens").expect("url");
-    mijnrgs::db::connect_lazy(&url, 1).expect("lazy pool")
+    mijnrgs::platform::db::connect_lazy(&url, 1).expect("lazy pool")
 }

@@ -1,0 +1,902 @@
+//! Account requests of opleidingsondersteuners and contactpersonen: submitted on a public form,
+//! confirmed by every opleider named (ondersteuner), decided by the RGS, and accepted by the
+//! person through a single-use invitation link. Each step is one transaction with its audit
+//! record and its mail.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+use crate::accounts::sign_up::SIGNATURE;
+use crate::auth::secrets;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::mail::{self, OutgoingEmail};
+use crate::platform::state::AppState;
+use crate::web::request_meta::RequestMeta;
+use rules::account::{EmailAddress, FullName, NewPassword, Username};
+
+/// How long an invitation link works.
+pub const INVITATION_VALIDITY: chrono::Duration = chrono::Duration::days(14);
+
+/// An opleider to choose on the ondersteuner form.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+pub struct OpleiderOption {
+    /// The opleider's user id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Where they train.
+    pub institutions: String,
+}
+
+/// Every active opleider, by name, with where they train, as one JSON array of
+/// [`OpleiderOption`]s (for the RGS, who may see them all; the public form searches).
+pub(crate) static OPLEIDERS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(&format!("{OPLEIDER_SELECT} GROUP BY u.id"), "x.name, x.id")
+});
+
+/// The shortest search for an opleider: a stranger cannot list everyone by searching "a".
+pub const OPLEIDER_SEARCH_MIN: usize = 3;
+/// The most opleiders one search shows.
+pub const OPLEIDER_SEARCH_MAX: usize = 10;
+
+/// What a search for an opleider found.
+pub struct OpleiderSearch {
+    /// The matches, by name (at most [`OPLEIDER_SEARCH_MAX`]).
+    pub found: Vec<OpleiderOption>,
+    /// Whether there were more than that.
+    pub more: bool,
+}
+
+const OPLEIDER_SELECT: &str = "SELECT u.id, u.full_name AS name,
+            string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS institutions
+     FROM users u
+     JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL
+     JOIN institutions i ON i.id = r.institution_id";
+
+/// Active opleiders whose name or institution (name or city) holds `words`, for the public
+/// ondersteuner form. The caller checks the length ([`OPLEIDER_SEARCH_MIN`]).
+pub async fn search_opleiders(db: &PgPool, words: &str) -> Result<OpleiderSearch, sqlx::Error> {
+    let pattern = crate::platform::db::contains_pattern(words);
+    let mut found: Vec<OpleiderOption> = sqlx::query_as(&format!(
+        "{OPLEIDER_SELECT}
+         WHERE u.full_name ILIKE $1 OR EXISTS (
+             SELECT 1 FROM role_assignments r2 JOIN institutions i2 ON i2.id = r2.institution_id
+             WHERE r2.user_id = u.id AND r2.role = 'opleider' AND r2.revoked_at IS NULL
+               AND (i2.name ILIKE $1 OR i2.city ILIKE $1))
+         GROUP BY u.id ORDER BY u.full_name, u.id LIMIT $2"
+    ))
+    .bind(pattern)
+    .bind(OPLEIDER_SEARCH_MAX as i64 + 1)
+    .fetch_all(db)
+    .await?;
+    let more = found.len() > OPLEIDER_SEARCH_MAX;
+    found.truncate(OPLEIDER_SEARCH_MAX);
+    Ok(OpleiderSearch { found, more })
+}
+
+/// The active opleiders among `ids` (those already chosen on the form), by name.
+pub async fn chosen_opleiders(
+    db: &PgPool,
+    ids: &[Uuid],
+) -> Result<Vec<OpleiderOption>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "{OPLEIDER_SELECT} WHERE u.id = ANY($1) GROUP BY u.id ORDER BY u.full_name, u.id"
+    ))
+    .bind(ids)
+    .fetch_all(db)
+    .await
+}
+
+/// An institution to choose.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+pub struct InstitutionOption {
+    /// Id.
+    pub id: Uuid,
+    /// "Name, City".
+    pub label: String,
+}
+
+/// Every institution, by name, as one JSON array of [`InstitutionOption`]s.
+pub(crate) static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT id, name || ', ' || city AS label, name, city FROM institutions",
+        "x.name, x.city",
+    )
+});
+
+/// Every institution, by name.
+pub async fn institutions(db: &PgPool) -> Result<Vec<InstitutionOption>, sqlx::Error> {
+    crate::platform::db::fetch_rows(db, &INSTITUTIONS_JSON, &[]).await
+}
+
+/// The person asking.
+pub struct Applicant {
+    /// Name.
+    pub full_name: FullName,
+    /// Email address (where the invitation goes).
+    pub email: EmailAddress,
+    /// Phone number.
+    pub phone: String,
+}
+
+/// What kind of account is asked for, with what it needs.
+pub enum RequestKind {
+    /// An ondersteuner for these opleiders, with a motivation.
+    Ondersteuner {
+        /// The opleiders (at least one).
+        supervisors: Vec<Uuid>,
+        /// Why.
+        motivation: String,
+    },
+    /// The contactpersoon of one institution.
+    Contactpersoon {
+        /// The institution.
+        institution: Uuid,
+        /// The person's job title.
+        job_title: String,
+    },
+}
+
+/// Why a request was not taken.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// The institution already has an active contactpersoon.
+    InstitutionHasContact,
+    /// An opleider or institution that does not exist was posted.
+    UnknownChoice,
+    /// Anything else.
+    Failed(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SubmitError {
+    fn from(e: sqlx::Error) -> Self {
+        SubmitError::Failed(e)
+    }
+}
+
+/// Whether `institution` has an active contactpersoon.
+pub async fn institution_has_contact(
+    conn: &mut sqlx::PgConnection,
+    institution: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM role_assignments
+                        WHERE role = 'contactpersoon' AND institution_id = $1 AND revoked_at IS NULL)",
+    )
+    .bind(institution)
+    .fetch_one(conn)
+    .await
+}
+
+fn base(state: &AppState) -> String {
+    state
+        .config
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// How long the link with which the person asking confirms their email address works.
+pub const CONFIRMATION_VALIDITY: chrono::Duration = chrono::Duration::hours(24);
+
+/// Stores a request, still invisible to everyone, and mails the person asking a link to
+/// confirm their own email address; only then are opleiders told or the RGS shown it
+/// ([`confirm_request`]). Nothing the stranger typed is written into that mail. When the address
+/// had its share of mails from the public forms this hour, nothing is stored or sent, and the
+/// screen says the same as when it was (docs/security.md).
+pub async fn submit(
+    state: &AppState,
+    meta: &RequestMeta,
+    applicant: Applicant,
+    kind: RequestKind,
+) -> Result<(), SubmitError> {
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    let mut tx = state.db.begin().await?;
+    match &kind {
+        RequestKind::Contactpersoon { institution, .. } => {
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1)")
+                    .bind(institution)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !exists {
+                return Err(SubmitError::UnknownChoice);
+            }
+            if institution_has_contact(&mut tx, *institution).await? {
+                return Err(SubmitError::InstitutionHasContact);
+            }
+        }
+        RequestKind::Ondersteuner { supervisors, .. } => {
+            let known: i64 = sqlx::query_scalar(
+                "SELECT count(DISTINCT user_id) FROM role_assignments
+                 WHERE user_id = ANY($1) AND role = 'opleider' AND revoked_at IS NULL",
+            )
+            .bind(supervisors)
+            .fetch_one(&mut *tx)
+            .await?;
+            if usize::try_from(known).ok() != Some(supervisors.len()) {
+                return Err(SubmitError::UnknownChoice);
+            }
+        }
+    }
+    // Requests never confirmed are removed a week after their link expired.
+    sqlx::query(
+        "DELETE FROM account_requests
+         WHERE email_confirmed_at IS NULL AND confirmation_expires_at < $1",
+    )
+    .bind(now - chrono::Duration::days(7))
+    .execute(&mut *tx)
+    .await?;
+    if !mail::within_address_limit(&mut tx, applicant.email.as_str(), now).await? {
+        audit::record(
+            &mut tx,
+            now,
+            meta,
+            AuditEntry::new("account_request.submitted", None, Outcome::Denied)
+                .details(serde_json::json!({ "reason": "address_limit" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let token = secrets::new_link_token();
+    let (kind_code, institution, job_title, motivation) = match &kind {
+        RequestKind::Contactpersoon {
+            institution,
+            job_title,
+        } => (
+            "contactpersoon",
+            Some(*institution),
+            Some(job_title.as_str()),
+            None,
+        ),
+        RequestKind::Ondersteuner { motivation, .. } => {
+            ("ondersteuner", None, None, Some(motivation.as_str()))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO account_requests (id, kind, full_name, email, phone, institution_id,
+             job_title, motivation, confirmation_hash, confirmation_expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id)
+    .bind(kind_code)
+    .bind(applicant.full_name.as_str())
+    .bind(applicant.email.as_str())
+    .bind(&applicant.phone)
+    .bind(institution)
+    .bind(job_title)
+    .bind(motivation)
+    .bind(secrets::token_hash(&token))
+    .bind(now + CONFIRMATION_VALIDITY)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let RequestKind::Ondersteuner { supervisors, .. } = &kind {
+        sqlx::query(
+            "INSERT INTO account_request_supervisors (request_id, supervisor_id)
+             SELECT $1, s FROM UNNEST($2::uuid[]) AS s GROUP BY s",
+        )
+        .bind(id)
+        .bind(supervisors)
+        .execute(&mut *tx)
+        .await?;
+    }
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: applicant.email.as_str().to_owned(),
+            to_name: None,
+            subject: "Bevestig uw accountaanvraag voor MijnRGS".into(),
+            body: format!(
+                "Beste heer/mevrouw,\n\n\
+                 Met dit e-mailadres is zojuist een account voor MijnRGS aangevraagd. De \
+                 aanvraag wordt pas behandeld als u bevestigt dat dit uw e-mailadres is. \
+                 Bevestig met deze link (24 uur geldig, één keer te gebruiken):\n\n\
+                 {}/account-aanvragen/bevestigen/{token}\n\n\
+                 Heeft u dit niet zelf aangevraagd? Dan hoeft u niets te doen: zonder \
+                 bevestiging wordt de aanvraag niet behandeld en na een week verwijderd.\n\n\
+                 {SIGNATURE}",
+                base(state)
+            ),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account_request.submitted", None, Outcome::Success)
+            .object("account_request", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `token` confirms a request's email address at `now`.
+pub async fn confirmation_is_valid(
+    db: &PgPool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM account_requests
+                        WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
+                          AND confirmation_expires_at > $2)",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// The person asking confirms their email address: the request now waits for the opleiders
+/// named (who are mailed now, without anything the person typed) or for the RGS. Returns
+/// false when the link is unknown, used or expired.
+pub async fn confirm_request(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let confirmed: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE account_requests SET email_confirmed_at = $2, confirmation_hash = NULL
+         WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
+           AND confirmation_expires_at > $2
+         RETURNING id",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = confirmed else {
+        return Ok(false);
+    };
+    let named: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.full_name, u.email FROM account_request_supervisors s
+         JOIN users u ON u.id = s.supervisor_id WHERE s.request_id = $1 ORDER BY u.full_name",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (name, email) in named {
+        mail::enqueue(
+            &mut tx,
+            now,
+            &OutgoingEmail {
+                attachments: Vec::new(),
+                to_address: email,
+                to_name: Some(name.clone()),
+                subject: "Bevestig een accountaanvraag van een opleidingsondersteuner".into(),
+                body: format!(
+                    "Beste {name},\n\n\
+                     Er is een account aangevraagd voor een opleidingsondersteuner die u noemt \
+                     als opleider voor wie hij of zij werkt. Het e-mailadres van de aanvrager is \
+                     bevestigd. Log in bij MijnRGS om te zien wie het is en om de aanvraag te \
+                     bevestigen of af te wijzen:\n\n{}/opleider/ondersteuners\n\n\
+                     Kent u de aanvrager niet? Wijs de aanvraag dan af.\n\n{SIGNATURE}",
+                    base(state)
+                ),
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account_request.email_confirmed", None, Outcome::Success)
+            .object("account_request", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A request as the RGS work list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestSummary {
+    /// Id.
+    pub id: Uuid,
+    /// `ondersteuner` or `contactpersoon`.
+    pub kind: String,
+    /// Applicant.
+    pub full_name: String,
+    /// Their address.
+    pub email: String,
+    /// Their phone.
+    pub phone: String,
+    /// Contactpersoon: the institution.
+    pub institution: Option<String>,
+    /// Contactpersoon: function.
+    pub job_title: Option<String>,
+    /// Ondersteuner: motivation.
+    pub motivation: Option<String>,
+    /// `pending`, `approved`, `rejected`, `accepted`.
+    pub status: String,
+    /// Why it was rejected.
+    pub rejection_reason: Option<String>,
+    /// When it came in.
+    pub created_at: DateTime<Utc>,
+    /// Opleiders named who have not confirmed yet.
+    pub unconfirmed: i64,
+}
+
+impl RequestSummary {
+    /// The Dutch name of the kind of account.
+    pub fn kind_label(&self) -> &'static str {
+        if self.kind == "contactpersoon" {
+            "Contactpersoon opleidingsinrichting"
+        } else {
+            "Opleidingsondersteuner"
+        }
+    }
+
+    /// The Dutch status.
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "pending" if self.unconfirmed > 0 => "Wacht op bevestiging door opleider",
+            "pending" => "Wacht op besluit RGS",
+            "approved" => "Goedgekeurd, uitnodiging verstuurd",
+            "rejected" => "Afgewezen",
+            _ => "Account aangemaakt",
+        }
+    }
+
+    /// Date of the request, Dutch style.
+    pub fn received(&self) -> String {
+        rules::person::format_moment(self.created_at)
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT a.id, a.kind, a.full_name, a.email, a.phone,
+        i.name || ', ' || i.city AS institution, a.job_title, a.motivation, a.status,
+        a.rejection_reason, a.created_at,
+        (SELECT count(*) FROM account_request_supervisors s
+          WHERE s.request_id = a.id AND s.decision IS DISTINCT FROM 'confirmed') AS unconfirmed
+     FROM account_requests a LEFT JOIN institutions i ON i.id = a.institution_id";
+
+/// Requests waiting for a decision, oldest first.
+pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
+         ORDER BY a.created_at"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// One request.
+pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<RequestSummary>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE a.id = $1 AND a.email_confirmed_at IS NOT NULL"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// An opleider named on a request, with their answer.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NamedSupervisor {
+    /// Name.
+    pub name: String,
+    /// `confirmed`, `rejected` or none yet.
+    pub decision: Option<String>,
+    /// Why they rejected.
+    pub reason: Option<String>,
+}
+
+impl NamedSupervisor {
+    /// The Dutch answer.
+    pub fn decision_label(&self) -> &'static str {
+        match self.decision.as_deref() {
+            Some("confirmed") => "Bevestigd",
+            Some("rejected") => "Afgewezen",
+            _ => "Nog niet beantwoord",
+        }
+    }
+}
+
+/// The opleiders named on request `id`.
+pub async fn named_supervisors(db: &PgPool, id: Uuid) -> Result<Vec<NamedSupervisor>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.full_name AS name, s.decision, s.reason
+         FROM account_request_supervisors s JOIN users u ON u.id = s.supervisor_id
+         WHERE s.request_id = $1 ORDER BY u.full_name",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Pending requests that name `supervisor` and wait for their answer.
+pub async fn waiting_for_supervisor(
+    db: &PgPool,
+    supervisor: Uuid,
+) -> Result<Vec<RequestSummary>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
+           AND EXISTS (
+             SELECT 1 FROM account_request_supervisors s
+             WHERE s.request_id = a.id AND s.supervisor_id = $1 AND s.decision IS NULL)
+         ORDER BY a.created_at"
+    ))
+    .bind(supervisor)
+    .fetch_all(db)
+    .await
+}
+
+/// Why a decision was not taken.
+#[derive(Debug)]
+pub enum DecideError {
+    /// No such request for this person (or not pending any more): answer 404.
+    NotFound,
+    /// Opleiders still have to confirm.
+    AwaitingSupervisors,
+    /// The institution got a contactpersoon in the meantime.
+    InstitutionHasContact,
+    /// Anything else.
+    Failed(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for DecideError {
+    fn from(e: E) -> Self {
+        DecideError::Failed(e.into())
+    }
+}
+
+/// An opleider confirms or rejects a request that names them. A rejection rejects the request.
+pub async fn supervisor_decides(
+    state: &AppState,
+    meta: &RequestMeta,
+    supervisor: Uuid,
+    request_id: Uuid,
+    confirm: bool,
+    reason: Option<&str>,
+) -> Result<(), DecideError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE account_request_supervisors s SET decision = $3, decided_at = $4, reason = $5
+         FROM account_requests a
+         WHERE s.request_id = $1 AND s.supervisor_id = $2 AND s.decision IS NULL
+           AND a.id = s.request_id AND a.status = 'pending' AND a.email_confirmed_at IS NOT NULL",
+    )
+    .bind(request_id)
+    .bind(supervisor)
+    .bind(if confirm { "confirmed" } else { "rejected" })
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Err(DecideError::NotFound);
+    }
+    if !confirm {
+        let reason = format!(
+            "De opleider heeft de aanvraag afgewezen: {}",
+            reason.unwrap_or("geen reden opgegeven")
+        );
+        reject_in(&mut tx, request_id, None, &reason, now).await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(
+            if confirm {
+                "account_request.confirmed_by_opleider"
+            } else {
+                "account_request.rejected_by_opleider"
+            },
+            Some(supervisor),
+            Outcome::Success,
+        )
+        .object("account_request", request_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn reject_in(
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+    decided_by: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DecideError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "UPDATE account_requests SET status = 'rejected', decided_by = $2, decided_at = $3,
+         rejection_reason = $4
+         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL
+         RETURNING full_name, email",
+    )
+    .bind(id)
+    .bind(decided_by)
+    .bind(now)
+    .bind(reason)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((name, email)) = row else {
+        return Err(DecideError::NotFound);
+    };
+    mail::enqueue(
+        tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: email,
+            to_name: Some(name.clone()),
+            subject: "Uw accountaanvraag voor MijnRGS is afgewezen".into(),
+            body: format!(
+                "Beste {name},\n\nUw aanvraag voor een account in MijnRGS is afgewezen.\n\n\
+                 Reden: {reason}\n\nHeeft u vragen? Neem contact op met de helpdesk.\n\n{SIGNATURE}"
+            ),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The RGS rejects a pending request with a reason.
+pub async fn rgs_rejects(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    id: Uuid,
+    reason: &str,
+) -> Result<(), DecideError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    reject_in(&mut tx, id, Some(clerk), reason, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account_request.rejected", Some(clerk), Outcome::Success)
+            .object("account_request", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The RGS approves a pending request: the person gets an invitation link.
+pub async fn rgs_approves(
+    state: &AppState,
+    meta: &RequestMeta,
+    clerk: Uuid,
+    id: Uuid,
+) -> Result<(), DecideError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let request: Option<(String, String, String, Option<Uuid>)> = sqlx::query_as(
+        "SELECT kind, full_name, email, institution_id FROM account_requests
+         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((kind, name, email, institution)) = request else {
+        return Err(DecideError::NotFound);
+    };
+    let unconfirmed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM account_request_supervisors
+         WHERE request_id = $1 AND decision IS DISTINCT FROM 'confirmed'",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if unconfirmed > 0 {
+        return Err(DecideError::AwaitingSupervisors);
+    }
+    if let Some(institution) = institution
+        && kind == "contactpersoon"
+        && institution_has_contact(&mut tx, institution).await?
+    {
+        return Err(DecideError::InstitutionHasContact);
+    }
+    let token = secrets::new_link_token();
+    sqlx::query(
+        "UPDATE account_requests SET status = 'approved', decided_by = $2, decided_at = $3,
+         invitation_hash = $4, invitation_expires_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(clerk)
+    .bind(now)
+    .bind(secrets::token_hash(&token))
+    .bind(now + INVITATION_VALIDITY)
+    .execute(&mut *tx)
+    .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: email,
+            to_name: Some(name.clone()),
+            subject: "Uw account voor MijnRGS: kies uw gebruikersnaam en wachtwoord".into(),
+            body: format!(
+                "Beste {name},\n\nUw aanvraag voor een account in MijnRGS is goedgekeurd. \
+                 Kies met deze link uw gebruikersnaam en wachtwoord (14 dagen geldig, één keer \
+                 te gebruiken):\n\n{}/uitnodiging/{token}\n\n\
+                 Daarna logt u in en koppelt u een authenticator-app.\n\n{SIGNATURE}",
+                base(state)
+            ),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account_request.approved", Some(clerk), Outcome::Success)
+            .object("account_request", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An invitation that can still be accepted.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Invitation {
+    /// The request.
+    pub id: Uuid,
+    /// Name.
+    pub full_name: String,
+    /// Address.
+    pub email: String,
+    /// Kind.
+    pub kind: String,
+    /// Contactpersoon: institution.
+    pub institution_id: Option<Uuid>,
+}
+
+/// The open invitation behind `token` at `now`.
+pub async fn invitation(
+    conn: &mut sqlx::PgConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Invitation>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, full_name, email, kind, institution_id FROM account_requests
+         WHERE invitation_hash = $1 AND status = 'approved' AND invitation_expires_at > $2",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Why an invitation was not accepted.
+#[derive(Debug)]
+pub enum AcceptError {
+    /// Unknown, used or expired link.
+    InvalidLink,
+    /// The username is taken.
+    UsernameTaken,
+    /// The address already has an account.
+    EmailInUse,
+    /// The institution got a contactpersoon in the meantime.
+    InstitutionHasContact,
+    /// Anything else.
+    Failed(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for AcceptError {
+    fn from(e: E) -> Self {
+        AcceptError::Failed(e.into())
+    }
+}
+
+/// Creates the account of an approved request, with its roles; the person then logs in and
+/// enrols the authenticator. The email address counts as confirmed: the link arrived there.
+pub async fn accept(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+    username: &Username,
+    password: &NewPassword,
+) -> Result<Uuid, AcceptError> {
+    let now = state.clock.now();
+    let hash = state.passwords.hash(password.expose()).await?;
+    let mut tx = state.db.begin().await?;
+    let Some(inv) = invitation(&mut tx, token, now).await? else {
+        return Err(AcceptError::InvalidLink);
+    };
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
+        .bind(username.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken {
+        return Err(AcceptError::UsernameTaken);
+    }
+    let email_used: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1))")
+            .bind(&inv.email)
+            .fetch_one(&mut *tx)
+            .await?;
+    if email_used {
+        return Err(AcceptError::EmailInUse);
+    }
+    let user_id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user_id)
+    .bind(username.as_str())
+    .bind(&inv.email)
+    .bind(&inv.full_name)
+    .bind(&hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let granted = if inv.kind == "contactpersoon" {
+        sqlx::query(
+            "INSERT INTO role_assignments (user_id, role, institution_id) VALUES ($1, 'contactpersoon', $2)",
+        )
+        .bind(user_id)
+        .bind(inv.institution_id)
+        .execute(&mut *tx)
+        .await
+    } else {
+        sqlx::query(
+            "INSERT INTO role_assignments (user_id, role, supervisor_id)
+             SELECT $1, 'ondersteuner', supervisor_id FROM account_request_supervisors
+             WHERE request_id = $2",
+        )
+        .bind(user_id)
+        .bind(inv.id)
+        .execute(&mut *tx)
+        .await
+    };
+    if let Err(sqlx::Error::Database(e)) = &granted
+        && e.constraint() == Some("role_assignments_one_contact_per_institution")
+    {
+        return Err(AcceptError::InstitutionHasContact);
+    }
+    granted?;
+    sqlx::query(
+        "UPDATE account_requests SET status = 'accepted', user_id = $2, invitation_hash = NULL WHERE id = $1",
+    )
+    .bind(inv.id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("account.created", Some(user_id), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({ "via": "invitation", "request": inv.id })),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("role.granted", Some(user_id), Outcome::Success)
+            .object("user", user_id)
+            .details(serde_json::json!({ "role": inv.kind, "request": inv.id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}

@@ -1,0 +1,97 @@
+//! Delegations from an opleider to an opleidingsondersteuner (docs/domain/README.md): the active
+//! ones, and ending one. Access through a delegation is checked on every request, so an ended
+//! delegation stops the ondersteuner's access at once.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::mail::{self, OutgoingEmail};
+use crate::platform::state::AppState;
+use crate::web::request_meta::RequestMeta;
+
+/// An active delegation, as the opleider sees it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Delegation {
+    /// The role assignment's id.
+    pub id: Uuid,
+    /// The ondersteuner's name.
+    pub name: String,
+    /// Their email address.
+    pub email: String,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
+/// The active delegations of opleider `supervisor`, by name.
+pub async fn of_supervisor(db: &PgPool, supervisor: Uuid) -> Result<Vec<Delegation>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, u.full_name AS name, u.email, r.created_at AS since
+         FROM role_assignments r JOIN users u ON u.id = r.user_id
+         WHERE r.role = 'ondersteuner' AND r.supervisor_id = $1 AND r.revoked_at IS NULL
+         ORDER BY u.full_name, r.id",
+    )
+    .bind(supervisor)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends delegation `id` of opleider `supervisor`; `false` when there is no such active
+/// delegation of theirs (404). Audited, and the ondersteuner is told.
+pub async fn end(
+    state: &AppState,
+    meta: &RequestMeta,
+    supervisor: Uuid,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    let now = state.clock.now();
+    let ended: Option<(Uuid, String, String)> = sqlx::query_as(
+        "UPDATE role_assignments r SET revoked_at = $3
+         FROM users u
+         WHERE r.id = $1 AND r.supervisor_id = $2 AND r.role = 'ondersteuner'
+           AND r.revoked_at IS NULL AND u.id = r.user_id
+         RETURNING u.id, u.full_name, u.email",
+    )
+    .bind(id)
+    .bind(supervisor)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((ondersteuner, name, email)) = ended else {
+        return Ok(false);
+    };
+    let supervisor_name: String = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(supervisor)
+        .fetch_one(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("delegation.ended", Some(supervisor), Outcome::Success)
+            .object("role_assignment", id)
+            .details(json!({ "ondersteuner": ondersteuner })),
+    )
+    .await?;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: email,
+            to_name: Some(name.clone()),
+            subject: "U werkt niet langer namens een opleider in MijnRGS".to_owned(),
+            body: format!(
+                "Beste {name},\n\n{supervisor_name} heeft in MijnRGS beëindigd dat u namens hem \
+                 of haar werkt. U ziet de aios van deze opleider niet meer.\n\n{SIGNATURE}"
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

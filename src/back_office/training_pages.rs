@@ -1,0 +1,501 @@
+//! The RGS's decision page for one training registration: the schedule, its history and
+//! invoice, and the decisions only the RGS takes: doorhalen or beëindigen with a reason, and
+//! an extension or interruption entered as a new schedule version (docs/domain/README.md,
+//! docs/domain/trainings.md). Every handler takes `RoleUser<Rgs>`: anyone else gets 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::auth::current_user::{Rgs, RoleUser};
+use crate::billing::invoices::Invoice;
+use crate::platform::state::AppState;
+use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
+use crate::trainings::schedule::{self, LoadedVersion, Versions};
+use crate::trainings::schedule_editor_pages::{InterruptionForm, parse_interruption_form};
+use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
+use crate::trainings::{self, Training};
+use crate::web::error::{AppError, AppResult};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::{FormErrors, Posted, SelectOption, complete};
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use rules::intervention::{self, Closure, InterventionRefusal};
+use rules::schedule::model::SpecialtyRules;
+
+/// The routes of the RGS's decision page.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rgs/opleidingen/{id}", get(show))
+        .route("/rgs/opleidingen/{id}/afsluiten", post(close))
+        .route("/rgs/opleidingen/{id}/verlenging", post(extend))
+        .route("/rgs/opleidingen/{id}/onderbreking", post(interrupt))
+}
+
+/// What the three forms post; each form sends its own fields.
+#[derive(Deserialize, Default, Debug)]
+pub struct DecisionForm {
+    #[serde(default)]
+    afsluiting: String,
+    #[serde(default)]
+    afsluitreden: String,
+    #[serde(default)]
+    onderdeel: String,
+    #[serde(default)]
+    maanden: String,
+    #[serde(default)]
+    verlengingsreden: String,
+}
+
+/// One training as the RGS sees it.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/training.html")]
+pub struct TrainingPage {
+    layout: Layout,
+    training: Training,
+    closure: Option<ClosureRecord>,
+    invoice: Option<Invoice>,
+    /// The current version's number and view.
+    current: Option<(i32, ScheduleView)>,
+    /// The number of a version waiting for the opleider.
+    waiting: Option<i32>,
+    /// The number of the aios's concept.
+    concept: Option<i32>,
+    entries: Vec<HistoryEntry>,
+    /// The closures the status allows.
+    closures: Vec<Closure>,
+    /// Why the schedule cannot be amended now, if it cannot.
+    amend_blocked: Option<String>,
+    parts: Vec<SelectOption>,
+    kinds: Vec<SelectOption>,
+    institutions: Vec<SelectOption>,
+    form: DecisionForm,
+    interruption: InterruptionForm,
+    errors: FormErrors,
+    /// The errors an amendment would have caused.
+    broken: Vec<String>,
+}
+
+impl TrainingPage {
+    fn submitted(&self) -> Option<String> {
+        self.training.submitted_at.map(schedule_view::when)
+    }
+}
+
+fn blocked_message(refusal: &InterventionRefusal, waiting: Option<i32>) -> String {
+    match refusal {
+        InterventionRefusal::Closed => {
+            "De registratie is afgesloten; het schema wordt niet meer gewijzigd.".to_owned()
+        }
+        InterventionRefusal::ChangeWaiting => format!(
+            "Er wacht een wijzigingsverzoek{} op de opleider. Voer de verlenging of onderbreking \
+             in nadat daarover is besloten: anders gaat uw wijziging verloren als het verzoek \
+             wordt goedgekeurd.",
+            waiting
+                .map(|n| format!(" (versie {n})"))
+                .unwrap_or_default()
+        ),
+        _ => "Er is nog geen goedgekeurd schema. Een verlenging of onderbreking kan worden \
+              ingevoerd zodra de opleider het eerste schema heeft goedgekeurd."
+            .to_owned(),
+    }
+}
+
+fn kind_options(rules: &SpecialtyRules) -> Vec<SelectOption> {
+    rules
+        .interruption_types
+        .iter()
+        .map(|(code, kind)| SelectOption::new(code, kind.name.clone()))
+        .collect()
+}
+
+/// An interruption names an institution that already appears in the schedule.
+fn institution_options(loaded: &LoadedVersion) -> Vec<SelectOption> {
+    loaded
+        .institutions()
+        .into_iter()
+        .map(|(id, name)| SelectOption::new(id, name))
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    id: Uuid,
+    layout: Layout,
+    form: DecisionForm,
+    interruption: InterruptionForm,
+    errors: FormErrors,
+    broken: Vec<String>,
+) -> AppResult<TrainingPage> {
+    let mut conn = state.db.acquire().await?;
+    let (training, rules) = interventions::find_with_rules(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = schedule::versions_with_items(&mut conn, id).await?;
+    let versions = Versions::of(&all);
+    let today = state.clock.today();
+    let mut institutions = Vec::new();
+    let current = match versions.current() {
+        Some(version) => {
+            let context = schedule::context(&training, version, today);
+            let loaded = all
+                .iter()
+                .find(|l| l.version.id == version.id)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("current version not loaded")))?;
+            institutions = institution_options(loaded);
+            let (view, _) = schedule_view::build(
+                loaded,
+                &rules,
+                &context,
+                false,
+                format!("/rgs/opleidingen/{id}"),
+            );
+            Some((loaded.version.number, view))
+        }
+        None => None,
+    };
+    let waiting = versions.submitted().map(|v| v.number);
+    let amend_blocked =
+        intervention::may_amend(training.status, current.is_some(), waiting.is_some())
+            .err()
+            .map(|refusal| blocked_message(&refusal, waiting));
+    let records = trainings::records_of(&mut conn, id).await?;
+    Ok(TrainingPage {
+        closure: records.closure,
+        invoice: records.invoice,
+        entries: schedule_view::history_of(&all, &rules),
+        concept: versions.concept().map(|v| v.number),
+        closures: Closure::ALL
+            .into_iter()
+            .filter(|c| intervention::may_close(training.status, *c).is_ok())
+            .collect(),
+        parts: rules
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| SelectOption::new(i, part.name.clone()))
+            .collect(),
+        kinds: kind_options(&rules),
+        institutions,
+        amend_blocked,
+        waiting,
+        current,
+        training,
+        layout,
+        form,
+        interruption,
+        errors,
+        broken,
+    })
+}
+
+async fn show(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<TrainingPage> {
+    page(
+        &state,
+        id,
+        layout,
+        DecisionForm::default(),
+        InterruptionForm::default(),
+        FormErrors::new(),
+        Vec::new(),
+    )
+    .await
+}
+
+/// The page again with what was typed and what is wrong with it (422).
+async fn refused(
+    state: &AppState,
+    id: Uuid,
+    layout: Layout,
+    form: DecisionForm,
+    interruption: InterruptionForm,
+    errors: FormErrors,
+    broken: Vec<String>,
+) -> AppResult<Response> {
+    let page = page(state, id, layout, form, interruption, errors, broken).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The page again after a refused closure or extension form, with that form as typed.
+async fn refused_decision(
+    state: &AppState,
+    id: Uuid,
+    layout: Layout,
+    form: DecisionForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    refused(
+        state,
+        id,
+        layout,
+        form,
+        InterruptionForm::default(),
+        errors,
+        Vec::new(),
+    )
+    .await
+}
+
+async fn training_of(state: &AppState, id: Uuid) -> AppResult<Training> {
+    let mut conn = state.db.acquire().await?;
+    interventions::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn close(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let training = training_of(&state, id).await?;
+    let mut errors = FormErrors::new();
+    let closure = Closure::from_code(&form.afsluiting);
+    if closure.is_none() {
+        errors.add(
+            "afsluiting-doorgehaald",
+            "Kies of de registratie wordt doorgehaald of beëindigd.",
+        );
+    }
+    let reason = intervention::parse_reason(&form.afsluitreden)
+        .map_err(|m| errors.add("afsluitreden", m))
+        .ok();
+    let (Some(closure), Some(reason)) = (closure, reason) else {
+        return refused_decision(&state, id, layout, form, errors).await;
+    };
+    match interventions::close(&state, &meta, clerk.id, &training, closure, &reason).await {
+        Ok(()) => {
+            flash::push(
+                &session,
+                FlashKind::Success,
+                format!(
+                    "De registratie is {}. De aios en de opleider krijgen hierover een e-mail.",
+                    closure.done()
+                ),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/rgs/opleidingen/{id}")).into_response())
+        }
+        Err(InterveneError::Refused(refusal)) => {
+            let message = match refusal {
+                InterventionRefusal::Closed => "De registratie is al afgesloten.",
+                InterventionRefusal::NotSubmitted => {
+                    "De aanvraag staat nog op concept en heeft geen gevolgen; er valt niets af \
+                     te sluiten."
+                }
+                _ => {
+                    "Alleen een registratie die de opleider heeft goedgekeurd kan worden \
+                     beëindigd. Een aanvraag die nog wacht, kunt u doorhalen."
+                }
+            };
+            errors.add("afsluiting-doorgehaald", message);
+            refused_decision(&state, id, layout, form, errors).await
+        }
+        Err(InterveneError::Database(e)) => Err(e.into()),
+    }
+}
+
+/// Records `amendment` and answers with the page: a redirect with a message, or the page with
+/// why it was refused.
+#[allow(clippy::too_many_arguments)]
+async fn amend(
+    state: &AppState,
+    clerk: Uuid,
+    training: &Training,
+    session: &Session,
+    meta: &RequestMeta,
+    layout: Layout,
+    form: DecisionForm,
+    interruption: InterruptionForm,
+    amendment: &Amendment,
+    field: &'static str,
+) -> AppResult<Response> {
+    let id = training.id;
+    let rules = crate::router::training_rules(state, training).await?;
+    match interventions::amend(state, meta, clerk, training, &rules, amendment).await {
+        Ok(amended) => {
+            let carried = amended
+                .carried_concept
+                .map(|n| {
+                    format!(
+                        " Het concept waaraan de aios werkte, staat nu als versie {n} klaar, met \
+                         deze wijziging erin."
+                    )
+                })
+                .unwrap_or_default();
+            flash::push(
+                session,
+                FlashKind::Success,
+                format!(
+                    "De wijziging is vastgelegd als versie {} van het schema. De aios en de \
+                     opleider krijgen hierover een e-mail.{carried}",
+                    amended.version
+                ),
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/rgs/opleidingen/{id}")).into_response())
+        }
+        Err(InterveneError::Refused(InterventionRefusal::NewErrors(broken))) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                field,
+                "Met deze wijziging krijgt het schema fouten die het nu niet heeft; zie hieronder.",
+            );
+            refused(state, id, layout, form, interruption, errors, broken).await
+        }
+        Err(InterveneError::Refused(refusal)) => {
+            let mut errors = FormErrors::new();
+            let waiting = {
+                let mut conn = state.db.acquire().await?;
+                Versions {
+                    all: schedule::versions(&mut conn, id).await?,
+                }
+                .submitted()
+                .map(|v| v.number)
+            };
+            errors.add(field, blocked_message(&refusal, waiting));
+            refused(state, id, layout, form, interruption, errors, Vec::new()).await
+        }
+        Err(InterveneError::Database(e)) => Err(e.into()),
+    }
+}
+
+async fn extend(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let training = training_of(&state, id).await?;
+    let rules = crate::router::training_rules(&state, &training).await?;
+    let mut errors = FormErrors::new();
+    let part = form
+        .onderdeel
+        .parse::<i16>()
+        .ok()
+        .filter(|p| usize::try_from(*p).is_ok_and(|p| p < rules.parts.len()));
+    if part.is_none() {
+        errors.add(
+            "onderdeel",
+            "Kies het opleidingsonderdeel dat wordt verlengd.",
+        );
+    }
+    let months = intervention::parse_extension_months(&form.maanden)
+        .map_err(|m| errors.add("maanden", m))
+        .ok();
+    let reason = form.verlengingsreden.trim().to_owned();
+    match reason.chars().count() {
+        0..5 => errors.add(
+            "verlengingsreden",
+            "Geef de reden van de verlenging: de aios en de opleider lezen die.",
+        ),
+        1001.. => errors.add(
+            "verlengingsreden",
+            "Gebruik voor de reden hoogstens 1000 tekens.",
+        ),
+        _ => {}
+    }
+    let (Some(part), Some(months), true) = (part, months, errors.is_empty()) else {
+        return refused_decision(&state, id, layout, form, errors).await;
+    };
+    let amendment = Amendment::Extension {
+        part,
+        months,
+        reason,
+    };
+    amend(
+        &state,
+        clerk.id,
+        &training,
+        &session,
+        &meta,
+        layout,
+        form,
+        InterruptionForm::default(),
+        &amendment,
+        "maanden",
+    )
+    .await
+}
+
+async fn interrupt(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    interruption: Posted<InterruptionForm>,
+) -> AppResult<Response> {
+    let training = training_of(&state, id).await?;
+    let interruption = match complete(interruption) {
+        Ok(interruption) => interruption,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
+    // The choices the page offers: the types, and the institutions of the current schedule.
+    let rules = crate::router::training_rules(&state, &training).await?;
+    let mut conn = state.db.acquire().await?;
+    let current = Versions {
+        all: schedule::versions(&mut conn, id).await?,
+    }
+    .current()
+    .cloned();
+    let institutions = match current {
+        Some(version) => institution_options(&schedule::load_version(&mut conn, version).await?),
+        None => Vec::new(),
+    };
+    drop(conn);
+    let parsed = parse_interruption_form(
+        &interruption,
+        &kind_options(&rules),
+        &institutions,
+        "Kies een opleidingsinrichting die al in het schema staat.",
+    );
+    let input = match parsed {
+        Ok(input) => input,
+        Err(errors) => {
+            return refused(
+                &state,
+                id,
+                layout,
+                DecisionForm::default(),
+                interruption,
+                errors,
+                Vec::new(),
+            )
+            .await;
+        }
+    };
+    amend(
+        &state,
+        clerk.id,
+        &training,
+        &session,
+        &meta,
+        layout,
+        DecisionForm::default(),
+        interruption,
+        &Amendment::Interruption(input),
+        "soort",
+    )
+    .await
+}

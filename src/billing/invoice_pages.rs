@@ -1,0 +1,199 @@
+//! "Facturen": a user's own invoices, listed and one by one. Someone else's invoice answers
+//! 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use uuid::Uuid;
+
+use crate::auth::current_user::CurrentUser;
+use crate::web::error::{AppError, AppResult};
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth::current_user::{Rgs, RoleUser};
+use crate::billing::invoices::{self, CreditError, Invoice};
+use crate::billing::payments::{self, Payment};
+use crate::platform::state::AppState;
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+
+/// The invoice routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/facturen", get(list))
+        .route("/facturen/{id}", get(show))
+        .route("/facturen/{id}/pdf", get(pdf))
+        .route("/rgs/facturen/{id}", get(back_office))
+        .route("/rgs/facturen/{id}/crediteren", post(credit))
+}
+
+/// The user's invoices.
+#[derive(Template, WebTemplate)]
+#[template(path = "invoices/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    invoices: Vec<Invoice>,
+}
+
+async fn list(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    layout: Layout,
+) -> AppResult<ListPage> {
+    let mut conn = state.db.acquire().await?;
+    let invoices = invoices::of_user(&mut conn, user.id).await?;
+    Ok(ListPage { layout, invoices })
+}
+
+/// One invoice.
+#[derive(Template, WebTemplate)]
+#[template(path = "invoices/show.html")]
+pub struct InvoicePage {
+    layout: Layout,
+    invoice: Invoice,
+    payments: Vec<Payment>,
+}
+
+async fn show(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<InvoicePage> {
+    let mut conn = state.db.acquire().await?;
+    let invoice = invoices::of_user_by_id(&mut conn, user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let payments = payments::of_invoice(&mut conn, invoice.id).await?;
+    Ok(InvoicePage {
+        layout,
+        invoice,
+        payments,
+    })
+}
+
+/// The invoice as a PDF download, rendered off the request threads.
+async fn pdf(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let invoice = invoices::of_user_by_id(&mut conn, user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let document = invoices::document(&invoice, &state.config.base_url);
+    let renderer = state.pdf.clone();
+    let bytes = crate::web::off_request_thread(move || renderer.invoice(&document)).await?;
+    Ok((
+        crate::web::attachment("application/pdf", &invoices::pdf_filename(&invoice)),
+        bytes,
+    )
+        .into_response())
+}
+
+/// The back office's view of one invoice: its payments and credit invoices, and the form to
+/// correct it with a credit invoice.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/invoice.html")]
+pub struct BackOfficeInvoicePage {
+    layout: Layout,
+    invoice: Invoice,
+    payments: Vec<Payment>,
+    credits: Vec<Invoice>,
+    reason: String,
+    errors: FormErrors,
+}
+
+impl BackOfficeInvoicePage {
+    /// Whether a credit invoice can still be made.
+    pub fn creditable(&self) -> bool {
+        !self.invoice.is_credit()
+            && self.credits.is_empty()
+            && self.invoice.status != "gecrediteerd"
+    }
+}
+
+async fn back_office_page(
+    state: &AppState,
+    layout: Layout,
+    id: Uuid,
+    reason: String,
+    errors: FormErrors,
+) -> AppResult<BackOfficeInvoicePage> {
+    let mut conn = state.db.acquire().await?;
+    let invoice = invoices::by_id(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(BackOfficeInvoicePage {
+        payments: payments::of_invoice(&mut conn, id).await?,
+        credits: invoices::credits_of(&mut conn, id).await?,
+        layout,
+        invoice,
+        reason,
+        errors,
+    })
+}
+
+async fn back_office(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<BackOfficeInvoicePage> {
+    back_office_page(&state, layout, id, String::new(), FormErrors::new()).await
+}
+
+#[derive(Deserialize)]
+struct CreditForm {
+    #[serde(default)]
+    reden: String,
+}
+
+async fn credit(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<CreditForm>,
+) -> AppResult<Response> {
+    let message = match invoices::credit_and_notify(&state, &meta, clerk.id, id, &form.reden).await
+    {
+        Ok(credit) => {
+            flash::push(
+                &session,
+                FlashKind::Success,
+                format!(
+                    "Creditfactuur {} is opgemaakt en naar {} gemaild.",
+                    credit.number, credit.recipient_name
+                ),
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/rgs/facturen/{id}")).into_response());
+        }
+        Err(CreditError::Reason) => {
+            "Geef de reden van de creditering (5 tot 300 tekens); de ontvanger leest die op de creditfactuur."
+        }
+        Err(CreditError::NotCreditable) => {
+            "Deze factuur is al gecrediteerd of is zelf een creditfactuur."
+        }
+        Err(CreditError::Mail(error)) => return Err(AppError::Internal(anyhow::anyhow!(error))),
+        Err(CreditError::Database(error)) => return Err(error.into()),
+    };
+    let mut errors = FormErrors::new();
+    errors.add("reden", message);
+    let page = back_office_page(&state, layout, id, form.reden, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

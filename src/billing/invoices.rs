@@ -1,0 +1,676 @@
+//! Invoices (docs/domain/invoices.md): issued in the transaction of the change that causes them,
+//! numbered gaplessly per year, never edited afterwards. Each user sees only their own.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::mail::{Attachment, OutgoingEmail};
+use crate::platform::state::AppState;
+use crate::trainings::Training;
+use crate::web::request_meta::RequestMeta;
+use rules::money::{self, Money, VAT_PERCENT};
+use rules::payment;
+use rules::person::format_date;
+
+/// Days the recipient has to pay.
+pub const PAYMENT_TERM_DAYS: i64 = 30;
+
+/// An issued invoice.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+pub struct Invoice {
+    /// Id.
+    pub id: Uuid,
+    /// Its number, `2026-000123`.
+    pub number: String,
+    /// The recipient.
+    pub user_id: Uuid,
+    /// The training it is for, if any.
+    pub training_id: Option<Uuid>,
+    /// The product code.
+    pub product: String,
+    /// What it is for, in Dutch.
+    pub description: String,
+    /// The recipient's name on issue.
+    pub recipient_name: String,
+    /// Their address on issue.
+    pub recipient_address: String,
+    /// Including VAT, in cents.
+    pub amount_cents: i32,
+    /// The VAT in it, in cents.
+    pub vat_cents: i32,
+    /// The VAT rate.
+    pub vat_percent: i16,
+    /// Issued on.
+    pub issued_on: NaiveDate,
+    /// To be paid by.
+    pub due_on: NaiveDate,
+    /// open, betaald or gecrediteerd.
+    pub status: String,
+    /// When it was paid.
+    pub paid_at: Option<DateTime<Utc>>,
+    /// For a credit invoice: the invoice it credits.
+    pub credit_for: Option<Uuid>,
+    /// For a credit invoice: the number of the invoice it credits.
+    pub credit_for_number: Option<String>,
+}
+
+impl Invoice {
+    /// The amount including VAT.
+    pub fn amount(&self) -> Money {
+        Money::cents(i64::from(self.amount_cents))
+    }
+
+    /// The VAT.
+    pub fn vat(&self) -> Money {
+        Money::cents(i64::from(self.vat_cents))
+    }
+
+    /// The amount without VAT.
+    pub fn net(&self) -> Money {
+        self.amount() - self.vat()
+    }
+
+    /// The status in Dutch.
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            _ if self.is_credit() => "Creditfactuur",
+            "betaald" => "Betaald",
+            "gecrediteerd" => "Gecrediteerd",
+            _ => "Nog te betalen",
+        }
+    }
+
+    /// Whether it still waits for payment.
+    pub fn is_open(&self) -> bool {
+        self.status == "open" && !self.is_credit()
+    }
+
+    /// Whether it is a credit invoice (a correction with a negative amount).
+    pub fn is_credit(&self) -> bool {
+        self.credit_for.is_some()
+    }
+}
+
+const COLUMNS: &str = "id, number, user_id, training_id, product, description, recipient_name,
+        recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on, status,
+        paid_at, credit_for,
+        (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for) AS credit_for_number";
+
+/// Why no invoice was issued.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    /// The reference data has no fee for the product in that year and cluster.
+    #[error("no fee for {product} in {year}, cluster {cluster}")]
+    NoFee {
+        /// Product.
+        product: String,
+        /// Year.
+        year: i32,
+        /// Cluster.
+        cluster: i16,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The next number of `year`, from its counter row: the row stays locked until the caller's
+/// transaction ends, so a rolled-back invoice gives its number back and none is skipped.
+async fn next_sequence(conn: &mut PgConnection, year: i32) -> Result<i64, sqlx::Error> {
+    let year = i16::try_from(year).map_err(|_| sqlx::Error::Protocol("year".into()))?;
+    let number: i32 = sqlx::query_scalar(
+        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+         RETURNING last_number",
+    )
+    .bind(year)
+    .fetch_one(conn)
+    .await?;
+    Ok(i64::from(number))
+}
+
+/// What a new invoice is for.
+#[derive(Clone, Debug)]
+pub struct NewInvoice {
+    /// The recipient.
+    pub user: Uuid,
+    /// The training it is for, if any.
+    pub training: Option<Uuid>,
+    /// The product code.
+    pub product: &'static str,
+    /// The specialty whose cluster prices it.
+    pub specialty: Uuid,
+    /// What it is for, in Dutch.
+    pub description: String,
+}
+
+/// Issues `new` on `today` in the caller's transaction, at the fee of `today`'s year and the
+/// specialty's cluster, to the recipient's current name and address.
+pub async fn issue(
+    conn: &mut PgConnection,
+    new: &NewInvoice,
+    today: NaiveDate,
+) -> Result<Invoice, IssueError> {
+    let cluster: i16 = sqlx::query_scalar("SELECT cluster FROM specialties WHERE id = $1")
+        .bind(new.specialty)
+        .fetch_one(&mut *conn)
+        .await?;
+    let year = today.year();
+    let fee = crate::reference_data::fee_cents(
+        &mut *conn,
+        i16::try_from(year).unwrap_or(i16::MAX),
+        new.product,
+        cluster,
+    )
+    .await?;
+    let fee = fee.ok_or_else(|| IssueError::NoFee {
+        product: new.product.to_owned(),
+        year,
+        cluster,
+    })?;
+    let (name, street, postcode, city): (String, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as(
+            "SELECT u.full_name, p.street, p.postcode, p.city
+             FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
+        )
+        .bind(new.user)
+        .fetch_one(&mut *conn)
+        .await?;
+    let address = [street, postcode.zip(city).map(|(p, c)| format!("{p}  {c}"))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let split = money::split_vat(Money::cents(i64::from(fee)), VAT_PERCENT);
+    let sequence = next_sequence(conn, year).await?;
+    let id = Uuid::now_v7();
+    let invoice: Invoice = sqlx::query_as(&format!(
+        "INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+                               description, recipient_name, recipient_address, amount_cents,
+                               vat_cents, vat_percent, issued_on, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(i16::try_from(year).unwrap_or(i16::MAX))
+    .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
+    .bind(money::invoice_number(year, sequence))
+    .bind(new.user)
+    .bind(new.training)
+    .bind(new.product)
+    .bind(&new.description)
+    .bind(name)
+    .bind(address)
+    .bind(fee)
+    .bind(i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX))
+    .bind(i16::try_from(VAT_PERCENT).unwrap_or(21))
+    .bind(today)
+    .bind(today + chrono::Duration::days(PAYMENT_TERM_DAYS))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(invoice)
+}
+
+/// The registration invoice (opleidingsregistratie) of `training`, issued on `today` in the
+/// caller's transaction; the one issued before when there is one. The fee is that of
+/// `today`'s year and the specialty's cluster.
+pub async fn for_registration(
+    conn: &mut PgConnection,
+    training: &Training,
+    today: NaiveDate,
+) -> Result<Invoice, IssueError> {
+    if let Some(invoice) = of_training(&mut *conn, training.id).await? {
+        return Ok(invoice);
+    }
+    issue(
+        conn,
+        &NewInvoice {
+            user: training.trainee_id,
+            training: Some(training.id),
+            product: "opleidingsregistratie",
+            specialty: training.specialty_id,
+            description: format!(
+                "Inschrijving in het opleidingsregister: {}",
+                training.specialty_name
+            ),
+        },
+        today,
+    )
+    .await
+}
+
+/// The invoices of user `$1`, newest first, as one JSON array of [`Invoice`]s.
+pub(crate) static OF_USER_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        &format!("SELECT {COLUMNS} FROM invoices WHERE user_id = $1"),
+        "x.issued_on DESC, x.number DESC",
+    )
+});
+
+/// The invoices of `user`, newest first.
+pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
+    crate::platform::db::fetch_rows(conn, &OF_USER_JSON, &[user]).await
+}
+
+/// Invoice `id` if it is `user`'s; `None` otherwise (someone else's: 404).
+pub async fn of_user_by_id(
+    conn: &mut PgConnection,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE user_id = $1 AND id = $2"
+    ))
+    .bind(user)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The registration invoice of training `$1` as one JSON object, or NULL when none was
+/// issued: a scalar subquery, so a page can read it with the training's other records.
+pub(crate) static REGISTRATION_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_row(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1
+           AND product = 'opleidingsregistratie' AND credit_for IS NULL"
+    ))
+});
+
+/// The registration invoice of `training`, if one was issued.
+pub async fn of_training(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Option<Invoice>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT ({})", REGISTRATION_JSON.as_str()));
+    let invoice: Option<Json<Invoice>> = sqlx::query_scalar(SQL.as_str())
+        .bind(training)
+        .fetch_one(conn)
+        .await?;
+    Ok(invoice.map(|json| json.0))
+}
+
+/// Why no credit invoice was issued.
+#[derive(Debug, thiserror::Error)]
+pub enum CreditError {
+    /// The invoice does not exist, is a credit invoice itself, or was credited before.
+    #[error("deze factuur kan niet (meer) worden gecrediteerd")]
+    NotCreditable,
+    /// The reason is empty or too long.
+    #[error("geef een reden van 5 tot 300 tekens")]
+    Reason,
+    /// The credit invoice's mail (its PDF) could not be made.
+    #[error("de creditfactuur kon niet worden gemaild: {0}")]
+    Mail(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Corrects `original` with a credit invoice for the full amount (docs/domain/invoices.md: an
+/// issued invoice is never edited), numbered in the same series, in the caller's transaction. An
+/// open original is marked *gecrediteerd* and no longer asks for payment; a paid one stays paid
+/// (the refund is the back office's). Recorded in the audit log with `actor`.
+pub async fn credit(
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    actor: Uuid,
+    original: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Invoice, CreditError> {
+    let reason = reason.trim();
+    if !(5..=300).contains(&reason.chars().count()) {
+        return Err(CreditError::Reason);
+    }
+    let original: Option<Invoice> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(original)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(original) = original else {
+        return Err(CreditError::NotCreditable);
+    };
+    let credited_before: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invoices WHERE credit_for = $1)")
+            .bind(original.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if original.is_credit() || credited_before || original.status == "gecrediteerd" {
+        return Err(CreditError::NotCreditable);
+    }
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let year = today.year();
+    let sequence = next_sequence(conn, year).await?;
+    let credit: Invoice = sqlx::query_as(&format!(
+        "INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+                               description, recipient_name, recipient_address, amount_cents,
+                               vat_cents, vat_percent, credit_for, issued_on, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(i16::try_from(year).unwrap_or(i16::MAX))
+    .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
+    .bind(money::invoice_number(year, sequence))
+    .bind(original.user_id)
+    .bind(original.training_id)
+    .bind(&original.product)
+    .bind(
+        format!("Creditering van factuur {}: {reason}", original.number)
+            .chars()
+            .take(300)
+            .collect::<String>(),
+    )
+    .bind(&original.recipient_name)
+    .bind(&original.recipient_address)
+    .bind(-original.amount_cents)
+    .bind(-original.vat_cents)
+    .bind(original.vat_percent)
+    .bind(original.id)
+    .bind(today)
+    .fetch_one(&mut *conn)
+    .await?;
+    if original.is_open() {
+        sqlx::query("UPDATE invoices SET status = 'gecrediteerd' WHERE id = $1")
+            .bind(original.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        now,
+        meta,
+        AuditEntry::new("invoice.credited", Some(actor), Outcome::Success)
+            .object("invoice", original.id)
+            .details(json!({ "credit": credit.number, "reason": reason })),
+    )
+    .await?;
+    Ok(credit)
+}
+
+/// Credits `original` for the RGS-medewerker `actor` and mails the credit invoice with its
+/// PDF to the recipient, all in one transaction.
+pub async fn credit_and_notify(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Uuid,
+    original: Uuid,
+    reason: &str,
+) -> Result<Invoice, CreditError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let credit = credit(&mut tx, meta, actor, original, reason, now).await?;
+    mail_invoice(
+        state,
+        &mut tx,
+        &credit,
+        &format!("Creditfactuur {}", credit.number),
+        "Wij hebben een factuur aan u gecorrigeerd met onderstaande creditfactuur.",
+        now,
+    )
+    .await
+    .map_err(|e| CreditError::Mail(e.to_string()))?;
+    tx.commit().await?;
+    Ok(credit)
+}
+
+/// The credit invoices of invoice `id`.
+pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE credit_for = $1 ORDER BY sequence"
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Invoice `id`, whoever it belongs to (the back office).
+pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The letterhead printed on every invoice.
+pub const SENDER: [&str; 4] = [
+    "Registratiecommissie Geneeskundig Specialisten (RGS)",
+    "Mercatorlaan 1200",
+    "3528 BL  Utrecht",
+    "rgs@knmg.nl",
+];
+
+/// What the PDF of `invoice` prints, with the address where it is paid.
+pub fn document(invoice: &Invoice, base_url: &url::Url) -> crate::platform::pdf::InvoiceDocument {
+    let pay_at = format!(
+        "{}/facturen/{}",
+        base_url.as_str().trim_end_matches('/'),
+        invoice.id
+    );
+    let credit = invoice.amount_cents < 0;
+    crate::platform::pdf::InvoiceDocument {
+        title: if credit { "Creditfactuur" } else { "Factuur" }.to_owned(),
+        number: invoice.number.clone(),
+        issued_on: format_date(invoice.issued_on),
+        due_on: (!credit).then(|| format_date(invoice.due_on)),
+        credit_for: invoice.credit_for_number.clone(),
+        sender: SENDER.iter().map(|l| (*l).to_owned()).collect(),
+        recipient_name: invoice.recipient_name.clone(),
+        recipient_address: invoice
+            .recipient_address
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        description: invoice.description.clone(),
+        net: invoice.net().to_string(),
+        vat_percent: format!("{} %", invoice.vat_percent),
+        vat: invoice.vat().to_string(),
+        gross: invoice.amount().to_string(),
+        payment_instructions: if credit {
+            vec![
+                "Dit bedrag wordt verrekend of aan u terugbetaald; u hoeft niets te doen."
+                    .to_owned(),
+            ]
+        } else {
+            vec![
+                format!(
+                    "Betaal het totaalbedrag vóór {} met iDEAL via MijnRGS: log in, kies \
+                     Facturen en daarna Betalen, of open de link hieronder.",
+                    format_date(invoice.due_on)
+                ),
+                after_payment(&invoice.product).to_owned(),
+            ]
+        },
+        payment_link: (!credit).then_some(pay_at),
+    }
+}
+
+/// What follows once an invoice of `product` is paid, in Dutch.
+pub fn after_payment(product: &str) -> &'static str {
+    match product {
+        "herregistratie" => {
+            "De RGS behandelt uw aanvraag voor herregistratie zodra de betaling is ontvangen."
+        }
+        "eerste_registratie" => {
+            "Uw inschrijving in het register volgt zodra de betaling is ontvangen."
+        }
+        _ => "Uw inschrijving is definitief zodra de betaling is ontvangen.",
+    }
+}
+
+/// The file name of `invoice`'s PDF.
+pub fn pdf_filename(invoice: &Invoice) -> String {
+    format!("factuur-{}.pdf", invoice.number)
+}
+
+/// Mails `invoice` to its recipient with its PDF attached, in the caller's transaction.
+async fn mail_invoice(
+    state: &AppState,
+    conn: &mut PgConnection,
+    invoice: &Invoice,
+    subject: &str,
+    intro: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let pdf = state
+        .pdf
+        .invoice(&document(invoice, &state.config.base_url))?;
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(invoice.user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let what = if invoice.is_credit() {
+        format!(
+            "Creditfactuur {}: {}\nBedrag: {} (waarvan btw {})\n\nU hoeft hiervoor niets te \
+             doen. U vindt de creditfactuur ook in MijnRGS onder Facturen ({base}/facturen/{}).",
+            invoice.number,
+            invoice.description,
+            invoice.amount(),
+            invoice.vat(),
+            invoice.id,
+        )
+    } else {
+        format!(
+            "Factuur {}: {}\nBedrag: {} (waarvan btw {})\nTe betalen vóór: {}\n\nBetaal met \
+             iDEAL via deze link (u logt eerst in):\n{base}/facturen/{}",
+            invoice.number,
+            invoice.description,
+            invoice.amount(),
+            invoice.vat(),
+            format_date(invoice.due_on),
+            invoice.id,
+        )
+    };
+    crate::platform::mail::enqueue(
+        conn,
+        now,
+        &OutgoingEmail {
+            to_address: email,
+            to_name: Some(invoice.recipient_name.clone()),
+            subject: subject.to_owned(),
+            body: format!(
+                "Beste {},\n\n{intro}\n\n{what}\n\nDe factuur vindt u als PDF in de \
+                 bijlage.\n\n{SIGNATURE}",
+                invoice.recipient_name,
+            ),
+            attachments: vec![Attachment {
+                filename: pdf_filename(invoice),
+                content_type: "application/pdf".to_owned(),
+                content: pdf,
+            }],
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The payment reminder (the day after a failed or skipped payment): a new payment link and
+/// the invoice, unless it has been paid or credited meanwhile, or a payment is under way.
+pub async fn remind_of_payment(
+    state: &AppState,
+    conn: &mut PgConnection,
+    invoice: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let invoice: Invoice = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(invoice)
+    .fetch_one(&mut *conn)
+    .await?;
+    let under_way: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending')",
+    )
+    .bind(invoice.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    // A registration the RGS struck off or ended is not chased for payment; crediting the
+    // invoice is the RGS's own decision.
+    let closed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM trainings
+                        WHERE id = $1 AND status IN ('doorgehaald', 'beeindigd'))",
+    )
+    .bind(invoice.training_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !invoice.is_open() || under_way || closed {
+        return Ok(());
+    }
+    mail_invoice(
+        state,
+        conn,
+        &invoice,
+        &format!(
+            "Herinnering: factuur {} is nog niet betaald",
+            invoice.number
+        ),
+        &format!(
+            "Wij hebben de betaling van onderstaande factuur nog niet ontvangen. {} Met de link \
+             hieronder start u een nieuwe betaling.",
+            after_payment(&invoice.product)
+        ),
+        now,
+    )
+    .await
+}
+
+/// Factureren op startdatum: on the training's start date the registration invoice is issued
+/// and mailed with its PDF, and an approved registration becomes *ingeschreven onder
+/// voorwaarde van betaling*. Nothing happens for a registration that is not (or no longer)
+/// submitted or approved, or that was invoiced before.
+pub async fn issue_on_start_date(
+    state: &AppState,
+    conn: &mut PgConnection,
+    training: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let current = crate::trainings::lock_status(conn, training).await?;
+    if !payment::start_date_invoice_due(current)
+        || of_training(&mut *conn, training).await?.is_some()
+    {
+        return Ok(());
+    }
+    let training = crate::trainings::by_id(conn, training).await?;
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let invoice = for_registration(conn, &training, today).await?;
+    if let Some(after) = payment::registration_on_start_date_invoice(current) {
+        sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+            .bind(training.id)
+            .bind(after.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        now,
+        &RequestMeta::default(),
+        AuditEntry::new("invoice.issued_on_start_date", None, Outcome::Success)
+            .object("invoice", invoice.id)
+            .details(json!({ "training_id": training.id, "number": invoice.number })),
+    )
+    .await?;
+    mail_invoice(
+        state,
+        conn,
+        &invoice,
+        &format!("Factuur {} voor uw opleidingsregistratie", invoice.number),
+        "Vandaag begint uw opleiding. Hierbij ontvangt u de factuur voor de inschrijving in het \
+         opleidingsregister. Tot de betaling binnen is, staat u ingeschreven onder voorwaarde \
+         van betaling.",
+        now,
+    )
+    .await
+}

@@ -1,0 +1,12 @@
+//! The plumbing every feature shares and none owns: configuration, the database pool and
+//! migrations, the clock, the audit trail, the mail outbox and its transport, the job queue,
+//! PDF rendering, and the application state that carries them.
+
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod jobs;
+pub mod mail;
+pub mod pdf;
+pub mod state;

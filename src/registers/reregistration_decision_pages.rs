@@ -1,0 +1,209 @@
+//! The RGS's decision on a herregistratie request: what the specialist declared, the portal's
+//! proposal and why, the invoice, and the decision (docs/domain/registers.md). Every handler takes
+//! `RoleUser<Rgs>`: anyone else gets 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::auth::current_user::{Rgs, RoleUser};
+use crate::platform::state::AppState;
+use crate::registers::reregistration::{self, DecideError};
+use crate::registers::{self, Application, Entry, Period, months_label};
+use crate::web::error::{AppError, AppResult};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use rules::reregistration::{self as reregistration_rules, Declaration, Verdict};
+
+/// The routes of the herregistratie decision.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rgs/herregistraties/{id}", get(show))
+        .route("/rgs/herregistraties/{id}/besluit", post(decide))
+}
+
+/// What the decision form posts.
+#[derive(Deserialize, Default, Debug)]
+pub struct VerdictForm {
+    #[serde(default)]
+    besluit: String,
+    #[serde(default)]
+    maanden: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+/// One year of the declaration, as shown.
+pub struct DeclaredYear {
+    label: String,
+    hours: u32,
+}
+
+/// A herregistratie request as the RGS sees it.
+#[derive(Template, WebTemplate)]
+#[template(path = "rgs/reregistration.html")]
+pub struct ReregistrationPage {
+    layout: Layout,
+    application: Application,
+    entry: Entry,
+    periods: Vec<Period>,
+    declaration: Declaration,
+    years: Vec<DeclaredYear>,
+    form: VerdictForm,
+    errors: FormErrors,
+}
+
+impl ReregistrationPage {
+    fn yes_no(value: &bool) -> &'static str {
+        if *value { "Ja" } else { "Nee" }
+    }
+
+    fn granted(&self) -> String {
+        self.application
+            .granted_months
+            .map(|m| months_label(i32::from(m)))
+            .unwrap_or_default()
+    }
+}
+
+async fn page(
+    state: &AppState,
+    id: Uuid,
+    layout: Layout,
+    form: Option<VerdictForm>,
+    errors: FormErrors,
+) -> AppResult<ReregistrationPage> {
+    let mut conn = state.db.acquire().await?;
+    let application = registers::application(&mut conn, id)
+        .await?
+        .filter(|a| a.kind == "herregistratie")
+        .ok_or(AppError::NotFound)?;
+    let declaration = application.declared().ok_or(AppError::NotFound)?;
+    let entry_id = application.entry_id.ok_or(AppError::NotFound)?;
+    let entry = registers::entry_of(&mut conn, application.user_id, entry_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let years = reregistration::reference_years(application.extends_from.unwrap_or(entry.ends_on))
+        .into_iter()
+        .zip(declaration.hours_per_year)
+        .map(|((from, to), hours)| DeclaredYear {
+            label: format!(
+                "{} tot en met {}",
+                rules::person::format_date(from),
+                rules::person::format_date(rules::register_entry::last_day(to))
+            ),
+            hours,
+        })
+        .collect();
+    let form = form.unwrap_or_else(|| VerdictForm {
+        besluit: if application.proposed_months.is_some() {
+            "toekennen".to_owned()
+        } else {
+            "afwijzen".to_owned()
+        },
+        maanden: application
+            .proposed_months
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        toelichting: String::new(),
+    });
+    Ok(ReregistrationPage {
+        periods: registers::periods_of(&mut conn, entry.id).await?,
+        layout,
+        application,
+        entry,
+        declaration,
+        years,
+        form,
+        errors,
+    })
+}
+
+async fn show(
+    _clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<ReregistrationPage> {
+    page(&state, id, layout, None, FormErrors::new()).await
+}
+
+async fn decide(
+    clerk: RoleUser<Rgs>,
+    State(state): State<AppState>,
+    session: Session,
+    meta: RequestMeta,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+    Form(form): Form<VerdictForm>,
+) -> AppResult<Response> {
+    let proposed = {
+        let mut conn = state.db.acquire().await?;
+        registers::application(&mut conn, id)
+            .await?
+            .filter(|a| a.kind == "herregistratie")
+            .ok_or(AppError::NotFound)?
+            .proposed_months
+            .and_then(|m| u32::try_from(m).ok())
+    };
+    let (verdict, note) = match reregistration_rules::parse_verdict(
+        &form.besluit,
+        &form.maanden,
+        &form.toelichting,
+        proposed,
+    ) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            let mut errors = FormErrors::new();
+            for (field, message) in problems {
+                errors.add(field, message);
+            }
+            let page = page(&state, id, layout, Some(form), errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let refusal = match reregistration::decide(&state, &meta, clerk.id, id, verdict, &note).await {
+        Ok(decided) => {
+            let message = match (verdict, decided.ends_on) {
+                (Verdict::Grant(months), Some(ends)) => format!(
+                    "De herregistratie is toegekend voor {}; de inschrijving loopt nu tot en met \
+                     {}. De specialist is gemaild.",
+                    months_label(i32::try_from(months).unwrap_or(60)),
+                    rules::person::format_date(rules::register_entry::last_day(ends))
+                ),
+                _ if decided.struck_off => "De herregistratie is afgewezen en de inschrijving \
+                                            is doorgehaald, omdat de periode al verlopen was. De \
+                                            specialist is gemaild."
+                    .to_owned(),
+                _ => "De herregistratie is afgewezen; de inschrijving wordt doorgehaald aan het \
+                      einde van de periode. De specialist is gemaild."
+                    .to_owned(),
+            };
+            flash::push(&session, FlashKind::Success, message).await?;
+            return Ok(Redirect::to(&format!("/rgs/herregistraties/{id}")).into_response());
+        }
+        Err(DecideError::Database(error)) => return Err(error.into()),
+        Err(DecideError::NotOpen) => "Over deze aanvraag is al besloten.",
+        Err(DecideError::Unpaid) => {
+            "De factuur van deze aanvraag is nog niet betaald. Toekennen kan pas na betaling; \
+             afwijzen kan wel."
+        }
+        Err(DecideError::EntryChanged) => {
+            "De inschrijving is intussen gewijzigd of doorgehaald; deze aanvraag past er niet \
+             meer bij."
+        }
+    };
+    let mut errors = FormErrors::new();
+    errors.add("besluit", refusal);
+    let page = page(&state, id, layout, Some(form), errors).await?;
+    Ok((StatusCode::CONFLICT, page).into_response())
+}

@@ -1,0 +1,7 @@
+//! Reports (docs/domain/reports.md): the contactpersoon's register report of their institution,
+//! on screen and as CSV, XLSX and PDF.
+
+pub mod pages;
+pub mod register_report;
+
+pub use pages::router;

@@ -1,0 +1,581 @@
+//! The opleider's and ondersteuner's view of their aios (docs/domain/README.md,
+//! docs/domain/trainings.md): the list of aios, one aios's current and proposed schedule side by
+//! side, and the decision on a submitted schedule or change request. An ondersteuner sees the aios
+//! of every opleider who delegated to them and decides "namens" that opleider; anyone else gets
+//! 404.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::auth::backend::Role;
+use crate::auth::current_user::CurrentUser;
+use crate::auth::session_store;
+use crate::platform::state::AppState;
+use crate::supervision::aios_overview;
+use crate::supervision::schedule_decisions::{
+    self, DecideError, Decider, FinalDeclaration, FinalError,
+};
+use crate::supervision::shortening_view;
+use crate::trainings::schedule::{self, Versions};
+use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
+use crate::trainings::{self, Training};
+use crate::web::error::{AppError, AppResult};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::{FormErrors, SelectOption};
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use rules::decision::FinalDeclarationRefusal;
+use rules::decision::{self, DecisionRefusal, Verdict};
+use rules::person::{self, format_date};
+use rules::schedule::diff::{Change, ChangeKind};
+use rules::shortening::Proposer;
+use rules::training::RegistrationStatus;
+
+/// The routes of the opleider's and ondersteuner's aios pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/opleider/aios", get(list))
+        .route("/opleider/aios/{id}", get(show))
+        .route("/opleider/aios/{id}/goedkeuren", post(approve))
+        .route("/opleider/aios/{id}/afkeuren", post(reject))
+        .route(
+            "/opleider/aios/{id}/eindverklaring",
+            post(final_declaration),
+        )
+}
+
+/// Refuses (404) anyone who is neither opleider nor ondersteuner.
+fn supervising(user: &CurrentUser) -> AppResult<()> {
+    if user.has(Role::Opleider) || user.has(Role::Ondersteuner) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The aios of this opleider (or of the opleiders an ondersteuner works for), filtered,
+/// sorted and paged. Rendered in its handler: the rows borrow from the page's database rows.
+#[derive(Template)]
+#[template(path = "supervision/list.html")]
+pub struct ListPage<'r> {
+    layout: Layout,
+    rows: Vec<aios_overview::Row<'r>>,
+    filter: ListFilter,
+    statuses: Vec<SelectOption>,
+    sorts: Vec<SelectOption>,
+    /// The query string of the next page, when there is one.
+    next: Option<String>,
+}
+
+/// The list's query string.
+#[derive(Deserialize, Debug, Default, Clone)]
+pub struct ListFilter {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    wacht: Option<String>,
+    #[serde(default)]
+    sorteer: String,
+    #[serde(default)]
+    na_naam: Option<String>,
+    #[serde(default)]
+    na_id: Option<Uuid>,
+    #[serde(default)]
+    na_status: Option<String>,
+}
+
+async fn list(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    layout: Layout,
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
+) -> AppResult<Html<String>> {
+    supervising(&user)?;
+    let sort = if filter.sorteer == "status" {
+        aios_overview::Sort::Status
+    } else {
+        aios_overview::Sort::Name
+    };
+    let after = match (&filter.na_naam, filter.na_id) {
+        (Some(name), Some(id)) => Some(aios_overview::Cursor {
+            status: filter.na_status.clone().unwrap_or_default(),
+            name: name.clone(),
+            id,
+        }),
+        _ => None,
+    };
+    let query = aios_overview::Query {
+        status: RegistrationStatus::from_code(&filter.status),
+        waiting_only: filter.wacht.is_some(),
+        sort,
+        after,
+    };
+    let today = state.clock.today();
+    // Delegations are read only for an ondersteuner: an opleider's own list is one range
+    // of the index, in the order of the page.
+    let whose = if user.has(Role::Ondersteuner) {
+        aios_overview::Whose::OwnAndDelegated
+    } else {
+        aios_overview::Whose::Own
+    };
+    // On the connection the session was read on (one of PAGES_ON_THE_SESSIONS_CONNECTION),
+    // back in the pool before the page is rendered.
+    let mut db = session_store::session_connection_or_acquire(&state.db).await?;
+    let page = aios_overview::page(&mut db, user.id, whose, today, &query).await?;
+    drop(db);
+    let rows = page.rows(today)?;
+    let next = match (page.more, rows.last()) {
+        (true, Some(last)) => {
+            let cursor = last.cursor();
+            let mut url = url::form_urlencoded::Serializer::new(String::new());
+            url.append_pair("status", &filter.status);
+            if filter.wacht.is_some() {
+                url.append_pair("wacht", "ja");
+            }
+            url.append_pair("sorteer", &filter.sorteer);
+            url.append_pair("na_naam", &cursor.name);
+            url.append_pair("na_id", &cursor.id.to_string());
+            url.append_pair("na_status", &cursor.status);
+            Some(url.finish())
+        }
+        _ => None,
+    };
+    let mut statuses = vec![SelectOption::new("", "Alle statussen")];
+    statuses.extend(
+        RegistrationStatus::ALL
+            .into_iter()
+            .filter(|s| *s != RegistrationStatus::Concept)
+            .map(|s| SelectOption::new(s.code(), s.label())),
+    );
+    let list = ListPage {
+        layout,
+        rows,
+        filter,
+        statuses,
+        sorts: vec![
+            SelectOption::new("naam", "Naam"),
+            SelectOption::new("status", "Status"),
+        ],
+        next,
+    };
+    // A page of fifty rows is some 24 kB: written into room for it at once instead of a
+    // buffer that grows and is copied as it fills.
+    let mut html = String::with_capacity(32 * 1024);
+    list.render_into(&mut html).map_err(anyhow::Error::from)?;
+    Ok(Html(html))
+}
+
+/// One row of the side-by-side comparison.
+pub struct ComparisonRow {
+    kind: &'static str,
+    summary: String,
+    fields: Vec<(String, String, String)>,
+}
+
+/// One aios: the proposed version next to the current one, and the decision.
+#[derive(Template, WebTemplate)]
+#[template(path = "supervision/aios.html")]
+pub struct AiosPage {
+    layout: Layout,
+    training: Training,
+    decider: Decider,
+    /// The submitted version's number and its view, when one waits.
+    proposed: Option<(i32, uuid::Uuid, ScheduleView)>,
+    /// The current version's number and its view.
+    current: Option<(i32, ScheduleView)>,
+    comparison: Vec<ComparisonRow>,
+    change_request: bool,
+    errors: FormErrors,
+    reason: String,
+    /// The eindverklaring, once issued.
+    declaration: Option<FinalDeclaration>,
+    /// Whether this user may issue it (the opleider themself, for a running registration).
+    may_declare: bool,
+    /// From when it is possible (Dutch date), when that lies in the future.
+    declare_from: Option<String>,
+    /// What the eindverklaring form holds.
+    final_form: FinalForm,
+    /// Every version, with who did what and what changed.
+    entries: Vec<HistoryEntry>,
+    /// The shortenings, with what this user may do about them.
+    shortening_section: shortening_view::Section,
+}
+
+fn field_name(field: &str) -> &'static str {
+    match field {
+        "label" => "Naam",
+        "part" => "Onderdeel",
+        "institution" => "Instelling",
+        "supervisor" => "Opleider",
+        "start" => "Begindatum",
+        "end" => "Einddatum (tot)",
+        "part_time_pct" => "Deeltijd",
+        "kind" => "Soort",
+        _ => "Gegeven",
+    }
+}
+
+fn comparison(changes: Vec<Change>) -> Vec<ComparisonRow> {
+    changes
+        .into_iter()
+        .map(|c| ComparisonRow {
+            kind: match c.kind {
+                ChangeKind::Added => "Toegevoegd",
+                ChangeKind::Removed => "Verwijderd",
+                ChangeKind::Changed => "Gewijzigd",
+            },
+            summary: c.summary,
+            fields: c
+                .fields
+                .into_iter()
+                .map(|f| (field_name(f.field).to_owned(), f.before, f.after))
+                .collect(),
+        })
+        .collect()
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    layout: Layout,
+    errors: FormErrors,
+    reason: String,
+    final_form: FinalForm,
+) -> AppResult<AiosPage> {
+    let mut conn = state.db.acquire().await?;
+    let (training, decider, rules) =
+        schedule_decisions::for_decider_with_rules(&mut conn, id, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    // Every version with its items at once: the history compares them all, and the current
+    // and the submitted one are among them.
+    let loaded = schedule::versions_with_items(&mut conn, id).await?;
+    let versions = Versions::of(&loaded);
+    let loaded_of = |version: Option<&schedule::Version>| {
+        version.and_then(|version| loaded.iter().find(|l| l.version.id == version.id))
+    };
+    let today = state.clock.today();
+    let base = format!("/opleider/aios/{id}");
+    let current_loaded = loaded_of(versions.current());
+    let current = current_loaded.map(|loaded| {
+        let context = schedule::context(&training, &loaded.version, today);
+        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
+        (loaded.version.number, view)
+    });
+    let mut changes = Vec::new();
+    let proposed = loaded_of(versions.submitted()).map(|loaded| {
+        let context = schedule::context(&training, &loaded.version, today);
+        if let Some(before) = current_loaded {
+            changes = schedule_view::changes(before, loaded, &rules);
+        }
+        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
+        (loaded.version.number, loaded.version.id, view)
+    });
+    let records = trainings::records_of(&mut conn, id).await?;
+    let declaration = records.declaration;
+    let may_declare = declaration.is_none()
+        && decider.on_behalf_of.is_none()
+        && user.has(Role::Opleider)
+        && training.status.accepts_change_requests();
+    let declare_from = if may_declare {
+        let (expected_end, _) = match current_loaded {
+            Some(current) => schedule_decisions::end_and_start(&training, current, &rules, today),
+            None => (None, None),
+        };
+        expected_end
+            .map(decision::final_declaration_from)
+            .filter(|from| *from > today)
+            .map(format_date)
+    } else {
+        None
+    };
+    let entries = schedule_view::history_of(&loaded, &rules);
+    let proposer = if decider.on_behalf_of.is_none() && user.has(Role::Opleider) {
+        Proposer::Opleider
+    } else {
+        Proposer::Ondersteuner
+    };
+    let shortening_section =
+        shortening_view::section(&records.shortenings, &training, &rules, proposer);
+    Ok(AiosPage {
+        shortening_section,
+        entries,
+        declaration,
+        may_declare,
+        declare_from,
+        final_form,
+        change_request: current.is_some(),
+        comparison: comparison(changes),
+        layout,
+        training,
+        decider,
+        proposed,
+        current,
+        errors,
+        reason,
+    })
+}
+
+async fn show(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    layout: Layout,
+) -> AppResult<AiosPage> {
+    supervising(&user)?;
+    page(
+        &state,
+        &user,
+        id,
+        layout,
+        FormErrors::new(),
+        String::new(),
+        FinalForm::default(),
+    )
+    .await
+}
+
+/// What the decision forms post.
+#[derive(Deserialize, Debug)]
+pub struct DecisionForm {
+    #[serde(default)]
+    versie: String,
+    #[serde(default)]
+    reden: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    session: &Session,
+    meta: &RequestMeta,
+    form: &DecisionForm,
+    verdict: Verdict,
+    reason: Option<&str>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let (training, decider) = schedule_decisions::for_decider(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let version: Uuid = form.versie.parse().map_err(|_| AppError::NotFound)?;
+    let result =
+        schedule_decisions::decide(state, meta, decider, &training, version, verdict, reason).await;
+    let (kind, message) = match result {
+        Ok(()) => match verdict {
+            Verdict::Approve => (
+                FlashKind::Success,
+                "U heeft het schema goedgekeurd. De aios krijgt hierover een e-mail.",
+            ),
+            Verdict::Reject => (
+                FlashKind::Success,
+                "U heeft het schema afgekeurd. De aios krijgt de reden per e-mail.",
+            ),
+        },
+        Err(DecideError::Refused(DecisionRefusal::NotWaiting)) => (
+            FlashKind::Info,
+            "Over deze versie is al besloten, of de aios heeft intussen een andere versie \
+             ingediend. Bekijk hieronder wat nu geldt.",
+        ),
+        Err(DecideError::Refused(DecisionRefusal::Closed)) => (
+            FlashKind::Info,
+            "Over het schema van deze opleiding wordt niet meer besloten.",
+        ),
+        Err(DecideError::Database(e)) => return Err(e.into()),
+    };
+    flash::push(session, kind, message).await?;
+    Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
+}
+
+async fn approve(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    record(
+        &state,
+        &user,
+        id,
+        &session,
+        &meta,
+        &form,
+        Verdict::Approve,
+        None,
+    )
+    .await
+}
+
+async fn reject(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    match decision::parse_reason(&form.reden) {
+        Ok(reason) => {
+            record(
+                &state,
+                &user,
+                id,
+                &session,
+                &meta,
+                &form,
+                Verdict::Reject,
+                Some(&reason),
+            )
+            .await
+        }
+        Err(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("reden", message);
+            let page = page(
+                &state,
+                &user,
+                id,
+                layout,
+                errors,
+                form.reden.clone(),
+                FinalForm::default(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// What the eindverklaring form posts.
+#[derive(Deserialize, Debug, Default)]
+pub struct FinalForm {
+    #[serde(default)]
+    uitkomst: String,
+    #[serde(default)]
+    einddatum: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+async fn final_declaration(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    Form(form): Form<FinalForm>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let (training, decider) = schedule_decisions::for_decider(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    // The eindverklaring is the opleider's own judgement: for an ondersteuner the route does
+    // not exist.
+    if decider.on_behalf_of.is_some() || !user.has(Role::Opleider) {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = FormErrors::new();
+    let positive = match form.uitkomst.as_str() {
+        "positief" => Some(true),
+        "negatief" => Some(false),
+        _ => {
+            errors.add(
+                "uitkomst-positief",
+                "Kies of de eindverklaring positief of negatief is.",
+            );
+            None
+        }
+    };
+    let end_date = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    let note = form.toelichting.trim().to_owned();
+    if note.chars().count() > 2000 {
+        errors.add(
+            "toelichting",
+            "Gebruik voor de toelichting hoogstens 2000 tekens.",
+        );
+    }
+    let (Some(positive), Some(end_date)) = (positive, end_date) else {
+        return refused(&state, &user, id, layout, errors, form).await;
+    };
+    if !errors.is_empty() {
+        return refused(&state, &user, id, layout, errors, form).await;
+    }
+    let rules = crate::router::training_rules(&state, &training).await?;
+    let result = schedule_decisions::issue_final_declaration(
+        &state, &meta, decider, &training, &rules, positive, end_date, &note,
+    )
+    .await;
+    let message = match result {
+        Ok(()) if positive => "U heeft een positieve eindverklaring afgegeven. De opleiding is \
+             voltooid; de aios kan nu registratie als specialist aanvragen."
+            .to_owned(),
+        Ok(()) => "U heeft een negatieve eindverklaring afgegeven. De RGS neemt het vervolg op \
+             zich."
+            .to_owned(),
+        Err(FinalError::Refused(FinalDeclarationRefusal::TooEarly(from))) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "einddatum",
+                format!(
+                    "De eindverklaring kan pas vanaf {} worden afgegeven: drie maanden voor de \
+                     verwachte einddatum van de opleiding.",
+                    format_date(from)
+                ),
+            );
+            return refused(&state, &user, id, layout, errors, form).await;
+        }
+        Err(FinalError::Refused(FinalDeclarationRefusal::EndBeforeStart)) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "einddatum",
+                "De einddatum ligt voor het begin van de opleiding.",
+            );
+            return refused(&state, &user, id, layout, errors, form).await;
+        }
+        Err(FinalError::Refused(FinalDeclarationRefusal::NotTheOpleider)) => {
+            return Err(AppError::NotFound);
+        }
+        Err(FinalError::Refused(
+            FinalDeclarationRefusal::AlreadyIssued | FinalDeclarationRefusal::NotRunning,
+        )) => "Voor deze opleiding is al een eindverklaring afgegeven, of de opleiding staat \
+             niet (meer) ingeschreven."
+            .to_owned(),
+        Err(FinalError::Database(e)) => return Err(e.into()),
+    };
+    flash::push(&session, FlashKind::Info, message).await?;
+    Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
+}
+
+/// The aios page again, with the eindverklaring form as typed and what is wrong with it.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    layout: Layout,
+    errors: FormErrors,
+    form: FinalForm,
+) -> AppResult<Response> {
+    let page = page(state, user, id, layout, errors, String::new(), form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

@@ -1,0 +1,377 @@
+//! The opleider's decisions on submitted schedules, taken by the oordelend opleider or by an
+//! ondersteuner acting for them (recorded as "namens"): one transaction with the audit record
+//! and the mail to the aios.
+
+use serde_json::json;
+use std::sync::LazyLock;
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
+use crate::platform::state::AppState;
+use crate::trainings::{
+    TRAINING_SELECT, Training, TrainingRow, TrainingWithRulesRow, with_rules_sql,
+};
+use crate::web::request_meta::RequestMeta;
+use rules::decision::{self, DecisionRefusal, Verdict};
+use rules::payment::{self, InvoiceState};
+use rules::schedule::model::SpecialtyRules;
+use rules::training::{RegistrationStatus, VersionStatus};
+
+/// Who decides: the opleider themself, or an ondersteuner for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decider {
+    /// The user who acts.
+    pub user: Uuid,
+    /// The opleider they act for, when that is someone else.
+    pub on_behalf_of: Option<Uuid>,
+}
+
+/// Who may see training `t` as its decider: its oordelend opleider `$2`, or an ondersteuner
+/// `$2` with an active delegation from that opleider. Concepts never submitted are not shown:
+/// they have no effect yet.
+const DECIDER_SEES: &str = "t.id = $1 AND t.status <> 'concept'
+     AND (t.supervisor_id = $2 OR EXISTS (
+          SELECT 1 FROM role_assignments r
+          WHERE r.user_id = $2 AND r.role = 'ondersteuner'
+            AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))";
+
+/// Training `id` as seen by `user` ([`DECIDER_SEES`]); `None` for anyone else (404).
+pub async fn for_decider(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: Uuid,
+) -> Result<Option<(Training, Decider)>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("{TRAINING_SELECT} WHERE {DECIDER_SEES}"));
+    let row: Option<TrainingRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(user)
+        .fetch_optional(conn)
+        .await?;
+    let Some(training) = row.map(TrainingRow::into_training).transpose()? else {
+        return Ok(None);
+    };
+    Ok(Some(decider_of(training, user)))
+}
+
+/// Training `id` as seen by `user`, with its specialty's rules, in one statement; `None` for
+/// anyone else (404).
+pub async fn for_decider_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: Uuid,
+) -> Result<Option<(Training, Decider, SpecialtyRules)>, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql(DECIDER_SEES));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(user)
+        .fetch_optional(conn)
+        .await?;
+    let Some((training, rules)) = row.map(TrainingWithRulesRow::into_parts).transpose()? else {
+        return Ok(None);
+    };
+    let (training, decider) = decider_of(training, user);
+    Ok(Some((training, decider, rules)))
+}
+
+/// `user` deciding on `training`: for its opleider, or on their behalf.
+fn decider_of(training: Training, user: Uuid) -> (Training, Decider) {
+    let on_behalf_of = (training.supervisor_id != user).then_some(training.supervisor_id);
+    (training, Decider { user, on_behalf_of })
+}
+
+/// Why a decision was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// The domain refused it.
+    #[error(transparent)]
+    Refused(#[from] DecisionRefusal),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Records `verdict` (with `reason` for a rejection) on version `version` of `training` by
+/// `decider`. The version must still be the submitted one: a second tab deciding the same
+/// request is refused.
+pub async fn decide(
+    state: &AppState,
+    meta: &RequestMeta,
+    decider: Decider,
+    training: &Training,
+    version: Uuid,
+    verdict: Verdict,
+    reason: Option<&str>,
+) -> Result<(), DecideError> {
+    let mut tx = state.db.begin().await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let row: Option<(String, i32)> = sqlx::query_as(
+        "SELECT status, number FROM schedule_versions WHERE id = $1 AND training_id = $2 FOR UPDATE",
+    )
+    .bind(version)
+    .bind(training.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((status, number)) = row else {
+        return Err(DecisionRefusal::NotWaiting.into());
+    };
+    let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
+    let mut outcome = decision::decide(registration, status, verdict)?;
+    // An approved first schedule is definitive only with the invoice paid
+    // (docs/domain/trainings.md).
+    if outcome.registration == RegistrationStatus::Approved {
+        let invoice = crate::billing::invoices::of_training(&mut tx, training.id).await?;
+        let invoice = match invoice {
+            None => InvoiceState::NotIssued,
+            Some(invoice) if invoice.is_open() => InvoiceState::Open,
+            Some(_) => InvoiceState::Paid,
+        };
+        outcome.registration = payment::registration_on_approval(training.invoicing, invoice);
+    }
+    let now = state.clock.now();
+    sqlx::query(
+        "UPDATE schedule_versions SET status = $2, decided_at = $3, decided_by = $4,
+                decided_on_behalf_of = $5, decision_reason = $6
+         WHERE id = $1",
+    )
+    .bind(version)
+    .bind(outcome.version.code())
+    .bind(now)
+    .bind(decider.user)
+    .bind(decider.on_behalf_of)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+        .bind(training.id)
+        .bind(outcome.registration.code())
+        .execute(&mut *tx)
+        .await?;
+    let action = match (verdict, outcome.change_request) {
+        (Verdict::Approve, false) => "training.approved",
+        (Verdict::Reject, false) => "training.rejected",
+        (Verdict::Approve, true) => "schedule.change_approved",
+        (Verdict::Reject, true) => "schedule.change_rejected",
+    };
+    let mut entry = AuditEntry::new(action, Some(decider.user), AuditOutcome::Success)
+        .object("training", training.id)
+        .details(json!({ "version_id": version, "version": number, "reason": reason }));
+    entry.on_behalf_of = decider.on_behalf_of;
+    audit::record(&mut tx, now, meta, entry).await?;
+
+    let what = if outcome.change_request {
+        "uw wijzigingsverzoek voor het opleidingsschema"
+    } else {
+        "uw opleidingsschema en de aanvraag tot opleidingsregistratie"
+    };
+    let (subject, body) = match verdict {
+        Verdict::Approve => (
+            "Uw opleidingsschema is goedgekeurd",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft {} voor de opleiding {} goedgekeurd.\n\n\
+                 {}Log in op MijnRGS ({}) om het geldende schema te bekijken.\n\n{SIGNATURE}",
+                training.trainee_name,
+                training.supervisor_name,
+                what,
+                training.specialty_name,
+                match outcome.registration {
+                    _ if outcome.change_request => "",
+                    RegistrationStatus::Registered => {
+                        "U staat nu ingeschreven in het opleidingsregister.\n\n"
+                    }
+                    RegistrationStatus::RegisteredPendingPayment => {
+                        "U staat ingeschreven onder voorwaarde van betaling: de inschrijving \
+                         wordt definitief zodra de factuur is betaald.\n\n"
+                    }
+                    _ => "De inschrijving wordt definitief zodra de factuur is betaald.\n\n",
+                },
+                state.config.base_url
+            ),
+        ),
+        Verdict::Reject => (
+            "Uw opleidingsschema is afgekeurd",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft {} voor de opleiding {} afgekeurd.\n\n\
+                 Reden: {}\n\nLog in op MijnRGS ({}), kies \"Schema aanpassen\", pas het schema \
+                 aan en dien het opnieuw in.\n\n{SIGNATURE}",
+                training.trainee_name,
+                training.supervisor_name,
+                what,
+                training.specialty_name,
+                reason.unwrap_or_default(),
+                state.config.base_url
+            ),
+        ),
+    };
+    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An issued eindverklaring.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct FinalDeclaration {
+    /// Positive or negative.
+    pub positive: bool,
+    /// The date training ended.
+    pub end_date: chrono::NaiveDate,
+    /// Who issued it.
+    pub issued_by_name: String,
+    /// When.
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The eindverklaring of training `$1` as one JSON [`FinalDeclaration`], or NULL when none
+/// was issued: a scalar subquery for [`crate::trainings::records_of`].
+pub(crate) static FINAL_DECLARATION_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_row(
+        "SELECT f.positive, f.end_date, u.full_name AS issued_by_name, f.issued_at
+         FROM final_declarations f JOIN users u ON u.id = f.issued_by
+         WHERE f.training_id = $1",
+    )
+});
+
+/// The expected end and the first day of the current schedule of `training`, as the rules
+/// engine computes them.
+pub async fn current_end_and_start(
+    conn: &mut PgConnection,
+    training: &Training,
+    rules: &SpecialtyRules,
+    today: chrono::NaiveDate,
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), sqlx::Error> {
+    let versions = crate::trainings::schedule::Versions {
+        all: crate::trainings::schedule::versions(&mut *conn, training.id).await?,
+    };
+    let Some(current) = versions.current().cloned() else {
+        return Ok((None, None));
+    };
+    let loaded = crate::trainings::schedule::load_version(&mut *conn, current).await?;
+    Ok(end_and_start(training, &loaded, rules, today))
+}
+
+/// The expected end and the first day of `current`, the current schedule of `training`.
+pub fn end_and_start(
+    training: &Training,
+    current: &crate::trainings::schedule::LoadedVersion,
+    rules: &SpecialtyRules,
+    today: chrono::NaiveDate,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let context = crate::trainings::schedule::context(training, &current.version, today);
+    let schedule = current.schedule();
+    let report = rules::schedule::check::check(&schedule, rules, &context);
+    let start = schedule.periods.iter().map(|p| p.start).min();
+    (
+        report.totals.expected_end.or(report.totals.planned_end),
+        start,
+    )
+}
+
+/// Why an eindverklaring was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum FinalError {
+    /// The domain refused it.
+    #[error(transparent)]
+    Refused(#[from] decision::FinalDeclarationRefusal),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Issues the eindverklaring of `training` by `decider` (who must be the opleider themself):
+/// positive completes the registration and invites the aios to request registration as a
+/// specialist. One transaction with the audit record and the mail.
+#[allow(clippy::too_many_arguments)]
+pub async fn issue_final_declaration(
+    state: &AppState,
+    meta: &RequestMeta,
+    decider: Decider,
+    training: &Training,
+    rules: &rules::schedule::model::SpecialtyRules,
+    positive: bool,
+    end_date: chrono::NaiveDate,
+    note: &str,
+) -> Result<(), FinalError> {
+    let mut tx = state.db.begin().await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let issued: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1)",
+    )
+    .bind(training.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let today = state.clock.today();
+    let (expected_end, start) = current_end_and_start(&mut tx, training, rules, today).await?;
+    let after = decision::issue_final_declaration(
+        registration,
+        issued,
+        decider.on_behalf_of.is_none(),
+        today,
+        expected_end,
+        start,
+        end_date,
+        positive,
+    )?;
+    let now = state.clock.now();
+    sqlx::query(
+        "INSERT INTO final_declarations (id, training_id, positive, end_date, issued_by, issued_at, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(training.id)
+    .bind(positive)
+    .bind(end_date)
+    .bind(decider.user)
+    .bind(now)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
+        .bind(training.id)
+        .bind(after.code())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(
+            "training.final_declaration",
+            Some(decider.user),
+            AuditOutcome::Success,
+        )
+        .object("training", training.id)
+        .details(json!({ "positive": positive, "end_date": end_date })),
+    )
+    .await?;
+    let end = rules::person::format_date(end_date);
+    let (subject, body) = if positive {
+        (
+            "Uw opleiding is voltooid: vraag nu uw registratie aan",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft een positieve eindverklaring afgegeven voor uw \
+                 opleiding {}; de opleiding eindigt op {end}.\n\nU kunt nu in MijnRGS ({}) uw \
+                 registratie als specialist of profielarts aanvragen.\n\n{SIGNATURE}",
+                training.trainee_name,
+                training.supervisor_name,
+                training.specialty_name,
+                state.config.base_url
+            ),
+        )
+    } else {
+        (
+            "Eindverklaring voor uw opleiding",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft een negatieve eindverklaring afgegeven voor uw \
+                 opleiding {} (einddatum {end}). De RGS neemt contact met u op over het vervolg.\
+                 \n\n{SIGNATURE}",
+                training.trainee_name, training.supervisor_name, training.specialty_name
+            ),
+        )
+    };
+    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    tx.commit().await?;
+    Ok(())
+}

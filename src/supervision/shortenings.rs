@@ -1,0 +1,480 @@
+//! Shortenings (verkorting) of a training: proposing, deciding and withdrawing, each in one
+//! transaction with its audit record and mail, around the pure rules of
+//! `rules::shortening`. The training's row lock serialises every move, so two tabs never
+//! both decide and two proposals never both wait.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
+use crate::trainings::Training;
+use crate::web::request_meta::RequestMeta;
+use rules::decision::Verdict;
+use rules::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
+use rules::schedule::months::Months;
+use rules::shortening::{self, Proposal, Proposer, ShorteningRefusal, ShorteningStatus};
+
+/// A shortening of a training, with who did what.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Id.
+    pub id: Uuid,
+    /// The part it shortens.
+    pub part: usize,
+    /// Whole months.
+    pub months: i32,
+    /// The ground.
+    pub ground: ShorteningGround,
+    /// Where the competences were gained.
+    pub gained_where: String,
+    /// When.
+    pub gained_when: String,
+    /// Where it stands.
+    pub status: ShorteningStatus,
+    /// Who proposed it.
+    pub proposed_by_name: String,
+    /// The opleider an ondersteuner proposed it for.
+    pub proposed_on_behalf_of_name: Option<String>,
+    /// When.
+    pub proposed_at: DateTime<Utc>,
+    /// Who decided.
+    pub decided_by_name: Option<String>,
+    /// When.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was rejected.
+    pub decision_reason: Option<String>,
+    /// When the aios withdrew it.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Record {
+    /// The shortening as the rules engine sees it.
+    pub fn shortening(&self) -> Shortening {
+        Shortening {
+            part: self.part,
+            months: Months::whole(i64::from(self.months)),
+            ground: self.ground,
+        }
+    }
+}
+
+/// A shortening as [`OF_TRAINING_JSON`] reads it.
+#[derive(serde::Deserialize)]
+pub(crate) struct Row {
+    id: Uuid,
+    part: i16,
+    months: i32,
+    ground: String,
+    gained_where: String,
+    gained_when: String,
+    status: String,
+    proposed_by_name: String,
+    proposed_on_behalf_of_name: Option<String>,
+    proposed_at: DateTime<Utc>,
+    decided_by_name: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    decision_reason: Option<String>,
+    withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Row {
+    pub(crate) fn into_record(self) -> Result<Record, sqlx::Error> {
+        let decode = |what: &str, code: &str| {
+            sqlx::Error::Decode(format!("unknown shortening {what} {code:?}").into())
+        };
+        Ok(Record {
+            ground: ShorteningGround::from_code(&self.ground)
+                .ok_or_else(|| decode("ground", &self.ground))?,
+            status: ShorteningStatus::from_code(&self.status)
+                .ok_or_else(|| decode("status", &self.status))?,
+            part: usize::try_from(self.part).map_err(|_| decode("part", "negative"))?,
+            id: self.id,
+            months: self.months,
+            gained_where: self.gained_where,
+            gained_when: self.gained_when,
+            proposed_by_name: self.proposed_by_name,
+            proposed_on_behalf_of_name: self.proposed_on_behalf_of_name,
+            proposed_at: self.proposed_at,
+            decided_by_name: self.decided_by_name,
+            decided_at: self.decided_at,
+            decision_reason: self.decision_reason,
+            withdrawn_at: self.withdrawn_at,
+        })
+    }
+}
+
+/// Every shortening of training `$1`, oldest first, as one JSON array of [`Row`]s: a scalar
+/// subquery, so a page can read it with the training's other records.
+pub(crate) static OF_TRAINING_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT s.id, s.part, s.months, s.ground, s.gained_where, s.gained_when, s.status,
+                p.full_name AS proposed_by_name, o.full_name AS proposed_on_behalf_of_name,
+                s.proposed_at, d.full_name AS decided_by_name, s.decided_at,
+                s.decision_reason, s.withdrawn_at
+         FROM shortenings s
+         JOIN users p ON p.id = s.proposed_by
+         LEFT JOIN users o ON o.id = s.proposed_on_behalf_of
+         LEFT JOIN users d ON d.id = s.decided_by
+         WHERE s.training_id = $1",
+        "x.proposed_at, x.id",
+    )
+});
+
+/// The required duration of a training as its schedule has it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    /// Every part's required months after approved shortenings and the RGS's extensions.
+    pub total: Months,
+    /// Of which added by extensions.
+    pub extended: Months,
+}
+
+/// The extensions of the version of training `$1` that counts now (the concept, else the
+/// submitted version, else the last approved one), as one JSON array.
+static EXTENSIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT e.part, e.months FROM schedule_extensions e
+         WHERE e.version_id = (SELECT v.id FROM schedule_versions v
+                               WHERE v.training_id = $1
+                                 AND v.status IN ('concept', 'ingediend', 'goedgekeurd')
+                               ORDER BY v.status = 'concept' DESC, v.status = 'ingediend' DESC,
+                                        v.number DESC
+                               LIMIT 1)",
+        "x.part, x.months",
+    )
+});
+
+/// An extension as [`EXTENSIONS_JSON`] reads it.
+#[derive(serde::Deserialize)]
+struct ExtensionRow {
+    part: i16,
+    months: i32,
+}
+
+/// Every shortening of `training`, oldest first, and its required duration now: every part's
+/// months after the approved shortenings and the extensions of the version that counts, as
+/// the rules engine computes them for the schedule page. One statement.
+pub async fn of_training_with_requirement(
+    conn: &mut PgConnection,
+    training: &Training,
+    rules: &SpecialtyRules,
+) -> Result<(Vec<Record>, Requirement), sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS shortenings, ({}) AS extensions",
+            *OF_TRAINING_JSON, *EXTENSIONS_JSON
+        )
+    });
+    let (rows, extensions): (Json<Vec<Row>>, Json<Vec<ExtensionRow>>) =
+        sqlx::query_as(SQL.as_str())
+            .bind(training.id)
+            .fetch_one(conn)
+            .await?;
+    let records = records(rows.0)?;
+    let schedule = rules::schedule::model::Schedule {
+        shortenings: records
+            .iter()
+            .filter(|r| r.status == ShorteningStatus::Approved)
+            .map(Record::shortening)
+            .collect(),
+        extensions: extensions
+            .0
+            .into_iter()
+            .map(|e| rules::schedule::model::Extension {
+                part: usize::try_from(e.part).unwrap_or(usize::MAX),
+                months: Months::whole(i64::from(e.months)),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let totals = rules::schedule::totals::totals(&schedule, rules, chrono::NaiveDate::MIN);
+    let requirement = Requirement {
+        total: totals.required,
+        extended: schedule.extensions.iter().map(|e| e.months).sum(),
+    };
+    Ok((records, requirement))
+}
+
+/// Every shortening of `training`, oldest first.
+pub async fn of_training(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<Vec<Record>, sqlx::Error> {
+    records(crate::platform::db::fetch_rows(conn, &OF_TRAINING_JSON, &[training]).await?)
+}
+
+/// The records of `rows`, as [`OF_TRAINING_JSON`] read them.
+pub(crate) fn records(rows: Vec<Row>) -> Result<Vec<Record>, sqlx::Error> {
+    rows.into_iter().map(Row::into_record).collect()
+}
+
+/// Why a shortening move was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum ShorteningError {
+    /// The state does not allow it.
+    #[error(transparent)]
+    Refused(#[from] ShorteningRefusal),
+    /// It would break the limits; the messages say how.
+    #[error("de verkorting gaat over de grenzen")]
+    Limits(Vec<String>),
+    /// No shortening of this training has that id: someone else's is not found (404), not
+    /// "already decided".
+    #[error("geen verkorting van deze opleiding")]
+    NotFound,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Who acts: a user, in a role, perhaps for the opleider.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    /// The user.
+    pub user: Uuid,
+    /// In what capacity.
+    pub proposer: Proposer,
+    /// The opleider an ondersteuner acts for.
+    pub on_behalf_of: Option<Uuid>,
+}
+
+/// The approved shortenings of `training` and whether one waits, read under the training's
+/// lock.
+async fn approved_and_open(
+    conn: &mut PgConnection,
+    training: Uuid,
+) -> Result<(Vec<Shortening>, bool), sqlx::Error> {
+    let records = of_training(conn, training).await?;
+    let open = records
+        .iter()
+        .any(|r| r.status == ShorteningStatus::Proposed);
+    let approved = records
+        .iter()
+        .filter(|r| r.status == ShorteningStatus::Approved)
+        .map(Record::shortening)
+        .collect();
+    Ok((approved, open))
+}
+
+fn describe(proposal_months: i32, ground: ShorteningGround, rules: &SpecialtyRules) -> String {
+    format!(
+        "{} verkorting van de opleiding {} op grond van {}",
+        rules::schedule::months::counted(i64::from(proposal_months), "maand", "maanden"),
+        rules.name,
+        ground.label()
+    )
+}
+
+/// Records `proposal` for `training` by `actor`. The opleider's own proposal is approved at
+/// once and the aios is told; anyone else's waits for the opleider, who is told.
+pub async fn propose(
+    state: &AppState,
+    meta: &RequestMeta,
+    actor: Actor,
+    training: &Training,
+    rules: &SpecialtyRules,
+    proposal: &Proposal,
+) -> Result<ShorteningStatus, ShorteningError> {
+    let mut tx = state.db.begin().await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let (approved, open) = approved_and_open(&mut tx, training.id).await?;
+    let status = shortening::propose(registration, open, actor.proposer)?;
+    shortening::within_limits(rules, &approved, &proposal.shortening())
+        .map_err(ShorteningError::Limits)?;
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    let decided = status == ShorteningStatus::Approved;
+    sqlx::query(
+        "INSERT INTO shortenings (id, training_id, part, months, ground, gained_where,
+                                  gained_when, status, proposed_by, proposed_on_behalf_of,
+                                  proposed_at, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(id)
+    .bind(training.id)
+    .bind(i16::try_from(proposal.part).unwrap_or(i16::MAX))
+    .bind(proposal.months)
+    .bind(proposal.ground.code())
+    .bind(&proposal.gained_where)
+    .bind(&proposal.gained_when)
+    .bind(status.code())
+    .bind(actor.user)
+    .bind(actor.on_behalf_of)
+    .bind(now)
+    .bind(decided.then_some(actor.user))
+    .bind(decided.then_some(now))
+    .execute(&mut *tx)
+    .await?;
+    let action = if decided {
+        "shortening.approved"
+    } else {
+        "shortening.proposed"
+    };
+    let mut entry = AuditEntry::new(action, Some(actor.user), Outcome::Success)
+        .object("training", training.id)
+        .details(json!({
+            "shortening_id": id,
+            "part": proposal.part,
+            "months": proposal.months,
+            "ground": proposal.ground.code(),
+        }));
+    entry.on_behalf_of = actor.on_behalf_of;
+    audit::record(&mut tx, now, meta, entry).await?;
+    let what = describe(proposal.months, proposal.ground, rules);
+    if decided {
+        let body = format!(
+            "Beste {},\n\nUw opleider {} heeft {what} vastgelegd. De vereiste duur van uw \
+             opleiding is daarmee korter.\n\nLog in op MijnRGS ({}) om uw schema met de nieuwe \
+             duur te bekijken.\n\n{SIGNATURE}",
+            training.trainee_name, training.supervisor_name, state.config.base_url
+        );
+        crate::trainings::mail_trainee(&mut tx, now, training, "Verkorting van uw opleiding", body)
+            .await?;
+    } else {
+        let who = if actor.proposer == Proposer::Trainee {
+            training.trainee_name.clone()
+        } else {
+            "Uw opleidingsondersteuner".to_owned()
+        };
+        let body = format!(
+            "Beste {},\n\n{who} stelt {what} voor, voor {}. Alleen u als oordelend opleider kunt \
+             de verkorting goedkeuren of afwijzen.\n\nLog in op MijnRGS ({}) om het voorstel te \
+             beoordelen.\n\n{SIGNATURE}",
+            training.supervisor_name, training.trainee_name, state.config.base_url
+        );
+        crate::trainings::mail_supervisor(&mut tx, now, training, "Voorstel tot verkorting", body)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// The opleider's `verdict` on proposal `id` of `training` (with `reason` for a rejection).
+/// `by_the_opleider` is false for anyone acting on the opleider's behalf: refused.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: Uuid,
+    by_the_opleider: bool,
+    training: &Training,
+    rules: &SpecialtyRules,
+    id: Uuid,
+    verdict: Verdict,
+    reason: Option<&str>,
+) -> Result<(), ShorteningError> {
+    let mut tx = state.db.begin().await?;
+    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let records = of_training(&mut tx, training.id).await?;
+    let record = records
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or(ShorteningError::NotFound)?;
+    let status = shortening::decide(registration, record.status, by_the_opleider, verdict)?;
+    if status == ShorteningStatus::Approved {
+        let approved: Vec<Shortening> = records
+            .iter()
+            .filter(|r| r.status == ShorteningStatus::Approved)
+            .map(Record::shortening)
+            .collect();
+        shortening::within_limits(rules, &approved, &record.shortening())
+            .map_err(ShorteningError::Limits)?;
+    }
+    let now = state.clock.now();
+    sqlx::query(
+        "UPDATE shortenings SET status = $2, decided_by = $3, decided_at = $4,
+                decision_reason = $5
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status.code())
+    .bind(user)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    let action = match verdict {
+        Verdict::Approve => "shortening.approved",
+        Verdict::Reject => "shortening.rejected",
+    };
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new(action, Some(user), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "shortening_id": id, "reason": reason })),
+    )
+    .await?;
+    let what = describe(record.months, record.ground, rules);
+    let (subject, body) = match verdict {
+        Verdict::Approve => (
+            "Verkorting van uw opleiding goedgekeurd",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft het voorstel voor {what} goedgekeurd. De \
+                 vereiste duur van uw opleiding is daarmee korter.\n\nLog in op MijnRGS ({}) om \
+                 uw schema met de nieuwe duur te bekijken.\n\n{SIGNATURE}",
+                training.trainee_name, training.supervisor_name, state.config.base_url
+            ),
+        ),
+        Verdict::Reject => (
+            "Verkorting van uw opleiding afgewezen",
+            format!(
+                "Beste {},\n\nUw opleider {} heeft het voorstel voor {what} afgewezen.\n\n\
+                 Reden: {}\n\nBespreek dit zo nodig met uw opleider; u kunt een nieuw voorstel \
+                 doen in MijnRGS ({}).\n\n{SIGNATURE}",
+                training.trainee_name,
+                training.supervisor_name,
+                reason.unwrap_or_default(),
+                state.config.base_url
+            ),
+        ),
+    };
+    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The aios withdraws their waiting proposal `id` of `training`.
+pub async fn withdraw(
+    state: &AppState,
+    meta: &RequestMeta,
+    trainee: Uuid,
+    training: &Training,
+    id: Uuid,
+) -> Result<(), ShorteningError> {
+    let mut tx = state.db.begin().await?;
+    crate::trainings::lock_status(&mut tx, training.id).await?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1 AND training_id = $2")
+            .bind(id)
+            .bind(training.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let status = status.as_deref().ok_or(ShorteningError::NotFound)?;
+    let status = ShorteningStatus::from_code(status).ok_or(ShorteningRefusal::NotOpen)?;
+    let status = shortening::withdraw(status)?;
+    let now = state.clock.now();
+    sqlx::query("UPDATE shortenings SET status = $2, withdrawn_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status.code())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("shortening.withdrawn", Some(trainee), Outcome::Success)
+            .object("training", training.id)
+            .details(json!({ "shortening_id": id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

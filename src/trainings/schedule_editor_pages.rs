@@ -1,0 +1,931 @@
+//! The schedule editor's forms: adding, changing and removing periods and interruptions of
+//! the concept. Every form carries the revision of the concept it was based on; a save over a
+//! newer revision is refused with the typed input kept (docs/domain/trainings.md).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::auth::current_user::{Aios, RoleUser};
+use crate::platform::state::AppState;
+use crate::trainings::pages::{own_training_with_rules, training_path};
+use crate::trainings::schedule::{
+    self, ChangeError, Edit, InterruptionInput, LoadedVersion, PeriodInput, Versions,
+};
+use crate::trainings::training_pages::RevisionForm;
+use crate::trainings::{self, Training};
+use crate::web::error::{AppError, AppResult};
+use crate::web::flash::{self, FlashKind};
+use crate::web::form::{FormErrors, Posted, SelectOption, complete};
+use crate::web::layout::Layout;
+use crate::web::request_meta::RequestMeta;
+use rules::person::{self, format_date};
+use rules::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
+use rules::schedule::findings::{Code, Severity};
+use rules::schedule::model::SpecialtyRules;
+use rules::training::Refusal;
+
+/// The editor's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/aios/opleidingen/{id}/periodes/nieuw",
+            get(new_period).post(add_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/periodes/{item}",
+            get(edit_period).post(change_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/periodes/{item}/verwijderen",
+            post(remove_period),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/nieuw",
+            get(new_interruption).post(add_interruption),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/{item}",
+            get(edit_interruption).post(change_interruption),
+        )
+        .route(
+            "/aios/opleidingen/{id}/onderbrekingen/{item}/verwijderen",
+            post(remove_interruption),
+        )
+}
+
+/// The training with its concept, or the reason there is none to edit.
+struct Editing {
+    training: Training,
+    rules: SpecialtyRules,
+    concept: LoadedVersion,
+}
+
+/// Loads the concept of the aios's training `id`; `Err(response)` sends the aios back to the
+/// training page when there is no concept to edit.
+async fn editing(
+    state: &AppState,
+    session: &Session,
+    aios: Uuid,
+    id: Uuid,
+) -> AppResult<Result<Editing, Response>> {
+    let (training, rules) = own_training_with_rules(state, aios, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let loaded = schedule::versions_with_items(&mut conn, id).await?;
+    let Some(concept) = Versions::of(&loaded).concept().cloned() else {
+        flash::push(session, FlashKind::Info, NOT_EDITABLE).await?;
+        return Ok(Err(Redirect::to(&training_path(id)).into_response()));
+    };
+    let concept = schedule::take_loaded(loaded, &concept).ok_or(AppError::NotFound)?;
+    Ok(Ok(Editing {
+        training,
+        rules,
+        concept,
+    }))
+}
+
+const NOT_EDITABLE: &str = "Dit schema is ingediend of beoordeeld en kan niet meer worden \
+     gewijzigd. Is het goedgekeurd, dan kunt u met \"Schema wijzigen\" een wijziging voorbereiden.";
+
+/// The conflict message of the item forms.
+pub fn conflict_text() -> &'static str {
+    CONFLICT
+}
+
+const CONFLICT: &str = "Het schema is intussen gewijzigd, in een ander venster of tabblad. Uw \
+     invoer staat hieronder nog. Bekijk het schema en klik nogmaals op \"Opslaan\" om uw invoer \
+     toch op te slaan.";
+
+/// The errors the concept of `training` has now, in the engine's words: what a message after
+/// a save must mention. An empty schedule is left out: removing its last period is what the
+/// aios asked for, and the page says what that means.
+async fn errors_now(
+    state: &AppState,
+    training: &Training,
+    rules: &SpecialtyRules,
+) -> AppResult<Vec<String>> {
+    let mut conn = state.db.acquire().await?;
+    let loaded = schedule::versions_with_items(&mut conn, training.id).await?;
+    drop(conn);
+    let Some(concept) = Versions::of(&loaded).concept().cloned() else {
+        return Ok(Vec::new());
+    };
+    let Some(concept) = schedule::take_loaded(loaded, &concept) else {
+        return Ok(Vec::new());
+    };
+    let context = schedule::context(training, &concept.version, state.clock.today());
+    let report = check::check(&concept.schedule(), rules, &context);
+    Ok(report
+        .findings
+        .into_iter()
+        .filter(|f| f.severity() == Severity::Error && f.code != Code::NoPeriods)
+        .map(|f| f.message)
+        .collect())
+}
+
+/// The message after a save: "Gelukt" only when the schedule has no errors; otherwise that it
+/// was saved in the concept, with the error (or the first of them) in words.
+fn saved_message(saved: &str, errors: &[String]) -> (FlashKind, String) {
+    match errors {
+        [] => (FlashKind::Success, saved.to_owned()),
+        [only] => (
+            FlashKind::Info,
+            format!(
+                "{saved} Het schema bevat nu een fout, die u eerst moet herstellen voordat u \
+                 het kunt indienen: {only}"
+            ),
+        ),
+        [first, rest @ ..] => (
+            FlashKind::Info,
+            format!(
+                "{saved} Het schema bevat nu {} fouten, die u eerst moet herstellen voordat u \
+                 het kunt indienen. De eerste: {first} De andere staan onder \"Controle van het \
+                 schema\".",
+                rest.len() + 1
+            ),
+        ),
+    }
+}
+
+/// What happened to a save, as a response.
+async fn after_edit(
+    state: &AppState,
+    session: &Session,
+    training: &Training,
+    rules: &SpecialtyRules,
+    result: Result<i32, ChangeError>,
+    saved: &str,
+) -> AppResult<Result<Response, Refusal>> {
+    let id = training.id;
+    match result {
+        Ok(_) => {
+            let errors = errors_now(state, training, rules).await?;
+            let (kind, message) = saved_message(saved, &errors);
+            flash::push(session, kind, &message).await?;
+            Ok(Ok(Redirect::to(&training_path(id)).into_response()))
+        }
+        Err(ChangeError::Refused(Refusal::Stale)) => Ok(Err(Refusal::Stale)),
+        Err(ChangeError::Refused(_)) => {
+            flash::push(session, FlashKind::Info, NOT_EDITABLE).await?;
+            Ok(Ok(Redirect::to(&training_path(id)).into_response()))
+        }
+        Err(ChangeError::NotFound) => Err(AppError::NotFound),
+        Err(ChangeError::Database(e)) => Err(e.into()),
+        Err(ChangeError::Invoice(e)) => Err(AppError::Internal(e.into())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+/// The period form.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/period_form.html")]
+pub struct PeriodPage {
+    layout: Layout,
+    training: Training,
+    action: String,
+    editing: bool,
+    parts: Vec<SelectOption>,
+    labels: Vec<String>,
+    institutions: Vec<SelectOption>,
+    supervisors: Vec<SelectOption>,
+    form: PeriodForm,
+    errors: FormErrors,
+    conflict: bool,
+}
+
+/// What the period form posts. Every field but the part (shown only where a specialty has more
+/// than one) is required: a post that leaves one out is refused (422), never taken as clearing it.
+#[derive(Deserialize, Default, Debug)]
+pub struct PeriodForm {
+    #[serde(default)]
+    onderdeel: String,
+    omschrijving: String,
+    instelling: String,
+    opleider: String,
+    begindatum: String,
+    einddatum: String,
+    deeltijd: String,
+    revisie: i32,
+}
+
+async fn period_page(
+    state: &AppState,
+    layout: Layout,
+    editing: &Editing,
+    item: Option<Uuid>,
+    form: PeriodForm,
+    errors: FormErrors,
+    conflict: bool,
+) -> AppResult<PeriodPage> {
+    let specialty = editing.training.specialty_id;
+    let options = |choices: Vec<trainings::Choice>| -> Vec<SelectOption> {
+        choices
+            .into_iter()
+            .map(|c| SelectOption::new(c.id, c.label))
+            .collect()
+    };
+    let choices = trainings::choices_for(&state.db, specialty, editing.training.trainee_id).await?;
+    let mut supervisors = vec![SelectOption::new("", "Nog niet bekend")];
+    supervisors.extend(options(choices.supervisors));
+    let base = training_path(editing.training.id);
+    Ok(PeriodPage {
+        layout,
+        training: editing.training.clone(),
+        action: match item {
+            Some(item) => format!("{base}/periodes/{item}"),
+            None => format!("{base}/periodes/nieuw"),
+        },
+        editing: item.is_some(),
+        parts: editing
+            .rules
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SelectOption::new(i, p.name.clone()))
+            .collect(),
+        labels: editing
+            .rules
+            .parts
+            .iter()
+            .flat_map(|p| p.expected_periods.iter().cloned())
+            .collect(),
+        institutions: options(choices.institutions),
+        supervisors,
+        form,
+        errors,
+        conflict,
+    })
+}
+
+fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
+    let form = &page.form;
+    let mut errors = FormErrors::new();
+    let part = if page.parts.len() <= 1 {
+        Some(0)
+    } else {
+        let found = page
+            .parts
+            .iter()
+            .find(|p| p.value == form.onderdeel)
+            .and_then(|p| p.value.parse::<i16>().ok());
+        if found.is_none() {
+            errors.add(
+                "onderdeel",
+                "Kies het opleidingsonderdeel van deze periode.",
+            );
+        }
+        found
+    };
+    let label = form.omschrijving.trim().to_owned();
+    if label.is_empty() {
+        errors.add(
+            "omschrijving",
+            "Geef de periode een naam, zoals Ziekenhuis 1.",
+        );
+    } else if label.chars().count() > 100 {
+        errors.add("omschrijving", "Gebruik voor de naam hoogstens 100 tekens.");
+    }
+    let institution = page
+        .institutions
+        .iter()
+        .find(|o| o.value == form.instelling)
+        .and_then(|o| o.value.parse::<Uuid>().ok());
+    if institution.is_none() {
+        errors.add(
+            "instelling",
+            "Kies de opleidingsinrichting uit de lijst van erkende inrichtingen.",
+        );
+    }
+    let supervisor = match form.opleider.as_str() {
+        "" => Some(None),
+        value => page
+            .supervisors
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.value.parse::<Uuid>().ok())
+            .map(Some),
+    };
+    if supervisor.is_none() {
+        errors.add(
+            "opleider",
+            "Kies de opleider uit de lijst, of \"Nog niet bekend\".",
+        );
+    }
+    let start = person::parse_date(&form.begindatum)
+        .map_err(|m| errors.add("begindatum", m))
+        .ok();
+    let end = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    let pct = match form
+        .deeltijd
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse::<i16>()
+    {
+        Ok(pct) if (50..=100).contains(&pct) => Some(pct),
+        Ok(_) => {
+            errors.add("deeltijd", PART_TIME_RANGE);
+            None
+        }
+        Err(_) => {
+            errors.add(
+                "deeltijd",
+                "Vul het percentage in als heel getal, zoals 100 voor voltijd of 80.",
+            );
+            None
+        }
+    };
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        errors.add("einddatum", END_AFTER_START);
+    }
+    match (part, institution, supervisor, start, end, pct) {
+        (
+            Some(part),
+            Some(institution_id),
+            Some(supervisor_id),
+            Some(start),
+            Some(end),
+            Some(pct),
+        ) if errors.is_empty() => Ok(PeriodInput {
+            part,
+            label,
+            institution_id,
+            supervisor_id,
+            start,
+            end,
+            part_time_pct: pct,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn new_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let periods = &editing.concept.periods;
+    // A new period starts where the previous valid one ends ("tot" is the next start); a
+    // period whose end is not after its start says nothing about where the next begins.
+    let valid = || periods.iter().filter(|p| p.end_date > p.start_date);
+    let start = valid()
+        .map(|p| p.end_date)
+        .max()
+        .map(format_date)
+        .unwrap_or_default();
+    let last = valid().max_by_key(|p| p.end_date);
+    // Built part by part: the form proposes the first part that still misses months, and the
+    // first of that part's own expected periods that is not yet in the schedule.
+    let context = schedule::context(
+        &editing.training,
+        &editing.concept.version,
+        state.clock.today(),
+    );
+    let report = check::check(&editing.concept.schedule(), &editing.rules, &context);
+    let part = report
+        .totals
+        .parts
+        .iter()
+        .position(|p| p.to_plan.is_positive())
+        .or_else(|| last.and_then(|p| usize::try_from(p.part).ok()))
+        .unwrap_or(0);
+    let label = editing
+        .rules
+        .parts
+        .get(part)
+        .into_iter()
+        .flat_map(|p| p.expected_periods.iter())
+        .find(|expected| !periods.iter().any(|p| &p.label == *expected))
+        .cloned()
+        .unwrap_or_default();
+    let form = PeriodForm {
+        onderdeel: part.to_string(),
+        omschrijving: label,
+        begindatum: start,
+        deeltijd: last.map_or(100, |p| p.part_time_pct).to_string(),
+        revisie: editing.concept.version.revision,
+        ..PeriodForm::default()
+    };
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        None,
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+async fn edit_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let period = editing
+        .concept
+        .periods
+        .iter()
+        .find(|p| p.id == item)
+        .ok_or(AppError::NotFound)?;
+    let form = PeriodForm {
+        onderdeel: period.part.to_string(),
+        omschrijving: period.label.clone(),
+        instelling: period.institution_id.to_string(),
+        opleider: period
+            .supervisor_id
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        begindatum: format_date(period.start_date),
+        einddatum: format_date(period.end_date),
+        deeltijd: period.part_time_pct.to_string(),
+        revisie: editing.concept.version.revision,
+    };
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        Some(item),
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_period(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    item: Option<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<PeriodForm>,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    if let Some(item) = item
+        && !editing.concept.periods.iter().any(|p| p.id == item)
+    {
+        return Err(AppError::NotFound);
+    }
+    let form = match complete(form) {
+        Ok(form) => form,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
+    let page = period_page(
+        &state,
+        layout,
+        &editing,
+        item,
+        form,
+        FormErrors::new(),
+        false,
+    )
+    .await?;
+    let input = match parse_period(&page) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeriodPage { errors, ..page },
+            )
+                .into_response());
+        }
+    };
+    let edit = match item {
+        Some(item) => Edit::ChangePeriod(item, input),
+        None => Edit::AddPeriod(input),
+    };
+    let result = schedule::edit(
+        &state,
+        &meta,
+        aios,
+        &editing.training,
+        page.form.revisie,
+        &edit,
+    )
+    .await;
+    match after_edit(
+        &state,
+        &session,
+        &editing.training,
+        &editing.rules,
+        result,
+        "De periode is opgeslagen.",
+    )
+    .await?
+    {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut page = page;
+            page.form.revisie = editing.concept.version.revision;
+            page.conflict = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+async fn add_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<PeriodForm>,
+) -> AppResult<Response> {
+    save_period(state, aios.id, id, None, session, meta, layout, form).await
+}
+
+async fn change_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<PeriodForm>,
+) -> AppResult<Response> {
+    save_period(state, aios.id, id, Some(item), session, meta, layout, form).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn remove(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    session: Session,
+    meta: RequestMeta,
+    based_on: i32,
+    edit: Edit,
+    removed: &str,
+) -> AppResult<Response> {
+    let (training, rules) = own_training_with_rules(&state, aios, id).await?;
+    let result = schedule::edit(&state, &meta, aios, &training, based_on, &edit).await;
+    match after_edit(&state, &session, &training, &rules, result, removed).await? {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            flash::push(
+                &session,
+                FlashKind::Error,
+                "Het schema is intussen gewijzigd, in een ander venster of tabblad. Er is niets \
+                 verwijderd. Bekijk het schema en probeer het opnieuw.",
+            )
+            .await?;
+            Ok(Redirect::to(&training_path(id)).into_response())
+        }
+    }
+}
+
+async fn remove_period(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<RevisionForm>,
+) -> AppResult<Response> {
+    let edit = Edit::RemovePeriod(item);
+    remove(
+        state,
+        aios.id,
+        id,
+        session,
+        meta,
+        form.revisie,
+        edit,
+        "De periode is verwijderd.",
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interruptions
+
+/// The interruption form.
+#[derive(Template, WebTemplate)]
+#[template(path = "aios/interruption_form.html")]
+pub struct InterruptionPage {
+    layout: Layout,
+    training: Training,
+    action: String,
+    editing: bool,
+    kinds: Vec<SelectOption>,
+    institutions: Vec<SelectOption>,
+    form: InterruptionForm,
+    errors: FormErrors,
+    conflict: bool,
+}
+
+/// What the interruption form posts (also the RGS's form, which has no revision). Every field
+/// but the revision is required: a post that leaves one out is refused (422).
+#[derive(Deserialize, Default, Debug)]
+pub struct InterruptionForm {
+    pub(crate) soort: String,
+    pub(crate) begindatum: String,
+    pub(crate) einddatum: String,
+    pub(crate) instelling: String,
+    pub(crate) toelichting: String,
+    #[serde(default)]
+    pub(crate) revisie: i32,
+}
+
+fn interruption_page(
+    layout: Layout,
+    editing: &Editing,
+    item: Option<Uuid>,
+    form: InterruptionForm,
+    errors: FormErrors,
+    conflict: bool,
+) -> InterruptionPage {
+    let base = training_path(editing.training.id);
+    InterruptionPage {
+        layout,
+        training: editing.training.clone(),
+        action: match item {
+            Some(item) => format!("{base}/onderbrekingen/{item}"),
+            None => format!("{base}/onderbrekingen/nieuw"),
+        },
+        editing: item.is_some(),
+        kinds: editing
+            .rules
+            .interruption_types
+            .iter()
+            .map(|(code, kind)| SelectOption::new(code, kind.name.clone()))
+            .collect(),
+        // Only institutions already in the schedule (seed 001, step 5).
+        institutions: editing
+            .concept
+            .institutions()
+            .into_iter()
+            .map(|(id, name)| SelectOption::new(id, name))
+            .collect(),
+        form,
+        errors,
+        conflict,
+    }
+}
+
+fn parse_interruption(page: &InterruptionPage) -> Result<InterruptionInput, FormErrors> {
+    parse_interruption_form(
+        &page.form,
+        &page.kinds,
+        &page.institutions,
+        check::INTERRUPTION_INSTITUTION,
+    )
+}
+
+/// Parses an interruption form: the type must be one of `kinds` and the institution one of
+/// `institutions` (those of the schedule); `institution_message` says so when it is not.
+pub(crate) fn parse_interruption_form(
+    form: &InterruptionForm,
+    kinds: &[SelectOption],
+    institutions: &[SelectOption],
+    institution_message: &'static str,
+) -> Result<InterruptionInput, FormErrors> {
+    let mut errors = FormErrors::new();
+    let kind = kinds
+        .iter()
+        .find(|k| k.value == form.soort)
+        .map(|k| k.value.clone());
+    if kind.is_none() {
+        errors.add("soort", "Kies de soort onderbreking.");
+    }
+    let start = person::parse_date(&form.begindatum)
+        .map_err(|m| errors.add("begindatum", m))
+        .ok();
+    let end = person::parse_date(&form.einddatum)
+        .map_err(|m| errors.add("einddatum", m))
+        .ok();
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        errors.add("einddatum", END_AFTER_START);
+    }
+    let institution = institutions
+        .iter()
+        .find(|o| o.value == form.instelling)
+        .and_then(|o| o.value.parse::<Uuid>().ok());
+    if institution.is_none() {
+        errors.add("instelling", institution_message);
+    }
+    let note = form.toelichting.trim().to_owned();
+    if note.chars().count() > 1000 {
+        errors.add(
+            "toelichting",
+            "Gebruik voor de toelichting hoogstens 1000 tekens.",
+        );
+    }
+    match (kind, start, end, institution) {
+        (Some(kind), Some(start), Some(end), Some(institution_id)) if errors.is_empty() => {
+            Ok(InterruptionInput {
+                kind,
+                start,
+                end,
+                institution_id,
+                note,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+async fn new_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let form = InterruptionForm {
+        revisie: editing.concept.version.revision,
+        ..InterruptionForm::default()
+    };
+    Ok(interruption_page(layout, &editing, None, form, FormErrors::new(), false).into_response())
+}
+
+async fn edit_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    layout: Layout,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios.id, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    let interruption = editing
+        .concept
+        .interruptions
+        .iter()
+        .find(|i| i.id == item && !i.entered_by_rgs)
+        .ok_or(AppError::NotFound)?;
+    let form = InterruptionForm {
+        soort: interruption.kind.clone(),
+        begindatum: format_date(interruption.start_date),
+        einddatum: format_date(interruption.end_date),
+        instelling: interruption.institution_id.to_string(),
+        toelichting: interruption.note.clone(),
+        revisie: editing.concept.version.revision,
+    };
+    Ok(
+        interruption_page(layout, &editing, Some(item), form, FormErrors::new(), false)
+            .into_response(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_interruption(
+    state: AppState,
+    aios: Uuid,
+    id: Uuid,
+    item: Option<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<InterruptionForm>,
+) -> AppResult<Response> {
+    let editing = match editing(&state, &session, aios, id).await? {
+        Ok(editing) => editing,
+        Err(response) => return Ok(response),
+    };
+    if let Some(item) = item
+        && !editing
+            .concept
+            .interruptions
+            .iter()
+            .any(|i| i.id == item && !i.entered_by_rgs)
+    {
+        return Err(AppError::NotFound);
+    }
+    let form = match complete(form) {
+        Ok(form) => form,
+        Err(incomplete) => return Ok(incomplete.into_response()),
+    };
+    let page = interruption_page(layout, &editing, item, form, FormErrors::new(), false);
+    let input = match parse_interruption(&page) {
+        Ok(input) => input,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                InterruptionPage { errors, ..page },
+            )
+                .into_response());
+        }
+    };
+    let edit = match item {
+        Some(item) => Edit::ChangeInterruption(item, input),
+        None => Edit::AddInterruption(input),
+    };
+    let result = schedule::edit(
+        &state,
+        &meta,
+        aios,
+        &editing.training,
+        page.form.revisie,
+        &edit,
+    )
+    .await;
+    match after_edit(
+        &state,
+        &session,
+        &editing.training,
+        &editing.rules,
+        result,
+        "De onderbreking is opgeslagen.",
+    )
+    .await?
+    {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut page = page;
+            page.form.revisie = editing.concept.version.revision;
+            page.conflict = true;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+async fn add_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<InterruptionForm>,
+) -> AppResult<Response> {
+    save_interruption(state, aios.id, id, None, session, meta, layout, form).await
+}
+
+async fn change_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    layout: Layout,
+    form: Posted<InterruptionForm>,
+) -> AppResult<Response> {
+    save_interruption(state, aios.id, id, Some(item), session, meta, layout, form).await
+}
+
+async fn remove_interruption(
+    aios: RoleUser<Aios>,
+    State(state): State<AppState>,
+    Path((id, item)): Path<(Uuid, Uuid)>,
+    session: Session,
+    meta: RequestMeta,
+    Form(form): Form<RevisionForm>,
+) -> AppResult<Response> {
+    let edit = Edit::RemoveInterruption(item);
+    remove(
+        state,
+        aios.id,
+        id,
+        session,
+        meta,
+        form.revisie,
+        edit,
+        "De onderbreking is verwijderd.",
+    )
+    .await
+}
