@@ -4,11 +4,11 @@
 //! [`app`] against their own database.
 
 pub mod accounts;
-pub mod auth;
 pub mod back_office;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod billing;
+pub mod dispatcher;
 pub mod health;
 pub mod platform;
 pub mod public_pages;
@@ -41,8 +41,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
-use crate::auth::backend::Backend;
-use crate::auth::session_store::{self, PgSessionStore};
+use crate::platform::auth::backend::Backend;
+use crate::platform::auth::session_store::{self, PgSessionStore};
 use crate::platform::state::AppState;
 use crate::web::error::AppError;
 

@@ -11,8 +11,8 @@ mod trainings;
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::auth::password::PasswordHasher;
-use crate::auth::secrets;
+use crate::platform::auth::password::PasswordHasher;
+use crate::platform::auth::secrets;
 use crate::platform::config::Config;
 
 /// Serialises concurrent seeding by several starting instances.

@@ -7,11 +7,11 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
 
-use crate::auth::session_store::PgSessionStore;
+use crate::platform::auth::session_store::PgSessionStore;
 use crate::platform::config::Config;
 use crate::platform::state::AppState;
-use crate::platform::{db, jobs, mail};
-use crate::{SESSION_CLEANUP_INTERVAL, app, seed};
+use crate::platform::{db, mail};
+use crate::{SESSION_CLEANUP_INTERVAL, app, dispatcher, seed};
 
 /// Prepares the database: creates it when missing and applies the migrations.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<sqlx::PgPool> {
@@ -52,8 +52,13 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
     );
 
     let state = AppState::new(pool.clone(), config)?;
-    let mail_worker = mail::spawn_worker(state.clone());
-    let job_worker = jobs::spawn_worker(state.clone());
+    let mail_worker = mail::spawn_worker(
+        state.db.clone(),
+        state.mailer.clone(),
+        state.config.mail.from.clone(),
+        state.clock.clone(),
+    );
+    let job_worker = dispatcher::spawn_worker(state.clone());
     tracing::info!(address = %local, "MijnRGS is listening");
     println!("MijnRGS draait: open http://{local}/ in uw browser (stoppen met Ctrl+C).");
 
@@ -78,8 +83,13 @@ pub async fn serve(config: Config, demo_data: bool) -> anyhow::Result<()> {
 pub async fn work(config: Config) -> anyhow::Result<()> {
     let pool = prepare_database(&config).await?;
     let state = AppState::new(pool.clone(), config)?;
-    let mail_worker = mail::spawn_worker(state.clone());
-    let job_worker = jobs::spawn_worker(state.clone());
+    let mail_worker = mail::spawn_worker(
+        state.db.clone(),
+        state.mailer.clone(),
+        state.config.mail.from.clone(),
+        state.clock.clone(),
+    );
+    let job_worker = dispatcher::spawn_worker(state.clone());
     tracing::info!("MijnRGS worker is running");
     println!("MijnRGS-worker draait: e-mail en geplande taken (stoppen met Ctrl+C).");
     shutdown_signal().await;

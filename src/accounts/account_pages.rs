@@ -15,14 +15,15 @@ use crate::accounts::credentials;
 use crate::accounts::login::{self, Confirmation};
 use crate::accounts::login_pages::locked_message;
 use crate::accounts::sign_up::{self, NewAccount, TokenPurpose};
-use crate::auth::backend::{AuthSession, Role, load_user};
-use crate::auth::current_user::CurrentUser;
+use crate::platform::audit::Origin;
+use crate::platform::auth::backend::AuthSession;
+use crate::platform::auth::user::{Role, load_user};
 use crate::platform::state::AppState;
+use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::account::{EmailAddress, FullName, Username};
 
 /// The account routes.
@@ -40,7 +41,8 @@ pub fn router() -> Router<AppState> {
         .route(
             "/account/aanmaken",
             // Per client address: 10 at once, then one a minute (docs/security.md).
-            get(register_form).post(register_submit.layer(crate::router::per_client(60, 10))),
+            get(register_form)
+                .post(register_submit.layer(crate::web::rate_limit::per_client(60, 10))),
         )
         .route("/account/aangemaakt", get(registered))
         .route(
@@ -130,7 +132,7 @@ fn parse(form: &RegisterForm) -> Result<NewAccount, FormErrors> {
 
 async fn register_submit(
     State(state): State<AppState>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(mut form): Form<RegisterForm>,
 ) -> AppResult<Response> {
@@ -205,7 +207,7 @@ async fn confirm_submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
     if sign_up::confirm_email(&state, &meta, &token).await? {
@@ -275,7 +277,7 @@ async fn change_password_submit(
     State(state): State<AppState>,
     user: CurrentUser,
     mut auth: AuthSession,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<Response> {
@@ -347,7 +349,7 @@ async fn recovery_codes_submit(
     State(state): State<AppState>,
     user: CurrentUser,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<PasswordAgainForm>,
 ) -> AppResult<Response> {

@@ -14,13 +14,13 @@ use uuid::Uuid;
 
 use crate::accounts::account_requests::{self, DecideError, RequestSummary};
 use crate::accounts::delegations::{self, Delegation};
-use crate::auth::current_user::{Opleider, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::current_user::{Opleider, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 
 /// The opleider routes.
 pub fn router() -> Router<AppState> {
@@ -62,7 +62,7 @@ async fn decide(
     state: AppState,
     id: Uuid,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     confirm: bool,
     reason: Option<&str>,
 ) -> AppResult<Response> {
@@ -88,7 +88,7 @@ async fn confirm(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     decide(opleider, state, id, session, meta, true, None).await
 }
@@ -104,7 +104,7 @@ async fn reject(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
@@ -131,7 +131,7 @@ async fn end_delegation(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if !delegations::end(&state, &meta, opleider.id, id).await? {
         return Err(AppError::NotFound);

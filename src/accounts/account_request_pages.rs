@@ -18,12 +18,12 @@ use crate::accounts::account_requests::{
     self, AcceptError, Applicant, InstitutionOption, OPLEIDER_SEARCH_MIN, OpleiderOption,
     RequestKind, SubmitError,
 };
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::account::{EmailAddress, FullName, Username};
 
 /// The account request routes.
@@ -35,11 +35,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/account-aanvragen/ondersteuner",
             get(ondersteuner_form)
-                .post(ondersteuner_submit.layer(crate::router::per_client(30, 20))),
+                .post(ondersteuner_submit.layer(crate::web::rate_limit::per_client(30, 20))),
         )
         .route(
             "/account-aanvragen/contactpersoon",
-            get(contact_form).post(contact_submit.layer(crate::router::per_client(30, 20))),
+            get(contact_form)
+                .post(contact_submit.layer(crate::web::rate_limit::per_client(30, 20))),
         )
         .route("/account-aanvragen/verstuurd", get(sent))
         .route(
@@ -204,7 +205,7 @@ async fn ondersteuner_page(
 
 async fn ondersteuner_submit(
     State(state): State<AppState>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<OndersteunerForm>,
 ) -> AppResult<Response> {
@@ -295,7 +296,7 @@ async fn contact_form(State(state): State<AppState>, layout: Layout) -> AppResul
 
 async fn contact_submit(
     State(state): State<AppState>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<ContactForm>,
 ) -> AppResult<Response> {
@@ -394,7 +395,7 @@ async fn confirm_form(
 async fn confirm_submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
     if account_requests::confirm_request(&state, &meta, &token).await? {
@@ -472,7 +473,7 @@ async fn invitation_submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<InvitationForm>,
 ) -> AppResult<Response> {

@@ -9,11 +9,11 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
-use crate::auth::secrets;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::secrets;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 use rules::account::{EmailAddress, FullName, NewPassword, Username};
 
 /// How long an invitation link works.
@@ -192,7 +192,7 @@ pub const CONFIRMATION_VALIDITY: chrono::Duration = chrono::Duration::hours(24);
 /// screen says the same as when it was (docs/security.md).
 pub async fn submit(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     applicant: Applicant,
     kind: RequestKind,
 ) -> Result<(), SubmitError> {
@@ -345,7 +345,7 @@ pub async fn confirmation_is_valid(
 /// false when the link is unknown, used or expired.
 pub async fn confirm_request(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     token: &str,
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
@@ -560,7 +560,7 @@ impl<E: Into<anyhow::Error>> From<E> for DecideError {
 /// An opleider confirms or rejects a request that names them. A rejection rejects the request.
 pub async fn supervisor_decides(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     supervisor: Uuid,
     request_id: Uuid,
     confirm: bool,
@@ -655,7 +655,7 @@ async fn reject_in(
 /// The RGS rejects a pending request with a reason.
 pub async fn rgs_rejects(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     id: Uuid,
     reason: &str,
@@ -678,7 +678,7 @@ pub async fn rgs_rejects(
 /// The RGS approves a pending request: the person gets an invitation link.
 pub async fn rgs_approves(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     id: Uuid,
 ) -> Result<(), DecideError> {
@@ -808,7 +808,7 @@ impl<E: Into<anyhow::Error>> From<E> for AcceptError {
 /// enrols the authenticator. The email address counts as confirmed: the link arrived there.
 pub async fn accept(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     token: &str,
     username: &Username,
     password: &NewPassword,

@@ -6,9 +6,9 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 use rules::account::FullName;
 use rules::person::{BigNumber, PersonalDetails};
 
@@ -125,7 +125,7 @@ pub enum SaveError {
 /// that names the changed fields (never their values: they are personal data).
 pub async fn save(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     based_on: i32,
     update: &DetailsUpdate,

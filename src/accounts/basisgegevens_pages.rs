@@ -10,13 +10,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::accounts::basisgegevens::{self, DetailsUpdate, SaveError};
-use crate::auth::current_user::{Aios, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::account::FullName;
 use rules::person::{self, BigNumber, PersonalDetails};
 
@@ -211,7 +211,7 @@ async fn save(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(mut form): Form<DetailsForm>,
 ) -> AppResult<Response> {

@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use crate::accounts::login;
 use crate::accounts::sign_up::{self, SIGNATURE, TokenPurpose};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 use rules::account::NewPassword;
 
 /// How long a reset link works.
@@ -72,7 +72,7 @@ fn changed_notice(name: &str, address: &str, how: &str) -> OutgoingEmail {
 /// Sets a new password for a logged-in user (who proved the current one).
 pub async fn change_password(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user_id: Uuid,
     new: &NewPassword,
 ) -> anyhow::Result<()> {
@@ -99,7 +99,7 @@ pub async fn change_password(
 /// form reveals no accounts.
 pub async fn request_reset(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     username_or_email: &str,
 ) -> Result<(), sqlx::Error> {
     let now = state.clock.now();
@@ -186,7 +186,7 @@ pub async fn request_reset(
 /// expired.
 pub async fn reset_password(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     token: &str,
     new: &NewPassword,
 ) -> anyhow::Result<bool> {
@@ -221,7 +221,7 @@ pub async fn reset_password(
 /// Replaces the recovery codes of `user_id` (after the password was asked again).
 pub async fn new_recovery_codes(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user_id: Uuid,
 ) -> Result<Vec<String>, sqlx::Error> {
     let now = state.clock.now();

@@ -8,10 +8,10 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 
 /// An active delegation, as the opleider sees it.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -43,7 +43,7 @@ pub async fn of_supervisor(db: &PgPool, supervisor: Uuid) -> Result<Vec<Delegati
 /// delegation of theirs (404). Audited, and the ondersteuner is told.
 pub async fn end(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     supervisor: Uuid,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::auth::{secrets, totp};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::{secrets, totp};
 use crate::platform::state::AppState;
 use crate::seed;
-use crate::web::request_meta::RequestMeta;
 use rules::lockout::Attempts;
 
 /// Session key of the "password accepted" marker.
@@ -33,7 +33,7 @@ pub struct PendingLogin {
     /// During enrolment: the new secret, sealed with the server key, as hex.
     pub pending_secret: Option<String>,
     /// The page to go to once logged in (checked with
-    /// [`return_path`](crate::auth::current_user::return_path)), else the account page.
+    /// [`return_path`](crate::web::current_user::return_path)), else the account page.
     #[serde(default)]
     pub return_to: Option<String>,
 }
@@ -135,7 +135,7 @@ async fn password_attempts(
 /// with its audit record; returns until when the password is locked, if this failure locked it.
 async fn count_password_failure(
     tx: &mut sqlx::PgConnection,
-    meta: &RequestMeta,
+    meta: &Origin,
     now: DateTime<Utc>,
     who: Counted<'_>,
     event: &'static str,
@@ -228,7 +228,7 @@ async fn count_password_failure(
 /// Checks username and password.
 pub async fn check_password(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     username: &str,
     password: &str,
 ) -> Result<PasswordOutcome, sqlx::Error> {
@@ -356,7 +356,7 @@ pub enum Confirmation {
 /// guess the password at hashing speed.
 pub async fn confirm_password(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user_id: Uuid,
     password: &str,
 ) -> Result<Confirmation, sqlx::Error> {
@@ -450,7 +450,7 @@ pub enum SecondFactor<'a> {
 /// Checks a verification code or recovery code for `user_id`.
 pub async fn check_code(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user_id: Uuid,
     factor: SecondFactor<'_>,
 ) -> anyhow::Result<CodeOutcome> {
@@ -593,7 +593,7 @@ pub const RECOVERY_CODES: usize = 10;
 /// so that code cannot be used again to log in.
 pub async fn enrol(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user_id: Uuid,
     sealed_secret: &[u8],
     step: i64,

@@ -16,16 +16,17 @@ use tower_sessions::Session;
 use crate::accounts::login::{
     self, CodeOutcome, PENDING_LOGIN, PasswordOutcome, PendingLogin, SecondFactor,
 };
-use crate::auth::backend::{AuthSession, load_user};
-use crate::auth::current_user::{CurrentUser, LOGGED_IN_AT, return_path};
-use crate::auth::{secrets, totp};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::backend::AuthSession;
+use crate::platform::auth::user::load_user;
+use crate::platform::auth::{secrets, totp};
 use crate::platform::state::AppState;
+use crate::web::current_user::{CurrentUser, LOGGED_IN_AT, return_path};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use crate::web::session_renewal;
 
 /// Session key: recovery codes to show once, right after enrolment.
@@ -34,7 +35,7 @@ pub const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
 /// The login routes. Posting a password or code is limited per client address: 20 a minute,
 /// then 429 (docs/security.md §3).
 pub fn router() -> Router<AppState> {
-    let limited = crate::router::per_client(3, 20);
+    let limited = crate::web::rate_limit::per_client(3, 20);
     Router::new()
         .route(
             "/inloggen",
@@ -121,7 +122,7 @@ struct PasswordForm {
 async fn password_submit(
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
@@ -260,7 +261,7 @@ struct CodeForm {
 async fn code_submit(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
@@ -322,7 +323,7 @@ struct RecoveryForm {
 async fn recovery_submit(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RecoveryForm>,
 ) -> AppResult<Response> {
@@ -421,7 +422,7 @@ async fn enrol_form(
 async fn enrol_submit(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
@@ -472,7 +473,7 @@ async fn fresh_recovery_codes(
 async fn logout(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if let Some(user) = auth
         .logout()

@@ -13,19 +13,19 @@ use tower_sessions::Session;
 
 use crate::accounts::credentials;
 use crate::accounts::sign_up::{self, TokenPurpose};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 
 /// The reset routes; asking for a link is limited per client address like the login.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/wachtwoord-vergeten",
-            get(request_form).post(request_submit.layer(crate::router::per_client(6, 10))),
+            get(request_form).post(request_submit.layer(crate::web::rate_limit::per_client(6, 10))),
         )
         .route(
             "/wachtwoord-herstellen/{token}",
@@ -58,7 +58,7 @@ struct RequestForm {
 
 async fn request_submit(
     State(state): State<AppState>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RequestForm>,
 ) -> AppResult<Response> {
@@ -132,7 +132,7 @@ async fn reset_submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {

@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::auth::backend::Role;
-use crate::auth::secrets;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::secrets;
+use crate::platform::auth::user::Role;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 use rules::account::{EmailAddress, FullName, NewPassword, Username};
 
 /// How long an email confirmation link works.
@@ -117,7 +117,7 @@ pub struct NewAccount {
 /// answer's timing tells nothing either.
 pub async fn create_account(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     account: NewAccount,
 ) -> anyhow::Result<()> {
     let now = state.clock.now();
@@ -302,7 +302,7 @@ fn username_taken(state: &AppState, address: &str) -> OutgoingEmail {
 /// expired.
 pub async fn confirm_email(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     token: &str,
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();

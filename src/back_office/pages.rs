@@ -17,17 +17,17 @@ use crate::accounts::account_requests::InstitutionOption;
 use crate::accounts::account_requests::{
     self, DecideError, NamedSupervisor, OpleiderOption, RequestSummary,
 };
-use crate::auth::backend::Role;
-use crate::auth::current_user::{Rgs, RoleUser};
 use crate::back_office::users::{self, Assignment, Grant, GrantError, SpecialtyOption, UserRow};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, WaitingRegistration};
+use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 
 /// The RGS routes.
 pub fn router() -> Router<AppState> {
@@ -117,7 +117,7 @@ async fn approve(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
@@ -152,7 +152,7 @@ async fn reject(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
@@ -229,9 +229,9 @@ pub struct UserPage {
     roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
     invoices: Vec<crate::billing::invoices::Invoice>,
-    trainings: Vec<crate::trainings::Training>,
-    entries: Vec<crate::registers::Entry>,
-    applications: Vec<crate::registers::Application>,
+    trainings: Vec<crate::trainings::training::Training>,
+    entries: Vec<crate::registers::entries::Entry>,
+    applications: Vec<crate::registers::entries::Application>,
     /// A time-boxed lock after failed attempts, still running.
     locked_until: Option<String>,
     /// What the block form holds.
@@ -279,7 +279,7 @@ async fn user_detail(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
 ) -> AppResult<UserPage> {
     let page = user_page(&state, layout, id, FormErrors::new(), String::new()).await?;
@@ -292,7 +292,7 @@ async fn reset_second_factor(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if !users::reset_second_factor(&state, &meta, clerk.id, id).await? {
         return Err(AppError::NotFound);
@@ -318,7 +318,7 @@ async fn grant_role(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<GrantForm>,
 ) -> AppResult<Response> {
@@ -366,7 +366,7 @@ async fn revoke_role(
     State(state): State<AppState>,
     Path((id, assignment)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if !users::revoke_role(&state, &meta, clerk.id, id, assignment).await? {
         return Err(AppError::NotFound);
@@ -386,7 +386,7 @@ async fn block(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<BlockForm>,
 ) -> AppResult<Response> {
@@ -429,7 +429,7 @@ async fn unblock(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if !users::unblock(&state, &meta, clerk.id, id).await? {
         return Err(AppError::NotFound);
@@ -460,7 +460,7 @@ async fn audit_log(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     Query(form): Query<audit::SearchForm>,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
     let mut page = AuditPage {
@@ -523,7 +523,7 @@ pub struct WorkListPage {
     errors: FormErrors,
     awaiting_opleider: Vec<WaitingRegistration>,
     unpaid: Vec<WaitingRegistration>,
-    reregistrations: Vec<crate::registers::Application>,
+    reregistrations: Vec<crate::registers::entries::Application>,
     requests: i64,
     emails: Vec<crate::platform::mail::FailedEmail>,
     jobs: Vec<crate::platform::jobs::FailedJob>,
@@ -587,7 +587,7 @@ async fn retry_mail(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     if !crate::platform::mail::retry(&state.db, &meta, clerk.id, id, state.clock.now()).await? {
         return Err(AppError::NotFound);

@@ -14,19 +14,19 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::current_user::{Rgs, RoleUser};
 use crate::billing::invoices::Invoice;
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
 use crate::trainings::schedule_editor_pages::{InterruptionForm, parse_interruption_form};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
-use crate::trainings::{self, Training};
+use crate::trainings::training::Training;
+use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::intervention::{self, Closure, InterventionRefusal};
 use rules::schedule::model::SpecialtyRules;
 
@@ -85,7 +85,7 @@ pub struct TrainingPage {
 
 impl TrainingPage {
     fn submitted(&self) -> Option<String> {
-        self.training.submitted_at.map(schedule_view::when)
+        self.training.submitted_at.map(rules::person::format_when)
     }
 }
 
@@ -166,7 +166,7 @@ async fn page(
         intervention::may_amend(training.status, current.is_some(), waiting.is_some())
             .err()
             .map(|refusal| blocked_message(&refusal, waiting));
-    let records = trainings::records_of(&mut conn, id).await?;
+    let records = crate::trainings::training_records::records_of(&mut conn, id).await?;
     Ok(TrainingPage {
         closure: records.closure,
         invoice: records.invoice,
@@ -260,7 +260,7 @@ async fn close(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -319,7 +319,7 @@ async fn amend(
     clerk: Uuid,
     training: &Training,
     session: &Session,
-    meta: &RequestMeta,
+    meta: &Origin,
     layout: Layout,
     form: DecisionForm,
     interruption: InterruptionForm,
@@ -327,7 +327,7 @@ async fn amend(
     field: &'static str,
 ) -> AppResult<Response> {
     let id = training.id;
-    let rules = crate::router::training_rules(state, training).await?;
+    let rules = crate::trainings::own_training::training_rules(state, training).await?;
     match interventions::amend(state, meta, clerk, training, &rules, amendment).await {
         Ok(amended) => {
             let carried = amended
@@ -381,12 +381,12 @@ async fn extend(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     let training = training_of(&state, id).await?;
-    let rules = crate::router::training_rules(&state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
     let mut errors = FormErrors::new();
     let part = form
         .onderdeel
@@ -442,7 +442,7 @@ async fn interrupt(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     interruption: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
@@ -452,7 +452,7 @@ async fn interrupt(
         Err(incomplete) => return Ok(incomplete.into_response()),
     };
     // The choices the page offers: the types, and the institutions of the current schedule.
-    let rules = crate::router::training_rules(&state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
     let mut conn = state.db.acquire().await?;
     let current = Versions {
         all: schedule::versions(&mut conn, id).await?,

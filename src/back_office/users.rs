@@ -7,11 +7,11 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
-use crate::auth::backend::Role;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::auth::user::Role;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 
 /// An account in a list.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -46,7 +46,7 @@ impl UserRow {
             .flatten()
             .filter(|until| *until > now)
             .max()
-            .map(crate::trainings::schedule_view::when)
+            .map(rules::person::format_when)
     }
 }
 
@@ -133,11 +133,11 @@ pub struct Account {
     /// Its invoices, newest first.
     pub invoices: Vec<crate::billing::invoices::Invoice>,
     /// Its trainings, oldest first.
-    pub trainings: Vec<crate::trainings::Training>,
+    pub trainings: Vec<crate::trainings::training::Training>,
     /// Its register entries, by specialty.
-    pub entries: Vec<crate::registers::Entry>,
+    pub entries: Vec<crate::registers::entries::Entry>,
     /// Its registratie and herregistratie requests, newest first.
-    pub applications: Vec<crate::registers::Application>,
+    pub applications: Vec<crate::registers::entries::Application>,
     /// The specialties a role can be for.
     pub specialties: Vec<SpecialtyOption>,
     /// The institutions a role can be at.
@@ -149,8 +149,8 @@ pub struct Account {
 /// Account `id` with everything its page shows, in one statement; `None` for an unknown id.
 pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
     use crate::accounts::account_requests::{INSTITUTIONS_JSON, OPLEIDERS_JSON};
-    use crate::registers::{APPLICATIONS_OF_JSON, ENTRIES_OF_JSON};
-    use crate::trainings::{OF_TRAINEE_JSON, TrainingRow};
+    use crate::registers::entries::{APPLICATIONS_OF_JSON, ENTRIES_OF_JSON};
+    use crate::trainings::training::{OF_TRAINEE_JSON, TrainingRow};
     use sqlx::types::Json;
     #[derive(sqlx::FromRow)]
     struct AccountRow {
@@ -159,8 +159,8 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
         assignments: Json<Vec<Assignment>>,
         invoices: Json<Vec<crate::billing::invoices::Invoice>>,
         trainings: Json<Vec<TrainingRow>>,
-        entries: Json<Vec<crate::registers::Entry>>,
-        applications: Json<Vec<crate::registers::Application>>,
+        entries: Json<Vec<crate::registers::entries::Entry>>,
+        applications: Json<Vec<crate::registers::entries::Application>>,
         specialties: Json<Vec<SpecialtyOption>>,
         institutions: Json<Vec<crate::accounts::account_requests::InstitutionOption>>,
         opleiders: Json<Vec<crate::accounts::account_requests::OpleiderOption>>,
@@ -187,7 +187,7 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
         .await?;
     row.map(|row| {
         Ok(Account {
-            trainings: crate::trainings::trainings_of(row.trainings.0)?,
+            trainings: crate::trainings::training::trainings_of(row.trainings.0)?,
             user: row.user,
             assignments: row.assignments.0,
             invoices: row.invoices.0,
@@ -204,7 +204,7 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
 /// Records that a clerk opened a person's account page (docs/security.md §11).
 pub async fn record_view(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
 ) -> Result<(), sqlx::Error> {
@@ -223,7 +223,7 @@ pub async fn record_view(
 /// next login they enrol again. Returns false for an unknown user.
 pub async fn reset_second_factor(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
@@ -308,7 +308,7 @@ impl From<sqlx::Error> for GrantError {
 /// Grants `grant` to `user_id`.
 pub async fn grant_role(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
     grant: &Grant,
@@ -404,7 +404,7 @@ pub async fn grant_role(
 /// assignment.
 pub async fn revoke_role(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
     assignment: Uuid,
@@ -466,7 +466,7 @@ pub enum BlockError {
 /// login is refused until [`unblock`].
 pub async fn block(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
     reason: &str,
@@ -520,7 +520,7 @@ type Locks = (
 /// `clerk`. False when there is no such account.
 pub async fn unblock(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use uuid::Uuid;
 
-use crate::auth::current_user::CurrentUser;
+use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use axum::Form;
 use axum::http::StatusCode;
@@ -17,14 +17,14 @@ use axum::response::Redirect;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::current_user::{Rgs, RoleUser};
 use crate::billing::invoices::{self, CreditError, Invoice};
 use crate::billing::payments::{self, Payment};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 
 /// The invoice routes.
 pub fn router() -> Router<AppState> {
@@ -165,7 +165,7 @@ async fn credit(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<CreditForm>,
 ) -> AppResult<Response> {

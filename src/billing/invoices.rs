@@ -9,11 +9,11 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::mail::{Attachment, OutgoingEmail};
 use crate::platform::state::AppState;
-use crate::trainings::Training;
-use crate::web::request_meta::RequestMeta;
+use crate::trainings::training::Training;
 use rules::money::{self, Money, VAT_PERCENT};
 use rules::payment;
 use rules::person::format_date;
@@ -162,7 +162,7 @@ pub async fn issue(
         .fetch_one(&mut *conn)
         .await?;
     let year = today.year();
-    let fee = crate::reference_data::fee_cents(
+    let fee = crate::reference_data::lookup::fee_cents(
         &mut *conn,
         i16::try_from(year).unwrap_or(i16::MAX),
         new.product,
@@ -319,7 +319,7 @@ pub enum CreditError {
 /// (the refund is the back office's). Recorded in the audit log with `actor`.
 pub async fn credit(
     conn: &mut PgConnection,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     original: Uuid,
     reason: &str,
@@ -402,7 +402,7 @@ pub async fn credit(
 /// PDF to the recipient, all in one transaction.
 pub async fn credit_and_notify(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     original: Uuid,
     reason: &str,
@@ -635,13 +635,13 @@ pub async fn issue_on_start_date(
     training: Uuid,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let current = crate::trainings::lock_status(conn, training).await?;
+    let current = crate::trainings::training::lock_status(conn, training).await?;
     if !payment::start_date_invoice_due(current)
         || of_training(&mut *conn, training).await?.is_some()
     {
         return Ok(());
     }
-    let training = crate::trainings::by_id(conn, training).await?;
+    let training = crate::trainings::training::by_id(conn, training).await?;
     let today = now
         .with_timezone(&chrono_tz::Europe::Amsterdam)
         .date_naive();
@@ -656,7 +656,7 @@ pub async fn issue_on_start_date(
     audit::record(
         conn,
         now,
-        &RequestMeta::default(),
+        &Origin::default(),
         AuditEntry::new("invoice.issued_on_start_date", None, Outcome::Success)
             .object("invoice", invoice.id)
             .details(json!({ "training_id": training.id, "number": invoice.number })),

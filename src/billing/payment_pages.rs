@@ -20,17 +20,17 @@ use serde_json::json;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::current_user::CurrentUser;
 use crate::billing::invoices::{self, Invoice};
-use crate::billing::payments::test_provider::{self, BANKS, OUTCOMES, TestCheckout};
 use crate::billing::payments::{self, Payment, Source, StartError, SyncOutcome};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::config::PaymentConfig;
+use crate::platform::payment_providers::test_provider::{self, BANKS, OUTCOMES, TestCheckout};
 use crate::platform::state::AppState;
+use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::money::Money;
 use rules::payment::PaymentStatus;
 use rules::training::RegistrationStatus;
@@ -71,7 +71,7 @@ async fn start(
     user: CurrentUser,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
     let invoice = own_invoice(&state, &user, id).await?;
@@ -178,11 +178,7 @@ async fn returned(
     })
 }
 
-async fn webhook(
-    State(state): State<AppState>,
-    meta: RequestMeta,
-    body: axum::body::Bytes,
-) -> Response {
+async fn webhook(State(state): State<AppState>, meta: Origin, body: axum::body::Bytes) -> Response {
     let id = webhook_id(&body);
     let anomaly = |action: &'static str| {
         let state = state.clone();

@@ -9,7 +9,18 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::web::request_meta::RequestMeta;
+/// Where a change came from, as the audit trail records it: the client's address, browser and
+/// the request id. The web layer reads it from a request (`web::audit_origin`); work the
+/// portal does itself (jobs) has none.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The client's address (see `web::edge::identify_client`).
+    pub ip: Option<IpAddr>,
+    /// The User-Agent, cut to 300 characters.
+    pub user_agent: Option<String>,
+    /// The request id the portal gave this request (never one the client sent).
+    pub request_id: Option<String>,
+}
 
 /// The outcome of the audited action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +97,7 @@ impl<'a> AuditEntry<'a> {
 pub async fn record(
     conn: &mut PgConnection,
     at: DateTime<Utc>,
-    meta: &RequestMeta,
+    meta: &Origin,
     entry: AuditEntry<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

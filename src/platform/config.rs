@@ -292,7 +292,7 @@ impl Config {
                     "MOLLIE_API_URL",
                     &get(
                         "MOLLIE_API_URL",
-                        crate::billing::payments::mollie::DEFAULT_API_URL,
+                        crate::platform::payment_providers::mollie::DEFAULT_API_URL,
                     ),
                     &["http", "https"],
                 )?;

@@ -16,8 +16,8 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::platform::clock::Clock;
 use crate::platform::config::{MailConfig, MailTransport};
-use crate::platform::state::AppState;
 
 /// A mail to send: plain Dutch text, never a password or a code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -345,15 +345,18 @@ pub async fn deliver_due(
 }
 
 /// Sends due mail every few seconds until the process ends.
-pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(
+    db: PgPool,
+    mailer: Mailer,
+    from: String,
+    clock: Arc<dyn Clock>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3));
         loop {
             tick.tick().await;
-            let now = state.clock.now();
-            if let Err(error) =
-                deliver_due(&state.db, &state.mailer, &state.config.mail.from, now).await
-            {
+            let now = clock.now();
+            if let Err(error) = deliver_due(&db, &mailer, &from, now).await {
                 tracing::error!(%error, "the mail worker could not read the outbox");
             }
         }
@@ -436,7 +439,7 @@ pub(crate) static FAILED_JSON: std::sync::LazyLock<String> = std::sync::LazyLock
 /// fixed), audited with `clerk`. False when it was not (or no longer) given up.
 pub async fn retry(
     db: &PgPool,
-    meta: &crate::web::request_meta::RequestMeta,
+    meta: &crate::platform::audit::Origin,
     clerk: Uuid,
     id: Uuid,
     now: DateTime<Utc>,

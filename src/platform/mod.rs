@@ -3,10 +3,12 @@
 //! PDF rendering, and the application state that carries them.
 
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod payment_providers;
 pub mod pdf;
 pub mod state;

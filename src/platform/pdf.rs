@@ -87,7 +87,7 @@ pub struct InvoiceDocument {
 pub enum Template {
     /// `templates/pdf/invoice.typ`, fed with an [`InvoiceDocument`].
     Invoice,
-    /// The contactpersoon's register report (A4 landscape; `reports::pdf_inputs`).
+    /// The contactpersoon's register report (A4 landscape; `reports::register_report::pdf_inputs`).
     RegisterReport,
     /// `templates/pdf/letter.typ`, fed with a [`LetterDocument`].
     Letter,

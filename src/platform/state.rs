@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use crate::auth::password::PasswordHasher;
-use crate::billing::payments::mollie::Mollie;
-use crate::billing::payments::provider::PaymentProvider;
-use crate::billing::payments::test_provider::TestProvider;
+use crate::platform::auth::password::PasswordHasher;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::config::{Config, PaymentConfig};
 use crate::platform::mail::Mailer;
+use crate::platform::payment_providers::mollie::Mollie;
+use crate::platform::payment_providers::provider::PaymentProvider;
+use crate::platform::payment_providers::test_provider::TestProvider;
 use crate::platform::pdf::PdfRenderer;
 
 /// Shared state of the running portal.

@@ -16,17 +16,17 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::current_user::{Rgs, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::reference_data::upkeep::{
     self as admin, FeeInput, InstituteInput, InstitutionInput, InterruptionTypeInput, SaveError,
     SpecialtyInput,
 };
+use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::reference_data as reference_rules;
 
 const BASE: &str = "/rgs/referentiegegevens";
@@ -384,7 +384,7 @@ async fn add_institution(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -494,7 +494,7 @@ async fn save_institution(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -603,7 +603,7 @@ async fn add_institute(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -653,7 +653,7 @@ async fn save_institute(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -776,7 +776,7 @@ async fn add_interruption_type(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -826,7 +826,7 @@ async fn save_interruption_type(
     State(state): State<AppState>,
     Path(code): Path<String>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -991,7 +991,7 @@ async fn add_fee(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1067,7 +1067,7 @@ async fn save_fee(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1290,7 +1290,7 @@ async fn add_specialty(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1421,7 +1421,7 @@ async fn save_specialty(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1464,7 +1464,7 @@ async fn save_part(
     State(state): State<AppState>,
     Path((id, position)): Path<(Uuid, i16)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1513,7 +1513,7 @@ async fn add_recognition(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1544,7 +1544,7 @@ async fn withdraw_recognition(
     State(state): State<AppState>,
     Path((id, institution)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     match admin::set_recognition(&state, &meta, clerk.id, id, institution, false).await {
         Ok(true) => {
@@ -1565,7 +1565,7 @@ async fn link_institute(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1593,7 +1593,7 @@ async fn unlink_institute(
     State(state): State<AppState>,
     Path((id, institute)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     match admin::set_institute(&state, &meta, clerk.id, id, institute, false).await {
         Ok(true) => {

@@ -13,9 +13,9 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
 use rules::reference_data;
 
 /// Why a change was not saved.
@@ -64,7 +64,7 @@ pub fn parse_token(raw: &str) -> Option<DateTime<Utc>> {
 async fn finish(
     mut tx: Transaction<'_, Postgres>,
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     action: &str,
     kind: &str,
@@ -139,7 +139,7 @@ pub struct InstitutionInput {
 /// Adds an institution, or changes institution `id` if it is still as of `based_on`.
 pub async fn save_institution(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &InstitutionInput,
@@ -225,7 +225,7 @@ pub struct InstituteInput {
 /// `based_on`.
 pub async fn save_institute(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &InstituteInput,
@@ -321,7 +321,7 @@ pub struct InterruptionTypeInput {
 /// `based_on`.
 pub async fn save_interruption_type(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     based_on: Option<DateTime<Utc>>,
     input: &InterruptionTypeInput,
@@ -480,7 +480,7 @@ pub struct FeeInput {
 /// Adds a fee, or changes the amount of fee `id` if still as of `based_on` and not invoiced.
 pub async fn save_fee(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &FeeInput,
@@ -715,7 +715,7 @@ pub struct SpecialtyInput {
 /// Adds a specialty with its first part, or changes specialty `id` if still as of `based_on`.
 pub async fn save_specialty(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &SpecialtyInput,
@@ -785,7 +785,7 @@ pub async fn save_specialty(
 #[allow(clippy::too_many_arguments)]
 pub async fn save_part(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     id: Uuid,
     position: i16,
@@ -826,7 +826,7 @@ pub async fn save_part(
 /// False when there was nothing to do (already recognised, or not recognised).
 pub async fn set_recognition(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     id: Uuid,
     institution: Uuid,
@@ -868,7 +868,7 @@ pub async fn set_recognition(
 /// False when there was nothing to do.
 pub async fn set_institute(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     id: Uuid,
     institute: Uuid,

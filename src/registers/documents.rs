@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::billing::invoices::SENDER;
 use crate::platform::pdf::LetterDocument;
-use crate::registers::{Application, Entry, Period, months_label, register_label};
+use crate::registers::entries::{Application, Entry, Period, months_label, register_label};
 use rules::person::format_date;
 use rules::register_entry::last_day;
 

@@ -16,18 +16,19 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::backend::Role;
-use crate::auth::current_user::CurrentUser;
+use crate::platform::audit::Origin;
+use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
-use crate::registers::reregistration::{self, ApplyError};
-use crate::registers::{
-    self, Application, Completed, Entry, Period, RequestError, documents, months_label,
+use crate::registers::documents;
+use crate::registers::entries::{
+    self, Application, Completed, Entry, Period, RequestError, months_label,
 };
+use crate::registers::reregistration::{self, ApplyError};
+use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::money::Money;
 use rules::person::format_date;
 use rules::register_entry::{self, Reregistration, Window};
@@ -133,7 +134,7 @@ fn entry_message(
                 "Doorgehaald op {}. {}",
                 entry
                     .struck_off_at
-                    .map(crate::trainings::schedule_view::when)
+                    .map(rules::person::format_when)
                     .unwrap_or_default(),
                 entry.struck_off_reason.clone().unwrap_or_default()
             ),
@@ -196,9 +197,9 @@ async fn overview(
     registrant(&user)?;
     let today = state.clock.today();
     let mut conn = state.db.acquire().await?;
-    let applications = registers::applications_of(&mut conn, user.id).await?;
-    let entries = registers::entries_with_periods_of(&mut conn, user.id).await?;
-    let completed = registers::completed_of(&mut conn, user.id)
+    let applications = entries::applications_of(&mut conn, user.id).await?;
+    let entries = entries::entries_with_periods_of(&mut conn, user.id).await?;
+    let completed = entries::completed_of(&mut conn, user.id)
         .await?
         .into_iter()
         .filter(|c| {
@@ -259,11 +260,11 @@ async fn request(
     user: CurrentUser,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
     registrant(&user)?;
-    let message = match registers::request_registration(&state, &meta, user.id, id).await {
+    let message = match entries::request_registration(&state, &meta, user.id, id).await {
         Ok(invoice) => {
             flash::push(
                 &session,
@@ -303,7 +304,7 @@ async fn proof(
 ) -> AppResult<Response> {
     registrant(&user)?;
     let mut conn = state.db.acquire().await?;
-    let entry = registers::entry_of(&mut conn, user.id, id)
+    let entry = entries::entry_of(&mut conn, user.id, id)
         .await?
         .filter(|entry| entry.is_registered())
         .ok_or(AppError::NotFound)?;
@@ -337,21 +338,21 @@ async fn decision_letter(
 ) -> AppResult<Response> {
     registrant(&user)?;
     let mut conn = state.db.acquire().await?;
-    let application = registers::application_of(&mut conn, user.id, id)
+    let application = entries::application_of(&mut conn, user.id, id)
         .await?
         .filter(|a| !a.is_open())
         .ok_or(AppError::NotFound)?;
-    let period = registers::period_of_application(&mut conn, id).await?;
+    let period = entries::period_of_application(&mut conn, id).await?;
     let entry_id = match application.entry_id {
         Some(entry) => Some(entry),
-        None => registers::entries_of(&mut conn, user.id)
+        None => entries::entries_of(&mut conn, user.id)
             .await?
             .into_iter()
             .find(|e| e.specialty_id == application.specialty_id)
             .map(|e| e.id),
     };
     let until = match entry_id {
-        Some(entry) => registers::entry_of(&mut conn, user.id, entry)
+        Some(entry) => entries::entry_of(&mut conn, user.id, entry)
             .await?
             .map(|e| e.until())
             .unwrap_or_default(),
@@ -465,16 +466,16 @@ async fn form_page(
 ) -> AppResult<ReregistrationPage> {
     registrant(user)?;
     let mut conn = state.db.acquire().await?;
-    let entry = registers::entry_of(&mut conn, user.id, id)
+    let entry = entries::entry_of(&mut conn, user.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = state.clock.today();
-    let applications = registers::applications_of(&mut conn, user.id).await?;
+    let applications = entries::applications_of(&mut conn, user.id).await?;
     let application = applications
         .iter()
         .find(|a| a.entry_id == Some(entry.id) && a.extends_from == Some(entry.ends_on));
     let (can_apply, message) = entry_message(&entry, application, today);
-    let fee = crate::reference_data::fee_cents(
+    let fee = crate::reference_data::lookup::fee_cents(
         &mut *conn,
         i16::try_from(today.year()).unwrap_or(i16::MAX),
         "herregistratie",
@@ -543,7 +544,7 @@ async fn reregistration_submit(
     user: CurrentUser,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Path(id): Path<Uuid>,
     layout: Layout,
     Form(form): Form<DeclarationForm>,
@@ -551,7 +552,7 @@ async fn reregistration_submit(
     registrant(&user)?;
     let entry = {
         let mut conn = state.db.acquire().await?;
-        registers::entry_of(&mut conn, user.id, id)
+        entries::entry_of(&mut conn, user.id, id)
             .await?
             .ok_or(AppError::NotFound)?
     };

@@ -6,7 +6,7 @@
 
 use sqlx::PgPool;
 
-use crate::registers::Standing;
+use crate::registers::entries::Standing;
 
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;

@@ -21,7 +21,7 @@ use crate::web::layout::Layout;
 pub fn router() -> Router<AppState> {
     Router::new().route(
         "/register",
-        get(search).layer(crate::router::per_client(1, 30)),
+        get(search).layer(crate::web::rate_limit::per_client(1, 30)),
     )
 }
 

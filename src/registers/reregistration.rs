@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
-use crate::platform::jobs::{self, Kind};
+use crate::platform::jobs;
 use crate::platform::mail::OutgoingEmail;
 use crate::platform::state::AppState;
-use crate::registers::{Entry, StoredDeclaration, lock_entry, months_label};
-use crate::web::request_meta::RequestMeta;
+use crate::registers::entries::{self, Entry, StoredDeclaration, lock_entry, months_label};
 use rules::person::format_date;
 use rules::register_entry::{self, Notice, Reregistration};
 use rules::reregistration::{self as reregistration_rules, Declaration, Proposal, Verdict};
@@ -32,40 +32,6 @@ pub fn reference_years(ends_on: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
             )
         })
         .collect()
-}
-
-/// Schedules, for the period of `entry` that ends on `ends_on`, the invitation and reminders
-/// still to come and the strike-off at its end, in the caller's transaction.
-pub async fn schedule_for_period(
-    conn: &mut PgConnection,
-    entry: Uuid,
-    ends_on: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let today = now
-        .with_timezone(&chrono_tz::Europe::Amsterdam)
-        .date_naive();
-    for (notice, day) in register_entry::notices_to_schedule(ends_on, today) {
-        let at = jobs::dutch_time(day, 7, 0).unwrap_or(now).max(now);
-        jobs::schedule(
-            conn,
-            Kind::ReregistrationNotice,
-            &format!("reregistration_notice:{entry}:{ends_on}:{}", notice.code()),
-            at,
-            json!({ "entry_id": entry, "ends_on": ends_on, "notice": notice.code() }),
-        )
-        .await?;
-    }
-    let at = jobs::dutch_time(ends_on, 0, 5).unwrap_or(now).max(now);
-    jobs::schedule(
-        conn,
-        Kind::StrikeOff,
-        &format!("strike_off:{entry}:{ends_on}"),
-        at,
-        json!({ "entry_id": entry, "ends_on": ends_on }),
-    )
-    .await?;
-    Ok(())
 }
 
 /// Whether a herregistratie request was made for the period of `entry` that ends on
@@ -176,7 +142,7 @@ pub async fn send_notice(
     audit::record(
         conn,
         now,
-        &RequestMeta::default(),
+        &Origin::default(),
         AuditEntry::new("register.notice_sent", None, Outcome::Success)
             .object("register_entry", entry.id)
             .details(json!({ "notice": notice.code(), "ends_on": ends_on })),
@@ -207,7 +173,7 @@ async fn strike_off(
     audit::record(
         conn,
         now,
-        &RequestMeta::default(),
+        &Origin::default(),
         AuditEntry::new("register.struck_off", actor, Outcome::Success)
             .object("register_entry", entry.id)
             .details(json!({ "ends_on": entry.ends_on, "reason": reason })),
@@ -291,7 +257,7 @@ pub enum ApplyError {
 /// evaluation is taken from the register, not from the form.
 pub async fn apply(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     entry: Uuid,
     declaration: &Declaration,
@@ -410,7 +376,7 @@ pub struct Decided {
 /// at once when its end has passed. One transaction with the audit record and the mail.
 pub async fn decide(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     application: Uuid,
     verdict: Verdict,
@@ -440,7 +406,7 @@ pub async fn decide(
             return Err(DecideError::EntryChanged);
         }
     }
-    let declaration = crate::registers::application(&mut tx, application)
+    let declaration = crate::registers::entries::application(&mut tx, application)
         .await?
         .and_then(|a| a.declared())
         .ok_or(DecideError::NotOpen)?;
@@ -471,7 +437,7 @@ pub async fn decide(
             .bind(declaration.evaluation_missing())
             .execute(&mut *tx)
             .await?;
-            schedule_for_period(&mut tx, entry.id, new_end, now).await?;
+            entries::schedule_for_period(&mut tx, entry.id, new_end, now).await?;
             decided.ends_on = Some(new_end);
             ("toegekend", Some(i16::try_from(months).unwrap_or(60)))
         }

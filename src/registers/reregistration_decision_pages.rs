@@ -13,15 +13,15 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::current_user::{Rgs, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::registers::entries::{self, Application, Entry, Period, months_label};
 use crate::registers::reregistration::{self, DecideError};
-use crate::registers::{self, Application, Entry, Period, months_label};
+use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::reregistration::{self as reregistration_rules, Declaration, Verdict};
 
 /// The routes of the herregistratie decision.
@@ -83,13 +83,13 @@ async fn page(
     errors: FormErrors,
 ) -> AppResult<ReregistrationPage> {
     let mut conn = state.db.acquire().await?;
-    let application = registers::application(&mut conn, id)
+    let application = entries::application(&mut conn, id)
         .await?
         .filter(|a| a.kind == "herregistratie")
         .ok_or(AppError::NotFound)?;
     let declaration = application.declared().ok_or(AppError::NotFound)?;
     let entry_id = application.entry_id.ok_or(AppError::NotFound)?;
-    let entry = registers::entry_of(&mut conn, application.user_id, entry_id)
+    let entry = entries::entry_of(&mut conn, application.user_id, entry_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let years = reregistration::reference_years(application.extends_from.unwrap_or(entry.ends_on))
@@ -117,7 +117,7 @@ async fn page(
         toelichting: String::new(),
     });
     Ok(ReregistrationPage {
-        periods: registers::periods_of(&mut conn, entry.id).await?,
+        periods: entries::periods_of(&mut conn, entry.id).await?,
         layout,
         application,
         entry,
@@ -141,14 +141,14 @@ async fn decide(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Path(id): Path<Uuid>,
     layout: Layout,
     Form(form): Form<VerdictForm>,
 ) -> AppResult<Response> {
     let proposed = {
         let mut conn = state.db.acquire().await?;
-        registers::application(&mut conn, id)
+        entries::application(&mut conn, id)
             .await?
             .filter(|a| a.kind == "herregistratie")
             .ok_or(AppError::NotFound)?

@@ -15,15 +15,15 @@ use futures_util::StreamExt;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::current_user::{Contactpersoon, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::pdf::Template as PdfTemplate;
 use crate::platform::state::AppState;
 use crate::reports::register_report::{self, ReportRow};
+use crate::web::current_user::{Contactpersoon, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::person::format_date;
 use rules::report::{REPORTED_STATUSES, RawFilter, ReportFilter, Sort};
 
@@ -98,7 +98,7 @@ async fn report(
     layout: Layout,
 ) -> AppResult<Response> {
     let institution = own_institution(&state, user.id, id).await?;
-    let specialties = crate::trainings::specialties(&state.db)
+    let specialties = crate::trainings::training::specialties(&state.db)
         .await?
         .into_iter()
         .map(|s| SelectOption::new(s.id, s.name))
@@ -156,7 +156,7 @@ async fn report(
 /// 404 for an institution that is not theirs, a 422 response for a filter that is wrong.
 async fn start_download(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     id: Uuid,
     raw: &RawFilter,
@@ -191,7 +191,7 @@ fn download_filter(state: &AppState, raw: &RawFilter) -> Result<ReportFilter, Bo
 
 async fn record_download(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     institution: Uuid,
     format: &str,
@@ -232,7 +232,7 @@ async fn csv(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(raw): Query<RawFilter>,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     let (institution, filter) =
         match start_download(&state, &meta, user.id, id, &raw, "csv").await? {
@@ -300,7 +300,7 @@ async fn xlsx(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(raw): Query<RawFilter>,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     let (institution, filter) =
         match start_download(&state, &meta, user.id, id, &raw, "xlsx").await? {
@@ -327,7 +327,7 @@ async fn pdf(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(raw): Query<RawFilter>,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     let (institution, filter) =
         match start_download(&state, &meta, user.id, id, &raw, "pdf").await? {

@@ -80,7 +80,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
         .bind(ends_on)
         .execute(&mut **tx)
         .await?;
-        crate::registers::reregistration::schedule_for_period(tx, entry, ends_on, now).await?;
+        crate::registers::entries::schedule_for_period(tx, entry, ends_on, now).await?;
     }
     Ok(added)
 }

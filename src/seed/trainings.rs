@@ -430,7 +430,7 @@ async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), s
     .fetch_all(&mut **tx)
     .await?;
     for id in trainings {
-        let Some((_, rules)) = crate::trainings::find_with_rules(tx, id).await? else {
+        let Some((_, rules)) = crate::trainings::training::find_with_rules(tx, id).await? else {
             continue;
         };
         let loaded = crate::trainings::schedule::versions_with_items(tx, id).await?;
@@ -662,7 +662,7 @@ async fn seed_invoice(
     if !invoiced {
         return Ok(());
     }
-    let training = crate::trainings::by_id(tx, training).await?;
+    let training = crate::trainings::training::by_id(tx, training).await?;
     let issued = (chrono::Utc::now() - chrono::Duration::days(30)).date_naive();
     let invoice = crate::billing::invoices::for_registration(tx, &training, issued)
         .await

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::backend::Role;
-use crate::auth::current_user::CurrentUser;
-use crate::auth::session_store;
+use crate::platform::audit::Origin;
+use crate::platform::auth::session_store;
+use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
 use crate::supervision::aios_overview;
 use crate::supervision::schedule_decisions::{
@@ -26,12 +26,12 @@ use crate::supervision::schedule_decisions::{
 use crate::supervision::shortening_view;
 use crate::trainings::schedule::{self, Versions};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
-use crate::trainings::{self, Training};
+use crate::trainings::training::Training;
+use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::decision::FinalDeclarationRefusal;
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::person::{self, format_date};
@@ -280,7 +280,7 @@ async fn page(
         let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
         (loaded.version.number, loaded.version.id, view)
     });
-    let records = trainings::records_of(&mut conn, id).await?;
+    let records = crate::trainings::training_records::records_of(&mut conn, id).await?;
     let declaration = records.declaration;
     let may_declare = declaration.is_none()
         && decider.on_behalf_of.is_none()
@@ -359,7 +359,7 @@ async fn record(
     user: &CurrentUser,
     id: Uuid,
     session: &Session,
-    meta: &RequestMeta,
+    meta: &Origin,
     form: &DecisionForm,
     verdict: Verdict,
     reason: Option<&str>,
@@ -403,7 +403,7 @@ async fn approve(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     supervising(&user)?;
@@ -425,7 +425,7 @@ async fn reject(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -478,7 +478,7 @@ async fn final_declaration(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<FinalForm>,
 ) -> AppResult<Response> {
@@ -521,7 +521,7 @@ async fn final_declaration(
     if !errors.is_empty() {
         return refused(&state, &user, id, layout, errors, form).await;
     }
-    let rules = crate::router::training_rules(&state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
     let result = schedule_decisions::issue_final_declaration(
         &state, &meta, decider, &training, &rules, positive, end_date, &note,
     )

@@ -9,12 +9,12 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::platform::state::AppState;
-use crate::trainings::{
+use crate::trainings::training::{
     TRAINING_SELECT, Training, TrainingRow, TrainingWithRulesRow, with_rules_sql,
 };
-use crate::web::request_meta::RequestMeta;
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::payment::{self, InvoiceState};
 use rules::schedule::model::SpecialtyRules;
@@ -99,7 +99,7 @@ pub enum DecideError {
 /// request is refused.
 pub async fn decide(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     decider: Decider,
     training: &Training,
     version: Uuid,
@@ -107,7 +107,7 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> Result<(), DecideError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let row: Option<(String, i32)> = sqlx::query_as(
         "SELECT status, number FROM schedule_versions WHERE id = $1 AND training_id = $2 FOR UPDATE",
     )
@@ -206,7 +206,7 @@ pub async fn decide(
             ),
         ),
     };
-    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -225,7 +225,7 @@ pub struct FinalDeclaration {
 }
 
 /// The eindverklaring of training `$1` as one JSON [`FinalDeclaration`], or NULL when none
-/// was issued: a scalar subquery for [`crate::trainings::records_of`].
+/// was issued: a scalar subquery for [`crate::trainings::training_records::records_of`].
 pub(crate) static FINAL_DECLARATION_JSON: LazyLock<String> = LazyLock::new(|| {
     crate::platform::db::json_row(
         "SELECT f.positive, f.end_date, u.full_name AS issued_by_name, f.issued_at
@@ -286,7 +286,7 @@ pub enum FinalError {
 #[allow(clippy::too_many_arguments)]
 pub async fn issue_final_declaration(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     decider: Decider,
     training: &Training,
     rules: &rules::schedule::model::SpecialtyRules,
@@ -295,7 +295,7 @@ pub async fn issue_final_declaration(
     note: &str,
 ) -> Result<(), FinalError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let issued: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1)",
     )
@@ -371,7 +371,7 @@ pub async fn issue_final_declaration(
             ),
         )
     };
-    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(())
 }

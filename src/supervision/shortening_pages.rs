@@ -14,18 +14,18 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::backend::Role;
-use crate::auth::current_user::{Aios, CurrentUser, RoleUser};
+use crate::platform::audit::Origin;
+use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
 use crate::supervision::schedule_decisions::{self, Decider};
 use crate::supervision::shortening_view::{self, ShorteningItem};
 use crate::supervision::shortenings::{self as store, Actor, ShorteningError};
-use crate::trainings::{self, Training};
+use crate::trainings::training::{self, Training};
+use crate::web::current_user::{Aios, CurrentUser, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::decision::{self, Verdict};
 use rules::schedule::model::{ShorteningGround, SpecialtyRules};
 use rules::shortening::{self, ProposalForm, Proposer, ShorteningRefusal, ShorteningStatus};
@@ -174,7 +174,7 @@ async fn propose_page(
 async fn propose(
     state: &AppState,
     session: &Session,
-    meta: &RequestMeta,
+    meta: &Origin,
     layout: Layout,
     actor: Actor,
     context: ProposeContext,
@@ -242,11 +242,11 @@ async fn propose(
 
 async fn trainee_context(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<ProposeContext> {
     let mut conn = state.db.acquire().await?;
-    let training = trainings::of_trainee(&mut conn, id, aios)
+    let training = training::of_trainee(&mut conn, id, aios)
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let rules = crate::router::training_rules(state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(state, &training).await?;
     Ok(ProposeContext {
         training,
         rules,
@@ -278,7 +278,7 @@ async fn trainee_propose(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -296,10 +296,10 @@ async fn trainee_withdraw(
     State(state): State<AppState>,
     Path((id, sid)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
-    let training = trainings::of_trainee(&mut conn, id, aios.id)
+    let training = training::of_trainee(&mut conn, id, aios.id)
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
@@ -344,7 +344,7 @@ async fn supervisor_context(
     id: Uuid,
 ) -> AppResult<(ProposeContext, Actor)> {
     let (training, decider) = supervised(state, user, id).await?;
-    let rules = crate::router::training_rules(state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(state, &training).await?;
     let proposer = if is_the_opleider(user, decider) {
         Proposer::Opleider
     } else {
@@ -389,7 +389,7 @@ async fn supervisor_propose(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -424,7 +424,7 @@ async fn for_the_opleider(
     if !is_the_opleider(user, decider) {
         return Err(AppError::NotFound);
     }
-    let rules = crate::router::training_rules(state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(state, &training).await?;
     Ok((training, rules))
 }
 
@@ -502,7 +502,7 @@ async fn record_decision(
     state: &AppState,
     user: &CurrentUser,
     session: &Session,
-    meta: &RequestMeta,
+    meta: &Origin,
     layout: Layout,
     (id, sid): (Uuid, Uuid),
     verdict: Verdict,
@@ -572,7 +572,7 @@ async fn approve(
     State(state): State<AppState>,
     Path(ids): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -594,7 +594,7 @@ async fn reject(
     State(state): State<AppState>,
     Path(ids): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {

@@ -2,8 +2,8 @@
 //! and when gained, and who proposed and decided it ("door X namens Y").
 
 use crate::supervision::shortenings::Record;
-use crate::trainings::schedule_view::{part_name, when as on};
 use crate::web::form::SelectOption;
+use rules::person::format_when;
 use rules::schedule::model::SpecialtyRules;
 use rules::schedule::months::counted;
 use rules::shortening::ShorteningStatus;
@@ -45,29 +45,29 @@ impl ShorteningItem {
 
 /// The shortening `record` of a training of `rules`' specialty, for the page.
 pub fn item(record: &Record, rules: &SpecialtyRules) -> ShorteningItem {
-    let part = part_name(rules, i16::try_from(record.part).unwrap_or(i16::MAX));
+    let part = rules.part_name(i16::try_from(record.part).unwrap_or(i16::MAX));
     let proposed = match &record.proposed_on_behalf_of_name {
         Some(opleider) => format!(
             "Voorgesteld door {} namens {opleider} op {}",
             record.proposed_by_name,
-            on(record.proposed_at)
+            format_when(record.proposed_at)
         ),
         None => format!(
             "Voorgesteld door {} op {}",
             record.proposed_by_name,
-            on(record.proposed_at)
+            format_when(record.proposed_at)
         ),
     };
     let decided = match (record.status, &record.decided_by_name, record.decided_at) {
         (ShorteningStatus::Approved, Some(by), Some(at)) => {
-            Some(format!("Goedgekeurd door {by} op {}", on(at)))
+            Some(format!("Goedgekeurd door {by} op {}", format_when(at)))
         }
         (ShorteningStatus::Rejected, Some(by), Some(at)) => {
-            Some(format!("Afgewezen door {by} op {}", on(at)))
+            Some(format!("Afgewezen door {by} op {}", format_when(at)))
         }
         _ => record
             .withdrawn_at
-            .map(|at| format!("Ingetrokken door de aios op {}", on(at))),
+            .map(|at| format!("Ingetrokken door de aios op {}", format_when(at))),
     };
     ShorteningItem {
         id: record.id.to_string(),
@@ -118,7 +118,7 @@ pub struct Section {
 /// proposing as `proposer`.
 pub fn section(
     records: &[Record],
-    training: &crate::trainings::Training,
+    training: &crate::trainings::training::Training,
     rules: &SpecialtyRules,
     proposer: rules::shortening::Proposer,
 ) -> Section {

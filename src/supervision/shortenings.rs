@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::trainings::Training;
-use crate::web::request_meta::RequestMeta;
+use crate::trainings::training::Training;
 use rules::decision::Verdict;
 use rules::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
 use rules::schedule::months::Months;
@@ -274,14 +274,14 @@ fn describe(proposal_months: i32, ground: ShorteningGround, rules: &SpecialtyRul
 /// once and the aios is told; anyone else's waits for the opleider, who is told.
 pub async fn propose(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Actor,
     training: &Training,
     rules: &SpecialtyRules,
     proposal: &Proposal,
 ) -> Result<ShorteningStatus, ShorteningError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let (approved, open) = approved_and_open(&mut tx, training.id).await?;
     let status = shortening::propose(registration, open, actor.proposer)?;
     shortening::within_limits(rules, &approved, &proposal.shortening())
@@ -333,8 +333,14 @@ pub async fn propose(
              duur te bekijken.\n\n{SIGNATURE}",
             training.trainee_name, training.supervisor_name, state.config.base_url
         );
-        crate::trainings::mail_trainee(&mut tx, now, training, "Verkorting van uw opleiding", body)
-            .await?;
+        crate::trainings::training::mail_trainee(
+            &mut tx,
+            now,
+            training,
+            "Verkorting van uw opleiding",
+            body,
+        )
+        .await?;
     } else {
         let who = if actor.proposer == Proposer::Trainee {
             training.trainee_name.clone()
@@ -347,8 +353,14 @@ pub async fn propose(
              beoordelen.\n\n{SIGNATURE}",
             training.supervisor_name, training.trainee_name, state.config.base_url
         );
-        crate::trainings::mail_supervisor(&mut tx, now, training, "Voorstel tot verkorting", body)
-            .await?;
+        crate::trainings::training::mail_supervisor(
+            &mut tx,
+            now,
+            training,
+            "Voorstel tot verkorting",
+            body,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(status)
@@ -359,7 +371,7 @@ pub async fn propose(
 #[allow(clippy::too_many_arguments)]
 pub async fn decide(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     by_the_opleider: bool,
     training: &Training,
@@ -369,7 +381,7 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> Result<(), ShorteningError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let records = of_training(&mut tx, training.id).await?;
     let record = records
         .iter()
@@ -435,7 +447,7 @@ pub async fn decide(
             ),
         ),
     };
-    crate::trainings::mail_trainee(&mut tx, now, training, subject, body).await?;
+    crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -443,13 +455,13 @@ pub async fn decide(
 /// The aios withdraws their waiting proposal `id` of `training`.
 pub async fn withdraw(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     trainee: Uuid,
     training: &Training,
     id: Uuid,
 ) -> Result<(), ShorteningError> {
     let mut tx = state.db.begin().await?;
-    crate::trainings::lock_status(&mut tx, training.id).await?;
+    crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1 AND training_id = $2")
             .bind(id)

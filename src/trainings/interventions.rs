@@ -14,17 +14,17 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::trainings::Training;
 use crate::trainings::schedule::{self, InterruptionInput, Versions};
-use crate::web::request_meta::RequestMeta;
+use crate::trainings::training::Training;
 use rules::intervention::{self, Closure, InterventionRefusal};
 use rules::person::format_date;
 use rules::schedule::check;
 use rules::schedule::model::SpecialtyRules;
 
-pub use crate::trainings::{find, find_with_rules};
+pub use crate::trainings::training::{find, find_with_rules};
 
 /// How and why a registration was closed.
 #[derive(Clone, Debug)]
@@ -42,12 +42,12 @@ pub struct ClosureRecord {
 impl ClosureRecord {
     /// When, as the pages show it.
     pub fn when(&self) -> String {
-        crate::trainings::schedule_view::when(self.decided_at)
+        rules::person::format_when(self.decided_at)
     }
 }
 
 /// The closure of training `$1` as one JSON [`ClosureRow`], or NULL when the RGS did not
-/// close it: a scalar subquery for [`crate::trainings::records_of`].
+/// close it: a scalar subquery for [`crate::trainings::training_records::records_of`].
 pub(crate) static CLOSURE_JSON: LazyLock<String> = LazyLock::new(|| {
     crate::platform::db::json_row(
         "SELECT c.kind, c.reason, u.full_name AS decided_by_name, c.decided_at
@@ -94,14 +94,14 @@ pub enum InterveneError {
 /// rejected with the same reason, so nothing waits for a registration that no longer runs.
 pub async fn close(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     training: &Training,
     closure: Closure,
     reason: &str,
 ) -> Result<(), InterveneError> {
     let mut tx = state.db.begin().await?;
-    let status = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let status = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let next = intervention::may_close(status, closure)?;
     let now = state.clock.now();
     let note = format!("Registratie {} door de RGS: {reason}", closure.done());
@@ -164,13 +164,15 @@ pub async fn close(
          RGS.\n\n{SIGNATURE}",
         training.trainee_name
     );
-    crate::trainings::mail_trainee(&mut tx, now, training, &subject, trainee_body).await?;
+    crate::trainings::training::mail_trainee(&mut tx, now, training, &subject, trainee_body)
+        .await?;
     let supervisor_body = format!(
         "Beste {},\n\n{what}\n\nU bent de oordelend opleider van deze aios; er is geen actie \
          van u nodig.\n\n{SIGNATURE}",
         training.supervisor_name
     );
-    crate::trainings::mail_supervisor(&mut tx, now, training, &subject, supervisor_body).await?;
+    crate::trainings::training::mail_supervisor(&mut tx, now, training, &subject, supervisor_body)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -211,7 +213,7 @@ impl Amendment {
                 format!(
                     "een verlenging van {months} {} voor {} (intensief begeleidingstraject)",
                     if *months == 1 { "maand" } else { "maanden" },
-                    crate::trainings::schedule_view::part_name(rules, *part)
+                    rules.part_name(*part)
                 ),
                 format!("Reden: {reason}"),
             ),
@@ -280,14 +282,14 @@ pub struct Amended {
 /// the schedule would get errors it did not have.
 pub async fn amend(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     clerk: Uuid,
     training: &Training,
     rules: &SpecialtyRules,
     amendment: &Amendment,
 ) -> Result<Amended, InterveneError> {
     let mut tx = state.db.begin().await?;
-    let status = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let status = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let versions = Versions {
         all: schedule::versions(&mut tx, training.id).await?,
     };
@@ -447,14 +449,14 @@ pub async fn amend(
          Log in op MijnRGS ({}) om het schema te bekijken.\n\n{SIGNATURE}",
         training.trainee_name, training.specialty_name, state.config.base_url
     );
-    crate::trainings::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
+    crate::trainings::training::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
     let supervisor_body = format!(
         "Beste {},\n\nDe RGS heeft {what} opgenomen in het opleidingsschema van {} voor de \
          opleiding {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}\n\n\
          {SIGNATURE}",
         training.supervisor_name, training.trainee_name, training.specialty_name
     );
-    crate::trainings::mail_supervisor(
+    crate::trainings::training::mail_supervisor(
         &mut tx,
         now,
         training,
@@ -543,7 +545,7 @@ pub struct WorkList {
     /// Registration invoices not paid in time.
     pub unpaid: Vec<WaitingRegistration>,
     /// Herregistratie requests waiting for a decision.
-    pub reregistrations: Vec<crate::registers::Application>,
+    pub reregistrations: Vec<crate::registers::entries::Application>,
     /// How many account requests wait for a decision.
     pub requests: i64,
     /// Mails given up.
@@ -565,7 +567,7 @@ pub async fn work_list(
     struct WorkListRow {
         awaiting_opleider: Json<Vec<WaitingRegistration>>,
         unpaid: Json<Vec<WaitingRegistration>>,
-        reregistrations: Json<Vec<crate::registers::Application>>,
+        reregistrations: Json<Vec<crate::registers::entries::Application>>,
         requests: i64,
         emails: Json<Vec<crate::platform::mail::FailedEmail>>,
         jobs: Json<Vec<crate::platform::jobs::FailedJob>>,
@@ -578,7 +580,7 @@ pub async fn work_list(
                     ({}) AS emails, ({}) AS jobs",
             AWAITING_OPLEIDER_JSON.as_str(),
             UNPAID_JSON.as_str(),
-            crate::registers::OPEN_REREGISTRATIONS_JSON.as_str(),
+            crate::registers::entries::OPEN_REREGISTRATIONS_JSON.as_str(),
             crate::platform::mail::FAILED_JSON.as_str(),
             crate::platform::jobs::FAILED_JSON.as_str(),
         )

@@ -14,10 +14,10 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::trainings::Training;
-use crate::web::request_meta::RequestMeta;
+use crate::trainings::training::Training;
 use rules::schedule::check::{self, Report};
 use rules::schedule::model::{
     CheckContext, Extension, Interruption, Period, Schedule, Shortening, ShorteningGround,
@@ -636,7 +636,7 @@ async fn bump(conn: &mut PgConnection, version: Uuid) -> Result<i32, sqlx::Error
 /// revision `based_on`. Returns the new revision.
 pub async fn edit(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     training: &Training,
     based_on: i32,
@@ -789,7 +789,7 @@ pub enum Submitted {
 /// submitted is reported as [`Submitted::Already`], so a double submit creates nothing twice.
 pub async fn submit(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     training: &Training,
     rules: &SpecialtyRules,
@@ -798,7 +798,7 @@ pub async fn submit(
 ) -> Result<Submitted, ChangeError> {
     let mut tx = state.db.begin().await?;
     // The training row is locked first: its status changes with the submission.
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     // An edit holds the concept's row lock until it commits; waiting for it here means the
     // check below sees exactly the concept that is submitted.
     sqlx::query(
@@ -924,7 +924,7 @@ pub async fn submit(
         training.specialty_name,
         state.config.base_url,
     );
-    crate::trainings::mail_supervisor(&mut tx, now, training, subject, body).await?;
+    crate::trainings::training::mail_supervisor(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(Submitted::Now(submission))
 }
@@ -933,12 +933,12 @@ pub async fn submit(
 /// the opleider rejected (to correct it), with every item keeping its identity.
 pub async fn start_change(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     training: &Training,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let versions = Versions {
         all: versions(&mut tx, training.id).await?,
     };
@@ -1028,13 +1028,13 @@ pub async fn copy_version(
 /// stays in the history as withdrawn.
 pub async fn withdraw(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     actor: Uuid,
     training: &Training,
     based_on: i32,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
-    let registration = crate::trainings::lock_status(&mut tx, training.id).await?;
+    let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
     training::may_withdraw(registration, VersionStatus::Concept)?;
     let now = state.clock.now();
@@ -1079,7 +1079,7 @@ pub async fn remind_of_concept(
     if status != VersionStatus::Concept.code() {
         return Ok(());
     }
-    let training = crate::trainings::by_id(&mut *conn, training).await?;
+    let training = crate::trainings::training::by_id(&mut *conn, training).await?;
     if !training.status.is_active() {
         return Ok(());
     }
@@ -1101,5 +1101,5 @@ pub async fn remind_of_concept(
          de wijziging niet meer, trek het concept dan in.\n\n{SIGNATURE}",
         training.trainee_name, training.specialty_name, state.config.base_url
     );
-    crate::trainings::mail_trainee(conn, now, &training, subject, body).await
+    crate::trainings::training::mail_trainee(conn, now, &training, subject, body).await
 }

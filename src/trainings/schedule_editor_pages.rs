@@ -13,19 +13,19 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::current_user::{Aios, RoleUser};
+use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
-use crate::trainings::pages::{own_training_with_rules, training_path};
+use crate::trainings::own_training::{own_training_with_rules, training_path};
 use crate::trainings::schedule::{
     self, ChangeError, Edit, InterruptionInput, LoadedVersion, PeriodInput, Versions,
 };
+use crate::trainings::training::{self, Training};
 use crate::trainings::training_pages::RevisionForm;
-use crate::trainings::{self, Training};
+use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::person::{self, format_date};
 use rules::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
 use rules::schedule::findings::{Code, Severity};
@@ -227,13 +227,13 @@ async fn period_page(
     conflict: bool,
 ) -> AppResult<PeriodPage> {
     let specialty = editing.training.specialty_id;
-    let options = |choices: Vec<trainings::Choice>| -> Vec<SelectOption> {
+    let options = |choices: Vec<training::Choice>| -> Vec<SelectOption> {
         choices
             .into_iter()
             .map(|c| SelectOption::new(c.id, c.label))
             .collect()
     };
-    let choices = trainings::choices_for(&state.db, specialty, editing.training.trainee_id).await?;
+    let choices = training::choices_for(&state.db, specialty, editing.training.trainee_id).await?;
     let mut supervisors = vec![SelectOption::new("", "Nog niet bekend")];
     supervisors.extend(options(choices.supervisors));
     let base = training_path(editing.training.id);
@@ -488,7 +488,7 @@ async fn save_period(
     id: Uuid,
     item: Option<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
@@ -563,7 +563,7 @@ async fn add_period(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
@@ -575,7 +575,7 @@ async fn change_period(
     State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
@@ -588,7 +588,7 @@ async fn remove(
     aios: Uuid,
     id: Uuid,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     based_on: i32,
     edit: Edit,
     removed: &str,
@@ -615,7 +615,7 @@ async fn remove_period(
     State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
     let edit = Edit::RemovePeriod(item);
@@ -819,7 +819,7 @@ async fn save_interruption(
     id: Uuid,
     item: Option<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
@@ -889,7 +889,7 @@ async fn add_interruption(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
@@ -901,7 +901,7 @@ async fn change_interruption(
     State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
@@ -913,7 +913,7 @@ async fn remove_interruption(
     State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
     let edit = Edit::RemoveInterruption(item);

@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::web::timeline::{self, Timeline, TimelineInput};
-use rules::person::format_date;
+use rules::person::{format_date, format_when};
 use rules::schedule::check::{self, Report};
 use rules::schedule::diff::{self, DiffInput, Keyed};
 use rules::schedule::findings::{Code, Severity, Subject};
@@ -209,13 +209,6 @@ fn anchor(loaded: &LoadedVersion, subject: Subject) -> String {
     }
 }
 
-pub(crate) fn part_name(rules: &SpecialtyRules, part: i16) -> String {
-    usize::try_from(part)
-        .ok()
-        .and_then(|i| rules.parts.get(i))
-        .map_or_else(|| format!("Onderdeel {}", part + 1), |p| p.name.clone())
-}
-
 /// Checks `loaded` against `rules` and prepares it for the page.
 pub fn build(
     loaded: &LoadedVersion,
@@ -328,7 +321,7 @@ pub fn build(
                 };
                 PeriodView {
                     id: p.id.to_string(),
-                    part: part_name(rules, p.part),
+                    part: rules.part_name(p.part),
                     label: p.label.clone(),
                     institution: p.institution_name.clone(),
                     supervisor: p
@@ -367,7 +360,7 @@ pub fn build(
                 format!(
                     "{} verkorting van {} op grond van {ground}",
                     months::counted(i64::from(s.months), "maand", "maanden"),
-                    part_name(rules, s.part)
+                    rules.part_name(s.part)
                 )
             })
             .collect(),
@@ -383,7 +376,7 @@ pub fn build(
                 format!(
                     "{} verlenging van {} (intensief begeleidingstraject, ingevoerd door de RGS){reason}",
                     months::counted(i64::from(e.months), "maand", "maanden"),
-                    part_name(rules, e.part)
+                    rules.part_name(e.part)
                 )
             })
             .collect(),
@@ -505,10 +498,10 @@ pub fn history_of(loaded: &[LoadedVersion], rules: &SpecialtyRules) -> Vec<Histo
                 .or_else(|| loaded.get(i + 1));
             HistoryEntry {
                 version: version.version.clone(),
-                created: when(version.version.created_at),
-                submitted: version.version.submitted_at.map(when),
-                decided: version.version.decided_at.map(when),
-                withdrawn: version.version.withdrawn_at.map(when),
+                created: format_when(version.version.created_at),
+                submitted: version.version.submitted_at.map(format_when),
+                decided: version.version.decided_at.map(format_when),
+                withdrawn: version.version.withdrawn_at.map(format_when),
                 changes: before
                     .map(|before| {
                         changes(before, version, rules)
@@ -521,14 +514,4 @@ pub fn history_of(loaded: &[LoadedVersion], rules: &SpecialtyRules) -> Vec<Histo
             }
         })
         .collect()
-}
-
-/// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
-pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
-    format!(
-        "{} om {}",
-        format_date(local.date_naive()),
-        local.format("%H:%M")
-    )
 }

@@ -13,21 +13,21 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::accounts::basisgegevens;
-use crate::auth::current_user::{Aios, RoleUser};
-use crate::auth::session_store;
+use crate::platform::audit::Origin;
+use crate::platform::auth::session_store;
 use crate::platform::state::AppState;
 use crate::supervision::shortening_view;
-use crate::trainings::pages::{own_training, own_training_with_rules, training_path};
+use crate::trainings::own_training::{own_training, own_training_with_rules, training_path};
 use crate::trainings::schedule::{self, ChangeError, Submitted, Version, Versions};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
-use crate::trainings::{self, CreateError, NewTraining, Training};
+use crate::trainings::training::{self, CreateError, NewTraining, Training};
+use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
-use crate::web::request_meta::RequestMeta;
 use rules::shortening::Proposer;
-use rules::training::{self, Invoicing, Refusal, VersionStatus};
+use rules::training::{Invoicing, Refusal, VersionStatus};
 
 /// The routes of trainings.
 pub fn router() -> Router<AppState> {
@@ -46,7 +46,7 @@ pub fn router() -> Router<AppState> {
 
 /// One row of the overview.
 pub struct TrainingRow {
-    training: trainings::OverviewEntry,
+    training: training::OverviewEntry,
     /// A change request is still a concept.
     concept_change: bool,
 }
@@ -68,7 +68,7 @@ async fn overview(
     // On the connection the session was read on (one of PAGES_ON_THE_SESSIONS_CONNECTION),
     // back in the pool before the page is rendered.
     let mut db = session_store::session_connection_or_acquire(&state.db).await?;
-    let (details, trainings) = trainings::overview_of_trainee(&mut db, aios.id).await?;
+    let (details, trainings) = training::overview_of_trainee(&mut db, aios.id).await?;
     drop(db);
     let rows = trainings
         .into_iter()
@@ -92,7 +92,7 @@ pub struct NewTrainingPage {
     missing: Vec<&'static str>,
     specialties: Vec<SelectOption>,
     /// The chosen specialty, once chosen (step 2).
-    chosen: Option<trainings::SpecialtyOption>,
+    chosen: Option<training::SpecialtyOption>,
     institutes: Vec<SelectOption>,
     supervisors: Vec<SelectOption>,
     invoicing: Vec<(Invoicing, bool)>,
@@ -122,7 +122,7 @@ async fn new_page(
 ) -> AppResult<NewTrainingPage> {
     // Each statement on a connection that is back in the pool before the next is taken.
     let (details, _) = basisgegevens::load(&mut *state.db.acquire().await?, aios).await?;
-    let all = trainings::specialties(&state.db).await?;
+    let all = training::specialties(&state.db).await?;
     let chosen = all
         .iter()
         .find(|s| s.id.to_string() == form.specialisme)
@@ -135,12 +135,12 @@ async fn new_page(
     }
     let (institutes, supervisors) = match &chosen {
         Some(s) => {
-            let choices = trainings::choices_for(&state.db, s.id, aios).await?;
+            let choices = training::choices_for(&state.db, s.id, aios).await?;
             (choices.institutes, choices.supervisors)
         }
         None => (Vec::new(), Vec::new()),
     };
-    let options = |choices: Vec<trainings::Choice>| {
+    let options = |choices: Vec<training::Choice>| {
         choices
             .into_iter()
             .map(|c| SelectOption::new(c.id, c.label))
@@ -238,7 +238,7 @@ async fn create(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<NewTrainingForm>,
 ) -> AppResult<Response> {
@@ -248,7 +248,7 @@ async fn create(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let errors = match parse_new(&page) {
-        Ok(new) => match trainings::create(&state, &meta, aios.id, &new).await {
+        Ok(new) => match training::create(&state, &meta, aios.id, &new).await {
             Ok(id) => {
                 flash::push(
                     &session,
@@ -325,7 +325,7 @@ async fn show(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("shown version not loaded")))?;
     let editable = shown.status == VersionStatus::Concept;
     let (view, _) = schedule_view::build(&loaded, &rules, &context, editable, training_path(id));
-    let records = trainings::records_of(&mut conn, id).await?;
+    let records = crate::trainings::training_records::records_of(&mut conn, id).await?;
     Ok(TrainingPage {
         shortening_section: shortening_view::section(
             &records.shortenings,
@@ -338,7 +338,7 @@ async fn show(
         concept_change: editable && training.status.accepts_change_requests(),
         waiting: versions.submitted().is_some(),
         rejection: open_rejection(&versions),
-        can_start_change: training::may_start_change(
+        can_start_change: rules::training::may_start_change(
             training.status,
             versions.concept().is_some(),
             versions.submitted().is_some(),
@@ -449,7 +449,7 @@ async fn submit(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     layout: Layout,
     Form(form): Form<SubmitForm>,
 ) -> AppResult<Response> {
@@ -548,7 +548,7 @@ async fn start_change(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
 ) -> AppResult<Response> {
     let training = own_training(&state, aios.id, id).await?;
     let (kind, message) = match schedule::start_change(&state, &meta, aios.id, &training).await {
@@ -574,7 +574,7 @@ async fn withdraw(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     session: Session,
-    meta: RequestMeta,
+    meta: Origin,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
     let training = own_training(&state, aios.id, id).await?;

@@ -9,7 +9,8 @@ use tower_sessions::Session;
 
 use super::flash::{self, Flash};
 use super::session_renewal;
-use crate::auth::backend::{AuthSession, Role, User};
+use crate::platform::auth::backend::AuthSession;
+use crate::platform::auth::user::{Role, User};
 use crate::platform::state::AppState;
 
 /// Fingerprint of the files under `static/`, computed by `build.rs`.

@@ -1,6 +1,8 @@
 //! What every page shares: the layout, flash messages, form errors, security headers, error
 //! pages and static assets.
 
+pub mod audit_origin;
+pub mod current_user;
 pub mod edge;
 pub mod error;
 pub mod error_pages;
@@ -9,7 +11,7 @@ pub mod form;
 pub mod format;
 pub mod headers;
 pub mod layout;
-pub mod request_meta;
+pub mod rate_limit;
 pub mod session_renewal;
 pub mod static_files;
 pub mod timeline;

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tower_sessions::Session;
 
-use crate::auth::backend::AuthSession;
+use crate::platform::auth::backend::AuthSession;
 use crate::platform::state::AppState;
 
 /// Session key: when the session was last renewed (Unix seconds, wall clock).

@@ -527,7 +527,7 @@ async fn using_one_reset_link_or_changing_the_password_ends_every_other_reset_li
     assert_eq!(location(&step), "/inloggen/authenticator");
     let html = app.page_with(&client, "/inloggen/authenticator").await;
     let secret = crate::helpers::accounts::secret_from_page(&html);
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&secret, app.clock.now());
     app.post_form_with(&client, "/inloggen/authenticator", &[("code", &code)])
         .await;
     let changed = app

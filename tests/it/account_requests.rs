@@ -207,7 +207,7 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
         .text()
         .await
         .unwrap();
-    let code = mijnrgs::auth::totp::code_at(&secret_from_page(&html), app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&secret_from_page(&html), app.clock.now());
     app.post_form_with(&person, "/inloggen/authenticator", &[("code", &code)])
         .await;
     let account = person

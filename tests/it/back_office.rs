@@ -426,7 +426,7 @@ async fn an_ended_registration_is_not_reminded_of_its_invoice_and_cannot_be_amen
     );
 
     app.clock.advance(chrono::Duration::hours(25));
-    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::dispatcher::run_due(&app.state, app.clock.now())
         .await
         .unwrap();
     assert!(

@@ -130,7 +130,7 @@ async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_p
     browser.submit("Controleren").await;
     assert!(browser.html().await.contains("Deze code klopt niet"));
     browser.assert_accessible().await;
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&secret, app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
     assert_eq!(browser.path().await, "/account");
@@ -157,7 +157,7 @@ async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out(po
     browser.fill("gebruikersnaam", "anna").await;
     browser.fill("wachtwoord", PASSWORD).await;
     browser.submit("Inloggen").await;
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
     assert_eq!(browser.path().await, "/account");
@@ -223,7 +223,7 @@ async fn browser_log_in_demo(browser: &Browser, app: &TestApp, username: &str) {
         .await;
     browser.submit("Inloggen").await;
     let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
-    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(secret.as_bytes(), app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
     assert_eq!(browser.path().await, "/account", "{username} logged in");

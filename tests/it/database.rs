@@ -145,16 +145,17 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
     let mut checked = 0;
     for id in ids {
         let mut conn = app.state.db.acquire().await.unwrap();
-        let training = mijnrgs::trainings::find(&mut conn, id)
+        let training = mijnrgs::trainings::training::find(&mut conn, id)
             .await
             .unwrap()
             .unwrap();
         // The app's pool has one connection: the rules read takes it back for a moment.
         drop(conn);
-        let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, training.specialty_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let rules =
+            mijnrgs::reference_data::lookup::specialty_rules(&app.state.db, training.specialty_id)
+                .await
+                .unwrap()
+                .unwrap();
         let mut conn = app.state.db.acquire().await.unwrap();
         let versions = mijnrgs::trainings::schedule::Versions {
             all: mijnrgs::trainings::schedule::versions(&mut conn, id)
@@ -217,7 +218,7 @@ async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
     let mut multi_part = 0;
     for (id, trainee, specialty) in ids {
         let mut conn = app.state.db.acquire().await.unwrap();
-        let (training, rules) = mijnrgs::trainings::find_with_rules(&mut conn, id)
+        let (training, rules) = mijnrgs::trainings::training::find_with_rules(&mut conn, id)
             .await
             .unwrap()
             .unwrap();

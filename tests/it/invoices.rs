@@ -128,7 +128,7 @@ async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgP
     let mut trainings = Vec::new();
     for trainee in trainees {
         trainings.extend(
-            mijnrgs::trainings::for_trainee(&app.state.db, trainee)
+            mijnrgs::trainings::training::for_trainee(&app.state.db, trainee)
                 .await
                 .unwrap(),
         );

@@ -15,7 +15,7 @@ use mijnrgs::platform::mail::OutgoingEmail;
 const REMINDER: &str = "Uw aanvraag staat nog op concept";
 
 async fn run_jobs(app: &TestApp) -> usize {
-    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::dispatcher::run_due(&app.state, app.clock.now())
         .await
         .expect("run the jobs")
 }
@@ -138,8 +138,8 @@ async fn two_workers_at_once_run_a_job_once(pool: PgPool) {
     app.clock.advance(Duration::days(7));
     let now = app.clock.now();
     let (a, b) = tokio::join!(
-        mijnrgs::platform::jobs::run_due(&app.state, now),
-        mijnrgs::platform::jobs::run_due(&app.state, now)
+        mijnrgs::dispatcher::run_due(&app.state, now),
+        mijnrgs::dispatcher::run_due(&app.state, now)
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1);
     assert_eq!(reminders(&app).await, 1);

@@ -30,7 +30,7 @@ async fn close_then_resume(browser: Browser, outcome: std::thread::Result<()>) {
 
 /// Runs the scheduled jobs due at the clock's now and sends the mail they queued.
 async fn run_due_jobs(app: &TestApp) {
-    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::dispatcher::run_due(&app.state, app.clock.now())
         .await
         .expect("run the due jobs");
     app.deliver_mail().await;

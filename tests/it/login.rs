@@ -50,7 +50,7 @@ async fn the_first_login_enrols_the_authenticator_and_shows_ten_recovery_codes_o
         .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&secret, app.clock.now());
     let done = app
         .post_form("/inloggen/authenticator", &[("code", &code)])
         .await;
@@ -100,7 +100,7 @@ async fn a_logged_in_user_has_a_new_session_id_after_each_login_step(pool: PgPoo
     app.clock.advance(Duration::seconds(30));
     let password = submit_password(&app, &client, "anna", PASSWORD).await;
     let after_password = session_cookie(&password).expect("a session after the password");
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     let done = app
         .post_form_with(&client, "/inloggen/code", &[("code", &code)])
         .await;
@@ -155,7 +155,7 @@ async fn a_code_that_was_accepted_once_is_refused_when_replayed(pool: PgPool) {
     let thief = app.new_client();
     let response = submit_password(&app, &thief, "anna", PASSWORD).await;
     assert_eq!(location(&response), "/inloggen/code");
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     let replay = app
         .post_form_with(&thief, "/inloggen/code", &[("code", &code)])
         .await;
@@ -179,7 +179,7 @@ async fn two_concurrent_submissions_of_one_code_give_exactly_one_login(pool: PgP
     let b = app.new_client();
     submit_password(&app, &a, "anna", PASSWORD).await;
     submit_password(&app, &b, "anna", PASSWORD).await;
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     let fields = [("code", code.as_str())];
     let (ra, rb) = tokio::join!(
         app.post_form_with(&a, "/inloggen/code", &fields),
@@ -272,7 +272,7 @@ async fn five_wrong_codes_in_a_row_lock_the_code_step(pool: PgPool) {
     let client = app.new_client();
     app.clock.advance(Duration::seconds(30));
     submit_password(&app, &client, "anna", PASSWORD).await;
-    let right = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let right = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     let wrong = if right == "111111" {
         "222222"
     } else {
@@ -337,7 +337,7 @@ async fn the_code_step_expires_five_minutes_after_the_password(pool: PgPool) {
     app.clock.advance(Duration::seconds(30));
     submit_password(&app, &client, "anna", PASSWORD).await;
     app.clock.advance(Duration::minutes(5));
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     let late = app
         .post_form_with(&client, "/inloggen/code", &[("code", &code)])
         .await;

@@ -169,7 +169,7 @@ pub(crate) async fn approve(app: &TestApp, training: Uuid) {
 }
 
 async fn run_jobs(app: &TestApp) -> usize {
-    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::dispatcher::run_due(&app.state, app.clock.now())
         .await
         .expect("run the jobs")
 }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use mijnrgs::platform::config::Config;
-use mijnrgs::reference_data;
+use mijnrgs::reference_data::lookup;
 use rules::schedule::check::check;
 use rules::schedule::model::{CheckContext, Period, Schedule};
 use rules::schedule::months::Months;
@@ -16,10 +16,7 @@ async fn id_of(pool: &PgPool, sql: &str) -> Uuid {
 #[sqlx::test]
 async fn the_igt_profile_is_one_part_of_33_months_in_four_named_periods(pool: PgPool) {
     let igt = id_of(&pool, "SELECT id FROM specialties WHERE code = 'igt'").await;
-    let rules = reference_data::specialty_rules(&pool, igt)
-        .await
-        .unwrap()
-        .unwrap();
+    let rules = lookup::specialty_rules(&pool, igt).await.unwrap().unwrap();
     assert_eq!(rules.parts.len(), 1);
     assert_eq!(rules.parts[0].required, Months::whole(33));
     assert_eq!(
@@ -78,7 +75,7 @@ async fn the_catalogue_holds_the_required_durations_of_the_spec(pool: PgPool) {
 
 #[sqlx::test]
 async fn interruption_types_say_whether_they_count_towards_the_ten_days(pool: PgPool) {
-    let types = reference_data::interruption_types(&pool).await.unwrap();
+    let types = lookup::interruption_types(&pool).await.unwrap();
     assert_eq!(types.len(), 9);
     assert!(types["ziekte"].counts_towards_limit);
     assert!(!types["zwangerschapsverlof"].counts_towards_limit);
@@ -88,38 +85,38 @@ async fn interruption_types_say_whether_they_count_towards_the_ten_days(pool: Pg
 #[sqlx::test]
 async fn fees_are_found_by_year_product_and_cluster(pool: PgPool) {
     assert_eq!(
-        reference_data::fee_cents(&pool, 2021, "opleidingsregistratie", 1)
+        lookup::fee_cents(&pool, 2021, "opleidingsregistratie", 1)
             .await
             .unwrap(),
         Some(43311)
     );
     assert_eq!(
-        reference_data::fee_cents(&pool, 2021, "opleidingsregistratie", 3)
+        lookup::fee_cents(&pool, 2021, "opleidingsregistratie", 3)
             .await
             .unwrap(),
         Some(68709)
     );
     assert_eq!(
-        reference_data::fee_cents(&pool, 2021, "eerste_registratie", 2)
+        lookup::fee_cents(&pool, 2021, "eerste_registratie", 2)
             .await
             .unwrap(),
         Some(17791)
     );
     // A year without its own fees uses the latest year before it.
     assert_eq!(
-        reference_data::fee_cents(&pool, 2024, "opleidingsregistratie", 1)
+        lookup::fee_cents(&pool, 2024, "opleidingsregistratie", 1)
             .await
             .unwrap(),
         Some(43311)
     );
     assert_eq!(
-        reference_data::fee_cents(&pool, 2031, "opleidingsregistratie", 2)
+        lookup::fee_cents(&pool, 2031, "opleidingsregistratie", 2)
             .await
             .unwrap(),
         Some(78392)
     );
     assert_eq!(
-        reference_data::fee_cents(&pool, 1999, "eerste_registratie", 2)
+        lookup::fee_cents(&pool, 1999, "eerste_registratie", 2)
             .await
             .unwrap(),
         None
@@ -143,10 +140,7 @@ async fn a_complete_schedule_checked_against_the_stored_igt_rules_has_no_finding
         "SELECT id FROM users WHERE username = 'demo.opleider'",
     )
     .await;
-    let rules = reference_data::specialty_rules(&pool, igt)
-        .await
-        .unwrap()
-        .unwrap();
+    let rules = lookup::specialty_rules(&pool, igt).await.unwrap().unwrap();
     let recognitions = rules
         .recognitions
         .as_ref()

@@ -164,13 +164,13 @@ async fn an_invoiced_fee_stays_as_it_was_and_a_tariff_for_a_new_year_prices_late
         assert_eq!(response.status(), expected, "{amount}");
     }
     assert_eq!(
-        mijnrgs::reference_data::fee_cents(&app.state.db, 2027, "opleidingsregistratie", 1)
+        mijnrgs::reference_data::lookup::fee_cents(&app.state.db, 2027, "opleidingsregistratie", 1)
             .await
             .unwrap(),
         Some(51250)
     );
     assert_eq!(
-        mijnrgs::reference_data::fee_cents(&app.state.db, 2026, "opleidingsregistratie", 1)
+        mijnrgs::reference_data::lookup::fee_cents(&app.state.db, 2026, "opleidingsregistratie", 1)
             .await
             .unwrap(),
         Some(49415),
@@ -226,7 +226,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let types = mijnrgs::reference_data::interruption_types(&app.state.db)
+    let types = mijnrgs::reference_data::lookup::interruption_types(&app.state.db)
         .await
         .unwrap();
     assert!(!types["sabbatical"].counts_towards_limit);
@@ -287,7 +287,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, id)
+    let rules = mijnrgs::reference_data::lookup::specialty_rules(&app.state.db, id)
         .await
         .unwrap()
         .unwrap();
@@ -312,7 +312,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, id)
+    let rules = mijnrgs::reference_data::lookup::specialty_rules(&app.state.db, id)
         .await
         .unwrap()
         .unwrap();
@@ -363,7 +363,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let choices = mijnrgs::trainings::institutes_for(&app.state.db, id)
+    let choices = mijnrgs::trainings::training::institutes_for(&app.state.db, id)
         .await
         .unwrap();
     assert_eq!(choices.len(), 1);
@@ -383,7 +383,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(poo
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(
-        mijnrgs::trainings::institutes_for(&app.state.db, id)
+        mijnrgs::trainings::training::institutes_for(&app.state.db, id)
             .await
             .unwrap()
             .is_empty()

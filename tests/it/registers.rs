@@ -148,7 +148,7 @@ pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uu
 /// Sets the clock to `when` and runs the jobs then due.
 async fn run_jobs(app: &TestApp, when: &str) {
     app.clock.set(at(when));
-    mijnrgs::platform::jobs::run_due(&app.state, app.clock.now())
+    mijnrgs::dispatcher::run_due(&app.state, app.clock.now())
         .await
         .unwrap();
 }

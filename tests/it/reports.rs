@@ -45,7 +45,7 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
     let mut rules_of = std::collections::BTreeMap::new();
     for (_, _, _, specialty) in &trainings {
         if !rules_of.contains_key(specialty) {
-            let rules = mijnrgs::reference_data::specialty_rules(&app.state.db, *specialty)
+            let rules = mijnrgs::reference_data::lookup::specialty_rules(&app.state.db, *specialty)
                 .await
                 .unwrap()
                 .unwrap();

@@ -145,10 +145,11 @@ struct Checked {
 
 async fn engine_view(app: &TestApp, id: Uuid, today: chrono::NaiveDate) -> Checked {
     let mut conn = app.state.db.acquire().await.unwrap();
-    let (training, rules): (_, SpecialtyRules) = mijnrgs::trainings::find_with_rules(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let (training, rules): (_, SpecialtyRules) =
+        mijnrgs::trainings::training::find_with_rules(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
     let loaded = schedule::versions_with_items(&mut conn, id).await.unwrap();
     drop(conn);
     let trainee: String = sqlx::query_scalar(

@@ -72,7 +72,8 @@ async fn the_overviews_run_their_statement_on_the_sessions_connection_with_one_r
     // checked once when it goes back to the pool.
     for (client, path) in [(&opleider, "/opleider/aios"), (&aios, "/aios/opleidingen")] {
         assert!(
-            mijnrgs::auth::session_store::PAGES_ON_THE_SESSIONS_CONNECTION.contains(&path),
+            mijnrgs::platform::auth::session_store::PAGES_ON_THE_SESSIONS_CONNECTION
+                .contains(&path),
             "{path}"
         );
         let (statements, syncs) = cost_of(&app, &proxy, client, path).await;

@@ -76,6 +76,16 @@ pub fn format_moment(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
+pub fn format_when(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    format!(
+        "{} om {}",
+        format_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
 /// The basisgegevens as stored; every field may still be empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PersonalDetails {

@@ -95,7 +95,7 @@ pub async fn register_and_log_in(app: &TestApp, username: &str, role: &str) -> T
         .await
         .unwrap();
     let secret = secret_from_page(&html);
-    let code = mijnrgs::auth::totp::code_at(&secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&secret, app.clock.now());
     let response = app
         .post_form("/inloggen/authenticator", &[("code", &code)])
         .await;
@@ -126,7 +126,7 @@ pub async fn log_in(app: &TestApp, client: &reqwest::Client, user: &TestUser) ->
     app.clock.advance(chrono::Duration::seconds(30));
     let response = submit_password(app, client, &user.username, PASSWORD).await;
     assert_eq!(location(&response), "/inloggen/code");
-    let code = mijnrgs::auth::totp::code_at(&user.secret, app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     app.post_form_with(client, "/inloggen/code", &[("code", &code)])
         .await
 }
@@ -170,7 +170,7 @@ pub async fn log_in_demo_returning_to(
         "{username}: password step"
     );
     let secret = totp_rs::Secret::try_from_base32(mijnrgs::seed::DEMO_TOTP_SECRET).unwrap();
-    let code = mijnrgs::auth::totp::code_at(secret.as_bytes(), app.clock.now());
+    let code = mijnrgs::platform::auth::totp::code_at(secret.as_bytes(), app.clock.now());
     let done = app
         .post_form_with(client, "/inloggen/code", &[("code", &code)])
         .await;

@@ -285,7 +285,7 @@ impl Browser {
         assert_eq!(self.path().await, "/inloggen/authenticator");
         self.assert_accessible().await;
         let secret = super::accounts::secret_from_page(&self.html().await);
-        let code = mijnrgs::auth::totp::code_at(
+        let code = mijnrgs::platform::auth::totp::code_at(
             &secret,
             mijnrgs::platform::clock::Clock::now(&*app.clock),
         );
@@ -334,7 +334,7 @@ impl Browser {
             "{username}: password step"
         );
         self.assert_accessible().await;
-        let code = mijnrgs::auth::totp::code_at(secret, app.clock.now());
+        let code = mijnrgs::platform::auth::totp::code_at(secret, app.clock.now());
         self.fill("code", &code).await;
         self.submit("Controleren").await;
         assert_eq!(

@@ -37,6 +37,17 @@ pub struct SpecialtyRules {
     pub interruption_types: BTreeMap<String, InterruptionType>,
 }
 
+impl SpecialtyRules {
+    /// The name of part `part` (counted from 0), or "Onderdeel n" for a part the definition
+    /// does not have.
+    pub fn part_name(&self, part: i16) -> String {
+        usize::try_from(part)
+            .ok()
+            .and_then(|i| self.parts.get(i))
+            .map_or_else(|| format!("Onderdeel {}", part + 1), |p| p.name.clone())
+    }
+}
+
 /// Recognised places and people for one specialty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recognitions {

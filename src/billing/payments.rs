@@ -8,10 +8,6 @@
 //! transaction, together with the invoice, the registration, the audit record and the mail.
 //! Replays, in any order and at the same time, change nothing more.
 
-pub mod mollie;
-pub mod provider;
-pub mod test_provider;
-
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
@@ -19,10 +15,11 @@ use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::Invoice;
+use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::payment_providers::mollie;
+use crate::platform::payment_providers::provider::{NewPayment, ProviderError, ProviderPayment};
 use crate::platform::state::AppState;
-use crate::web::request_meta::RequestMeta;
-use provider::{NewPayment, ProviderError, ProviderPayment};
 use rules::money::Money;
 use rules::payment::{self, PaymentStatus};
 use rules::training::RegistrationStatus;
@@ -170,7 +167,7 @@ async fn alive(conn: &mut PgConnection, invoice: Uuid) -> Result<Option<Payment>
 /// its checkout address.
 pub async fn start(
     state: &AppState,
-    meta: &RequestMeta,
+    meta: &Origin,
     user: Uuid,
     invoice: &Invoice,
 ) -> Result<Payment, StartError> {
@@ -384,7 +381,7 @@ async fn apply(
     source: Source,
     now: DateTime<Utc>,
 ) -> Result<Applied, sqlx::Error> {
-    let meta = RequestMeta::default();
+    let meta = Origin::default();
     if payment.provider_id.is_none() || payment.checkout_url.is_none() {
         sqlx::query(
             "UPDATE payments SET provider_id = $2, checkout_url = COALESCE(checkout_url, $3)
@@ -492,7 +489,7 @@ async fn settle_invoice(
     };
     let mut registered = false;
     if let Some(training) = training {
-        let current = crate::trainings::lock_status(conn, training).await?;
+        let current = crate::trainings::training::lock_status(conn, training).await?;
         if let Some(after) = payment::registration_on_payment(current) {
             sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
                 .bind(training)
@@ -502,7 +499,7 @@ async fn settle_invoice(
             audit::record(
                 conn,
                 now,
-                &RequestMeta::default(),
+                &Origin::default(),
                 AuditEntry::new("training.registered", None, Outcome::Success)
                     .object("training", training)
                     .details(json!({ "invoice": number, "from": current.code() })),
@@ -511,7 +508,7 @@ async fn settle_invoice(
             registered = after == RegistrationStatus::Registered;
         }
     }
-    let register_step = crate::registers::on_invoice_paid(conn, invoice, now).await?;
+    let register_step = crate::registers::entries::on_invoice_paid(conn, invoice, now).await?;
     let next_step = if let Some(step) = &register_step {
         step.as_str()
     } else if registered {

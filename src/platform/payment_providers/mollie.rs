@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::billing::payments::provider::{
+use crate::platform::payment_providers::provider::{
     NewPayment, PaymentProvider, ProviderError, ProviderPayment,
 };
 use rules::payment::PaymentStatus;

@@ -1,20 +1,13 @@
-//! The user as the login session knows them, loaded from the database on each request (with
-//! the session itself, see [`session_store`]).
-//!
-//! axum-login stores the user id and a session hash in the session. The hash is derived from
-//! the user's `session_version`, which a password change or reset and a second-factor reset
-//! raise: every session made before then no longer matches and is ended.
+//! Who a user is to the portal (docs/security.md): their roles, and the user as each request
+//! knows them, read with the statement [`active_user_select`] (an enrolled, unblocked account
+//! with its current roles).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
-use axum_login::{AuthUser, AuthnBackend, UserId};
+use axum_login::AuthUser;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
 use uuid::Uuid;
-
-use crate::auth::session_store;
-
 /// The roles of the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -115,20 +108,6 @@ impl AuthUser for User {
     }
 }
 
-/// Loads users for axum-login. Credentials are checked by the login handlers themselves
-/// (password, then code), so `authenticate` only resolves an already verified id.
-#[derive(Clone)]
-pub struct Backend {
-    db: PgPool,
-}
-
-impl Backend {
-    /// A backend over `db`.
-    pub fn new(db: PgPool) -> Self {
-        Self { db }
-    }
-}
-
 /// The statement that reads an active user (enrolled, not blocked) with their current roles,
 /// for the user id given as SQL (a parameter, or a column of an enclosing query).
 macro_rules! active_user_select {
@@ -190,26 +169,3 @@ pub async fn load_user<'e>(
         .await?;
     Ok(row.map(User::from))
 }
-
-impl AuthnBackend for Backend {
-    type User = User;
-    type Credentials = Uuid;
-    type Error = sqlx::Error;
-
-    async fn authenticate(&self, verified_id: Uuid) -> Result<Option<User>, sqlx::Error> {
-        load_user(&self.db, verified_id).await
-    }
-
-    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, sqlx::Error> {
-        // Usually read together with the session, in the same statement.
-        if let Some(user) = session_store::take_loaded_user(*id) {
-            return Ok(user);
-        }
-        // On the session's connection, should the request still keep it: never a second one.
-        let mut connection = session_store::session_connection_or_acquire(&self.db).await?;
-        load_user(&mut *connection, *id).await
-    }
-}
-
-/// The login session type used by handlers.
-pub type AuthSession = axum_login::AuthSession<Backend>;

@@ -9,7 +9,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 
-use crate::auth::backend::{AuthSession, Role, User};
+use crate::platform::auth::backend::AuthSession;
+use crate::platform::auth::user::{Role, User};
 use crate::platform::state::AppState;
 use crate::web::error::AppError;
 use crate::web::flash::{self, FlashKind};

@@ -1,26 +1,17 @@
-//! The aios's pages of their trainings (docs/domain/README.md, docs/domain/trainings.md): trainings
-//! and their registration, the schedule editor and change requests. Every handler takes
-//! `RoleUser<Aios>` and finds only the aios's own trainings: someone else's answers 404.
+//! Finding the training a page is about: the aios's own (someone else's answers 404), with the
+//! rules of its specialty, and where its page is.
 
-use axum::Router;
 use uuid::Uuid;
 
 use crate::platform::state::AppState;
-use crate::trainings::{self, Training};
+use crate::trainings::training::{self, Training};
 use crate::web::error::{AppError, AppResult};
 use rules::schedule::model::SpecialtyRules;
-
-/// The aios routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(crate::trainings::training_pages::router())
-        .merge(crate::trainings::schedule_editor_pages::router())
-}
 
 /// Training `id` of aios `aios`, or 404.
 pub(crate) async fn own_training(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
-    trainings::of_trainee(&mut conn, id, aios)
+    training::of_trainee(&mut conn, id, aios)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -32,7 +23,7 @@ pub(crate) async fn own_training_with_rules(
     id: Uuid,
 ) -> AppResult<(Training, SpecialtyRules)> {
     let mut conn = state.db.acquire().await?;
-    trainings::of_trainee_with_rules(&mut conn, id, aios)
+    training::of_trainee_with_rules(&mut conn, id, aios)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -40,4 +31,14 @@ pub(crate) async fn own_training_with_rules(
 /// Where a training's page is.
 pub(crate) fn training_path(id: Uuid) -> String {
     format!("/aios/opleidingen/{id}")
+}
+
+/// The definition of `training`'s specialty, which every schedule check needs.
+pub(crate) async fn training_rules(
+    state: &AppState,
+    training: &Training,
+) -> AppResult<SpecialtyRules> {
+    crate::reference_data::lookup::specialty_rules(&state.db, training.specialty_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("specialty of a training is missing")))
 }

@@ -3,7 +3,7 @@
 //!
 //! The store reads a session together with its user and their roles in one statement, so a
 //! page of a logged-in user costs one statement before its own work instead of two. The user
-//! found that way is handed to [`Backend`](crate::auth::backend::Backend) through a task-local slot
+//! found that way is handed to [`Backend`](crate::platform::auth::backend::Backend) through a task-local slot
 //! that lives for one request ([`keep_loaded_session`]); the backend uses it only for exactly
 //! that user id and otherwise reads the user itself. The user is always read fresh with the
 //! session (never cached across requests), so a blocked account, a revoked role or a raised
@@ -38,7 +38,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use uuid::Uuid;
 
-use crate::auth::backend::{User, UserRow, active_user_select};
+use crate::platform::auth::user::{User, UserRow, active_user_select};
 
 /// The session key axum-login keeps its login data under (its default, so existing sessions
 /// stay logged in). The store reads the user id from it.

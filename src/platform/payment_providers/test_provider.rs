@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sqlx::PgPool;
 
-use crate::billing::payments::provider::{
+use crate::platform::clock::Clock;
+use crate::platform::payment_providers::provider::{
     NewPayment, PaymentProvider, ProviderError, ProviderPayment,
 };
-use crate::platform::clock::Clock;
 use rules::payment::PaymentStatus;
 
 /// Minutes an unfinished payment stays open.

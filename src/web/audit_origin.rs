@@ -1,30 +1,23 @@
-//! Where a request came from, for the audit trail and the rate limits.
+//! Reads the audit origin of a request ([`Origin`]: address, browser, request id) from its
+//! parts, for the handlers that record what they do.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 
-/// The client's address, browser and the request id.
-#[derive(Clone, Debug, Default)]
-pub struct RequestMeta {
-    /// The client's address (see [`super::edge::identify_client`]).
-    pub ip: Option<IpAddr>,
-    /// The User-Agent, cut to 300 characters.
-    pub user_agent: Option<String>,
-    /// The request id the portal gave this request (never one the client sent).
-    pub request_id: Option<String>,
-}
+use crate::platform::audit::Origin;
+use crate::web::edge::ClientAddress;
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
+impl<S: Send + Sync> FromRequestParts<S> for Origin {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
-            .get::<super::edge::ClientAddress>()
-            .map(|super::edge::ClientAddress(ip)| *ip)
+            .get::<ClientAddress>()
+            .map(|ClientAddress(ip)| *ip)
             .or_else(|| {
                 parts
                     .extensions

@@ -1,0 +1,141 @@
+//! Reading the reference data that the rules engine needs from the database: a specialty's
+//! definition (parts, EU minimum, recognitions) and the interruption types.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use sqlx::PgPool;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use rules::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
+use rules::schedule::months::Months;
+
+/// A specialty with everything the rules engine needs of it, read in one statement by
+/// [`RULES_SELECT`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct SpecialtyRow {
+    name: String,
+    eu_minimum_months: Option<i32>,
+    parts: Json<Vec<PartRow>>,
+    institutions: Vec<Uuid>,
+    supervisors: Vec<Uuid>,
+    interruption_types: Json<Vec<TypeRow>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PartRow {
+    name: String,
+    required_months: i32,
+    expected_periods: Vec<String>,
+}
+
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct TypeRow {
+    code: String,
+    name: String,
+    counts_towards_limit: bool,
+}
+
+/// The interruption types by code, from their rows.
+fn types_by_code(rows: Vec<TypeRow>) -> BTreeMap<String, InterruptionType> {
+    rows.into_iter()
+        .map(|row| {
+            (
+                row.code,
+                InterruptionType {
+                    name: row.name,
+                    counts_towards_limit: row.counts_towards_limit,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The interruption types by code.
+pub async fn interruption_types(
+    db: &PgPool,
+) -> Result<BTreeMap<String, InterruptionType>, sqlx::Error> {
+    let rows: Vec<TypeRow> = sqlx::query_as(
+        "SELECT code, name, counts_towards_limit FROM interruption_types ORDER BY position",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(types_by_code(rows))
+}
+
+/// The rules engine's definition of specialty `s`, for a query that adds its `WHERE` (or
+/// joins it laterally): the parts and the interruption types come as JSON arrays, the
+/// recognised institutions and opleiders as arrays. Read by [`SpecialtyRow`].
+pub(crate) const RULES_SELECT: &str = "SELECT s.name, s.eu_minimum_months,
+        COALESCE((SELECT json_agg(x ORDER BY x.position)
+                  FROM (SELECT name, required_months, expected_periods, position
+                        FROM specialty_parts WHERE specialty_id = s.id) x), '[]') AS parts,
+        ARRAY(SELECT institution_id FROM recognitions WHERE specialty_id = s.id)
+            AS institutions,
+        ARRAY(SELECT DISTINCT user_id FROM role_assignments
+              WHERE role = 'opleider' AND specialty_id = s.id AND revoked_at IS NULL)
+            AS supervisors,
+        COALESCE((SELECT json_agg(x ORDER BY x.position)
+                  FROM (SELECT code, name, counts_towards_limit, position
+                        FROM interruption_types) x), '[]') AS interruption_types
+    FROM specialties s";
+
+/// The definition of specialty `id` for the rules engine, in one statement; `None` when
+/// there is no such specialty.
+pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRules>, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("{RULES_SELECT} WHERE s.id = $1"));
+    let row: Option<SpecialtyRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(SpecialtyRow::into_rules))
+}
+
+impl SpecialtyRow {
+    /// The definition. Recognitions are "known" when at least one institution is recognised
+    /// for the specialty.
+    pub(crate) fn into_rules(self) -> SpecialtyRules {
+        let recognitions = (!self.institutions.is_empty()).then(|| Recognitions {
+            institutions: self.institutions.into_iter().collect(),
+            supervisors: self.supervisors.into_iter().collect(),
+        });
+        SpecialtyRules {
+            name: self.name,
+            parts: self
+                .parts
+                .0
+                .into_iter()
+                .map(|p| PartRule {
+                    name: p.name,
+                    required: Months::whole(i64::from(p.required_months)),
+                    expected_periods: p.expected_periods,
+                })
+                .collect(),
+            eu_minimum: self.eu_minimum_months.map(|m| Months::whole(i64::from(m))),
+            recognitions,
+            interruption_types: types_by_code(self.interruption_types.0),
+        }
+    }
+}
+
+/// A fee in cents for `product` in `year` and `cluster`: the cluster's own row, or the row
+/// for every cluster, of `year`, or of the latest year before it while the new year's fees
+/// are not entered yet.
+pub async fn fee_cents<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    year: i16,
+    product: &str,
+    cluster: i16,
+) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT amount_cents FROM fees WHERE year <= $1 AND product = $2
+           AND (cluster = $3 OR cluster IS NULL)
+         ORDER BY year DESC, cluster NULLS LAST LIMIT 1",
+    )
+    .bind(year)
+    .bind(product)
+    .bind(cluster)
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,820 @@
+//! The registers of specialists and profielartsen (docs/domain/registers.md): entries, the requests
+//! that lead to them, and what a paid registration request sets in motion. The rules are pure, in
+//! `rules::register_entry` and `rules::reregistration`; this module holds the queries and
+//! transactions. A person only ever finds their own entries and requests (someone else's:
+//! `None`, so 404).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::PgConnection;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
+use crate::platform::audit::Origin;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::jobs::{self, Kind};
+use crate::platform::state::AppState;
+use rules::person::format_date;
+use rules::register_entry::{self, Window};
+
+/// One entry in a register.
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
+pub struct Entry {
+    /// Id.
+    pub id: Uuid,
+    /// The registered person.
+    pub user_id: Uuid,
+    /// Their name.
+    pub user_name: String,
+    /// The specialty or profile.
+    pub specialty_id: Uuid,
+    /// Its name.
+    pub specialty_name: String,
+    /// Its fee cluster (1 to 3).
+    pub specialty_cluster: i16,
+    /// The register, the dates and the status.
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub standing: Standing,
+    /// When it was struck off.
+    pub struck_off_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub struck_off_reason: Option<String>,
+    /// Whether the current period was shortened for a missing EIF or EKE.
+    pub evaluation_shortened: bool,
+}
+
+/// "Specialistenregister" or "Profielregister".
+pub fn register_label(register: &str) -> &'static str {
+    if register == "profiel" {
+        "Profielregister"
+    } else {
+        "Specialistenregister"
+    }
+}
+
+/// "Ingeschreven" or "Doorgehaald".
+pub fn status_label(status: &str) -> &'static str {
+    if status == "doorgehaald" {
+        "Doorgehaald"
+    } else {
+        "Ingeschreven"
+    }
+}
+
+/// Where an entry stands, as every page (the public one too) shows it.
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
+pub struct Standing {
+    /// `specialist` or `profiel`.
+    pub register: String,
+    /// The first day in the register.
+    pub registered_on: NaiveDate,
+    /// The end of the current period (exclusive).
+    pub ends_on: NaiveDate,
+    /// `ingeschreven` or `doorgehaald`.
+    pub status: String,
+}
+
+impl Standing {
+    /// Whether it is in force (not struck off).
+    pub fn is_registered(&self) -> bool {
+        self.status == "ingeschreven"
+    }
+
+    /// The register, in Dutch.
+    pub fn register_label(&self) -> &'static str {
+        register_label(&self.register)
+    }
+
+    /// The status, in Dutch.
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    /// The first day, formatted.
+    pub fn since(&self) -> String {
+        format_date(self.registered_on)
+    }
+
+    /// The last day of the current period, formatted.
+    pub fn until(&self) -> String {
+        format_date(register_entry::last_day(self.ends_on))
+    }
+}
+
+impl std::ops::Deref for Entry {
+    type Target = Standing;
+
+    fn deref(&self) -> &Standing {
+        &self.standing
+    }
+}
+
+impl Entry {
+    /// The days left, in Dutch.
+    pub fn countdown(&self, today: &NaiveDate) -> String {
+        register_entry::countdown(self.ends_on, *today)
+    }
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.user_id, u.full_name AS user_name, e.specialty_id,
+        s.name AS specialty_name, s.cluster AS specialty_cluster, s.register, e.registered_on, e.ends_on, e.status,
+        e.struck_off_at, e.struck_off_reason, e.evaluation_shortened
+        FROM register_entries e JOIN users u ON u.id = e.user_id
+        JOIN specialties s ON s.id = e.specialty_id";
+
+/// The entries of user `$1`, by specialty, as one JSON array of [`Entry`]s.
+pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        &format!("SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1"),
+        "x.specialty_name, x.id",
+    )
+});
+
+/// The entries of `user`, by specialty.
+pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+    crate::platform::db::fetch_rows(conn, &ENTRIES_OF_JSON, &[user]).await
+}
+
+/// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
+pub async fn entries_with_periods_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<Vec<(Entry, Vec<Period>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        entry: Entry,
+        period_starts: Vec<NaiveDate>,
+        period_ends: Vec<NaiveDate>,
+        period_applications: Vec<Option<Uuid>>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT p.period_starts, p.period_ends, p.period_applications, {ENTRY_COLUMNS}
+         CROSS JOIN LATERAL (
+             SELECT COALESCE(array_agg(p.starts_on ORDER BY p.starts_on), '{{}}') AS period_starts,
+                    COALESCE(array_agg(p.ends_on ORDER BY p.starts_on), '{{}}') AS period_ends,
+                    COALESCE(array_agg(p.application_id ORDER BY p.starts_on), '{{}}')
+                        AS period_applications
+             FROM register_periods p WHERE p.entry_id = e.id
+         ) p
+         WHERE e.user_id = $1 ORDER BY s.name"
+    ))
+    .bind(user)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let periods = row
+                .period_starts
+                .into_iter()
+                .zip(row.period_ends)
+                .zip(row.period_applications)
+                .map(|((starts_on, ends_on), application_id)| Period {
+                    starts_on,
+                    ends_on,
+                    application_id,
+                })
+                .collect();
+            (row.entry, periods)
+        })
+        .collect())
+}
+
+/// Entry `id` if it is `user`'s.
+pub async fn entry_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<Entry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1 AND e.id = $2"
+    ))
+    .bind(user)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Entry `id`, whoever it belongs to (jobs and the back office), locked for the caller's
+/// transaction.
+pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> Result<Option<Entry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} WHERE e.id = $1 FOR UPDATE OF e"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// What a specialist declared for a herregistratie, as stored.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StoredDeclaration {
+    /// Hours worked in each year of the reference period, oldest first.
+    pub hours_per_year: Vec<u32>,
+    /// Hours of continuing education.
+    pub education_hours: u32,
+    /// EIF done.
+    pub eif_done: bool,
+    /// EKE done.
+    pub eke_done: bool,
+    /// An interruption of more than two years.
+    pub interruption_over_two_years: bool,
+    /// The previous period was shortened for a missing evaluation.
+    pub evaluation_missed_before: bool,
+}
+
+impl StoredDeclaration {
+    /// As the domain reads it.
+    pub fn to_declaration(&self) -> rules::reregistration::Declaration {
+        let mut hours = [0; rules::reregistration::REFERENCE_YEARS];
+        for (slot, value) in hours.iter_mut().zip(&self.hours_per_year) {
+            *slot = *value;
+        }
+        rules::reregistration::Declaration {
+            hours_per_year: hours,
+            education_hours: self.education_hours,
+            eif_done: self.eif_done,
+            eke_done: self.eke_done,
+            interruption_over_two_years: self.interruption_over_two_years,
+            evaluation_missed_before: self.evaluation_missed_before,
+        }
+    }
+
+    /// As stored.
+    pub fn from_declaration(declaration: &rules::reregistration::Declaration) -> Self {
+        Self {
+            hours_per_year: declaration.hours_per_year.to_vec(),
+            education_hours: declaration.education_hours,
+            eif_done: declaration.eif_done,
+            eke_done: declaration.eke_done,
+            interruption_over_two_years: declaration.interruption_over_two_years,
+            evaluation_missed_before: declaration.evaluation_missed_before,
+        }
+    }
+}
+
+/// A registratie or herregistratie request.
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
+pub struct Application {
+    /// Id.
+    pub id: Uuid,
+    /// `registratie` or `herregistratie`.
+    pub kind: String,
+    /// Who asked.
+    pub user_id: Uuid,
+    /// Their name.
+    pub user_name: String,
+    /// The specialty or profile.
+    pub specialty_id: Uuid,
+    /// Its name.
+    pub specialty_name: String,
+    /// `specialist` or `profiel`.
+    pub register: String,
+    /// Registratie: the training.
+    pub training_id: Option<Uuid>,
+    /// Herregistratie: the entry.
+    pub entry_id: Option<Uuid>,
+    /// Herregistratie: the end of the period it would extend.
+    pub extends_from: Option<NaiveDate>,
+    /// The fee invoice.
+    pub invoice_id: Uuid,
+    /// Its number.
+    pub invoice_number: String,
+    /// Its status (open, betaald, gecrediteerd).
+    pub invoice_status: String,
+    /// Herregistratie: what was declared.
+    pub declaration: Option<sqlx::types::Json<StoredDeclaration>>,
+    /// Herregistratie: the proposal's months (`None`: refusal proposed).
+    pub proposed_months: Option<i16>,
+    /// Why the proposal is shortened or a refusal.
+    pub proposal_reasons: Vec<String>,
+    /// `ingediend`, `toegekend` or `afgewezen`.
+    pub status: String,
+    /// When submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Who decided (none: granted on payment).
+    pub decided_by_name: Option<String>,
+    /// The months granted.
+    pub granted_months: Option<i16>,
+    /// The RGS's explanation.
+    pub decision_note: String,
+}
+
+impl Application {
+    /// Whether it still waits for a decision.
+    pub fn is_open(&self) -> bool {
+        self.status == "ingediend"
+    }
+
+    /// Whether its invoice is paid.
+    pub fn is_paid(&self) -> bool {
+        self.invoice_status == "betaald"
+    }
+
+    /// "Registratie" or "Herregistratie".
+    pub fn kind_label(&self) -> &'static str {
+        if self.kind == "herregistratie" {
+            "Herregistratie"
+        } else {
+            "Registratie"
+        }
+    }
+
+    /// The status, in Dutch.
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "toegekend" => "Toegekend",
+            "afgewezen" => "Afgewezen",
+            _ if !self.is_paid() => "Wacht op betaling",
+            _ => "In behandeling bij de RGS",
+        }
+    }
+
+    /// When submitted, formatted.
+    pub fn submitted(&self) -> String {
+        rules::person::format_when(self.submitted_at)
+    }
+
+    /// When decided, formatted.
+    pub fn decided(&self) -> String {
+        self.decided_at
+            .map(rules::person::format_when)
+            .unwrap_or_default()
+    }
+
+    /// The proposal in Dutch: "60 maanden (5 jaar)" or "Afwijzen".
+    pub fn proposal_label(&self) -> String {
+        match self.proposed_months {
+            Some(months) => months_label(i32::from(months)),
+            None => "Afwijzen".to_owned(),
+        }
+    }
+
+    /// Herregistratie: the last day of the period it would extend, formatted.
+    pub fn current_until(&self) -> String {
+        self.extends_from
+            .map(|end| format_date(register_entry::last_day(end)))
+            .unwrap_or_default()
+    }
+
+    /// The declaration, for display.
+    pub fn declared(&self) -> Option<rules::reregistration::Declaration> {
+        self.declaration.as_ref().map(|d| d.0.to_declaration())
+    }
+}
+
+/// "60 maanden (5 jaar)", "45 maanden (3 jaar en 9 maanden)".
+pub fn months_label(months: i32) -> String {
+    let (years, rest) = (months / 12, months % 12);
+    let years_text = match years {
+        1 => "1 jaar".to_owned(),
+        n => format!("{n} jaar"),
+    };
+    let rest_text = match rest {
+        1 => "1 maand".to_owned(),
+        n => format!("{n} maanden"),
+    };
+    match (years, rest) {
+        (0, _) => rest_text,
+        (_, 0) => format!("{months} maanden ({years_text})"),
+        _ => format!("{months} maanden ({years_text} en {rest_text})"),
+    }
+}
+
+const APPLICATION_COLUMNS: &str = "a.id, a.kind, a.user_id, u.full_name AS user_name,
+        a.specialty_id, s.name AS specialty_name, s.register, a.training_id, a.entry_id,
+        a.extends_from, a.invoice_id, i.number AS invoice_number, i.status AS invoice_status,
+        a.declaration, a.proposed_months, a.proposal_reasons, a.status, a.submitted_at,
+        a.decided_at, d.full_name AS decided_by_name, a.granted_months, a.decision_note
+        FROM register_applications a JOIN users u ON u.id = a.user_id
+        JOIN specialties s ON s.id = a.specialty_id JOIN invoices i ON i.id = a.invoice_id
+        LEFT JOIN users d ON d.id = a.decided_by";
+
+/// The requests of user `$1`, newest first, as one JSON array of [`Application`]s.
+pub(crate) static APPLICATIONS_OF_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        &format!("SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1"),
+        "x.submitted_at DESC, x.id",
+    )
+});
+
+/// The requests of `user`, newest first.
+pub async fn applications_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<Vec<Application>, sqlx::Error> {
+    crate::platform::db::fetch_rows(conn, &APPLICATIONS_OF_JSON, &[user]).await
+}
+
+/// Request `id` if it is `user`'s.
+pub async fn application_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<Application>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1 AND a.id = $2"
+    ))
+    .bind(user)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Request `id`, whoever made it (the back office).
+pub async fn application(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<Application>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {APPLICATION_COLUMNS} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The herregistratie requests waiting for a decision, oldest first (at most 200), as one
+/// JSON array of [`Application`]s.
+pub(crate) static OPEN_REREGISTRATIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        &format!(
+            "SELECT {APPLICATION_COLUMNS}
+             WHERE a.status = 'ingediend' AND a.kind = 'herregistratie'
+             ORDER BY a.submitted_at, a.id LIMIT 200"
+        ),
+        "x.submitted_at, x.id",
+    )
+});
+
+/// One period of an entry.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Period {
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// End (exclusive).
+    pub ends_on: NaiveDate,
+    /// The request that granted it (none for a period from before the portal).
+    pub application_id: Option<Uuid>,
+}
+
+impl Period {
+    /// "01-09-2027 tot en met 31-08-2032".
+    pub fn label(&self) -> String {
+        format!(
+            "{} tot en met {}",
+            format_date(self.starts_on),
+            format_date(register_entry::last_day(self.ends_on))
+        )
+    }
+}
+
+/// The periods of `entry`, oldest first.
+pub async fn periods_of(conn: &mut PgConnection, entry: Uuid) -> Result<Vec<Period>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT starts_on, ends_on, application_id FROM register_periods
+         WHERE entry_id = $1 ORDER BY starts_on",
+    )
+    .bind(entry)
+    .fetch_all(conn)
+    .await
+}
+
+/// The period granted by `application`, if any.
+pub async fn period_of_application(
+    conn: &mut PgConnection,
+    application: Uuid,
+) -> Result<Option<Period>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT starts_on, ends_on, application_id FROM register_periods
+         WHERE application_id = $1",
+    )
+    .bind(application)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A training with a positive eindverklaring, from which registration may be requested.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Completed {
+    /// The training.
+    pub training_id: Uuid,
+    /// The specialty.
+    pub specialty_id: Uuid,
+    /// Its name.
+    pub specialty_name: String,
+    /// `specialist` or `profiel`.
+    pub register: String,
+    /// The end of training (exclusive) from the eindverklaring.
+    pub end_date: NaiveDate,
+}
+
+impl Completed {
+    /// The last day of training, formatted.
+    pub fn last_day(&self) -> String {
+        format_date(register_entry::last_day(self.end_date))
+    }
+
+    /// Where a request on `today` falls.
+    pub fn window(&self, today: NaiveDate) -> Window {
+        register_entry::window(self.end_date, today)
+    }
+}
+
+const COMPLETED_COLUMNS: &str = "t.id AS training_id, t.specialty_id, s.name AS specialty_name,
+        s.register, f.end_date
+        FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
+        JOIN specialties s ON s.id = t.specialty_id";
+
+/// The trainings of `user` completed with a positive eindverklaring.
+pub async fn completed_of(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<Vec<Completed>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COMPLETED_COLUMNS} WHERE t.trainee_id = $1 AND t.status = 'voltooid'
+         ORDER BY f.end_date"
+    ))
+    .bind(user)
+    .fetch_all(conn)
+    .await
+}
+
+/// Why registration was not requested.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// No such completed training of this user.
+    #[error("no completed training")]
+    NotFound,
+    /// Outside the window.
+    #[error("outside the window")]
+    Window(Window),
+    /// Requested before, or already in the register.
+    #[error("already requested")]
+    AlreadyRequested,
+    /// No fee.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// `user` requests registration after completed training `training`: the request and its
+/// fee invoice, in one transaction with the audit record and a payment reminder for the next
+/// day. Returns the invoice to pay.
+pub async fn request_registration(
+    state: &AppState,
+    meta: &Origin,
+    user: Uuid,
+    training: Uuid,
+) -> Result<Invoice, RequestError> {
+    let mut tx = state.db.begin().await?;
+    let completed: Option<Completed> = sqlx::query_as(&format!(
+        "SELECT {COMPLETED_COLUMNS} WHERE t.trainee_id = $1 AND t.id = $2
+           AND t.status = 'voltooid' FOR UPDATE OF t"
+    ))
+    .bind(user)
+    .bind(training)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let completed = completed.ok_or(RequestError::NotFound)?;
+    let today = state.clock.today();
+    let window = completed.window(today);
+    if window != Window::InTime {
+        return Err(RequestError::Window(window));
+    }
+    let taken: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM register_applications
+                        WHERE training_id = $1 AND kind = 'registratie' AND status <> 'afgewezen')
+             OR EXISTS (SELECT 1 FROM register_entries WHERE user_id = $2 AND specialty_id = $3)",
+    )
+    .bind(training)
+    .bind(user)
+    .bind(completed.specialty_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken {
+        return Err(RequestError::AlreadyRequested);
+    }
+    let invoice = invoices::issue(
+        &mut tx,
+        &NewInvoice {
+            user,
+            training: Some(training),
+            product: "eerste_registratie",
+            specialty: completed.specialty_id,
+            description: format!(
+                "Registratie in het {}: {}",
+                register_label(&completed.register).to_lowercase(),
+                completed.specialty_name
+            ),
+        },
+        today,
+    )
+    .await?;
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO register_applications (id, kind, user_id, specialty_id, training_id,
+                                            invoice_id, submitted_at)
+         VALUES ($1, 'registratie', $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(completed.specialty_id)
+    .bind(training)
+    .bind(invoice.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    crate::platform::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("register.requested", Some(user), Outcome::Success)
+            .object("register_application", id)
+            .details(json!({ "training_id": training, "invoice": invoice.number })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// What a paid invoice completes: a registratie request is granted (the entry is created and
+/// the aios becomes specialist); a herregistratie request goes to the RGS. Returns the
+/// sentence for the payment confirmation, or `None` when the invoice is for neither.
+pub async fn on_invoice_paid(
+    conn: &mut PgConnection,
+    invoice: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    let application: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, kind FROM register_applications
+         WHERE invoice_id = $1 AND status = 'ingediend' FOR UPDATE",
+    )
+    .bind(invoice)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, kind)) = application else {
+        return Ok(None);
+    };
+    if kind == "herregistratie" {
+        return Ok(Some(
+            "De RGS beoordeelt nu uw aanvraag voor herregistratie; u ontvangt het besluit \
+             binnen acht weken per e-mail."
+                .to_owned(),
+        ));
+    }
+    let entry = grant_registration(conn, id, now).await?;
+    Ok(Some(format!(
+        "U staat ingeschreven in het {} van {} vanaf {} tot en met {}. Het besluit en het \
+         bewijs van inschrijving vindt u in MijnRGS onder Mijn registratie.",
+        entry.register_label().to_lowercase(),
+        entry.specialty_name,
+        entry.since(),
+        entry.until()
+    )))
+}
+
+/// Grants registratie request `application` (paid): the entry and its first period, never
+/// backdated; the specialist role for the specialty; the aios role ends when no other
+/// training is running; the notices and the strike-off are scheduled.
+async fn grant_registration(
+    conn: &mut PgConnection,
+    application: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Entry, sqlx::Error> {
+    let (user, specialty, training, submitted_at): (Uuid, Uuid, Uuid, DateTime<Utc>) =
+        sqlx::query_as(
+            "SELECT user_id, specialty_id, training_id, submitted_at
+             FROM register_applications WHERE id = $1",
+        )
+        .bind(application)
+        .fetch_one(&mut *conn)
+        .await?;
+    let end_date: NaiveDate =
+        sqlx::query_scalar("SELECT end_date FROM final_declarations WHERE training_id = $1")
+            .bind(training)
+            .fetch_one(&mut *conn)
+            .await?;
+    let local = |at: DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
+    let (starts_on, ends_on) =
+        register_entry::entry_period(end_date, local(submitted_at), local(now));
+    let entry = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO register_entries (id, user_id, specialty_id, training_id, registered_on,
+                                       ends_on)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(entry)
+    .bind(user)
+    .bind(specialty)
+    .bind(training)
+    .bind(starts_on)
+    .bind(ends_on)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(entry)
+    .bind(starts_on)
+    .bind(ends_on)
+    .bind(application)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE register_applications SET status = 'toegekend', decided_at = $2,
+                granted_months = $3
+         WHERE id = $1",
+    )
+    .bind(application)
+    .bind(now)
+    .bind(i16::try_from(register_entry::ENTRY_MONTHS).unwrap_or(60))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, specialty_id)
+         SELECT $1, 'specialist', $2
+         WHERE NOT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1
+                             AND role = 'specialist' AND specialty_id = $2
+                             AND revoked_at IS NULL)",
+    )
+    .bind(user)
+    .bind(specialty)
+    .execute(&mut *conn)
+    .await?;
+    let aios_ended = sqlx::query(
+        "UPDATE role_assignments SET revoked_at = $2
+         WHERE user_id = $1 AND role = 'aios' AND revoked_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM trainings WHERE trainee_id = $1
+                             AND status NOT IN ('voltooid', 'beeindigd', 'doorgehaald'))",
+    )
+    .bind(user)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        > 0;
+    audit::record(
+        conn,
+        now,
+        &Origin::default(),
+        AuditEntry::new("register.entered", None, Outcome::Success)
+            .object("register_entry", entry)
+            .details(json!({
+                "user_id": user,
+                "application_id": application,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "aios_role_ended": aios_ended,
+            })),
+    )
+    .await?;
+    schedule_for_period(conn, entry, ends_on, now).await?;
+    let entry = lock_entry(conn, entry)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok(entry)
+}
+
+/// Schedules, for the period of `entry` that ends on `ends_on`, the invitation and reminders
+/// still to come and the strike-off at its end, in the caller's transaction.
+pub async fn schedule_for_period(
+    conn: &mut PgConnection,
+    entry: Uuid,
+    ends_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    for (notice, day) in register_entry::notices_to_schedule(ends_on, today) {
+        let at = jobs::dutch_time(day, 7, 0).unwrap_or(now).max(now);
+        jobs::schedule(
+            conn,
+            Kind::ReregistrationNotice,
+            &format!("reregistration_notice:{entry}:{ends_on}:{}", notice.code()),
+            at,
+            json!({ "entry_id": entry, "ends_on": ends_on, "notice": notice.code() }),
+        )
+        .await?;
+    }
+    let at = jobs::dutch_time(ends_on, 0, 5).unwrap_or(now).max(now);
+    jobs::schedule(
+        conn,
+        Kind::StrikeOff,
+        &format!("strike_off:{entry}:{ends_on}"),
+        at,
+        json!({ "entry_id": entry, "ends_on": ends_on }),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,594 @@
+//! Trainings (opleidingen) of aios and their registrations in the opleidingsregister: the
+//! queries and transactions around the pure rules of `rules::training`.
+//!
+//! Every function that reads one training takes the id of the user asking and only finds
+//! trainings that user may see, so another person's training is "not found" (404).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use std::sync::LazyLock;
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+use crate::accounts::basisgegevens::{DETAILS_COLUMNS, DetailsRow};
+use crate::platform::audit::Origin;
+use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::state::AppState;
+use crate::reference_data::lookup::{RULES_SELECT, SpecialtyRow};
+use rules::person::PersonalDetails;
+use rules::schedule::model::SpecialtyRules;
+use rules::training::{Invoicing, RegistrationStatus};
+
+/// One training of an aios, with its registration.
+#[derive(Clone, Debug)]
+pub struct Training {
+    /// Id.
+    pub id: Uuid,
+    /// The aios.
+    pub trainee_id: Uuid,
+    /// The aios's name.
+    pub trainee_name: String,
+    /// The specialty or profile.
+    pub specialty_id: Uuid,
+    /// Its name.
+    pub specialty_name: String,
+    /// The opleidingsinstituut, for institute-based trainings.
+    pub institute_name: Option<String>,
+    /// The oordelend opleider.
+    pub supervisor_id: Uuid,
+    /// Their name.
+    pub supervisor_name: String,
+    /// Their email address, for notifications.
+    pub supervisor_email: String,
+    /// The invoicing choice.
+    pub invoicing: Invoicing,
+    /// The registration status.
+    pub status: RegistrationStatus,
+    /// When the registration request was first submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When the training was created.
+    pub created_at: DateTime<Utc>,
+    /// The date of the aios's artsdiploma, which the rules engine checks the schedule
+    /// against.
+    pub trainee_diploma_date: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct TrainingRow {
+    pub(crate) id: Uuid,
+    trainee_id: Uuid,
+    trainee_name: String,
+    specialty_id: Uuid,
+    specialty_name: String,
+    institute_name: Option<String>,
+    supervisor_id: Uuid,
+    supervisor_name: String,
+    supervisor_email: String,
+    invoicing: String,
+    status: String,
+    submitted_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    trainee_diploma_date: Option<NaiveDate>,
+}
+
+impl TrainingRow {
+    pub(crate) fn into_training(self) -> Result<Training, sqlx::Error> {
+        Ok(Training {
+            invoicing: Invoicing::from_code(&self.invoicing)
+                .ok_or_else(|| unknown_code("invoicing", &self.invoicing))?,
+            status: status_of(&self.status)?,
+            id: self.id,
+            trainee_id: self.trainee_id,
+            trainee_name: self.trainee_name,
+            specialty_id: self.specialty_id,
+            specialty_name: self.specialty_name,
+            institute_name: self.institute_name,
+            supervisor_id: self.supervisor_id,
+            supervisor_name: self.supervisor_name,
+            supervisor_email: self.supervisor_email,
+            submitted_at: self.submitted_at,
+            created_at: self.created_at,
+            trainee_diploma_date: self.trainee_diploma_date,
+        })
+    }
+}
+
+fn unknown_code(what: &str, code: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
+}
+
+/// The registration status stored as `code`.
+fn status_of(code: &str) -> Result<RegistrationStatus, sqlx::Error> {
+    RegistrationStatus::from_code(code).ok_or_else(|| unknown_code("status", code))
+}
+
+/// The columns of [`TRAINING_SELECT`], for a query that adds its own.
+macro_rules! training_columns {
+    () => {
+        "
+    SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
+           s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
+           o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,
+           t.submitted_at, t.created_at, tpd.diploma_date AS trainee_diploma_date"
+    };
+}
+
+/// The tables of [`TRAINING_SELECT`].
+macro_rules! training_from {
+    () => {
+        "
+    FROM trainings t
+    JOIN users a ON a.id = t.trainee_id
+    JOIN users o ON o.id = t.supervisor_id
+    JOIN specialties s ON s.id = t.specialty_id
+    LEFT JOIN institutes inst ON inst.id = t.institute_id
+    LEFT JOIN personal_details tpd ON tpd.user_id = t.trainee_id"
+    };
+}
+
+/// One training with the names it shows (the columns of [`TrainingRow`]).
+pub(crate) const TRAINING_SELECT: &str = concat!(training_columns!(), training_from!());
+
+/// The trainings of aios `$1`, oldest first, as one JSON array of [`TrainingRow`]s.
+pub(crate) static OF_TRAINEE_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        &format!("{TRAINING_SELECT} WHERE t.trainee_id = $1"),
+        "x.created_at, x.id",
+    )
+});
+
+/// The trainings of `rows`, as [`OF_TRAINEE_JSON`] reads them.
+pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx::Error> {
+    rows.into_iter().map(TrainingRow::into_training).collect()
+}
+
+/// The trainings of aios `trainee`, oldest first.
+pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
+    trainings_of(crate::platform::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
+}
+
+/// One training as the aios overview lists it: only what that page shows.
+#[derive(Clone, Debug)]
+pub struct OverviewEntry {
+    /// The training.
+    pub id: Uuid,
+    /// The specialty.
+    pub specialty_name: String,
+    /// The oordelend opleider.
+    pub supervisor_name: String,
+    /// The registration status.
+    pub status: RegistrationStatus,
+    /// Whether it has a concept version (a schedule or change request being written).
+    pub has_concept: bool,
+}
+
+/// The aios overview of `trainee`: their basisgegevens (to say what is missing before a
+/// training can be created) and their trainings, oldest first. One query for the page, which
+/// joins only what the overview shows (the training pages read a [`Training`] whole).
+pub async fn overview_of_trainee(
+    db: &mut PgConnection,
+    trainee: Uuid,
+) -> Result<(PersonalDetails, Vec<OverviewEntry>), sqlx::Error> {
+    /// The basisgegevens, repeated on every row, and a training when there is one.
+    struct OverviewRow {
+        details: DetailsRow,
+        training: Option<OverviewEntry>,
+    }
+    impl<'r> sqlx::FromRow<'r, PgRow> for OverviewRow {
+        fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+            let training = match row.try_get::<Option<Uuid>, _>("id")? {
+                Some(id) => Some(OverviewEntry {
+                    id,
+                    specialty_name: row.try_get("specialty_name")?,
+                    supervisor_name: row.try_get("supervisor_name")?,
+                    status: status_of(row.try_get("status")?)?,
+                    has_concept: row.try_get("has_concept")?,
+                }),
+                None => None,
+            };
+            Ok(Self {
+                details: DetailsRow::from_row(row)?,
+                training,
+            })
+        }
+    }
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {DETAILS_COLUMNS}, tr.*
+             FROM users u
+             LEFT JOIN personal_details p ON p.user_id = u.id
+             LEFT JOIN LATERAL (
+                 SELECT t.id, s.name AS specialty_name, o.full_name AS supervisor_name,
+                        t.status, t.created_at,
+                        EXISTS (SELECT 1 FROM schedule_versions v
+                                WHERE v.training_id = t.id AND v.status = 'concept')
+                            AS has_concept
+                 FROM trainings t
+                 JOIN specialties s ON s.id = t.specialty_id
+                 JOIN users o ON o.id = t.supervisor_id
+                 WHERE t.trainee_id = u.id
+             ) tr ON true
+             WHERE u.id = $1
+             ORDER BY tr.created_at, tr.id"
+        )
+    });
+    let rows: Vec<OverviewRow> = sqlx::query_as(SQL.as_str())
+        .bind(trainee)
+        .fetch_all(db)
+        .await?;
+    let mut details = None;
+    let mut trainings = Vec::with_capacity(rows.len());
+    for row in rows {
+        trainings.extend(row.training);
+        details.get_or_insert(row.details);
+    }
+    let (details, _) = details.ok_or(sqlx::Error::RowNotFound)?.into_parts();
+    Ok((details, trainings))
+}
+
+/// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).
+pub async fn of_trainee(
+    conn: &mut PgConnection,
+    id: Uuid,
+    trainee: Uuid,
+) -> Result<Option<Training>, sqlx::Error> {
+    let row: Option<TrainingRow> = sqlx::query_as(&format!(
+        "{TRAINING_SELECT} WHERE t.id = $1 AND t.trainee_id = $2"
+    ))
+    .bind(id)
+    .bind(trainee)
+    .fetch_optional(conn)
+    .await?;
+    row.map(TrainingRow::into_training).transpose()
+}
+
+/// A training with its specialty's rules, as read by [`with_rules_sql`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct TrainingWithRulesRow {
+    #[sqlx(flatten)]
+    training: TrainingRow,
+    #[sqlx(flatten)]
+    rules: SpecialtyRow,
+}
+
+impl TrainingWithRulesRow {
+    pub(crate) fn into_parts(self) -> Result<(Training, SpecialtyRules), sqlx::Error> {
+        Ok((self.training.into_training()?, self.rules.into_rules()))
+    }
+}
+
+/// The query of one training with its specialty's rules, for `condition` (the `WHERE` on
+/// training `t`): one statement for what every training page starts with.
+pub(crate) fn with_rules_sql(condition: &str) -> String {
+    format!(
+        "{}, r.*{} CROSS JOIN LATERAL ({RULES_SELECT} WHERE s.id = t.specialty_id) r
+         WHERE {condition}",
+        training_columns!(),
+        training_from!()
+    )
+}
+
+/// Training `id` with its specialty's rules, if it belongs to aios `trainee`; `None`
+/// otherwise (someone else's: 404).
+pub async fn of_trainee_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+    trainee: Uuid,
+) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| with_rules_sql("t.id = $1 AND t.trainee_id = $2"));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(trainee)
+        .fetch_optional(conn)
+        .await?;
+    row.map(TrainingWithRulesRow::into_parts).transpose()
+}
+
+/// Training `id` with its specialty's rules, whoever's it is: for the RGS, who may see every
+/// training; never for another user's request.
+pub async fn find_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
+    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql("t.id = $1"));
+    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(TrainingWithRulesRow::into_parts).transpose()
+}
+
+/// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may
+/// see every training; never for another user's request.
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
+    let row: Option<TrainingRow> = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(TrainingRow::into_training).transpose()
+}
+
+/// Training `id`, which must exist: only for work the portal does itself (jobs).
+pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training, sqlx::Error> {
+    find(conn, id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// A specialty to choose when creating a training.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SpecialtyOption {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// "specialist" or "profiel".
+    pub register: String,
+    /// Whether an opleidingsinstituut must be chosen.
+    pub institute_based: bool,
+}
+
+/// Every specialty and profile, by name.
+pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, register, institute_based FROM specialties ORDER BY register DESC, name",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An option of a select list: id and label.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+pub struct Choice {
+    /// Id.
+    pub id: Uuid,
+    /// What the list shows.
+    pub label: String,
+}
+
+/// The institutes that run specialty `$1`, as one JSON array of [`Choice`]s.
+static INSTITUTES_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT i.id, i.name || ', ' || i.city AS label, i.name FROM institutes i
+         JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1",
+        "x.name",
+    )
+});
+
+/// The institutions a period of specialty `$1` can be at, as one JSON array of [`Choice`]s:
+/// the recognised ones when recognitions are known for the specialty, otherwise all.
+static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT i.id, i.name || ', ' || i.city AS label, i.name, i.city FROM institutions i
+         WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
+            OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)",
+        "x.name, x.city",
+    )
+});
+
+/// The opleiders recognised for specialty `$1`, with where they train, as one JSON array of
+/// [`Choice`]s; never the aios `$2` themselves (an opleider in a second training is not their
+/// own opleider).
+static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
+    crate::platform::db::json_rows(
+        "SELECT u.id, u.full_name,
+                u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
+         FROM users u
+         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
+              AND r.revoked_at IS NULL AND r.specialty_id = $1
+         JOIN institutions i ON i.id = r.institution_id
+         WHERE u.id <> $2
+         GROUP BY u.id, u.full_name",
+        "x.full_name",
+    )
+});
+
+/// The institutes that run specialty `specialty`.
+pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    crate::platform::db::fetch_rows(db, &INSTITUTES_JSON, &[specialty]).await
+}
+
+/// The choices of the forms about a training of one specialty.
+#[derive(Clone, Debug)]
+pub struct Choices {
+    /// The opleidingsinstituten that run it.
+    pub institutes: Vec<Choice>,
+    /// The institutions a period can be at.
+    pub institutions: Vec<Choice>,
+    /// The opleiders recognised for it, never the aios asking.
+    pub supervisors: Vec<Choice>,
+}
+
+/// The institutes, institutions and opleiders to choose from for a training of `specialty`
+/// by aios `asking`: one statement for a whole form.
+pub async fn choices_for(
+    db: &PgPool,
+    specialty: Uuid,
+    asking: Uuid,
+) -> Result<Choices, sqlx::Error> {
+    use sqlx::types::Json;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT ({}) AS institutes, ({}) AS institutions, ({}) AS supervisors",
+            INSTITUTES_JSON.as_str(),
+            INSTITUTIONS_JSON.as_str(),
+            SUPERVISORS_JSON.as_str()
+        )
+    });
+    #[derive(sqlx::FromRow)]
+    struct ChoicesRow {
+        institutes: Json<Vec<Choice>>,
+        institutions: Json<Vec<Choice>>,
+        supervisors: Json<Vec<Choice>>,
+    }
+    let row: ChoicesRow = sqlx::query_as(SQL.as_str())
+        .bind(specialty)
+        .bind(asking)
+        .fetch_one(db)
+        .await?;
+    Ok(Choices {
+        institutes: row.institutes.0,
+        institutions: row.institutions.0,
+        supervisors: row.supervisors.0,
+    })
+}
+
+/// What the aios chose for a new training, checked against the reference data by the caller.
+#[derive(Clone, Debug)]
+pub struct NewTraining {
+    /// The specialty.
+    pub specialty_id: Uuid,
+    /// The institute, for institute-based trainings.
+    pub institute_id: Option<Uuid>,
+    /// The oordelend opleider.
+    pub supervisor_id: Uuid,
+    /// The invoicing choice.
+    pub invoicing: Invoicing,
+}
+
+/// Why a training was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The aios already has a running training in this specialty.
+    #[error("duplicate training")]
+    Duplicate,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates a training for `trainee` with its registration in status concept and an empty
+/// concept schedule (version 1), which takes its parts from the specialty.
+pub async fn create(
+    state: &AppState,
+    meta: &Origin,
+    trainee: Uuid,
+    new: &NewTraining,
+) -> Result<Uuid, CreateError> {
+    let mut tx = state.db.begin().await?;
+    // Serialises two creations by the same aios (double click), so the duplicate check holds.
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+        .bind(trainee)
+        .execute(&mut *tx)
+        .await?;
+    let existing: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM trainings WHERE trainee_id = $1 AND specialty_id = $2",
+    )
+    .bind(trainee)
+    .bind(new.specialty_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if existing
+        .iter()
+        .filter_map(|code| RegistrationStatus::from_code(code))
+        .any(RegistrationStatus::is_active)
+    {
+        return Err(CreateError::Duplicate);
+    }
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id, invoicing)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(trainee)
+    .bind(new.specialty_id)
+    .bind(new.institute_id)
+    .bind(new.supervisor_id)
+    .bind(new.invoicing.code())
+    .execute(&mut *tx)
+    .await?;
+    let version = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
+         VALUES ($1, $2, 1, 'concept', $3)",
+    )
+    .bind(version)
+    .bind(id)
+    .bind(trainee)
+    .execute(&mut *tx)
+    .await?;
+    crate::platform::jobs::schedule_concept_reminder(&mut tx, version, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        meta,
+        AuditEntry::new("training.created", Some(trainee), Outcome::Success)
+            .object("training", id)
+            .details(json!({
+                "specialty_id": new.specialty_id,
+                "supervisor_id": new.supervisor_id,
+                "invoicing": new.invoicing.code(),
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Locks training `id` for the rest of the transaction and returns its registration status:
+/// every move that changes the status starts here, so two moves never interleave.
+pub(crate) async fn lock_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<RegistrationStatus, sqlx::Error> {
+    let code: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    RegistrationStatus::from_code(&code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code:?}").into()))
+}
+
+/// Queues `subject` and `body` for the aios of `training`, in the caller's transaction.
+pub(crate) async fn mail_trainee(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    training: &Training,
+    subject: &str,
+    body: String,
+) -> Result<(), sqlx::Error> {
+    let to: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(training.trainee_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    crate::platform::mail::enqueue(
+        conn,
+        now,
+        &crate::platform::mail::OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: to,
+            to_name: Some(training.trainee_name.clone()),
+            subject: subject.to_owned(),
+            body,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues `subject` and `body` for the oordelend opleider of `training`, in the caller's
+/// transaction.
+pub(crate) async fn mail_supervisor(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    training: &Training,
+    subject: &str,
+    body: String,
+) -> Result<(), sqlx::Error> {
+    crate::platform::mail::enqueue(
+        conn,
+        now,
+        &crate::platform::mail::OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: training.supervisor_email.clone(),
+            to_name: Some(training.supervisor_name.clone()),
+            subject: subject.to_owned(),
+            body,
+        },
+    )
+    .await?;
+    Ok(())
+}
