@@ -15,7 +15,6 @@ use crate::platform::jobs::{
 };
 use crate::platform::state::AppState;
 
-#[derive(sqlx::FromRow)]
 struct Due {
     id: Uuid,
     kind: String,
@@ -28,12 +27,13 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
     let mut done = 0;
     loop {
         let mut tx = state.db.begin().await?;
-        let due: Option<Due> = sqlx::query_as(
+        let due = sqlx::query_as!(
+            Due,
             "SELECT id, kind, payload, attempts FROM jobs
              WHERE status = 'pending' AND run_at <= $1
              ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            now,
         )
-        .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(due) = due else {
@@ -41,13 +41,13 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
         };
         match run_one(state, &mut tx, &due, now).await {
             Ok(after) => {
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE jobs SET status = 'done', done_at = $2, attempts = attempts + 1,
                             last_error = NULL
                      WHERE id = $1",
+                    due.id,
+                    now,
                 )
-                .bind(due.id)
-                .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -68,16 +68,16 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
                 } else {
                     "pending"
                 };
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE jobs SET status = $2, attempts = $3, run_at = $4, last_error = $5
                      WHERE id = $1 AND status = 'pending' AND attempts = $6",
+                    due.id,
+                    status,
+                    attempts,
+                    now + backoff(attempts),
+                    error.to_string(),
+                    due.attempts,
                 )
-                .bind(due.id)
-                .bind(status)
-                .bind(attempts)
-                .bind(now + backoff(attempts))
-                .bind(error.to_string())
-                .bind(due.attempts)
                 .execute(&state.db)
                 .await?;
             }

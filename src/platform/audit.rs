@@ -100,23 +100,23 @@ pub async fn record(
     meta: &Origin,
     entry: AuditEntry<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (occurred_at, actor_user_id, actor_role, on_behalf_of_id, action,
                                 object_type, object_id, result, ip, user_agent, request_id, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10, $11, $12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::inet, $10, $11, $12)",
+        at,
+        entry.actor,
+        entry.actor_role,
+        entry.on_behalf_of,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.outcome.as_str(),
+        meta.ip.map(|ip: IpAddr| ip.to_string()),
+        meta.user_agent.as_deref(),
+        meta.request_id.as_deref(),
+        entry.details,
     )
-    .bind(at)
-    .bind(entry.actor)
-    .bind(entry.actor_role)
-    .bind(entry.on_behalf_of)
-    .bind(entry.action)
-    .bind(entry.object_type)
-    .bind(entry.object_id)
-    .bind(entry.outcome.as_str())
-    .bind(meta.ip.map(|ip: IpAddr| ip.to_string()))
-    .bind(meta.user_agent.as_deref())
-    .bind(meta.request_id.as_deref())
-    .bind(entry.details)
     .execute(conn)
     .await?;
     Ok(())

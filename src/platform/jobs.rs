@@ -75,15 +75,15 @@ pub async fn schedule(
     run_at: DateTime<Utc>,
     payload: serde_json::Value,
 ) -> Result<bool, sqlx::Error> {
-    let added = sqlx::query(
+    let added = sqlx::query!(
         "INSERT INTO jobs (id, kind, key, payload, run_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (key) DO NOTHING",
+        Uuid::now_v7(),
+        kind.code(),
+        key,
+        payload,
+        run_at,
     )
-    .bind(Uuid::now_v7())
-    .bind(kind.code())
-    .bind(key)
-    .bind(payload)
-    .bind(run_at)
     .execute(conn)
     .await?
     .rows_affected();
@@ -164,8 +164,9 @@ pub async fn ensure_reconciliation(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let mut conn = db.acquire().await?;
-    let pending: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'reconciliation' AND status = 'pending')",
+    let pending = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'reconciliation' AND status = 'pending')
+               AS "pending!""#,
     )
     .fetch_one(&mut *conn)
     .await?;

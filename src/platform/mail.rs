@@ -70,15 +70,18 @@ pub async fn within_address_limit(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('mail:' || lower($1)))")
-        .bind(address)
-        .execute(&mut *conn)
-        .await?;
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox_emails WHERE lower(to_address) = lower($1) AND created_at > $2",
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtext('mail:' || lower($1)))",
+        address,
     )
-    .bind(address)
-    .bind(now - PER_ADDRESS_WINDOW)
+    .execute(&mut *conn)
+    .await?;
+    let recent = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "recent!" FROM outbox_emails
+           WHERE lower(to_address) = lower($1) AND created_at > $2"#,
+        address,
+        now - PER_ADDRESS_WINDOW,
+    )
     .fetch_one(&mut *conn)
     .await?;
     Ok(recent < PER_ADDRESS_LIMIT)
@@ -91,29 +94,29 @@ pub async fn enqueue(
     email: &OutgoingEmail,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO outbox_emails
              (id, to_address, to_name, subject, body_text, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        id,
+        email.to_address,
+        email.to_name,
+        email.subject,
+        email.body,
+        now,
     )
-    .bind(id)
-    .bind(&email.to_address)
-    .bind(&email.to_name)
-    .bind(&email.subject)
-    .bind(&email.body)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     for (position, attachment) in email.attachments.iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO outbox_email_attachments (email_id, position, filename, content_type, content)
              VALUES ($1, $2, $3, $4, $5)",
+            id,
+            i16::try_from(position).unwrap_or(i16::MAX),
+            attachment.filename,
+            attachment.content_type,
+            attachment.content,
         )
-        .bind(id)
-        .bind(i16::try_from(position).unwrap_or(i16::MAX))
-        .bind(&attachment.filename)
-        .bind(&attachment.content_type)
-        .bind(&attachment.content)
         .execute(&mut *conn)
         .await?;
     }
@@ -252,7 +255,6 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::minutes(minutes.min(360))
 }
 
-#[derive(sqlx::FromRow)]
 struct DueEmail {
     id: Uuid,
     to_address: String,
@@ -272,34 +274,29 @@ pub async fn deliver_due(
     let mut sent = 0;
     loop {
         let mut tx = pool.begin().await?;
-        let batch: Vec<DueEmail> = sqlx::query_as(
+        let batch = sqlx::query_as!(
+            DueEmail,
             "SELECT id, to_address, to_name, subject, body_text, attempts FROM outbox_emails
              WHERE status = 'pending' AND next_attempt_at <= $1
              ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED",
+            now,
         )
-        .bind(now)
         .fetch_all(&mut *tx)
         .await?;
         if batch.is_empty() {
             return Ok(sent);
         }
         for due in batch {
-            let attachments: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+            let attachments = sqlx::query_as!(
+                Attachment,
                 "SELECT filename, content_type, content FROM outbox_email_attachments
                  WHERE email_id = $1 ORDER BY position",
+                due.id,
             )
-            .bind(due.id)
             .fetch_all(&mut *tx)
             .await?;
             let email = OutgoingEmail {
-                attachments: attachments
-                    .into_iter()
-                    .map(|(filename, content_type, content)| Attachment {
-                        filename,
-                        content_type,
-                        content,
-                    })
-                    .collect(),
+                attachments,
                 to_address: due.to_address,
                 to_name: due.to_name,
                 subject: due.subject,
@@ -307,12 +304,12 @@ pub async fn deliver_due(
             };
             match mailer.send(from, &email).await {
                 Ok(()) => {
-                    sqlx::query(
+                    sqlx::query!(
                         "UPDATE outbox_emails SET status = 'sent', sent_at = $2,
                          attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                        due.id,
+                        now,
                     )
-                    .bind(due.id)
-                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
                     sent += 1;
@@ -326,15 +323,15 @@ pub async fn deliver_due(
                     } else {
                         "pending"
                     };
-                    sqlx::query(
+                    sqlx::query!(
                         "UPDATE outbox_emails SET status = $2, attempts = $3,
                          next_attempt_at = $4, last_error = $5 WHERE id = $1",
+                        due.id,
+                        status,
+                        attempts,
+                        now + backoff(attempts),
+                        error.to_string(),
                     )
-                    .bind(due.id)
-                    .bind(status)
-                    .bind(attempts)
-                    .bind(now + backoff(attempts))
-                    .bind(error.to_string())
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -445,13 +442,13 @@ pub async fn retry(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "UPDATE outbox_emails SET status = 'pending', attempts = 0, next_attempt_at = $2,
                 last_error = NULL
          WHERE id = $1 AND status = 'failed'",
+        id,
+        now,
     )
-    .bind(id)
-    .bind(now)
     .execute(&mut *tx)
     .await?
     .rows_affected();
