@@ -30,3 +30,23 @@ impl<T: Status + ?Sized> Status for &T {
         (**self).status()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registered_or_completed_training_is_tagged_done_and_a_concept_or_rejection_to_do() {
+        assert_eq!(
+            registration_tag(RegistrationStatus::Registered),
+            "tag--done"
+        );
+        assert_eq!(registration_tag(RegistrationStatus::Completed), "tag--done");
+        assert_eq!(registration_tag(RegistrationStatus::Concept), "tag--todo");
+        assert_eq!(
+            registration_tag(&&RegistrationStatus::Rejected),
+            "tag--todo"
+        );
+        assert_eq!(registration_tag(RegistrationStatus::Submitted), "");
+    }
+}
