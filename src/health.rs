@@ -25,7 +25,7 @@ async fn healthz() -> &'static str {
 
 /// The portal can do its work: the database answers within two seconds.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let check = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.db);
+    let check = sqlx::query_scalar!("SELECT 1",).fetch_one(&state.db);
     match tokio::time::timeout(Duration::from_secs(2), check).await {
         Ok(Ok(_)) => "ok".into_response(),
         outcome => {

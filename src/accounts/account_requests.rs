@@ -164,11 +164,11 @@ pub async fn institution_has_contact(
     conn: &mut sqlx::PgConnection,
     institution: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM role_assignments
-                        WHERE role = 'contactpersoon' AND institution_id = $1 AND revoked_at IS NULL)",
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM role_assignments
+                        WHERE role = 'contactpersoon' AND institution_id = $1 AND revoked_at IS NULL) AS "exists!""#,
+        institution,
     )
-    .bind(institution)
     .fetch_one(conn)
     .await
 }
@@ -201,11 +201,12 @@ pub async fn submit(
     let mut tx = state.db.begin().await?;
     match &kind {
         RequestKind::Contactpersoon { institution, .. } => {
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1)")
-                    .bind(institution)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let exists: bool = sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM institutions WHERE id = $1) AS "exists!""#,
+                institution,
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             if !exists {
                 return Err(SubmitError::UnknownChoice);
             }
@@ -214,11 +215,11 @@ pub async fn submit(
             }
         }
         RequestKind::Ondersteuner { supervisors, .. } => {
-            let known: i64 = sqlx::query_scalar(
-                "SELECT count(DISTINCT user_id) FROM role_assignments
-                 WHERE user_id = ANY($1) AND role = 'opleider' AND revoked_at IS NULL",
+            let known: i64 = sqlx::query_scalar!(
+                r#"SELECT count(DISTINCT user_id) AS "count!" FROM role_assignments
+                 WHERE user_id = ANY($1) AND role = 'opleider' AND revoked_at IS NULL"#,
+                supervisors,
             )
-            .bind(supervisors)
             .fetch_one(&mut *tx)
             .await?;
             if usize::try_from(known).ok() != Some(supervisors.len()) {
@@ -227,11 +228,11 @@ pub async fn submit(
         }
     }
     // Requests never confirmed are removed a week after their link expired.
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM account_requests
          WHERE email_confirmed_at IS NULL AND confirmation_expires_at < $1",
+        now - chrono::Duration::days(7),
     )
-    .bind(now - chrono::Duration::days(7))
     .execute(&mut *tx)
     .await?;
     if !mail::within_address_limit(&mut tx, applicant.email.as_str(), now).await? {
@@ -261,31 +262,31 @@ pub async fn submit(
             ("ondersteuner", None, None, Some(motivation.as_str()))
         }
     };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO account_requests (id, kind, full_name, email, phone, institution_id,
              job_title, motivation, confirmation_hash, confirmation_expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        kind_code,
+        applicant.full_name.as_str(),
+        applicant.email.as_str(),
+        &applicant.phone,
+        institution,
+        job_title,
+        motivation,
+        secrets::token_hash(&token),
+        now + CONFIRMATION_VALIDITY,
+        now,
     )
-    .bind(id)
-    .bind(kind_code)
-    .bind(applicant.full_name.as_str())
-    .bind(applicant.email.as_str())
-    .bind(&applicant.phone)
-    .bind(institution)
-    .bind(job_title)
-    .bind(motivation)
-    .bind(secrets::token_hash(&token))
-    .bind(now + CONFIRMATION_VALIDITY)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     if let RequestKind::Ondersteuner { supervisors, .. } = &kind {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO account_request_supervisors (request_id, supervisor_id)
              SELECT $1, s FROM UNNEST($2::uuid[]) AS s GROUP BY s",
+            id,
+            supervisors,
         )
-        .bind(id)
-        .bind(supervisors)
         .execute(&mut *tx)
         .await?;
     }
@@ -329,13 +330,13 @@ pub async fn confirmation_is_valid(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM account_requests
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM account_requests
                         WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
-                          AND confirmation_expires_at > $2)",
+                          AND confirmation_expires_at > $2) AS "exists!""#,
+        secrets::token_hash(token),
+        now,
     )
-    .bind(secrets::token_hash(token))
-    .bind(now)
     .fetch_one(db)
     .await
 }
@@ -350,14 +351,14 @@ pub async fn confirm_request(
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let confirmed: Option<Uuid> = sqlx::query_scalar(
+    let confirmed: Option<Uuid> = sqlx::query_scalar!(
         "UPDATE account_requests SET email_confirmed_at = $2, confirmation_hash = NULL
          WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
            AND confirmation_expires_at > $2
          RETURNING id",
+        secrets::token_hash(token),
+        now,
     )
-    .bind(secrets::token_hash(token))
-    .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = confirmed else {
@@ -568,17 +569,17 @@ pub async fn supervisor_decides(
 ) -> Result<(), DecideError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "UPDATE account_request_supervisors s SET decision = $3, decided_at = $4, reason = $5
          FROM account_requests a
          WHERE s.request_id = $1 AND s.supervisor_id = $2 AND s.decision IS NULL
            AND a.id = s.request_id AND a.status = 'pending' AND a.email_confirmed_at IS NOT NULL",
+        request_id,
+        supervisor,
+        if confirm { "confirmed" } else { "rejected" },
+        now,
+        reason,
     )
-    .bind(request_id)
-    .bind(supervisor)
-    .bind(if confirm { "confirmed" } else { "rejected" })
-    .bind(now)
-    .bind(reason)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -694,11 +695,11 @@ pub async fn rgs_approves(
     let Some((kind, name, email, institution)) = request else {
         return Err(DecideError::NotFound);
     };
-    let unconfirmed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM account_request_supervisors
-         WHERE request_id = $1 AND decision IS DISTINCT FROM 'confirmed'",
+    let unconfirmed: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM account_request_supervisors
+         WHERE request_id = $1 AND decision IS DISTINCT FROM 'confirmed'"#,
+        id,
     )
-    .bind(id)
     .fetch_one(&mut *tx)
     .await?;
     if unconfirmed > 0 {
@@ -711,15 +712,15 @@ pub async fn rgs_approves(
         return Err(DecideError::InstitutionHasContact);
     }
     let token = secrets::new_link_token();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE account_requests SET status = 'approved', decided_by = $2, decided_at = $3,
          invitation_hash = $4, invitation_expires_at = $5 WHERE id = $1",
+        id,
+        clerk,
+        now,
+        secrets::token_hash(&token),
+        now + INVITATION_VALIDITY,
     )
-    .bind(id)
-    .bind(clerk)
-    .bind(now)
-    .bind(secrets::token_hash(&token))
-    .bind(now + INVITATION_VALIDITY)
     .execute(&mut *tx)
     .await?;
     mail::enqueue(
@@ -819,50 +820,53 @@ pub async fn accept(
     let Some(inv) = invitation(&mut tx, token, now).await? else {
         return Err(AcceptError::InvalidLink);
     };
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
-        .bind(username.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+    let taken: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE username = $1) AS "exists!""#,
+        username.as_str(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if taken {
         return Err(AcceptError::UsernameTaken);
     }
-    let email_used: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1))")
-            .bind(&inv.email)
-            .fetch_one(&mut *tx)
-            .await?;
+    let email_used: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)) AS "exists!""#,
+        &inv.email,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if email_used {
         return Err(AcceptError::EmailInUse);
     }
     let user_id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        user_id,
+        username.as_str(),
+        &inv.email,
+        &inv.full_name,
+        &hash,
+        now,
     )
-    .bind(user_id)
-    .bind(username.as_str())
-    .bind(&inv.email)
-    .bind(&inv.full_name)
-    .bind(&hash)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     let granted = if inv.kind == "contactpersoon" {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO role_assignments (user_id, role, institution_id) VALUES ($1, 'contactpersoon', $2)",
+            user_id,
+            inv.institution_id,
         )
-        .bind(user_id)
-        .bind(inv.institution_id)
         .execute(&mut *tx)
         .await
     } else {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO role_assignments (user_id, role, supervisor_id)
              SELECT $1, 'ondersteuner', supervisor_id FROM account_request_supervisors
              WHERE request_id = $2",
+            user_id,
+            inv.id,
         )
-        .bind(user_id)
-        .bind(inv.id)
         .execute(&mut *tx)
         .await
     };
@@ -872,11 +876,11 @@ pub async fn accept(
         return Err(AcceptError::InstitutionHasContact);
     }
     granted?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE account_requests SET status = 'accepted', user_id = $2, invitation_hash = NULL WHERE id = $1",
+        inv.id,
+        user_id,
     )
-    .bind(inv.id)
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     audit::record(

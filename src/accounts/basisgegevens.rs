@@ -131,9 +131,8 @@ pub async fn save(
     update: &DetailsUpdate,
 ) -> Result<(), SaveError> {
     let mut tx = state.db.begin().await?;
-    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
-        .bind(user)
-        .execute(&mut *tx)
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", user,)
+        .fetch_optional(&mut *tx)
         .await?;
     let (before, revision) = load(&mut tx, user).await?;
     if revision != based_on {
@@ -141,11 +140,11 @@ pub async fn save(
     }
     let big_taken: bool = match &update.big_number {
         Some(big) => {
-            sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM personal_details WHERE big_number = $1 AND user_id <> $2)",
+            sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM personal_details WHERE big_number = $1 AND user_id <> $2) AS "exists!""#,
+                big.as_str(),
+                user,
             )
-            .bind(big.as_str())
-            .bind(user)
             .fetch_one(&mut *tx)
             .await?
         }
@@ -154,12 +153,14 @@ pub async fn save(
     if big_taken {
         return Err(SaveError::BigNumberTaken);
     }
-    sqlx::query("UPDATE users SET full_name = $2 WHERE id = $1")
-        .bind(user)
-        .bind(update.full_name.as_str())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "UPDATE users SET full_name = $2 WHERE id = $1",
+        user,
+        update.full_name.as_str(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
         "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
                                        faculty_code, phone, street, postcode, city)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -168,16 +169,16 @@ pub async fn save(
              diploma_date = EXCLUDED.diploma_date, faculty_code = EXCLUDED.faculty_code,
              phone = EXCLUDED.phone, street = EXCLUDED.street, postcode = EXCLUDED.postcode,
              city = EXCLUDED.city, revision = personal_details.revision + 1",
+        user,
+        update.date_of_birth,
+        update.big_number.as_ref().map(BigNumber::as_str),
+        update.diploma_date,
+        update.faculty_code.as_deref(),
+        update.phone.as_deref(),
+        update.street.as_deref(),
+        update.postcode.as_deref(),
+        update.city.as_deref(),
     )
-    .bind(user)
-    .bind(update.date_of_birth)
-    .bind(update.big_number.as_ref().map(BigNumber::as_str))
-    .bind(update.diploma_date)
-    .bind(&update.faculty_code)
-    .bind(&update.phone)
-    .bind(&update.street)
-    .bind(&update.postcode)
-    .bind(&update.city)
     .execute(&mut *tx)
     .await
     .map_err(|e| match &e {

@@ -34,21 +34,21 @@ async fn store_password(
     hash: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET password_hash = $2, session_version = session_version + 1,
          failed_password_count = 0, failed_password_since = NULL, password_locked_until = NULL
          WHERE id = $1",
+        user_id,
+        hash,
     )
-    .bind(user_id)
-    .bind(hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE user_tokens SET used_at = $2
          WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL",
+        user_id,
+        now,
     )
-    .bind(user_id)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -64,10 +64,10 @@ pub async fn end(
     let Some((ondersteuner, name, email)) = ended else {
         return Ok(false);
     };
-    let supervisor_name: String = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
-        .bind(supervisor)
-        .fetch_one(&mut *tx)
-        .await?;
+    let supervisor_name: String =
+        sqlx::query_scalar!("SELECT full_name FROM users WHERE id = $1", supervisor,)
+            .fetch_one(&mut *tx)
+            .await?;
     audit::record(
         &mut tx,
         now,

@@ -109,21 +109,23 @@ async fn password_attempts(
 ) -> Result<Attempts, sqlx::Error> {
     let row: Option<Counters> = match who {
         Counted::Account(id) => {
-            sqlx::query_as(
+            sqlx::query_as!(
+                Counters,
                 "SELECT failed_password_count AS failures, failed_password_since AS since,
                         password_locked_until AS locked_until
                  FROM users WHERE id = $1 FOR UPDATE",
+                id,
             )
-            .bind(id)
             .fetch_optional(&mut *conn)
             .await?
         }
         Counted::Unknown(username) => {
-            sqlx::query_as(
+            sqlx::query_as!(
+                Counters,
                 "SELECT failed_count AS failures, failed_since AS since, locked_until
                  FROM unknown_login_failures WHERE username = $1",
+                username,
             )
-            .bind(username)
             .fetch_optional(&mut *conn)
             .await?
         }
@@ -149,50 +151,51 @@ async fn count_password_failure(
             let next = password_attempts(tx, who)
                 .await?
                 .after_password_failure(now);
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE users SET failed_password_count = $2, failed_password_since = $3,
                  password_locked_until = $4 WHERE id = $1",
+                id,
+                next.failures,
+                next.since,
+                next.locked_until,
             )
-            .bind(id)
-            .bind(next.failures)
-            .bind(next.since)
-            .bind(next.locked_until)
             .execute(&mut *tx)
             .await?;
             next
         }
         Counted::Unknown(username) => {
-            sqlx::query(
+            sqlx::query!(
                 "DELETE FROM unknown_login_failures
                  WHERE failed_since < $1 AND (locked_until IS NULL OR locked_until < $2)",
+                now - rules::lockout::WINDOW,
+                now,
             )
-            .bind(now - rules::lockout::WINDOW)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO unknown_login_failures (username) VALUES ($1)
                  ON CONFLICT (username) DO NOTHING",
+                username,
             )
-            .bind(username)
             .execute(&mut *tx)
             .await?;
-            let current: Counters = sqlx::query_as(
+            let current: Counters = sqlx::query_as!(
+                Counters,
                 "SELECT failed_count AS failures, failed_since AS since, locked_until
                  FROM unknown_login_failures WHERE username = $1 FOR UPDATE",
+                username,
             )
-            .bind(username)
             .fetch_one(&mut *tx)
             .await?;
             let next = Attempts::from(current).after_password_failure(now);
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE unknown_login_failures
                  SET failed_count = $2, failed_since = $3, locked_until = $4 WHERE username = $1",
+                username,
+                next.failures,
+                next.since,
+                next.locked_until,
             )
-            .bind(username)
-            .bind(next.failures)
-            .bind(next.since)
-            .bind(next.locked_until)
             .execute(&mut *tx)
             .await?;
             next
@@ -234,12 +237,13 @@ pub async fn check_password(
 ) -> Result<PasswordOutcome, sqlx::Error> {
     let now = state.clock.now();
     let username = username.trim().to_lowercase();
-    let row: Option<LoginRow> = sqlx::query_as(
+    let row: Option<LoginRow> = sqlx::query_as!(
+        LoginRow,
         "SELECT id, username, password_hash, email_verified_at, totp_enrolled_at,
                 failed_password_count, failed_password_since, password_locked_until, blocked_at
          FROM users WHERE username = $1",
+        &username,
     )
-    .bind(&username)
     .fetch_optional(&state.db)
     .await?;
     // Demo accounts have a published password: in production they do not exist.
@@ -315,11 +319,11 @@ pub async fn check_password(
         return Ok(PasswordOutcome::EmailUnconfirmed);
     }
 
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
          password_locked_until = NULL WHERE id = $1",
+        row.id,
     )
-    .bind(row.id)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -360,27 +364,23 @@ pub async fn confirm_password(
     user_id: Uuid,
     password: &str,
 ) -> Result<Confirmation, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        password_hash: Option<String>,
-        #[sqlx(flatten)]
-        counters: Counters,
-    }
     let now = state.clock.now();
-    let row: Option<Row> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT password_hash, failed_password_count AS failures, failed_password_since AS since,
                 password_locked_until AS locked_until
          FROM users WHERE id = $1",
+        user_id,
     )
-    .bind(user_id)
     .fetch_optional(&state.db)
     .await?;
-    let Some(Row {
-        password_hash: hash,
-        counters,
-    }) = row
-    else {
+    let Some(row) = row else {
         return Ok(Confirmation::Wrong);
+    };
+    let hash = row.password_hash;
+    let counters = Counters {
+        failures: row.failures,
+        since: row.since,
+        locked_until: row.locked_until,
     };
     let attempts = Attempts::from(counters);
     if let Some(until) = attempts.locked_at(now) {
@@ -397,11 +397,11 @@ pub async fn confirm_password(
     }
     let mut tx = state.db.begin().await?;
     if state.passwords.verify(hash.as_deref(), password).await {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
              password_locked_until = NULL WHERE id = $1",
+            user_id,
         )
-        .bind(user_id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -456,11 +456,12 @@ pub async fn check_code(
 ) -> anyhow::Result<CodeOutcome> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let row: CodeRow = sqlx::query_as(
+    let row: CodeRow = sqlx::query_as!(
+        CodeRow,
         "SELECT totp_secret_enc, totp_last_step, failed_code_count, code_locked_until
          FROM users WHERE id = $1 FOR UPDATE",
+        user_id,
     )
-    .bind(user_id)
     .fetch_one(&mut *tx)
     .await?;
     let attempts = Attempts {
@@ -489,11 +490,13 @@ pub async fn check_code(
             };
             match totp::matching_step(&secret, code, now) {
                 Some(step) if row.totp_last_step.is_none_or(|last| step > last) => {
-                    sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1")
-                        .bind(user_id)
-                        .bind(step)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query!(
+                        "UPDATE users SET totp_last_step = $2 WHERE id = $1",
+                        user_id,
+                        step,
+                    )
+                    .execute(&mut *tx)
+                    .await?;
                     (true, "code")
                 }
                 Some(_) => (false, "replayed_code"),
@@ -501,13 +504,13 @@ pub async fn check_code(
             }
         }
         SecondFactor::RecoveryCode(code) => {
-            let used = sqlx::query(
+            let used = sqlx::query!(
                 "UPDATE recovery_codes SET used_at = $3
                  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+                user_id,
+                secrets::recovery_code_hash(&state.config.secret_key, code),
+                now,
             )
-            .bind(user_id)
-            .bind(secrets::recovery_code_hash(&state.config.secret_key, code))
-            .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -520,10 +523,10 @@ pub async fn check_code(
     };
 
     if accepted {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE users SET failed_code_count = 0, code_locked_until = NULL WHERE id = $1",
+            user_id,
         )
-        .bind(user_id)
         .execute(&mut *tx)
         .await?;
         if reason == "recovery_code" {
@@ -548,12 +551,14 @@ pub async fn check_code(
     }
 
     let next = attempts.after_code_failure(now);
-    sqlx::query("UPDATE users SET failed_code_count = $2, code_locked_until = $3 WHERE id = $1")
-        .bind(user_id)
-        .bind(next.failures)
-        .bind(next.locked_until)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET failed_code_count = $2, code_locked_until = $3 WHERE id = $1",
+        user_id,
+        next.failures,
+        next.locked_until,
+    )
+    .execute(&mut *tx)
+    .await?;
     let action = if reason == "replayed_code" {
         "auth.totp_replay"
     } else {
@@ -601,14 +606,14 @@ pub async fn enrol(
     let now = state.clock.now();
     let codes = fresh_codes();
     let mut tx = state.db.begin().await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET totp_secret_enc = $2, totp_enrolled_at = $3, totp_last_step = $4,
          failed_code_count = 0, code_locked_until = NULL WHERE id = $1",
+        user_id,
+        sealed_secret,
+        now,
+        step,
     )
-    .bind(user_id)
-    .bind(sealed_secret)
-    .bind(now)
-    .bind(step)
     .execute(&mut *tx)
     .await?;
     replace_recovery_codes(&mut tx, state, user_id, &codes).await?;
@@ -641,19 +646,18 @@ pub async fn replace_recovery_codes(
     user_id: Uuid,
     codes: &[String],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id,)
         .execute(&mut *tx)
         .await?;
     let hashes: Vec<Vec<u8>> = codes
         .iter()
         .map(|c| secrets::recovery_code_hash(&state.config.secret_key, c))
         .collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, h FROM UNNEST($2::bytea[]) AS h",
+        user_id,
+        &hashes,
     )
-    .bind(user_id)
-    .bind(&hashes)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -661,8 +665,10 @@ pub async fn replace_recovery_codes(
 
 /// How many unused recovery codes `user_id` has left.
 pub async fn recovery_codes_left(db: &PgPool, user_id: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "left!" FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"#,
+        user_id,
+    )
+    .fetch_one(db)
+    .await
 }

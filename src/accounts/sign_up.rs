@@ -45,13 +45,13 @@ pub async fn issue_token(
     expires_at: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let token = secrets::new_link_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+        secrets::token_hash(&token),
+        user_id,
+        purpose.code(),
+        expires_at,
     )
-    .bind(secrets::token_hash(&token))
-    .bind(user_id)
-    .bind(purpose.code())
-    .bind(expires_at)
     .execute(conn)
     .await?;
     Ok(token)
@@ -64,13 +64,13 @@ pub async fn peek_token(
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT user_id FROM user_tokens
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        secrets::token_hash(token),
+        purpose.code(),
+        now,
     )
-    .bind(secrets::token_hash(token))
-    .bind(purpose.code())
-    .bind(now)
     .fetch_optional(db)
     .await
 }
@@ -82,14 +82,14 @@ pub async fn consume_token(
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "UPDATE user_tokens SET used_at = $3
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
          RETURNING user_id",
+        secrets::token_hash(token),
+        purpose.code(),
+        now,
     )
-    .bind(secrets::token_hash(token))
-    .bind(purpose.code())
-    .bind(now)
     .fetch_optional(conn)
     .await
 }
@@ -238,23 +238,25 @@ async fn insert_account(
     password_hash: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     let id = Uuid::now_v7();
-    let inserted: Option<Uuid> = sqlx::query_scalar(
+    let inserted: Option<Uuid> = sqlx::query_scalar!(
         "INSERT INTO users (id, username, email, full_name, password_hash)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
+        id,
+        account.username.as_str(),
+        account.email.as_str(),
+        account.full_name.as_str(),
+        password_hash,
     )
-    .bind(id)
-    .bind(account.username.as_str())
-    .bind(account.email.as_str())
-    .bind(account.full_name.as_str())
-    .bind(password_hash)
     .fetch_optional(&mut *tx)
     .await?;
     if inserted.is_some() {
-        sqlx::query("INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)")
-            .bind(id)
-            .bind(account.role.code())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)",
+            id,
+            account.role.code(),
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(inserted)
 }
@@ -311,11 +313,11 @@ pub async fn confirm_email(
     else {
         return Ok(false);
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
+        user_id,
+        now,
     )
-    .bind(user_id)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     audit::record(

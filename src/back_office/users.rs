@@ -240,8 +240,7 @@ pub async fn reset_second_factor(
     let Some((name, email)) = user else {
         return Ok(false);
     };
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id,)
         .execute(&mut *tx)
         .await?;
     mail::enqueue(
@@ -336,41 +335,41 @@ pub async fn grant_role(
     };
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let held: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = $2
+    let held: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = $2
            AND specialty_id IS NOT DISTINCT FROM $3 AND institution_id IS NOT DISTINCT FROM $4
-           AND supervisor_id IS NOT DISTINCT FROM $5 AND revoked_at IS NULL)",
+           AND supervisor_id IS NOT DISTINCT FROM $5 AND revoked_at IS NULL) AS "exists!""#,
+        user_id,
+        grant.role.code(),
+        specialty,
+        institution,
+        supervisor,
     )
-    .bind(user_id)
-    .bind(grant.role.code())
-    .bind(specialty)
-    .bind(institution)
-    .bind(supervisor)
     .fetch_one(&mut *tx)
     .await?;
     if held {
         return Err(GrantError::AlreadyHeld);
     }
     if let Some(sup) = supervisor {
-        let is_opleider: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = 'opleider' AND revoked_at IS NULL)",
+        let is_opleider: bool = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = 'opleider' AND revoked_at IS NULL) AS "exists!""#,
+            sup,
         )
-        .bind(sup)
         .fetch_one(&mut *tx)
         .await?;
         if !is_opleider || sup == user_id {
             return Err(GrantError::MissingScope("Kies een opleider uit de lijst."));
         }
     }
-    let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar(
+    let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar!(
         "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        user_id,
+        grant.role.code(),
+        specialty,
+        institution,
+        supervisor,
     )
-    .bind(user_id)
-    .bind(grant.role.code())
-    .bind(specialty)
-    .bind(institution)
-    .bind(supervisor)
     .fetch_one(&mut *tx)
     .await;
     let id = match inserted {
@@ -411,13 +410,13 @@ pub async fn revoke_role(
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let role: Option<String> = sqlx::query_scalar(
+    let role: Option<String> = sqlx::query_scalar!(
         "UPDATE role_assignments SET revoked_at = $3
          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING role",
+        assignment,
+        user_id,
+        now,
     )
-    .bind(assignment)
-    .bind(user_id)
-    .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(role) = role else {
@@ -476,24 +475,25 @@ pub async fn block(
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let blocked: Option<Option<DateTime<Utc>>> =
-        sqlx::query_scalar("SELECT blocked_at FROM users WHERE id = $1 FOR UPDATE")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let blocked: Option<Option<DateTime<Utc>>> = sqlx::query_scalar!(
+        "SELECT blocked_at FROM users WHERE id = $1 FOR UPDATE",
+        user_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     match blocked {
         None => return Err(BlockError::NotFound),
         Some(Some(_)) => return Err(BlockError::AlreadyBlocked),
         Some(None) => {}
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET blocked_at = $2, blocked_reason = $3,
                 session_version = session_version + 1
          WHERE id = $1",
+        user_id,
+        now,
+        reason,
     )
-    .bind(user_id)
-    .bind(now)
-    .bind(reason)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -526,23 +526,30 @@ pub async fn unblock(
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let before: Option<Locks> = sqlx::query_as(
+    let before: Option<Locks> = sqlx::query!(
         "SELECT blocked_at, password_locked_until, code_locked_until FROM users
              WHERE id = $1 FOR UPDATE",
+        user_id,
     )
-    .bind(user_id)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|row| {
+        (
+            row.blocked_at,
+            row.password_locked_until,
+            row.code_locked_until,
+        )
+    });
     let Some((blocked_at, password_until, code_until)) = before else {
         return Ok(false);
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET blocked_at = NULL, blocked_reason = NULL,
                 failed_password_count = 0, failed_password_since = NULL,
                 password_locked_until = NULL, failed_code_count = 0, code_locked_until = NULL
          WHERE id = $1",
+        user_id,
     )
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     audit::record(

@@ -124,12 +124,12 @@ pub enum IssueError {
 /// transaction ends, so a rolled-back invoice gives its number back and none is skipped.
 async fn next_sequence(conn: &mut PgConnection, year: i32) -> Result<i64, sqlx::Error> {
     let year = i16::try_from(year).map_err(|_| sqlx::Error::Protocol("year".into()))?;
-    let number: i32 = sqlx::query_scalar(
+    let number: i32 = sqlx::query_scalar!(
         "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1)
          ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
          RETURNING last_number",
+        year,
     )
-    .bind(year)
     .fetch_one(conn)
     .await?;
     Ok(i64::from(number))
@@ -157,10 +157,12 @@ pub async fn issue(
     new: &NewInvoice,
     today: NaiveDate,
 ) -> Result<Invoice, IssueError> {
-    let cluster: i16 = sqlx::query_scalar("SELECT cluster FROM specialties WHERE id = $1")
-        .bind(new.specialty)
-        .fetch_one(&mut *conn)
-        .await?;
+    let cluster: i16 = sqlx::query_scalar!(
+        "SELECT cluster FROM specialties WHERE id = $1",
+        new.specialty,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let year = today.year();
     let fee = crate::reference_data::lookup::fee_cents(
         &mut *conn,
@@ -338,11 +340,12 @@ pub async fn credit(
     let Some(original) = original else {
         return Err(CreditError::NotCreditable);
     };
-    let credited_before: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invoices WHERE credit_for = $1)")
-            .bind(original.id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let credited_before: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM invoices WHERE credit_for = $1) AS "exists!""#,
+        original.id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     if original.is_credit() || credited_before || original.status == "gecrediteerd" {
         return Err(CreditError::NotCreditable);
     }
@@ -381,10 +384,12 @@ pub async fn credit(
     .fetch_one(&mut *conn)
     .await?;
     if original.is_open() {
-        sqlx::query("UPDATE invoices SET status = 'gecrediteerd' WHERE id = $1")
-            .bind(original.id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE invoices SET status = 'gecrediteerd' WHERE id = $1",
+            original.id,
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     audit::record(
         conn,
@@ -525,10 +530,10 @@ async fn mail_invoice(
     let pdf = state
         .pdf
         .invoice(&document(invoice, &state.config.base_url))?;
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(invoice.user_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let email: String =
+        sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", invoice.user_id,)
+            .fetch_one(&mut *conn)
+            .await?;
     let base = state.config.base_url.as_str().trim_end_matches('/');
     let what = if invoice.is_credit() {
         format!(
@@ -589,19 +594,19 @@ pub async fn remind_of_payment(
     .bind(invoice)
     .fetch_one(&mut *conn)
     .await?;
-    let under_way: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending')",
+    let under_way: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending') AS "exists!""#,
+        invoice.id,
     )
-    .bind(invoice.id)
     .fetch_one(&mut *conn)
     .await?;
     // A registration the RGS struck off or ended is not chased for payment; crediting the
     // invoice is the RGS's own decision.
-    let closed: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM trainings
-                        WHERE id = $1 AND status IN ('doorgehaald', 'beeindigd'))",
+    let closed: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM trainings
+                        WHERE id = $1 AND status IN ('doorgehaald', 'beeindigd')) AS "exists!""#,
+        invoice.training_id,
     )
-    .bind(invoice.training_id)
     .fetch_one(&mut *conn)
     .await?;
     if !invoice.is_open() || under_way || closed {
@@ -647,11 +652,13 @@ pub async fn issue_on_start_date(
         .date_naive();
     let invoice = for_registration(conn, &training, today).await?;
     if let Some(after) = payment::registration_on_start_date_invoice(current) {
-        sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
-            .bind(training.id)
-            .bind(after.code())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE trainings SET status = $2 WHERE id = $1",
+            training.id,
+            after.code(),
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     audit::record(
         conn,

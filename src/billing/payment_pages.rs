@@ -162,10 +162,10 @@ async fn returned(
     let invoice = own_invoice(&state, &user, payment.invoice_id).await?;
     let registration = match invoice.training_id {
         Some(training) => {
-            let status: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1")
-                .bind(training)
-                .fetch_one(&state.db)
-                .await?;
+            let status: String =
+                sqlx::query_scalar!("SELECT status FROM trainings WHERE id = $1", training,)
+                    .fetch_one(&state.db)
+                    .await?;
             RegistrationStatus::from_code(&status).map(|s| (training, s))
         }
         None => None,

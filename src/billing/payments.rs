@@ -184,12 +184,13 @@ pub async fn start(
     }
 
     let mut tx = state.db.begin().await?;
-    let open: Option<String> =
-        sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1 AND user_id = $2 FOR UPDATE")
-            .bind(invoice.id)
-            .bind(user)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let open: Option<String> = sqlx::query_scalar!(
+        "SELECT status FROM invoices WHERE id = $1 AND user_id = $2 FOR UPDATE",
+        invoice.id,
+        user,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if open.as_deref() != Some("open") {
         return Err(StartError::NotPayable);
     }
@@ -288,11 +289,11 @@ async fn ensure_created(
         Ok(created) => created,
         Err(error) => {
             // The next click may try at once; if this cannot be written, the claim lapses.
-            let released = sqlx::query(
+            let released = sqlx::query!(
                 "UPDATE payments SET creation_claimed_until = NULL
                   WHERE id = $1 AND provider_id IS NULL",
+                id,
             )
-            .bind(id)
             .execute(&state.db)
             .await;
             if let Err(release_error) = released {
@@ -383,13 +384,13 @@ async fn apply(
 ) -> Result<Applied, sqlx::Error> {
     let meta = Origin::default();
     if payment.provider_id.is_none() || payment.checkout_url.is_none() {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE payments SET provider_id = $2, checkout_url = COALESCE(checkout_url, $3)
              WHERE id = $1",
+            payment.id,
+            &reported.id,
+            reported.checkout_url.as_deref(),
         )
-        .bind(payment.id)
-        .bind(&reported.id)
-        .bind(&reported.checkout_url)
         .execute(&mut *conn)
         .await?;
     }
@@ -424,25 +425,25 @@ async fn apply(
             mismatch: true,
         });
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE payments SET status = $2,
                 paid_at = CASE WHEN $2 = 'paid' THEN $3 ELSE paid_at END
          WHERE id = $1",
+        payment.id,
+        next.code(),
+        now,
     )
-    .bind(payment.id)
-    .bind(next.code())
-    .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO payment_events (id, payment_id, status, source, received_at)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (payment_id, status) DO NOTHING",
+        Uuid::now_v7(),
+        payment.id,
+        next.code(),
+        source.code(),
+        now,
     )
-    .bind(Uuid::now_v7())
-    .bind(payment.id)
-    .bind(next.code())
-    .bind(source.code())
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     audit::record(
@@ -491,11 +492,13 @@ async fn settle_invoice(
     if let Some(training) = training {
         let current = crate::trainings::training::lock_status(conn, training).await?;
         if let Some(after) = payment::registration_on_payment(current) {
-            sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
-                .bind(training)
-                .bind(after.code())
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query!(
+                "UPDATE trainings SET status = $2 WHERE id = $1",
+                training,
+                after.code(),
+            )
+            .execute(&mut *conn)
+            .await?;
             audit::record(
                 conn,
                 now,
@@ -578,11 +581,12 @@ async fn settle_uncreated(
     now: DateTime<Utc>,
 ) -> Result<SyncOutcome, StartError> {
     if now - payment.created_at < chrono::Duration::hours(1) {
-        let description: String =
-            sqlx::query_scalar("SELECT description FROM invoices WHERE id = $1")
-                .bind(payment.invoice_id)
-                .fetch_one(&state.db)
-                .await?;
+        let description: String = sqlx::query_scalar!(
+            "SELECT description FROM invoices WHERE id = $1",
+            payment.invoice_id,
+        )
+        .fetch_one(&state.db)
+        .await?;
         let created = ensure_created(state, payment.id, &description).await?;
         return Ok(SyncOutcome::Known(Applied {
             changed: created.provider_id.is_some(),
@@ -591,12 +595,12 @@ async fn settle_uncreated(
         }));
     }
     let mut tx = state.db.begin().await?;
-    let expired = sqlx::query(
+    let expired = sqlx::query!(
         "UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'creating'
            AND provider_id IS NULL
            AND (creation_claimed_until IS NULL OR creation_claimed_until < clock_timestamp())",
+        payment.id,
     )
-    .bind(payment.id)
     .execute(&mut *tx)
     .await?
     .rows_affected();

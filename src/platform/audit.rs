@@ -242,11 +242,14 @@ pub async fn search(
             })
             .map(|t| t.with_timezone(&Utc))
     };
-    let mut rows: Vec<LogEntry> = sqlx::query_as(
-        "SELECT a.id,
-                to_char(a.occurred_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI:SS') AS at,
-                u.full_name AS actor, a.actor_role, b.full_name AS on_behalf_of, a.action,
-                a.object_type, a.object_id, a.result, host(a.ip) AS ip, a.details::text AS details
+    let mut rows: Vec<LogEntry> = sqlx::query_as!(
+        LogEntry,
+        r#"SELECT a.id,
+                to_char(a.occurred_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI:SS')
+                    AS "at!",
+                u.full_name AS "actor?", a.actor_role, b.full_name AS "on_behalf_of?", a.action,
+                a.object_type, a.object_id, a.result, host(a.ip) AS ip,
+                a.details::text AS "details!"
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.actor_user_id
          LEFT JOIN users b ON b.id = a.on_behalf_of_id
@@ -260,20 +263,18 @@ pub async fn search(
            AND ($4::text IS NULL OR a.action LIKE $4 || '%')
            AND ($5::timestamptz IS NULL OR a.occurred_at >= $5)
            AND ($6::timestamptz IS NULL OR a.occurred_at < $6)
-         ORDER BY a.id DESC LIMIT $7",
-    )
-    .bind(before)
-    .bind(search.user.as_deref().map(crate::platform::db::escape_like))
-    .bind(&search.subject)
-    .bind(search.action.as_deref().map(crate::platform::db::escape_like))
-    .bind(search.from.and_then(day_start))
-    .bind(
+         ORDER BY a.id DESC LIMIT $7"#,
+        before,
+        search.user.as_deref().map(crate::platform::db::escape_like),
+        search.subject.as_deref(),
         search
-            .to
-            .and_then(|d| d.succ_opt())
-            .and_then(day_start),
+            .action
+            .as_deref()
+            .map(crate::platform::db::escape_like),
+        search.from.and_then(day_start),
+        search.to.and_then(|d| d.succ_opt()).and_then(day_start),
+        SEARCH_PAGE_SIZE + 1,
     )
-    .bind(SEARCH_PAGE_SIZE + 1)
     .fetch_all(conn)
     .await?;
     let more = rows.len() as i64 > SEARCH_PAGE_SIZE;

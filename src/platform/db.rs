@@ -18,11 +18,12 @@ pub async fn ensure_database_exists(database_url: &Url) -> Result<bool, sqlx::Er
     let options: PgConnectOptions = maintenance_url.as_str().parse()?;
     let mut conn = PgConnection::connect_with(&options.disable_statement_logging()).await?;
 
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+        &name,
+    )
+    .fetch_one(&mut conn)
+    .await?;
     if exists {
         conn.close().await?;
         return Ok(false);

@@ -56,7 +56,8 @@ fn types_by_code(rows: Vec<TypeRow>) -> BTreeMap<String, InterruptionType> {
 pub async fn interruption_types(
     db: &PgPool,
 ) -> Result<BTreeMap<String, InterruptionType>, sqlx::Error> {
-    let rows: Vec<TypeRow> = sqlx::query_as(
+    let rows: Vec<TypeRow> = sqlx::query_as!(
+        TypeRow,
         "SELECT code, name, counts_towards_limit FROM interruption_types ORDER BY position",
     )
     .fetch_all(db)
@@ -128,14 +129,14 @@ pub async fn fee_cents<'c>(
     product: &str,
     cluster: i16,
 ) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT amount_cents FROM fees WHERE year <= $1 AND product = $2
            AND (cluster = $3 OR cluster IS NULL)
          ORDER BY year DESC, cluster NULLS LAST LIMIT 1",
+        year,
+        product,
+        cluster,
     )
-    .bind(year)
-    .bind(product)
-    .bind(cluster)
     .fetch_optional(db)
     .await
 }

@@ -147,27 +147,27 @@ pub async fn save_institution(
     let mut tx = state.db.begin().await?;
     let (id, action) = match existing {
         None => {
-            let id: Uuid = sqlx::query_scalar(
+            let id: Uuid = sqlx::query_scalar!(
                 "INSERT INTO institutions (name, city, kind) VALUES ($1, $2, $3) RETURNING id",
+                &input.name,
+                &input.city,
+                input.kind,
             )
-            .bind(&input.name)
-            .bind(&input.city)
-            .bind(input.kind)
             .fetch_one(&mut *tx)
             .await?;
             (id, "reference.institution_created")
         }
         Some((id, based_on)) => {
             changed(
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE institutions SET name = $2, city = $3, kind = $4
                      WHERE id = $1 AND updated_at = $5",
+                    id,
+                    &input.name,
+                    &input.city,
+                    input.kind,
+                    based_on,
                 )
-                .bind(id)
-                .bind(&input.name)
-                .bind(&input.city)
-                .bind(input.kind)
-                .bind(based_on)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
@@ -233,25 +233,25 @@ pub async fn save_institute(
     let mut tx = state.db.begin().await?;
     let (id, action) = match existing {
         None => {
-            let id: Uuid = sqlx::query_scalar(
+            let id: Uuid = sqlx::query_scalar!(
                 "INSERT INTO institutes (code, name, city) VALUES ($1, $2, $3) RETURNING id",
+                &input.code,
+                &input.name,
+                &input.city,
             )
-            .bind(&input.code)
-            .bind(&input.name)
-            .bind(&input.city)
             .fetch_one(&mut *tx)
             .await?;
             (id, "reference.institute_created")
         }
         Some((id, based_on)) => {
             changed(
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE institutes SET name = $2, city = $3 WHERE id = $1 AND updated_at = $4",
+                    id,
+                    &input.name,
+                    &input.city,
+                    based_on,
                 )
-                .bind(id)
-                .bind(&input.name)
-                .bind(&input.city)
-                .bind(based_on)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
@@ -329,28 +329,28 @@ pub async fn save_interruption_type(
     let mut tx = state.db.begin().await?;
     let action = match based_on {
         None => {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO interruption_types (code, name, counts_towards_limit, position)
                  VALUES ($1, $2, $3,
                          (SELECT COALESCE(max(position), 0) + 1 FROM interruption_types))",
+                &input.code,
+                &input.name,
+                input.counts_towards_limit,
             )
-            .bind(&input.code)
-            .bind(&input.name)
-            .bind(input.counts_towards_limit)
             .execute(&mut *tx)
             .await?;
             "reference.interruption_type_created"
         }
         Some(based_on) => {
             changed(
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE interruption_types SET name = $2, counts_towards_limit = $3
                      WHERE code = $1 AND updated_at = $4",
+                    &input.code,
+                    &input.name,
+                    input.counts_towards_limit,
+                    based_on,
                 )
-                .bind(&input.code)
-                .bind(&input.name)
-                .bind(input.counts_towards_limit)
-                .bind(based_on)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
@@ -411,10 +411,10 @@ impl Fee {
 }
 
 async fn invoiced_years(conn: &mut PgConnection, product: &str) -> sqlx::Result<Vec<i16>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT DISTINCT year FROM invoices WHERE product = $1 AND credit_for IS NULL",
+        product,
     )
-    .bind(product)
     .fetch_all(conn)
     .await
 }
@@ -452,10 +452,13 @@ pub async fn fees(db: &PgPool) -> Result<Vec<Fee>, sqlx::Error> {
 /// Fee `id`.
 pub async fn fee(db: &PgPool, id: Uuid) -> Result<Option<Fee>, sqlx::Error> {
     let mut conn = db.acquire().await?;
-    let fee: Option<Fee> = sqlx::query_as(
-        "SELECT id, year, product, cluster, amount_cents, updated_at FROM fees WHERE id = $1",
+    let fee: Option<Fee> = sqlx::query_as!(
+        Fee,
+        // `may_change` is filled in by `with_locks`.
+        r#"SELECT id, year, product, cluster, amount_cents, updated_at, false AS "may_change!"
+           FROM fees WHERE id = $1"#,
+        id,
     )
-    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(match fee {
@@ -488,14 +491,14 @@ pub async fn save_fee(
     let mut tx = state.db.begin().await?;
     let (id, action) = match existing {
         None => {
-            let id: Uuid = sqlx::query_scalar(
+            let id: Uuid = sqlx::query_scalar!(
                 "INSERT INTO fees (year, product, cluster, amount_cents) VALUES ($1, $2, $3, $4)
                  RETURNING id",
+                input.year,
+                input.product,
+                input.cluster,
+                input.amount_cents,
             )
-            .bind(input.year)
-            .bind(input.product)
-            .bind(input.cluster)
-            .bind(input.amount_cents)
             .fetch_one(&mut *tx)
             .await?;
             (id, "reference.fee_created")
@@ -514,13 +517,15 @@ pub async fn save_fee(
                 return Err(SaveError::Locked);
             }
             changed(
-                sqlx::query("UPDATE fees SET amount_cents = $2 WHERE id = $1 AND updated_at = $3")
-                    .bind(id)
-                    .bind(input.amount_cents)
-                    .bind(based_on)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected(),
+                sqlx::query!(
+                    "UPDATE fees SET amount_cents = $2 WHERE id = $1 AND updated_at = $3",
+                    id,
+                    input.amount_cents,
+                    based_on,
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
             )?;
             (id, "reference.fee_changed")
         }
@@ -723,27 +728,27 @@ pub async fn save_specialty(
     let mut tx = state.db.begin().await?;
     let (id, action) = match existing {
         None => {
-            let id: Uuid = sqlx::query_scalar(
+            let id: Uuid = sqlx::query_scalar!(
                 "INSERT INTO specialties (code, name, register, cluster, eu_minimum_months,
                                           institute_based)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &input.code,
+                &input.name,
+                input.register,
+                input.cluster,
+                input.eu_minimum_months,
+                input.institute_based,
             )
-            .bind(&input.code)
-            .bind(&input.name)
-            .bind(input.register)
-            .bind(input.cluster)
-            .bind(input.eu_minimum_months)
-            .bind(input.institute_based)
             .fetch_one(&mut *tx)
             .await?;
             if let Some((name, months)) = &input.first_part {
-                sqlx::query(
+                sqlx::query!(
                     "INSERT INTO specialty_parts (specialty_id, position, name, required_months)
                      VALUES ($1, 0, $2, $3)",
+                    id,
+                    name,
+                    months,
                 )
-                .bind(id)
-                .bind(name)
-                .bind(months)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -751,17 +756,17 @@ pub async fn save_specialty(
         }
         Some((id, based_on)) => {
             changed(
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE specialties SET name = $2, cluster = $3, eu_minimum_months = $4,
                             institute_based = $5
                      WHERE id = $1 AND updated_at = $6",
+                    id,
+                    &input.name,
+                    input.cluster,
+                    input.eu_minimum_months,
+                    input.institute_based,
+                    based_on,
                 )
-                .bind(id)
-                .bind(&input.name)
-                .bind(input.cluster)
-                .bind(input.eu_minimum_months)
-                .bind(input.institute_based)
-                .bind(based_on)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
@@ -795,15 +800,15 @@ pub async fn save_part(
 ) -> Result<(), SaveError> {
     let mut tx = state.db.begin().await?;
     changed(
-        sqlx::query(
+        sqlx::query!(
             "UPDATE specialty_parts SET name = $3, required_months = $4
              WHERE specialty_id = $1 AND position = $2 AND updated_at = $5",
+            id,
+            position,
+            name,
+            months,
+            based_on,
         )
-        .bind(id)
-        .bind(position)
-        .bind(name)
-        .bind(months)
-        .bind(based_on)
         .execute(&mut *tx)
         .await?
         .rows_affected(),
@@ -834,22 +839,24 @@ pub async fn set_recognition(
 ) -> Result<bool, SaveError> {
     let mut tx = state.db.begin().await?;
     let rows = if recognised {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO recognitions (specialty_id, institution_id) VALUES ($1, $2)
              ON CONFLICT DO NOTHING",
+            id,
+            institution,
         )
-        .bind(id)
-        .bind(institution)
         .execute(&mut *tx)
         .await?
         .rows_affected()
     } else {
-        sqlx::query("DELETE FROM recognitions WHERE specialty_id = $1 AND institution_id = $2")
-            .bind(id)
-            .bind(institution)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+        sqlx::query!(
+            "DELETE FROM recognitions WHERE specialty_id = $1 AND institution_id = $2",
+            id,
+            institution,
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
     };
     if rows == 0 {
         return Ok(false);
@@ -876,21 +883,21 @@ pub async fn set_institute(
 ) -> Result<bool, SaveError> {
     let mut tx = state.db.begin().await?;
     let rows = if linked {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO specialty_institutes (specialty_id, institute_id) VALUES ($1, $2)
              ON CONFLICT DO NOTHING",
+            id,
+            institute,
         )
-        .bind(id)
-        .bind(institute)
         .execute(&mut *tx)
         .await?
         .rows_affected()
     } else {
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM specialty_institutes WHERE specialty_id = $1 AND institute_id = $2",
+            id,
+            institute,
         )
-        .bind(id)
-        .bind(institute)
         .execute(&mut *tx)
         .await?
         .rows_affected()

@@ -588,14 +588,14 @@ pub async fn request_registration(
     if window != Window::InTime {
         return Err(RequestError::Window(window));
     }
-    let taken: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM register_applications
+    let taken: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM register_applications
                         WHERE training_id = $1 AND kind = 'registratie' AND status <> 'afgewezen')
-             OR EXISTS (SELECT 1 FROM register_entries WHERE user_id = $2 AND specialty_id = $3)",
+             OR EXISTS (SELECT 1 FROM register_entries WHERE user_id = $2 AND specialty_id = $3) AS "exists!""#,
+        training,
+        user,
+        completed.specialty_id,
     )
-    .bind(training)
-    .bind(user)
-    .bind(completed.specialty_id)
     .fetch_one(&mut *tx)
     .await?;
     if taken {
@@ -619,17 +619,17 @@ pub async fn request_registration(
     .await?;
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO register_applications (id, kind, user_id, specialty_id, training_id,
                                             invoice_id, submitted_at)
          VALUES ($1, 'registratie', $2, $3, $4, $5, $6)",
+        id,
+        user,
+        completed.specialty_id,
+        training,
+        invoice.id,
+        now,
     )
-    .bind(id)
-    .bind(user)
-    .bind(completed.specialty_id)
-    .bind(training)
-    .bind(invoice.id)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     crate::platform::jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
@@ -698,67 +698,68 @@ async fn grant_registration(
         .bind(application)
         .fetch_one(&mut *conn)
         .await?;
-    let end_date: NaiveDate =
-        sqlx::query_scalar("SELECT end_date FROM final_declarations WHERE training_id = $1")
-            .bind(training)
-            .fetch_one(&mut *conn)
-            .await?;
+    let end_date: NaiveDate = sqlx::query_scalar!(
+        "SELECT end_date FROM final_declarations WHERE training_id = $1",
+        training,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let local = |at: DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
     let (starts_on, ends_on) =
         register_entry::entry_period(end_date, local(submitted_at), local(now));
     let entry = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO register_entries (id, user_id, specialty_id, training_id, registered_on,
                                        ends_on)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        entry,
+        user,
+        specialty,
+        training,
+        starts_on,
+        ends_on,
     )
-    .bind(entry)
-    .bind(user)
-    .bind(specialty)
-    .bind(training)
-    .bind(starts_on)
-    .bind(ends_on)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
          VALUES ($1, $2, $3, $4)",
+        entry,
+        starts_on,
+        ends_on,
+        application,
     )
-    .bind(entry)
-    .bind(starts_on)
-    .bind(ends_on)
-    .bind(application)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE register_applications SET status = 'toegekend', decided_at = $2,
                 granted_months = $3
          WHERE id = $1",
+        application,
+        now,
+        i16::try_from(register_entry::ENTRY_MONTHS).unwrap_or(60),
     )
-    .bind(application)
-    .bind(now)
-    .bind(i16::try_from(register_entry::ENTRY_MONTHS).unwrap_or(60))
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO role_assignments (user_id, role, specialty_id)
          SELECT $1, 'specialist', $2
          WHERE NOT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1
                              AND role = 'specialist' AND specialty_id = $2
                              AND revoked_at IS NULL)",
+        user,
+        specialty,
     )
-    .bind(user)
-    .bind(specialty)
     .execute(&mut *conn)
     .await?;
-    let aios_ended = sqlx::query(
+    let aios_ended = sqlx::query!(
         "UPDATE role_assignments SET revoked_at = $2
          WHERE user_id = $1 AND role = 'aios' AND revoked_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM trainings WHERE trainee_id = $1
                              AND status NOT IN ('voltooid', 'beeindigd', 'doorgehaald'))",
+        user,
+        now,
     )
-    .bind(user)
-    .bind(now)
     .execute(&mut *conn)
     .await?
     .rows_affected()

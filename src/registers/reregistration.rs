@@ -43,15 +43,15 @@ async fn applied(
     ends_on: NaiveDate,
     paid_and_open: bool,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM register_applications a
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM register_applications a
                         JOIN invoices i ON i.id = a.invoice_id
                         WHERE a.entry_id = $1 AND a.extends_from = $2
-                          AND (NOT $3 OR (a.status = 'ingediend' AND i.status = 'betaald')))",
+                          AND (NOT $3 OR (a.status = 'ingediend' AND i.status = 'betaald'))) AS "exists!""#,
+        entry,
+        ends_on,
+        paid_and_open,
     )
-    .bind(entry)
-    .bind(ends_on)
-    .bind(paid_and_open)
     .fetch_one(conn)
     .await
 }
@@ -77,8 +77,7 @@ async fn still_running(
 }
 
 async fn email_of(conn: &mut PgConnection, user: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(user)
+    sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user,)
         .fetch_one(conn)
         .await
 }
@@ -160,14 +159,14 @@ async fn strike_off(
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE register_entries SET status = 'doorgehaald', struck_off_at = $2,
                 struck_off_reason = $3
          WHERE id = $1 AND status = 'ingeschreven'",
+        entry.id,
+        now,
+        reason,
     )
-    .bind(entry.id)
-    .bind(now)
-    .bind(reason)
     .execute(&mut *conn)
     .await?;
     audit::record(
@@ -301,24 +300,22 @@ pub async fn apply(
     .await?;
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO register_applications (id, kind, user_id, specialty_id, entry_id,
                                             extends_from, invoice_id, declaration,
                                             proposed_months, proposal_reasons, submitted_at)
          VALUES ($1, 'herregistratie', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        user,
+        entry.specialty_id,
+        entry.id,
+        entry.ends_on,
+        invoice.id,
+        sqlx::types::Json(StoredDeclaration::from_declaration(&declaration)) as _,
+        proposal.months().map(|m| i16::try_from(m).unwrap_or(60)),
+        proposal.reasons(),
+        now,
     )
-    .bind(id)
-    .bind(user)
-    .bind(entry.specialty_id)
-    .bind(entry.id)
-    .bind(entry.ends_on)
-    .bind(invoice.id)
-    .bind(sqlx::types::Json(StoredDeclaration::from_declaration(
-        &declaration,
-    )))
-    .bind(proposal.months().map(|m| i16::try_from(m).unwrap_or(60)))
-    .bind(proposal.reasons())
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     jobs::schedule_payment_reminder(&mut tx, invoice.id, now).await?;
@@ -419,22 +416,22 @@ pub async fn decide(
     let (status, granted) = match verdict {
         Verdict::Grant(months) => {
             let new_end = add_months(extends_from, i32::try_from(months).unwrap_or(60));
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
                  VALUES ($1, $2, $3, $4)",
+                entry.id,
+                extends_from,
+                new_end,
+                application,
             )
-            .bind(entry.id)
-            .bind(extends_from)
-            .bind(new_end)
-            .bind(application)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE register_entries SET ends_on = $2, evaluation_shortened = $3 WHERE id = $1",
+                entry.id,
+                new_end,
+                declaration.evaluation_missing(),
             )
-            .bind(entry.id)
-            .bind(new_end)
-            .bind(declaration.evaluation_missing())
             .execute(&mut *tx)
             .await?;
             entries::schedule_for_period(&mut tx, entry.id, new_end, now).await?;
@@ -443,17 +440,17 @@ pub async fn decide(
         }
         Verdict::Refuse => ("afgewezen", None),
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE register_applications SET status = $2, decided_at = $3, decided_by = $4,
                 granted_months = $5, decision_note = $6
          WHERE id = $1",
+        application,
+        status,
+        now,
+        clerk,
+        granted,
+        note,
     )
-    .bind(application)
-    .bind(status)
-    .bind(now)
-    .bind(clerk)
-    .bind(granted)
-    .bind(note)
     .execute(&mut *tx)
     .await?;
     audit::record(

@@ -339,8 +339,7 @@ async fn pdf(
     let mut filter_text = filter.describe_dates();
     if let Some(specialty) = filter.specialty {
         let specialty: Option<String> =
-            sqlx::query_scalar("SELECT name FROM specialties WHERE id = $1")
-                .bind(specialty)
+            sqlx::query_scalar!("SELECT name FROM specialties WHERE id = $1", specialty,)
                 .fetch_optional(&state.db)
                 .await?;
         filter_text.push_str(&format!("; specialisme {}", specialty.unwrap_or_default()));

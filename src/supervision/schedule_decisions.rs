@@ -132,24 +132,26 @@ pub async fn decide(
         outcome.registration = payment::registration_on_approval(training.invoicing, invoice);
     }
     let now = state.clock.now();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = $2, decided_at = $3, decided_by = $4,
                 decided_on_behalf_of = $5, decision_reason = $6
          WHERE id = $1",
+        version,
+        outcome.version.code(),
+        now,
+        decider.user,
+        decider.on_behalf_of,
+        reason,
     )
-    .bind(version)
-    .bind(outcome.version.code())
-    .bind(now)
-    .bind(decider.user)
-    .bind(decider.on_behalf_of)
-    .bind(reason)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
-        .bind(training.id)
-        .bind(outcome.registration.code())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE trainings SET status = $2 WHERE id = $1",
+        training.id,
+        outcome.registration.code(),
+    )
+    .execute(&mut *tx)
+    .await?;
     let action = match (verdict, outcome.change_request) {
         (Verdict::Approve, false) => "training.approved",
         (Verdict::Reject, false) => "training.rejected",
@@ -296,10 +298,10 @@ pub async fn issue_final_declaration(
 ) -> Result<(), FinalError> {
     let mut tx = state.db.begin().await?;
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
-    let issued: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1)",
+    let issued: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1) AS "exists!""#,
+        training.id,
     )
-    .bind(training.id)
     .fetch_one(&mut *tx)
     .await?;
     let today = state.clock.today();
@@ -315,24 +317,26 @@ pub async fn issue_final_declaration(
         positive,
     )?;
     let now = state.clock.now();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO final_declarations (id, training_id, positive, end_date, issued_by, issued_at, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        training.id,
+        positive,
+        end_date,
+        decider.user,
+        now,
+        note,
     )
-    .bind(Uuid::now_v7())
-    .bind(training.id)
-    .bind(positive)
-    .bind(end_date)
-    .bind(decider.user)
-    .bind(now)
-    .bind(note)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
-        .bind(training.id)
-        .bind(after.code())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE trainings SET status = $2 WHERE id = $1",
+        training.id,
+        after.code(),
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         now,

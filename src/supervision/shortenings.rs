@@ -289,25 +289,25 @@ pub async fn propose(
     let now = state.clock.now();
     let id = Uuid::now_v7();
     let decided = status == ShorteningStatus::Approved;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO shortenings (id, training_id, part, months, ground, gained_where,
                                   gained_when, status, proposed_by, proposed_on_behalf_of,
                                   proposed_at, decided_by, decided_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        id,
+        training.id,
+        i16::try_from(proposal.part).unwrap_or(i16::MAX),
+        proposal.months,
+        proposal.ground.code(),
+        &proposal.gained_where,
+        &proposal.gained_when,
+        status.code(),
+        actor.user,
+        actor.on_behalf_of,
+        now,
+        decided.then_some(actor.user),
+        decided.then_some(now),
     )
-    .bind(id)
-    .bind(training.id)
-    .bind(i16::try_from(proposal.part).unwrap_or(i16::MAX))
-    .bind(proposal.months)
-    .bind(proposal.ground.code())
-    .bind(&proposal.gained_where)
-    .bind(&proposal.gained_when)
-    .bind(status.code())
-    .bind(actor.user)
-    .bind(actor.on_behalf_of)
-    .bind(now)
-    .bind(decided.then_some(actor.user))
-    .bind(decided.then_some(now))
     .execute(&mut *tx)
     .await?;
     let action = if decided {
@@ -398,16 +398,16 @@ pub async fn decide(
             .map_err(ShorteningError::Limits)?;
     }
     let now = state.clock.now();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE shortenings SET status = $2, decided_by = $3, decided_at = $4,
                 decision_reason = $5
          WHERE id = $1",
+        id,
+        status.code(),
+        user,
+        now,
+        reason,
     )
-    .bind(id)
-    .bind(status.code())
-    .bind(user)
-    .bind(now)
-    .bind(reason)
     .execute(&mut *tx)
     .await?;
     let action = match verdict {
@@ -462,22 +462,25 @@ pub async fn withdraw(
 ) -> Result<(), ShorteningError> {
     let mut tx = state.db.begin().await?;
     crate::trainings::training::lock_status(&mut tx, training.id).await?;
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1 AND training_id = $2")
-            .bind(id)
-            .bind(training.id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let status: Option<String> = sqlx::query_scalar!(
+        "SELECT status FROM shortenings WHERE id = $1 AND training_id = $2",
+        id,
+        training.id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let status = status.as_deref().ok_or(ShorteningError::NotFound)?;
     let status = ShorteningStatus::from_code(status).ok_or(ShorteningRefusal::NotOpen)?;
     let status = shortening::withdraw(status)?;
     let now = state.clock.now();
-    sqlx::query("UPDATE shortenings SET status = $2, withdrawn_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(status.code())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE shortenings SET status = $2, withdrawn_at = $3 WHERE id = $1",
+        id,
+        status.code(),
+        now,
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         now,

@@ -105,41 +105,43 @@ pub async fn close(
     let next = intervention::may_close(status, closure)?;
     let now = state.clock.now();
     let note = format!("Registratie {} door de RGS: {reason}", closure.done());
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
                 decision_reason = $3
          WHERE training_id = $1 AND status = 'concept'",
+        training.id,
+        now,
+        &note,
     )
-    .bind(training.id)
-    .bind(now)
-    .bind(&note)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = 'afgekeurd', decided_at = $2, decided_by = $3,
                 decision_reason = $4
          WHERE training_id = $1 AND status = 'ingediend'",
+        training.id,
+        now,
+        clerk,
+        &note,
     )
-    .bind(training.id)
-    .bind(now)
-    .bind(clerk)
-    .bind(&note)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE trainings SET status = $2 WHERE id = $1")
-        .bind(training.id)
-        .bind(next.code())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "UPDATE trainings SET status = $2 WHERE id = $1",
+        training.id,
+        next.code(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
         "INSERT INTO registration_closures (training_id, kind, reason, decided_by, decided_at)
          VALUES ($1, $2, $3, $4, $5)",
+        training.id,
+        closure.code(),
+        reason,
+        clerk,
+        now,
     )
-    .bind(training.id)
-    .bind(closure.code())
-    .bind(reason)
-    .bind(clerk)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -248,15 +250,15 @@ impl Amendment {
                 months,
                 reason,
             } => {
-                sqlx::query(
+                sqlx::query!(
                     "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
                      VALUES ($1, $2, $3, $4, $5)",
+                    Uuid::now_v7(),
+                    version,
+                    part,
+                    months,
+                    reason,
                 )
-                .bind(Uuid::now_v7())
-                .bind(version)
-                .bind(part)
-                .bind(months)
-                .bind(reason)
                 .execute(conn)
                 .await?;
             }
@@ -313,17 +315,17 @@ pub async fn amend(
     // below), which the rollback of a refused amendment undoes.
     let concept = match versions.concept() {
         Some(concept) => {
-            let author: Uuid = sqlx::query_scalar(
+            let author: Uuid = sqlx::query_scalar!(
                 "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
                         decision_reason = $3
                  WHERE id = $1 RETURNING created_by",
+                concept.id,
+                now,
+                format!(
+                    "Overgenomen in versie {}, met de wijziging van de RGS in versie {number}.",
+                    number + 1
+                ),
             )
-            .bind(concept.id)
-            .bind(now)
-            .bind(format!(
-                "Overgenomen in versie {}, met de wijziging van de RGS in versie {number}.",
-                number + 1
-            ))
             .fetch_one(&mut *tx)
             .await?;
             Some((concept.id, author))
@@ -352,26 +354,26 @@ pub async fn amend(
         Amendment::Extension { .. } => "Verlenging ingevoerd door de RGS",
         Amendment::Interruption(_) => "Onderbreking ingevoerd door de RGS",
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
                 expected_end = $4
          WHERE id = $1",
+        id,
+        now,
+        clerk,
+        after.totals.expected_end,
     )
-    .bind(id)
-    .bind(now)
-    .bind(clerk)
-    .bind(after.totals.expected_end)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = 'goedgekeurd', decided_at = $2, decided_by = $3,
                 decision_reason = $4
          WHERE id = $1",
+        id,
+        now,
+        clerk,
+        reason,
     )
-    .bind(id)
-    .bind(now)
-    .bind(clerk)
-    .bind(reason)
     .execute(&mut *tx)
     .await?;
 

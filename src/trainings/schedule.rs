@@ -624,10 +624,10 @@ async fn lock_concept(
 }
 
 async fn bump(conn: &mut PgConnection, version: Uuid) -> Result<i32, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "UPDATE schedule_versions SET revision = revision + 1 WHERE id = $1 RETURNING revision",
+        version,
     )
-    .bind(version)
     .fetch_one(conn)
     .await
 }
@@ -649,55 +649,55 @@ pub async fn edit(
             let id = Uuid::now_v7();
             insert_period(&mut tx, version, id, id, p).await?
         }
-        Edit::ChangePeriod(item, p) => sqlx::query(
+        Edit::ChangePeriod(item, p) => sqlx::query!(
             "UPDATE schedule_periods SET part = $3, label = $4, institution_id = $5,
                     supervisor_id = $6, start_date = $7, end_date = $8, part_time_pct = $9
              WHERE id = $1 AND version_id = $2",
+            item,
+            version,
+            p.part,
+            &p.label,
+            p.institution_id,
+            p.supervisor_id,
+            p.start,
+            p.end,
+            p.part_time_pct,
         )
-        .bind(item)
-        .bind(version)
-        .bind(p.part)
-        .bind(&p.label)
-        .bind(p.institution_id)
-        .bind(p.supervisor_id)
-        .bind(p.start)
-        .bind(p.end)
-        .bind(p.part_time_pct)
         .execute(&mut *tx)
         .await?
         .rows_affected(),
-        Edit::RemovePeriod(item) => {
-            sqlx::query("DELETE FROM schedule_periods WHERE id = $1 AND version_id = $2")
-                .bind(item)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        }
+        Edit::RemovePeriod(item) => sqlx::query!(
+            "DELETE FROM schedule_periods WHERE id = $1 AND version_id = $2",
+            item,
+            version,
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
         Edit::AddInterruption(i) => {
             insert_interruption(&mut tx, version, Uuid::now_v7(), i, false).await?
         }
-        Edit::ChangeInterruption(item, i) => sqlx::query(
+        Edit::ChangeInterruption(item, i) => sqlx::query!(
             "UPDATE schedule_interruptions SET kind = $3, start_date = $4, end_date = $5,
                     institution_id = $6, note = $7
              WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
+            item,
+            version,
+            &i.kind,
+            i.start,
+            i.end,
+            i.institution_id,
+            &i.note,
         )
-        .bind(item)
-        .bind(version)
-        .bind(&i.kind)
-        .bind(i.start)
-        .bind(i.end)
-        .bind(i.institution_id)
-        .bind(&i.note)
         .execute(&mut *tx)
         .await?
         .rows_affected(),
-        Edit::RemoveInterruption(item) => sqlx::query(
+        Edit::RemoveInterruption(item) => sqlx::query!(
             "DELETE FROM schedule_interruptions
              WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
+            item,
+            version,
         )
-        .bind(item)
-        .bind(version)
         .execute(&mut *tx)
         .await?
         .rows_affected(),
@@ -728,21 +728,21 @@ pub(crate) async fn insert_interruption(
     i: &InterruptionInput,
     by_rgs: bool,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "INSERT INTO schedule_interruptions
              (id, version_id, origin_id, kind, start_date, end_date, institution_id, note,
               entered_by_rgs)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        Uuid::now_v7(),
+        version,
+        origin,
+        &i.kind,
+        i.start,
+        i.end,
+        i.institution_id,
+        &i.note,
+        by_rgs,
     )
-    .bind(Uuid::now_v7())
-    .bind(version)
-    .bind(origin)
-    .bind(&i.kind)
-    .bind(i.start)
-    .bind(i.end)
-    .bind(i.institution_id)
-    .bind(&i.note)
-    .bind(by_rgs)
     .execute(conn)
     .await?
     .rows_affected())
@@ -755,21 +755,21 @@ async fn insert_period(
     origin: Uuid,
     p: &PeriodInput,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
                                        supervisor_id, start_date, end_date, part_time_pct)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        version,
+        origin,
+        p.part,
+        &p.label,
+        p.institution_id,
+        p.supervisor_id,
+        p.start,
+        p.end,
+        p.part_time_pct,
     )
-    .bind(id)
-    .bind(version)
-    .bind(origin)
-    .bind(p.part)
-    .bind(&p.label)
-    .bind(p.institution_id)
-    .bind(p.supervisor_id)
-    .bind(p.start)
-    .bind(p.end)
-    .bind(p.part_time_pct)
     .execute(conn)
     .await?
     .rows_affected())
@@ -801,11 +801,11 @@ pub async fn submit(
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     // An edit holds the concept's row lock until it commits; waiting for it here means the
     // check below sees exactly the concept that is submitted.
-    sqlx::query(
-        "SELECT 1 FROM schedule_versions WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+    sqlx::query!(
+        "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+        training.id,
     )
-    .bind(training.id)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
     let all = versions(&mut tx, training.id).await?;
     let versions = Versions { all };
@@ -833,16 +833,16 @@ pub async fn submit(
     // The revision is kept as it is, so a repeated submit of the same form is recognised. The
     // version's items never change again, so its expected end is kept with it (migration
     // 0019): the summaries give it to the opleider's overview.
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
                 expected_end = $5
          WHERE id = $1 AND status = 'concept' AND revision = $4",
+        concept.id,
+        now,
+        actor,
+        based_on,
+        report.totals.expected_end,
     )
-    .bind(concept.id)
-    .bind(now)
-    .bind(actor)
-    .bind(based_on)
-    .bind(report.totals.expected_end)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -850,12 +850,12 @@ pub async fn submit(
         return Err(Refusal::Stale.into());
     }
     let after = training::status_after_submission(registration, submission);
-    sqlx::query(
+    sqlx::query!(
         "UPDATE trainings SET status = $2, submitted_at = COALESCE(submitted_at, $3) WHERE id = $1",
+        training.id,
+        after.code(),
+        now,
     )
-    .bind(training.id)
-    .bind(after.code())
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     // Factureren bij indienen: the invoice is issued with the submission (once, also when a
@@ -872,10 +872,10 @@ pub async fn submit(
                 }
             }
             Invoicing::OnStartDate => {
-                let start: Option<NaiveDate> = sqlx::query_scalar(
+                let start: Option<NaiveDate> = sqlx::query_scalar!(
                     "SELECT min(start_date) FROM schedule_periods WHERE version_id = $1",
+                    concept.id,
                 )
-                .bind(concept.id)
                 .fetch_one(&mut *tx)
                 .await?;
                 crate::platform::jobs::schedule_start_date_invoice(
@@ -979,46 +979,46 @@ pub async fn copy_version(
     number: i32,
     actor: Uuid,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by)
          VALUES ($1, $2, $3, 'concept', $4, $5)",
+        to,
+        training,
+        number,
+        from,
+        actor,
     )
-    .bind(to)
-    .bind(training)
-    .bind(number)
-    .bind(from)
-    .bind(actor)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
                                        supervisor_id, start_date, end_date, part_time_pct)
          SELECT gen_random_uuid(), $2, origin_id, part, label, institution_id, supervisor_id,
                 start_date, end_date, part_time_pct
          FROM schedule_periods WHERE version_id = $1",
+        from,
+        to,
     )
-    .bind(from)
-    .bind(to)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date, end_date,
                                              institution_id, note, entered_by_rgs)
          SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date, institution_id,
                 note, entered_by_rgs
          FROM schedule_interruptions WHERE version_id = $1",
+        from,
+        to,
     )
-    .bind(from)
-    .bind(to)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
          SELECT gen_random_uuid(), $2, part, months, reason
          FROM schedule_extensions WHERE version_id = $1",
+        from,
+        to,
     )
-    .bind(from)
-    .bind(to)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -1038,11 +1038,11 @@ pub async fn withdraw(
     let (version, _) = lock_concept(&mut tx, training.id, based_on).await?;
     training::may_withdraw(registration, VersionStatus::Concept)?;
     let now = state.clock.now();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2 WHERE id = $1",
+        version,
+        now,
     )
-    .bind(version)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     audit::record(

@@ -468,15 +468,14 @@ pub async fn create(
 ) -> Result<Uuid, CreateError> {
     let mut tx = state.db.begin().await?;
     // Serialises two creations by the same aios (double click), so the duplicate check holds.
-    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
-        .bind(trainee)
-        .execute(&mut *tx)
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", trainee,)
+        .fetch_optional(&mut *tx)
         .await?;
-    let existing: Vec<String> = sqlx::query_scalar(
+    let existing: Vec<String> = sqlx::query_scalar!(
         "SELECT status FROM trainings WHERE trainee_id = $1 AND specialty_id = $2",
+        trainee,
+        new.specialty_id,
     )
-    .bind(trainee)
-    .bind(new.specialty_id)
     .fetch_all(&mut *tx)
     .await?;
     if existing
@@ -488,26 +487,26 @@ pub async fn create(
     }
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id, invoicing)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        id,
+        trainee,
+        new.specialty_id,
+        new.institute_id,
+        new.supervisor_id,
+        new.invoicing.code(),
     )
-    .bind(id)
-    .bind(trainee)
-    .bind(new.specialty_id)
-    .bind(new.institute_id)
-    .bind(new.supervisor_id)
-    .bind(new.invoicing.code())
     .execute(&mut *tx)
     .await?;
     let version = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
          VALUES ($1, $2, 1, 'concept', $3)",
+        version,
+        id,
+        trainee,
     )
-    .bind(version)
-    .bind(id)
-    .bind(trainee)
     .execute(&mut *tx)
     .await?;
     crate::platform::jobs::schedule_concept_reminder(&mut tx, version, now).await?;
@@ -534,10 +533,10 @@ pub(crate) async fn lock_status(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<RegistrationStatus, sqlx::Error> {
-    let code: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1 FOR UPDATE")
-        .bind(id)
-        .fetch_one(conn)
-        .await?;
+    let code: String =
+        sqlx::query_scalar!("SELECT status FROM trainings WHERE id = $1 FOR UPDATE", id,)
+            .fetch_one(conn)
+            .await?;
     RegistrationStatus::from_code(&code)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code:?}").into()))
 }
@@ -550,10 +549,10 @@ pub(crate) async fn mail_trainee(
     subject: &str,
     body: String,
 ) -> Result<(), sqlx::Error> {
-    let to: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(training.trainee_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let to: String =
+        sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", training.trainee_id,)
+            .fetch_one(&mut *conn)
+            .await?;
     crate::platform::mail::enqueue(
         conn,
         now,

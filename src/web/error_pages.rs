@@ -86,7 +86,11 @@ fn is_secret(name: &str) -> bool {
 /// Whether the database answers a trivial statement in time.
 async fn database_answers(state: &AppState) -> bool {
     matches!(
-        tokio::time::timeout(DATABASE_PROBE, sqlx::query("SELECT 1").execute(&state.db)).await,
+        tokio::time::timeout(
+            DATABASE_PROBE,
+            sqlx::query_scalar!(r#"SELECT 1 AS "one!""#).fetch_one(&state.db)
+        )
+        .await,
         Ok(Ok(_))
     )
 }

@@ -43,10 +43,9 @@ mod tests {
         );
         assert_eq!(registration_tag(RegistrationStatus::Completed), "tag--done");
         assert_eq!(registration_tag(RegistrationStatus::Concept), "tag--todo");
-        assert_eq!(
-            registration_tag(&&RegistrationStatus::Rejected),
-            "tag--todo"
-        );
+        // As a template hands it: borrowed twice.
+        let borrowed: &&RegistrationStatus = &&RegistrationStatus::Rejected;
+        assert_eq!(registration_tag(borrowed), "tag--todo");
         assert_eq!(registration_tag(RegistrationStatus::Submitted), "");
     }
 }

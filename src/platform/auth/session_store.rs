@@ -279,11 +279,13 @@ impl tower_sessions::SessionStore for PgSessionStore {
         let mut connection = session_connection_or_acquire(&self.db)
             .await
             .map_err(backend_error)?;
-        sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
-            .bind(session_id.to_string())
-            .execute(&mut *connection)
-            .await
-            .map_err(backend_error)?;
+        sqlx::query!(
+            "DELETE FROM tower_sessions.session WHERE id = $1",
+            session_id.to_string(),
+        )
+        .execute(&mut *connection)
+        .await
+        .map_err(backend_error)?;
         Ok(())
     }
 }
@@ -291,7 +293,7 @@ impl tower_sessions::SessionStore for PgSessionStore {
 #[async_trait]
 impl ExpiredDeletion for PgSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+        sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()",)
             .execute(&self.db)
             .await
             .map_err(backend_error)?;

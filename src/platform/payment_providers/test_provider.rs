@@ -103,11 +103,11 @@ pub async fn checkout(db: &PgPool, id: &str) -> Result<Option<TestCheckout>, sql
 
 /// Records the chosen bank of an open payment.
 pub async fn choose_bank(db: &PgPool, id: &str, bank: &str) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "UPDATE test_provider_payments SET bank = $2 WHERE id = $1 AND status = 'open'",
+        id,
+        bank,
     )
-    .bind(id)
-    .bind(bank)
     .execute(db)
     .await?
     .rows_affected();
@@ -121,13 +121,13 @@ pub async fn finish(
     outcome: PaymentStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "UPDATE test_provider_payments SET status = $2
          WHERE id = $1 AND status = 'open' AND (expires_at > $3 OR $2 = 'expired')",
+        id,
+        outcome.code(),
+        now,
     )
-    .bind(id)
-    .bind(outcome.code())
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -179,21 +179,21 @@ impl PaymentProvider for TestProvider {
         let now = self.clock.now();
         let amount = i32::try_from(payment.amount.as_cents())
             .map_err(|_| ProviderError::Malformed("amount".to_owned()))?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO test_provider_payments
                  (id, idempotency_key, local_payment_id, amount_cents, description, redirect_url,
                   created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (idempotency_key) DO NOTHING",
+            new_id(),
+            payment.idempotency_key,
+            payment.local_id,
+            amount,
+            &payment.description,
+            &payment.redirect_url,
+            now,
+            now + chrono::Duration::minutes(EXPIRY_MINUTES),
         )
-        .bind(new_id())
-        .bind(payment.idempotency_key)
-        .bind(payment.local_id)
-        .bind(amount)
-        .bind(&payment.description)
-        .bind(&payment.redirect_url)
-        .bind(now)
-        .bind(now + chrono::Duration::minutes(EXPIRY_MINUTES))
         .execute(&self.db)
         .await?;
         let stored: Stored = sqlx::query_as(&format!(
