@@ -53,7 +53,7 @@ pub fn router() -> Router<AppState> {
 
 /// The account creation form, with what was typed (never the password).
 #[derive(Template, WebTemplate)]
-#[template(path = "account/register.html")]
+#[template(path = "accounts/account/register.html")]
 pub struct RegisterPage {
     layout: Layout,
     form: RegisterForm,
@@ -159,7 +159,7 @@ async fn register_submit(
 
 /// "Check your mail".
 #[derive(Template, WebTemplate)]
-#[template(path = "account/registered.html")]
+#[template(path = "accounts/account/registered.html")]
 pub struct RegisteredPage {
     layout: Layout,
 }
@@ -171,7 +171,7 @@ async fn registered(layout: Layout) -> RegisteredPage {
 /// Confirming the email address: a button, so that a mail scanner that opens the link does
 /// not use it up.
 #[derive(Template, WebTemplate)]
-#[template(path = "account/confirm.html")]
+#[template(path = "accounts/account/confirm.html")]
 pub struct ConfirmPage {
     layout: Layout,
     token: String,
@@ -232,7 +232,7 @@ async fn confirm_submit(
 
 /// "Mijn account": who you are and which roles you hold.
 #[derive(Template, WebTemplate)]
-#[template(path = "account/show.html")]
+#[template(path = "accounts/account/show.html")]
 pub struct AccountPage {
     layout: Layout,
     user: CurrentUser,
@@ -250,7 +250,7 @@ async fn show(user: CurrentUser, layout: Layout) -> AccountPage {
 
 /// Changing the password: the current one first.
 #[derive(Template, WebTemplate)]
-#[template(path = "account/change_password.html")]
+#[template(path = "accounts/account/change_password.html")]
 pub struct ChangePasswordPage {
     layout: Layout,
     errors: FormErrors,
@@ -326,7 +326,7 @@ async fn change_password_submit(
 
 /// New recovery codes, after the password is asked again.
 #[derive(Template, WebTemplate)]
-#[template(path = "account/recovery_codes.html")]
+#[template(path = "accounts/account/recovery_codes.html")]
 pub struct NewRecoveryCodesPage {
     layout: Layout,
     errors: FormErrors,

@@ -21,6 +21,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use rules::reason::{Length, parse_reason};
 
 /// The opleider routes.
 pub fn router() -> Router<AppState> {
@@ -36,7 +37,7 @@ pub fn router() -> Router<AppState> {
 
 /// Requests waiting for this opleider.
 #[derive(Template, WebTemplate)]
-#[template(path = "opleider/support_requests.html")]
+#[template(path = "accounts/account_request_confirmation/support_requests.html")]
 pub struct SupportRequestsPage {
     layout: Layout,
     requests: Vec<RequestSummary>,
@@ -108,8 +109,7 @@ async fn reject(
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
-    let reason = form.reden.trim().to_owned();
-    if reason.chars().count() < 5 {
+    let Ok(reason) = parse_reason(&form.reden, Length::at_least(5)) else {
         let mut errors = FormErrors::new();
         errors.add(
             "reden",
@@ -122,7 +122,7 @@ async fn reject(
             errors,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    };
     decide(opleider, state, id, session, meta, false, Some(&reason)).await
 }
 

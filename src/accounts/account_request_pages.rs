@@ -56,7 +56,7 @@ pub fn router() -> Router<AppState> {
 
 /// Which account to ask for.
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/choose.html")]
+#[template(path = "accounts/account_requests/choose.html")]
 pub struct ChoosePage {
     layout: Layout,
 }
@@ -107,7 +107,7 @@ fn parse_person(fields: &PersonFields, errors: &mut FormErrors) -> Option<Applic
 /// city), never listed all at once; the search is a button of the same form, so that what was
 /// typed stays, and opleiders already chosen stay chosen.
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/ondersteuner.html")]
+#[template(path = "accounts/account_requests/ondersteuner.html")]
 pub struct OndersteunerPage {
     layout: Layout,
     form: OndersteunerForm,
@@ -260,7 +260,7 @@ async fn ondersteuner_submit(
 
 /// The contactpersoon request form.
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/contactpersoon.html")]
+#[template(path = "accounts/account_requests/contactpersoon.html")]
 pub struct ContactPage {
     layout: Layout,
     form: ContactForm,
@@ -350,7 +350,7 @@ async fn contact_submit(
 
 /// "Your request was received".
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/sent.html")]
+#[template(path = "accounts/account_requests/sent.html")]
 pub struct SentPage {
     layout: Layout,
 }
@@ -362,7 +362,7 @@ async fn sent(layout: Layout) -> SentPage {
 /// Confirming the email address of a request: a button, so that a mail scanner that opens the
 /// link does not use it up.
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/confirm.html")]
+#[template(path = "accounts/account_requests/confirm.html")]
 pub struct ConfirmPage {
     layout: Layout,
     token: String,
@@ -414,7 +414,7 @@ async fn confirm_submit(
 
 /// "Your request is confirmed and on its way".
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/confirmed.html")]
+#[template(path = "accounts/account_requests/confirmed.html")]
 pub struct ConfirmedPage {
     layout: Layout,
 }
@@ -425,7 +425,7 @@ async fn confirmed(layout: Layout) -> ConfirmedPage {
 
 /// Choosing username and password after approval.
 #[derive(Template, WebTemplate)]
-#[template(path = "account_requests/invitation.html")]
+#[template(path = "accounts/account_requests/invitation.html")]
 pub struct InvitationPage {
     layout: Layout,
     token: String,

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 
 /// The basisgegevens form.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/basisgegevens.html")]
+#[template(path = "accounts/basisgegevens.html")]
 pub struct BasisgegevensPage {
     layout: Layout,
     form: DetailsForm,

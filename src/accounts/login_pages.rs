@@ -82,7 +82,7 @@ pub(crate) fn locked_message(until: DateTime<Utc>) -> String {
 
 /// Step 1: username and password.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/password.html")]
+#[template(path = "accounts/login/password.html")]
 pub struct PasswordPage {
     layout: Layout,
     username: String,
@@ -231,7 +231,7 @@ async fn complete_login(
 
 /// Step 2: the verification code.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/code.html")]
+#[template(path = "accounts/login/code.html")]
 pub struct CodePage {
     layout: Layout,
     errors: FormErrors,
@@ -293,7 +293,7 @@ async fn code_submit(
 
 /// Step 2, without the app: a recovery code.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/recovery.html")]
+#[template(path = "accounts/login/recovery.html")]
 pub struct RecoveryPage {
     layout: Layout,
     errors: FormErrors,
@@ -364,7 +364,7 @@ async fn recovery_submit(
 
 /// First login: link the authenticator app.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/enrol.html")]
+#[template(path = "accounts/login/enrol.html")]
 pub struct EnrolPage {
     layout: Layout,
     qr_svg: String,
@@ -452,7 +452,7 @@ async fn enrol_submit(
 
 /// The recovery codes, shown once.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/recovery_codes.html")]
+#[template(path = "accounts/login/recovery_codes.html")]
 pub struct RecoveryCodesPage {
     layout: Layout,
     codes: Vec<String>,
@@ -517,7 +517,7 @@ async fn extend_session(
 
 /// After logging out.
 #[derive(Template, WebTemplate)]
-#[template(path = "login/logged_out.html")]
+#[template(path = "accounts/login/logged_out.html")]
 pub struct LoggedOutPage {
     layout: Layout,
     idle: bool,

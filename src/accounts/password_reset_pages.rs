@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 /// Asking for a reset link.
 #[derive(Template, WebTemplate)]
-#[template(path = "password_reset/request.html")]
+#[template(path = "accounts/password_reset/request.html")]
 pub struct RequestPage {
     layout: Layout,
     sent: bool,
@@ -86,7 +86,7 @@ async fn request_submit(
 
 /// Choosing the new password.
 #[derive(Template, WebTemplate)]
-#[template(path = "password_reset/reset.html")]
+#[template(path = "accounts/password_reset/reset.html")]
 pub struct ResetPage {
     layout: Layout,
     token: String,

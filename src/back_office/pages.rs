@@ -28,6 +28,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use rules::reason::{Length, parse_reason};
 
 /// The RGS routes.
 pub fn router() -> Router<AppState> {
@@ -56,7 +57,7 @@ pub fn router() -> Router<AppState> {
 
 /// The work list.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/requests.html")]
+#[template(path = "back_office/requests.html")]
 pub struct RequestsPage {
     layout: Layout,
     requests: Vec<RequestSummary>,
@@ -75,7 +76,7 @@ async fn requests(
 
 /// One request, with the decision forms.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/request.html")]
+#[template(path = "back_office/request.html")]
 pub struct RequestPage {
     layout: Layout,
     request: RequestSummary,
@@ -156,36 +157,36 @@ async fn reject(
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
-    let reason = form.reden.trim().to_owned();
     let mut errors = FormErrors::new();
-    if reason.chars().count() < 5 {
-        errors.add(
+    match parse_reason(&form.reden, Length::at_least(5)) {
+        Err(problem) => errors.add(
             "reden",
-            "Geef een reden op; de aanvrager leest die in de e-mail.",
-        );
-    } else {
-        match account_requests::rgs_rejects(&state, &meta, clerk.id, id, &reason).await {
-            Ok(()) => {
-                flash::push(
-                    &session,
-                    FlashKind::Success,
-                    "De aanvraag is afgewezen; de aanvrager is per e-mail geïnformeerd.",
-                )
-                .await?;
-                return Ok(Redirect::to("/rgs/accountaanvragen").into_response());
+            problem.message("Geef een reden op; de aanvrager leest die in de e-mail."),
+        ),
+        Ok(reason) => {
+            match account_requests::rgs_rejects(&state, &meta, clerk.id, id, &reason).await {
+                Ok(()) => {
+                    flash::push(
+                        &session,
+                        FlashKind::Success,
+                        "De aanvraag is afgewezen; de aanvrager is per e-mail geïnformeerd.",
+                    )
+                    .await?;
+                    return Ok(Redirect::to("/rgs/accountaanvragen").into_response());
+                }
+                Err(DecideError::NotFound) => return Err(AppError::NotFound),
+                Err(DecideError::Failed(e)) => return Err(e.into()),
+                Err(_) => errors.add("reden", "De aanvraag kon niet worden afgewezen."),
             }
-            Err(DecideError::NotFound) => return Err(AppError::NotFound),
-            Err(DecideError::Failed(e)) => return Err(e.into()),
-            Err(_) => errors.add("reden", "De aanvraag kon niet worden afgewezen."),
         }
     }
-    let page = request_page(&state, layout, id, errors, reason).await?;
+    let page = request_page(&state, layout, id, errors, form.reden.trim().to_owned()).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// Finding an account.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/users.html")]
+#[template(path = "back_office/users.html")]
 pub struct UsersPage {
     layout: Layout,
     query: String,
@@ -218,7 +219,7 @@ async fn users(
 
 /// One account: roles and actions.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/user.html")]
+#[template(path = "back_office/user.html")]
 pub struct UserPage {
     layout: Layout,
     user: UserRow,
@@ -391,13 +392,12 @@ async fn block(
     Form(form): Form<BlockForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    match rules::intervention::parse_reason(&form.reden) {
-        Err(_) if form.reden.trim().chars().count() > 2000 => {
-            errors.add("reden", "Gebruik voor de reden hoogstens 2000 tekens.")
-        }
-        Err(_) => errors.add(
+    match parse_reason(&form.reden, Length::between(5, 2000)) {
+        Err(problem) => errors.add(
             "reden",
-            "Geef de reden van de blokkade: die staat in het auditlog en bij het account.",
+            problem.message(
+                "Geef de reden van de blokkade: die staat in het auditlog en bij het account.",
+            ),
         ),
         Ok(reason) => match users::block(&state, &meta, clerk.id, id, &reason).await {
             Ok(()) => {
@@ -445,7 +445,7 @@ async fn unblock(
 
 /// The audit log, searched.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/audit.html")]
+#[template(path = "back_office/audit.html")]
 pub struct AuditPage {
     layout: Layout,
     form: audit::SearchForm,
@@ -515,7 +515,7 @@ async fn audit_log(
 
 /// What waits for the RGS: account requests, and mails and jobs that were given up.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/work_list.html")]
+#[template(path = "back_office/work_list.html")]
 pub struct WorkListPage {
     layout: Layout,
     /// How many days counts as too long, as typed.

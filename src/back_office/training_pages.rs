@@ -28,6 +28,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
 use rules::intervention::{self, Closure, InterventionRefusal};
+use rules::reason::{Length, parse_reason};
 use rules::schedule::model::SpecialtyRules;
 
 /// The routes of the RGS's decision page.
@@ -56,7 +57,7 @@ pub struct DecisionForm {
 
 /// One training as the RGS sees it.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/training.html")]
+#[template(path = "back_office/training.html")]
 pub struct TrainingPage {
     layout: Layout,
     training: Training,
@@ -402,18 +403,15 @@ async fn extend(
     let months = intervention::parse_extension_months(&form.maanden)
         .map_err(|m| errors.add("maanden", m))
         .ok();
-    let reason = form.verlengingsreden.trim().to_owned();
-    match reason.chars().count() {
-        0..5 => errors.add(
-            "verlengingsreden",
-            "Geef de reden van de verlenging: de aios en de opleider lezen die.",
-        ),
-        1001.. => errors.add(
-            "verlengingsreden",
-            "Gebruik voor de reden hoogstens 1000 tekens.",
-        ),
-        _ => {}
-    }
+    let reason = parse_reason(&form.verlengingsreden, Length::between(5, 1000))
+        .map_err(|problem| {
+            errors.add(
+                "verlengingsreden",
+                problem
+                    .message("Geef de reden van de verlenging: de aios en de opleider lezen die."),
+            )
+        })
+        .unwrap_or_default();
     let (Some(part), Some(months), true) = (part, months, errors.is_empty()) else {
         return refused_decision(&state, id, layout, form, errors).await;
     };

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 
 /// The user's invoices.
 #[derive(Template, WebTemplate)]
-#[template(path = "invoices/list.html")]
+#[template(path = "billing/invoices/list.html")]
 pub struct ListPage {
     layout: Layout,
     invoices: Vec<Invoice>,
@@ -56,7 +56,7 @@ async fn list(
 
 /// One invoice.
 #[derive(Template, WebTemplate)]
-#[template(path = "invoices/show.html")]
+#[template(path = "billing/invoices/show.html")]
 pub struct InvoicePage {
     layout: Layout,
     invoice: Invoice,
@@ -105,7 +105,7 @@ async fn pdf(
 /// The back office's view of one invoice: its payments and credit invoices, and the form to
 /// correct it with a credit invoice.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/invoice.html")]
+#[template(path = "billing/invoices/rgs_invoice.html")]
 pub struct BackOfficeInvoicePage {
     layout: Layout,
     invoice: Invoice,

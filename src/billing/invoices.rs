@@ -327,10 +327,9 @@ pub async fn credit(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Invoice, CreditError> {
-    let reason = reason.trim();
-    if !(5..=300).contains(&reason.chars().count()) {
-        return Err(CreditError::Reason);
-    }
+    let reason = rules::reason::parse_reason(reason, rules::reason::Length::between(5, 300))
+        .map_err(|_| CreditError::Reason)?;
+    let reason = reason.as_str();
     let original: Option<Invoice> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
     ))

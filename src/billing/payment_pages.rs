@@ -104,7 +104,7 @@ async fn start(
 
 /// "Controleer en betaal": what is paid, and the link to the bank.
 #[derive(Template, WebTemplate)]
-#[template(path = "payments/confirm.html")]
+#[template(path = "billing/payments/confirm.html")]
 pub struct ConfirmPage {
     layout: Layout,
     invoice: Invoice,
@@ -134,7 +134,7 @@ async fn confirm(
 
 /// Where the payer lands after the bank: the payment as the provider knows it now.
 #[derive(Template, WebTemplate)]
-#[template(path = "payments/result.html")]
+#[template(path = "billing/payments/result.html")]
 pub struct ResultPage {
     layout: Layout,
     invoice: Invoice,
@@ -228,7 +228,7 @@ fn webhook_id(body: &[u8]) -> String {
 
 /// The test provider's checkout page: first a bank, then the outcome.
 #[derive(Template, WebTemplate)]
-#[template(path = "payments/checkout.html")]
+#[template(path = "billing/payments/checkout.html")]
 pub struct CheckoutPage {
     layout: Layout,
     checkout: TestCheckout,

@@ -96,7 +96,7 @@ pub fn router() -> Router<AppState> {
 
 /// The index.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/reference/index.html")]
+#[template(path = "reference_data/index.html")]
 pub struct IndexPage {
     layout: Layout,
 }
@@ -208,7 +208,7 @@ pub struct Row {
 
 /// A list with an add form, or one item's edit form.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/reference/simple.html")]
+#[template(path = "reference_data/simple.html")]
 pub struct SimplePage {
     layout: Layout,
     title: String,
@@ -1312,7 +1312,7 @@ async fn add_specialty(
 
 /// One specialty: its definition, its parts and its recognitions.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/reference/specialty.html")]
+#[template(path = "reference_data/specialty.html")]
 pub struct SpecialtyPage {
     layout: Layout,
     specialty: admin::Specialty,

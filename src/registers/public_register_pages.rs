@@ -35,7 +35,7 @@ struct SearchQuery {
 
 /// The search form and its results.
 #[derive(Template, WebTemplate)]
-#[template(path = "public/register.html")]
+#[template(path = "registers/public_register.html")]
 pub struct RegisterPage {
     layout: Layout,
     zoek: String,

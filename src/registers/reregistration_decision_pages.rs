@@ -50,7 +50,7 @@ pub struct DeclaredYear {
 
 /// A herregistratie request as the RGS sees it.
 #[derive(Template, WebTemplate)]
-#[template(path = "rgs/reregistration.html")]
+#[template(path = "registers/reregistration_decision.html")]
 pub struct ReregistrationPage {
     layout: Layout,
     application: Application,

@@ -64,7 +64,7 @@ async fn start(
 
 /// The report page.
 #[derive(Template, WebTemplate)]
-#[template(path = "contactpersoon/report.html")]
+#[template(path = "reports/report.html")]
 pub struct ReportPage {
     layout: Layout,
     institution_id: Uuid,

@@ -58,7 +58,7 @@ pub fn router() -> Router<AppState> {
 
 /// The proposal form, for the aios, the opleider or an ondersteuner.
 #[derive(Template, WebTemplate)]
-#[template(path = "shortenings/propose.html")]
+#[template(path = "supervision/shortenings/propose.html")]
 pub struct ProposePage {
     layout: Layout,
     training: Training,
@@ -399,7 +399,7 @@ async fn supervisor_propose(
 
 /// The opleider's decision on one proposal.
 #[derive(Template, WebTemplate)]
-#[template(path = "shortenings/decide.html")]
+#[template(path = "supervision/shortenings/decide.html")]
 pub struct DecisionPage {
     layout: Layout,
     training: Training,

@@ -187,7 +187,7 @@ async fn after_edit(
 
 /// The period form.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/period_form.html")]
+#[template(path = "trainings/period_form.html")]
 pub struct PeriodPage {
     layout: Layout,
     training: Training,
@@ -637,7 +637,7 @@ async fn remove_period(
 
 /// The interruption form.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/interruption_form.html")]
+#[template(path = "trainings/interruption_form.html")]
 pub struct InterruptionPage {
     layout: Layout,
     training: Training,

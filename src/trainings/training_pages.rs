@@ -53,7 +53,7 @@ pub struct TrainingRow {
 
 /// The overview of trainings.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/overview.html")]
+#[template(path = "trainings/overview.html")]
 pub struct OverviewPage {
     layout: Layout,
     trainings: Vec<TrainingRow>,
@@ -86,7 +86,7 @@ async fn overview(
 
 /// "Nieuwe opleiding": what must be in place, then the choices.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/new_training.html")]
+#[template(path = "trainings/new_training.html")]
 pub struct NewTrainingPage {
     layout: Layout,
     missing: Vec<&'static str>,
@@ -280,7 +280,7 @@ async fn create(
 
 /// A training with its schedule.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/training.html")]
+#[template(path = "trainings/training.html")]
 pub struct TrainingPage {
     layout: Layout,
     training: Training,
@@ -353,7 +353,7 @@ async fn show(
 
 /// The version history of a training.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/history.html")]
+#[template(path = "trainings/history.html")]
 pub struct HistoryPage {
     layout: Layout,
     training: Training,
@@ -378,7 +378,7 @@ async fn history(
 
 /// Submitting: the findings once more, the acknowledgement of warnings, the button.
 #[derive(Template, WebTemplate)]
-#[template(path = "aios/submit.html")]
+#[template(path = "trainings/submit.html")]
 pub struct SubmitPage {
     layout: Layout,
     training: Training,

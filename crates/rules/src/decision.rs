@@ -72,15 +72,11 @@ pub fn decide(
 }
 
 /// A rejection's reason as typed: the aios reads it, so it must say something.
-pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
-    let reason = raw.trim();
-    if reason.chars().count() < 5 {
-        return Err("Geef een reden voor de afkeuring: de aios leest die en past het schema aan.");
-    }
-    if reason.chars().count() > 2000 {
-        return Err("Gebruik voor de reden hoogstens 2000 tekens.");
-    }
-    Ok(reason.to_owned())
+pub fn parse_reason(raw: &str) -> Result<String, String> {
+    crate::reason::parse_reason(raw, crate::reason::Length::between(5, 2000)).map_err(|problem| {
+        problem
+            .message("Geef een reden voor de afkeuring: de aios leest die en past het schema aan.")
+    })
 }
 
 /// How long before the expected end the eindverklaring may be issued.

@@ -181,15 +181,10 @@ fn errors(report: &Report) -> impl Iterator<Item = &Finding> {
 }
 
 /// A reason for closing a registration: the aios and the opleider read it.
-pub fn parse_reason(raw: &str) -> Result<String, &'static str> {
-    let reason = raw.trim();
-    if reason.chars().count() < 5 {
-        return Err("Geef een reden: de aios en de opleider lezen die in de e-mail.");
-    }
-    if reason.chars().count() > 2000 {
-        return Err("Gebruik voor de reden hoogstens 2000 tekens.");
-    }
-    Ok(reason.to_owned())
+pub fn parse_reason(raw: &str) -> Result<String, String> {
+    crate::reason::parse_reason(raw, crate::reason::Length::between(5, 2000)).map_err(|problem| {
+        problem.message("Geef een reden: de aios en de opleider lezen die in de e-mail.")
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod lockout;
 pub mod money;
 pub mod payment;
 pub mod person;
+pub mod reason;
 pub mod reference_data;
 pub mod register_entry;
 pub mod report;
