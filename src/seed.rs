@@ -80,8 +80,7 @@ async fn demo_account_material(config: &Config) -> Result<DemoMaterial, SeedErro
 }
 
 async fn lock(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(SEED_LOCK_KEY)
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", SEED_LOCK_KEY,)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -96,27 +95,27 @@ async fn seed_in(
         .map(|(name, city, kind)| (*name, (*city, *kind)))
         .unzip();
     let (cities, kinds): (Vec<&str>, Vec<&str>) = rest.into_iter().unzip();
-    let institutions_added = sqlx::query(
+    let institutions_added = sqlx::query!(
         "INSERT INTO institutions (name, city, kind)
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
          ON CONFLICT (name, city) DO NOTHING",
+        &names as &[&str],
+        &cities as &[&str],
+        &kinds as &[&str],
     )
-    .bind(&names)
-    .bind(&cities)
-    .bind(&kinds)
     .execute(&mut **tx)
     .await?
     .rows_affected();
 
-    let recognitions_added = sqlx::query(
+    let recognitions_added = sqlx::query!(
         "INSERT INTO recognitions (specialty_id, institution_id)
          SELECT s.id, i.id FROM UNNEST($1::text[], $2::text[]) AS r (specialty, institution)
          JOIN specialties s ON s.code = r.specialty
          JOIN institutions i ON i.name = r.institution
          ON CONFLICT DO NOTHING",
+        &RECOGNITIONS.iter().map(|(s, _)| *s).collect::<Vec<_>>() as &[&str],
+        &RECOGNITIONS.iter().map(|(_, i)| *i).collect::<Vec<_>>() as &[&str],
     )
-    .bind(RECOGNITIONS.iter().map(|(s, _)| *s).collect::<Vec<_>>())
-    .bind(RECOGNITIONS.iter().map(|(_, i)| *i).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -124,7 +123,7 @@ async fn seed_in(
     let accounts_added = seed_accounts(tx, material).await?;
     // The demo opleider supervises a demo training of each of these specialties, so they are
     // a recognised opleider for them: a new aios can choose them for every one of them.
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id)
          SELECT u.id, 'opleider', s.id, i.id
          FROM UNNEST($1::text[], $2::text[]) AS r (specialty, institution)
@@ -134,25 +133,21 @@ async fn seed_in(
          WHERE NOT EXISTS (SELECT 1 FROM role_assignments a
                            WHERE a.user_id = u.id AND a.role = 'opleider'
                              AND a.specialty_id = s.id AND a.revoked_at IS NULL)",
-    )
-    .bind(
-        DEMO_OPLEIDER_SPECIALTIES
+        &DEMO_OPLEIDER_SPECIALTIES
             .iter()
             .map(|(s, _)| *s)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        DEMO_OPLEIDER_SPECIALTIES
+            .collect::<Vec<_>>() as &[&str],
+        &DEMO_OPLEIDER_SPECIALTIES
             .iter()
             .map(|(_, i)| *i)
-            .collect::<Vec<_>>(),
+            .collect::<Vec<_>>() as &[&str],
     )
     .execute(&mut **tx)
     .await?;
     let trainings_added = trainings::seed(tx).await?;
     registers::seed(tx).await?;
 
-    sqlx::query("INSERT INTO demo_seed_runs DEFAULT VALUES")
+    sqlx::query!("INSERT INTO demo_seed_runs DEFAULT VALUES",)
         .execute(&mut **tx)
         .await?;
     Ok(SeedReport {
@@ -189,17 +184,17 @@ async fn seed_accounts(
     tx: &mut Transaction<'_, Postgres>,
     material: &DemoMaterial,
 ) -> Result<u64, sqlx::Error> {
-    let radboud: Uuid = sqlx::query_scalar(
+    let radboud: Uuid = sqlx::query_scalar!(
         "SELECT id FROM institutions WHERE name = 'Radboudumc' AND city = 'Nijmegen'",
     )
     .fetch_one(&mut **tx)
     .await?;
-    let igt: Uuid = sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'igt'")
+    let igt: Uuid = sqlx::query_scalar!("SELECT id FROM specialties WHERE code = 'igt'",)
         .fetch_one(&mut **tx)
         .await?;
     let mut added = 0;
     let mut opleider: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
+        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.opleider'",)
             .fetch_optional(&mut **tx)
             .await?;
     for (username, name, roles) in DEMO_ACCOUNTS {
@@ -216,15 +211,15 @@ async fn seed_accounts(
                 "ondersteuner" => (None, None, opleider),
                 _ => (None, None, None),
             };
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                id,
+                role,
+                specialty,
+                institution,
+                supervisor,
             )
-            .bind(id)
-            .bind(role)
-            .bind(specialty)
-            .bind(institution)
-            .bind(supervisor)
             .execute(&mut **tx)
             .await?;
         }
@@ -233,10 +228,10 @@ async fn seed_accounts(
         let id = insert_demo_user(tx, material, trainee.username, trainee.name).await?;
         let Some(id) = id else { continue };
         added += 1;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO role_assignments (user_id, role) VALUES ($1, 'aios') ON CONFLICT DO NOTHING",
+            id,
         )
-        .bind(id)
         .execute(&mut **tx)
         .await?;
     }
@@ -331,18 +326,18 @@ async fn insert_demo_user(
     username: &str,
     name: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
                             totp_secret_enc, totp_enrolled_at)
          VALUES ($1, $2, $3, $4, $5, now(), $6, now())
          ON CONFLICT (username) DO NOTHING RETURNING id",
+        Uuid::now_v7(),
+        username,
+        format!("{username}@mijnrgs.example"),
+        name,
+        &material.password_hash,
+        &material.sealed_secret,
     )
-    .bind(Uuid::now_v7())
-    .bind(username)
-    .bind(format!("{username}@mijnrgs.example"))
-    .bind(name)
-    .bind(&material.password_hash)
-    .bind(&material.sealed_secret)
     .fetch_optional(&mut **tx)
     .await
 }

@@ -33,36 +33,35 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
     let mut added = 0;
     for (username, big_number, specialty, ends_on) in demos {
         let Some(user): Option<Uuid> =
-            sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-                .bind(username)
+            sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", username,)
                 .fetch_optional(&mut **tx)
                 .await?
         else {
             continue;
         };
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
                                            faculty_code, phone, street, postcode, city)
              VALUES ($1, '1978-02-03', $2, '2003-07-01', 'umcu', '06 87654321',
                      'Maliebaan 12', '3581 CN', 'Utrecht')
              ON CONFLICT (user_id) DO NOTHING",
+            user,
+            big_number,
         )
-        .bind(user)
-        .bind(big_number)
         .execute(&mut **tx)
         .await?;
         let starts_on = add_months(ends_on, -60);
         let entry = Uuid::now_v7();
-        let inserted = sqlx::query(
+        let inserted = sqlx::query!(
             "INSERT INTO register_entries (id, user_id, specialty_id, registered_on, ends_on)
              SELECT $1, $2, s.id, $3, $4 FROM specialties s WHERE s.code = $5
              ON CONFLICT (user_id, specialty_id) DO NOTHING",
+            entry,
+            user,
+            add_months(starts_on, -60),
+            ends_on,
+            specialty,
         )
-        .bind(entry)
-        .bind(user)
-        .bind(add_months(starts_on, -60))
-        .bind(ends_on)
-        .bind(specialty)
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -70,14 +69,14 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
             continue;
         }
         added += 1;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO register_periods (entry_id, starts_on, ends_on)
              VALUES ($1, $2, $3), ($1, $3, $4)",
+            entry,
+            add_months(starts_on, -60),
+            starts_on,
+            ends_on,
         )
-        .bind(entry)
-        .bind(add_months(starts_on, -60))
-        .bind(starts_on)
-        .bind(ends_on)
         .execute(&mut **tx)
         .await?;
         crate::registers::entries::schedule_for_period(tx, entry, ends_on, now).await?;

@@ -406,7 +406,7 @@ fn date(text: &str) -> Result<NaiveDate, sqlx::Error> {
 /// for each who has none yet. Returns the number of trainings added.
 pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {
     let opleider: Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.opleider'")
+        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.opleider'",)
             .fetch_one(&mut **tx)
             .await?;
     let mut added = seed_demo_aios(tx, opleider).await?;
@@ -421,7 +421,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
 /// concept, as submitting does (migration 0019), so that the demo opleider's overview says an
 /// eindverklaring is due by the same date as the schedule pages.
 async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
-    let trainings: Vec<Uuid> = sqlx::query_scalar(
+    let trainings: Vec<Uuid> = sqlx::query_scalar!(
         "SELECT DISTINCT v.training_id FROM schedule_versions v
          JOIN trainings t ON t.id = v.training_id JOIN users u ON u.id = t.trainee_id
          WHERE v.status <> 'concept' AND v.expected_end IS NULL
@@ -441,11 +441,13 @@ async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), s
             // The expected end does not depend on today: only what is "done" does.
             let totals =
                 rules::schedule::totals::totals(&version.schedule(), &rules, NaiveDate::MIN);
-            sqlx::query("UPDATE schedule_versions SET expected_end = $2 WHERE id = $1")
-                .bind(version.version.id)
-                .bind(totals.expected_end)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query!(
+                "UPDATE schedule_versions SET expected_end = $2 WHERE id = $1",
+                version.version.id,
+                totals.expected_end,
+            )
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())
@@ -458,21 +460,23 @@ async fn ready_for_trainings(
     user: Uuid,
     big_number: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO personal_details (user_id, date_of_birth, big_number, diploma_date,
                                        faculty_code, phone, street, postcode, city)
          VALUES ($1, '1994-05-12', $2, '2019-07-01', 'radboud', '06 12345678',
                  'Houtlaan 4', '6525 XZ', 'Nijmegen')
          ON CONFLICT (user_id) DO NOTHING",
+        user,
+        big_number,
     )
-    .bind(user)
-    .bind(big_number)
     .execute(&mut **tx)
     .await?;
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM trainings WHERE trainee_id = $1")
-        .bind(user)
-        .fetch_one(&mut **tx)
-        .await?;
+    let existing: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM trainings WHERE trainee_id = $1"#,
+        user,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(existing == 0)
 }
 
@@ -482,10 +486,10 @@ async fn seed_trainee(
     opleider: Uuid,
     trainee: &DemoTrainee,
 ) -> Result<u64, sqlx::Error> {
-    let Some(id): Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(trainee.username)
-        .fetch_optional(&mut **tx)
-        .await?
+    let Some(id): Option<Uuid> =
+        sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", trainee.username,)
+            .fetch_optional(&mut **tx)
+            .await?
     else {
         return Ok(0);
     };
@@ -494,18 +498,18 @@ async fn seed_trainee(
     }
     let training = seed_training(tx, id, opleider, &trainee.training).await?;
     if let Some((months, ground, gained_where, gained_when)) = trainee.shortening {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO shortenings (id, training_id, part, months, ground, gained_where,
                                       gained_when, status, proposed_by, proposed_at)
              VALUES ($1, $2, 0, $3, $4, $5, $6, 'voorgesteld', $7, now() - interval '3 days')",
+            Uuid::now_v7(),
+            training,
+            months,
+            ground,
+            gained_where,
+            gained_when,
+            id,
         )
-        .bind(Uuid::now_v7())
-        .bind(training)
-        .bind(months)
-        .bind(ground)
-        .bind(gained_where)
-        .bind(gained_when)
-        .bind(id)
         .execute(&mut **tx)
         .await?;
     }
@@ -518,7 +522,7 @@ async fn seed_demo_aios(
     opleider: Uuid,
 ) -> Result<u64, sqlx::Error> {
     let Some(aios): Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.aios'")
+        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.aios'",)
             .fetch_optional(&mut **tx)
             .await?
     else {
@@ -541,7 +545,7 @@ async fn seed_training(
 ) -> Result<Uuid, sqlx::Error> {
     let training = Uuid::now_v7();
     let submitted = demo.status != "concept";
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id,
                                 invoicing, status, submitted_at)
          SELECT $1, $2, s.id,
@@ -549,14 +553,14 @@ async fn seed_training(
                  ORDER BY institute_id LIMIT 1),
                 $3, $4, $5, CASE WHEN $6 THEN now() - interval '30 days' END
          FROM specialties s WHERE s.code = $7",
+        training,
+        aios,
+        opleider,
+        demo.invoicing,
+        demo.status,
+        submitted,
+        demo.specialty,
     )
-    .bind(training)
-    .bind(aios)
-    .bind(opleider)
-    .bind(demo.invoicing)
-    .bind(demo.status)
-    .bind(submitted)
-    .bind(demo.specialty)
     .execute(&mut **tx)
     .await?;
 
@@ -568,31 +572,33 @@ async fn seed_training(
         origins.push(insert_period(tx, first, None, period, part).await?);
     }
     for (kind, institution, start, end, note, by_rgs) in demo.interruptions {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date,
                                                  end_date, institution_id, note, entered_by_rgs)
              SELECT $1, $2, $1, $3, $4, $5, i.id, $7, $8 FROM institutions i WHERE i.name = $6",
+            Uuid::now_v7(),
+            first,
+            kind,
+            date(start)?,
+            date(end)?,
+            institution,
+            note,
+            by_rgs,
         )
-        .bind(Uuid::now_v7())
-        .bind(first)
-        .bind(kind)
-        .bind(date(start)?)
-        .bind(date(end)?)
-        .bind(institution)
-        .bind(note)
-        .bind(by_rgs)
         .execute(&mut **tx)
         .await?;
     }
     let decided = matches!(demo.first_version, "goedgekeurd" | "afgekeurd");
     if decided {
         // A version's status only moves forward: it is submitted before it is decided.
-        sqlx::query("UPDATE schedule_versions SET status = 'ingediend' WHERE id = $1")
-            .bind(first)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE schedule_versions SET status = 'ingediend' WHERE id = $1",
+            first,
+        )
+        .execute(&mut **tx)
+        .await?;
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE schedule_versions SET status = $2,
                 submitted_at = CASE WHEN $3 THEN now() - interval '30 days' END,
                 submitted_by = CASE WHEN $3 THEN created_by END,
@@ -600,28 +606,28 @@ async fn seed_training(
                 decided_by = CASE WHEN $4 THEN $5::uuid END,
                 decision_reason = $6
          WHERE id = $1",
+        first,
+        demo.first_version,
+        demo.first_version != "concept",
+        decided,
+        opleider,
+        demo.rejection,
     )
-    .bind(first)
-    .bind(demo.first_version)
-    .bind(demo.first_version != "concept")
-    .bind(decided)
-    .bind(opleider)
-    .bind(demo.rejection)
     .execute(&mut **tx)
     .await?;
 
     if let Some(periods) = demo.concept_periods {
         let concept = Uuid::now_v7();
         insert_version(tx, training, concept, 2, Some(first), aios).await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date,
                                                  end_date, institution_id, note, entered_by_rgs)
              SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date,
                     institution_id, note, entered_by_rgs
              FROM schedule_interruptions WHERE version_id = $1",
+            first,
+            concept,
         )
-        .bind(first)
-        .bind(concept)
         .execute(&mut **tx)
         .await?;
         for (i, period) in periods.iter().enumerate() {
@@ -630,12 +636,12 @@ async fn seed_training(
             insert_period(tx, concept, origins.get(i).copied(), period, part).await?;
         }
         if demo.second_submitted {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE schedule_versions SET status = 'ingediend',
                         submitted_at = now() - interval '2 days', submitted_by = created_by
                  WHERE id = $1",
+                concept,
             )
-            .bind(concept)
             .execute(&mut **tx)
             .await?;
         }
@@ -668,11 +674,11 @@ async fn seed_invoice(
         .await
         .map_err(|e| sqlx::Error::Protocol(format!("demo invoice: {e}")))?;
     if paid {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE invoices SET status = 'betaald', paid_at = now() - interval '25 days'
              WHERE id = $1",
+            invoice.id,
         )
-        .bind(invoice.id)
         .execute(&mut **tx)
         .await?;
     }
@@ -687,16 +693,17 @@ async fn insert_version(
     based_on: Option<Uuid>,
     aios: Uuid,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by,
                                         created_at)
-         VALUES ($1, $2, $3, 'concept', $4, $5, now() - interval '40 days' + $3 * interval '1 day')",
+         VALUES ($1, $2, $3, 'concept', $4, $5,
+                 now() - interval '40 days' + $3::integer * interval '1 day')",
+        id,
+        training,
+        number,
+        based_on,
+        aios,
     )
-    .bind(id)
-    .bind(training)
-    .bind(number)
-    .bind(based_on)
-    .bind(aios)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -711,20 +718,20 @@ async fn insert_period(
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     let origin = origin.unwrap_or(id);
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO schedule_periods (id, version_id, origin_id, part, label, institution_id,
                                        start_date, end_date, part_time_pct)
          SELECT $1, $2, $3, $9, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
+        id,
+        version,
+        origin,
+        label,
+        institution,
+        date(start)?,
+        date(end)?,
+        pct,
+        part,
     )
-    .bind(id)
-    .bind(version)
-    .bind(origin)
-    .bind(label)
-    .bind(institution)
-    .bind(date(start)?)
-    .bind(date(end)?)
-    .bind(pct)
-    .bind(part)
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() != 1 {
