@@ -19,6 +19,7 @@ use crate::platform::audit::Origin;
 use crate::platform::auth::backend::AuthSession;
 use crate::platform::auth::user::{Role, load_user};
 use crate::platform::state::AppState;
+use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -274,10 +275,13 @@ struct ChangePasswordForm {
 }
 
 async fn change_password_submit(
-    State(state): State<AppState>,
+    Action {
+        state,
+        origin: meta,
+        ..
+    }: Action,
     user: CurrentUser,
     mut auth: AuthSession,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<Response> {
@@ -346,10 +350,12 @@ struct PasswordAgainForm {
 }
 
 async fn recovery_codes_submit(
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     user: CurrentUser,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<PasswordAgainForm>,
 ) -> AppResult<Response> {

@@ -16,6 +16,7 @@ use crate::accounts::account_requests::{self, DecideError, RequestSummary};
 use crate::accounts::delegations::{self, Delegation};
 use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::action::Action;
 use crate::web::current_user::{Opleider, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -102,10 +103,12 @@ struct RejectForm {
 
 async fn reject(
     opleider: RoleUser<Opleider>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {

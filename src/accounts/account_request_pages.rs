@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::accounts::account_requests::{
@@ -20,6 +19,7 @@ use crate::accounts::account_requests::{
 };
 use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::action::Action;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
@@ -470,10 +470,12 @@ struct InvitationForm {
 }
 
 async fn invitation_submit(
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(token): Path<String>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<InvitationForm>,
 ) -> AppResult<Response> {

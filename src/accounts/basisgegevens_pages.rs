@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router, routing::get};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::accounts::basisgegevens::{self, DetailsUpdate, SaveError};
-use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::action::Action;
 use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind};
@@ -209,9 +208,11 @@ fn parse(
 
 async fn save(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(mut form): Form<DetailsForm>,
 ) -> AppResult<Response> {

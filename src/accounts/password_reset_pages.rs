@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::accounts::credentials;
 use crate::accounts::sign_up::{self, TokenPurpose};
 use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
+use crate::web::action::Action;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
@@ -129,10 +129,12 @@ struct ResetForm {
 }
 
 async fn reset_submit(
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(token): Path<String>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {

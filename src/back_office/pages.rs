@@ -23,6 +23,7 @@ use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, WaitingRegistration};
+use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -115,10 +116,12 @@ async fn request_detail(
 
 async fn approve(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
@@ -150,10 +153,12 @@ struct RejectForm {
 
 async fn reject(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
@@ -316,10 +321,12 @@ struct GrantForm {
 
 async fn grant_role(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<GrantForm>,
 ) -> AppResult<Response> {
@@ -384,10 +391,12 @@ struct BlockForm {
 
 async fn block(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<BlockForm>,
 ) -> AppResult<Response> {

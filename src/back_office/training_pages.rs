@@ -11,17 +11,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::billing::invoices::Invoice;
-use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
 use crate::trainings::schedule_editor_pages::{InterruptionForm, parse_interruption_form};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::trainings::training::Training;
+use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -126,14 +125,27 @@ fn institution_options(loaded: &LoadedVersion) -> Vec<SelectOption> {
         .collect()
 }
 
+/// What the clerk typed into the page's two forms, shown again when one of them is refused.
+#[derive(Default)]
+struct Typed {
+    form: DecisionForm,
+    interruption: InterruptionForm,
+}
+
+/// Why a form of the page was refused: the messages at its fields, and the errors the schedule
+/// would get from the change.
+#[derive(Default)]
+struct Refusal {
+    errors: FormErrors,
+    broken: Vec<String>,
+}
+
 async fn page(
     state: &AppState,
     id: Uuid,
     layout: Layout,
-    form: DecisionForm,
-    interruption: InterruptionForm,
-    errors: FormErrors,
-    broken: Vec<String>,
+    Typed { form, interruption }: Typed,
+    Refusal { errors, broken }: Refusal,
 ) -> AppResult<TrainingPage> {
     let mut conn = state.db.acquire().await?;
     let (training, rules) = interventions::find_with_rules(&mut conn, id)
@@ -203,16 +215,7 @@ async fn show(
     Path(id): Path<Uuid>,
     layout: Layout,
 ) -> AppResult<TrainingPage> {
-    page(
-        &state,
-        id,
-        layout,
-        DecisionForm::default(),
-        InterruptionForm::default(),
-        FormErrors::new(),
-        Vec::new(),
-    )
-    .await
+    page(&state, id, layout, Typed::default(), Refusal::default()).await
 }
 
 /// The page again with what was typed and what is wrong with it (422).
@@ -220,12 +223,10 @@ async fn refused(
     state: &AppState,
     id: Uuid,
     layout: Layout,
-    form: DecisionForm,
-    interruption: InterruptionForm,
-    errors: FormErrors,
-    broken: Vec<String>,
+    typed: Typed,
+    refusal: Refusal,
 ) -> AppResult<Response> {
-    let page = page(state, id, layout, form, interruption, errors, broken).await?;
+    let page = page(state, id, layout, typed, refusal).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -237,16 +238,15 @@ async fn refused_decision(
     form: DecisionForm,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    refused(
-        state,
-        id,
-        layout,
+    let typed = Typed {
         form,
-        InterruptionForm::default(),
+        ..Typed::default()
+    };
+    let refusal = Refusal {
         errors,
-        Vec::new(),
-    )
-    .await
+        ..Refusal::default()
+    };
+    refused(state, id, layout, typed, refusal).await
 }
 
 async fn training_of(state: &AppState, id: Uuid) -> AppResult<Training> {
@@ -258,10 +258,12 @@ async fn training_of(state: &AppState, id: Uuid) -> AppResult<Training> {
 
 async fn close(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -314,19 +316,18 @@ async fn close(
 
 /// Records `amendment` and answers with the page: a redirect with a message, or the page with
 /// why it was refused.
-#[allow(clippy::too_many_arguments)]
 async fn amend(
-    state: &AppState,
-    clerk: Uuid,
-    training: &Training,
-    session: &Session,
-    meta: &Origin,
+    (clerk, training): (Uuid, &Training),
+    action: Action,
     layout: Layout,
-    form: DecisionForm,
-    interruption: InterruptionForm,
-    amendment: &Amendment,
-    field: &'static str,
+    typed: Typed,
+    (amendment, field): (&Amendment, &'static str),
 ) -> AppResult<Response> {
+    let Action {
+        state,
+        session,
+        origin: meta,
+    } = &action;
     let id = training.id;
     let rules = crate::trainings::own_training::training_rules(state, training).await?;
     match interventions::amend(state, meta, clerk, training, &rules, amendment).await {
@@ -358,7 +359,7 @@ async fn amend(
                 field,
                 "Met deze wijziging krijgt het schema fouten die het nu niet heeft; zie hieronder.",
             );
-            refused(state, id, layout, form, interruption, errors, broken).await
+            refused(state, id, layout, typed, Refusal { errors, broken }).await
         }
         Err(InterveneError::Refused(refusal)) => {
             let mut errors = FormErrors::new();
@@ -371,7 +372,11 @@ async fn amend(
                 .map(|v| v.number)
             };
             errors.add(field, blocked_message(&refusal, waiting));
-            refused(state, id, layout, form, interruption, errors, Vec::new()).await
+            let refusal = Refusal {
+                errors,
+                ..Refusal::default()
+            };
+            refused(state, id, layout, typed, refusal).await
         }
         Err(InterveneError::Database(e)) => Err(e.into()),
     }
@@ -379,15 +384,14 @@ async fn amend(
 
 async fn extend(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    action: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let training = training_of(&state, id).await?;
-    let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
+    let state = &action.state;
+    let training = training_of(state, id).await?;
+    let rules = crate::trainings::own_training::training_rules(state, &training).await?;
     let mut errors = FormErrors::new();
     let part = form
         .onderdeel
@@ -413,44 +417,42 @@ async fn extend(
         })
         .unwrap_or_default();
     let (Some(part), Some(months), true) = (part, months, errors.is_empty()) else {
-        return refused_decision(&state, id, layout, form, errors).await;
+        return refused_decision(state, id, layout, form, errors).await;
     };
     let amendment = Amendment::Extension {
         part,
         months,
         reason,
     };
-    amend(
-        &state,
-        clerk.id,
-        &training,
-        &session,
-        &meta,
-        layout,
+    let typed = Typed {
         form,
-        InterruptionForm::default(),
-        &amendment,
-        "maanden",
+        ..Typed::default()
+    };
+    amend(
+        (clerk.id, &training),
+        action,
+        layout,
+        typed,
+        (&amendment, "maanden"),
     )
     .await
 }
 
 async fn interrupt(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    action: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     interruption: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
-    let training = training_of(&state, id).await?;
+    let state = &action.state;
+    let training = training_of(state, id).await?;
     let interruption = match complete(interruption) {
         Ok(interruption) => interruption,
         Err(incomplete) => return Ok(incomplete.into_response()),
     };
     // The choices the page offers: the types, and the institutions of the current schedule.
-    let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
+    let rules = crate::trainings::own_training::training_rules(state, &training).await?;
     let mut conn = state.db.acquire().await?;
     let current = Versions {
         all: schedule::versions(&mut conn, id).await?,
@@ -471,29 +473,27 @@ async fn interrupt(
     let input = match parsed {
         Ok(input) => input,
         Err(errors) => {
-            return refused(
-                &state,
-                id,
-                layout,
-                DecisionForm::default(),
+            let typed = Typed {
                 interruption,
+                ..Typed::default()
+            };
+            let refusal = Refusal {
                 errors,
-                Vec::new(),
-            )
-            .await;
+                ..Refusal::default()
+            };
+            return refused(state, id, layout, typed, refusal).await;
         }
     };
-    amend(
-        &state,
-        clerk.id,
-        &training,
-        &session,
-        &meta,
-        layout,
-        DecisionForm::default(),
+    let typed = Typed {
         interruption,
-        &Amendment::Interruption(input),
-        "soort",
+        ..Typed::default()
+    };
+    amend(
+        (clerk.id, &training),
+        action,
+        layout,
+        typed,
+        (&Amendment::Interruption(input), "soort"),
     )
     .await
 }

@@ -9,17 +9,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use uuid::Uuid;
 
+use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::billing::invoices::{self, CreditError, Invoice};
 use crate::billing::payments::{self, Payment};
-use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::flash::{self, FlashKind};
@@ -162,10 +161,12 @@ struct CreditForm {
 
 async fn credit(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<CreditForm>,
 ) -> AppResult<Response> {

@@ -24,6 +24,7 @@ use crate::registers::entries::{
     self, Application, Completed, Entry, Period, RequestError, months_label,
 };
 use crate::registers::reregistration::{self, ApplyError};
+use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -542,9 +543,11 @@ async fn reregistration_form(
 
 async fn reregistration_submit(
     user: CurrentUser,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
     layout: Layout,
     Form(form): Form<DeclarationForm>,

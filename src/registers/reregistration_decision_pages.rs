@@ -10,13 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::registers::entries::{self, Application, Entry, Period, months_label};
 use crate::registers::reregistration::{self, DecideError};
+use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -139,9 +138,11 @@ async fn show(
 
 async fn decide(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
     layout: Layout,
     Form(form): Form<VerdictForm>,

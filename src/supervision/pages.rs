@@ -12,10 +12,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::platform::audit::Origin;
 use crate::platform::auth::session_store;
 use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
@@ -27,6 +25,7 @@ use crate::supervision::shortening_view;
 use crate::trainings::schedule::{self, Versions};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::trainings::training::Training;
+use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -353,17 +352,20 @@ pub struct DecisionForm {
     reden: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Records `verdict` (with `reason` for a rejection) on the version the form names of
+/// training `id`, and answers with the opleider's page and a message.
 async fn record(
-    state: &AppState,
+    action: &Action,
     user: &CurrentUser,
     id: Uuid,
-    session: &Session,
-    meta: &Origin,
     form: &DecisionForm,
-    verdict: Verdict,
-    reason: Option<&str>,
+    (verdict, reason): (Verdict, Option<&str>),
 ) -> AppResult<Response> {
+    let Action {
+        state,
+        session,
+        origin: meta,
+    } = action;
     let mut conn = state.db.acquire().await?;
     let (training, decider) = schedule_decisions::for_decider(&mut conn, id, user.id)
         .await?
@@ -400,55 +402,29 @@ async fn record(
 
 async fn approve(
     user: CurrentUser,
-    State(state): State<AppState>,
+    action: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     supervising(&user)?;
-    record(
-        &state,
-        &user,
-        id,
-        &session,
-        &meta,
-        &form,
-        Verdict::Approve,
-        None,
-    )
-    .await
+    record(&action, &user, id, &form, (Verdict::Approve, None)).await
 }
 
 async fn reject(
     user: CurrentUser,
-    State(state): State<AppState>,
+    action: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     supervising(&user)?;
     match decision::parse_reason(&form.reden) {
-        Ok(reason) => {
-            record(
-                &state,
-                &user,
-                id,
-                &session,
-                &meta,
-                &form,
-                Verdict::Reject,
-                Some(&reason),
-            )
-            .await
-        }
+        Ok(reason) => record(&action, &user, id, &form, (Verdict::Reject, Some(&reason))).await,
         Err(message) => {
             let mut errors = FormErrors::new();
             errors.add("reden", message);
             let page = page(
-                &state,
+                &action.state,
                 &user,
                 id,
                 layout,
@@ -475,10 +451,12 @@ pub struct FinalForm {
 
 async fn final_declaration(
     user: CurrentUser,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<FinalForm>,
 ) -> AppResult<Response> {
@@ -522,8 +500,14 @@ async fn final_declaration(
         return refused(&state, &user, id, layout, errors, form).await;
     }
     let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
+    let declaration = rules::decision::FinalDeclaration { positive, end_date };
     let result = schedule_decisions::issue_final_declaration(
-        &state, &meta, decider, &training, &rules, positive, end_date, &note,
+        &state,
+        &meta,
+        decider,
+        (&training, &rules),
+        declaration,
+        &note,
     )
     .await;
     let message = match result {

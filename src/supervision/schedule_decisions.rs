@@ -285,17 +285,15 @@ pub enum FinalError {
 /// Issues the eindverklaring of `training` by `decider` (who must be the opleider themself):
 /// positive completes the registration and invites the aios to request registration as a
 /// specialist. One transaction with the audit record and the mail.
-#[allow(clippy::too_many_arguments)]
 pub async fn issue_final_declaration(
     state: &AppState,
     meta: &Origin,
     decider: Decider,
-    training: &Training,
-    rules: &rules::schedule::model::SpecialtyRules,
-    positive: bool,
-    end_date: chrono::NaiveDate,
+    (training, rules): (&Training, &rules::schedule::model::SpecialtyRules),
+    declaration: decision::FinalDeclaration,
     note: &str,
 ) -> Result<(), FinalError> {
+    let decision::FinalDeclaration { positive, end_date } = declaration;
     let mut tx = state.db.begin().await?;
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let issued: bool = sqlx::query_scalar!(
@@ -306,16 +304,14 @@ pub async fn issue_final_declaration(
     .await?;
     let today = state.clock.today();
     let (expected_end, start) = current_end_and_start(&mut tx, training, rules, today).await?;
-    let after = decision::issue_final_declaration(
+    let case = decision::DeclarationCase {
         registration,
-        issued,
-        decider.on_behalf_of.is_none(),
-        today,
+        already_issued: issued,
+        by_the_opleider: decider.on_behalf_of.is_none(),
         expected_end,
-        start,
-        end_date,
-        positive,
-    )?;
+        training_start: start,
+    };
+    let after = decision::issue_final_declaration(case, today, declaration)?;
     let now = state.clock.now();
     sqlx::query!(
         "INSERT INTO final_declarations (id, training_id, positive, end_date, issued_by, issued_at, note)

@@ -21,6 +21,7 @@ use crate::supervision::schedule_decisions::{self, Decider};
 use crate::supervision::shortening_view::{self, ShorteningItem};
 use crate::supervision::shortenings::{self as store, Actor, ShorteningError};
 use crate::trainings::training::{self, Training};
+use crate::web::action::Action;
 use crate::web::current_user::{Aios, CurrentUser, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -275,10 +276,12 @@ async fn trainee_form(
 
 async fn trainee_propose(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -386,10 +389,12 @@ async fn supervisor_form(
 
 async fn supervisor_propose(
     user: CurrentUser,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -497,17 +502,20 @@ pub struct DecisionForm {
     reden: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Records the opleider's `verdict` on proposal `sid` of training `id`, and answers with the
+/// opleider's page and a message, or the decision page with what is wrong.
 async fn record_decision(
-    state: &AppState,
+    action: &Action,
     user: &CurrentUser,
-    session: &Session,
-    meta: &Origin,
     layout: Layout,
     (id, sid): (Uuid, Uuid),
-    verdict: Verdict,
-    form: DecisionForm,
+    (verdict, form): (Verdict, DecisionForm),
 ) -> AppResult<Response> {
+    let Action {
+        state,
+        session,
+        origin: meta,
+    } = action;
     let (training, rules) = for_the_opleider(state, user, id).await?;
     let reason = match verdict {
         Verdict::Approve => None,
@@ -526,18 +534,12 @@ async fn record_decision(
             }
         },
     };
-    let result = store::decide(
-        state,
-        meta,
-        user.id,
-        true,
-        &training,
-        &rules,
-        sid,
+    let decision = store::ProposalDecision {
+        proposal: sid,
         verdict,
-        reason.as_deref(),
-    )
-    .await;
+        reason: reason.as_deref(),
+    };
+    let result = store::decide(state, meta, (user.id, true), (&training, &rules), decision).await;
     let (kind, message) = match result {
         Ok(()) => match verdict {
             Verdict::Approve => (
@@ -569,44 +571,20 @@ async fn record_decision(
 
 async fn approve(
     user: CurrentUser,
-    State(state): State<AppState>,
+    action: Action,
     Path(ids): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    record_decision(
-        &state,
-        &user,
-        &session,
-        &meta,
-        layout,
-        ids,
-        Verdict::Approve,
-        form,
-    )
-    .await
+    record_decision(&action, &user, layout, ids, (Verdict::Approve, form)).await
 }
 
 async fn reject(
     user: CurrentUser,
-    State(state): State<AppState>,
+    action: Action,
     Path(ids): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    record_decision(
-        &state,
-        &user,
-        &session,
-        &meta,
-        layout,
-        ids,
-        Verdict::Reject,
-        form,
-    )
-    .await
+    record_decision(&action, &user, layout, ids, (Verdict::Reject, form)).await
 }

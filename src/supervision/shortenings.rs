@@ -366,20 +366,31 @@ pub async fn propose(
     Ok(status)
 }
 
-/// The opleider's `verdict` on proposal `id` of `training` (with `reason` for a rejection).
-/// `by_the_opleider` is false for anyone acting on the opleider's behalf: refused.
-#[allow(clippy::too_many_arguments)]
+/// The opleider's decision on one proposal of verkorting.
+#[derive(Clone, Copy, Debug)]
+pub struct ProposalDecision<'a> {
+    /// The proposal.
+    pub proposal: Uuid,
+    /// Approve or reject.
+    pub verdict: Verdict,
+    /// Why, for a rejection.
+    pub reason: Option<&'a str>,
+}
+
+/// The opleider's decision on a proposal of `training` by `user`. `by_the_opleider` is false
+/// for anyone acting on the opleider's behalf: refused.
 pub async fn decide(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
-    by_the_opleider: bool,
-    training: &Training,
-    rules: &SpecialtyRules,
-    id: Uuid,
-    verdict: Verdict,
-    reason: Option<&str>,
+    (user, by_the_opleider): (Uuid, bool),
+    (training, rules): (&Training, &SpecialtyRules),
+    decision: ProposalDecision<'_>,
 ) -> Result<(), ShorteningError> {
+    let ProposalDecision {
+        proposal: id,
+        verdict,
+        reason,
+    } = decision;
     let mut tx = state.db.begin().await?;
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let records = of_training(&mut tx, training.id).await?;

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::trainings::own_training::{own_training_with_rules, training_path};
 use crate::trainings::schedule::{
@@ -21,6 +20,7 @@ use crate::trainings::schedule::{
 };
 use crate::trainings::training::{self, Training};
 use crate::trainings::training_pages::RevisionForm;
+use crate::web::action::Action;
 use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -158,8 +158,7 @@ fn saved_message(saved: &str, errors: &[String]) -> (FlashKind, String) {
 async fn after_edit(
     state: &AppState,
     session: &Session,
-    training: &Training,
-    rules: &SpecialtyRules,
+    (training, rules): (&Training, &SpecialtyRules),
     result: Result<i32, ChangeError>,
     saved: &str,
 ) -> AppResult<Result<Response, Refusal>> {
@@ -223,8 +222,6 @@ async fn period_page(
     editing: &Editing,
     item: Option<Uuid>,
     form: PeriodForm,
-    errors: FormErrors,
-    conflict: bool,
 ) -> AppResult<PeriodPage> {
     let specialty = editing.training.specialty_id;
     let options = |choices: Vec<training::Choice>| -> Vec<SelectOption> {
@@ -261,8 +258,8 @@ async fn period_page(
         institutions: options(choices.institutions),
         supervisors,
         form,
-        errors,
-        conflict,
+        errors: FormErrors::new(),
+        conflict: false,
     })
 }
 
@@ -425,16 +422,7 @@ async fn new_period(
         revisie: editing.concept.version.revision,
         ..PeriodForm::default()
     };
-    let page = period_page(
-        &state,
-        layout,
-        &editing,
-        None,
-        form,
-        FormErrors::new(),
-        false,
-    )
-    .await?;
+    let page = period_page(&state, layout, &editing, None, form).await?;
     Ok(page.into_response())
 }
 
@@ -468,36 +456,102 @@ async fn edit_period(
         deeltijd: period.part_time_pct.to_string(),
         revisie: editing.concept.version.revision,
     };
-    let page = period_page(
-        &state,
-        layout,
-        &editing,
-        Some(item),
-        form,
-        FormErrors::new(),
-        false,
-    )
-    .await?;
+    let page = period_page(&state, layout, &editing, Some(item), form).await?;
     Ok(page.into_response())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn save_period(
-    state: AppState,
+/// A kind of item the editor saves: a period or an interruption. Saving either goes the same
+/// way (the concept must exist and hold the item, the form must be complete and valid, a save
+/// over a newer revision keeps the typed input), so it is written once, in [`save`].
+trait Item {
+    /// What the item's form posts.
+    type Form;
+    /// The item's form page.
+    type Page: IntoResponse;
+    /// The message after a save.
+    const SAVED: &'static str;
+    /// Whether the aios may change item `id` of the concept.
+    fn changeable(concept: &LoadedVersion, id: Uuid) -> bool;
+    /// The form page for `form`.
+    async fn page(
+        state: &AppState,
+        layout: Layout,
+        editing: &Editing,
+        item: Option<Uuid>,
+        form: Self::Form,
+    ) -> AppResult<Self::Page>;
+    /// The input on `page`, or what is wrong with it.
+    fn parse(page: &Self::Page) -> Result<Self, FormErrors>
+    where
+        Self: Sized;
+    /// `page` with `errors`.
+    fn with_errors(page: Self::Page, errors: FormErrors) -> Self::Page;
+    /// `page` after a conflict: based on `revision` now, with the conflict explained.
+    fn conflicted(page: Self::Page, revision: i32) -> Self::Page;
+    /// The revision `page` was based on.
+    fn revision(page: &Self::Page) -> i32;
+    /// The edit that adds this input, or changes item `id` to it.
+    fn edit(self, item: Option<Uuid>) -> Edit;
+}
+
+impl Item for PeriodInput {
+    type Form = PeriodForm;
+    type Page = PeriodPage;
+    const SAVED: &'static str = "De periode is opgeslagen.";
+    fn changeable(concept: &LoadedVersion, id: Uuid) -> bool {
+        concept.periods.iter().any(|p| p.id == id)
+    }
+    async fn page(
+        state: &AppState,
+        layout: Layout,
+        editing: &Editing,
+        item: Option<Uuid>,
+        form: PeriodForm,
+    ) -> AppResult<PeriodPage> {
+        period_page(state, layout, editing, item, form).await
+    }
+    fn parse(page: &PeriodPage) -> Result<Self, FormErrors> {
+        parse_period(page)
+    }
+    fn with_errors(page: PeriodPage, errors: FormErrors) -> PeriodPage {
+        PeriodPage { errors, ..page }
+    }
+    fn conflicted(mut page: PeriodPage, revision: i32) -> PeriodPage {
+        page.form.revisie = revision;
+        page.conflict = true;
+        page
+    }
+    fn revision(page: &PeriodPage) -> i32 {
+        page.form.revisie
+    }
+    fn edit(self, item: Option<Uuid>) -> Edit {
+        match item {
+            Some(item) => Edit::ChangePeriod(item, self),
+            None => Edit::AddPeriod(self),
+        }
+    }
+}
+
+/// Saves the posted `form` as item `item` of the concept of training `id` (a new one when
+/// `item` is `None`).
+async fn save<I: Item>(
     aios: Uuid,
-    id: Uuid,
-    item: Option<Uuid>,
-    session: Session,
-    meta: Origin,
+    (id, item): (Uuid, Option<Uuid>),
+    action: Action,
     layout: Layout,
-    form: Posted<PeriodForm>,
+    form: Posted<I::Form>,
 ) -> AppResult<Response> {
+    let Action {
+        state,
+        session,
+        origin,
+    } = action;
     let editing = match editing(&state, &session, aios, id).await? {
         Ok(editing) => editing,
         Err(response) => return Ok(response),
     };
     if let Some(item) = item
-        && !editing.concept.periods.iter().any(|p| p.id == item)
+        && !I::changeable(&editing.concept, item)
     {
         return Err(AppError::NotFound);
     }
@@ -505,54 +559,39 @@ async fn save_period(
         Ok(form) => form,
         Err(incomplete) => return Ok(incomplete.into_response()),
     };
-    let page = period_page(
-        &state,
-        layout,
-        &editing,
-        item,
-        form,
-        FormErrors::new(),
-        false,
-    )
-    .await?;
-    let input = match parse_period(&page) {
+    let page = I::page(&state, layout, &editing, item, form).await?;
+    let input = match I::parse(&page) {
         Ok(input) => input,
         Err(errors) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                PeriodPage { errors, ..page },
+                I::with_errors(page, errors),
             )
                 .into_response());
         }
     };
-    let edit = match item {
-        Some(item) => Edit::ChangePeriod(item, input),
-        None => Edit::AddPeriod(input),
-    };
+    let based_on = I::revision(&page);
     let result = schedule::edit(
         &state,
-        &meta,
+        &origin,
         aios,
         &editing.training,
-        page.form.revisie,
-        &edit,
+        based_on,
+        &input.edit(item),
     )
     .await;
     match after_edit(
         &state,
         &session,
-        &editing.training,
-        &editing.rules,
+        (&editing.training, &editing.rules),
         result,
-        "De periode is opgeslagen.",
+        I::SAVED,
     )
     .await?
     {
         Ok(response) => Ok(response),
         Err(_) => {
-            let mut page = page;
-            page.form.revisie = editing.concept.version.revision;
-            page.conflict = true;
+            let page = I::conflicted(page, editing.concept.version.revision);
             Ok((StatusCode::CONFLICT, page).into_response())
         }
     }
@@ -560,42 +599,45 @@ async fn save_period(
 
 async fn add_period(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     layout: Layout,
     form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
-    save_period(state, aios.id, id, None, session, meta, layout, form).await
+    save::<PeriodInput>(aios.id, (id, None), action, layout, form).await
 }
 
 async fn change_period(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     layout: Layout,
     form: Posted<PeriodForm>,
 ) -> AppResult<Response> {
-    save_period(state, aios.id, id, Some(item), session, meta, layout, form).await
+    save::<PeriodInput>(aios.id, (id, Some(item)), action, layout, form).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Removes an item of the concept of training `id` (`edit` says which), based on revision
+/// `based_on`.
 async fn remove(
-    state: AppState,
     aios: Uuid,
     id: Uuid,
-    session: Session,
-    meta: Origin,
+    action: Action,
     based_on: i32,
     edit: Edit,
-    removed: &str,
 ) -> AppResult<Response> {
+    let Action {
+        state,
+        session,
+        origin,
+    } = action;
+    let removed = match edit {
+        Edit::RemoveInterruption(_) => "De onderbreking is verwijderd.",
+        _ => "De periode is verwijderd.",
+    };
     let (training, rules) = own_training_with_rules(&state, aios, id).await?;
-    let result = schedule::edit(&state, &meta, aios, &training, based_on, &edit).await;
-    match after_edit(&state, &session, &training, &rules, result, removed).await? {
+    let result = schedule::edit(&state, &origin, aios, &training, based_on, &edit).await;
+    match after_edit(&state, &session, (&training, &rules), result, removed).await? {
         Ok(response) => Ok(response),
         Err(_) => {
             flash::push(
@@ -612,24 +654,11 @@ async fn remove(
 
 async fn remove_period(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
-    let edit = Edit::RemovePeriod(item);
-    remove(
-        state,
-        aios.id,
-        id,
-        session,
-        meta,
-        form.revisie,
-        edit,
-        "De periode is verwijderd.",
-    )
-    .await
+    remove(aios.id, id, action, form.revisie, Edit::RemovePeriod(item)).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,8 +697,6 @@ fn interruption_page(
     editing: &Editing,
     item: Option<Uuid>,
     form: InterruptionForm,
-    errors: FormErrors,
-    conflict: bool,
 ) -> InterruptionPage {
     let base = training_path(editing.training.id);
     InterruptionPage {
@@ -694,8 +721,8 @@ fn interruption_page(
             .map(|(id, name)| SelectOption::new(id, name))
             .collect(),
         form,
-        errors,
-        conflict,
+        errors: FormErrors::new(),
+        conflict: false,
     }
 }
 
@@ -778,7 +805,7 @@ async fn new_interruption(
         revisie: editing.concept.version.revision,
         ..InterruptionForm::default()
     };
-    Ok(interruption_page(layout, &editing, None, form, FormErrors::new(), false).into_response())
+    Ok(interruption_page(layout, &editing, None, form).into_response())
 }
 
 async fn edit_interruption(
@@ -806,126 +833,83 @@ async fn edit_interruption(
         toelichting: interruption.note.clone(),
         revisie: editing.concept.version.revision,
     };
-    Ok(
-        interruption_page(layout, &editing, Some(item), form, FormErrors::new(), false)
-            .into_response(),
-    )
+    Ok(interruption_page(layout, &editing, Some(item), form).into_response())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn save_interruption(
-    state: AppState,
-    aios: Uuid,
-    id: Uuid,
-    item: Option<Uuid>,
-    session: Session,
-    meta: Origin,
-    layout: Layout,
-    form: Posted<InterruptionForm>,
-) -> AppResult<Response> {
-    let editing = match editing(&state, &session, aios, id).await? {
-        Ok(editing) => editing,
-        Err(response) => return Ok(response),
-    };
-    if let Some(item) = item
-        && !editing
-            .concept
+impl Item for InterruptionInput {
+    type Form = InterruptionForm;
+    type Page = InterruptionPage;
+    const SAVED: &'static str = "De onderbreking is opgeslagen.";
+    /// The interruptions the RGS entered are not the aios's to change.
+    fn changeable(concept: &LoadedVersion, id: Uuid) -> bool {
+        concept
             .interruptions
             .iter()
-            .any(|i| i.id == item && !i.entered_by_rgs)
-    {
-        return Err(AppError::NotFound);
+            .any(|i| i.id == id && !i.entered_by_rgs)
     }
-    let form = match complete(form) {
-        Ok(form) => form,
-        Err(incomplete) => return Ok(incomplete.into_response()),
-    };
-    let page = interruption_page(layout, &editing, item, form, FormErrors::new(), false);
-    let input = match parse_interruption(&page) {
-        Ok(input) => input,
-        Err(errors) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                InterruptionPage { errors, ..page },
-            )
-                .into_response());
-        }
-    };
-    let edit = match item {
-        Some(item) => Edit::ChangeInterruption(item, input),
-        None => Edit::AddInterruption(input),
-    };
-    let result = schedule::edit(
-        &state,
-        &meta,
-        aios,
-        &editing.training,
-        page.form.revisie,
-        &edit,
-    )
-    .await;
-    match after_edit(
-        &state,
-        &session,
-        &editing.training,
-        &editing.rules,
-        result,
-        "De onderbreking is opgeslagen.",
-    )
-    .await?
-    {
-        Ok(response) => Ok(response),
-        Err(_) => {
-            let mut page = page;
-            page.form.revisie = editing.concept.version.revision;
-            page.conflict = true;
-            Ok((StatusCode::CONFLICT, page).into_response())
+    async fn page(
+        _state: &AppState,
+        layout: Layout,
+        editing: &Editing,
+        item: Option<Uuid>,
+        form: InterruptionForm,
+    ) -> AppResult<InterruptionPage> {
+        Ok(interruption_page(layout, editing, item, form))
+    }
+    fn parse(page: &InterruptionPage) -> Result<Self, FormErrors> {
+        parse_interruption(page)
+    }
+    fn with_errors(page: InterruptionPage, errors: FormErrors) -> InterruptionPage {
+        InterruptionPage { errors, ..page }
+    }
+    fn conflicted(mut page: InterruptionPage, revision: i32) -> InterruptionPage {
+        page.form.revisie = revision;
+        page.conflict = true;
+        page
+    }
+    fn revision(page: &InterruptionPage) -> i32 {
+        page.form.revisie
+    }
+    fn edit(self, item: Option<Uuid>) -> Edit {
+        match item {
+            Some(item) => Edit::ChangeInterruption(item, self),
+            None => Edit::AddInterruption(self),
         }
     }
 }
 
 async fn add_interruption(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     layout: Layout,
     form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
-    save_interruption(state, aios.id, id, None, session, meta, layout, form).await
+    save::<InterruptionInput>(aios.id, (id, None), action, layout, form).await
 }
 
 async fn change_interruption(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     layout: Layout,
     form: Posted<InterruptionForm>,
 ) -> AppResult<Response> {
-    save_interruption(state, aios.id, id, Some(item), session, meta, layout, form).await
+    save::<InterruptionInput>(aios.id, (id, Some(item)), action, layout, form).await
 }
 
 async fn remove_interruption(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
     Path((id, item)): Path<(Uuid, Uuid)>,
-    session: Session,
-    meta: Origin,
+    action: Action,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
-    let edit = Edit::RemoveInterruption(item);
     remove(
-        state,
         aios.id,
         id,
-        session,
-        meta,
+        action,
         form.revisie,
-        edit,
-        "De onderbreking is verwijderd.",
+        Edit::RemoveInterruption(item),
     )
     .await
 }

@@ -21,6 +21,7 @@ use crate::trainings::own_training::{own_training, own_training_with_rules, trai
 use crate::trainings::schedule::{self, ChangeError, Submitted, Version, Versions};
 use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::trainings::training::{self, CreateError, NewTraining, Training};
+use crate::web::action::Action;
 use crate::web::current_user::{Aios, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -236,9 +237,11 @@ fn parse_new(page: &NewTrainingPage) -> Result<NewTraining, FormErrors> {
 
 async fn create(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<NewTrainingForm>,
 ) -> AppResult<Response> {
@@ -446,10 +449,12 @@ pub struct SubmitForm {
 
 async fn submit(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<SubmitForm>,
 ) -> AppResult<Response> {
@@ -571,10 +576,12 @@ async fn start_change(
 
 async fn withdraw(
     aios: RoleUser<Aios>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
     let training = own_training(&state, aios.id, id).await?;

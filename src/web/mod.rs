@@ -1,6 +1,7 @@
 //! What every page shares: the layout, flash messages, form errors, security headers, error
 //! pages and static assets.
 
+pub mod action;
 pub mod audit_origin;
 pub mod current_user;
 pub mod edge;

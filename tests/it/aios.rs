@@ -133,20 +133,18 @@ pub(crate) async fn add_period(
     to: &str,
     pct: &str,
 ) -> reqwest::Response {
-    add_period_in(app, training, 0, label, place, from, to, pct).await
+    add_period_in(app, training, 0, label, place, (from, to), pct).await
 }
 
 /// Adds a period in `part` (counted from 0; a specialty with one part has only 0) through the
-/// form.
-#[allow(clippy::too_many_arguments)]
+/// form, from `from` to `to`.
 pub(crate) async fn add_period_in(
     app: &TestApp,
     training: Uuid,
     part: usize,
     label: &str,
     place: &str,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
     pct: &str,
 ) -> reqwest::Response {
     let place = institution(app, place).await.to_string();

@@ -35,6 +35,7 @@ mod database;
 mod errors;
 mod faults;
 mod formula_injection;
+mod handlers;
 mod health;
 mod invoices;
 mod jobs;

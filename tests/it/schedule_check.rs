@@ -48,7 +48,7 @@ pub(crate) async fn add_period_in_part(
     from: &str,
     to: &str,
 ) -> reqwest::Response {
-    add_period_in(app, training, part, label, place, from, to, "100").await
+    add_period_in(app, training, part, label, place, (from, to), "100").await
 }
 
 async fn periods(app: &TestApp, training: Uuid) -> i64 {

@@ -123,19 +123,45 @@ pub fn final_declaration_possible_until(today: NaiveDate) -> NaiveDate {
     last
 }
 
+/// Where a training stands when its opleider gives the eindverklaring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeclarationCase {
+    /// The registration status of the training.
+    pub registration: RegistrationStatus,
+    /// Whether an eindverklaring was given before.
+    pub already_issued: bool,
+    /// Whether the opleider gives it themself (an ondersteuner may not).
+    pub by_the_opleider: bool,
+    /// The expected end of the training by its current schedule, if it has one.
+    pub expected_end: Option<NaiveDate>,
+    /// The start of the training, if it has one.
+    pub training_start: Option<NaiveDate>,
+}
+
+/// An eindverklaring as the opleider gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinalDeclaration {
+    /// Positive (the training is completed) or negative.
+    pub positive: bool,
+    /// The day the training ended.
+    pub end_date: NaiveDate,
+}
+
 /// The registration status after an eindverklaring, if it may be issued now: positive
 /// completes the registration (voltooid); negative leaves it for the RGS to handle.
-#[allow(clippy::too_many_arguments)]
 pub fn issue_final_declaration(
-    registration: RegistrationStatus,
-    already_issued: bool,
-    by_the_opleider: bool,
+    case: DeclarationCase,
     today: NaiveDate,
-    expected_end: Option<NaiveDate>,
-    training_start: Option<NaiveDate>,
-    end_date: NaiveDate,
-    positive: bool,
+    declaration: FinalDeclaration,
 ) -> Result<RegistrationStatus, FinalDeclarationRefusal> {
+    let DeclarationCase {
+        registration,
+        already_issued,
+        by_the_opleider,
+        expected_end,
+        training_start,
+    } = case;
+    let FinalDeclaration { positive, end_date } = declaration;
     if !by_the_opleider {
         return Err(FinalDeclarationRefusal::NotTheOpleider);
     }
@@ -285,31 +311,50 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// Where a training stands, for [`issue_final_declaration`].
+    fn case(
+        registration: RegistrationStatus,
+        already_issued: bool,
+        by_the_opleider: bool,
+        expected_end: Option<NaiveDate>,
+        training_start: Option<NaiveDate>,
+    ) -> DeclarationCase {
+        DeclarationCase {
+            registration,
+            already_issued,
+            by_the_opleider,
+            expected_end,
+            training_start,
+        }
+    }
+
+    /// [`issue_final_declaration`] of a positive or negative eindverklaring ending on `end_date`.
+    fn issue(
+        case: DeclarationCase,
+        today: NaiveDate,
+        end_date: NaiveDate,
+        positive: bool,
+    ) -> Result<RegistrationStatus, FinalDeclarationRefusal> {
+        issue_final_declaration(case, today, FinalDeclaration { positive, end_date })
+    }
+
     #[test]
     fn an_eindverklaring_is_possible_from_three_months_before_the_expected_end() {
         let end = Some(day(2027, 9, 1));
         let start = Some(day(2022, 9, 1));
         assert_eq!(
-            issue_final_declaration(
-                R::Registered,
-                false,
-                true,
+            issue(
+                case(R::Registered, false, true, end, start),
                 day(2027, 5, 31),
-                end,
-                start,
                 day(2027, 9, 1),
                 true
             ),
             Err(FinalDeclarationRefusal::TooEarly(day(2027, 6, 1)))
         );
         assert_eq!(
-            issue_final_declaration(
-                R::Registered,
-                false,
-                true,
+            issue(
+                case(R::Registered, false, true, end, start),
                 day(2027, 6, 1),
-                end,
-                start,
                 day(2027, 9, 1),
                 true
             ),
@@ -319,13 +364,15 @@ mod tests {
 
     #[test]
     fn a_negative_eindverklaring_leaves_the_registration_for_the_rgs() {
-        let result = issue_final_declaration(
-            R::RegisteredPendingPayment,
-            false,
-            true,
+        let result = issue(
+            case(
+                R::RegisteredPendingPayment,
+                false,
+                true,
+                Some(day(2027, 9, 1)),
+                None,
+            ),
             day(2027, 8, 1),
-            Some(day(2027, 9, 1)),
-            None,
             day(2027, 9, 1),
             false,
         );
@@ -335,13 +382,9 @@ mod tests {
     #[test]
     fn an_eindverklaring_is_the_opleiders_own_and_given_once_for_a_running_registration() {
         let args = |registration, issued, own| {
-            issue_final_declaration(
-                registration,
-                issued,
-                own,
+            issue(
+                case(registration, issued, own, Some(day(2027, 9, 1)), None),
                 day(2027, 8, 1),
-                Some(day(2027, 9, 1)),
-                None,
                 day(2027, 9, 1),
                 true,
             )
@@ -371,13 +414,15 @@ mod tests {
 
     #[test]
     fn the_end_date_lies_after_the_start_of_the_training() {
-        let result = issue_final_declaration(
-            R::Registered,
-            false,
-            true,
+        let result = issue(
+            case(
+                R::Registered,
+                false,
+                true,
+                Some(day(2027, 9, 1)),
+                Some(day(2022, 9, 1)),
+            ),
             day(2027, 8, 1),
-            Some(day(2027, 9, 1)),
-            Some(day(2022, 9, 1)),
             day(2022, 9, 1),
             true,
         );
