@@ -22,6 +22,7 @@ use crate::reference_data::upkeep::{
     self as admin, FeeInput, InstituteInput, InstitutionInput, InterruptionTypeInput, SaveError,
     SpecialtyInput,
 };
+use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
@@ -359,15 +360,18 @@ async fn institutions_page(
         .collect();
     Ok(list_page(
         layout,
-        "Opleidingsinrichtingen".to_owned(),
-        "Ziekenhuizen, praktijken en andere instellingen waar periodes van een \
+        (
+            "Opleidingsinrichtingen".to_owned(),
+            "Ziekenhuizen, praktijken en andere instellingen waar periodes van een \
                 opleiding plaatsvinden. Een naam of plaats wijzigen verandert niets aan \
                 vastgestelde schema's of facturen; die tonen voortaan de nieuwe naam.",
-        vec!["Naam", "Plaats", "Soort"],
-        rows,
-        "Instelling toevoegen",
-        format!("{BASE}/instellingen"),
-        institution_fields(&form),
+        ),
+        (vec!["Naam", "Plaats", "Soort"], rows),
+        (
+            "Instelling toevoegen",
+            format!("{BASE}/instellingen"),
+            institution_fields(&form),
+        ),
         errors,
     ))
 }
@@ -382,9 +386,11 @@ async fn institutions(
 
 async fn add_institution(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -404,17 +410,13 @@ async fn add_institution(
     .await
 }
 
-/// A list of `rows` under `columns`, with the form that adds one.
-#[allow(clippy::too_many_arguments)]
+/// A list of `rows` under `columns`, with the form (its title, action and fields) that adds
+/// one.
 fn list_page(
     layout: Layout,
-    title: String,
-    intro: &'static str,
-    columns: Vec<&'static str>,
-    rows: Vec<Row>,
-    form_title: &'static str,
-    action: String,
-    fields: Vec<Field>,
+    (title, intro): (String, &'static str),
+    (columns, rows): (Vec<&'static str>, Vec<Row>),
+    (form_title, action, fields): (&'static str, String, Vec<Field>),
     errors: FormErrors,
 ) -> SimplePage {
     SimplePage {
@@ -491,10 +493,12 @@ async fn institution(
 
 async fn save_institution(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -580,13 +584,16 @@ async fn institutes_page(
         .collect();
     Ok(list_page(
         layout,
-        "Opleidingsinstituten".to_owned(),
-        "Instituten die een instituutsopleiding verzorgen, zoals de huisartsopleiding.",
-        vec!["Naam", "Plaats", "Code"],
-        rows,
-        "Instituut toevoegen",
-        format!("{BASE}/instituten"),
-        institute_fields(&form, true),
+        (
+            "Opleidingsinstituten".to_owned(),
+            "Instituten die een instituutsopleiding verzorgen, zoals de huisartsopleiding.",
+        ),
+        (vec!["Naam", "Plaats", "Code"], rows),
+        (
+            "Instituut toevoegen",
+            format!("{BASE}/instituten"),
+            institute_fields(&form, true),
+        ),
         errors,
     ))
 }
@@ -601,9 +608,11 @@ async fn institutes(
 
 async fn add_institute(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -650,10 +659,12 @@ async fn institute(
 
 async fn save_institute(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -751,15 +762,18 @@ async fn interruption_types_page(
         .collect();
     Ok(list_page(
         layout,
-        "Soorten onderbreking".to_owned(),
-        "Of een soort meetelt voor de 10 werkdagen per opleidingsjaar, bepaalt hoeveel \
+        (
+            "Soorten onderbreking".to_owned(),
+            "Of een soort meetelt voor de 10 werkdagen per opleidingsjaar, bepaalt hoeveel \
                 dagen een aios moet inhalen. Een wijziging geldt voor elke controle van een \
                 schema vanaf nu; vastgestelde besluiten blijven zoals ze zijn.",
-        vec!["Naam", "Telt mee voor 10 dagen", "Code"],
-        rows,
-        "Soort toevoegen",
-        format!("{BASE}/onderbrekingen"),
-        interruption_type_fields(&form, true),
+        ),
+        (vec!["Naam", "Telt mee voor 10 dagen", "Code"], rows),
+        (
+            "Soort toevoegen",
+            format!("{BASE}/onderbrekingen"),
+            interruption_type_fields(&form, true),
+        ),
         errors,
     ))
 }
@@ -774,9 +788,11 @@ async fn interruption_types(
 
 async fn add_interruption_type(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -823,10 +839,12 @@ async fn interruption_type(
 
 async fn save_interruption_type(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(code): Path<String>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -965,16 +983,19 @@ async fn fees_page(
         .collect();
     Ok(list_page(
         layout,
-        "Tarieven".to_owned(),
-        "Een factuur krijgt het tarief van het laatste jaar tot en met het factuurjaar. \
+        (
+            "Tarieven".to_owned(),
+            "Een factuur krijgt het tarief van het laatste jaar tot en met het factuurjaar. \
                 Uitgegeven facturen veranderen nooit; een tarief dat al op een factuur kan \
                 staan, blijft vastgesteld. Een nieuw bedrag voert u in als tarief voor een \
                 volgend jaar.",
-        vec!["Jaar", "Product", "Cluster", "Bedrag", "Status"],
-        rows,
-        "Tarief toevoegen",
-        format!("{BASE}/tarieven"),
-        fee_fields(&form, true),
+        ),
+        (vec!["Jaar", "Product", "Cluster", "Bedrag", "Status"], rows),
+        (
+            "Tarief toevoegen",
+            format!("{BASE}/tarieven"),
+            fee_fields(&form, true),
+        ),
         errors,
     ))
 }
@@ -989,9 +1010,11 @@ async fn fees(
 
 async fn add_fee(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1064,10 +1087,12 @@ async fn fee(
 
 async fn save_fee(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1257,23 +1282,29 @@ async fn specialties_page(
         .collect();
     Ok(list_page(
         layout,
-        "Specialismen en profielen".to_owned(),
-        "De opleidingsduur per onderdeel, de EU-minimumduur, het cluster en de erkende \
+        (
+            "Specialismen en profielen".to_owned(),
+            "De opleidingsduur per onderdeel, de EU-minimumduur, het cluster en de erkende \
                 opleidingsinrichtingen. Schema's worden vanaf een wijziging met de nieuwe \
                 definitie gecontroleerd; genomen besluiten en uitgegeven facturen blijven zoals \
                 ze zijn.",
-        vec![
-            "Naam",
-            "Soort",
-            "Vereist (maanden)",
-            "EU-minimum",
-            "Cluster",
-            "Erkende inrichtingen",
-        ],
-        rows,
-        "Specialisme of profiel toevoegen",
-        format!("{BASE}/specialismen"),
-        specialty_fields(&form, true),
+        ),
+        (
+            vec![
+                "Naam",
+                "Soort",
+                "Vereist (maanden)",
+                "EU-minimum",
+                "Cluster",
+                "Erkende inrichtingen",
+            ],
+            rows,
+        ),
+        (
+            "Specialisme of profiel toevoegen",
+            format!("{BASE}/specialismen"),
+            specialty_fields(&form, true),
+        ),
         errors,
     ))
 }
@@ -1288,9 +1319,11 @@ async fn specialties(
 
 async fn add_specialty(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
-    session: Session,
-    meta: Origin,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1418,10 +1451,12 @@ async fn specialty_refused(
 
 async fn save_specialty(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1461,10 +1496,12 @@ async fn save_specialty(
 
 async fn save_part(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path((id, position)): Path<(Uuid, i16)>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1482,12 +1519,9 @@ async fn save_part(
         return specialty_refused(&state, id, layout, None, errors, None).await;
     };
     match admin::save_part(
-        &state,
-        &meta,
+        (&state, &meta),
         clerk.id,
-        id,
-        position,
-        based_on(&form),
+        (id, position, based_on(&form)),
         &name,
         months,
     )
@@ -1510,10 +1544,12 @@ async fn save_part(
 
 async fn add_recognition(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {
@@ -1562,10 +1598,12 @@ async fn withdraw_recognition(
 
 async fn link_institute(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<Uuid>,
-    session: Session,
-    meta: Origin,
     layout: Layout,
     Form(form): Form<RefForm>,
 ) -> AppResult<Response> {

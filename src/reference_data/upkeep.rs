@@ -60,15 +60,11 @@ pub fn parse_token(raw: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Records the change and commits.
-#[allow(clippy::too_many_arguments)]
 async fn finish(
     mut tx: Transaction<'_, Postgres>,
-    state: &AppState,
-    meta: &Origin,
+    (state, meta): (&AppState, &Origin),
     clerk: Uuid,
-    action: &str,
-    kind: &str,
-    id: impl ToString,
+    (action, kind, id): (&str, &str, impl ToString),
     details: Value,
 ) -> Result<(), SaveError> {
     audit::record(
@@ -176,7 +172,14 @@ pub async fn save_institution(
         }
     };
     let details = json!({ "name": input.name, "city": input.city, "kind": input.kind });
-    finish(tx, state, meta, clerk, action, "institution", id, details).await?;
+    finish(
+        tx,
+        (state, meta),
+        clerk,
+        (action, "institution", id),
+        details,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -260,7 +263,7 @@ pub async fn save_institute(
         }
     };
     let details = json!({ "code": input.code, "name": input.name, "city": input.city });
-    finish(tx, state, meta, clerk, action, "institute", id, details).await?;
+    finish(tx, (state, meta), clerk, (action, "institute", id), details).await?;
     Ok(id)
 }
 
@@ -364,12 +367,9 @@ pub async fn save_interruption_type(
     });
     finish(
         tx,
-        state,
-        meta,
+        (state, meta),
         clerk,
-        action,
-        "interruption_type",
-        &input.code,
+        (action, "interruption_type", &input.code),
         details,
     )
     .await
@@ -536,7 +536,7 @@ pub async fn save_fee(
         "cluster": input.cluster,
         "amount_cents": input.amount_cents,
     });
-    finish(tx, state, meta, clerk, action, "fee", id, details).await?;
+    finish(tx, (state, meta), clerk, (action, "fee", id), details).await?;
     Ok(id)
 }
 
@@ -782,19 +782,16 @@ pub async fn save_specialty(
         "institute_based": input.institute_based,
         "first_part": input.first_part,
     });
-    finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
+    finish(tx, (state, meta), clerk, (action, "specialty", id), details).await?;
     Ok(id)
 }
 
-/// Changes part `position` of specialty `id` if still as of `based_on`.
-#[allow(clippy::too_many_arguments)]
+/// Changes part `position` of specialty `id` if still as of `based_on`, to `name` with
+/// `months` required.
 pub async fn save_part(
-    state: &AppState,
-    meta: &Origin,
+    (state, meta): (&AppState, &Origin),
     clerk: Uuid,
-    id: Uuid,
-    position: i16,
-    based_on: DateTime<Utc>,
+    (id, position, based_on): (Uuid, i16, DateTime<Utc>),
     name: &str,
     months: i32,
 ) -> Result<(), SaveError> {
@@ -816,12 +813,9 @@ pub async fn save_part(
     let details = json!({ "position": position, "name": name, "required_months": months });
     finish(
         tx,
-        state,
-        meta,
+        (state, meta),
         clerk,
-        "reference.part_changed",
-        "specialty",
-        id,
+        ("reference.part_changed", "specialty", id),
         details,
     )
     .await
@@ -867,7 +861,7 @@ pub async fn set_recognition(
         "reference.recognition_withdrawn"
     };
     let details = json!({ "institution_id": institution });
-    finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
+    finish(tx, (state, meta), clerk, (action, "specialty", id), details).await?;
     Ok(true)
 }
 
@@ -911,6 +905,6 @@ pub async fn set_institute(
         "reference.institute_unlinked"
     };
     let details = json!({ "institute_id": institute });
-    finish(tx, state, meta, clerk, action, "specialty", id, details).await?;
+    finish(tx, (state, meta), clerk, (action, "specialty", id), details).await?;
     Ok(true)
 }
