@@ -3,8 +3,8 @@
 //! guessing inside a stolen session, reset links that outlive their use, a lockout that tells
 //! which accounts exist, a request id the client chooses; and the weak spots beside them.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::account_requests::confirm_by_mail;
 use crate::aios::{aios_ready, create_igt, institution, revision, set_today};
@@ -56,10 +56,10 @@ async fn mails_to(app: &TestApp, address: &str) -> Vec<mijnrgs::platform::mail::
         .collect()
 }
 
-#[sqlx::test]
-async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_never_what_they_typed(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_never_what_they_typed()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider = user_id(&app, "demo.opleider").await.to_string();
@@ -101,10 +101,9 @@ async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_neve
     );
 }
 
-#[sqlx::test]
-async fn the_ondersteuner_form_lists_no_opleiders_and_finds_them_by_name_or_institution(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_ondersteuner_form_lists_no_opleiders_and_finds_them_by_name_or_institution() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider = user_id(&app, "demo.opleider").await.to_string();
@@ -152,10 +151,10 @@ async fn the_ondersteuner_form_lists_no_opleiders_and_finds_them_by_name_or_inst
     assert!(!too_short.contains(&opleider));
 }
 
-#[sqlx::test]
-async fn a_burst_of_account_requests_from_one_address_is_limited_and_one_mailbox_gets_three_mails_an_hour(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_burst_of_account_requests_from_one_address_is_limited_and_one_mailbox_gets_three_mails_an_hour()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider = user_id(&app, "demo.opleider").await.to_string();
@@ -233,10 +232,9 @@ fn sign_up<'a>(username: &'a str, email: &'a str) -> [(&'a str, &'a str); 6] {
     ]
 }
 
-#[sqlx::test]
-async fn a_burst_of_sign_ups_from_one_address_is_limited_and_no_answer_tells_a_name_is_taken(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_burst_of_sign_ups_from_one_address_is_limited_and_no_answer_tells_a_name_is_taken() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let client = client_from([127, 0, 0, 11]);
@@ -288,8 +286,9 @@ async fn a_burst_of_sign_ups_from_one_address_is_limited_and_no_answer_tells_a_n
     assert_eq!(elsewhere.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn a_nul_byte_in_any_text_or_query_is_refused_at_the_edge_with_a_dutch_page(pool: PgPool) {
+#[tokio::test]
+async fn a_nul_byte_in_any_text_or_query_is_refused_at_the_edge_with_a_dutch_page() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let refused = |response: reqwest::Response| async move {
@@ -345,8 +344,9 @@ async fn a_nul_byte_in_any_text_or_query_is_refused_at_the_edge_with_a_dutch_pag
     assert_eq!(audited().await, before, "nothing refused reached a handler");
 }
 
-#[sqlx::test]
-async fn the_period_label_and_basisgegevens_refuse_a_nul_and_keep_what_was_stored(pool: PgPool) {
+#[tokio::test]
+async fn the_period_label_and_basisgegevens_refuse_a_nul_and_keep_what_was_stored() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -385,8 +385,9 @@ async fn the_period_label_and_basisgegevens_refuse_a_nul_and_keep_what_was_store
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
-#[sqlx::test]
-async fn a_post_that_leaves_fields_out_is_refused_and_clears_nothing(pool: PgPool) {
+#[tokio::test]
+async fn a_post_that_leaves_fields_out_is_refused_and_clears_nothing() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -419,10 +420,9 @@ async fn a_post_that_leaves_fields_out_is_refused_and_clears_nothing(pool: PgPoo
     assert_eq!(stored().await, before, "nothing was cleared");
 }
 
-#[sqlx::test]
-async fn asking_for_the_password_again_inside_the_account_counts_and_locks_like_the_login(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn asking_for_the_password_again_inside_the_account_counts_and_locks_like_the_login() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let codes_before: Vec<Vec<u8>> = sqlx::query_scalar("SELECT code_hash FROM recovery_codes")
@@ -492,8 +492,9 @@ async fn asking_for_the_password_again_inside_the_account_counts_and_locks_like_
     assert_eq!(location(&fresh), "/inloggen/herstelcodes");
 }
 
-#[sqlx::test]
-async fn using_one_reset_link_or_changing_the_password_ends_every_other_reset_link(pool: PgPool) {
+#[tokio::test]
+async fn using_one_reset_link_or_changing_the_password_ends_every_other_reset_link() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let request = || async {
@@ -570,8 +571,9 @@ async fn refusal_after(
     answers
 }
 
-#[sqlx::test]
-async fn the_lockout_answers_an_unknown_username_exactly_as_a_real_one(pool: PgPool) {
+#[tokio::test]
+async fn the_lockout_answers_an_unknown_username_exactly_as_a_real_one() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     // Each from an address of its own, so that the per-address limit stays out of it.
@@ -588,8 +590,9 @@ async fn the_lockout_answers_an_unknown_username_exactly_as_a_real_one(pool: PgP
     assert_eq!(real, unknown);
 }
 
-#[sqlx::test]
-async fn the_portal_makes_its_own_request_id_and_never_stores_the_clients(pool: PgPool) {
+#[tokio::test]
+async fn the_portal_makes_its_own_request_id_and_never_stores_the_clients() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app
         .client
@@ -613,10 +616,9 @@ async fn the_portal_makes_its_own_request_id_and_never_stores_the_clients(pool: 
     assert_eq!(stored, [Some(ours)]);
 }
 
-#[sqlx::test]
-async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_is_audited(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_is_audited() {
+    let (_database, pool) = database().await;
     let attempt = |app: &TestApp, forwarded: &'static str| {
         let request = app
             .client
@@ -681,10 +683,9 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_is_a
     );
 }
 
-#[sqlx::test]
-async fn when_the_database_is_unreachable_a_form_answers_503_and_offers_to_send_what_was_typed(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn when_the_database_is_unreachable_a_form_answers_503_and_offers_to_send_what_was_typed() {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     set_today(&app);
     aios_ready(&app, "noor").await;
@@ -739,10 +740,9 @@ async fn when_the_database_is_unreachable_a_form_answers_503_and_offers_to_send_
     );
 }
 
-#[sqlx::test]
-async fn a_password_step_while_the_database_is_unreachable_keeps_no_password_on_the_page(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_password_step_while_the_database_is_unreachable_keeps_no_password_on_the_page() {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     proxy.down();
     let response = submit_password(&app, &app.client, "demo.aios", "geheim wachtwoord").await;
@@ -754,8 +754,9 @@ async fn a_password_step_while_the_database_is_unreachable_keeps_no_password_on_
     proxy.up();
 }
 
-#[sqlx::test]
-async fn the_register_says_what_is_wrong_with_a_page_number(pool: PgPool) {
+#[tokio::test]
+async fn the_register_says_what_is_wrong_with_a_page_number() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     for (page, says) in [("0", "vanaf 1"), ("abc", "geen getal"), ("51", "hoogstens")] {
         let response = app
@@ -767,10 +768,9 @@ async fn the_register_says_what_is_wrong_with_a_page_number(pool: PgPool) {
     }
 }
 
-#[sqlx::test]
-async fn a_recovery_code_is_accepted_as_shown_with_spaces_in_capitals_or_without_the_dash(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_recovery_code_is_accepted_as_shown_with_spaces_in_capitals_or_without_the_dash() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let variants = [

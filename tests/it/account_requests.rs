@@ -1,8 +1,8 @@
 //! Account requests of ondersteuners and contactpersonen, from the public form to the first
 //! login.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::accounts::{
     PASSWORD, link_in_mail, log_in_demo, secret_from_page, seed_demo, submit_password, user_id,
@@ -26,10 +26,10 @@ async fn request_id(app: &TestApp, name: &str) -> uuid::Uuid {
         .unwrap()
 }
 
-#[sqlx::test]
-async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_sets_up_the_account(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_sets_up_the_account()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider_id = user_id(&app, "demo.opleider").await;
@@ -231,8 +231,9 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
     );
 }
 
-#[sqlx::test]
-async fn an_opleider_cannot_decide_on_a_request_that_does_not_name_them(pool: PgPool) {
+#[tokio::test]
+async fn an_opleider_cannot_decide_on_a_request_that_does_not_name_them() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider_id = user_id(&app, "demo.opleider").await;
@@ -279,10 +280,9 @@ async fn an_opleider_cannot_decide_on_a_request_that_does_not_name_them(pool: Pg
     assert!(!page.contains("Els de Groot"));
 }
 
-#[sqlx::test]
-async fn a_contactpersoon_request_for_an_institution_that_has_one_is_refused_with_an_explanation(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_contactpersoon_request_for_an_institution_that_has_one_is_refused_with_an_explanation() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let radboud: uuid::Uuid =
@@ -311,10 +311,9 @@ async fn a_contactpersoon_request_for_an_institution_that_has_one_is_refused_wit
     );
 }
 
-#[sqlx::test]
-async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the_applicant(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the_applicant() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
@@ -376,8 +375,9 @@ async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the
     assert_eq!(decided, 1);
 }
 
-#[sqlx::test]
-async fn an_approved_contactpersoon_gets_the_institution_as_scope(pool: PgPool) {
+#[tokio::test]
+async fn an_approved_contactpersoon_gets_the_institution_as_scope() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")
@@ -427,8 +427,9 @@ async fn an_approved_contactpersoon_gets_the_institution_as_scope(pool: PgPool) 
     assert_eq!(institution, isala);
 }
 
-#[sqlx::test]
-async fn an_invitation_expires_after_fourteen_days(pool: PgPool) {
+#[tokio::test]
+async fn an_invitation_expires_after_fourteen_days() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let isala: uuid::Uuid = sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Isala'")

@@ -1,7 +1,7 @@
 //! Creating an account and confirming the email address.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::accounts::{PASSWORD, link_in_mail, register, submit_password};
 use crate::helpers::{TestApp, location};
@@ -17,8 +17,9 @@ fn form<'a>(username: &'a str, email: &'a str, password: &'a str) -> Vec<(&'a st
     ]
 }
 
-#[sqlx::test]
-async fn a_new_account_gets_a_confirmation_mail_and_cannot_log_in_before_confirming(pool: PgPool) {
+#[tokio::test]
+async fn a_new_account_gets_a_confirmation_mail_and_cannot_log_in_before_confirming() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app
         .post_form(
@@ -61,8 +62,9 @@ async fn a_new_account_gets_a_confirmation_mail_and_cannot_log_in_before_confirm
     assert_eq!(location(&accepted), "/inloggen/authenticator");
 }
 
-#[sqlx::test]
-async fn a_confirmation_link_works_only_once(pool: PgPool) {
+#[tokio::test]
+async fn a_confirmation_link_works_only_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     app.post_form(
         "/account/aanmaken",
@@ -85,8 +87,9 @@ async fn a_confirmation_link_works_only_once(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_confirmation_link_expires_after_48_hours(pool: PgPool) {
+#[tokio::test]
+async fn a_confirmation_link_expires_after_48_hours() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     app.post_form(
         "/account/aanmaken",
@@ -101,8 +104,9 @@ async fn a_confirmation_link_expires_after_48_hours(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_weak_password_is_refused_and_the_form_keeps_everything_but_the_password(pool: PgPool) {
+#[tokio::test]
+async fn a_weak_password_is_refused_and_the_form_keeps_everything_but_the_password() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app
         .post_form(
@@ -124,8 +128,9 @@ async fn a_weak_password_is_refused_and_the_form_keeps_everything_but_the_passwo
     assert!(app.sent_emails().await.is_empty());
 }
 
-#[sqlx::test]
-async fn a_password_built_around_the_username_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_password_built_around_the_username_is_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app
         .post_form(
@@ -137,8 +142,9 @@ async fn a_password_built_around_the_username_is_refused(pool: PgPool) {
     assert!(response.text().await.unwrap().contains("gebouwd rond"));
 }
 
-#[sqlx::test]
-async fn different_passwords_in_the_two_fields_are_refused(pool: PgPool) {
+#[tokio::test]
+async fn different_passwords_in_the_two_fields_are_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let mut fields = form("anna", "anna@example.nl", PASSWORD);
     fields[5] = ("wachtwoord_herhaling", "iets heel anders dan het eerste");
@@ -147,10 +153,10 @@ async fn different_passwords_in_the_two_fields_are_refused(pool: PgPool) {
     assert!(response.text().await.unwrap().contains("niet gelijk"));
 }
 
-#[sqlx::test]
-async fn a_taken_username_gets_the_same_answer_as_a_free_one_and_the_address_typed_is_told_by_mail(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_taken_username_gets_the_same_answer_as_a_free_one_and_the_address_typed_is_told_by_mail()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let response = app
@@ -176,8 +182,9 @@ async fn a_taken_username_gets_the_same_answer_as_a_free_one_and_the_address_typ
     assert_eq!(users, 1);
 }
 
-#[sqlx::test]
-async fn an_email_address_in_use_gets_the_same_answer_and_its_owner_is_told(pool: PgPool) {
+#[tokio::test]
+async fn an_email_address_in_use_gets_the_same_answer_and_its_owner_is_told() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let response = app
@@ -202,8 +209,9 @@ async fn an_email_address_in_use_gets_the_same_answer_and_its_owner_is_told(pool
     assert_eq!(users, 1);
 }
 
-#[sqlx::test]
-async fn creating_and_confirming_an_account_is_audited_without_the_password(pool: PgPool) {
+#[tokio::test]
+async fn creating_and_confirming_an_account_is_audited_without_the_password() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "specialist").await;
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")

@@ -1,8 +1,8 @@
 //! The aios: basisgegevens, a new training, the schedule editor, submitting and change
 //! requests, through the real HTTP server and database.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::accounts::{TestUser, log_in_demo, register_and_log_in, seed_demo, user_id};
@@ -278,8 +278,9 @@ pub(crate) async fn propose_ntc(app: &TestApp, training: Uuid) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
-#[sqlx::test]
-async fn an_aios_keeps_basisgegevens_and_bad_input_is_refused_at_its_field(pool: PgPool) {
+#[tokio::test]
+async fn an_aios_keeps_basisgegevens_and_bad_input_is_refused_at_its_field() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "noor", "aios").await;
 
@@ -324,8 +325,9 @@ async fn an_aios_keeps_basisgegevens_and_bad_input_is_refused_at_its_field(pool:
     assert_eq!(audited, 1);
 }
 
-#[sqlx::test]
-async fn basisgegevens_saved_over_a_newer_save_are_refused_with_the_input_kept(pool: PgPool) {
+#[tokio::test]
+async fn basisgegevens_saved_over_a_newer_save_are_refused_with_the_input_kept() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "noor", "aios").await;
     assert_eq!(
@@ -347,8 +349,9 @@ async fn basisgegevens_saved_over_a_newer_save_are_refused_with_the_input_kept(p
     assert_eq!(city, "Nijmegen", "nothing was overwritten");
 }
 
-#[sqlx::test]
-async fn a_big_number_of_another_account_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_big_number_of_another_account_is_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     register_and_log_in(&app, "noor", "aios").await;
@@ -363,8 +366,9 @@ async fn a_big_number_of_another_account_is_refused(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_training_cannot_be_created_before_the_basisgegevens_are_complete(pool: PgPool) {
+#[tokio::test]
+async fn a_training_cannot_be_created_before_the_basisgegevens_are_complete() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     register_and_log_in(&app, "noor", "aios").await;
@@ -396,8 +400,9 @@ async fn a_training_cannot_be_created_before_the_basisgegevens_are_complete(pool
     assert_eq!(count, 0, "no training was created");
 }
 
-#[sqlx::test]
-async fn a_new_igt_training_gets_a_concept_schedule_with_its_part_of_33_months(pool: PgPool) {
+#[tokio::test]
+async fn a_new_igt_training_gets_a_concept_schedule_with_its_part_of_33_months() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -439,8 +444,9 @@ async fn a_new_igt_training_gets_a_concept_schedule_with_its_part_of_33_months(p
     assert!(new_period.contains("Einddatum (tot, niet tot en met)"));
 }
 
-#[sqlx::test]
-async fn a_second_running_training_in_the_same_specialty_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_second_running_training_in_the_same_specialty_is_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -466,8 +472,9 @@ async fn a_second_running_training_in_the_same_specialty_is_refused(pool: PgPool
     assert!(text(response).await.contains("al een lopende opleiding"));
 }
 
-#[sqlx::test]
-async fn a_gap_between_periods_is_an_error_until_an_interruption_covers_it(pool: PgPool) {
+#[tokio::test]
+async fn a_gap_between_periods_is_an_error_until_an_interruption_covers_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -532,8 +539,9 @@ async fn a_gap_between_periods_is_an_error_until_an_interruption_covers_it(pool:
     assert_eq!(audited, 3, "two periods and an interruption");
 }
 
-#[sqlx::test]
-async fn an_interruption_can_only_name_an_institution_of_the_schedule(pool: PgPool) {
+#[tokio::test]
+async fn an_interruption_can_only_name_an_institution_of_the_schedule() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -567,8 +575,9 @@ async fn an_interruption_can_only_name_an_institution_of_the_schedule(pool: PgPo
     );
 }
 
-#[sqlx::test]
-async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved(pool: PgPool) {
+#[tokio::test]
+async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -618,8 +627,9 @@ async fn malformed_period_input_gets_dutch_messages_and_nothing_is_saved(pool: P
     assert_eq!(periods, demo, "nothing saved in the new training");
 }
 
-#[sqlx::test]
-async fn malformed_interruption_dates_get_dutch_messages_and_nothing_is_saved(pool: PgPool) {
+#[tokio::test]
+async fn malformed_interruption_dates_get_dutch_messages_and_nothing_is_saved() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -654,8 +664,9 @@ async fn malformed_interruption_dates_get_dutch_messages_and_nothing_is_saved(po
     assert_eq!(saved, 0, "nothing saved");
 }
 
-#[sqlx::test]
-async fn a_save_based_on_an_older_revision_is_refused_with_the_input_kept(pool: PgPool) {
+#[tokio::test]
+async fn a_save_based_on_an_older_revision_is_refused_with_the_input_kept() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -709,8 +720,9 @@ async fn a_save_based_on_an_older_revision_is_refused_with_the_input_kept(pool: 
     assert_eq!(labels, ["Ziekenhuis 1"]);
 }
 
-#[sqlx::test]
-async fn submitting_with_errors_is_refused_with_the_errors_listed(pool: PgPool) {
+#[tokio::test]
+async fn submitting_with_errors_is_refused_with_the_errors_listed() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -771,8 +783,9 @@ async fn submitting_with_errors_is_refused_with_the_errors_listed(pool: PgPool) 
     assert_eq!(to_opleider, 0);
 }
 
-#[sqlx::test]
-async fn submitting_notifies_the_opleider_once_even_when_submitted_twice(pool: PgPool) {
+#[tokio::test]
+async fn submitting_notifies_the_opleider_once_even_when_submitted_twice() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -846,8 +859,9 @@ async fn submitting_notifies_the_opleider_once_even_when_submitted_twice(pool: P
     assert_eq!(periods, 2);
 }
 
-#[sqlx::test]
-async fn warnings_must_be_acknowledged_before_submitting(pool: PgPool) {
+#[tokio::test]
+async fn warnings_must_be_acknowledged_before_submitting() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -877,8 +891,9 @@ async fn warnings_must_be_acknowledged_before_submitting(pool: PgPool) {
     assert_eq!(status(&app, training).await, "ingediend");
 }
 
-#[sqlx::test]
-async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn(pool: PgPool) {
+#[tokio::test]
+async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = registered_igt(&app).await;
 
@@ -947,8 +962,9 @@ async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn(pool:
     );
 }
 
-#[sqlx::test]
-async fn a_change_request_goes_to_the_opleider_and_keeps_the_registration(pool: PgPool) {
+#[tokio::test]
+async fn a_change_request_goes_to_the_opleider_and_keeps_the_registration() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = registered_igt(&app).await;
     propose_ntc(&app, training).await;
@@ -971,8 +987,9 @@ async fn a_change_request_goes_to_the_opleider_and_keeps_the_registration(pool: 
     assert_eq!(audited, 1);
 }
 
-#[sqlx::test]
-async fn another_aios_training_answers_404_on_every_route(pool: PgPool) {
+#[tokio::test]
+async fn another_aios_training_answers_404_on_every_route() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     aios_ready(&app, "noor").await;
@@ -1038,8 +1055,9 @@ async fn another_aios_training_answers_404_on_every_route(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test]
-async fn the_demo_aios_sees_every_training_with_its_status_and_next_action(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_aios_sees_every_training_with_its_status_and_next_action() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let client = app.new_client();
@@ -1060,8 +1078,9 @@ async fn the_demo_aios_sees_every_training_with_its_status_and_next_action(pool:
     assert!(page.contains("Uw wijziging staat nog op concept"));
 }
 
-#[sqlx::test]
-async fn interruptions_entered_by_the_rgs_are_shown_but_not_editable(pool: PgPool) {
+#[tokio::test]
+async fn interruptions_entered_by_the_rgs_are_shown_but_not_editable() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let client = app.new_client();
@@ -1114,8 +1133,9 @@ async fn interruptions_entered_by_the_rgs_are_shown_but_not_editable(pool: PgPoo
     }
 }
 
-#[sqlx::test]
-async fn a_version_that_is_no_longer_a_concept_cannot_be_changed_in_the_database(pool: PgPool) {
+#[tokio::test]
+async fn a_version_that_is_no_longer_a_concept_cannot_be_changed_in_the_database() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let result = sqlx::query(
@@ -1163,8 +1183,9 @@ pub(crate) async fn version_statuses(app: &TestApp, training: Uuid) -> Vec<Strin
     .unwrap()
 }
 
-#[sqlx::test]
-async fn a_rejected_registration_is_corrected_and_submitted_again(pool: PgPool) {
+#[tokio::test]
+async fn a_rejected_registration_is_corrected_and_submitted_again() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -1216,8 +1237,9 @@ async fn a_rejected_registration_is_corrected_and_submitted_again(pool: PgPool) 
     );
 }
 
-#[sqlx::test]
-async fn a_rejected_change_request_is_corrected_from_what_was_proposed(pool: PgPool) {
+#[tokio::test]
+async fn a_rejected_change_request_is_corrected_from_what_was_proposed() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = registered_igt(&app).await;
     propose_ntc(&app, training).await;
@@ -1246,8 +1268,9 @@ async fn a_rejected_change_request_is_corrected_from_what_was_proposed(pool: PgP
     );
 }
 
-#[sqlx::test]
-async fn periods_and_interruptions_are_changed_and_removed(pool: PgPool) {
+#[tokio::test]
+async fn periods_and_interruptions_are_changed_and_removed() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -1363,10 +1386,9 @@ async fn periods_and_interruptions_are_changed_and_removed(pool: PgPool) {
     assert!(page.contains("Er is niets verwijderd"));
 }
 
-#[sqlx::test]
-async fn a_submit_from_an_older_page_is_a_conflict_and_the_first_concept_cannot_be_withdrawn(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_submit_from_an_older_page_is_a_conflict_and_the_first_concept_cannot_be_withdrawn() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -1397,10 +1419,9 @@ async fn a_submit_from_an_older_page_is_a_conflict_and_the_first_concept_cannot_
     assert_eq!(version_statuses(&app, training).await, ["concept"]);
 }
 
-#[sqlx::test]
-async fn a_submit_waits_for_an_edit_in_progress_and_never_submits_an_unchecked_schedule(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_submit_waits_for_an_edit_in_progress_and_never_submits_an_unchecked_schedule() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -1458,8 +1479,9 @@ async fn a_submit_waits_for_an_edit_in_progress_and_never_submits_an_unchecked_s
     assert_eq!(status(&app, training).await, "concept");
 }
 
-#[sqlx::test]
-async fn creating_changing_and_withdrawing_are_audited(pool: PgPool) {
+#[tokio::test]
+async fn creating_changing_and_withdrawing_are_audited() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = registered_igt(&app).await;
     app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
@@ -1489,8 +1511,9 @@ async fn creating_changing_and_withdrawing_are_audited(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_decided_version_cannot_go_back_to_concept_in_the_database(pool: PgPool) {
+#[tokio::test]
+async fn a_decided_version_cannot_go_back_to_concept_in_the_database() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let error =
@@ -1501,8 +1524,9 @@ async fn a_decided_version_cannot_go_back_to_concept_in_the_database(pool: PgPoo
     assert!(error.to_string().contains("cannot go from"), "{error}");
 }
 
-#[sqlx::test]
-async fn another_aios_interruption_routes_answer_404(pool: PgPool) {
+#[tokio::test]
+async fn another_aios_interruption_routes_answer_404() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);

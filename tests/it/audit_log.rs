@@ -1,8 +1,8 @@
 //! The back office's audit log: searched by user (also "namens"), subject, action and date,
 //! newest first, page by page; the search is itself recorded; nobody else can read it.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::TestApp;
@@ -11,8 +11,9 @@ use crate::supervision::submitted_training;
 use mijnrgs::platform::audit::{self, AuditEntry, Outcome};
 use mijnrgs::platform::clock::Clock;
 
-#[sqlx::test]
-async fn the_rgs_finds_entries_by_user_subject_action_and_date(pool: PgPool) {
+#[tokio::test]
+async fn the_rgs_finds_entries_by_user_subject_action_and_date() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     // The ondersteuner acted for the opleider.
@@ -80,8 +81,9 @@ async fn the_rgs_finds_entries_by_user_subject_action_and_date(pool: PgPool) {
     assert_eq!(searches, 7);
 }
 
-#[sqlx::test]
-async fn the_audit_log_pages_back_in_time_without_gaps(pool: PgPool) {
+#[tokio::test]
+async fn the_audit_log_pages_back_in_time_without_gaps() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let subject = Uuid::new_v4();
@@ -116,8 +118,9 @@ async fn the_audit_log_pages_back_in_time_without_gaps(pool: PgPool) {
     assert!(!second.contains("Oudere vermeldingen"));
 }
 
-#[sqlx::test]
-async fn only_the_rgs_reads_the_audit_log_and_a_bad_date_is_explained(pool: PgPool) {
+#[tokio::test]
+async fn only_the_rgs_reads_the_audit_log_and_a_bad_date_is_explained() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     for user in ["demo.aios", "demo.opleider", "demo.contactpersoon"] {

@@ -5,10 +5,10 @@
 //! object and gets 404 for someone else's, by GET and POST, with every cell written down in
 //! one more table.
 
+use crate::helpers::database::database;
 use std::collections::HashMap;
 
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::TestApp;
 
@@ -408,8 +408,9 @@ fn every_route_of_the_router_has_exactly_one_row_in_the_table() {
     }
 }
 
-#[sqlx::test]
-async fn an_anonymous_visitor_reaches_only_the_public_routes(pool: PgPool) {
+#[tokio::test]
+async fn an_anonymous_visitor_reaches_only_the_public_routes() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let mut unexpected = Vec::new();
     for (method, template, access) in ROUTES {
@@ -455,8 +456,9 @@ async fn an_anonymous_visitor_reaches_only_the_public_routes(pool: PgPool) {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
 
-#[sqlx::test]
-async fn every_state_changing_route_refuses_a_cross_site_request(pool: PgPool) {
+#[tokio::test]
+async fn every_state_changing_route_refuses_a_cross_site_request() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     crate::helpers::accounts::log_in_demo(&app, &app.client, "demo.rgs").await;
@@ -508,8 +510,9 @@ async fn one_id(app: &TestApp, sql: &str) -> String {
         .to_string()
 }
 
-#[sqlx::test]
-async fn a_logged_in_user_reaches_no_route_of_a_role_they_do_not_have(pool: PgPool) {
+#[tokio::test]
+async fn a_logged_in_user_reaches_no_route_of_a_role_they_do_not_have() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     // Real objects, so that a missing role check would show the page.
@@ -1528,8 +1531,9 @@ async fn state_of(app: &TestApp) -> (i64, Vec<(String, Option<String>)>) {
     (audited, digests)
 }
 
-#[sqlx::test]
-async fn a_user_with_the_role_reaches_their_own_objects_and_never_someone_elses(pool: PgPool) {
+#[tokio::test]
+async fn a_user_with_the_role_reaches_their_own_objects_and_never_someone_elses() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (ids, mut clients) = objects(&app).await;
     let mut users = Vec::new();

@@ -2,9 +2,9 @@
 //! striking off and ending registrations, the werkvoorraad of registrations that wait too
 //! long, blocking accounts; and nobody but the RGS reaches any of it.
 
+use crate::helpers::database::database;
 use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{propose_ntc, status, submit, version_statuses};
@@ -83,10 +83,9 @@ async fn mails_with(app: &TestApp, subject: &str) -> Vec<mijnrgs::platform::mail
         .collect()
 }
 
-#[sqlx::test]
-async fn the_rgs_extends_a_schedule_as_a_new_version_it_decided_and_aios_and_opleider_are_told(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_rgs_extends_a_schedule_as_a_new_version_it_decided_and_aios_and_opleider_are_told() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     let page = app
@@ -158,10 +157,9 @@ async fn the_rgs_extends_a_schedule_as_a_new_version_it_decided_and_aios_and_opl
     );
 }
 
-#[sqlx::test]
-async fn extensions_beyond_twelve_months_or_typed_wrongly_are_refused_and_nothing_is_written(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn extensions_beyond_twelve_months_or_typed_wrongly_are_refused_and_nothing_is_written() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     for (months, reason, message) in [
@@ -200,8 +198,9 @@ async fn extensions_beyond_twelve_months_or_typed_wrongly_are_refused_and_nothin
     );
 }
 
-#[sqlx::test]
-async fn an_interruption_entered_by_the_rgs_cannot_be_removed_by_the_aios(pool: PgPool) {
+#[tokio::test]
+async fn an_interruption_entered_by_the_rgs_cannot_be_removed_by_the_aios() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     // Inside a period: the schedule would get an overlap it did not have.
@@ -258,10 +257,10 @@ async fn an_interruption_entered_by_the_rgs_cannot_be_removed_by_the_aios(pool: 
     assert!(page.contains("Ingevoerd door de RGS"));
 }
 
-#[sqlx::test]
-async fn the_aios_concept_is_carried_over_on_top_of_the_rgs_change_and_a_waiting_request_blocks_it(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_aios_concept_is_carried_over_on_top_of_the_rgs_change_and_a_waiting_request_blocks_it()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     propose_ntc(&app, training).await;
@@ -310,8 +309,9 @@ async fn the_aios_concept_is_carried_over_on_top_of_the_rgs_change_and_a_waiting
     assert_eq!(version_statuses(&app, training).await.len(), 4);
 }
 
-#[sqlx::test]
-async fn the_work_list_shows_waiting_registrations_and_striking_one_off_closes_it(pool: PgPool) {
+#[tokio::test]
+async fn the_work_list_shows_waiting_registrations_and_striking_one_off_closes_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let rgs = app.new_client();
@@ -401,8 +401,9 @@ async fn the_work_list_shows_waiting_registrations_and_striking_one_off_closes_i
     assert!(!list.contains("Noor Bakker"));
 }
 
-#[sqlx::test]
-async fn an_ended_registration_is_not_reminded_of_its_invoice_and_cannot_be_amended(pool: PgPool) {
+#[tokio::test]
+async fn an_ended_registration_is_not_reminded_of_its_invoice_and_cannot_be_amended() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     assert_eq!(status(&app, training).await, "goedgekeurd");
@@ -443,8 +444,9 @@ async fn an_ended_registration_is_not_reminded_of_its_invoice_and_cannot_be_amen
     assert!(response.text().await.unwrap().contains("afgesloten"));
 }
 
-#[sqlx::test]
-async fn a_blocked_account_cannot_log_in_and_its_sessions_end_until_it_is_unblocked(pool: PgPool) {
+#[tokio::test]
+async fn a_blocked_account_cannot_log_in_and_its_sessions_end_until_it_is_unblocked() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let aios = app.new_client();
@@ -670,8 +672,9 @@ fn every_back_office_route_of_the_router_is_in_the_table() {
     }
 }
 
-#[sqlx::test]
-async fn nobody_but_the_rgs_reaches_any_back_office_route(pool: PgPool) {
+#[tokio::test]
+async fn nobody_but_the_rgs_reaches_any_back_office_route() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, rgs) = approved_training(&app).await;
     let invoice: Uuid = sqlx::query_scalar("SELECT id FROM invoices WHERE training_id = $1")

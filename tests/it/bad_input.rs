@@ -5,11 +5,11 @@
 //! unescaped: not in any page of any user afterwards, not in a mail's headers, and not as a
 //! formula in the contactpersoon's reports.
 
+use crate::helpers::database::database;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Selector};
-use sqlx::PgPool;
 
 use crate::authorisation::{post_routes, route_of};
 use crate::helpers::TestApp;
@@ -551,8 +551,9 @@ const NOT_REACHED: &[&str] = &[
     "/registratie/opleidingen/{id}/aanvragen",
 ];
 
-#[sqlx::test]
-async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it(pool: PgPool) {
+#[tokio::test]
+async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let mut findings = Findings::default();

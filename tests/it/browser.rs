@@ -1,13 +1,14 @@
 //! The public pages in a real headless Chromium, checked with axe-core against WCAG 2.1 A/AA.
 
-use sqlx::PgPool;
+use crate::helpers::database::database;
 use thirtyfour::prelude::*;
 
 use crate::helpers::TestApp;
 use crate::helpers::browser::Browser;
 
-#[sqlx::test]
-async fn the_public_pages_have_no_wcag_21_aa_violations_in_a_real_browser(pool: PgPool) {
+#[tokio::test]
+async fn the_public_pages_have_no_wcag_21_aa_violations_in_a_real_browser() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let browser = Browser::start().await;
     let mut report = Vec::new();
@@ -26,8 +27,9 @@ async fn the_public_pages_have_no_wcag_21_aa_violations_in_a_real_browser(pool: 
     );
 }
 
-#[sqlx::test]
-async fn the_stylesheet_loads_and_the_skip_link_moves_focus_to_the_content(pool: PgPool) {
+#[tokio::test]
+async fn the_stylesheet_loads_and_the_skip_link_moves_focus_to_the_content() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let browser = Browser::start().await;
     let driver = &browser.driver;
@@ -58,8 +60,9 @@ async fn the_stylesheet_loads_and_the_skip_link_moves_focus_to_the_content(pool:
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: PgPool) {
+#[tokio::test]
+async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules() {
+    let (_database, pool) = database().await;
     // Proves the harness can fail: an input without a label and an image without alt text.
     let routes = mijnrgs::router::router().route(
         "/test/ontoegankelijk",
@@ -93,8 +96,9 @@ async fn the_accessibility_check_does_report_a_page_that_breaks_the_rules(pool: 
 use crate::helpers::accounts::{PASSWORD, register};
 use mijnrgs::platform::clock::Clock;
 
-#[sqlx::test]
-async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_pages(pool: PgPool) {
+#[tokio::test]
+async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_pages() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let browser = Browser::start().await;
     browser.open_and_check(&app.url("/account/aanmaken")).await;
@@ -141,8 +145,9 @@ async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_p
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out(pool: PgPool) {
+#[tokio::test]
+async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(
         pool,
         mijnrgs::router::router(),
@@ -229,8 +234,9 @@ async fn browser_log_in_demo(browser: &Browser, app: &TestApp, username: &str) {
     assert_eq!(browser.path().await, "/account", "{username} logged in");
 }
 
-#[sqlx::test]
-async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool: PgPool) {
+#[tokio::test]
+async fn the_account_request_and_back_office_pages_have_no_wcag_violations() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let browser = Browser::start().await;
@@ -431,8 +437,9 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations(pool:
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     app.clock.set(
@@ -603,8 +610,9 @@ async fn the_demo_aios_follows_the_igt_guide_on_accessible_pages(pool: PgPool) {
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
+#[tokio::test]
+async fn the_opleider_pages_have_no_wcag_violations() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let browser = Browser::start().await;
@@ -635,8 +643,9 @@ async fn the_opleider_pages_have_no_wcag_violations(pool: PgPool) {
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_demo_opleider_approves_lottes_proposed_shortening_on_accessible_pages(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_opleider_approves_lottes_proposed_shortening_on_accessible_pages() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let browser = Browser::start().await;
@@ -674,8 +683,9 @@ async fn the_demo_opleider_approves_lottes_proposed_shortening_on_accessible_pag
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees_it(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let training: uuid::Uuid = sqlx::query_scalar(
@@ -718,8 +728,9 @@ async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_demo_contactpersoon_filters_the_register_report_on_accessible_pages(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_contactpersoon_filters_the_register_report_on_accessible_pages() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let browser = Browser::start().await;
@@ -757,10 +768,10 @@ async fn the_demo_contactpersoon_filters_the_register_report_on_accessible_pages
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn the_demo_specialist_sees_the_herregistratie_proposal_before_applying_on_accessible_pages(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_demo_specialist_sees_the_herregistratie_proposal_before_applying_on_accessible_pages()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let entry: uuid::Uuid = sqlx::query_scalar(
@@ -843,8 +854,9 @@ async fn the_demo_specialist_sees_the_herregistratie_proposal_before_applying_on
     browser.close().await;
 }
 
-#[sqlx::test]
-async fn a_visitor_searches_the_public_register_on_accessible_pages(pool: PgPool) {
+#[tokio::test]
+async fn a_visitor_searches_the_public_register_on_accessible_pages() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let browser = Browser::start().await;

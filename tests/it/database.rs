@@ -1,5 +1,6 @@
 //! Migrations and the demo seed.
 
+use crate::helpers::database::{TestDatabase, database};
 use mijnrgs::platform::config::Config;
 use mijnrgs::platform::db;
 use mijnrgs::seed;
@@ -22,8 +23,10 @@ async fn schema_snapshot(pool: &PgPool) -> Vec<(String, String, String, String)>
     .unwrap()
 }
 
-#[sqlx::test(migrations = false)]
-async fn migrations_run_twice_change_nothing_the_second_time(pool: PgPool) {
+#[tokio::test]
+async fn migrations_run_twice_change_nothing_the_second_time() {
+    let database = TestDatabase::empty().await;
+    let pool = database.pool();
     db::migrate(&pool)
         .await
         .expect("first run applies every migration");
@@ -48,8 +51,9 @@ async fn migrations_run_twice_change_nothing_the_second_time(pool: PgPool) {
     assert_eq!(schema_snapshot(&pool).await, before);
 }
 
-#[sqlx::test]
-async fn the_eight_dutch_medical_faculties_exist_after_migration(pool: PgPool) {
+#[tokio::test]
+async fn the_eight_dutch_medical_faculties_exist_after_migration() {
+    let (_database, pool) = database().await;
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM faculties")
         .fetch_one(&pool)
         .await
@@ -77,8 +81,9 @@ async fn row_counts(pool: &PgPool) -> (i64, i64, i64, i64) {
     (institutions, faculties, users, roles)
 }
 
-#[sqlx::test]
-async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
+#[tokio::test]
+async fn the_demo_seed_run_twice_creates_nothing_twice() {
+    let (_database, pool) = database().await;
     let first = seed::seed_demo(&pool, &dev_config()).await.unwrap();
     assert!(
         first.institutions_added > 20,
@@ -101,8 +106,9 @@ async fn the_demo_seed_run_twice_creates_nothing_twice(pool: PgPool) {
     assert_eq!(row_counts(&pool).await, after_first);
 }
 
-#[sqlx::test]
-async fn the_database_refuses_an_institution_of_an_unknown_kind(pool: PgPool) {
+#[tokio::test]
+async fn the_database_refuses_an_institution_of_an_unknown_kind() {
+    let (_database, pool) = database().await;
     let result =
         sqlx::query("INSERT INTO institutions (name, city, kind) VALUES ('X', 'Y', 'kroeg')")
             .execute(&pool)
@@ -110,8 +116,9 @@ async fn the_database_refuses_an_institution_of_an_unknown_kind(pool: PgPool) {
     assert!(result.is_err());
 }
 
-#[sqlx::test]
-async fn demo_data_is_refused_in_production(pool: PgPool) {
+#[tokio::test]
+async fn demo_data_is_refused_in_production() {
+    let (_database, pool) = database().await;
     let key = "ab".repeat(32);
     let production = Config::from_lookup(|name| match name {
         "APP_ENV" => Some("production".into()),
@@ -133,8 +140,9 @@ async fn demo_data_is_refused_in_production(pool: PgPool) {
     assert_eq!(users, 0);
 }
 
-#[sqlx::test]
-async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
+#[tokio::test]
+async fn every_approved_demo_schedule_passes_the_rules_engine() {
+    let (_database, pool) = database().await;
     let app = crate::helpers::TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM trainings ORDER BY id")
@@ -190,8 +198,9 @@ async fn every_approved_demo_schedule_passes_the_rules_engine(pool: PgPool) {
 /// Every version of every demo schedule is free of errors and of parts planned beyond what
 /// they require, and each is complete or not as its story says: the stories are named by the
 /// trainee, the specialty and the version's status.
-#[sqlx::test]
-async fn every_demo_schedule_tells_its_story_to_the_rules_engine(pool: PgPool) {
+#[tokio::test]
+async fn every_demo_schedule_tells_its_story_to_the_rules_engine() {
+    let (_database, pool) = database().await;
     use rules::schedule::findings::{Code, Severity};
     let app = crate::helpers::TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;

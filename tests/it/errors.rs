@@ -1,5 +1,6 @@
 //! Error pages: whatever goes wrong, the user reads a Dutch page, never a stack trace.
 
+use crate::helpers::database::database;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Redirect;
@@ -8,7 +9,6 @@ use mijnrgs::platform::state::AppState;
 use mijnrgs::web::error::AppResult;
 use mijnrgs::web::flash::{self, FlashKind};
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::helpers::TestApp;
@@ -43,8 +43,9 @@ async fn leave_flash(session: Session) -> Redirect {
     Redirect::to("/contact")
 }
 
-#[sqlx::test]
-async fn an_unknown_address_gives_the_dutch_404_page(pool: PgPool) {
+#[tokio::test]
+async fn an_unknown_address_gives_the_dutch_404_page() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/bestaat/niet").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
@@ -63,8 +64,9 @@ async fn an_unknown_address_gives_the_dutch_404_page(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_panic_in_a_handler_gives_the_500_page_with_only_a_reference(pool: PgPool) {
+#[tokio::test]
+async fn a_panic_in_a_handler_gives_the_500_page_with_only_a_reference() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(pool, routes_with_faults(), &[]).await;
     let response = app.get("/test/paniek").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -85,8 +87,9 @@ async fn a_panic_in_a_handler_gives_the_500_page_with_only_a_reference(pool: PgP
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
 }
 
-#[sqlx::test]
-async fn a_database_error_gives_the_500_page_without_its_details(pool: PgPool) {
+#[tokio::test]
+async fn a_database_error_gives_the_500_page_without_its_details() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(pool, routes_with_faults(), &[]).await;
     let response = app.get("/test/databasefout").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -95,8 +98,9 @@ async fn a_database_error_gives_the_500_page_without_its_details(pool: PgPool) {
     assert!(!html.contains("tabel_die_niet_bestaat"));
 }
 
-#[sqlx::test]
-async fn an_unsupported_method_such_as_trace_gives_405(pool: PgPool) {
+#[tokio::test]
+async fn an_unsupported_method_such_as_trace_gives_405() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app
         .client
@@ -110,8 +114,9 @@ async fn an_unsupported_method_such_as_trace_gives_405(pool: PgPool) {
     assert!(html.contains("Deze handeling is hier niet mogelijk"));
 }
 
-#[sqlx::test]
-async fn a_body_above_the_limit_is_refused_with_a_dutch_413_page(pool: PgPool) {
+#[tokio::test]
+async fn a_body_above_the_limit_is_refused_with_a_dutch_413_page() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(pool, routes_with_faults(), &[("MAX_BODY_BYTES", "2048")]).await;
     let small = app
         .client
@@ -133,8 +138,9 @@ async fn a_body_above_the_limit_is_refused_with_a_dutch_413_page(pool: PgPool) {
     assert!(large.text().await.unwrap().contains("te groot"));
 }
 
-#[sqlx::test]
-async fn a_flash_message_shows_once_on_the_next_page(pool: PgPool) {
+#[tokio::test]
+async fn a_flash_message_shows_once_on_the_next_page() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(pool, routes_with_faults(), &[]).await;
     let redirect = app.get("/test/flash").await;
     assert_eq!(redirect.status(), StatusCode::SEE_OTHER);
@@ -147,8 +153,9 @@ async fn a_flash_message_shows_once_on_the_next_page(pool: PgPool) {
     assert!(!again.contains("Uw gegevens zijn opgeslagen."));
 }
 
-#[sqlx::test]
-async fn a_request_that_takes_too_long_gets_the_dutch_timeout_page(pool: PgPool) {
+#[tokio::test]
+async fn a_request_that_takes_too_long_gets_the_dutch_timeout_page() {
+    let (_database, pool) = database().await;
     let routes = mijnrgs::router::router().route(
         "/test/traag",
         get(|| async {

@@ -2,6 +2,7 @@
 //! database gone and back, and how the pool checks its connections. (SIGTERM with requests in flight is in `startup.rs`, which starts
 //! the real binary.)
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -56,10 +57,10 @@ fn leaked_detail(body: &str) -> Option<String> {
     })
 }
 
-#[sqlx::test]
-async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothing_and_the_portal_recovers(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothing_and_the_portal_recovers()
+ {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     crate::aios::set_today(&app);
     crate::aios::aios_ready(&app, "noor").await;
@@ -155,10 +156,9 @@ async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothin
     assert_eq!(ready.status(), StatusCode::OK);
 }
 
-#[sqlx::test]
-async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_round_trip_first(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_round_trip_first() {
+    let (_database, pool) = database().await;
     let proxy = DbProxy::start().await;
     // One connection, so every statement after the first finds it prepared.
     let portal =

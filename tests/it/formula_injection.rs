@@ -1,7 +1,7 @@
 //! A name that is a spreadsheet formula reaches the contactpersoon's CSV and XLSX downloads as
 //! plain text (CSV injection, docs/security.md §10): never at the start of a cell, never as a formula.
 
-use sqlx::PgPool;
+use crate::helpers::database::database;
 
 use crate::helpers::TestApp;
 use crate::helpers::accounts::log_in_demo;
@@ -14,8 +14,9 @@ fn starts_a_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@'])
 }
 
-#[sqlx::test]
-async fn a_name_that_is_a_formula_reaches_the_csv_and_xlsx_downloads_as_plain_text(pool: PgPool) {
+#[tokio::test]
+async fn a_name_that_is_a_formula_reaches_the_csv_and_xlsx_downloads_as_plain_text() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     // Noor, with a schedule at the Radboudumc in 2027, renames herself to a formula.
     crate::supervision::submitted_training(&app).await;

@@ -1,20 +1,22 @@
 //! Liveness and readiness.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::{TestApp, unreachable_pool};
 
-#[sqlx::test]
-async fn healthz_answers_ok_while_the_process_runs(pool: PgPool) {
+#[tokio::test]
+async fn healthz_answers_ok_while_the_process_runs() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.text().await.unwrap(), "ok");
 }
 
-#[sqlx::test]
-async fn readyz_answers_ok_when_the_database_is_reachable(pool: PgPool) {
+#[tokio::test]
+async fn readyz_answers_ok_when_the_database_is_reachable() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), StatusCode::OK);

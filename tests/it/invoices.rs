@@ -1,8 +1,8 @@
 //! Invoices: issued with a "factureren bij indienen" submission, once, with the VAT split out;
 //! numbered without gaps under concurrency; never changed; visible to their owner only.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{reject_in_database, submit};
@@ -21,10 +21,9 @@ async fn invoices_of(app: &TestApp, training: Uuid) -> Vec<(String, i32, i32)> {
     .unwrap()
 }
 
-#[sqlx::test]
-async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat_split_out(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat_split_out() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     // The demo data's invoices come first; this one takes the next number.
     seed_demo(&app).await;
@@ -88,8 +87,9 @@ async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat
     assert!(!list.contains(&number));
 }
 
-#[sqlx::test]
-async fn invoicing_on_the_start_date_issues_nothing_on_submission(pool: PgPool) {
+#[tokio::test]
+async fn invoicing_on_the_start_date_issues_nothing_on_submission() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     crate::aios::set_today(&app);
@@ -107,8 +107,9 @@ async fn invoicing_on_the_start_date_issues_nothing_on_submission(pool: PgPool) 
     assert!(invoices_of(&app, training).await.is_empty());
 }
 
-#[sqlx::test]
-async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgPool) {
+#[tokio::test]
+async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     // Most demo trainings have their invoice already: a copy of each has none yet.
@@ -191,8 +192,9 @@ async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once(pool: PgP
     assert_eq!(numbers, expected);
 }
 
-#[sqlx::test]
-async fn an_issued_invoice_cannot_be_changed_or_deleted(pool: PgPool) {
+#[tokio::test]
+async fn an_issued_invoice_cannot_be_changed_or_deleted() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     for statement in [

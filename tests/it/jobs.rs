@@ -2,8 +2,8 @@
 //! nothing runs or is sent twice, failures are retried and finally given up, and an SMTP outage
 //! loses nothing.
 
+use crate::helpers::database::database;
 use chrono::Duration;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{aios_ready, create_igt, igt_with_two_hospitals, set_today, submit};
@@ -42,8 +42,9 @@ async fn ready(app: &TestApp) {
     aios_ready(app, "noor").await;
 }
 
-#[sqlx::test]
-async fn a_concept_left_for_a_week_brings_exactly_one_reminder(pool: PgPool) {
+#[tokio::test]
+async fn a_concept_left_for_a_week_brings_exactly_one_reminder() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     ready(&app).await;
     create_igt(&app).await;
@@ -71,8 +72,9 @@ async fn a_concept_left_for_a_week_brings_exactly_one_reminder(pool: PgPool) {
     assert_eq!(reminders(&app).await, 1, "once only");
 }
 
-#[sqlx::test]
-async fn a_concept_submitted_in_time_brings_no_reminder(pool: PgPool) {
+#[tokio::test]
+async fn a_concept_submitted_in_time_brings_no_reminder() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     ready(&app).await;
     let training = igt_with_two_hospitals(&app).await;
@@ -95,8 +97,9 @@ async fn a_concept_submitted_in_time_brings_no_reminder(pool: PgPool) {
     assert_eq!(reminders(&app).await, 0);
 }
 
-#[sqlx::test]
-async fn a_change_request_left_on_concept_is_reminded_too(pool: PgPool) {
+#[tokio::test]
+async fn a_change_request_left_on_concept_is_reminded_too() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     ready(&app).await;
     let training = igt_with_two_hospitals(&app).await;
@@ -130,8 +133,9 @@ async fn a_change_request_left_on_concept_is_reminded_too(pool: PgPool) {
     assert_eq!(subjects, ["Uw wijziging staat nog op concept"]);
 }
 
-#[sqlx::test]
-async fn two_workers_at_once_run_a_job_once(pool: PgPool) {
+#[tokio::test]
+async fn two_workers_at_once_run_a_job_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     ready(&app).await;
     create_igt(&app).await;
@@ -145,8 +149,9 @@ async fn two_workers_at_once_run_a_job_once(pool: PgPool) {
     assert_eq!(reminders(&app).await, 1);
 }
 
-#[sqlx::test]
-async fn scheduling_a_logical_job_twice_keeps_one(pool: PgPool) {
+#[tokio::test]
+async fn scheduling_a_logical_job_twice_keeps_one() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let version = Uuid::now_v7();
     let mut conn = app.state.db.acquire().await.unwrap();
@@ -168,8 +173,9 @@ async fn scheduling_a_logical_job_twice_keeps_one(pool: PgPool) {
     assert_eq!(count, 1);
 }
 
-#[sqlx::test]
-async fn a_failing_job_is_retried_with_growing_pauses_and_then_given_up(pool: PgPool) {
+#[tokio::test]
+async fn a_failing_job_is_retried_with_growing_pauses_and_then_given_up() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     sqlx::query(
         "INSERT INTO jobs (id, kind, key, run_at) VALUES ($1, 'bestaat_niet', 'kapot:1', $2)",
@@ -226,8 +232,9 @@ async fn enqueue(app: &TestApp, to: &str, subject: &str) {
     .unwrap();
 }
 
-#[sqlx::test]
-async fn an_smtp_outage_loses_no_mail_and_sends_none_twice(pool: PgPool) {
+#[tokio::test]
+async fn an_smtp_outage_loses_no_mail_and_sends_none_twice() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     for i in 0..5 {
         enqueue(&app, "anna@example.nl", &format!("Bericht {i}")).await;
@@ -275,8 +282,9 @@ async fn an_smtp_outage_loses_no_mail_and_sends_none_twice(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_mail_that_can_never_be_delivered_is_given_up_at_once_and_recorded(pool: PgPool) {
+#[tokio::test]
+async fn a_mail_that_can_never_be_delivered_is_given_up_at_once_and_recorded() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     enqueue(&app, "geen adres", "Onbestelbaar").await;
     assert_eq!(app.deliver_mail().await, 0);
@@ -289,8 +297,9 @@ async fn a_mail_that_can_never_be_delivered_is_given_up_at_once_and_recorded(poo
     assert!(error.unwrap().contains("recipient address"));
 }
 
-#[sqlx::test]
-async fn the_back_office_sees_a_given_up_mail_and_puts_it_back_in_the_queue_once(pool: PgPool) {
+#[tokio::test]
+async fn the_back_office_sees_a_given_up_mail_and_puts_it_back_in_the_queue_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     enqueue(&app, "noor(at)example.nl", "Onbestelbaar").await;

@@ -3,12 +3,12 @@
 //! The test only moves the injected clock, runs the jobs that are due, reads the mail and
 //! computes authenticator codes; it reads the database to assert, never to change state.
 
+use crate::helpers::database::database;
 use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt;
 use mijnrgs::platform::clock::Clock;
-use sqlx::PgPool;
 use thirtyfour::prelude::*;
 
 use crate::aios::set_today;
@@ -82,10 +82,10 @@ async fn pay_with_test_provider(browser: &Browser, outcome: &str) {
     browser.assert_accessible().await;
 }
 
-#[sqlx::test]
-async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_ingeschreven_after_approval(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_new_aios_registers_for_igt_pays_through_the_next_day_reminder_and_is_ingeschreven_after_approval()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -338,10 +338,10 @@ async fn new_aios_story(app: &TestApp, browser: &Browser) {
     );
 }
 
-#[sqlx::test]
-async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_opleider_moves_the_expected_end_for_both(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_part_time_change_request_approved_by_the_ondersteuner_namens_the_opleider_moves_the_expected_end_for_both()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -474,10 +474,10 @@ async fn change_request_story(app: &TestApp, browser: &Browser) {
     );
 }
 
-#[sqlx::test]
-async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_and_in_the_contactpersoons_csv(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn after_the_eindverklaring_the_aios_registers_pays_and_is_found_publicly_and_in_the_contactpersoons_csv()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -601,10 +601,10 @@ fn seven_in_the_morning(now: DateTime<Utc>) -> DateTime<Utc> {
     mijnrgs::platform::jobs::dutch_time(today, 7, 0).expect("07:00 exists")
 }
 
-#[sqlx::test]
-async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_grants_five_more_years(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_invited_specialist_applies_for_herregistratie_pays_and_the_rgs_grants_five_more_years()
+{
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let browser = Browser::start().await;

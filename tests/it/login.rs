@@ -1,10 +1,10 @@
 //! Logging in with password and verification code, enrolment, recovery codes, lockouts,
 //! sessions and logging out.
 
+use crate::helpers::database::database;
 use chrono::Duration;
 use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::accounts::{
     PASSWORD, log_in, register, register_and_log_in, secret_from_page, submit_password,
@@ -22,8 +22,9 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-#[sqlx::test]
-async fn the_first_login_enrols_the_authenticator_and_shows_ten_recovery_codes_once(pool: PgPool) {
+#[tokio::test]
+async fn the_first_login_enrols_the_authenticator_and_shows_ten_recovery_codes_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     submit_password(&app, &app.client, "anna", PASSWORD).await;
@@ -89,8 +90,9 @@ async fn the_first_login_enrols_the_authenticator_and_shows_ten_recovery_codes_o
     );
 }
 
-#[sqlx::test]
-async fn a_logged_in_user_has_a_new_session_id_after_each_login_step(pool: PgPool) {
+#[tokio::test]
+async fn a_logged_in_user_has_a_new_session_id_after_each_login_step() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -109,16 +111,18 @@ async fn a_logged_in_user_has_a_new_session_id_after_each_login_step(pool: PgPoo
     assert_ne!(after_password, after_code);
 }
 
-#[sqlx::test]
-async fn pages_behind_the_login_send_an_anonymous_visitor_to_the_login_page(pool: PgPool) {
+#[tokio::test]
+async fn pages_behind_the_login_send_an_anonymous_visitor_to_the_login_page() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/account").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/inloggen?terug=%2Faccount");
 }
 
-#[sqlx::test]
-async fn a_password_alone_does_not_log_anyone_in(pool: PgPool) {
+#[tokio::test]
+async fn a_password_alone_does_not_log_anyone_in() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -129,8 +133,9 @@ async fn a_password_alone_does_not_log_anyone_in(pool: PgPool) {
     assert_eq!(location(&account), "/inloggen?terug=%2Faccount");
 }
 
-#[sqlx::test]
-async fn a_wrong_password_and_an_unknown_username_get_the_same_message(pool: PgPool) {
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_username_get_the_same_message() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register(&app, "anna", "aios").await;
     let wrong = submit_password(&app, &app.client, "anna", "verkeerd wachtwoord hier").await;
@@ -142,8 +147,9 @@ async fn a_wrong_password_and_an_unknown_username_get_the_same_message(pool: PgP
     assert!(unknown.text().await.unwrap().contains(message));
 }
 
-#[sqlx::test]
-async fn a_code_that_was_accepted_once_is_refused_when_replayed(pool: PgPool) {
+#[tokio::test]
+async fn a_code_that_was_accepted_once_is_refused_when_replayed() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
 
@@ -170,8 +176,9 @@ async fn a_code_that_was_accepted_once_is_refused_when_replayed(pool: PgPool) {
     assert_eq!(replays, 1);
 }
 
-#[sqlx::test]
-async fn two_concurrent_submissions_of_one_code_give_exactly_one_login(pool: PgPool) {
+#[tokio::test]
+async fn two_concurrent_submissions_of_one_code_give_exactly_one_login() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     app.clock.advance(Duration::seconds(30));
@@ -192,8 +199,9 @@ async fn two_concurrent_submissions_of_one_code_give_exactly_one_login(pool: PgP
     assert_eq!(logins, 1);
 }
 
-#[sqlx::test]
-async fn a_recovery_code_replaces_the_verification_code_once(pool: PgPool) {
+#[tokio::test]
+async fn a_recovery_code_replaces_the_verification_code_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     assert_eq!(user.recovery_codes.len(), 10);
@@ -231,8 +239,9 @@ async fn a_recovery_code_replaces_the_verification_code_once(pool: PgPool) {
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn ten_failed_passwords_lock_the_account_for_fifteen_minutes(pool: PgPool) {
+#[tokio::test]
+async fn ten_failed_passwords_lock_the_account_for_fifteen_minutes() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -265,8 +274,9 @@ async fn ten_failed_passwords_lock_the_account_for_fifteen_minutes(pool: PgPool)
     assert_eq!(lockouts, 1);
 }
 
-#[sqlx::test]
-async fn five_wrong_codes_in_a_row_lock_the_code_step(pool: PgPool) {
+#[tokio::test]
+async fn five_wrong_codes_in_a_row_lock_the_code_step() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -289,8 +299,9 @@ async fn five_wrong_codes_in_a_row_lock_the_code_step(pool: PgPool) {
     assert!(locked.text().await.unwrap().contains("pas om"));
 }
 
-#[sqlx::test]
-async fn logging_out_ends_the_session_so_the_old_cookie_no_longer_works(pool: PgPool) {
+#[tokio::test]
+async fn logging_out_ends_the_session_so_the_old_cookie_no_longer_works() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -316,8 +327,9 @@ async fn logging_out_ends_the_session_so_the_old_cookie_no_longer_works(pool: Pg
     assert_eq!(location(&replay), "/inloggen?terug=%2Faccount");
 }
 
-#[sqlx::test]
-async fn a_session_ends_twelve_hours_after_login_however_active(pool: PgPool) {
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_login_however_active() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "anna", "aios").await;
     app.clock.advance(Duration::hours(11));
@@ -329,8 +341,9 @@ async fn a_session_ends_twelve_hours_after_login_however_active(pool: PgPool) {
     assert!(page.contains("langer dan 12 uur"));
 }
 
-#[sqlx::test]
-async fn the_code_step_expires_five_minutes_after_the_password(pool: PgPool) {
+#[tokio::test]
+async fn the_code_step_expires_five_minutes_after_the_password() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let client = app.new_client();
@@ -344,8 +357,9 @@ async fn the_code_step_expires_five_minutes_after_the_password(pool: PgPool) {
     assert_eq!(location(&late), "/inloggen");
 }
 
-#[sqlx::test]
-async fn more_than_twenty_login_attempts_a_minute_from_one_address_get_429(pool: PgPool) {
+#[tokio::test]
+async fn more_than_twenty_login_attempts_a_minute_from_one_address_get_429() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let mut statuses = Vec::new();
     for i in 0..24 {
@@ -362,8 +376,9 @@ async fn more_than_twenty_login_attempts_a_minute_from_one_address_get_429(pool:
     assert!(last.text().await.unwrap().contains("Te veel pogingen"));
 }
 
-#[sqlx::test]
-async fn login_events_are_audited_and_never_hold_the_password_or_code(pool: PgPool) {
+#[tokio::test]
+async fn login_events_are_audited_and_never_hold_the_password_or_code() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     submit_password(
@@ -401,8 +416,9 @@ async fn login_events_are_audited_and_never_hold_the_password_or_code(pool: PgPo
     assert!(!dump.contains(PASSWORD));
 }
 
-#[sqlx::test]
-async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: PgPool) {
+#[tokio::test]
+async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production() {
+    let (_database, pool) = database().await;
     let development = TestApp::spawn(pool.clone()).await;
     crate::helpers::accounts::seed_demo(&development).await;
     let key = "ab".repeat(32);
@@ -428,8 +444,9 @@ async fn demo_accounts_cannot_log_in_when_the_portal_runs_in_production(pool: Pg
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn reading_pages_keeps_an_active_user_logged_in_past_the_idle_limit(pool: PgPool) {
+#[tokio::test]
+async fn reading_pages_keeps_an_active_user_logged_in_past_the_idle_limit() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn_with(
         pool,
         mijnrgs::router::router(),
@@ -444,8 +461,9 @@ async fn reading_pages_keeps_an_active_user_logged_in_past_the_idle_limit(pool: 
     }
 }
 
-#[sqlx::test]
-async fn a_cross_site_post_to_change_the_password_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn a_cross_site_post_to_change_the_password_is_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "anna", "aios").await;
     let response = app
@@ -476,8 +494,9 @@ async fn a_cross_site_post_to_change_the_password_is_refused(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in(pool: PgPool) {
+#[tokio::test]
+async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let client = app.new_client();
@@ -515,8 +534,9 @@ async fn a_page_asked_for_while_logged_out_is_shown_right_after_logging_in(pool:
     assert_eq!(page.status(), StatusCode::OK);
 }
 
-#[sqlx::test]
-async fn a_return_path_to_another_site_or_a_login_step_is_ignored(pool: PgPool) {
+#[tokio::test]
+async fn a_return_path_to_another_site_or_a_login_step_is_ignored() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     for back in [

@@ -1,10 +1,10 @@
 //! The integration tests: each test spawns the real portal on a random port against its own
-//! fresh PostgreSQL database (`#[sqlx::test]`), and talks to it over HTTP or through a real
-//! headless browser.
+//! fresh PostgreSQL database (`helpers::database`: a clone of one migrated template), and
+//! talks to it over HTTP or through a real headless browser.
 
 mod helpers;
 
-/// `#[sqlx::test]` creates each test's database through a connection to the database named by
+/// Each test's database is created through a connection to the database named by
 /// `DATABASE_URL`, which on a fresh machine does not exist yet. The test binary creates it
 /// before any test starts, the same way the portal does at start-up.
 #[ctor::ctor(unsafe)]

@@ -1,7 +1,7 @@
 //! Changing and resetting a password, and new recovery codes.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::accounts::{
     PASSWORD, link_in_mail, log_in, register_and_log_in, submit_password,
@@ -10,8 +10,9 @@ use crate::helpers::{TestApp, location};
 
 const NEW_PASSWORD: &str = "zonnebloem trekpleister bergmeer";
 
-#[sqlx::test]
-async fn changing_the_password_needs_the_current_one_and_ends_every_other_session(pool: PgPool) {
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_every_other_session() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let other_device = app.new_client();
@@ -65,8 +66,9 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     assert!(!mails.iter().any(|m| m.body.contains(NEW_PASSWORD)));
 }
 
-#[sqlx::test]
-async fn a_reset_link_sets_a_new_password_once_and_ends_all_sessions(pool: PgPool) {
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_ends_all_sessions() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "anna", "aios").await;
 
@@ -105,8 +107,9 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_all_sessions(pool: PgPoo
     assert_eq!(location(&new), "/inloggen/code");
 }
 
-#[sqlx::test]
-async fn a_reset_link_expires_after_one_hour(pool: PgPool) {
+#[tokio::test]
+async fn a_reset_link_expires_after_one_hour() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     register_and_log_in(&app, "anna", "aios").await;
     app.post_form("/wachtwoord-vergeten", &[("account", "anna")])
@@ -116,8 +119,9 @@ async fn a_reset_link_expires_after_one_hour(pool: PgPool) {
     assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test]
-async fn asking_a_reset_for_an_unknown_account_looks_the_same_and_sends_nothing(pool: PgPool) {
+#[tokio::test]
+async fn asking_a_reset_for_an_unknown_account_looks_the_same_and_sends_nothing() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let asked = app
         .post_form("/wachtwoord-vergeten", &[("account", "niemand@example.nl")])
@@ -133,8 +137,9 @@ async fn asking_a_reset_for_an_unknown_account_looks_the_same_and_sends_nothing(
     assert!(app.sent_emails().await.is_empty());
 }
 
-#[sqlx::test]
-async fn new_recovery_codes_need_the_password_and_replace_the_old_ones(pool: PgPool) {
+#[tokio::test]
+async fn new_recovery_codes_need_the_password_and_replace_the_old_ones() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let user = register_and_log_in(&app, "anna", "aios").await;
     let refused = app

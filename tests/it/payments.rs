@@ -3,6 +3,7 @@
 //! reconciliation), the registration that payment completes, the next-day reminder and the
 //! start-date invoice with an injected clock, the invoice PDF and credit invoices.
 
+use crate::helpers::database::database;
 use std::process::Command;
 
 use chrono::Duration;
@@ -174,10 +175,9 @@ async fn run_jobs(app: &TestApp) -> usize {
         .expect("run the jobs")
 }
 
-#[sqlx::test]
-async fn submitting_leads_to_the_invoice_and_paying_it_with_the_test_provider_mails_once(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn submitting_leads_to_the_invoice_and_paying_it_with_the_test_provider_mails_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -239,8 +239,9 @@ async fn submitting_leads_to_the_invoice_and_paying_it_with_the_test_provider_ma
     );
 }
 
-#[sqlx::test]
-async fn an_approved_registration_is_registered_the_moment_its_invoice_is_paid(pool: PgPool) {
+#[tokio::test]
+async fn an_approved_registration_is_registered_the_moment_its_invoice_is_paid() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     approve(&app, training).await;
@@ -262,10 +263,9 @@ async fn an_approved_registration_is_registered_the_moment_its_invoice_is_paid(p
     assert!(training_page.contains("Ingeschreven"));
 }
 
-#[sqlx::test]
-async fn a_failed_cancelled_or_expired_payment_leaves_the_invoice_open_and_a_new_one_can_start(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_failed_cancelled_or_expired_payment_leaves_the_invoice_open_and_a_new_one_can_start() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -296,8 +296,9 @@ async fn a_failed_cancelled_or_expired_payment_leaves_the_invoice_open_and_a_new
     assert!(!page.contains("Betalen met iDEAL"));
 }
 
-#[sqlx::test]
-async fn a_test_payment_left_open_expires_after_fifteen_minutes(pool: PgPool) {
+#[tokio::test]
+async fn a_test_payment_left_open_expires_after_fifteen_minutes() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -362,8 +363,9 @@ async fn the_one_page_the_clicks_land_on(
     locations.remove(0)
 }
 
-#[sqlx::test]
-async fn ten_concurrent_clicks_on_betalen_create_one_payment(pool: PgPool) {
+#[tokio::test]
+async fn ten_concurrent_clicks_on_betalen_create_one_payment() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -377,8 +379,9 @@ async fn ten_concurrent_clicks_on_betalen_create_one_payment(pool: PgPool) {
     assert_eq!(payment_statuses(&app, invoice).await, ["open"]);
 }
 
-#[sqlx::test]
-async fn someone_elses_invoice_payment_and_pdf_answer_404(pool: PgPool) {
+#[tokio::test]
+async fn someone_elses_invoice_payment_and_pdf_answer_404() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -414,8 +417,9 @@ fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[sqlx::test]
-async fn a_name_and_address_full_of_markup_print_literally_on_the_invoice_pdf(pool: PgPool) {
+#[tokio::test]
+async fn a_name_and_address_full_of_markup_print_literally_on_the_invoice_pdf() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -447,8 +451,9 @@ async fn a_name_and_address_full_of_markup_print_literally_on_the_invoice_pdf(po
     assert!(!text.contains("root:"), "{text}");
 }
 
-#[sqlx::test]
-async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link(pool: PgPool) {
+#[tokio::test]
+async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -486,8 +491,9 @@ async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link(pool: PgPoo
     );
 }
 
-#[sqlx::test]
-async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice(pool: PgPool) {
+#[tokio::test]
+async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -580,8 +586,9 @@ async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice(poo
     assert!(text.contains("-€ 494,15"));
 }
 
-#[sqlx::test]
-async fn an_unpaid_invoice_brings_one_reminder_with_the_pdf_the_next_day(pool: PgPool) {
+#[tokio::test]
+async fn an_unpaid_invoice_brings_one_reminder_with_the_pdf_the_next_day() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -617,8 +624,9 @@ async fn an_unpaid_invoice_brings_one_reminder_with_the_pdf_the_next_day(pool: P
     assert!(sent[0].attachments[0].content.starts_with(b"%PDF"));
 }
 
-#[sqlx::test]
-async fn a_paid_invoice_brings_no_reminder(pool: PgPool) {
+#[tokio::test]
+async fn a_paid_invoice_brings_no_reminder() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
@@ -629,10 +637,9 @@ async fn a_paid_invoice_brings_no_reminder(pool: PgPool) {
     assert!(!sent.iter().any(|m| m.subject.starts_with("Herinnering")));
 }
 
-#[sqlx::test]
-async fn invoicing_on_the_start_date_sends_the_invoice_that_morning_and_registers_conditionally(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn invoicing_on_the_start_date_sends_the_invoice_that_morning_and_registers_conditionally() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -817,10 +824,9 @@ async fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-#[sqlx::test]
-async fn a_mollie_payment_is_created_with_our_id_in_its_metadata_and_an_idempotency_key(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_mollie_payment_is_created_with_our_id_in_its_metadata_and_an_idempotency_key() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (_, _, payment) = started_mollie_payment(&app, &mock).await;
@@ -855,8 +861,9 @@ async fn a_mollie_payment_is_created_with_our_id_in_its_metadata_and_an_idempote
     assert_eq!(stored.as_deref(), Some("tr_stub12345"));
 }
 
-#[sqlx::test]
-async fn a_mollie_webhook_replayed_twenty_times_at_once_pays_once_and_mails_once(pool: PgPool) {
+#[tokio::test]
+async fn a_mollie_webhook_replayed_twenty_times_at_once_pays_once_and_mails_once() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (training, invoice, payment) = started_mollie_payment(&app, &mock).await;
@@ -892,8 +899,9 @@ async fn a_mollie_webhook_replayed_twenty_times_at_once_pays_once_and_mails_once
     assert_eq!(crate::aios::status(&app, training).await, "ingediend");
 }
 
-#[sqlx::test]
-async fn when_mollie_cannot_be_asked_the_webhook_answers_503_and_nothing_changes(pool: PgPool) {
+#[tokio::test]
+async fn when_mollie_cannot_be_asked_the_webhook_answers_503_and_nothing_changes() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (_, invoice, payment) = started_mollie_payment(&app, &mock).await;
@@ -916,8 +924,9 @@ async fn when_mollie_cannot_be_asked_the_webhook_answers_503_and_nothing_changes
     assert_eq!(invoice_status(&app, invoice).await, "betaald");
 }
 
-#[sqlx::test]
-async fn unknown_and_malformed_webhook_ids_are_answered_200_and_change_nothing(pool: PgPool) {
+#[tokio::test]
+async fn unknown_and_malformed_webhook_ids_are_answered_200_and_change_nothing() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (_, invoice, _) = started_mollie_payment(&app, &mock).await;
@@ -967,8 +976,9 @@ async fn unknown_and_malformed_webhook_ids_are_answered_200_and_change_nothing(p
     assert_eq!(invoice_status(&app, invoice).await, "open");
 }
 
-#[sqlx::test]
-async fn a_paid_report_with_another_amount_does_not_pay_the_invoice(pool: PgPool) {
+#[tokio::test]
+async fn a_paid_report_with_another_amount_does_not_pay_the_invoice() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (_, invoice, payment) = started_mollie_payment(&app, &mock).await;
@@ -980,8 +990,9 @@ async fn a_paid_report_with_another_amount_does_not_pay_the_invoice(pool: PgPool
     assert_eq!(paid_mails(&app).await, 0);
 }
 
-#[sqlx::test]
-async fn reconciliation_completes_a_payment_whose_webhook_never_came(pool: PgPool) {
+#[tokio::test]
+async fn reconciliation_completes_a_payment_whose_webhook_never_came() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (training, invoice, payment) = started_mollie_payment(&app, &mock).await;
@@ -1007,8 +1018,9 @@ async fn reconciliation_completes_a_payment_whose_webhook_never_came(pool: PgPoo
     assert_eq!(next, 1, "the next run is scheduled");
 }
 
-#[sqlx::test]
-async fn when_mollie_is_down_betalen_says_so_and_a_retry_reuses_the_same_payment(pool: PgPool) {
+#[tokio::test]
+async fn when_mollie_is_down_betalen_says_so_and_a_retry_reuses_the_same_payment() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let invoice = invoice_after_a_failed_creation(&app, &mock).await;
@@ -1034,10 +1046,10 @@ async fn when_mollie_is_down_betalen_says_so_and_a_retry_reuses_the_same_payment
     assert_eq!(keys[0], keys[1], "the retry uses the same idempotency key");
 }
 
-#[sqlx::test]
-async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_portal_serves_other_pages(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_portal_serves_other_pages()
+ {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     // Every test's portal has a pool of one connection that gives up after two seconds, so
     // a click that held it while Mollie answers would make every other request fail.
@@ -1060,8 +1072,9 @@ async fn while_mollie_slowly_creates_a_payment_ten_clicks_call_it_once_and_the_p
     assert_eq!(payment_statuses(&app, invoice).await, ["open"]);
 }
 
-#[sqlx::test]
-async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses(pool: PgPool) {
+#[tokio::test]
+async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let invoice = invoice_after_a_failed_creation(&app, &mock).await;
@@ -1091,8 +1104,9 @@ async fn a_claim_on_creating_a_payment_left_by_a_request_that_died_lapses(pool: 
     assert_eq!(claimed, None, "the claim ends with the creation");
 }
 
-#[sqlx::test]
-async fn a_payer_back_before_the_webhook_sees_that_the_payment_is_being_processed(pool: PgPool) {
+#[tokio::test]
+async fn a_payer_back_before_the_webhook_sees_that_the_payment_is_being_processed() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let (_, invoice, payment) = started_mollie_payment(&app, &mock).await;
@@ -1140,10 +1154,9 @@ async fn insert_creating(
     .unwrap();
 }
 
-#[sqlx::test]
-async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_second_payment(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_second_payment() {
+    let (_database, pool) = database().await;
     let mock = MockServer::start().await;
     let app = mollie_app(pool, &mock).await;
     let training = submitted_training(&app).await;

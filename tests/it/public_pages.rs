@@ -1,12 +1,13 @@
 //! The public pages anyone can open.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::TestApp;
 
-#[sqlx::test]
-async fn the_home_page_explains_what_each_of_the_five_roles_can_do(pool: PgPool) {
+#[tokio::test]
+async fn the_home_page_explains_what_each_of_the_five_roles_can_do() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -26,8 +27,9 @@ async fn the_home_page_explains_what_each_of_the_five_roles_can_do(pool: PgPool)
     }
 }
 
-#[sqlx::test]
-async fn every_page_has_a_skip_link_the_helpdesk_footer_and_dutch_as_its_language(pool: PgPool) {
+#[tokio::test]
+async fn every_page_has_a_skip_link_the_helpdesk_footer_and_dutch_as_its_language() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     for path in ["/", "/contact", "/toegankelijkheid"] {
         let html = app.get(path).await.text().await.unwrap();
@@ -43,8 +45,9 @@ async fn every_page_has_a_skip_link_the_helpdesk_footer_and_dutch_as_its_languag
     }
 }
 
-#[sqlx::test]
-async fn the_contact_page_says_which_address_is_for_what(pool: PgPool) {
+#[tokio::test]
+async fn the_contact_page_says_which_address_is_for_what() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/contact").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -54,8 +57,9 @@ async fn the_contact_page_says_which_address_is_for_what(pool: PgPool) {
     assert!(html.contains("Vragen over uw opleidingsregistratie"));
 }
 
-#[sqlx::test]
-async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_problem(pool: PgPool) {
+#[tokio::test]
+async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_problem() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/toegankelijkheid").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -66,16 +70,18 @@ async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_prob
     assert!(html.contains("Iets niet toegankelijk?"));
 }
 
-#[sqlx::test]
-async fn the_navigation_marks_the_page_being_shown(pool: PgPool) {
+#[tokio::test]
+async fn the_navigation_marks_the_page_being_shown() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let html = app.get("/contact").await.text().await.unwrap();
     assert!(html.contains(r#"<a href="/contact" aria-current="page">Contact</a>"#));
     assert!(html.contains(r#"<a href="/">Voor wie is MijnRGS?</a>"#));
 }
 
-#[sqlx::test]
-async fn a_static_asset_is_served_with_a_year_long_cache_and_a_versioned_link(pool: PgPool) {
+#[tokio::test]
+async fn a_static_asset_is_served_with_a_year_long_cache_and_a_versioned_link() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let html = app.get("/").await.text().await.unwrap();
     let link = format!(
@@ -101,8 +107,9 @@ async fn a_static_asset_is_served_with_a_year_long_cache_and_a_versioned_link(po
     );
 }
 
-#[sqlx::test]
-async fn a_missing_static_asset_is_a_404_that_is_not_cached(pool: PgPool) {
+#[tokio::test]
+async fn a_missing_static_asset_is_a_404_that_is_not_cached() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let response = app.get("/static/css/bestaat-niet.css").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);

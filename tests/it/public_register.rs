@@ -2,8 +2,8 @@
 //! the register, the dates and the status; searching is paginated, limited per address, and
 //! never scans a table.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::TestApp;
 use crate::helpers::accounts::seed_demo;
@@ -37,10 +37,9 @@ async fn many_specialists(app: &TestApp, count: i32) {
     .unwrap();
 }
 
-#[sqlx::test]
-async fn the_public_register_finds_by_name_and_big_number_and_never_shows_private_data(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_public_register_finds_by_name_and_big_number_and_never_shows_private_data() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let (status, page) = search(&app, "").await;
@@ -107,8 +106,9 @@ async fn the_public_register_finds_by_name_and_big_number_and_never_shows_privat
     assert!(page.contains("Geen inschrijving gevonden"));
 }
 
-#[sqlx::test]
-async fn the_public_register_is_paginated(pool: PgPool) {
+#[tokio::test]
+async fn the_public_register_is_paginated() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     many_specialists(&app, 45).await;
     let (_, first) = search(&app, "zoek=jansen").await;
@@ -127,8 +127,9 @@ async fn the_public_register_is_paginated(pool: PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn more_than_thirty_searches_at_once_from_one_address_get_429(pool: PgPool) {
+#[tokio::test]
+async fn more_than_thirty_searches_at_once_from_one_address_get_429() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let client = app.new_client();
     let mut last = StatusCode::OK;
@@ -164,8 +165,9 @@ async fn plan_of_page(app: &TestApp, typed: &str, offset: i64) -> String {
     rows.join("\n")
 }
 
-#[sqlx::test]
-async fn a_search_by_name_or_big_number_uses_an_index_and_never_scans_a_table(pool: PgPool) {
+#[tokio::test]
+async fn a_search_by_name_or_big_number_uses_an_index_and_never_scans_a_table() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     // 20,000 specialists with Dutch names, each with a BIG-nummer.
     sqlx::query(

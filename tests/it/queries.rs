@@ -2,9 +2,8 @@
 //! on the wire by a proxy between the portal and PostgreSQL. Every page stays within a small
 //! budget, and the lists cost the same whatever their length (no query per row).
 
+use crate::helpers::database::database;
 use std::collections::{BTreeMap, HashSet, VecDeque};
-
-use sqlx::PgPool;
 
 use crate::bad_input::{USERS, selector, shape};
 use crate::helpers::TestApp;
@@ -79,10 +78,9 @@ const SESSION: u64 = 1;
 /// Statements a page may run for its own content (the target: at most three).
 const BUDGET: u64 = 3;
 
-#[sqlx::test]
-async fn a_page_reads_the_session_with_its_user_in_one_statement_and_a_blocked_user_in_none_more(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_page_reads_the_session_with_its_user_in_one_statement_and_a_blocked_user_in_none_more() {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     let aios = app.new_client();
     log_in_demo(&app, &aios, "demo.aios").await;
@@ -135,10 +133,9 @@ async fn a_page_reads_the_session_with_its_user_in_one_statement_and_a_blocked_u
     );
 }
 
-#[sqlx::test]
-async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_and_none_fails(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_and_none_fails() {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     let mut most: BTreeMap<String, (u64, String)> = BTreeMap::new();
     let mut record = |who: &str, pages: BTreeMap<String, Vec<(String, u64)>>| {
@@ -179,10 +176,9 @@ async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[sqlx::test]
-async fn lists_and_histories_cost_the_same_number_of_statements_however_long_they_are(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn lists_and_histories_cost_the_same_number_of_statements_however_long_they_are() {
+    let (_database, pool) = database().await;
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     let opleider = app.new_client();
     log_in_demo(&app, &opleider, "demo.opleider").await;

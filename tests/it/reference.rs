@@ -1,5 +1,6 @@
 //! Reference data in the database, read for the rules engine.
 
+use crate::helpers::database::database;
 use chrono::NaiveDate;
 use mijnrgs::platform::config::Config;
 use mijnrgs::reference_data::lookup;
@@ -13,8 +14,9 @@ async fn id_of(pool: &PgPool, sql: &str) -> Uuid {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
-#[sqlx::test]
-async fn the_igt_profile_is_one_part_of_33_months_in_four_named_periods(pool: PgPool) {
+#[tokio::test]
+async fn the_igt_profile_is_one_part_of_33_months_in_four_named_periods() {
+    let (_database, pool) = database().await;
     let igt = id_of(&pool, "SELECT id FROM specialties WHERE code = 'igt'").await;
     let rules = lookup::specialty_rules(&pool, igt).await.unwrap().unwrap();
     assert_eq!(rules.parts.len(), 1);
@@ -35,8 +37,9 @@ async fn the_igt_profile_is_one_part_of_33_months_in_four_named_periods(pool: Pg
     assert!(institute_based);
 }
 
-#[sqlx::test]
-async fn the_catalogue_holds_the_required_durations_of_the_spec(pool: PgPool) {
+#[tokio::test]
+async fn the_catalogue_holds_the_required_durations_of_the_spec() {
+    let (_database, pool) = database().await;
     for (code, months) in [
         ("huisartsgeneeskunde", 36),
         ("ouderengeneeskunde", 36),
@@ -73,8 +76,9 @@ async fn the_catalogue_holds_the_required_durations_of_the_spec(pool: PgPool) {
     assert_eq!(without_parts, 0, "every specialty has its parts");
 }
 
-#[sqlx::test]
-async fn interruption_types_say_whether_they_count_towards_the_ten_days(pool: PgPool) {
+#[tokio::test]
+async fn interruption_types_say_whether_they_count_towards_the_ten_days() {
+    let (_database, pool) = database().await;
     let types = lookup::interruption_types(&pool).await.unwrap();
     assert_eq!(types.len(), 9);
     assert!(types["ziekte"].counts_towards_limit);
@@ -82,8 +86,9 @@ async fn interruption_types_say_whether_they_count_towards_the_ten_days(pool: Pg
     assert!(!types["anios"].counts_towards_limit);
 }
 
-#[sqlx::test]
-async fn fees_are_found_by_year_product_and_cluster(pool: PgPool) {
+#[tokio::test]
+async fn fees_are_found_by_year_product_and_cluster() {
+    let (_database, pool) = database().await;
     assert_eq!(
         lookup::fee_cents(&pool, 2021, "opleidingsregistratie", 1)
             .await
@@ -123,8 +128,9 @@ async fn fees_are_found_by_year_product_and_cluster(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_complete_schedule_checked_against_the_stored_igt_rules_has_no_findings(pool: PgPool) {
+#[tokio::test]
+async fn a_complete_schedule_checked_against_the_stored_igt_rules_has_no_findings() {
+    let (_database, pool) = database().await;
     mijnrgs::seed::seed_demo(&pool, &Config::from_lookup(|_| None).unwrap())
         .await
         .unwrap();

@@ -1,8 +1,8 @@
 //! The RGS keeps the reference data: institutions, institutes, interruption types, fees and
 //! specialties. Stale edits are refused; issued invoices never change.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::TestApp;
@@ -34,8 +34,9 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-#[sqlx::test]
-async fn the_rgs_adds_and_renames_an_institution_and_a_stale_edit_is_refused(pool: PgPool) {
+#[tokio::test]
+async fn the_rgs_adds_and_renames_an_institution_and_a_stale_edit_is_refused() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let rgs = rgs(&app).await;
     let add = |name: &'static str| {
@@ -112,10 +113,9 @@ async fn the_rgs_adds_and_renames_an_institution_and_a_stale_edit_is_refused(poo
     assert_eq!(audited(&app, "reference.institution_changed").await, 1);
 }
 
-#[sqlx::test]
-async fn an_invoiced_fee_stays_as_it_was_and_a_tariff_for_a_new_year_prices_later_invoices(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_invoiced_fee_stays_as_it_was_and_a_tariff_for_a_new_year_prices_later_invoices() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let rgs = rgs(&app).await;
     let before: Vec<(String, i32)> =
@@ -212,8 +212,9 @@ async fn an_invoiced_fee_stays_as_it_was_and_a_tariff_for_a_new_year_prices_late
     assert_eq!(audited(&app, "reference.fee_changed").await, 1);
 }
 
-#[sqlx::test]
-async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions(pool: PgPool) {
+#[tokio::test]
+async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let rgs = rgs(&app).await;
 
@@ -441,8 +442,9 @@ fn linked_and_offered(page: &str, path: &str, select: &str) -> (Vec<String>, Vec
     (linked, offered)
 }
 
-#[sqlx::test]
-async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it(pool: PgPool) {
+#[tokio::test]
+async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let rgs = rgs(&app).await;

@@ -1,10 +1,10 @@
 //! Registration as specialist after training, herregistratie with the portal's proposal and
 //! the RGS's decision, the invitation and reminders, and the strike-off on expiry.
 
+use crate::helpers::database::database;
 use chrono::{DateTime, NaiveDate, Utc};
 use mijnrgs::platform::clock::Clock;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::accounts::{TestUser, log_in, log_in_demo};
@@ -211,10 +211,10 @@ async fn applications(app: &TestApp) -> Vec<(Uuid, Option<i16>, String)> {
     .unwrap()
 }
 
-#[sqlx::test]
-async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_becomes_a_specialist(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_becomes_a_specialist()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, _) = completed_training(&app).await;
     let page = app.page_with(&app.client, "/registratie").await;
@@ -375,8 +375,9 @@ async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_b
     );
 }
 
-#[sqlx::test]
-async fn registration_outside_the_window_is_refused_and_the_page_says_what_to_do(pool: PgPool) {
+#[tokio::test]
+async fn registration_outside_the_window_is_refused_and_the_page_says_what_to_do() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, noor) = completed_training(&app).await;
     let path = format!("/registratie/opleidingen/{training}/aanvragen");
@@ -394,8 +395,9 @@ async fn registration_outside_the_window_is_refused_and_the_page_says_what_to_do
     assert!(page.contains("Registratie aanvragen kan alleen van drie maanden voor"));
 }
 
-#[sqlx::test]
-async fn a_request_paid_after_the_end_of_training_starts_on_the_day_of_payment(pool: PgPool) {
+#[tokio::test]
+async fn a_request_paid_after_the_end_of_training_starts_on_the_day_of_payment() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (training, noor) = completed_training(&app).await;
     let path = format!("/registratie/opleidingen/{training}/aanvragen");
@@ -420,8 +422,9 @@ async fn a_request_paid_after_the_end_of_training_starts_on_the_day_of_payment(p
     );
 }
 
-#[sqlx::test]
-async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_gap(pool: PgPool) {
+#[tokio::test]
+async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_gap() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (entry, noor) = registered_specialist(&app).await;
     let noor_mails = |subject: &'static str| {
@@ -635,8 +638,9 @@ async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_
     assert!(text.contains("31-08-2035"));
 }
 
-#[sqlx::test]
-async fn a_herregistratie_refused_after_the_end_strikes_the_entry_off_at_once(pool: PgPool) {
+#[tokio::test]
+async fn a_herregistratie_refused_after_the_end_strikes_the_entry_off_at_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (entry, noor) = registered_specialist(&app).await;
     let client = back_at(&app, "2031-11-20T10:00:00+01:00", &noor).await;
@@ -709,10 +713,9 @@ async fn a_herregistratie_refused_after_the_end_strikes_the_entry_off_at_once(po
     assert!(public.contains("Doorgehaald"), "{public}");
 }
 
-#[sqlx::test]
-async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the_specialist_told(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the_specialist_told() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let (entry, noor) = registered_specialist(&app).await;
     run_jobs(&app, "2031-11-30T23:00:00+01:00").await;

@@ -3,13 +3,13 @@
 //! rows; pages follow each other without gaps; a 10,000-row CSV streams; another institution
 //! or another role answers 404.
 
+use crate::helpers::database::database;
 use std::collections::BTreeSet;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{aios_ready, create_igt, revision, set_today, submit};
@@ -195,8 +195,9 @@ fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[sqlx::test]
-async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules(pool: PgPool) {
+#[tokio::test]
+async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     // Noor's submitted IGT schedule: Radboudumc 01-01-2027 to 01-01-2028, Isala from
     // 01-03-2028; the demo has running trainings at the Radboudumc too.
@@ -265,10 +266,9 @@ async fn the_report_and_its_downloads_hold_exactly_the_periods_of_the_schedules(
     assert_eq!(noor_seen, 6);
 }
 
-#[sqlx::test]
-async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch_excel(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch_excel() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     submitted_training(&app).await;
     let radboud = institution(&app, "Radboudumc").await;
@@ -321,8 +321,9 @@ pub(crate) fn zip_entry(bytes: &[u8], name: &str) -> String {
     text
 }
 
-#[sqlx::test]
-async fn another_institution_or_another_role_gets_404(pool: PgPool) {
+#[tokio::test]
+async fn another_institution_or_another_role_gets_404() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     submitted_training(&app).await;
     let radboud = institution(&app, "Radboudumc").await;
@@ -362,8 +363,9 @@ async fn another_institution_or_another_role_gets_404(pool: PgPool) {
     assert_eq!(downloads, 0);
 }
 
-#[sqlx::test]
-async fn a_bad_filter_is_explained_in_dutch_and_downloads_refuse_it(pool: PgPool) {
+#[tokio::test]
+async fn a_bad_filter_is_explained_in_dutch_and_downloads_refuse_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     let radboud = institution(&app, "Radboudumc").await;
@@ -388,8 +390,9 @@ async fn a_bad_filter_is_explained_in_dutch_and_downloads_refuse_it(pool: PgPool
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps(pool: PgPool) {
+#[tokio::test]
+async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     crate::helpers::accounts::seed_demo(&app).await;
     crate::aios::set_today(&app);
@@ -478,10 +481,9 @@ async fn ten_thousand_rows_stream_as_csv_and_page_by_page_without_gaps(pool: PgP
     assert_eq!(seen.len(), 12 * 50 + 50);
 }
 
-#[sqlx::test]
-async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_and_without_jit(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_and_without_jit() {
+    let (_database, pool) = database().await;
     let mut tx = mijnrgs::reports::register_report::download_transaction(&pool)
         .await
         .unwrap();
@@ -503,10 +505,10 @@ async fn a_report_download_reads_in_one_read_only_transaction_with_sort_memory_a
     tx.rollback().await.unwrap();
 }
 
-#[sqlx::test]
-async fn a_period_with_an_opleider_of_its_own_names_them_and_the_others_name_the_trainings_opleider(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_period_with_an_opleider_of_its_own_names_them_and_the_others_name_the_trainings_opleider()
+ {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);

@@ -1,7 +1,7 @@
 //! Roles: each role sees only its own areas; everything else answers 404.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::helpers::accounts::{log_in_demo, register_and_log_in, seed_demo, user_id};
 use crate::helpers::{TestApp, location};
@@ -13,8 +13,9 @@ const AREAS: &[(&str, &str)] = &[
     ("demo.opleider", "/opleider/ondersteuners"),
 ];
 
-#[sqlx::test]
-async fn each_role_sees_only_its_own_areas_and_everything_else_is_404(pool: PgPool) {
+#[tokio::test]
+async fn each_role_sees_only_its_own_areas_and_everything_else_is_404() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     for username in [
@@ -52,8 +53,9 @@ async fn each_role_sees_only_its_own_areas_and_everything_else_is_404(pool: PgPo
     }
 }
 
-#[sqlx::test]
-async fn an_anonymous_visitor_is_sent_to_the_login_for_every_role_area(pool: PgPool) {
+#[tokio::test]
+async fn an_anonymous_visitor_is_sent_to_the_login_for_every_role_area() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     for (_, path) in AREAS {
         let login = format!(
@@ -66,8 +68,9 @@ async fn an_anonymous_visitor_is_sent_to_the_login_for_every_role_area(pool: PgP
     }
 }
 
-#[sqlx::test]
-async fn an_aios_cannot_open_another_persons_account_page_in_the_back_office(pool: PgPool) {
+#[tokio::test]
+async fn an_aios_cannot_open_another_persons_account_page_in_the_back_office() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     register_and_log_in(&app, "anna", "aios").await;
@@ -87,8 +90,9 @@ async fn an_aios_cannot_open_another_persons_account_page_in_the_back_office(poo
     assert!(enrolled, "nothing happened to the other account");
 }
 
-#[sqlx::test]
-async fn the_database_refuses_a_second_active_contactpersoon_for_one_institution(pool: PgPool) {
+#[tokio::test]
+async fn the_database_refuses_a_second_active_contactpersoon_for_one_institution() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let other = user_id(&app, "demo.aios").await;
@@ -108,8 +112,9 @@ async fn the_database_refuses_a_second_active_contactpersoon_for_one_institution
     );
 }
 
-#[sqlx::test]
-async fn the_back_office_grants_and_revokes_a_role_and_both_are_audited(pool: PgPool) {
+#[tokio::test]
+async fn the_back_office_grants_and_revokes_a_role_and_both_are_audited() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let clerk = app.new_client();
@@ -209,8 +214,9 @@ async fn the_back_office_grants_and_revokes_a_role_and_both_are_audited(pool: Pg
     );
 }
 
-#[sqlx::test]
-async fn the_back_office_resets_a_lost_second_factor_and_the_user_enrols_again(pool: PgPool) {
+#[tokio::test]
+async fn the_back_office_resets_a_lost_second_factor_and_the_user_enrols_again() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let user = app.new_client();

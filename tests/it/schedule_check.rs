@@ -2,6 +2,7 @@
 //! empty submissions, refused items never reported as saved, and the forms proposing the part
 //! that still misses months. Through the real HTTP server and database.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -62,10 +63,10 @@ async fn periods(app: &TestApp, training: Uuid) -> i64 {
     .unwrap()
 }
 
-#[sqlx::test]
-async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_and_says_which_parts_miss_months(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_and_says_which_parts_miss_months()
+ {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_huisarts(&app).await;
     for (label, from, to) in [
@@ -138,10 +139,10 @@ async fn a_huisarts_schedule_with_every_month_in_the_first_part_is_not_complete_
     assert!(submit_page.contains("Tweede opleidingsjaar: klinische stages: nog 12 maanden"));
 }
 
-#[sqlx::test]
-async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_proposes_the_next_part(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_proposes_the_next_part()
+ {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_huisarts(&app).await;
     let form = fetch(
@@ -198,10 +199,10 @@ async fn a_huisarts_schedule_built_part_by_part_is_complete_and_each_new_period_
     assert!(page.contains("<dt>Verwachte einddatum opleiding</dt><dd>01-12-2029</dd>"));
 }
 
-#[sqlx::test]
-async fn an_empty_schedule_is_kept_as_a_concept_but_cannot_be_submitted_and_the_submit_page_says_why(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_empty_schedule_is_kept_as_a_concept_but_cannot_be_submitted_and_the_submit_page_says_why()
+ {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
 
@@ -232,10 +233,10 @@ async fn an_empty_schedule_is_kept_as_a_concept_but_cannot_be_submitted_and_the_
     assert_eq!(invoices, 0, "nothing is invoiced");
 }
 
-#[sqlx::test]
-async fn a_period_whose_end_is_not_after_its_start_or_at_forty_percent_is_refused_and_never_reported_as_saved(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_period_whose_end_is_not_after_its_start_or_at_forty_percent_is_refused_and_never_reported_as_saved()
+ {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
     // The message that the training was created is shown once.
@@ -293,8 +294,9 @@ async fn a_period_whose_end_is_not_after_its_start_or_at_forty_percent_is_refuse
     assert!(page.contains("<dt>Einde laatste periode</dt><dd>nog geen periodes</dd>"));
 }
 
-#[sqlx::test]
-async fn a_save_that_leaves_an_error_in_the_schedule_says_so_instead_of_gelukt(pool: PgPool) {
+#[tokio::test]
+async fn a_save_that_leaves_an_error_in_the_schedule_says_so_instead_of_gelukt() {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
     let response = add_period(
@@ -341,8 +343,9 @@ async fn a_save_that_leaves_an_error_in_the_schedule_says_so_instead_of_gelukt(p
     assert!(page.contains("Nog 10 maanden in te plannen (23 van 33 maanden ingevoerd)."));
 }
 
-#[sqlx::test]
-async fn a_late_registration_keeps_its_warning_after_the_opleider_approved(pool: PgPool) {
+#[tokio::test]
+async fn a_late_registration_keeps_its_warning_after_the_opleider_approved() {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
     // Today is 22-11-2026: the training started in September.
@@ -375,10 +378,10 @@ async fn a_late_registration_keeps_its_warning_after_the_opleider_approved(pool:
     );
 }
 
-#[sqlx::test]
-async fn a_huisarts_schedule_built_part_by_part_in_a_real_browser_says_what_each_part_misses_and_passes_axe(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_huisarts_schedule_built_part_by_part_in_a_real_browser_says_what_each_part_misses_and_passes_axe()
+ {
+    let (_database, pool) = database().await;
     let (app, noor) = noor_ready(pool).await;
     let browser = crate::helpers::browser::Browser::start().await;
     browser
@@ -485,10 +488,9 @@ fn overview_row(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("{name} in the overview:\n{html}"))
 }
 
-#[sqlx::test]
-async fn the_overview_says_an_eindverklaring_is_due_by_the_expected_end_not_by_the_last_period(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_overview_says_an_eindverklaring_is_due_by_the_expected_end_not_by_the_last_period() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     // Noor's approved IGT schedule plans 24 of 33 months: its last period ends on 01-03-2029,
     // the training on 01-12-2029.
@@ -537,10 +539,10 @@ async fn the_overview_says_an_eindverklaring_is_due_by_the_expected_end_not_by_t
     );
 }
 
-#[sqlx::test]
-async fn an_interruption_that_is_not_training_time_is_listed_with_its_length_and_one_within_the_allowance_changes_nothing(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_interruption_that_is_not_training_time_is_listed_with_its_length_and_one_within_the_allowance_changes_nothing()
+ {
+    let (_database, pool) = database().await;
     let (app, _) = noor_ready(pool).await;
     let training = create_igt(&app).await;
     // Ziekenhuis 1 with six weeks of pregnancy leave in it (Monday 01-03-2027 tot Monday

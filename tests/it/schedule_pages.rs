@@ -3,13 +3,13 @@
 //! and the contactpersoon's report are read as their users see them, and every totals table on
 //! them is compared with the engine's figures for one of the training's versions.
 
+use crate::helpers::database::database;
 use std::collections::BTreeSet;
 
 use mijnrgs::trainings::schedule::{self, LoadedVersion};
 use rules::schedule::check::{Report, check};
 use rules::schedule::model::SpecialtyRules;
 use scraper::{ElementRef, Html, Selector};
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::set_today;
@@ -242,8 +242,9 @@ fn agrees(page: &str, html: &str, training: &Checked) {
     }
 }
 
-#[sqlx::test]
-async fn every_page_that_shows_a_demo_schedule_agrees_with_the_rules_engine(pool: PgPool) {
+#[tokio::test]
+async fn every_page_that_shows_a_demo_schedule_agrees_with_the_rules_engine() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);

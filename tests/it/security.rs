@@ -1,10 +1,10 @@
 //! Security headers and cross-site request protection.
 
+use crate::helpers::database::database;
 use axum::response::Redirect;
 use axum::routing::post;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use sqlx::PgPool;
 
 use crate::helpers::TestApp;
 
@@ -24,8 +24,9 @@ fn assert_security_headers(headers: &HeaderMap, path: &str) {
     assert!(!headers.contains_key("server"), "{path}");
 }
 
-#[sqlx::test]
-async fn html_responses_carry_the_security_headers_and_are_not_cached(pool: PgPool) {
+#[tokio::test]
+async fn html_responses_carry_the_security_headers_and_are_not_cached() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     for path in ["/", "/contact", "/toegankelijkheid", "/bestaat-niet"] {
         let response = app.get(path).await;
@@ -35,8 +36,9 @@ async fn html_responses_carry_the_security_headers_and_are_not_cached(pool: PgPo
     }
 }
 
-#[sqlx::test]
-async fn hsts_is_sent_only_when_the_portal_is_served_over_https(pool: PgPool) {
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_portal_is_served_over_https() {
+    let (_database, pool) = database().await;
     let plain = TestApp::spawn(pool.clone()).await;
     assert!(
         !plain
@@ -59,8 +61,9 @@ async fn hsts_is_sent_only_when_the_portal_is_served_over_https(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_cross_site_post_is_refused_and_a_same_origin_post_is_accepted(pool: PgPool) {
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_a_same_origin_post_is_accepted() {
+    let (_database, pool) = database().await;
     let routes =
         mijnrgs::router::router().route("/test/formulier", post(|| async { Redirect::to("/") }));
     let app = TestApp::spawn_with(pool, routes, &[]).await;
@@ -96,8 +99,9 @@ async fn a_cross_site_post_is_refused_and_a_same_origin_post_is_accepted(pool: P
     assert_eq!(same.status(), StatusCode::SEE_OTHER);
 }
 
-#[sqlx::test]
-async fn the_session_cookie_is_http_only_and_same_site_lax(pool: PgPool) {
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let (_database, pool) = database().await;
     let routes = mijnrgs::router::router().route(
         "/test/flash",
         axum::routing::get(|session: tower_sessions::Session| async move {

@@ -2,6 +2,7 @@
 //! it (one round trip to the database fewer), and no request holds it while it waits for
 //! another connection from the pool.
 
+use crate::helpers::database::database;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -57,10 +58,9 @@ async fn cost_of(
     (proxy.take_statements(), proxy.take_syncs())
 }
 
-#[sqlx::test]
-async fn the_overviews_run_their_statement_on_the_sessions_connection_with_one_round_trip_less(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_overviews_run_their_statement_on_the_sessions_connection_with_one_round_trip_less() {
+    let (_database, pool) = database().await;
     // One connection, so none waits long enough in the pool to be checked before use.
     let (proxy, app) = DbProxy::demo_app(&pool).await;
     let opleider = app.new_client();
@@ -100,10 +100,10 @@ async fn session_expiry(pool: &PgPool, user: uuid::Uuid) -> Option<f64> {
     .unwrap()
 }
 
-#[sqlx::test]
-async fn a_pool_of_one_connection_serves_every_kind_of_request_so_none_holds_the_sessions_connection_while_it_waits_for_another(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn a_pool_of_one_connection_serves_every_kind_of_request_so_none_holds_the_sessions_connection_while_it_waits_for_another()
+ {
+    let (_database, pool) = database().await;
     // One connection: a request that kept the session's connection while it asked the pool for
     // another would wait until the acquire timeout and fail. Sessions are renewed (saved) at
     // most once a second.

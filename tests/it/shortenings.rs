@@ -1,8 +1,8 @@
 //! Shortening (verkorting): the aios or an ondersteuner proposes, the opleider alone decides,
 //! the limits hold, and an approved shortening lowers the required duration everywhere.
 
+use crate::helpers::database::database;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::accounts::{log_in, log_in_demo, register_and_log_in, user_id};
@@ -77,10 +77,9 @@ async fn email_of(app: &TestApp, username: &str) -> String {
         .unwrap()
 }
 
-#[sqlx::test]
-async fn the_aios_proposes_a_shortening_and_once_the_opleider_approves_less_is_required(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_aios_proposes_a_shortening_and_once_the_opleider_approves_less_is_required() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let training_page = format!("/aios/opleidingen/{training}");
@@ -170,8 +169,9 @@ async fn the_aios_proposes_a_shortening_and_once_the_opleider_approves_less_is_r
     );
 }
 
-#[sqlx::test]
-async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow(pool: PgPool) {
+#[tokio::test]
+async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     propose_as_aios(&app, training, "6", "svc").await;
@@ -242,8 +242,9 @@ async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow(
     assert_eq!(statuses(&app, training).await, ["afgewezen", "voorgesteld"]);
 }
 
-#[sqlx::test]
-async fn two_tabs_approving_the_same_shortening_make_exactly_one_decision(pool: PgPool) {
+#[tokio::test]
+async fn two_tabs_approving_the_same_shortening_make_exactly_one_decision() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     propose_as_aios(&app, training, "3", "evc").await;
@@ -268,8 +269,9 @@ async fn two_tabs_approving_the_same_shortening_make_exactly_one_decision(pool: 
     assert_eq!(approvals, 1);
 }
 
-#[sqlx::test]
-async fn the_limits_refuse_a_shortening_with_the_rules_message(pool: PgPool) {
+#[tokio::test]
+async fn the_limits_refuse_a_shortening_with_the_rules_message() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let path = format!("/aios/opleidingen/{training}/verkorting");
@@ -333,8 +335,9 @@ async fn the_limits_refuse_a_shortening_with_the_rules_message(pool: PgPool) {
     assert_eq!(statuses(&app, training).await, ["voorgesteld"]);
 }
 
-#[sqlx::test]
-async fn the_limits_are_checked_again_when_the_opleider_approves(pool: PgPool) {
+#[tokio::test]
+async fn the_limits_are_checked_again_when_the_opleider_approves() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     propose_as_aios(&app, training, "4", "evc").await;
@@ -364,8 +367,9 @@ async fn the_limits_are_checked_again_when_the_opleider_approves(pool: PgPool) {
     assert_eq!(statuses(&app, training).await, ["voorgesteld"]);
 }
 
-#[sqlx::test]
-async fn the_opleiders_own_shortening_counts_at_once_and_the_aios_is_told(pool: PgPool) {
+#[tokio::test]
+async fn the_opleiders_own_shortening_counts_at_once_and_the_aios_is_told() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let opleider = app.new_client();
@@ -404,8 +408,9 @@ async fn the_opleiders_own_shortening_counts_at_once_and_the_aios_is_told(pool: 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[sqlx::test]
-async fn an_ondersteuner_proposes_for_the_opleider_but_never_decides(pool: PgPool) {
+#[tokio::test]
+async fn an_ondersteuner_proposes_for_the_opleider_but_never_decides() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let ondersteuner = app.new_client();
@@ -463,8 +468,9 @@ async fn an_ondersteuner_proposes_for_the_opleider_but_never_decides(pool: PgPoo
     assert_eq!(statuses(&app, training).await, ["goedgekeurd"]);
 }
 
-#[sqlx::test]
-async fn the_aios_withdraws_a_waiting_proposal(pool: PgPool) {
+#[tokio::test]
+async fn the_aios_withdraws_a_waiting_proposal() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     propose_as_aios(&app, training, "3", "evc").await;
@@ -490,8 +496,9 @@ async fn the_aios_withdraws_a_waiting_proposal(pool: PgPool) {
     assert_eq!(statuses(&app, training).await, ["ingetrokken"]);
 }
 
-#[sqlx::test]
-async fn nobody_else_reaches_a_shortening(pool: PgPool) {
+#[tokio::test]
+async fn nobody_else_reaches_a_shortening() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     propose_as_aios(&app, training, "3", "evc").await;

@@ -3,6 +3,7 @@
 //! after every kind of change to the facts it is made of, also when two transactions change
 //! one training at the same time.
 
+use crate::helpers::database::database;
 use std::time::Duration;
 
 use mijnrgs::platform::config::Config;
@@ -66,8 +67,9 @@ async fn approved_training(pool: &PgPool) -> (Uuid, Uuid) {
     .expect("the demo data has an approved schedule")
 }
 
-#[sqlx::test]
-async fn the_summaries_equal_their_definition_after_every_kind_of_change(pool: PgPool) {
+#[tokio::test]
+async fn the_summaries_equal_their_definition_after_every_kind_of_change() {
+    let (_database, pool) = database().await;
     assert_summaries_current(&pool, "the migrations").await;
     seeded(&pool).await;
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM training_summaries")
@@ -276,8 +278,9 @@ async fn the_summaries_equal_their_definition_after_every_kind_of_change(pool: P
     assert_ne!(labels, label_before, "the shown schedule changed");
 }
 
-#[sqlx::test]
-async fn two_transactions_changing_one_training_at_once_leave_the_summary_of_both(pool: PgPool) {
+#[tokio::test]
+async fn two_transactions_changing_one_training_at_once_leave_the_summary_of_both() {
+    let (_database, pool) = database().await;
     seeded(&pool).await;
     let (training, _) = approved_training(&pool).await;
 

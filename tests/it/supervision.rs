@@ -1,8 +1,8 @@
 //! The opleider and the ondersteuner decide on submitted schedules and change requests.
 
+use crate::helpers::database::database;
 use chrono::NaiveDate;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::aios::{
@@ -59,8 +59,9 @@ async fn mails_to_aios(app: &TestApp) -> Vec<mijnrgs::platform::mail::OutgoingEm
         .collect()
 }
 
-#[sqlx::test]
-async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told(pool: PgPool) {
+#[tokio::test]
+async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let opleider = app.new_client();
@@ -109,8 +110,9 @@ async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told(pool: PgPoo
     assert!(page.contains("Schema wijzigen"));
 }
 
-#[sqlx::test]
-async fn a_rejection_needs_a_reason_which_the_aios_reads(pool: PgPool) {
+#[tokio::test]
+async fn a_rejection_needs_a_reason_which_the_aios_reads() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let opleider = app.new_client();
@@ -151,8 +153,9 @@ async fn a_rejection_needs_a_reason_which_the_aios_reads(pool: PgPool) {
     assert!(page.contains("Schema aanpassen"));
 }
 
-#[sqlx::test]
-async fn the_ondersteuner_approves_a_change_request_namens_the_opleider(pool: PgPool) {
+#[tokio::test]
+async fn the_ondersteuner_approves_a_change_request_namens_the_opleider() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let opleider = app.new_client();
@@ -220,8 +223,9 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider(pool: Pg
     assert!(page.contains("Periode toegevoegd: NTC"));
 }
 
-#[sqlx::test]
-async fn two_tabs_approving_the_same_request_make_exactly_one_decision(pool: PgPool) {
+#[tokio::test]
+async fn two_tabs_approving_the_same_request_make_exactly_one_decision() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let opleider = app.new_client();
@@ -258,8 +262,9 @@ async fn two_tabs_approving_the_same_request_make_exactly_one_decision(pool: PgP
     assert!(page.contains("Over deze versie is al besloten"));
 }
 
-#[sqlx::test]
-async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide(pool: PgPool) {
+#[tokio::test]
+async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let version = submitted_version(&app, training).await;
@@ -301,8 +306,9 @@ async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide(pool
     );
 }
 
-#[sqlx::test]
-async fn the_opleider_ends_a_delegation_and_the_ondersteuner_loses_access_at_once(pool: PgPool) {
+#[tokio::test]
+async fn the_opleider_ends_a_delegation_and_the_ondersteuner_loses_access_at_once() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = submitted_training(&app).await;
     let ondersteuner = app.new_client();
@@ -415,10 +421,9 @@ pub(crate) async fn training_near_its_end_of(
     (training, noor)
 }
 
-#[sqlx::test]
-async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_completed(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_completed() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = training_near_its_end(&app).await;
     let opleider = app.new_client();
@@ -475,8 +480,9 @@ async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_
     assert!(page.contains("U kunt nu registratie als specialist of profielarts aanvragen."));
 }
 
-#[sqlx::test]
-async fn an_ondersteuner_cannot_issue_an_eindverklaring(pool: PgPool) {
+#[tokio::test]
+async fn an_ondersteuner_cannot_issue_an_eindverklaring() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = training_near_its_end(&app).await;
     let ondersteuner = app.new_client();
@@ -499,10 +505,9 @@ async fn an_ondersteuner_cannot_issue_an_eindverklaring(pool: PgPool) {
     assert_eq!(status(&app, training).await, "goedgekeurd");
 }
 
-#[sqlx::test]
-async fn an_eindverklaring_too_early_is_refused_with_the_date_from_which_it_is_possible(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn an_eindverklaring_too_early_is_refused_with_the_date_from_which_it_is_possible() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -582,8 +587,9 @@ fn names(page: &str) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test]
-async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset(pool: PgPool) {
+#[tokio::test]
+async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     set_today(&app);
@@ -666,10 +672,9 @@ fn next_page(page: &str) -> String {
         .replace("&#38;", "&")
 }
 
-#[sqlx::test]
-async fn the_overview_shows_the_period_running_today_with_its_institution_and_none_after_it(
-    pool: PgPool,
-) {
+#[tokio::test]
+async fn the_overview_shows_the_period_running_today_with_its_institution_and_none_after_it() {
+    let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let opleider = user_id(&app, "demo.opleider").await;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod browser;
+pub mod database;
 pub mod db_proxy;
 
 use std::net::SocketAddr;
@@ -32,9 +33,8 @@ pub struct TestApp {
 }
 
 impl Drop for TestApp {
-    /// The test's database is dropped right after the test, and PostgreSQL waits up to five
-    /// seconds for the connections to it to end before it does: stopping the server and closing
-    /// the portal's pool here saves those five seconds in every test that used the database.
+    /// Stops the server and closes the portal's pool, so that no request or job of this test
+    /// still runs against its database when the database is dropped.
     fn drop(&mut self) {
         self.server.abort();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
