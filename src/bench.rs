@@ -25,8 +25,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn fortunes(State(state): State<AppState>) -> AppResult<Fortunes> {
-    let rows = sqlx::query_as("SELECT code, name FROM specialties ORDER BY code LIMIT 12")
+    let rows = sqlx::query!("SELECT code, name FROM specialties ORDER BY code LIMIT 12")
         .fetch_all(&state.db)
         .await?;
-    Ok(Fortunes { rows })
+    Ok(Fortunes {
+        rows: rows.into_iter().map(|row| (row.code, row.name)).collect(),
+    })
 }

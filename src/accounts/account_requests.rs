@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
@@ -30,12 +29,6 @@ pub struct OpleiderOption {
     pub institutions: String,
 }
 
-/// Every active opleider, by name, with where they train, as one JSON array of
-/// [`OpleiderOption`]s (for the RGS, who may see them all; the public form searches).
-pub(crate) static OPLEIDERS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(&format!("{OPLEIDER_SELECT} GROUP BY u.id"), "x.name, x.id")
-});
-
 /// The shortest search for an opleider: a stranger cannot list everyone by searching "a".
 pub const OPLEIDER_SEARCH_MIN: usize = 3;
 /// The most opleiders one search shows.
@@ -49,26 +42,28 @@ pub struct OpleiderSearch {
     pub more: bool,
 }
 
-const OPLEIDER_SELECT: &str = "SELECT u.id, u.full_name AS name,
-            string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS institutions
-     FROM users u
-     JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL
-     JOIN institutions i ON i.id = r.institution_id";
-
 /// Active opleiders whose name or institution (name or city) holds `words`, for the public
 /// ondersteuner form. The caller checks the length ([`OPLEIDER_SEARCH_MIN`]).
 pub async fn search_opleiders(db: &PgPool, words: &str) -> Result<OpleiderSearch, sqlx::Error> {
     let pattern = crate::platform::db::contains_pattern(words);
-    let mut found: Vec<OpleiderOption> = sqlx::query_as(&format!(
-        "{OPLEIDER_SELECT}
-         WHERE u.full_name ILIKE $1 OR EXISTS (
-             SELECT 1 FROM role_assignments r2 JOIN institutions i2 ON i2.id = r2.institution_id
-             WHERE r2.user_id = u.id AND r2.role = 'opleider' AND r2.revoked_at IS NULL
-               AND (i2.name ILIKE $1 OR i2.city ILIKE $1))
-         GROUP BY u.id ORDER BY u.full_name, u.id LIMIT $2"
-    ))
-    .bind(pattern)
-    .bind(OPLEIDER_SEARCH_MAX as i64 + 1)
+    // What the SQL function `active_opleiders` reads, filtered before the grouping.
+    let mut found = sqlx::query_as!(
+        OpleiderOption,
+        r#"SELECT u.id, u.full_name AS name,
+                  string_agg(DISTINCT i.name || ', ' || i.city, '; ') AS "institutions!"
+           FROM users u
+           JOIN role_assignments r
+             ON r.user_id = u.id AND r.role = 'opleider' AND r.revoked_at IS NULL
+           JOIN institutions i ON i.id = r.institution_id
+           WHERE u.full_name ILIKE $1 OR EXISTS (
+               SELECT 1 FROM role_assignments r2
+               JOIN institutions i2 ON i2.id = r2.institution_id
+               WHERE r2.user_id = u.id AND r2.role = 'opleider' AND r2.revoked_at IS NULL
+                 AND (i2.name ILIKE $1 OR i2.city ILIKE $1))
+           GROUP BY u.id ORDER BY u.full_name, u.id LIMIT $2"#,
+        pattern,
+        OPLEIDER_SEARCH_MAX as i64 + 1,
+    )
     .fetch_all(db)
     .await?;
     let more = found.len() > OPLEIDER_SEARCH_MAX;
@@ -84,10 +79,12 @@ pub async fn chosen_opleiders(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query_as(&format!(
-        "{OPLEIDER_SELECT} WHERE u.id = ANY($1) GROUP BY u.id ORDER BY u.full_name, u.id"
-    ))
-    .bind(ids)
+    sqlx::query_as!(
+        OpleiderOption,
+        r#"SELECT id AS "id!", name AS "name!", institutions AS "institutions!"
+           FROM active_opleiders() WHERE id = ANY($1) ORDER BY name, id"#,
+        ids,
+    )
     .fetch_all(db)
     .await
 }
@@ -101,17 +98,14 @@ pub struct InstitutionOption {
     pub label: String,
 }
 
-/// Every institution, by name, as one JSON array of [`InstitutionOption`]s.
-pub(crate) static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT id, name || ', ' || city AS label, name, city FROM institutions",
-        "x.name, x.city",
-    )
-});
-
 /// Every institution, by name.
 pub async fn institutions(db: &PgPool) -> Result<Vec<InstitutionOption>, sqlx::Error> {
-    crate::platform::db::fetch_rows(db, &INSTITUTIONS_JSON, &[]).await
+    sqlx::query_as!(
+        InstitutionOption,
+        r#"SELECT id, name || ', ' || city AS "label!" FROM institutions ORDER BY name, city"#,
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// The person asking.
@@ -364,14 +358,14 @@ pub async fn confirm_request(
     let Some(id) = confirmed else {
         return Ok(false);
     };
-    let named: Vec<(String, String)> = sqlx::query_as(
+    let named = sqlx::query!(
         "SELECT u.full_name, u.email FROM account_request_supervisors s
          JOIN users u ON u.id = s.supervisor_id WHERE s.request_id = $1 ORDER BY u.full_name",
+        id,
     )
-    .bind(id)
     .fetch_all(&mut *tx)
     .await?;
-    for (name, email) in named {
+    for (name, email) in named.into_iter().map(|row| (row.full_name, row.email)) {
         mail::enqueue(
             &mut tx,
             now,
@@ -461,31 +455,53 @@ impl RequestSummary {
     }
 }
 
-const SUMMARY_SELECT: &str = "SELECT a.id, a.kind, a.full_name, a.email, a.phone,
-        i.name || ', ' || i.city AS institution, a.job_title, a.motivation, a.status,
-        a.rejection_reason, a.created_at,
-        (SELECT count(*) FROM account_request_supervisors s
-          WHERE s.request_id = a.id AND s.decision IS DISTINCT FROM 'confirmed') AS unconfirmed
-     FROM account_requests a LEFT JOIN institutions i ON i.id = a.institution_id";
+/// Which requests [`summaries`] reads: all of them have a confirmed address.
+#[derive(Clone, Copy)]
+enum Which {
+    /// The pending ones.
+    Pending,
+    /// Request `id`, whatever its status.
+    One(Uuid),
+    /// The pending ones that wait for this opleider's answer.
+    AwaitingSupervisor(Uuid),
+}
 
-/// Requests waiting for a decision, oldest first.
-pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
-         ORDER BY a.created_at"
-    ))
+async fn summaries(db: &PgPool, which: Which) -> Result<Vec<RequestSummary>, sqlx::Error> {
+    let (id, supervisor) = match which {
+        Which::Pending => (None, None),
+        Which::One(id) => (Some(id), None),
+        Which::AwaitingSupervisor(supervisor) => (None, Some(supervisor)),
+    };
+    sqlx::query_as!(
+        RequestSummary,
+        r#"SELECT a.id, a.kind, a.full_name, a.email, a.phone,
+                  i.name || ', ' || i.city AS institution, a.job_title, a.motivation, a.status,
+                  a.rejection_reason, a.created_at,
+                  (SELECT count(*) FROM account_request_supervisors s
+                    WHERE s.request_id = a.id AND s.decision IS DISTINCT FROM 'confirmed')
+                    AS "unconfirmed!"
+           FROM account_requests a LEFT JOIN institutions i ON i.id = a.institution_id
+           WHERE a.email_confirmed_at IS NOT NULL
+             AND CASE WHEN $1::uuid IS NOT NULL THEN a.id = $1 ELSE a.status = 'pending' END
+             AND ($2::uuid IS NULL OR EXISTS (
+                   SELECT 1 FROM account_request_supervisors s
+                   WHERE s.request_id = a.id AND s.supervisor_id = $2 AND s.decision IS NULL))
+           ORDER BY a.created_at"#,
+        id,
+        supervisor,
+    )
     .fetch_all(db)
     .await
 }
 
+/// Requests waiting for a decision, oldest first.
+pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
+    summaries(db, Which::Pending).await
+}
+
 /// One request.
 pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<RequestSummary>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.id = $1 AND a.email_confirmed_at IS NOT NULL"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    Ok(summaries(db, Which::One(id)).await?.into_iter().next())
 }
 
 /// An opleider named on a request, with their answer.
@@ -512,12 +528,13 @@ impl NamedSupervisor {
 
 /// The opleiders named on request `id`.
 pub async fn named_supervisors(db: &PgPool, id: Uuid) -> Result<Vec<NamedSupervisor>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        NamedSupervisor,
         "SELECT u.full_name AS name, s.decision, s.reason
          FROM account_request_supervisors s JOIN users u ON u.id = s.supervisor_id
          WHERE s.request_id = $1 ORDER BY u.full_name",
+        id,
     )
-    .bind(id)
     .fetch_all(db)
     .await
 }
@@ -527,16 +544,7 @@ pub async fn waiting_for_supervisor(
     db: &PgPool,
     supervisor: Uuid,
 ) -> Result<Vec<RequestSummary>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE a.status = 'pending' AND a.email_confirmed_at IS NOT NULL
-           AND EXISTS (
-             SELECT 1 FROM account_request_supervisors s
-             WHERE s.request_id = a.id AND s.supervisor_id = $1 AND s.decision IS NULL)
-         ORDER BY a.created_at"
-    ))
-    .bind(supervisor)
-    .fetch_all(db)
-    .await
+    summaries(db, Which::AwaitingSupervisor(supervisor)).await
 }
 
 /// Why a decision was not taken.
@@ -620,19 +628,19 @@ async fn reject_in(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DecideError> {
-    let row: Option<(String, String)> = sqlx::query_as(
+    let row = sqlx::query!(
         "UPDATE account_requests SET status = 'rejected', decided_by = $2, decided_at = $3,
          rejection_reason = $4
          WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL
          RETURNING full_name, email",
+        id,
+        decided_by,
+        now,
+        reason,
     )
-    .bind(id)
-    .bind(decided_by)
-    .bind(now)
-    .bind(reason)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((name, email)) = row else {
+    let Some((name, email)) = row.map(|row| (row.full_name, row.email)) else {
         return Err(DecideError::NotFound);
     };
     mail::enqueue(
@@ -685,14 +693,16 @@ pub async fn rgs_approves(
 ) -> Result<(), DecideError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let request: Option<(String, String, String, Option<Uuid>)> = sqlx::query_as(
+    let request = sqlx::query!(
         "SELECT kind, full_name, email, institution_id FROM account_requests
          WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL FOR UPDATE",
+        id,
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((kind, name, email, institution)) = request else {
+    let Some((kind, name, email, institution)) =
+        request.map(|row| (row.kind, row.full_name, row.email, row.institution_id))
+    else {
         return Err(DecideError::NotFound);
     };
     let unconfirmed: i64 = sqlx::query_scalar!(
@@ -774,12 +784,13 @@ pub async fn invitation(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Invitation>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Invitation,
         "SELECT id, full_name, email, kind, institution_id FROM account_requests
          WHERE invitation_hash = $1 AND status = 'approved' AND invitation_expires_at > $2",
+        secrets::token_hash(token),
+        now,
     )
-    .bind(secrets::token_hash(token))
-    .bind(now)
     .fetch_optional(conn)
     .await
 }

@@ -23,29 +23,27 @@ pub struct FacultyOption {
 
 /// The eight faculties, by name.
 pub async fn faculties(db: &PgPool) -> Result<Vec<FacultyOption>, sqlx::Error> {
-    sqlx::query_as("SELECT code, name FROM faculties ORDER BY name")
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        FacultyOption,
+        "SELECT code, name FROM faculties ORDER BY name"
+    )
+    .fetch_all(db)
+    .await
 }
 
-/// The columns of a user's basisgegevens, read by [`DetailsRow`], for a query that joins
-/// `users u LEFT JOIN personal_details p ON p.user_id = u.id`.
-pub(crate) const DETAILS_COLUMNS: &str = "u.full_name, p.date_of_birth, p.big_number, \
-     p.diploma_date, p.faculty_code, p.phone, p.street, p.postcode, p.city, p.revision";
-
-/// One user's basisgegevens as read by [`DETAILS_COLUMNS`].
-#[derive(sqlx::FromRow)]
+/// One user's basisgegevens as stored (`users` with `personal_details`, which a user has only
+/// after the first save).
 pub(crate) struct DetailsRow {
-    full_name: String,
-    date_of_birth: Option<NaiveDate>,
-    big_number: Option<String>,
-    diploma_date: Option<NaiveDate>,
-    faculty_code: Option<String>,
-    phone: Option<String>,
-    street: Option<String>,
-    postcode: Option<String>,
-    city: Option<String>,
-    revision: Option<i32>,
+    pub(crate) full_name: String,
+    pub(crate) date_of_birth: Option<NaiveDate>,
+    pub(crate) big_number: Option<String>,
+    pub(crate) diploma_date: Option<NaiveDate>,
+    pub(crate) faculty_code: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) street: Option<String>,
+    pub(crate) postcode: Option<String>,
+    pub(crate) city: Option<String>,
+    pub(crate) revision: Option<i32>,
 }
 
 impl DetailsRow {
@@ -73,12 +71,14 @@ pub async fn load(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<(PersonalDetails, i32), sqlx::Error> {
-    let row: DetailsRow = sqlx::query_as(&format!(
-        "SELECT {DETAILS_COLUMNS}
-         FROM users u LEFT JOIN personal_details p ON p.user_id = u.id
-         WHERE u.id = $1"
-    ))
-    .bind(user)
+    let row = sqlx::query_as!(
+        DetailsRow,
+        r#"SELECT u.full_name, p.date_of_birth, p.big_number, p.diploma_date, p.faculty_code,
+                  p.phone, p.street, p.postcode, p.city, p.revision AS "revision?"
+           FROM users u LEFT JOIN personal_details p ON p.user_id = u.id
+           WHERE u.id = $1"#,
+        user,
+    )
     .fetch_one(conn)
     .await?;
     Ok(row.into_parts())

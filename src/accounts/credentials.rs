@@ -19,10 +19,10 @@ async fn recipient(
     conn: &mut sqlx::PgConnection,
     user_id: Uuid,
 ) -> Result<(String, String), sqlx::Error> {
-    sqlx::query_as("SELECT full_name, email FROM users WHERE id = $1")
-        .bind(user_id)
+    let user = sqlx::query!("SELECT full_name, email FROM users WHERE id = $1", user_id)
         .fetch_one(conn)
-        .await
+        .await?;
+    Ok((user.full_name, user.email))
 }
 
 /// Stores a new password hash: every other session ends, the counters are cleared, and every
@@ -105,14 +105,15 @@ pub async fn request_reset(
     let now = state.clock.now();
     let wanted = username_or_email.trim().to_lowercase();
     let mut tx = state.db.begin().await?;
-    let user: Option<(Uuid, String, String)> = sqlx::query_as(
+    let user = sqlx::query!(
         "SELECT id, full_name, email FROM users
          WHERE (username = $1 OR lower(email) = $1) AND email_verified_at IS NOT NULL",
+        &wanted,
     )
-    .bind(&wanted)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((user_id, name, address)) = user else {
+    let Some((user_id, name, address)) = user.map(|user| (user.id, user.full_name, user.email))
+    else {
         audit::record(
             &mut tx,
             now,

@@ -28,13 +28,14 @@ pub struct Delegation {
 
 /// The active delegations of opleider `supervisor`, by name.
 pub async fn of_supervisor(db: &PgPool, supervisor: Uuid) -> Result<Vec<Delegation>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Delegation,
         "SELECT r.id, u.full_name AS name, u.email, r.created_at AS since
          FROM role_assignments r JOIN users u ON u.id = r.user_id
          WHERE r.role = 'ondersteuner' AND r.supervisor_id = $1 AND r.revoked_at IS NULL
          ORDER BY u.full_name, r.id",
+        supervisor,
     )
-    .bind(supervisor)
     .fetch_all(db)
     .await
 }
@@ -49,19 +50,20 @@ pub async fn end(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = state.db.begin().await?;
     let now = state.clock.now();
-    let ended: Option<(Uuid, String, String)> = sqlx::query_as(
+    let ended = sqlx::query!(
         "UPDATE role_assignments r SET revoked_at = $3
          FROM users u
          WHERE r.id = $1 AND r.supervisor_id = $2 AND r.role = 'ondersteuner'
            AND r.revoked_at IS NULL AND u.id = r.user_id
          RETURNING u.id, u.full_name, u.email",
+        id,
+        supervisor,
+        now,
     )
-    .bind(id)
-    .bind(supervisor)
-    .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((ondersteuner, name, email)) = ended else {
+    let Some((ondersteuner, name, email)) = ended.map(|row| (row.id, row.full_name, row.email))
+    else {
         return Ok(false);
     };
     let supervisor_name: String =

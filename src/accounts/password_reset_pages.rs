@@ -157,11 +157,13 @@ async fn reset_submit(
         )
             .into_response());
     };
-    let (username, name, email): (String, String, String) =
-        sqlx::query_as("SELECT username, full_name, email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&state.db)
-            .await?;
+    let user = sqlx::query!(
+        "SELECT username, full_name, email FROM users WHERE id = $1",
+        user_id,
+    )
+    .fetch_one(&state.db)
+    .await?;
+    let (username, name, email) = (user.username, user.full_name, user.email);
     let mut errors = FormErrors::new();
     let new = errors.new_password(
         ("nieuw_wachtwoord", &form.nieuw_wachtwoord),

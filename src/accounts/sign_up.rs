@@ -122,15 +122,15 @@ pub async fn create_account(
 ) -> anyhow::Result<()> {
     let now = state.clock.now();
     let address = account.email.as_str().to_owned();
-    let taken: (Option<Uuid>, Option<Uuid>) = sqlx::query_as(
-        "SELECT (SELECT id FROM users WHERE username = $1),
-                (SELECT id FROM users WHERE lower(email) = lower($2) LIMIT 1)",
+    let taken = sqlx::query!(
+        "SELECT (SELECT id FROM users WHERE username = $1) AS by_username,
+                (SELECT id FROM users WHERE lower(email) = lower($2) LIMIT 1) AS by_email",
+        account.username.as_str(),
+        &address,
     )
-    .bind(account.username.as_str())
-    .bind(&address)
     .fetch_one(&state.db)
     .await?;
-    let password_hash = match taken {
+    let password_hash = match (taken.by_username, taken.by_email) {
         (None, None) => Some(state.passwords.hash(account.password.expose()).await?),
         _ => {
             state
@@ -154,7 +154,7 @@ pub async fn create_account(
         tx.commit().await?;
         return Ok(());
     }
-    let (existing_name, existing_email) = taken;
+    let (existing_name, existing_email) = (taken.by_username, taken.by_email);
     if let Some(existing) = existing_email {
         mail::enqueue(&mut tx, now, &address_in_use(state, &address)).await?;
         audit::record(

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
@@ -50,33 +49,35 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.email, u.totp_enrolled_at,
-    u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
-    u.code_locked_until";
-
 /// Accounts whose username, name or address contains `query`, or whose BIG-nummer is
 /// `query` (at most 50).
 pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Error> {
     let pattern = crate::platform::db::contains_pattern(query);
-    sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u
+    sqlx::query_as!(
+        UserRow,
+        "SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at, u.email_verified_at,
+                u.blocked_at, u.blocked_reason, u.password_locked_until, u.code_locked_until
+         FROM users u
          LEFT JOIN personal_details p ON p.user_id = u.id
          WHERE u.username ILIKE $1 OR u.full_name ILIKE $1 OR u.email ILIKE $1
             OR p.big_number = $2
-         ORDER BY u.full_name LIMIT 50"
-    ))
-    .bind(pattern)
-    .bind(query.trim())
+         ORDER BY u.full_name LIMIT 50",
+        pattern,
+        query.trim(),
+    )
     .fetch_all(db)
     .await
 }
 
 /// One account.
 pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-    ))
-    .bind(id)
+    sqlx::query_as!(
+        UserRow,
+        "SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at, u.email_verified_at,
+                u.blocked_at, u.blocked_reason, u.password_locked_until, u.code_locked_until
+         FROM users u WHERE u.id = $1",
+        id,
+    )
     .fetch_optional(db)
     .await
 }
@@ -98,29 +99,6 @@ impl Assignment {
         Role::from_code(&self.role).map_or("onbekend", Role::label)
     }
 }
-
-/// The active roles of user `$1`, as one JSON array of [`Assignment`]s.
-static ASSIGNMENTS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT r.id, r.role,
-                CASE r.role
-                  WHEN 'opleider' THEN s.name || ' bij ' || i.name || ', ' || i.city
-                  WHEN 'contactpersoon' THEN i.name || ', ' || i.city
-                  WHEN 'ondersteuner' THEN 'namens ' || sup.full_name
-                END AS scope
-         FROM role_assignments r
-         LEFT JOIN specialties s ON s.id = r.specialty_id
-         LEFT JOIN institutions i ON i.id = r.institution_id
-         LEFT JOIN users sup ON sup.id = r.supervisor_id
-         WHERE r.user_id = $1 AND r.revoked_at IS NULL",
-        "x.role, x.scope, x.id",
-    )
-});
-
-/// Every specialty, by name, as one JSON array of [`SpecialtyOption`]s.
-static SPECIALTIES_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows("SELECT id, name FROM specialties", "x.name, x.id")
-});
 
 /// An account with everything the back office's account page shows of it, and the choices
 /// of its role form.
@@ -148,47 +126,68 @@ pub struct Account {
 
 /// Account `id` with everything its page shows, in one statement; `None` for an unknown id.
 pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
-    use crate::accounts::account_requests::{INSTITUTIONS_JSON, OPLEIDERS_JSON};
-    use crate::registers::entries::{APPLICATIONS_OF_JSON, ENTRIES_OF_JSON};
-    use crate::trainings::training::{OF_TRAINEE_JSON, TrainingRow};
+    use crate::accounts::account_requests::{InstitutionOption, OpleiderOption};
+    use crate::billing::invoices::Invoice;
+    use crate::registers::entries::{Application, Entry};
+    use crate::trainings::training::TrainingRow;
     use sqlx::types::Json;
-    #[derive(sqlx::FromRow)]
-    struct AccountRow {
-        #[sqlx(flatten)]
-        user: UserRow,
-        assignments: Json<Vec<Assignment>>,
-        invoices: Json<Vec<crate::billing::invoices::Invoice>>,
-        trainings: Json<Vec<TrainingRow>>,
-        entries: Json<Vec<crate::registers::entries::Entry>>,
-        applications: Json<Vec<crate::registers::entries::Application>>,
-        specialties: Json<Vec<SpecialtyOption>>,
-        institutions: Json<Vec<crate::accounts::account_requests::InstitutionOption>>,
-        opleiders: Json<Vec<crate::accounts::account_requests::OpleiderOption>>,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT {USER_COLUMNS}, ({}) AS assignments, ({}) AS invoices, ({}) AS trainings,
-                    ({}) AS entries, ({}) AS applications, ({}) AS specialties,
-                    ({}) AS institutions, ({}) AS opleiders
-             FROM users u WHERE u.id = $1",
-            ASSIGNMENTS_JSON.as_str(),
-            crate::billing::invoices::OF_USER_JSON.as_str(),
-            OF_TRAINEE_JSON.as_str(),
-            ENTRIES_OF_JSON.as_str(),
-            APPLICATIONS_OF_JSON.as_str(),
-            SPECIALTIES_JSON.as_str(),
-            INSTITUTIONS_JSON.as_str(),
-            OPLEIDERS_JSON.as_str(),
-        )
-    });
-    let row: Option<AccountRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    let row = sqlx::query!(
+        r#"SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at,
+                  u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
+                  u.code_locked_until,
+                  -- The active roles, with their scope in words.
+                  (SELECT COALESCE(json_agg(x ORDER BY x.role, x.scope, x.id), '[]')
+                   FROM (SELECT r.id, r.role,
+                                CASE r.role
+                                  WHEN 'opleider'
+                                    THEN s.name || ' bij ' || i.name || ', ' || i.city
+                                  WHEN 'contactpersoon' THEN i.name || ', ' || i.city
+                                  WHEN 'ondersteuner' THEN 'namens ' || sup.full_name
+                                END AS scope
+                         FROM role_assignments r
+                         LEFT JOIN specialties s ON s.id = r.specialty_id
+                         LEFT JOIN institutions i ON i.id = r.institution_id
+                         LEFT JOIN users sup ON sup.id = r.supervisor_id
+                         WHERE r.user_id = u.id AND r.revoked_at IS NULL) x)
+                    AS "assignments!: Json<Vec<Assignment>>",
+                  (SELECT invoices FROM invoices_of_user(u.id))
+                    AS "invoices!: Json<Vec<Invoice>>",
+                  (SELECT trainings FROM trainings_of_trainee(u.id))
+                    AS "trainings!: Json<Vec<TrainingRow>>",
+                  (SELECT entries FROM register_entries_of_user(u.id))
+                    AS "entries!: Json<Vec<Entry>>",
+                  (SELECT applications FROM applications_of_user(u.id))
+                    AS "applications!: Json<Vec<Application>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.id), '[]')
+                   FROM (SELECT id, name FROM specialties) x)
+                    AS "specialties!: Json<Vec<SpecialtyOption>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.city), '[]')
+                   FROM (SELECT id, name || ', ' || city AS label, name, city
+                         FROM institutions) x)
+                    AS "institutions!: Json<Vec<InstitutionOption>>",
+                  (SELECT COALESCE(json_agg(o ORDER BY o.name, o.id), '[]')
+                   FROM active_opleiders() o)
+                    AS "opleiders!: Json<Vec<OpleiderOption>>"
+           FROM users u WHERE u.id = $1"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await?;
     row.map(|row| {
         Ok(Account {
             trainings: crate::trainings::training::trainings_of(row.trainings.0)?,
-            user: row.user,
+            user: UserRow {
+                id: row.id,
+                username: row.username,
+                full_name: row.full_name,
+                email: row.email,
+                totp_enrolled_at: row.totp_enrolled_at,
+                email_verified_at: row.email_verified_at,
+                blocked_at: row.blocked_at,
+                blocked_reason: row.blocked_reason,
+                password_locked_until: row.password_locked_until,
+                code_locked_until: row.code_locked_until,
+            },
             assignments: row.assignments.0,
             invoices: row.invoices.0,
             entries: row.entries.0,
@@ -229,15 +228,15 @@ pub async fn reset_second_factor(
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let user: Option<(String, String)> = sqlx::query_as(
+    let user = sqlx::query!(
         "UPDATE users SET totp_secret_enc = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
          failed_code_count = 0, code_locked_until = NULL, session_version = session_version + 1
          WHERE id = $1 RETURNING full_name, email",
+        user_id,
     )
-    .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((name, email)) = user else {
+    let Some((name, email)) = user.map(|user| (user.full_name, user.email)) else {
         return Ok(false);
     };
     sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id,)

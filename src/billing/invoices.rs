@@ -5,7 +5,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json;
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
@@ -97,11 +96,6 @@ impl Invoice {
     }
 }
 
-const COLUMNS: &str = "id, number, user_id, training_id, product, description, recipient_name,
-        recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on, status,
-        paid_at, credit_for,
-        (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for) AS credit_for_number";
-
 /// Why no invoice was issued.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
@@ -176,14 +170,19 @@ pub async fn issue(
         year,
         cluster,
     })?;
-    let (name, street, postcode, city): (String, Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as(
-            "SELECT u.full_name, p.street, p.postcode, p.city
-             FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
-        )
-        .bind(new.user)
-        .fetch_one(&mut *conn)
-        .await?;
+    let recipient = sqlx::query!(
+        "SELECT u.full_name, p.street, p.postcode, p.city
+         FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
+        new.user,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (name, street, postcode, city) = (
+        recipient.full_name,
+        recipient.street,
+        recipient.postcode,
+        recipient.city,
+    );
     let address = [street, postcode.zip(city).map(|(p, c)| format!("{p}  {c}"))]
         .into_iter()
         .flatten()
@@ -192,28 +191,32 @@ pub async fn issue(
     let split = money::split_vat(Money::cents(i64::from(fee)), VAT_PERCENT);
     let sequence = next_sequence(conn, year).await?;
     let id = Uuid::now_v7();
-    let invoice: Invoice = sqlx::query_as(&format!(
-        "INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+    let invoice: Invoice = sqlx::query_as!(
+        Invoice,
+        r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(i16::try_from(year).unwrap_or(i16::MAX))
-    .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
-    .bind(money::invoice_number(year, sequence))
-    .bind(new.user)
-    .bind(new.training)
-    .bind(new.product)
-    .bind(&new.description)
-    .bind(name)
-    .bind(address)
-    .bind(fee)
-    .bind(i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX))
-    .bind(i16::try_from(VAT_PERCENT).unwrap_or(21))
-    .bind(today)
-    .bind(today + chrono::Duration::days(PAYMENT_TERM_DAYS))
+         RETURNING id, number, user_id, training_id, product, description, recipient_name,
+                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                   status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                   invoices.credit_for) AS "credit_for_number?""#,
+        id,
+        i16::try_from(year).unwrap_or(i16::MAX),
+        i32::try_from(sequence).unwrap_or(i32::MAX),
+        money::invoice_number(year, sequence),
+        new.user,
+        new.training,
+        new.product,
+        &new.description,
+        name,
+        address,
+        fee,
+        i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX),
+        i16::try_from(VAT_PERCENT).unwrap_or(21),
+        today,
+        today + chrono::Duration::days(PAYMENT_TERM_DAYS),
+    )
     .fetch_one(&mut *conn)
     .await?;
     Ok(invoice)
@@ -247,17 +250,15 @@ pub async fn for_registration(
     .await
 }
 
-/// The invoices of user `$1`, newest first, as one JSON array of [`Invoice`]s.
-pub(crate) static OF_USER_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        &format!("SELECT {COLUMNS} FROM invoices WHERE user_id = $1"),
-        "x.issued_on DESC, x.number DESC",
-    )
-});
-
 /// The invoices of `user`, newest first.
 pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
-    crate::platform::db::fetch_rows(conn, &OF_USER_JSON, &[user]).await
+    let invoices = sqlx::query_scalar!(
+        r#"SELECT invoices AS "invoices!: Json<Vec<Invoice>>" FROM invoices_of_user($1)"#,
+        user,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(invoices.0)
 }
 
 /// Invoice `id` if it is `user`'s; `None` otherwise (someone else's: 404).
@@ -266,35 +267,32 @@ pub async fn of_user_by_id(
     user: Uuid,
     id: Uuid,
 ) -> Result<Option<Invoice>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE user_id = $1 AND id = $2"
-    ))
-    .bind(user)
-    .bind(id)
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                  invoices.credit_for) AS "credit_for_number?"
+         FROM invoices WHERE user_id = $1 AND id = $2"#,
+        user,
+        id,
+    )
     .fetch_optional(conn)
     .await
 }
-
-/// The registration invoice of training `$1` as one JSON object, or NULL when none was
-/// issued: a scalar subquery, so a page can read it with the training's other records.
-pub(crate) static REGISTRATION_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_row(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE training_id = $1
-           AND product = 'opleidingsregistratie' AND credit_for IS NULL"
-    ))
-});
 
 /// The registration invoice of `training`, if one was issued.
 pub async fn of_training(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Option<Invoice>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT ({})", REGISTRATION_JSON.as_str()));
-    let invoice: Option<Json<Invoice>> = sqlx::query_scalar(SQL.as_str())
-        .bind(training)
-        .fetch_one(conn)
-        .await?;
+    let invoice = sqlx::query_scalar!(
+        r#"SELECT invoice AS "invoice!: Json<Invoice>"
+           FROM registration_invoice_of_training($1)"#,
+        training,
+    )
+    .fetch_optional(conn)
+    .await?;
     Ok(invoice.map(|json| json.0))
 }
 
@@ -330,10 +328,15 @@ pub async fn credit(
     let reason = rules::reason::parse_reason(reason, rules::reason::Length::between(5, 300))
         .map_err(|_| CreditError::Reason)?;
     let reason = reason.as_str();
-    let original: Option<Invoice> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(original)
+    let original: Option<Invoice> = sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                  invoices.credit_for) AS "credit_for_number?"
+         FROM invoices WHERE id = $1 FOR UPDATE"#,
+        original,
+    )
     .fetch_optional(&mut *conn)
     .await?;
     let Some(original) = original else {
@@ -353,33 +356,35 @@ pub async fn credit(
         .date_naive();
     let year = today.year();
     let sequence = next_sequence(conn, year).await?;
-    let credit: Invoice = sqlx::query_as(&format!(
-        "INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+    let credit: Invoice = sqlx::query_as!(
+        Invoice,
+        r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, credit_for, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING {COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(i16::try_from(year).unwrap_or(i16::MAX))
-    .bind(i32::try_from(sequence).unwrap_or(i32::MAX))
-    .bind(money::invoice_number(year, sequence))
-    .bind(original.user_id)
-    .bind(original.training_id)
-    .bind(&original.product)
-    .bind(
+         RETURNING id, number, user_id, training_id, product, description, recipient_name,
+                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                   status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                   invoices.credit_for) AS "credit_for_number?""#,
+        Uuid::now_v7(),
+        i16::try_from(year).unwrap_or(i16::MAX),
+        i32::try_from(sequence).unwrap_or(i32::MAX),
+        money::invoice_number(year, sequence),
+        original.user_id,
+        original.training_id,
+        &original.product,
         format!("Creditering van factuur {}: {reason}", original.number)
             .chars()
             .take(300)
             .collect::<String>(),
+        &original.recipient_name,
+        &original.recipient_address,
+        -original.amount_cents,
+        -original.vat_cents,
+        original.vat_percent,
+        original.id,
+        today,
     )
-    .bind(&original.recipient_name)
-    .bind(&original.recipient_address)
-    .bind(-original.amount_cents)
-    .bind(-original.vat_cents)
-    .bind(original.vat_percent)
-    .bind(original.id)
-    .bind(today)
     .fetch_one(&mut *conn)
     .await?;
     if original.is_open() {
@@ -430,20 +435,32 @@ pub async fn credit_and_notify(
 
 /// The credit invoices of invoice `id`.
 pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE credit_for = $1 ORDER BY sequence"
-    ))
-    .bind(id)
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                  invoices.credit_for) AS "credit_for_number?"
+         FROM invoices WHERE credit_for = $1 ORDER BY sequence"#,
+        id,
+    )
     .fetch_all(conn)
     .await
 }
 
 /// Invoice `id`, whoever it belongs to (the back office).
 pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM invoices WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                  invoices.credit_for) AS "credit_for_number?"
+         FROM invoices WHERE id = $1"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The letterhead printed on every invoice.
@@ -587,10 +604,15 @@ pub async fn remind_of_payment(
     invoice: Uuid,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let invoice: Invoice = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invoices WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(invoice)
+    let invoice: Invoice = sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
+                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
+                  invoices.credit_for) AS "credit_for_number?"
+         FROM invoices WHERE id = $1 FOR UPDATE"#,
+        invoice,
+    )
     .fetch_one(&mut *conn)
     .await?;
     let under_way: bool = sqlx::query_scalar!(

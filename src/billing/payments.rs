@@ -58,9 +58,6 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, invoice_id, user_id, provider, provider_id, idempotency_key,
-        amount_cents, status, checkout_url, paid_at, created_at";
-
 impl Payment {
     /// Its status.
     pub fn status(&self) -> PaymentStatus {
@@ -130,11 +127,14 @@ pub async fn of_user(
     user: Uuid,
     id: Uuid,
 ) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE id = $1 AND user_id = $2"
-    ))
-    .bind(id)
-    .bind(user)
+    sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+                status, checkout_url, paid_at, created_at
+         FROM payments WHERE id = $1 AND user_id = $2",
+        id,
+        user,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -144,20 +144,25 @@ pub async fn of_invoice(
     conn: &mut PgConnection,
     invoice: Uuid,
 ) -> Result<Vec<Payment>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC"
-    ))
-    .bind(invoice)
+    sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+                status, checkout_url, paid_at, created_at
+         FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC",
+        invoice,
+    )
     .fetch_all(conn)
     .await
 }
 
 async fn alive(conn: &mut PgConnection, invoice: Uuid) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments
-         WHERE invoice_id = $1 AND status IN ('creating', 'open', 'pending', 'paid')"
-    ))
-    .bind(invoice)
+    sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status, checkout_url, paid_at, created_at FROM payments
+         WHERE invoice_id = $1 AND status IN ('creating', 'open', 'pending', 'paid')",
+        invoice,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -200,18 +205,21 @@ pub async fn start(
         }
         Some(existing) => existing,
         None => {
-            let payment: Payment = sqlx::query_as(&format!(
+            let payment: Payment = sqlx::query_as!(
+                Payment,
                 "INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
                                        amount_cents, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
-            ))
-            .bind(Uuid::now_v7())
-            .bind(invoice.id)
-            .bind(user)
-            .bind(state.payments.code())
-            .bind(Uuid::new_v4())
-            .bind(invoice.amount_cents)
-            .bind(now)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, invoice_id, user_id, provider,
+                     provider_id, idempotency_key, amount_cents, status, checkout_url, paid_at,
+                     created_at",
+                Uuid::now_v7(),
+                invoice.id,
+                user,
+                state.payments.code(),
+                Uuid::new_v4(),
+                invoice.amount_cents,
+                now,
+            )
             .fetch_one(&mut *tx)
             .await?;
             audit::record(
@@ -246,16 +254,18 @@ async fn ensure_created(
     let deadline = tokio::time::Instant::now() + mollie::CALL_TIMEOUT + CREATE_GRACE;
     let payment = loop {
         let mut conn = state.db.acquire().await?;
-        let claimed: Option<Payment> = sqlx::query_as(&format!(
+        let claimed: Option<Payment> = sqlx::query_as!(
+            Payment,
             "UPDATE payments
                 SET creation_claimed_until = clock_timestamp() + make_interval(secs => $2)
               WHERE id = $1 AND status = 'creating' AND provider_id IS NULL
                 AND (creation_claimed_until IS NULL
                      OR creation_claimed_until < clock_timestamp())
-              RETURNING {COLUMNS}"
-        ))
-        .bind(id)
-        .bind(CLAIM_SECONDS)
+              RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key,
+                 amount_cents, status, checkout_url, paid_at, created_at",
+            id,
+            CLAIM_SECONDS,
+        )
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(payment) = claimed {
@@ -304,10 +314,13 @@ async fn ensure_created(
     };
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let locked: Payment = sqlx::query_as(&format!(
-        "UPDATE payments SET creation_claimed_until = NULL WHERE id = $1 RETURNING {COLUMNS}"
-    ))
-    .bind(id)
+    let locked: Payment = sqlx::query_as!(
+        Payment,
+        "UPDATE payments SET creation_claimed_until = NULL WHERE id = $1
+         RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+                   status, checkout_url, paid_at, created_at",
+        id,
+    )
     .fetch_one(&mut *tx)
     .await?;
     let applied = apply(state, &mut tx, locked, &created, Source::Creation, now).await?;
@@ -347,15 +360,17 @@ pub async fn sync(
         return Ok(SyncOutcome::Unknown);
     };
     let mut tx = state.db.begin().await?;
-    let local: Option<Payment> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments
+    let local: Option<Payment> = sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status, checkout_url, paid_at, created_at FROM payments
          WHERE provider = $3
            AND (provider_id = $1 OR (provider_id IS NULL AND id = $2))
-         FOR UPDATE"
-    ))
-    .bind(&reported.id)
-    .bind(reported.local_id)
-    .bind(state.payments.code())
+         FOR UPDATE",
+        &reported.id,
+        reported.local_id,
+        state.payments.code(),
+    )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(local) = local else {
@@ -367,10 +382,14 @@ pub async fn sync(
 }
 
 async fn reload(conn: &mut PgConnection, id: Uuid) -> Result<Payment, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM payments WHERE id = $1"))
-        .bind(id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status, checkout_url, paid_at, created_at FROM payments WHERE id = $1",
+        id,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Applies the provider's `reported` state to `payment`, whose row the caller has locked.
@@ -475,19 +494,26 @@ async fn settle_invoice(
     invoice: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let settled: Option<(String, Option<Uuid>, String, String, i32)> = sqlx::query_as(
+    let settled = sqlx::query!(
         "UPDATE invoices i SET status = 'betaald', paid_at = $2
          FROM users u
          WHERE i.id = $1 AND i.status = 'open' AND u.id = i.user_id
          RETURNING i.number, i.training_id, u.email, i.recipient_name, i.amount_cents",
+        invoice,
+        now,
     )
-    .bind(invoice)
-    .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((number, training, email, name, amount)) = settled else {
+    let Some(settled) = settled else {
         return Ok(());
     };
+    let (number, training, email, name, amount) = (
+        settled.number,
+        settled.training_id,
+        settled.email,
+        settled.recipient_name,
+        settled.amount_cents,
+    );
     let mut registered = false;
     if let Some(training) = training {
         let current = crate::trainings::training::lock_status(conn, training).await?;
@@ -547,13 +573,15 @@ async fn settle_invoice(
 /// [`OPEN_MINUTES`] ago (or created at the provider without our hearing back), so a lost
 /// webhook never leaves an invoice unpaid (docs/security.md §9). Returns how many changed.
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let unsettled: Vec<Payment> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments
+    let unsettled: Vec<Payment> = sqlx::query_as!(
+        Payment,
+        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status, checkout_url, paid_at, created_at FROM payments
          WHERE status IN ('creating', 'open', 'pending') AND provider = $2 AND created_at <= $1
-         ORDER BY created_at LIMIT 500"
-    ))
-    .bind(now - chrono::Duration::minutes(OPEN_MINUTES))
-    .bind(state.payments.code())
+         ORDER BY created_at LIMIT 500",
+        now - chrono::Duration::minutes(OPEN_MINUTES),
+        state.payments.code(),
+    )
     .fetch_all(&state.db)
     .await?;
     let mut changed = 0;

@@ -90,38 +90,6 @@ pub fn database_name(database_url: &Url) -> String {
     database_url.path().trim_start_matches('/').to_owned()
 }
 
-/// A scalar subquery that reads the rows of `select` as one JSON array, in `order` (over the
-/// rows as `x`, as in `x.name DESC`), and `'[]'` when there are none: so that one statement
-/// can carry every list a page shows. Read it as `sqlx::types::Json<Vec<T>>` with a `T` that
-/// derives `serde::Deserialize` with the select's column names.
-pub fn json_rows(select: &str, order: &str) -> String {
-    format!("SELECT COALESCE(json_agg(x ORDER BY {order}), '[]') FROM ({select}) x")
-}
-
-/// A scalar subquery that reads the one row of `select` as a JSON object, or NULL when there
-/// is none. Read it as `Option<sqlx::types::Json<T>>`.
-pub fn json_row(select: &str) -> String {
-    format!("SELECT row_to_json(x) FROM ({select}) x")
-}
-
-/// Runs the scalar subquery `rows` (a [`json_rows`]) with `keys` for `$1`, `$2`, … and decodes
-/// its array.
-pub async fn fetch_rows<'e, T>(
-    executor: impl sqlx::PgExecutor<'e>,
-    rows: &str,
-    keys: &[uuid::Uuid],
-) -> Result<Vec<T>, sqlx::Error>
-where
-    T: serde::de::DeserializeOwned + Send + Unpin + 'static,
-{
-    let sql = format!("SELECT ({rows})");
-    let mut query = sqlx::query_scalar::<_, sqlx::types::Json<Vec<T>>>(&sql);
-    for key in keys {
-        query = query.bind(*key);
-    }
-    Ok(query.fetch_one(executor).await?.0)
-}
-
 fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

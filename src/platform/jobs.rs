@@ -196,7 +196,8 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     crate::platform::mail::backoff(attempts)
 }
 
-/// A job that was given up, for the back office's work list.
+/// A job that was given up, for the back office's work list, as the SQL function
+/// `failed_jobs` reads it (migration 0021).
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct FailedJob {
     /// Its kind's code.
@@ -208,12 +209,3 @@ pub struct FailedJob {
     /// The last error.
     pub last_error: Option<String>,
 }
-
-/// The jobs given up, latest first (at most 200), as one JSON array of [`FailedJob`]s.
-pub(crate) static FAILED_JSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT kind, key, attempts, last_error, run_at, id FROM jobs WHERE status = 'failed'
-         ORDER BY run_at DESC, id LIMIT 200",
-        "x.run_at DESC, x.id",
-    )
-});

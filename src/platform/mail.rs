@@ -403,7 +403,8 @@ mod tests {
     }
 }
 
-/// A mail that was given up, for the back office's work list.
+/// A mail that was given up, for the back office's work list, as the SQL function
+/// `failed_mails` reads it (migration 0021).
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct FailedEmail {
     /// Id.
@@ -419,18 +420,6 @@ pub struct FailedEmail {
     /// When it was written, Dutch time.
     pub created: String,
 }
-
-/// The mails given up, newest first (at most 200), as one JSON array of [`FailedEmail`]s.
-pub(crate) static FAILED_JSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT id, to_address, subject, attempts, last_error,
-                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI')
-                    AS created,
-                created_at
-         FROM outbox_emails WHERE status = 'failed' ORDER BY created_at DESC, id LIMIT 200",
-        "x.created_at DESC, x.id",
-    )
-});
 
 /// Puts a given-up mail back in the queue (after the address was corrected or the server
 /// fixed), audited with `clerk`. False when it was not (or no longer) given up.

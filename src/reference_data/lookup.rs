@@ -2,7 +2,6 @@
 //! definition (parts, EU minimum, recognitions) and the interruption types.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use sqlx::PgPool;
 use sqlx::types::Json;
@@ -11,27 +10,28 @@ use uuid::Uuid;
 use rules::schedule::model::{InterruptionType, PartRule, Recognitions, SpecialtyRules};
 use rules::schedule::months::Months;
 
-/// A specialty with everything the rules engine needs of it, read in one statement by
-/// [`RULES_SELECT`].
-#[derive(sqlx::FromRow)]
+/// A specialty with everything the rules engine needs of it, as the SQL function
+/// `specialty_rules` reads it (migration 0021).
 pub(crate) struct SpecialtyRow {
-    name: String,
-    eu_minimum_months: Option<i32>,
-    parts: Json<Vec<PartRow>>,
-    institutions: Vec<Uuid>,
-    supervisors: Vec<Uuid>,
-    interruption_types: Json<Vec<TypeRow>>,
+    pub(crate) name: String,
+    pub(crate) eu_minimum_months: Option<i32>,
+    pub(crate) parts: Json<Vec<PartRow>>,
+    pub(crate) institutions: Vec<Uuid>,
+    pub(crate) supervisors: Vec<Uuid>,
+    pub(crate) interruption_types: Json<Vec<TypeRow>>,
 }
 
+/// A part of a specialty, as an element of `specialty_rules.parts`.
 #[derive(serde::Deserialize)]
-struct PartRow {
+pub(crate) struct PartRow {
     name: String,
     required_months: i32,
     expected_periods: Vec<String>,
 }
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct TypeRow {
+/// An interruption type, as an element of `specialty_rules.interruption_types`.
+#[derive(serde::Deserialize)]
+pub(crate) struct TypeRow {
     code: String,
     name: String,
     counts_towards_limit: bool,
@@ -65,31 +65,20 @@ pub async fn interruption_types(
     Ok(types_by_code(rows))
 }
 
-/// The rules engine's definition of specialty `s`, for a query that adds its `WHERE` (or
-/// joins it laterally): the parts and the interruption types come as JSON arrays, the
-/// recognised institutions and opleiders as arrays. Read by [`SpecialtyRow`].
-pub(crate) const RULES_SELECT: &str = "SELECT s.name, s.eu_minimum_months,
-        COALESCE((SELECT json_agg(x ORDER BY x.position)
-                  FROM (SELECT name, required_months, expected_periods, position
-                        FROM specialty_parts WHERE specialty_id = s.id) x), '[]') AS parts,
-        ARRAY(SELECT institution_id FROM recognitions WHERE specialty_id = s.id)
-            AS institutions,
-        ARRAY(SELECT DISTINCT user_id FROM role_assignments
-              WHERE role = 'opleider' AND specialty_id = s.id AND revoked_at IS NULL)
-            AS supervisors,
-        COALESCE((SELECT json_agg(x ORDER BY x.position)
-                  FROM (SELECT code, name, counts_towards_limit, position
-                        FROM interruption_types) x), '[]') AS interruption_types
-    FROM specialties s";
-
 /// The definition of specialty `id` for the rules engine, in one statement; `None` when
 /// there is no such specialty.
 pub async fn specialty_rules(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyRules>, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| format!("{RULES_SELECT} WHERE s.id = $1"));
-    let row: Option<SpecialtyRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    let row = sqlx::query_as!(
+        SpecialtyRow,
+        r#"SELECT name AS "name!", eu_minimum_months,
+                  parts AS "parts!: Json<Vec<PartRow>>", institutions AS "institutions!",
+                  supervisors AS "supervisors!",
+                  interruption_types AS "interruption_types!: Json<Vec<TypeRow>>"
+           FROM specialty_rules($1)"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(SpecialtyRow::into_rules))
 }
 

@@ -10,7 +10,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::platform::audit::Origin;
@@ -108,17 +107,23 @@ pub struct Institution {
 
 /// Every institution, by name.
 pub async fn institutions(db: &PgPool) -> Result<Vec<Institution>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, city, kind, updated_at FROM institutions ORDER BY name, city")
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        Institution,
+        "SELECT id, name, city, kind, updated_at FROM institutions ORDER BY name, city"
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Institution `id`.
 pub async fn institution(db: &PgPool, id: Uuid) -> Result<Option<Institution>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, city, kind, updated_at FROM institutions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        Institution,
+        "SELECT id, name, city, kind, updated_at FROM institutions WHERE id = $1",
+        id,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// What an institution form holds, checked.
@@ -200,17 +205,23 @@ pub struct Institute {
 
 /// Every institute, by name.
 pub async fn institutes(db: &PgPool) -> Result<Vec<Institute>, sqlx::Error> {
-    sqlx::query_as("SELECT id, code, name, city, updated_at FROM institutes ORDER BY name")
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        Institute,
+        "SELECT id, code, name, city, updated_at FROM institutes ORDER BY name"
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Institute `id`.
 pub async fn institute(db: &PgPool, id: Uuid) -> Result<Option<Institute>, sqlx::Error> {
-    sqlx::query_as("SELECT id, code, name, city, updated_at FROM institutes WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        Institute,
+        "SELECT id, code, name, city, updated_at FROM institutes WHERE id = $1",
+        id,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// What an institute form holds, checked.
@@ -287,7 +298,8 @@ pub struct InterruptionType {
 
 /// Every interruption type, in list order.
 pub async fn interruption_types(db: &PgPool) -> Result<Vec<InterruptionType>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        InterruptionType,
         "SELECT code, name, counts_towards_limit, position, updated_at FROM interruption_types
          ORDER BY position, name",
     )
@@ -300,11 +312,12 @@ pub async fn interruption_type(
     db: &PgPool,
     code: &str,
 ) -> Result<Option<InterruptionType>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        InterruptionType,
         "SELECT code, name, counts_towards_limit, position, updated_at FROM interruption_types
          WHERE code = $1",
+        code,
     )
-    .bind(code)
     .fetch_optional(db)
     .await
 }
@@ -421,17 +434,17 @@ async fn invoiced_years(conn: &mut PgConnection, product: &str) -> sqlx::Result<
 
 async fn with_locks(conn: &mut PgConnection, mut fees: Vec<Fee>) -> sqlx::Result<Vec<Fee>> {
     // The invoiced years of every product in one statement.
-    let invoiced: Vec<(String, Vec<i16>)> = sqlx::query_as(
-        "SELECT product, array_agg(DISTINCT year) FROM invoices
-         WHERE credit_for IS NULL GROUP BY product",
+    let invoiced = sqlx::query!(
+        r#"SELECT product, array_agg(DISTINCT year) AS "years!" FROM invoices
+           WHERE credit_for IS NULL GROUP BY product"#,
     )
     .fetch_all(&mut *conn)
     .await?;
     for fee in &mut fees {
         let years = invoiced
             .iter()
-            .find(|(product, _)| *product == fee.product)
-            .map_or(&[][..], |(_, years)| years.as_slice());
+            .find(|row| row.product == fee.product)
+            .map_or(&[][..], |row| row.years.as_slice());
         fee.may_change = reference_data::fee_may_change(fee.year, years);
     }
     Ok(fees)
@@ -440,9 +453,11 @@ async fn with_locks(conn: &mut PgConnection, mut fees: Vec<Fee>) -> sqlx::Result
 /// Every fee, newest year first.
 pub async fn fees(db: &PgPool) -> Result<Vec<Fee>, sqlx::Error> {
     let mut conn = db.acquire().await?;
-    let fees = sqlx::query_as(
-        "SELECT id, year, product, cluster, amount_cents, updated_at FROM fees
-         ORDER BY year DESC, product, cluster NULLS FIRST",
+    let fees = sqlx::query_as!(
+        Fee,
+        // `may_change` is filled in by `with_locks`.
+        r#"SELECT id, year, product, cluster, amount_cents, updated_at, false AS "may_change!"
+           FROM fees ORDER BY year DESC, product, cluster NULLS FIRST"#,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -504,12 +519,15 @@ pub async fn save_fee(
             (id, "reference.fee_created")
         }
         Some((id, based_on)) => {
-            let row: Option<(i16, String)> =
-                sqlx::query_as("SELECT year, product FROM fees WHERE id = $1 FOR UPDATE")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (year, product) = row.ok_or(SaveError::Conflict)?;
+            let row = sqlx::query!(
+                "SELECT year, product FROM fees WHERE id = $1 FOR UPDATE",
+                id
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (year, product) = row
+                .map(|row| (row.year, row.product))
+                .ok_or(SaveError::Conflict)?;
             // An invoice issued at the same moment keeps the amount it was priced with: the
             // amount is stored on the invoice, which never changes.
             let years = invoiced_years(&mut tx, &product).await?;
@@ -568,29 +586,34 @@ pub struct Specialty {
     pub updated_at: DateTime<Utc>,
 }
 
-const SPECIALTY_SELECT: &str = "
-    SELECT s.id, s.code, s.name, s.register, s.cluster, s.eu_minimum_months, s.institute_based,
-           COALESCE((SELECT sum(required_months) FROM specialty_parts WHERE specialty_id = s.id),
-                    0)::bigint AS required_months,
-           (SELECT count(*) FROM recognitions WHERE specialty_id = s.id) AS recognitions,
-           s.updated_at
-    FROM specialties s";
-
-/// Every specialty and profile, by name.
-pub async fn specialties(db: &PgPool) -> Result<Vec<Specialty>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SPECIALTY_SELECT} ORDER BY s.register DESC, s.name"
-    ))
+/// The specialties and profiles, by name: every one, or only `id`.
+async fn specialty_rows(db: &PgPool, id: Option<Uuid>) -> Result<Vec<Specialty>, sqlx::Error> {
+    sqlx::query_as!(
+        Specialty,
+        r#"SELECT s.id, s.code, s.name, s.register, s.cluster, s.eu_minimum_months,
+                  s.institute_based,
+                  COALESCE((SELECT sum(required_months) FROM specialty_parts
+                            WHERE specialty_id = s.id), 0)::bigint AS "required_months!",
+                  (SELECT count(*) FROM recognitions WHERE specialty_id = s.id)
+                    AS "recognitions!",
+                  s.updated_at
+           FROM specialties s
+           WHERE ($1::uuid IS NULL OR s.id = $1)
+           ORDER BY s.register DESC, s.name"#,
+        id,
+    )
     .fetch_all(db)
     .await
 }
 
+/// Every specialty and profile, by name.
+pub async fn specialties(db: &PgPool) -> Result<Vec<Specialty>, sqlx::Error> {
+    specialty_rows(db, None).await
+}
+
 /// Specialty `id`.
 pub async fn specialty(db: &PgPool, id: Uuid) -> Result<Option<Specialty>, sqlx::Error> {
-    sqlx::query_as(&format!("{SPECIALTY_SELECT} WHERE s.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    Ok(specialty_rows(db, Some(id)).await?.into_iter().next())
 }
 
 /// One part of a specialty.
@@ -633,68 +656,55 @@ pub struct SpecialtyFile {
     pub other_institutes: Vec<Institute>,
 }
 
-/// Specialty `id` with its parts, recognitions and institutes, in one statement.
+/// Specialty `id` with its parts, recognitions and institutes (its lists in one statement).
 pub async fn specialty_file(db: &PgPool, id: Uuid) -> Result<Option<SpecialtyFile>, sqlx::Error> {
-    use crate::platform::db::json_rows;
     use sqlx::types::Json;
-    #[derive(sqlx::FromRow)]
-    struct FileRow {
-        #[sqlx(flatten)]
-        specialty: Specialty,
-        parts: Json<Vec<Part>>,
-        recognised: Json<Vec<Recognition>>,
-        other_institutions: Json<Vec<Institution>>,
-        linked_institutes: Json<Vec<Recognition>>,
-        other_institutes: Json<Vec<Institute>>,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT sp.*, ({}) AS parts, ({}) AS recognised, ({}) AS other_institutions,
-                    ({}) AS linked_institutes, ({}) AS other_institutes
-             FROM ({SPECIALTY_SELECT} WHERE s.id = $1) sp",
-            json_rows(
-                "SELECT position, name, required_months, updated_at FROM specialty_parts
-                 WHERE specialty_id = $1",
-                "x.position",
-            ),
-            json_rows(
-                "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label, i.name,
-                        i.city
-                 FROM recognitions r JOIN institutions i ON i.id = r.institution_id
-                 WHERE r.specialty_id = $1",
-                "x.name, x.city, x.institution_id",
-            ),
-            json_rows(
-                "SELECT i.id, i.name, i.city, i.kind, i.updated_at FROM institutions i
-                 WHERE NOT EXISTS (SELECT 1 FROM recognitions r
-                                   WHERE r.specialty_id = $1 AND r.institution_id = i.id)",
-                "x.name, x.city, x.id",
-            ),
-            json_rows(
-                "SELECT i.id AS institution_id, i.name || ', ' || i.city AS label, i.name
-                 FROM specialty_institutes si JOIN institutes i ON i.id = si.institute_id
-                 WHERE si.specialty_id = $1",
-                "x.name, x.institution_id",
-            ),
-            json_rows(
-                "SELECT i.id, i.code, i.name, i.city, i.updated_at FROM institutes i
-                 WHERE NOT EXISTS (SELECT 1 FROM specialty_institutes si
-                                   WHERE si.specialty_id = $1 AND si.institute_id = i.id)",
-                "x.name, x.id",
-            ),
-        )
-    });
-    let row: Option<FileRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|row| SpecialtyFile {
-        specialty: row.specialty,
-        parts: row.parts.0,
-        recognitions: row.recognised.0,
-        other_institutions: row.other_institutions.0,
-        linked_institutes: row.linked_institutes.0,
-        other_institutes: row.other_institutes.0,
+    let Some(specialty) = specialty(db, id).await? else {
+        return Ok(None);
+    };
+    // Every list of its page in one statement.
+    let lists = sqlx::query!(
+        r#"SELECT (SELECT COALESCE(json_agg(x ORDER BY x.position), '[]')
+                   FROM (SELECT position, name, required_months, updated_at
+                         FROM specialty_parts WHERE specialty_id = s.id) x)
+                    AS "parts!: Json<Vec<Part>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.city, x.institution_id), '[]')
+                   FROM (SELECT i.id AS institution_id, i.name || ', ' || i.city AS label,
+                                i.name, i.city
+                         FROM recognitions r JOIN institutions i ON i.id = r.institution_id
+                         WHERE r.specialty_id = s.id) x)
+                    AS "recognised!: Json<Vec<Recognition>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.city, x.id), '[]')
+                   FROM (SELECT i.id, i.name, i.city, i.kind, i.updated_at FROM institutions i
+                         WHERE NOT EXISTS (SELECT 1 FROM recognitions r
+                                           WHERE r.specialty_id = s.id
+                                             AND r.institution_id = i.id)) x)
+                    AS "other_institutions!: Json<Vec<Institution>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.institution_id), '[]')
+                   FROM (SELECT i.id AS institution_id, i.name || ', ' || i.city AS label,
+                                i.name
+                         FROM specialty_institutes si
+                         JOIN institutes i ON i.id = si.institute_id
+                         WHERE si.specialty_id = s.id) x)
+                    AS "linked_institutes!: Json<Vec<Recognition>>",
+                  (SELECT COALESCE(json_agg(x ORDER BY x.name, x.id), '[]')
+                   FROM (SELECT i.id, i.code, i.name, i.city, i.updated_at FROM institutes i
+                         WHERE NOT EXISTS (SELECT 1 FROM specialty_institutes si
+                                           WHERE si.specialty_id = s.id
+                                             AND si.institute_id = i.id)) x)
+                    AS "other_institutes!: Json<Vec<Institute>>"
+           FROM (SELECT $1::uuid AS id) s"#,
+        id,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Some(SpecialtyFile {
+        specialty,
+        parts: lists.parts.0,
+        recognitions: lists.recognised.0,
+        other_institutions: lists.other_institutions.0,
+        linked_institutes: lists.linked_institutes.0,
+        other_institutes: lists.other_institutes.0,
     }))
 }
 

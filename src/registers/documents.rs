@@ -49,11 +49,12 @@ impl Recipient {
 
 /// The name, address and BIG-nummer of `user`.
 pub async fn recipient(conn: &mut PgConnection, user: Uuid) -> Result<Recipient, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Recipient,
         "SELECT u.full_name AS name, p.street, p.postcode, p.city, p.big_number
          FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
+        user,
     )
-    .bind(user)
     .fetch_one(conn)
     .await
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
-use std::sync::LazyLock;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
@@ -119,23 +119,15 @@ impl Entry {
     }
 }
 
-const ENTRY_COLUMNS: &str = "e.id, e.user_id, u.full_name AS user_name, e.specialty_id,
-        s.name AS specialty_name, s.cluster AS specialty_cluster, s.register, e.registered_on, e.ends_on, e.status,
-        e.struck_off_at, e.struck_off_reason, e.evaluation_shortened
-        FROM register_entries e JOIN users u ON u.id = e.user_id
-        JOIN specialties s ON s.id = e.specialty_id";
-
-/// The entries of user `$1`, by specialty, as one JSON array of [`Entry`]s.
-pub(crate) static ENTRIES_OF_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        &format!("SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1"),
-        "x.specialty_name, x.id",
-    )
-});
-
 /// The entries of `user`, by specialty.
 pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
-    crate::platform::db::fetch_rows(conn, &ENTRIES_OF_JSON, &[user]).await
+    let entries = sqlx::query_scalar!(
+        r#"SELECT entries AS "entries!: Json<Vec<Entry>>" FROM register_entries_of_user($1)"#,
+        user,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(entries.0)
 }
 
 /// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
@@ -143,26 +135,22 @@ pub async fn entries_with_periods_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<(Entry, Vec<Period>)>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        entry: Entry,
-        period_starts: Vec<NaiveDate>,
-        period_ends: Vec<NaiveDate>,
-        period_applications: Vec<Option<Uuid>>,
-    }
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT p.period_starts, p.period_ends, p.period_applications, {ENTRY_COLUMNS}
-         CROSS JOIN LATERAL (
-             SELECT COALESCE(array_agg(p.starts_on ORDER BY p.starts_on), '{{}}') AS period_starts,
-                    COALESCE(array_agg(p.ends_on ORDER BY p.starts_on), '{{}}') AS period_ends,
-                    COALESCE(array_agg(p.application_id ORDER BY p.starts_on), '{{}}')
+    let rows = sqlx::query!(
+        r#"SELECT to_json(e) AS "entry!: Json<Entry>", p.period_starts AS "period_starts!",
+                  p.period_ends AS "period_ends!",
+                  p.period_applications AS "period_applications!: Vec<Option<Uuid>>"
+           FROM register_entry_rows() e
+           CROSS JOIN LATERAL (
+               SELECT COALESCE(array_agg(p.starts_on ORDER BY p.starts_on), '{}')
+                        AS period_starts,
+                      COALESCE(array_agg(p.ends_on ORDER BY p.starts_on), '{}') AS period_ends,
+                      COALESCE(array_agg(p.application_id ORDER BY p.starts_on), '{}')
                         AS period_applications
-             FROM register_periods p WHERE p.entry_id = e.id
-         ) p
-         WHERE e.user_id = $1 ORDER BY s.name"
-    ))
-    .bind(user)
+               FROM register_periods p WHERE p.entry_id = e.id
+           ) p
+           WHERE e.user_id = $1 ORDER BY e.specialty_name"#,
+        user,
+    )
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -179,7 +167,7 @@ pub async fn entries_with_periods_of(
                     application_id,
                 })
                 .collect();
-            (row.entry, periods)
+            (row.entry.0, periods)
         })
         .collect())
 }
@@ -190,24 +178,29 @@ pub async fn entry_of(
     user: Uuid,
     id: Uuid,
 ) -> Result<Option<Entry>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} WHERE e.user_id = $1 AND e.id = $2"
-    ))
-    .bind(user)
-    .bind(id)
+    let entry = sqlx::query_scalar!(
+        r#"SELECT to_json(e) AS "entry!: Json<Entry>" FROM register_entry_rows() e
+           WHERE e.user_id = $1 AND e.id = $2"#,
+        user,
+        id,
+    )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(entry.map(|json| json.0))
 }
 
 /// Entry `id`, whoever it belongs to (jobs and the back office), locked for the caller's
 /// transaction.
 pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> Result<Option<Entry>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} WHERE e.id = $1 FOR UPDATE OF e"
-    ))
-    .bind(id)
+    let entry = sqlx::query_scalar!(
+        r#"WITH locked AS (SELECT id FROM register_entries WHERE id = $1 FOR UPDATE)
+           SELECT to_json(e) AS "entry!: Json<Entry>"
+           FROM register_entry_rows() e JOIN locked ON locked.id = e.id"#,
+        id,
+    )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(entry.map(|json| json.0))
 }
 
 /// What a specialist declared for a herregistratie, as stored.
@@ -387,29 +380,37 @@ pub fn months_label(months: i32) -> String {
     }
 }
 
-const APPLICATION_COLUMNS: &str = "a.id, a.kind, a.user_id, u.full_name AS user_name,
-        a.specialty_id, s.name AS specialty_name, s.register, a.training_id, a.entry_id,
-        a.extends_from, a.invoice_id, i.number AS invoice_number, i.status AS invoice_status,
-        a.declaration, a.proposed_months, a.proposal_reasons, a.status, a.submitted_at,
-        a.decided_at, d.full_name AS decided_by_name, a.granted_months, a.decision_note
-        FROM register_applications a JOIN users u ON u.id = a.user_id
-        JOIN specialties s ON s.id = a.specialty_id JOIN invoices i ON i.id = a.invoice_id
-        LEFT JOIN users d ON d.id = a.decided_by";
-
-/// The requests of user `$1`, newest first, as one JSON array of [`Application`]s.
-pub(crate) static APPLICATIONS_OF_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        &format!("SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1"),
-        "x.submitted_at DESC, x.id",
-    )
-});
-
 /// The requests of `user`, newest first.
 pub async fn applications_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<Application>, sqlx::Error> {
-    crate::platform::db::fetch_rows(conn, &APPLICATIONS_OF_JSON, &[user]).await
+    let applications = sqlx::query_scalar!(
+        r#"SELECT applications AS "applications!: Json<Vec<Application>>"
+           FROM applications_of_user($1)"#,
+        user,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(applications.0)
+}
+
+/// Request `id` if it was made by `user`, or whoever made it when `user` is `None` (the
+/// back office).
+async fn read_application(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: Option<Uuid>,
+) -> Result<Option<Application>, sqlx::Error> {
+    let application = sqlx::query_scalar!(
+        r#"SELECT to_json(a) AS "application!: Json<Application>" FROM application_rows() a
+           WHERE a.id = $1 AND ($2::uuid IS NULL OR a.user_id = $2)"#,
+        id,
+        user,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(application.map(|json| json.0))
 }
 
 /// Request `id` if it is `user`'s.
@@ -418,13 +419,7 @@ pub async fn application_of(
     user: Uuid,
     id: Uuid,
 ) -> Result<Option<Application>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS} WHERE a.user_id = $1 AND a.id = $2"
-    ))
-    .bind(user)
-    .bind(id)
-    .fetch_optional(conn)
-    .await
+    read_application(conn, id, Some(user)).await
 }
 
 /// Request `id`, whoever made it (the back office).
@@ -432,24 +427,8 @@ pub async fn application(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<Application>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {APPLICATION_COLUMNS} WHERE a.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    read_application(conn, id, None).await
 }
-
-/// The herregistratie requests waiting for a decision, oldest first (at most 200), as one
-/// JSON array of [`Application`]s.
-pub(crate) static OPEN_REREGISTRATIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        &format!(
-            "SELECT {APPLICATION_COLUMNS}
-             WHERE a.status = 'ingediend' AND a.kind = 'herregistratie'
-             ORDER BY a.submitted_at, a.id LIMIT 200"
-        ),
-        "x.submitted_at, x.id",
-    )
-});
 
 /// One period of an entry.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -475,11 +454,12 @@ impl Period {
 
 /// The periods of `entry`, oldest first.
 pub async fn periods_of(conn: &mut PgConnection, entry: Uuid) -> Result<Vec<Period>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Period,
         "SELECT starts_on, ends_on, application_id FROM register_periods
          WHERE entry_id = $1 ORDER BY starts_on",
+        entry,
     )
-    .bind(entry)
     .fetch_all(conn)
     .await
 }
@@ -489,11 +469,12 @@ pub async fn period_of_application(
     conn: &mut PgConnection,
     application: Uuid,
 ) -> Result<Option<Period>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Period,
         "SELECT starts_on, ends_on, application_id FROM register_periods
          WHERE application_id = $1",
+        application,
     )
-    .bind(application)
     .fetch_optional(conn)
     .await
 }
@@ -525,21 +506,21 @@ impl Completed {
     }
 }
 
-const COMPLETED_COLUMNS: &str = "t.id AS training_id, t.specialty_id, s.name AS specialty_name,
-        s.register, f.end_date
-        FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
-        JOIN specialties s ON s.id = t.specialty_id";
-
 /// The trainings of `user` completed with a positive eindverklaring.
 pub async fn completed_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> Result<Vec<Completed>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COMPLETED_COLUMNS} WHERE t.trainee_id = $1 AND t.status = 'voltooid'
-         ORDER BY f.end_date"
-    ))
-    .bind(user)
+    sqlx::query_as!(
+        Completed,
+        "SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name, s.register,
+                f.end_date
+         FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
+         JOIN specialties s ON s.id = t.specialty_id
+         WHERE t.trainee_id = $1 AND t.status = 'voltooid'
+         ORDER BY f.end_date",
+        user,
+    )
     .fetch_all(conn)
     .await
 }
@@ -574,12 +555,18 @@ pub async fn request_registration(
     training: Uuid,
 ) -> Result<Invoice, RequestError> {
     let mut tx = state.db.begin().await?;
-    let completed: Option<Completed> = sqlx::query_as(&format!(
-        "SELECT {COMPLETED_COLUMNS} WHERE t.trainee_id = $1 AND t.id = $2
-           AND t.status = 'voltooid' FOR UPDATE OF t"
-    ))
-    .bind(user)
-    .bind(training)
+    // The training as `completed_of` reads it, locked.
+    let completed = sqlx::query_as!(
+        Completed,
+        "SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name, s.register,
+                f.end_date
+         FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
+         JOIN specialties s ON s.id = t.specialty_id
+         WHERE t.trainee_id = $1 AND t.id = $2 AND t.status = 'voltooid'
+         FOR UPDATE OF t",
+        user,
+        training,
+    )
     .fetch_optional(&mut *tx)
     .await?;
     let completed = completed.ok_or(RequestError::NotFound)?;
@@ -654,14 +641,14 @@ pub async fn on_invoice_paid(
     invoice: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let application: Option<(Uuid, String)> = sqlx::query_as(
+    let application = sqlx::query!(
         "SELECT id, kind FROM register_applications
          WHERE invoice_id = $1 AND status = 'ingediend' FOR UPDATE",
+        invoice,
     )
-    .bind(invoice)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, kind)) = application else {
+    let Some((id, kind)) = application.map(|row| (row.id, row.kind)) else {
         return Ok(None);
     };
     if kind == "herregistratie" {
@@ -690,14 +677,19 @@ async fn grant_registration(
     application: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Entry, sqlx::Error> {
-    let (user, specialty, training, submitted_at): (Uuid, Uuid, Uuid, DateTime<Utc>) =
-        sqlx::query_as(
-            "SELECT user_id, specialty_id, training_id, submitted_at
-             FROM register_applications WHERE id = $1",
-        )
-        .bind(application)
-        .fetch_one(&mut *conn)
-        .await?;
+    let granted = sqlx::query!(
+        r#"SELECT user_id, specialty_id, training_id AS "training_id!", submitted_at
+           FROM register_applications WHERE id = $1"#,
+        application,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (user, specialty, training, submitted_at) = (
+        granted.user_id,
+        granted.specialty_id,
+        granted.training_id,
+        granted.submitted_at,
+    );
     let end_date: NaiveDate = sqlx::query_scalar!(
         "SELECT end_date FROM final_declarations WHERE training_id = $1",
         training,

@@ -380,16 +380,20 @@ pub async fn decide(
     note: &str,
 ) -> Result<Decided, DecideError> {
     let mut tx = state.db.begin().await?;
-    let locked: Option<(Uuid, NaiveDate, String)> = sqlx::query_as(
-        "SELECT a.entry_id, a.extends_from, i.status FROM register_applications a
-         JOIN invoices i ON i.id = a.invoice_id
-         WHERE a.id = $1 AND a.kind = 'herregistratie' AND a.status = 'ingediend'
-         FOR UPDATE OF a",
+    // A herregistratie request always has its entry and the period it extends.
+    let locked = sqlx::query!(
+        r#"SELECT a.entry_id AS "entry_id!", a.extends_from AS "extends_from!", i.status
+           FROM register_applications a
+           JOIN invoices i ON i.id = a.invoice_id
+           WHERE a.id = $1 AND a.kind = 'herregistratie' AND a.status = 'ingediend'
+           FOR UPDATE OF a"#,
+        application,
     )
-    .bind(application)
     .fetch_optional(&mut *tx)
     .await?;
-    let (entry, extends_from, invoice_status) = locked.ok_or(DecideError::NotOpen)?;
+    let (entry, extends_from, invoice_status) = locked
+        .map(|row| (row.entry_id, row.extends_from, row.status))
+        .ok_or(DecideError::NotOpen)?;
     let entry = lock_entry(&mut tx, entry)
         .await?
         .ok_or(DecideError::NotOpen)?;

@@ -3,7 +3,6 @@
 //! and the mail to the aios.
 
 use serde_json::json;
-use std::sync::LazyLock;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -12,9 +11,7 @@ use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::platform::state::AppState;
-use crate::trainings::training::{
-    TRAINING_SELECT, Training, TrainingRow, TrainingWithRulesRow, with_rules_sql,
-};
+use crate::trainings::training::{self, Reader, Training};
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::payment::{self, InvoiceState};
 use rules::schedule::model::SpecialtyRules;
@@ -29,32 +26,15 @@ pub struct Decider {
     pub on_behalf_of: Option<Uuid>,
 }
 
-/// Who may see training `t` as its decider: its oordelend opleider `$2`, or an ondersteuner
-/// `$2` with an active delegation from that opleider. Concepts never submitted are not shown:
-/// they have no effect yet.
-const DECIDER_SEES: &str = "t.id = $1 AND t.status <> 'concept'
-     AND (t.supervisor_id = $2 OR EXISTS (
-          SELECT 1 FROM role_assignments r
-          WHERE r.user_id = $2 AND r.role = 'ondersteuner'
-            AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))";
-
-/// Training `id` as seen by `user` ([`DECIDER_SEES`]); `None` for anyone else (404).
+/// Training `id` as its opleider or an ondersteuner of theirs sees it
+/// ([`Reader::Decider`]); `None` for anyone else (404).
 pub async fn for_decider(
     conn: &mut PgConnection,
     id: Uuid,
     user: Uuid,
 ) -> Result<Option<(Training, Decider)>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("{TRAINING_SELECT} WHERE {DECIDER_SEES}"));
-    let row: Option<TrainingRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .bind(user)
-        .fetch_optional(conn)
-        .await?;
-    let Some(training) = row.map(TrainingRow::into_training).transpose()? else {
-        return Ok(None);
-    };
-    Ok(Some(decider_of(training, user)))
+    let training = training::read(conn, id, Reader::Decider(user)).await?;
+    Ok(training.map(|training| decider_of(training, user)))
 }
 
 /// Training `id` as seen by `user`, with its specialty's rules, in one statement; `None` for
@@ -64,17 +44,11 @@ pub async fn for_decider_with_rules(
     id: Uuid,
     user: Uuid,
 ) -> Result<Option<(Training, Decider, SpecialtyRules)>, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql(DECIDER_SEES));
-    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .bind(user)
-        .fetch_optional(conn)
-        .await?;
-    let Some((training, rules)) = row.map(TrainingWithRulesRow::into_parts).transpose()? else {
-        return Ok(None);
-    };
-    let (training, decider) = decider_of(training, user);
-    Ok(Some((training, decider, rules)))
+    let read = training::read_with_rules(conn, id, Reader::Decider(user)).await?;
+    Ok(read.map(|(training, rules)| {
+        let (training, decider) = decider_of(training, user);
+        (training, decider, rules)
+    }))
 }
 
 /// `user` deciding on `training`: for its opleider, or on their behalf.
@@ -108,14 +82,14 @@ pub async fn decide(
 ) -> Result<(), DecideError> {
     let mut tx = state.db.begin().await?;
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
-    let row: Option<(String, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT status, number FROM schedule_versions WHERE id = $1 AND training_id = $2 FOR UPDATE",
+        version,
+        training.id,
     )
-    .bind(version)
-    .bind(training.id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, number)) = row else {
+    let Some((status, number)) = row.map(|row| (row.status, row.number)) else {
         return Err(DecisionRefusal::NotWaiting.into());
     };
     let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
@@ -225,16 +199,6 @@ pub struct FinalDeclaration {
     /// When.
     pub issued_at: chrono::DateTime<chrono::Utc>,
 }
-
-/// The eindverklaring of training `$1` as one JSON [`FinalDeclaration`], or NULL when none
-/// was issued: a scalar subquery for [`crate::trainings::training_records::records_of`].
-pub(crate) static FINAL_DECLARATION_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_row(
-        "SELECT f.positive, f.end_date, u.full_name AS issued_by_name, f.issued_at
-         FROM final_declarations f JOIN users u ON u.id = f.issued_by
-         WHERE f.training_id = $1",
-    )
-});
 
 /// The expected end and the first day of the current schedule of `training`, as the rules
 /// engine computes them.

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json;
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
@@ -64,8 +63,8 @@ impl Record {
     }
 }
 
-/// A shortening as [`OF_TRAINING_JSON`] reads it.
-#[derive(serde::Deserialize)]
+/// A shortening as the SQL function `shortenings_of_training` reads it (migration 0021).
+#[derive(Debug, serde::Deserialize)]
 pub(crate) struct Row {
     id: Uuid,
     part: i16,
@@ -109,23 +108,6 @@ impl Row {
     }
 }
 
-/// Every shortening of training `$1`, oldest first, as one JSON array of [`Row`]s: a scalar
-/// subquery, so a page can read it with the training's other records.
-pub(crate) static OF_TRAINING_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT s.id, s.part, s.months, s.ground, s.gained_where, s.gained_when, s.status,
-                p.full_name AS proposed_by_name, o.full_name AS proposed_on_behalf_of_name,
-                s.proposed_at, d.full_name AS decided_by_name, s.decided_at,
-                s.decision_reason, s.withdrawn_at
-         FROM shortenings s
-         JOIN users p ON p.id = s.proposed_by
-         LEFT JOIN users o ON o.id = s.proposed_on_behalf_of
-         LEFT JOIN users d ON d.id = s.decided_by
-         WHERE s.training_id = $1",
-        "x.proposed_at, x.id",
-    )
-});
-
 /// The required duration of a training as its schedule has it now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
@@ -135,23 +117,8 @@ pub struct Requirement {
     pub extended: Months,
 }
 
-/// The extensions of the version of training `$1` that counts now (the concept, else the
-/// submitted version, else the last approved one), as one JSON array.
-static EXTENSIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT e.part, e.months FROM schedule_extensions e
-         WHERE e.version_id = (SELECT v.id FROM schedule_versions v
-                               WHERE v.training_id = $1
-                                 AND v.status IN ('concept', 'ingediend', 'goedgekeurd')
-                               ORDER BY v.status = 'concept' DESC, v.status = 'ingediend' DESC,
-                                        v.number DESC
-                               LIMIT 1)",
-        "x.part, x.months",
-    )
-});
-
-/// An extension as [`EXTENSIONS_JSON`] reads it.
-#[derive(serde::Deserialize)]
+/// An extension as [`of_training_with_requirement`] reads it.
+#[derive(Debug, serde::Deserialize)]
 struct ExtensionRow {
     part: i16,
     months: i32,
@@ -165,17 +132,26 @@ pub async fn of_training_with_requirement(
     training: &Training,
     rules: &SpecialtyRules,
 ) -> Result<(Vec<Record>, Requirement), sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT ({}) AS shortenings, ({}) AS extensions",
-            *OF_TRAINING_JSON, *EXTENSIONS_JSON
-        )
-    });
-    let (rows, extensions): (Json<Vec<Row>>, Json<Vec<ExtensionRow>>) =
-        sqlx::query_as(SQL.as_str())
-            .bind(training.id)
-            .fetch_one(conn)
-            .await?;
+    let row = sqlx::query!(
+        r#"SELECT (SELECT shortenings FROM shortenings_of_training($1))
+                    AS "shortenings!: Json<Vec<Row>>",
+                  -- The extensions of the version that counts now: the concept, else the
+                  -- submitted version, else the last approved one.
+                  (SELECT COALESCE(json_agg(x ORDER BY x.part, x.months), '[]')
+                   FROM (SELECT e.part, e.months FROM schedule_extensions e
+                         WHERE e.version_id = (
+                             SELECT v.id FROM schedule_versions v
+                             WHERE v.training_id = $1
+                               AND v.status IN ('concept', 'ingediend', 'goedgekeurd')
+                             ORDER BY v.status = 'concept' DESC, v.status = 'ingediend' DESC,
+                                      v.number DESC
+                             LIMIT 1)) x)
+                    AS "extensions!: Json<Vec<ExtensionRow>>""#,
+        training.id,
+    )
+    .fetch_one(conn)
+    .await?;
+    let (rows, extensions) = (row.shortenings, row.extensions);
     let records = records(rows.0)?;
     let schedule = rules::schedule::model::Schedule {
         shortenings: records
@@ -206,10 +182,17 @@ pub async fn of_training(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Vec<Record>, sqlx::Error> {
-    records(crate::platform::db::fetch_rows(conn, &OF_TRAINING_JSON, &[training]).await?)
+    let rows = sqlx::query_scalar!(
+        r#"SELECT shortenings AS "shortenings!: Json<Vec<Row>>"
+           FROM shortenings_of_training($1)"#,
+        training,
+    )
+    .fetch_one(conn)
+    .await?;
+    records(rows.0)
 }
 
-/// The records of `rows`, as [`OF_TRAINING_JSON`] read them.
+/// The records of `rows`, as `shortenings_of_training` reads them.
 pub(crate) fn records(rows: Vec<Row>) -> Result<Vec<Record>, sqlx::Error> {
     rows.into_iter().map(Row::into_record).collect()
 }

@@ -10,7 +10,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
-use std::sync::LazyLock;
 use uuid::Uuid;
 
 use crate::accounts::sign_up::SIGNATURE;
@@ -46,18 +45,8 @@ impl ClosureRecord {
     }
 }
 
-/// The closure of training `$1` as one JSON [`ClosureRow`], or NULL when the RGS did not
-/// close it: a scalar subquery for [`crate::trainings::training_records::records_of`].
-pub(crate) static CLOSURE_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_row(
-        "SELECT c.kind, c.reason, u.full_name AS decided_by_name, c.decided_at
-         FROM registration_closures c JOIN users u ON u.id = c.decided_by
-         WHERE c.training_id = $1",
-    )
-});
-
-/// A closure as [`CLOSURE_JSON`] reads it.
-#[derive(serde::Deserialize)]
+/// A closure as the SQL function `closure_of_training` reads it (migration 0021).
+#[derive(Debug, serde::Deserialize)]
 pub(crate) struct ClosureRow {
     kind: String,
     reason: String,
@@ -498,47 +487,6 @@ impl WaitingRegistration {
 /// The most items one queue shows; the oldest come first.
 const QUEUE_LIMIT: i64 = 200;
 
-/// Schedules and change requests submitted before `$1` that the opleider has not decided on,
-/// oldest first (at most `$3`), as one JSON array of [`WaitingRegistration`]s.
-static AWAITING_OPLEIDER_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
-                CASE WHEN v.number = 1 OR t.status = 'ingediend'
-                     THEN 'Eerste schema (versie ' || v.number || ') bij ' || o.full_name
-                     ELSE 'Wijzigingsverzoek (versie ' || v.number || ') bij ' || o.full_name
-                END AS waiting_for,
-                (v.submitted_at AT TIME ZONE 'Europe/Amsterdam')::date AS since,
-                v.submitted_at, v.id
-         FROM schedule_versions v
-         JOIN trainings t ON t.id = v.training_id
-         JOIN users a ON a.id = t.trainee_id
-         JOIN users o ON o.id = t.supervisor_id
-         JOIN specialties s ON s.id = t.specialty_id
-         WHERE v.status = 'ingediend' AND v.submitted_at < $1
-         ORDER BY v.submitted_at, v.id LIMIT $3",
-        "x.submitted_at, x.id",
-    )
-});
-
-/// Registration invoices issued before `$2` and not paid, oldest first (at most `$3`), as
-/// one JSON array of [`WaitingRegistration`]s.
-static UNPAID_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT t.id AS training_id, a.full_name AS trainee_name, s.name AS specialty_name,
-                'Betaling van factuur ' || i.number AS waiting_for,
-                i.issued_on AS since, i.number
-         FROM invoices i
-         JOIN trainings t ON t.id = i.training_id
-         JOIN users a ON a.id = t.trainee_id
-         JOIN specialties s ON s.id = t.specialty_id
-         WHERE i.status = 'open' AND i.credit_for IS NULL
-           AND i.product = 'opleidingsregistratie' AND i.issued_on < $2
-           AND t.status IN ('ingediend', 'goedgekeurd', 'voorwaardelijk')
-         ORDER BY i.issued_on, i.number LIMIT $3",
-        "x.since, x.number",
-    )
-});
-
 /// What waits for the back office.
 #[derive(Clone, Debug)]
 pub struct WorkList {
@@ -564,35 +512,59 @@ pub async fn work_list(
     today: chrono::NaiveDate,
     days: i64,
 ) -> Result<WorkList, sqlx::Error> {
+    use crate::platform::jobs::FailedJob;
+    use crate::platform::mail::FailedEmail;
+    use crate::registers::entries::Application;
     use sqlx::types::Json;
-    #[derive(sqlx::FromRow)]
-    struct WorkListRow {
-        awaiting_opleider: Json<Vec<WaitingRegistration>>,
-        unpaid: Json<Vec<WaitingRegistration>>,
-        reregistrations: Json<Vec<crate::registers::entries::Application>>,
-        requests: i64,
-        emails: Json<Vec<crate::platform::mail::FailedEmail>>,
-        jobs: Json<Vec<crate::platform::jobs::FailedJob>>,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT ({}) AS awaiting_opleider, ({}) AS unpaid, ({}) AS reregistrations,
-                    (SELECT count(*) FROM account_requests WHERE status = 'pending')
-                        AS requests,
-                    ({}) AS emails, ({}) AS jobs",
-            AWAITING_OPLEIDER_JSON.as_str(),
-            UNPAID_JSON.as_str(),
-            crate::registers::entries::OPEN_REREGISTRATIONS_JSON.as_str(),
-            crate::platform::mail::FAILED_JSON.as_str(),
-            crate::platform::jobs::FAILED_JSON.as_str(),
-        )
-    });
-    let row: WorkListRow = sqlx::query_as(SQL.as_str())
-        .bind(now - chrono::Duration::days(days))
-        .bind(today - chrono::Duration::days(days))
-        .bind(QUEUE_LIMIT)
-        .fetch_one(db)
-        .await?;
+    let row = sqlx::query!(
+        r#"SELECT
+             -- Schedules and change requests submitted before $1 that the opleider has not
+             -- decided on, oldest first.
+             (SELECT COALESCE(json_agg(x ORDER BY x.submitted_at, x.id), '[]')
+              FROM (SELECT t.id AS training_id, a.full_name AS trainee_name,
+                           s.name AS specialty_name,
+                           CASE WHEN v.number = 1 OR t.status = 'ingediend'
+                                THEN 'Eerste schema (versie ' || v.number || ') bij '
+                                     || o.full_name
+                                ELSE 'Wijzigingsverzoek (versie ' || v.number || ') bij '
+                                     || o.full_name
+                           END AS waiting_for,
+                           (v.submitted_at AT TIME ZONE 'Europe/Amsterdam')::date AS since,
+                           v.submitted_at, v.id
+                    FROM schedule_versions v
+                    JOIN trainings t ON t.id = v.training_id
+                    JOIN users a ON a.id = t.trainee_id
+                    JOIN users o ON o.id = t.supervisor_id
+                    JOIN specialties s ON s.id = t.specialty_id
+                    WHERE v.status = 'ingediend' AND v.submitted_at < $1
+                    ORDER BY v.submitted_at, v.id LIMIT $3) x)
+               AS "awaiting_opleider!: Json<Vec<WaitingRegistration>>",
+             -- Registration invoices issued before $2 and not paid, oldest first.
+             (SELECT COALESCE(json_agg(x ORDER BY x.since, x.number), '[]')
+              FROM (SELECT t.id AS training_id, a.full_name AS trainee_name,
+                           s.name AS specialty_name,
+                           'Betaling van factuur ' || i.number AS waiting_for,
+                           i.issued_on AS since, i.number
+                    FROM invoices i
+                    JOIN trainings t ON t.id = i.training_id
+                    JOIN users a ON a.id = t.trainee_id
+                    JOIN specialties s ON s.id = t.specialty_id
+                    WHERE i.status = 'open' AND i.credit_for IS NULL
+                      AND i.product = 'opleidingsregistratie' AND i.issued_on < $2
+                      AND t.status IN ('ingediend', 'goedgekeurd', 'voorwaardelijk')
+                    ORDER BY i.issued_on, i.number LIMIT $3) x)
+               AS "unpaid!: Json<Vec<WaitingRegistration>>",
+             (SELECT applications FROM open_reregistrations())
+               AS "reregistrations!: Json<Vec<Application>>",
+             (SELECT count(*) FROM account_requests WHERE status = 'pending') AS "requests!",
+             (SELECT mails FROM failed_mails()) AS "emails!: Json<Vec<FailedEmail>>",
+             (SELECT jobs FROM failed_jobs()) AS "jobs!: Json<Vec<FailedJob>>""#,
+        now - chrono::Duration::days(days),
+        today - chrono::Duration::days(days),
+        QUEUE_LIMIT,
+    )
+    .fetch_one(db)
+    .await?;
     Ok(WorkList {
         awaiting_opleider: row.awaiting_opleider.0,
         unpaid: row.unpaid.0,

@@ -6,7 +6,6 @@
 //! record and any mail in the same transaction.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -59,7 +58,7 @@ pub struct Version {
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
-#[derive(sqlx::FromRow)]
+/// A version as its statements read it, before its status is checked.
 struct VersionRow {
     id: Uuid,
     number: i32,
@@ -103,30 +102,27 @@ impl TryFrom<VersionRow> for Version {
     }
 }
 
-/// The columns and tables of a version `v` with the names it shows, read by [`VersionRow`].
-const VERSION_SELECT: &str = "SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
-        c.full_name AS created_by_name,
-        v.created_at, v.submitted_at, v.decided_at, d.full_name AS decided_by_name,
-        b.full_name AS on_behalf_of_name, v.decision_reason, v.withdrawn_at";
-
-/// The tables of [`VERSION_SELECT`].
-const VERSION_FROM: &str = "FROM schedule_versions v
-     JOIN users c ON c.id = v.created_by
-     LEFT JOIN users d ON d.id = v.decided_by
-     LEFT JOIN users b ON b.id = v.decided_on_behalf_of";
-
 /// Every version of training `training`, newest first.
 pub async fn versions(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Vec<Version>, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!("{VERSION_SELECT} {VERSION_FROM} WHERE v.training_id = $1 ORDER BY v.number DESC")
-    });
-    let rows: Vec<VersionRow> = sqlx::query_as(SQL.as_str())
-        .bind(training)
-        .fetch_all(conn)
-        .await?;
+    // The version with the names it shows, as in `versions_with_items`.
+    let rows = sqlx::query_as!(
+        VersionRow,
+        r#"SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+                  c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
+                  d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
+                  v.decision_reason, v.withdrawn_at
+           FROM schedule_versions v
+           JOIN users c ON c.id = v.created_by
+           LEFT JOIN users d ON d.id = v.decided_by
+           LEFT JOIN users b ON b.id = v.decided_on_behalf_of
+           WHERE v.training_id = $1 ORDER BY v.number DESC"#,
+        training,
+    )
+    .fetch_all(conn)
+    .await?;
     rows.into_iter().map(Version::try_from).collect()
 }
 
@@ -136,25 +132,51 @@ pub async fn versions_with_items(
     conn: &mut PgConnection,
     training: Uuid,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        version: VersionRow,
-        #[sqlx(flatten)]
-        items: Items,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "{VERSION_SELECT}, {ITEMS_COLUMNS} {VERSION_FROM}
-             WHERE v.training_id = $1 ORDER BY v.number DESC"
-        )
-    });
-    let rows: Vec<Row> = sqlx::query_as(SQL.as_str())
-        .bind(training)
-        .fetch_all(conn)
-        .await?;
+    use sqlx::types::Json;
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+                  c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
+                  d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
+                  v.decision_reason, v.withdrawn_at,
+                  it.periods AS "periods!: Json<Vec<PeriodRow>>",
+                  it.interruptions AS "interruptions!: Json<Vec<InterruptionRow>>",
+                  it.shortenings AS "shortenings!: Json<Vec<ShorteningRow>>",
+                  it.extensions AS "extensions!: Json<Vec<ExtensionRow>>"
+           FROM schedule_versions v
+           JOIN users c ON c.id = v.created_by
+           LEFT JOIN users d ON d.id = v.decided_by
+           LEFT JOIN users b ON b.id = v.decided_on_behalf_of
+           CROSS JOIN LATERAL version_items(v.id) it
+           WHERE v.training_id = $1 ORDER BY v.number DESC"#,
+        training,
+    )
+    .fetch_all(conn)
+    .await?;
     rows.into_iter()
-        .map(|row| Ok(row.items.with(Version::try_from(row.version)?)))
+        .map(|row| {
+            let version = Version::try_from(VersionRow {
+                id: row.id,
+                number: row.number,
+                status: row.status,
+                revision: row.revision,
+                based_on_id: row.based_on_id,
+                created_by_name: row.created_by_name,
+                created_at: row.created_at,
+                submitted_at: row.submitted_at,
+                decided_at: row.decided_at,
+                decided_by_name: row.decided_by_name,
+                on_behalf_of_name: row.on_behalf_of_name,
+                decision_reason: row.decision_reason,
+                withdrawn_at: row.withdrawn_at,
+            })?;
+            Ok(Items {
+                periods: row.periods,
+                interruptions: row.interruptions,
+                shortenings: row.shortenings,
+                extensions: row.extensions,
+            }
+            .with(version))
+        })
         .collect()
 }
 
@@ -348,41 +370,7 @@ pub async fn load_version(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
-/// The items of version `v`, in four JSON arrays, each in its own order, read by [`Items`].
-const ITEMS_COLUMNS: &str = "
-        COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
-                  FROM (SELECT p.id, p.origin_id, p.part, p.label, p.institution_id,
-                               i.name AS institution_name, p.supervisor_id,
-                               u.full_name AS supervisor_name, p.start_date,
-                               p.end_date, p.part_time_pct, p.created_at
-                        FROM schedule_periods p
-                        JOIN institutions i ON i.id = p.institution_id
-                        LEFT JOIN users u ON u.id = p.supervisor_id
-                        WHERE p.version_id = v.id) x), '[]') AS periods,
-        COALESCE((SELECT json_agg(x ORDER BY x.start_date, x.end_date, x.created_at, x.id)
-                  FROM (SELECT s.id, s.origin_id, s.kind, t.name AS kind_name,
-                               s.start_date, s.end_date, s.institution_id,
-                               i.name AS institution_name, s.note, s.entered_by_rgs,
-                               s.created_at
-                        FROM schedule_interruptions s
-                        JOIN interruption_types t ON t.code = s.kind
-                        JOIN institutions i ON i.id = s.institution_id
-                        WHERE s.version_id = v.id) x), '[]') AS interruptions,
-        -- Shortenings belong to the training: the approved ones count in every version.
-        COALESCE((SELECT json_agg(x ORDER BY x.proposed_at, x.id)
-                  FROM (SELECT s.id, s.part, s.months, s.ground, s.gained_where,
-                               s.gained_when, s.proposed_at
-                        FROM shortenings s JOIN schedule_versions w
-                            ON w.training_id = s.training_id
-                        WHERE w.id = v.id AND s.status = 'goedgekeurd') x), '[]')
-            AS shortenings,
-        COALESCE((SELECT json_agg(x ORDER BY x.created_at, x.id)
-                  FROM (SELECT e.id, e.part, e.months, e.reason, e.created_at
-                        FROM schedule_extensions e
-                        WHERE e.version_id = v.id) x), '[]') AS extensions";
-
-/// The items of one version, as [`ITEMS_COLUMNS`] reads them.
-#[derive(sqlx::FromRow)]
+/// The items of one version, as the SQL function `version_items` reads them (migration 0021).
 struct Items {
     periods: sqlx::types::Json<Vec<PeriodRow>>,
     interruptions: sqlx::types::Json<Vec<InterruptionRow>>,
@@ -413,20 +401,19 @@ pub async fn load_versions(
     conn: &mut PgConnection,
     versions: Vec<Version>,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        version_id: Uuid,
-        #[sqlx(flatten)]
-        items: Items,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!("SELECT v.id AS version_id, {ITEMS_COLUMNS} FROM unnest($1::uuid[]) AS v(id)")
-    });
+    use sqlx::types::Json;
     let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
-    let mut rows: Vec<Row> = sqlx::query_as(SQL.as_str())
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut rows = sqlx::query!(
+        r#"SELECT v.id AS "version_id!",
+                  it.periods AS "periods!: Json<Vec<PeriodRow>>",
+                  it.interruptions AS "interruptions!: Json<Vec<InterruptionRow>>",
+                  it.shortenings AS "shortenings!: Json<Vec<ShorteningRow>>",
+                  it.extensions AS "extensions!: Json<Vec<ExtensionRow>>"
+           FROM unnest($1::uuid[]) AS v(id) CROSS JOIN LATERAL version_items(v.id) it"#,
+        &ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     versions
         .into_iter()
         .map(|version| {
@@ -434,7 +421,14 @@ pub async fn load_versions(
                 .iter()
                 .position(|row| row.version_id == version.id)
                 .ok_or(sqlx::Error::RowNotFound)?;
-            Ok(rows.swap_remove(at).items.with(version))
+            let row = rows.swap_remove(at);
+            Ok(Items {
+                periods: row.periods,
+                interruptions: row.interruptions,
+                shortenings: row.shortenings,
+                extensions: row.extensions,
+            }
+            .with(version))
         })
         .collect()
 }
@@ -608,14 +602,14 @@ async fn lock_concept(
     training: Uuid,
     based_on: i32,
 ) -> Result<(Uuid, i32), ChangeError> {
-    let row: Option<(Uuid, String, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT id, status, revision FROM schedule_versions
          WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+        training,
     )
-    .bind(training)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, status, revision)) = row else {
+    let Some((id, status, revision)) = row.map(|row| (row.id, row.status, row.revision)) else {
         return Err(Refusal::NotAConcept.into());
     };
     let status = VersionStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
@@ -1067,13 +1061,14 @@ pub async fn remind_of_concept(
     version: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let row: Option<(String, Uuid, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT status, training_id, number FROM schedule_versions WHERE id = $1 FOR UPDATE",
+        version,
     )
-    .bind(version)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((status, training, number)) = row else {
+    let Some((status, training, number)) = row.map(|row| (row.status, row.training_id, row.number))
+    else {
         return Ok(());
     };
     if status != VersionStatus::Concept.code() {

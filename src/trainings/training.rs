@@ -6,17 +6,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use std::sync::LazyLock;
 
-use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::accounts::basisgegevens::{DETAILS_COLUMNS, DetailsRow};
+use crate::accounts::basisgegevens::DetailsRow;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::state::AppState;
-use crate::reference_data::lookup::{RULES_SELECT, SpecialtyRow};
+use crate::reference_data::lookup::SpecialtyRow;
 use rules::person::PersonalDetails;
 use rules::schedule::model::SpecialtyRules;
 use rules::training::{Invoicing, RegistrationStatus};
@@ -55,7 +53,8 @@ pub struct Training {
     pub trainee_diploma_date: Option<NaiveDate>,
 }
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
+/// A training as its statements read it, before its codes are checked.
+#[derive(Debug, serde::Deserialize)]
 pub(crate) struct TrainingRow {
     pub(crate) id: Uuid,
     trainee_id: Uuid,
@@ -104,49 +103,170 @@ fn status_of(code: &str) -> Result<RegistrationStatus, sqlx::Error> {
     RegistrationStatus::from_code(code).ok_or_else(|| unknown_code("status", code))
 }
 
-/// The columns of [`TRAINING_SELECT`], for a query that adds its own.
-macro_rules! training_columns {
-    () => {
-        "
-    SELECT t.id, t.trainee_id, a.full_name AS trainee_name, t.specialty_id,
-           s.name AS specialty_name, inst.name AS institute_name, t.supervisor_id,
-           o.full_name AS supervisor_name, o.email AS supervisor_email, t.invoicing, t.status,
-           t.submitted_at, t.created_at, tpd.diploma_date AS trainee_diploma_date"
-    };
+/// Who reads a training: a read finds only the trainings its reader may see, so another
+/// person's training is "not found" (404).
+#[derive(Clone, Copy, Debug)]
+pub enum Reader {
+    /// The aios whose training it is.
+    Trainee(Uuid),
+    /// Its oordelend opleider, or an ondersteuner with an active delegation from that
+    /// opleider; never a training that is still a concept (never submitted, it has no effect
+    /// yet).
+    Decider(Uuid),
+    /// The portal's own work (jobs) and the RGS, who may see every training; never for
+    /// another user's request.
+    Portal,
 }
 
-/// The tables of [`TRAINING_SELECT`].
-macro_rules! training_from {
-    () => {
-        "
-    FROM trainings t
-    JOIN users a ON a.id = t.trainee_id
-    JOIN users o ON o.id = t.supervisor_id
-    JOIN specialties s ON s.id = t.specialty_id
-    LEFT JOIN institutes inst ON inst.id = t.institute_id
-    LEFT JOIN personal_details tpd ON tpd.user_id = t.trainee_id"
-    };
+impl Reader {
+    /// The statement's filters: the trainee, the decider.
+    fn filters(self) -> (Option<Uuid>, Option<Uuid>) {
+        match self {
+            Reader::Trainee(trainee) => (Some(trainee), None),
+            Reader::Decider(decider) => (None, Some(decider)),
+            Reader::Portal => (None, None),
+        }
+    }
 }
 
-/// One training with the names it shows (the columns of [`TrainingRow`]).
-pub(crate) const TRAINING_SELECT: &str = concat!(training_columns!(), training_from!());
-
-/// The trainings of aios `$1`, oldest first, as one JSON array of [`TrainingRow`]s.
-pub(crate) static OF_TRAINEE_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        &format!("{TRAINING_SELECT} WHERE t.trainee_id = $1"),
-        "x.created_at, x.id",
+/// Training `id` if `reader` may see it.
+pub(crate) async fn read(
+    conn: &mut PgConnection,
+    id: Uuid,
+    reader: Reader,
+) -> Result<Option<Training>, sqlx::Error> {
+    let (trainee, decider) = reader.filters();
+    // The reader's filters are the same in `read_with_rules`.
+    let row = sqlx::query_as!(
+        TrainingRow,
+        r#"SELECT t.id AS "id!", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+                  t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
+                  t.institute_name, t.supervisor_id AS "supervisor_id!",
+                  t.supervisor_name AS "supervisor_name!",
+                  t.supervisor_email AS "supervisor_email!", t.invoicing AS "invoicing!",
+                  t.status AS "status!", t.submitted_at, t.created_at AS "created_at!",
+                  t.trainee_diploma_date
+           FROM training_rows() t
+           WHERE t.id = $1
+             AND ($2::uuid IS NULL OR t.trainee_id = $2)
+             AND ($3::uuid IS NULL OR (t.status <> 'concept' AND (t.supervisor_id = $3 OR EXISTS (
+                   SELECT 1 FROM role_assignments r
+                   WHERE r.user_id = $3 AND r.role = 'ondersteuner'
+                     AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
+        id,
+        trainee,
+        decider,
     )
-});
+    .fetch_optional(conn)
+    .await?;
+    row.map(TrainingRow::into_training).transpose()
+}
 
-/// The trainings of `rows`, as [`OF_TRAINEE_JSON`] reads them.
+/// Training `id` with its specialty's rules if `reader` may see it: one statement for what
+/// every training page starts with.
+pub(crate) async fn read_with_rules(
+    conn: &mut PgConnection,
+    id: Uuid,
+    reader: Reader,
+) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
+    use crate::reference_data::lookup::{PartRow, TypeRow};
+    use sqlx::types::Json;
+    struct Row {
+        id: Uuid,
+        trainee_id: Uuid,
+        trainee_name: String,
+        specialty_id: Uuid,
+        specialty_name: String,
+        institute_name: Option<String>,
+        supervisor_id: Uuid,
+        supervisor_name: String,
+        supervisor_email: String,
+        invoicing: String,
+        status: String,
+        submitted_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>,
+        trainee_diploma_date: Option<NaiveDate>,
+        rules_name: String,
+        eu_minimum_months: Option<i32>,
+        parts: Json<Vec<PartRow>>,
+        institutions: Vec<Uuid>,
+        supervisors: Vec<Uuid>,
+        interruption_types: Json<Vec<TypeRow>>,
+    }
+    let (trainee, decider) = reader.filters();
+    let row = sqlx::query_as!(
+        Row,
+        r#"SELECT t.id AS "id!", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+                  t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
+                  t.institute_name, t.supervisor_id AS "supervisor_id!",
+                  t.supervisor_name AS "supervisor_name!",
+                  t.supervisor_email AS "supervisor_email!", t.invoicing AS "invoicing!",
+                  t.status AS "status!", t.submitted_at, t.created_at AS "created_at!",
+                  t.trainee_diploma_date,
+                  r.name AS "rules_name!", r.eu_minimum_months,
+                  r.parts AS "parts!: Json<Vec<PartRow>>", r.institutions AS "institutions!",
+                  r.supervisors AS "supervisors!",
+                  r.interruption_types AS "interruption_types!: Json<Vec<TypeRow>>"
+           FROM training_rows() t CROSS JOIN LATERAL specialty_rules(t.specialty_id) r
+           WHERE t.id = $1
+             AND ($2::uuid IS NULL OR t.trainee_id = $2)
+             AND ($3::uuid IS NULL OR (t.status <> 'concept' AND (t.supervisor_id = $3 OR EXISTS (
+                   SELECT 1 FROM role_assignments r
+                   WHERE r.user_id = $3 AND r.role = 'ondersteuner'
+                     AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
+        id,
+        trainee,
+        decider,
+    )
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let rules = SpecialtyRow {
+        name: row.rules_name,
+        eu_minimum_months: row.eu_minimum_months,
+        parts: row.parts,
+        institutions: row.institutions,
+        supervisors: row.supervisors,
+        interruption_types: row.interruption_types,
+    }
+    .into_rules();
+    let training = TrainingRow {
+        id: row.id,
+        trainee_id: row.trainee_id,
+        trainee_name: row.trainee_name,
+        specialty_id: row.specialty_id,
+        specialty_name: row.specialty_name,
+        institute_name: row.institute_name,
+        supervisor_id: row.supervisor_id,
+        supervisor_name: row.supervisor_name,
+        supervisor_email: row.supervisor_email,
+        invoicing: row.invoicing,
+        status: row.status,
+        submitted_at: row.submitted_at,
+        created_at: row.created_at,
+        trainee_diploma_date: row.trainee_diploma_date,
+    }
+    .into_training()?;
+    Ok(Some((training, rules)))
+}
+
+/// The trainings of `rows`, as [`trainings_json_of`] reads them.
 pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx::Error> {
     rows.into_iter().map(TrainingRow::into_training).collect()
 }
 
 /// The trainings of aios `trainee`, oldest first.
 pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
-    trainings_of(crate::platform::db::fetch_rows(db, &OF_TRAINEE_JSON, &[trainee]).await?)
+    let rows = sqlx::query_scalar!(
+        r#"SELECT trainings AS "trainings!: sqlx::types::Json<Vec<TrainingRow>>"
+           FROM trainings_of_trainee($1)"#,
+        trainee,
+    )
+    .fetch_one(db)
+    .await?;
+    trainings_of(rows.0)
 }
 
 /// One training as the aios overview lists it: only what that page shows.
@@ -171,58 +291,61 @@ pub async fn overview_of_trainee(
     db: &mut PgConnection,
     trainee: Uuid,
 ) -> Result<(PersonalDetails, Vec<OverviewEntry>), sqlx::Error> {
-    /// The basisgegevens, repeated on every row, and a training when there is one.
-    struct OverviewRow {
-        details: DetailsRow,
-        training: Option<OverviewEntry>,
-    }
-    impl<'r> sqlx::FromRow<'r, PgRow> for OverviewRow {
-        fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-            let training = match row.try_get::<Option<Uuid>, _>("id")? {
-                Some(id) => Some(OverviewEntry {
-                    id,
-                    specialty_name: row.try_get("specialty_name")?,
-                    supervisor_name: row.try_get("supervisor_name")?,
-                    status: status_of(row.try_get("status")?)?,
-                    has_concept: row.try_get("has_concept")?,
-                }),
-                None => None,
-            };
-            Ok(Self {
-                details: DetailsRow::from_row(row)?,
-                training,
-            })
-        }
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT {DETAILS_COLUMNS}, tr.*
-             FROM users u
-             LEFT JOIN personal_details p ON p.user_id = u.id
-             LEFT JOIN LATERAL (
-                 SELECT t.id, s.name AS specialty_name, o.full_name AS supervisor_name,
-                        t.status, t.created_at,
-                        EXISTS (SELECT 1 FROM schedule_versions v
-                                WHERE v.training_id = t.id AND v.status = 'concept')
-                            AS has_concept
-                 FROM trainings t
-                 JOIN specialties s ON s.id = t.specialty_id
-                 JOIN users o ON o.id = t.supervisor_id
-                 WHERE t.trainee_id = u.id
-             ) tr ON true
-             WHERE u.id = $1
-             ORDER BY tr.created_at, tr.id"
-        )
-    });
-    let rows: Vec<OverviewRow> = sqlx::query_as(SQL.as_str())
-        .bind(trainee)
-        .fetch_all(db)
-        .await?;
+    // The basisgegevens, repeated on every row, and a training when there is one.
+    let rows = sqlx::query!(
+        r#"SELECT u.full_name, p.date_of_birth, p.big_number, p.diploma_date, p.faculty_code,
+                  p.phone, p.street, p.postcode, p.city, p.revision AS "revision?",
+                  tr.id AS "training_id?", tr.specialty_name AS "specialty_name?",
+                  tr.supervisor_name AS "supervisor_name?", tr.status AS "status?",
+                  tr.has_concept AS "has_concept?"
+           FROM users u
+           LEFT JOIN personal_details p ON p.user_id = u.id
+           LEFT JOIN LATERAL (
+               SELECT t.id, s.name AS specialty_name, o.full_name AS supervisor_name,
+                      t.status, t.created_at,
+                      EXISTS (SELECT 1 FROM schedule_versions v
+                              WHERE v.training_id = t.id AND v.status = 'concept')
+                          AS has_concept
+               FROM trainings t
+               JOIN specialties s ON s.id = t.specialty_id
+               JOIN users o ON o.id = t.supervisor_id
+               WHERE t.trainee_id = u.id
+           ) tr ON true
+           WHERE u.id = $1
+           ORDER BY tr.created_at, tr.id"#,
+        trainee,
+    )
+    .fetch_all(db)
+    .await?;
     let mut details = None;
     let mut trainings = Vec::with_capacity(rows.len());
     for row in rows {
-        trainings.extend(row.training);
-        details.get_or_insert(row.details);
+        if let (Some(id), Some(specialty_name), Some(supervisor_name), Some(status)) = (
+            row.training_id,
+            row.specialty_name,
+            row.supervisor_name,
+            row.status,
+        ) {
+            trainings.push(OverviewEntry {
+                id,
+                specialty_name,
+                supervisor_name,
+                status: status_of(&status)?,
+                has_concept: row.has_concept.unwrap_or(false),
+            });
+        }
+        details.get_or_insert(DetailsRow {
+            full_name: row.full_name,
+            date_of_birth: row.date_of_birth,
+            big_number: row.big_number,
+            diploma_date: row.diploma_date,
+            faculty_code: row.faculty_code,
+            phone: row.phone,
+            street: row.street,
+            postcode: row.postcode,
+            city: row.city,
+            revision: row.revision,
+        });
     }
     let (details, _) = details.ok_or(sqlx::Error::RowNotFound)?.into_parts();
     Ok((details, trainings))
@@ -234,40 +357,7 @@ pub async fn of_trainee(
     id: Uuid,
     trainee: Uuid,
 ) -> Result<Option<Training>, sqlx::Error> {
-    let row: Option<TrainingRow> = sqlx::query_as(&format!(
-        "{TRAINING_SELECT} WHERE t.id = $1 AND t.trainee_id = $2"
-    ))
-    .bind(id)
-    .bind(trainee)
-    .fetch_optional(conn)
-    .await?;
-    row.map(TrainingRow::into_training).transpose()
-}
-
-/// A training with its specialty's rules, as read by [`with_rules_sql`].
-#[derive(sqlx::FromRow)]
-pub(crate) struct TrainingWithRulesRow {
-    #[sqlx(flatten)]
-    training: TrainingRow,
-    #[sqlx(flatten)]
-    rules: SpecialtyRow,
-}
-
-impl TrainingWithRulesRow {
-    pub(crate) fn into_parts(self) -> Result<(Training, SpecialtyRules), sqlx::Error> {
-        Ok((self.training.into_training()?, self.rules.into_rules()))
-    }
-}
-
-/// The query of one training with its specialty's rules, for `condition` (the `WHERE` on
-/// training `t`): one statement for what every training page starts with.
-pub(crate) fn with_rules_sql(condition: &str) -> String {
-    format!(
-        "{}, r.*{} CROSS JOIN LATERAL ({RULES_SELECT} WHERE s.id = t.specialty_id) r
-         WHERE {condition}",
-        training_columns!(),
-        training_from!()
-    )
+    read(conn, id, Reader::Trainee(trainee)).await
 }
 
 /// Training `id` with its specialty's rules, if it belongs to aios `trainee`; `None`
@@ -277,14 +367,7 @@ pub async fn of_trainee_with_rules(
     id: Uuid,
     trainee: Uuid,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| with_rules_sql("t.id = $1 AND t.trainee_id = $2"));
-    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .bind(trainee)
-        .fetch_optional(conn)
-        .await?;
-    row.map(TrainingWithRulesRow::into_parts).transpose()
+    read_with_rules(conn, id, Reader::Trainee(trainee)).await
 }
 
 /// Training `id` with its specialty's rules, whoever's it is: for the RGS, who may see every
@@ -293,22 +376,13 @@ pub async fn find_with_rules(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
-    static SQL: LazyLock<String> = LazyLock::new(|| with_rules_sql("t.id = $1"));
-    let row: Option<TrainingWithRulesRow> = sqlx::query_as(SQL.as_str())
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(TrainingWithRulesRow::into_parts).transpose()
+    read_with_rules(conn, id, Reader::Portal).await
 }
 
 /// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may
 /// see every training; never for another user's request.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
-    let row: Option<TrainingRow> = sqlx::query_as(&format!("{TRAINING_SELECT} WHERE t.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(TrainingRow::into_training).transpose()
+    read(conn, id, Reader::Portal).await
 }
 
 /// Training `id`, which must exist: only for work the portal does itself (jobs).
@@ -331,7 +405,8 @@ pub struct SpecialtyOption {
 
 /// Every specialty and profile, by name.
 pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SpecialtyOption,
         "SELECT id, name, register, institute_based FROM specialties ORDER BY register DESC, name",
     )
     .fetch_all(db)
@@ -347,46 +422,17 @@ pub struct Choice {
     pub label: String,
 }
 
-/// The institutes that run specialty `$1`, as one JSON array of [`Choice`]s.
-static INSTITUTES_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT i.id, i.name || ', ' || i.city AS label, i.name FROM institutes i
-         JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1",
-        "x.name",
-    )
-});
-
-/// The institutions a period of specialty `$1` can be at, as one JSON array of [`Choice`]s:
-/// the recognised ones when recognitions are known for the specialty, otherwise all.
-static INSTITUTIONS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT i.id, i.name || ', ' || i.city AS label, i.name, i.city FROM institutions i
-         WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
-            OR i.id IN (SELECT institution_id FROM recognitions WHERE specialty_id = $1)",
-        "x.name, x.city",
-    )
-});
-
-/// The opleiders recognised for specialty `$1`, with where they train, as one JSON array of
-/// [`Choice`]s; never the aios `$2` themselves (an opleider in a second training is not their
-/// own opleider).
-static SUPERVISORS_JSON: LazyLock<String> = LazyLock::new(|| {
-    crate::platform::db::json_rows(
-        "SELECT u.id, u.full_name,
-                u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')' AS label
-         FROM users u
-         JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
-              AND r.revoked_at IS NULL AND r.specialty_id = $1
-         JOIN institutions i ON i.id = r.institution_id
-         WHERE u.id <> $2
-         GROUP BY u.id, u.full_name",
-        "x.full_name",
-    )
-});
-
-/// The institutes that run specialty `specialty`.
+/// The institutes that run specialty `specialty`, by name.
 pub async fn institutes_for(db: &PgPool, specialty: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    crate::platform::db::fetch_rows(db, &INSTITUTES_JSON, &[specialty]).await
+    sqlx::query_as!(
+        Choice,
+        r#"SELECT i.id, i.name || ', ' || i.city AS "label!" FROM institutes i
+           JOIN specialty_institutes si ON si.institute_id = i.id AND si.specialty_id = $1
+           ORDER BY i.name"#,
+        specialty,
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// The choices of the forms about a training of one specialty.
@@ -408,25 +454,41 @@ pub async fn choices_for(
     asking: Uuid,
 ) -> Result<Choices, sqlx::Error> {
     use sqlx::types::Json;
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT ({}) AS institutes, ({}) AS institutions, ({}) AS supervisors",
-            INSTITUTES_JSON.as_str(),
-            INSTITUTIONS_JSON.as_str(),
-            SUPERVISORS_JSON.as_str()
-        )
-    });
-    #[derive(sqlx::FromRow)]
-    struct ChoicesRow {
-        institutes: Json<Vec<Choice>>,
-        institutions: Json<Vec<Choice>>,
-        supervisors: Json<Vec<Choice>>,
-    }
-    let row: ChoicesRow = sqlx::query_as(SQL.as_str())
-        .bind(specialty)
-        .bind(asking)
-        .fetch_one(db)
-        .await?;
+    let row = sqlx::query!(
+        r#"SELECT
+             -- The institutes that run the specialty (as `institutes_for`).
+             (SELECT COALESCE(json_agg(x ORDER BY x.name), '[]')
+              FROM (SELECT i.id, i.name || ', ' || i.city AS label, i.name FROM institutes i
+                    JOIN specialty_institutes si
+                      ON si.institute_id = i.id AND si.specialty_id = $1) x)
+               AS "institutes!: Json<Vec<Choice>>",
+             -- The institutions a period can be at: the recognised ones when recognitions are
+             -- known for the specialty, otherwise all.
+             (SELECT COALESCE(json_agg(x ORDER BY x.name, x.city), '[]')
+              FROM (SELECT i.id, i.name || ', ' || i.city AS label, i.name, i.city
+                    FROM institutions i
+                    WHERE NOT EXISTS (SELECT 1 FROM recognitions WHERE specialty_id = $1)
+                       OR i.id IN (SELECT institution_id FROM recognitions
+                                   WHERE specialty_id = $1)) x)
+               AS "institutions!: Json<Vec<Choice>>",
+             -- The opleiders recognised for the specialty, with where they train; never the
+             -- aios themselves (an opleider in a second training is not their own opleider).
+             (SELECT COALESCE(json_agg(x ORDER BY x.full_name), '[]')
+              FROM (SELECT u.id, u.full_name,
+                           u.full_name || ' (' || string_agg(DISTINCT i.name, ', ') || ')'
+                             AS label
+                    FROM users u
+                    JOIN role_assignments r ON r.user_id = u.id AND r.role = 'opleider'
+                         AND r.revoked_at IS NULL AND r.specialty_id = $1
+                    JOIN institutions i ON i.id = r.institution_id
+                    WHERE u.id <> $2
+                    GROUP BY u.id, u.full_name) x)
+               AS "supervisors!: Json<Vec<Choice>>""#,
+        specialty,
+        asking,
+    )
+    .fetch_one(db)
+    .await?;
     Ok(Choices {
         institutes: row.institutes.0,
         institutions: row.institutions.0,

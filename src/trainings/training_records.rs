@@ -2,8 +2,6 @@
 //! eindverklaring and closure, read in one statement for the aios's, the opleider's and the
 //! RGS's page of a training.
 
-use std::sync::LazyLock;
-
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -27,28 +25,27 @@ pub struct Records {
 /// statement of four indexed subqueries. Only for a training the caller has already found as
 /// the user's own (or as the RGS's).
 pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Records, sqlx::Error> {
+    use crate::billing::invoices::Invoice;
+    use interventions::ClosureRow;
+    use schedule_decisions::FinalDeclaration;
+    use shortenings::Row;
     use sqlx::types::Json;
-    #[derive(sqlx::FromRow)]
-    struct RecordsRow {
-        shortenings: Json<Vec<shortenings::Row>>,
-        invoice: Option<Json<crate::billing::invoices::Invoice>>,
-        declaration: Option<Json<schedule_decisions::FinalDeclaration>>,
-        closure: Option<Json<interventions::ClosureRow>>,
-    }
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT ({}) AS shortenings, ({}) AS invoice, ({}) AS declaration,
-                    ({}) AS closure",
-            shortenings::OF_TRAINING_JSON.as_str(),
-            crate::billing::invoices::REGISTRATION_JSON.as_str(),
-            schedule_decisions::FINAL_DECLARATION_JSON.as_str(),
-            interventions::CLOSURE_JSON.as_str(),
-        )
-    });
-    let row: RecordsRow = sqlx::query_as(SQL.as_str())
-        .bind(training)
-        .fetch_one(conn)
-        .await?;
+    let row = sqlx::query!(
+        r#"SELECT (SELECT shortenings FROM shortenings_of_training($1))
+                    AS "shortenings!: Json<Vec<Row>>",
+                  (SELECT invoice FROM registration_invoice_of_training($1))
+                    AS "invoice: Json<Invoice>",
+                  (SELECT row_to_json(x)
+                   FROM (SELECT f.positive, f.end_date, u.full_name AS issued_by_name,
+                                f.issued_at
+                         FROM final_declarations f JOIN users u ON u.id = f.issued_by
+                         WHERE f.training_id = $1) x)
+                    AS "declaration: Json<FinalDeclaration>",
+                  (SELECT closure FROM closure_of_training($1)) AS "closure: Json<ClosureRow>""#,
+        training,
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(Records {
         shortenings: shortenings::records(row.shortenings.0)?,
         invoice: row.invoice.map(|json| json.0),

@@ -38,7 +38,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use uuid::Uuid;
 
-use crate::platform::auth::user::{User, UserRow, active_user_select};
+use crate::platform::auth::user::{User, UserRow};
 
 /// The session key axum-login keeps its login data under (its default, so existing sessions
 /// stay logged in). The store reads the user id from it.
@@ -149,29 +149,43 @@ impl PgSessionStore {
     async fn write(&self, record: &Record, replace: bool) -> session_store::Result<bool> {
         let data = rmp_serde::to_vec(record)
             .map_err(|error| session_store::Error::Encode(error.to_string()))?;
-        let sql = if replace {
-            "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE
-             SET data = excluded.data, expiry_date = excluded.expiry_date,
-                 user_id = excluded.user_id"
-        } else {
-            "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO NOTHING"
-        };
         let mut connection = session_connection_or_acquire(&self.db)
             .await
             .map_err(backend_error)?;
-        let written = sqlx::query(sql)
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind(expiry_date(record)?)
-            .bind(logged_in_user(record))
+        let (id, expiry, user) = (
+            record.id.to_string(),
+            expiry_date(record)?,
+            logged_in_user(record),
+        );
+        let written = if replace {
+            sqlx::query!(
+                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE
+                 SET data = excluded.data, expiry_date = excluded.expiry_date,
+                     user_id = excluded.user_id",
+                id,
+                data,
+                expiry,
+                user,
+            )
             .execute(&mut *connection)
             .await
-            .map_err(backend_error)?
-            .rows_affected();
+        } else {
+            sqlx::query!(
+                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO NOTHING",
+                id,
+                data,
+                expiry,
+                user,
+            )
+            .execute(&mut *connection)
+            .await
+        }
+        .map_err(backend_error)?
+        .rows_affected();
         Ok(written == 1)
     }
 }
@@ -197,38 +211,6 @@ fn backend_error(error: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    data: Vec<u8>,
-    session_user_id: Option<Uuid>,
-    #[sqlx(flatten)]
-    user: OptionalUserRow,
-}
-
-/// The user columns of [`SessionRow`]: all NULL when the session has no active user.
-#[derive(sqlx::FromRow)]
-struct OptionalUserRow {
-    id: Option<Uuid>,
-    username: Option<String>,
-    full_name: Option<String>,
-    email: Option<String>,
-    session_version: Option<i32>,
-    roles: Option<Vec<String>>,
-}
-
-impl OptionalUserRow {
-    fn into_user(self) -> Option<User> {
-        Some(User::from(UserRow {
-            id: self.id?,
-            username: self.username?,
-            full_name: self.full_name?,
-            email: self.email?,
-            session_version: self.session_version?,
-            roles: self.roles?,
-        }))
-    }
-}
-
 #[async_trait]
 impl tower_sessions::SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -247,15 +229,18 @@ impl tower_sessions::SessionStore for PgSessionStore {
         let mut connection = session_connection_or_acquire(&self.db)
             .await
             .map_err(backend_error)?;
-        let row: Option<SessionRow> = sqlx::query_as(concat!(
-            "SELECT s.data, s.user_id AS session_user_id, u.*
-             FROM tower_sessions.session s
-             LEFT JOIN LATERAL (",
-            active_user_select!("s.user_id"),
-            ") u ON true
-             WHERE s.id = $1 AND s.expiry_date > now()"
-        ))
-        .bind(session_id.to_string())
+        // The session and, when it has one, its user as `load_user` reads them: all the user's
+        // columns are NULL when the session has no active user.
+        let row = sqlx::query!(
+            r#"SELECT s.data, s.user_id AS session_user_id, u.id AS "id?",
+                      u.username AS "username?", u.full_name AS "full_name?",
+                      u.email AS "email?", u.session_version AS "session_version?",
+                      u.roles AS "roles?"
+               FROM tower_sessions.session s
+               LEFT JOIN LATERAL active_user(s.user_id) u ON true
+               WHERE s.id = $1 AND s.expiry_date > now()"#,
+            session_id.to_string(),
+        )
         .fetch_optional(&mut *connection)
         .await
         .map_err(backend_error)?;
@@ -267,7 +252,31 @@ impl tower_sessions::SessionStore for PgSessionStore {
         if let Some(user_id) = row.session_user_id
             && logged_in_user(&record) == Some(user_id)
         {
-            let user = row.user.into_user();
+            let user = match (
+                row.id,
+                row.username,
+                row.full_name,
+                row.email,
+                row.session_version,
+                row.roles,
+            ) {
+                (
+                    Some(id),
+                    Some(username),
+                    Some(full_name),
+                    Some(email),
+                    Some(session_version),
+                    Some(roles),
+                ) => Some(User::from(UserRow {
+                    id,
+                    username,
+                    full_name,
+                    email,
+                    session_version,
+                    roles,
+                })),
+                _ => None,
+            };
             // Kept only with an active user: only a logged-in user's page can use it.
             let connection = user.is_some().then_some(connection);
             remember_loaded(user_id, user, connection);

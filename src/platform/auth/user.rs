@@ -1,6 +1,6 @@
 //! Who a user is to the portal (docs/security.md): their roles, and the user as each request
-//! knows them, read with the statement [`active_user_select`] (an enrolled, unblocked account
-//! with its current roles).
+//! knows them, read with the SQL function `active_user` (an enrolled, unblocked account with
+//! its current roles).
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -108,27 +108,7 @@ impl AuthUser for User {
     }
 }
 
-/// The statement that reads an active user (enrolled, not blocked) with their current roles,
-/// for the user id given as SQL (a parameter, or a column of an enclosing query).
-macro_rules! active_user_select {
-    ($id:literal) => {
-        concat!(
-            "SELECT u.id, u.username, u.full_name, u.email, u.session_version,
-                    COALESCE(array_agg(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL), '{}')
-                        AS roles
-             FROM users u
-             LEFT JOIN role_assignments r ON r.user_id = u.id AND r.revoked_at IS NULL
-             WHERE u.id = ",
-            $id,
-            " AND u.totp_enrolled_at IS NOT NULL AND u.blocked_at IS NULL
-             GROUP BY u.id"
-        )
-    };
-}
-pub(crate) use active_user_select;
-
-/// A row of [`active_user_select`].
-#[derive(sqlx::FromRow)]
+/// A row of the SQL function `active_user` (migration 0021).
 pub(crate) struct UserRow {
     pub(crate) id: Uuid,
     pub(crate) username: String,
@@ -163,9 +143,14 @@ pub async fn load_user<'e>(
     db: impl sqlx::PgExecutor<'e>,
     id: Uuid,
 ) -> Result<Option<User>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(active_user_select!("$1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id AS "id!", username AS "username!", full_name AS "full_name!",
+                  email AS "email!", session_version AS "session_version!", roles AS "roles!"
+           FROM active_user($1)"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(User::from))
 }

@@ -60,7 +60,7 @@ impl TestProvider {
 }
 
 /// A payment on the test provider's checkout page.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct TestCheckout {
     /// Its id, `tr_test…`.
     pub id: String,
@@ -78,8 +78,6 @@ pub struct TestCheckout {
     pub expires_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, amount_cents, description, redirect_url, status, bank, expires_at";
-
 impl TestCheckout {
     /// The status at `now`: an open payment past its time has expired.
     pub fn status_at(&self, now: DateTime<Utc>) -> PaymentStatus {
@@ -93,12 +91,39 @@ impl TestCheckout {
 
 /// The checkout payment `id`.
 pub async fn checkout(db: &PgPool, id: &str) -> Result<Option<TestCheckout>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM test_provider_payments WHERE id = $1"
-    ))
-    .bind(id)
+    Ok(stored(db, Some(id), None)
+        .await?
+        .map(|stored| stored.checkout))
+}
+
+/// The payment with `id`, or the one created with `idempotency_key`.
+async fn stored(
+    db: &PgPool,
+    id: Option<&str>,
+    idempotency_key: Option<uuid::Uuid>,
+) -> Result<Option<Stored>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, amount_cents, description, redirect_url, status, bank, expires_at,
+                local_payment_id
+         FROM test_provider_payments
+         WHERE ($1::text IS NULL OR id = $1) AND ($2::uuid IS NULL OR idempotency_key = $2)",
+        id,
+        idempotency_key,
+    )
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|row| Stored {
+        checkout: TestCheckout {
+            id: row.id,
+            amount_cents: row.amount_cents,
+            description: row.description,
+            redirect_url: row.redirect_url,
+            status: row.status,
+            bank: row.bank,
+            expires_at: row.expires_at,
+        },
+        local_payment_id: row.local_payment_id,
+    }))
 }
 
 /// Records the chosen bank of an open payment.
@@ -143,9 +168,8 @@ fn new_id() -> String {
     format!("tr_test{suffix}")
 }
 
-#[derive(sqlx::FromRow)]
+/// A payment as the test provider keeps it.
 struct Stored {
-    #[sqlx(flatten)]
     checkout: TestCheckout,
     local_payment_id: uuid::Uuid,
 }
@@ -196,23 +220,14 @@ impl PaymentProvider for TestProvider {
         )
         .execute(&self.db)
         .await?;
-        let stored: Stored = sqlx::query_as(&format!(
-            "SELECT {COLUMNS}, local_payment_id FROM test_provider_payments
-             WHERE idempotency_key = $1"
-        ))
-        .bind(payment.idempotency_key)
-        .fetch_one(&self.db)
-        .await?;
+        let stored = stored(&self.db, None, Some(payment.idempotency_key))
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         Ok(self.report(stored))
     }
 
     async fn fetch(&self, id: &str) -> Result<Option<ProviderPayment>, ProviderError> {
-        let stored: Option<Stored> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS}, local_payment_id FROM test_provider_payments WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.db)
-        .await?;
+        let stored = stored(&self.db, Some(id), None).await?;
         Ok(stored.map(|s| self.report(s)))
     }
 }
