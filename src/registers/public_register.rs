@@ -85,6 +85,11 @@ const SELECT: &str = "SELECT e.name, s.name AS specialty_name, s.register, e.reg
         FROM register_entries e JOIN specialties s ON s.id = e.specialty_id";
 
 /// The SQL of `search` (for the EXPLAIN test): its text and its one text parameter.
+///
+/// One of the few statements built at run time (docs/architecture.md, "Checked SQL"): the test
+/// in tests/it/public_register.rs asks PostgreSQL to EXPLAIN this very text, to prove that
+/// each kind of search is served by an index and never scans a table; a `query!` literal
+/// would be a second copy of the text that the test could not see.
 pub fn sql(search: &Search) -> (String, &str) {
     match search {
         Search::Name(pattern) => (
