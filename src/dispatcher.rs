@@ -3,6 +3,7 @@
 //! kind of job, so it stands above the features, next to `server.rs`; the features only
 //! schedule jobs, through the queue.
 
+use rules::code::Coded;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +16,8 @@ use crate::platform::jobs::{
 };
 use crate::platform::state::AppState;
 
+/// A job that is due. Its kind stays the stored word until the job runs: a word this version
+/// does not know (a job written by a newer one) fails that job alone, not the whole queue.
 struct Due {
     id: Uuid,
     kind: String,

@@ -2,6 +2,7 @@
 //! record and its mail.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use uuid::Uuid;
 
 use crate::platform::audit::Origin;

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use rules::code::Coded;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -186,7 +187,8 @@ async fn page(
         entries: schedule_view::history_of(&all, &rules),
         concept: versions.concept().map(|v| v.number),
         closures: Closure::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|c| intervention::may_close(training.status, *c).is_ok())
             .collect(),
         parts: rules

@@ -2,6 +2,7 @@
 //! and revoke roles. Each change is one transaction with its audit record (and mail).
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -83,12 +84,13 @@ pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error>
 }
 
 /// A role held, with its scope in words.
-#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct Assignment {
     /// Id of the assignment.
     pub id: Uuid,
-    /// Role code.
-    pub role: String,
+    /// The role.
+    #[serde(deserialize_with = "crate::platform::db::coded")]
+    pub role: Role,
     /// "specialty at institution", "for opleider X", "institution", or empty.
     pub scope: Option<String>,
 }
@@ -96,7 +98,7 @@ pub struct Assignment {
 impl Assignment {
     /// The role's Dutch name.
     pub fn role_label(&self) -> &'static str {
-        Role::from_code(&self.role).map_or("onbekend", Role::label)
+        self.role.label()
     }
 }
 
@@ -175,7 +177,7 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
     .await?;
     row.map(|row| {
         Ok(Account {
-            trainings: crate::trainings::training::trainings_of(row.trainings.0)?,
+            trainings: crate::trainings::training::trainings_of(row.trainings.0),
             user: UserRow {
                 id: row.id,
                 username: row.username,

@@ -2,6 +2,7 @@
 //! numbered gaplessly per year, never edited afterwards. Each user sees only their own.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json;

@@ -25,6 +25,7 @@ use crate::billing::payments::{self, Payment, Source, StartError, SyncOutcome};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::config::PaymentConfig;
+use crate::platform::db::Stored;
 use crate::platform::payment_providers::test_provider::{self, BANKS, OUTCOMES, TestCheckout};
 use crate::platform::state::AppState;
 use crate::web::current_user::CurrentUser;
@@ -162,11 +163,14 @@ async fn returned(
     let invoice = own_invoice(&state, &user, payment.invoice_id).await?;
     let registration = match invoice.training_id {
         Some(training) => {
-            let status: String =
-                sqlx::query_scalar!("SELECT status FROM trainings WHERE id = $1", training,)
-                    .fetch_one(&state.db)
-                    .await?;
-            RegistrationStatus::from_code(&status).map(|s| (training, s))
+            let status = sqlx::query_scalar!(
+                r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
+                   WHERE id = $1"#,
+                training,
+            )
+            .fetch_one(&state.db)
+            .await?;
+            Some((training, status.0))
         }
         None => None,
     };
@@ -277,7 +281,7 @@ async fn checkout(
         banks: &BANKS,
         outcomes: OUTCOMES
             .iter()
-            .map(|s| (s.code(), outcome_label(*s)))
+            .map(|s| (s.provider_word(), outcome_label(*s)))
             .collect(),
     }
     .into_response())
@@ -317,7 +321,7 @@ async fn finish(
     Form(form): Form<OutcomeForm>,
 ) -> AppResult<Response> {
     let checkout = test_checkout(&state, &id).await?;
-    let outcome = PaymentStatus::from_code(&form.uitkomst).filter(|s| OUTCOMES.contains(s));
+    let outcome = PaymentStatus::from_provider(&form.uitkomst).filter(|s| OUTCOMES.contains(s));
     let Some(outcome) = outcome else {
         flash::push(
             &session,

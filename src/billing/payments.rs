@@ -9,6 +9,7 @@
 //! Replays, in any order and at the same time, change nothing more.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -17,6 +18,7 @@ use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::Invoice;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::payment_providers::mollie;
 use crate::platform::payment_providers::provider::{NewPayment, ProviderError, ProviderPayment};
 use crate::platform::state::AppState;
@@ -48,8 +50,8 @@ pub struct Payment {
     pub idempotency_key: Uuid,
     /// Amount in cents.
     pub amount_cents: i32,
-    /// Stored status code.
-    pub status: String,
+    /// Its status.
+    pub status: Stored<PaymentStatus>,
     /// Where the payer pays.
     pub checkout_url: Option<String>,
     /// When it was paid.
@@ -61,7 +63,7 @@ pub struct Payment {
 impl Payment {
     /// Its status.
     pub fn status(&self) -> PaymentStatus {
-        PaymentStatus::from_code(&self.status).unwrap_or(PaymentStatus::Failed)
+        self.status.0
     }
 
     /// When it was started, Dutch time: `22-11-2026 14:05`.
@@ -129,9 +131,9 @@ pub async fn of_user(
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-                status, checkout_url, paid_at, created_at
-         FROM payments WHERE id = $1 AND user_id = $2",
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+                status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments WHERE id = $1 AND user_id = $2"#,
         id,
         user,
     )
@@ -146,9 +148,9 @@ pub async fn of_invoice(
 ) -> Result<Vec<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-                status, checkout_url, paid_at, created_at
-         FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC",
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+                status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC"#,
         invoice,
     )
     .fetch_all(conn)
@@ -158,9 +160,9 @@ pub async fn of_invoice(
 async fn alive(conn: &mut PgConnection, invoice: Uuid) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status, checkout_url, paid_at, created_at FROM payments
-         WHERE invoice_id = $1 AND status IN ('creating', 'open', 'pending', 'paid')",
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
+         WHERE invoice_id = $1 AND status IN ('creating', 'open', 'pending', 'paid')"#,
         invoice,
     )
     .fetch_optional(conn)
@@ -207,11 +209,11 @@ pub async fn start(
         None => {
             let payment: Payment = sqlx::query_as!(
                 Payment,
-                "INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
+                r#"INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
                                        amount_cents, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, invoice_id, user_id, provider,
-                     provider_id, idempotency_key, amount_cents, status, checkout_url, paid_at,
-                     created_at",
+                     provider_id, idempotency_key, amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
+                     created_at"#,
                 Uuid::now_v7(),
                 invoice.id,
                 user,
@@ -256,13 +258,13 @@ async fn ensure_created(
         let mut conn = state.db.acquire().await?;
         let claimed: Option<Payment> = sqlx::query_as!(
             Payment,
-            "UPDATE payments
+            r#"UPDATE payments
                 SET creation_claimed_until = clock_timestamp() + make_interval(secs => $2)
               WHERE id = $1 AND status = 'creating' AND provider_id IS NULL
                 AND (creation_claimed_until IS NULL
                      OR creation_claimed_until < clock_timestamp())
               RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key,
-                 amount_cents, status, checkout_url, paid_at, created_at",
+                 amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at"#,
             id,
             CLAIM_SECONDS,
         )
@@ -316,9 +318,9 @@ async fn ensure_created(
     let mut tx = state.db.begin().await?;
     let locked: Payment = sqlx::query_as!(
         Payment,
-        "UPDATE payments SET creation_claimed_until = NULL WHERE id = $1
+        r#"UPDATE payments SET creation_claimed_until = NULL WHERE id = $1
          RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-                   status, checkout_url, paid_at, created_at",
+                   status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at"#,
         id,
     )
     .fetch_one(&mut *tx)
@@ -362,11 +364,11 @@ pub async fn sync(
     let mut tx = state.db.begin().await?;
     let local: Option<Payment> = sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status, checkout_url, paid_at, created_at FROM payments
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
          WHERE provider = $3
            AND (provider_id = $1 OR (provider_id IS NULL AND id = $2))
-         FOR UPDATE",
+         FOR UPDATE"#,
         &reported.id,
         reported.local_id,
         state.payments.code(),
@@ -384,8 +386,8 @@ pub async fn sync(
 async fn reload(conn: &mut PgConnection, id: Uuid) -> Result<Payment, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status, checkout_url, paid_at, created_at FROM payments WHERE id = $1",
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments WHERE id = $1"#,
         id,
     )
     .fetch_one(conn)
@@ -575,10 +577,10 @@ async fn settle_invoice(
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let unsettled: Vec<Payment> = sqlx::query_as!(
         Payment,
-        "SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status, checkout_url, paid_at, created_at FROM payments
+        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
          WHERE status IN ('creating', 'open', 'pending') AND provider = $2 AND created_at <= $1
-         ORDER BY created_at LIMIT 500",
+         ORDER BY created_at LIMIT 500"#,
         now - chrono::Duration::minutes(OPEN_MINUTES),
         state.payments.code(),
     )

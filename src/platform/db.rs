@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use rules::code::Coded;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 use url::Url;
@@ -121,4 +122,60 @@ mod tests {
         let url = Url::parse("postgres://postgres@127.0.0.1:5432/mijnrgs").unwrap();
         assert_eq!(database_name(&url), "mijnrgs");
     }
+}
+
+/// A [`Coded`] value as the database stores it: its code, as `text` (docs/architecture.md,
+/// "Typed states"). A statement reads a status column as `status AS "status: Stored<T>"`, so a
+/// row carries the enum, and a code the rules do not know fails the statement when it is read.
+/// Binds pass the code itself (`status.code()`). A JSON list decodes it the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stored<T>(pub T);
+
+impl<T: Coded> sqlx::Type<sqlx::Postgres> for Stored<T> {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <&str as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<T: Coded> sqlx::postgres::PgHasArrayType for Stored<T> {
+    fn array_type_info() -> sqlx::postgres::PgTypeInfo {
+        <&str as sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+}
+
+impl<'r, T: Coded> sqlx::Decode<'r, sqlx::Postgres> for Stored<T> {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let code = <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+        T::from_code(code)
+            .map(Stored)
+            .ok_or_else(|| format!("unknown code {code:?}").into())
+    }
+}
+
+impl<T: Coded> sqlx::Encode<'_, sqlx::Postgres> for Stored<T> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&str as sqlx::Encode<sqlx::Postgres>>::encode(self.0.code(), buf)
+    }
+}
+
+impl<'de, T: Coded> serde::Deserialize<'de> for Stored<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        T::from_code(&code)
+            .map(Stored)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown code {code:?}")))
+    }
+}
+
+/// Reads a [`Coded`] value from its code in JSON, for a field that holds the value itself:
+/// `#[serde(deserialize_with = "crate::platform::db::coded")]`.
+pub fn coded<'de, D: serde::Deserializer<'de>, T: Coded>(deserializer: D) -> Result<T, D::Error> {
+    <Stored<T> as serde::Deserialize>::deserialize(deserializer).map(|stored| stored.0)
 }

@@ -7,6 +7,7 @@
 //! failed with its last error for the back office.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -34,37 +35,17 @@ pub enum Kind {
     StrikeOff,
 }
 
-/// Every kind.
-const KINDS: [Kind; 6] = [
-    Kind::ConceptReminder,
-    Kind::PaymentReminder,
-    Kind::StartDateInvoice,
-    Kind::Reconciliation,
-    Kind::ReregistrationNotice,
-    Kind::StrikeOff,
-];
-
 /// Minutes between two reconciliation runs.
 pub const RECONCILIATION_MINUTES: i64 = 10;
 
-impl Kind {
-    /// The code stored in the table.
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::ConceptReminder => "concept_reminder",
-            Kind::PaymentReminder => "payment_reminder",
-            Kind::StartDateInvoice => "start_date_invoice",
-            Kind::Reconciliation => "reconciliation",
-            Kind::ReregistrationNotice => "reregistration_notice",
-            Kind::StrikeOff => "strike_off",
-        }
-    }
-
-    /// The kind for a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        KINDS.into_iter().find(|k| k.code() == code)
-    }
-}
+rules::coded!(Kind {
+    ConceptReminder => "concept_reminder",
+    PaymentReminder => "payment_reminder",
+    StartDateInvoice => "start_date_invoice",
+    Reconciliation => "reconciliation",
+    ReregistrationNotice => "reregistration_notice",
+    StrikeOff => "strike_off",
+});
 
 /// Schedules `kind` under `key` at `run_at`, in the caller's transaction; nothing happens when
 /// a job with that key exists already. Returns whether it was added.

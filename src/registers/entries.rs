@@ -5,6 +5,7 @@
 //! `None`, so 404).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rules::code::Coded;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;

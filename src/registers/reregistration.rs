@@ -4,6 +4,7 @@
 //! decision.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
+use rules::code::Coded;
 use serde_json::json;
 use uuid::Uuid;
 

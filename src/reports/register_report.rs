@@ -3,8 +3,10 @@
 //! approved version, or the submitted one while none is approved), as a page, CSV, XLSX and PDF.
 //! Every format comes from the same query, so the downloads hold exactly the rows of the report.
 
+use crate::platform::db::Stored;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
+use rules::code::Coded;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -35,14 +37,14 @@ pub struct ReportRow {
     pub part_time_pct: i16,
     /// The period's opleider, else the oordelend opleider.
     pub opleider: String,
-    /// Registration status code.
-    pub status: String,
+    /// The registration status.
+    pub status: Stored<RegistrationStatus>,
 }
 
 impl ReportRow {
     /// The status in Dutch.
     pub fn status_label(&self) -> &'static str {
-        RegistrationStatus::from_code(&self.status).map_or("Onbekend", |s| s.label())
+        self.status.0.label()
     }
 
     /// The keyset cursor after this row for `sort`.

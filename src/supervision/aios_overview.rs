@@ -2,6 +2,7 @@
 //! delegated to them): filtered, sorted and paged with a keyset, so a page costs the same for
 //! an opleider with ten aios as for one with hundreds.
 
+use rules::code::Coded;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use rules::code::Coded;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -150,7 +151,8 @@ async fn list(
     let mut statuses = vec![SelectOption::new("", "Alle statussen")];
     statuses.extend(
         RegistrationStatus::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|s| *s != RegistrationStatus::Concept)
             .map(|s| SelectOption::new(s.code(), s.label())),
     );

@@ -2,6 +2,7 @@
 //! ondersteuner acting for them (recorded as "namens"): one transaction with the audit record
 //! and the mail to the aios.
 
+use rules::code::Coded;
 use serde_json::json;
 
 use sqlx::PgConnection;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
+use crate::platform::db::Stored;
 use crate::platform::state::AppState;
 use crate::trainings::training::{self, Reader, Training};
 use rules::decision::{self, DecisionRefusal, Verdict};
@@ -83,16 +85,16 @@ pub async fn decide(
     let mut tx = state.db.begin().await?;
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let row = sqlx::query!(
-        "SELECT status, number FROM schedule_versions WHERE id = $1 AND training_id = $2 FOR UPDATE",
+        r#"SELECT status AS "status: Stored<VersionStatus>", number FROM schedule_versions
+           WHERE id = $1 AND training_id = $2 FOR UPDATE"#,
         version,
         training.id,
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, number)) = row.map(|row| (row.status, row.number)) else {
+    let Some((status, number)) = row.map(|row| (row.status.0, row.number)) else {
         return Err(DecisionRefusal::NotWaiting.into());
     };
-    let status = VersionStatus::from_code(&status).ok_or(DecisionRefusal::NotWaiting)?;
     let mut outcome = decision::decide(registration, status, verdict)?;
     // An approved first schedule is definitive only with the invoice paid
     // (docs/domain/trainings.md).

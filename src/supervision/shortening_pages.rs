@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use rules::code::Coded;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -150,7 +151,8 @@ async fn propose_page(
         layout,
         parts: shortening_view::part_options(&context.rules),
         grounds: ShorteningGround::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|g| (g.code(), g.label()))
             .collect(),
         required_now: required.total.dutch_with_unit(),

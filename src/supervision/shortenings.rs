@@ -4,6 +4,7 @@
 //! both decide and two proposals never both wait.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::state::AppState;
 use crate::trainings::training::Training;
 use rules::decision::Verdict;
@@ -19,8 +21,13 @@ use rules::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
 use rules::schedule::months::Months;
 use rules::shortening::{self, Proposal, Proposer, ShorteningRefusal, ShorteningStatus};
 
-/// A shortening of a training, with who did what.
-#[derive(Clone, Debug)]
+/// Every shortening of a training, as a statement reads them (`Record` is a name of its own
+/// inside `sqlx::query!`).
+pub(crate) type Shortenings = Vec<Record>;
+
+/// A shortening of a training, with who did what, as the SQL function
+/// `shortenings_of_training` reads it (migration 0021).
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct Record {
     /// Id.
     pub id: Uuid,
@@ -29,12 +36,14 @@ pub struct Record {
     /// Whole months.
     pub months: i32,
     /// The ground.
+    #[serde(deserialize_with = "crate::platform::db::coded")]
     pub ground: ShorteningGround,
     /// Where the competences were gained.
     pub gained_where: String,
     /// When.
     pub gained_when: String,
     /// Where it stands.
+    #[serde(deserialize_with = "crate::platform::db::coded")]
     pub status: ShorteningStatus,
     /// Who proposed it.
     pub proposed_by_name: String,
@@ -60,51 +69,6 @@ impl Record {
             months: Months::whole(i64::from(self.months)),
             ground: self.ground,
         }
-    }
-}
-
-/// A shortening as the SQL function `shortenings_of_training` reads it (migration 0021).
-#[derive(Debug, serde::Deserialize)]
-pub(crate) struct Row {
-    id: Uuid,
-    part: i16,
-    months: i32,
-    ground: String,
-    gained_where: String,
-    gained_when: String,
-    status: String,
-    proposed_by_name: String,
-    proposed_on_behalf_of_name: Option<String>,
-    proposed_at: DateTime<Utc>,
-    decided_by_name: Option<String>,
-    decided_at: Option<DateTime<Utc>>,
-    decision_reason: Option<String>,
-    withdrawn_at: Option<DateTime<Utc>>,
-}
-
-impl Row {
-    pub(crate) fn into_record(self) -> Result<Record, sqlx::Error> {
-        let decode = |what: &str, code: &str| {
-            sqlx::Error::Decode(format!("unknown shortening {what} {code:?}").into())
-        };
-        Ok(Record {
-            ground: ShorteningGround::from_code(&self.ground)
-                .ok_or_else(|| decode("ground", &self.ground))?,
-            status: ShorteningStatus::from_code(&self.status)
-                .ok_or_else(|| decode("status", &self.status))?,
-            part: usize::try_from(self.part).map_err(|_| decode("part", "negative"))?,
-            id: self.id,
-            months: self.months,
-            gained_where: self.gained_where,
-            gained_when: self.gained_when,
-            proposed_by_name: self.proposed_by_name,
-            proposed_on_behalf_of_name: self.proposed_on_behalf_of_name,
-            proposed_at: self.proposed_at,
-            decided_by_name: self.decided_by_name,
-            decided_at: self.decided_at,
-            decision_reason: self.decision_reason,
-            withdrawn_at: self.withdrawn_at,
-        })
     }
 }
 
@@ -134,7 +98,7 @@ pub async fn of_training_with_requirement(
 ) -> Result<(Vec<Record>, Requirement), sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT (SELECT shortenings FROM shortenings_of_training($1))
-                    AS "shortenings!: Json<Vec<Row>>",
+                    AS "shortenings!: Json<Shortenings>",
                   -- The extensions of the version that counts now: the concept, else the
                   -- submitted version, else the last approved one.
                   (SELECT COALESCE(json_agg(x ORDER BY x.part, x.months), '[]')
@@ -152,7 +116,7 @@ pub async fn of_training_with_requirement(
     .fetch_one(conn)
     .await?;
     let (rows, extensions) = (row.shortenings, row.extensions);
-    let records = records(rows.0)?;
+    let records = rows.0;
     let schedule = rules::schedule::model::Schedule {
         shortenings: records
             .iter()
@@ -183,18 +147,13 @@ pub async fn of_training(
     training: Uuid,
 ) -> Result<Vec<Record>, sqlx::Error> {
     let rows = sqlx::query_scalar!(
-        r#"SELECT shortenings AS "shortenings!: Json<Vec<Row>>"
+        r#"SELECT shortenings AS "shortenings!: Json<Shortenings>"
            FROM shortenings_of_training($1)"#,
         training,
     )
     .fetch_one(conn)
     .await?;
-    records(rows.0)
-}
-
-/// The records of `rows`, as `shortenings_of_training` reads them.
-pub(crate) fn records(rows: Vec<Row>) -> Result<Vec<Record>, sqlx::Error> {
-    rows.into_iter().map(Row::into_record).collect()
+    Ok(rows.0)
 }
 
 /// Why a shortening move was not recorded.
@@ -456,15 +415,15 @@ pub async fn withdraw(
 ) -> Result<(), ShorteningError> {
     let mut tx = state.db.begin().await?;
     crate::trainings::training::lock_status(&mut tx, training.id).await?;
-    let status: Option<String> = sqlx::query_scalar!(
-        "SELECT status FROM shortenings WHERE id = $1 AND training_id = $2",
+    let status = sqlx::query_scalar!(
+        r#"SELECT status AS "status: Stored<ShorteningStatus>" FROM shortenings
+           WHERE id = $1 AND training_id = $2"#,
         id,
         training.id,
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let status = status.as_deref().ok_or(ShorteningError::NotFound)?;
-    let status = ShorteningStatus::from_code(status).ok_or(ShorteningRefusal::NotOpen)?;
+    let status = status.ok_or(ShorteningError::NotFound)?.0;
     let status = shortening::withdraw(status)?;
     let now = state.clock.now();
     sqlx::query!(

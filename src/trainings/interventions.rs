@@ -8,6 +8,7 @@
 //! new version, with the amendment in it, so the aios goes on from there.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -25,10 +26,12 @@ use rules::schedule::model::SpecialtyRules;
 
 pub use crate::trainings::training::{find, find_with_rules};
 
-/// How and why a registration was closed.
-#[derive(Clone, Debug)]
+/// How and why a registration was closed, as the SQL function `closure_of_training` reads it
+/// (migration 0021).
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct ClosureRecord {
     /// Doorgehaald or beëindigd.
+    #[serde(deserialize_with = "crate::platform::db::coded")]
     pub kind: Closure,
     /// The reason given.
     pub reason: String,
@@ -42,28 +45,6 @@ impl ClosureRecord {
     /// When, as the pages show it.
     pub fn when(&self) -> String {
         rules::person::format_when(self.decided_at)
-    }
-}
-
-/// A closure as the SQL function `closure_of_training` reads it (migration 0021).
-#[derive(Debug, serde::Deserialize)]
-pub(crate) struct ClosureRow {
-    kind: String,
-    reason: String,
-    decided_by_name: String,
-    decided_at: DateTime<Utc>,
-}
-
-impl ClosureRow {
-    pub(crate) fn into_record(self) -> Result<ClosureRecord, sqlx::Error> {
-        Ok(ClosureRecord {
-            kind: Closure::from_code(&self.kind).ok_or_else(|| {
-                sqlx::Error::Decode(format!("unknown closure {:?}", self.kind).into())
-            })?,
-            reason: self.reason,
-            decided_by_name: self.decided_by_name,
-            decided_at: self.decided_at,
-        })
     }
 }
 

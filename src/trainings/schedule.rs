@@ -5,6 +5,7 @@
 //! (status and the revision the form was based on), raises the revision, and writes the audit
 //! record and any mail in the same transaction.
 
+use rules::code::Coded;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::state::AppState;
 use crate::trainings::training::Training;
 use rules::schedule::check::{self, Report};
@@ -58,11 +60,11 @@ pub struct Version {
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
-/// A version as its statements read it, before its status is checked.
+/// A version as its statements read it.
 struct VersionRow {
     id: Uuid,
     number: i32,
-    status: String,
+    status: Stored<VersionStatus>,
     revision: i32,
     based_on_id: Option<Uuid>,
     created_by_name: String,
@@ -75,17 +77,10 @@ struct VersionRow {
     withdrawn_at: Option<DateTime<Utc>>,
 }
 
-fn decode(what: &str, code: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} {code:?}").into())
-}
-
-impl TryFrom<VersionRow> for Version {
-    type Error = sqlx::Error;
-
-    fn try_from(row: VersionRow) -> Result<Self, sqlx::Error> {
-        Ok(Version {
-            status: VersionStatus::from_code(&row.status)
-                .ok_or_else(|| decode("version status", &row.status))?,
+impl From<VersionRow> for Version {
+    fn from(row: VersionRow) -> Self {
+        Version {
+            status: row.status.0,
             id: row.id,
             number: row.number,
             revision: row.revision,
@@ -98,7 +93,7 @@ impl TryFrom<VersionRow> for Version {
             on_behalf_of_name: row.on_behalf_of_name,
             decision_reason: row.decision_reason,
             withdrawn_at: row.withdrawn_at,
-        })
+        }
     }
 }
 
@@ -110,7 +105,8 @@ pub async fn versions(
     // The version with the names it shows, as in `versions_with_items`.
     let rows = sqlx::query_as!(
         VersionRow,
-        r#"SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+        r#"SELECT v.id, v.number, v.status AS "status: Stored<VersionStatus>", v.revision,
+                  v.based_on_id,
                   c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
                   d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
                   v.decision_reason, v.withdrawn_at
@@ -123,7 +119,7 @@ pub async fn versions(
     )
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(Version::try_from).collect()
+    Ok(rows.into_iter().map(Version::from).collect())
 }
 
 /// Every version of training `training` with its items, newest first: one statement for a
@@ -134,7 +130,8 @@ pub async fn versions_with_items(
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
     use sqlx::types::Json;
     let rows = sqlx::query!(
-        r#"SELECT v.id, v.number, v.status, v.revision, v.based_on_id,
+        r#"SELECT v.id, v.number, v.status AS "status: Stored<VersionStatus>", v.revision,
+                  v.based_on_id,
                   c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
                   d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
                   v.decision_reason, v.withdrawn_at,
@@ -154,7 +151,7 @@ pub async fn versions_with_items(
     .await?;
     rows.into_iter()
         .map(|row| {
-            let version = Version::try_from(VersionRow {
+            let version = Version::from(VersionRow {
                 id: row.id,
                 number: row.number,
                 status: row.status,
@@ -168,7 +165,7 @@ pub async fn versions_with_items(
                 on_behalf_of_name: row.on_behalf_of_name,
                 decision_reason: row.decision_reason,
                 withdrawn_at: row.withdrawn_at,
-            })?;
+            });
             Ok(Items {
                 periods: row.periods,
                 interruptions: row.interruptions,
@@ -266,8 +263,9 @@ pub struct ShorteningRow {
     pub part: i16,
     /// Months.
     pub months: i32,
-    /// Ground code (evc, svc, schakeljaar).
-    pub ground: String,
+    /// Ground.
+    #[serde(deserialize_with = "crate::platform::db::coded")]
+    pub ground: ShorteningGround,
     /// Where the competences were gained.
     pub gained_where: String,
     /// When.
@@ -316,8 +314,7 @@ impl LoadedVersion {
                 .map(|s| Shortening {
                     part: usize::try_from(s.part).unwrap_or(usize::MAX),
                     months: Months::whole(i64::from(s.months)),
-                    ground: ShorteningGround::from_code(&s.ground)
-                        .unwrap_or(ShorteningGround::Schakeljaar),
+                    ground: s.ground,
                 })
                 .collect(),
             extensions: self
@@ -603,16 +600,15 @@ async fn lock_concept(
     based_on: i32,
 ) -> Result<(Uuid, i32), ChangeError> {
     let row = sqlx::query!(
-        "SELECT id, status, revision FROM schedule_versions
-         WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
+        r#"SELECT id, status AS "status: Stored<VersionStatus>", revision FROM schedule_versions
+           WHERE training_id = $1 AND status = 'concept' FOR UPDATE"#,
         training,
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, status, revision)) = row.map(|row| (row.id, row.status, row.revision)) else {
+    let Some((id, status, revision)) = row.map(|row| (row.id, row.status.0, row.revision)) else {
         return Err(Refusal::NotAConcept.into());
     };
-    let status = VersionStatus::from_code(&status).ok_or_else(|| decode("status", &status))?;
     training::may_edit(status, revision, based_on)?;
     Ok((id, revision))
 }
@@ -1062,16 +1058,18 @@ pub async fn remind_of_concept(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT status, training_id, number FROM schedule_versions WHERE id = $1 FOR UPDATE",
+        r#"SELECT status AS "status: Stored<VersionStatus>", training_id, number
+           FROM schedule_versions WHERE id = $1 FOR UPDATE"#,
         version,
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((status, training, number)) = row.map(|row| (row.status, row.training_id, row.number))
+    let Some((status, training, number)) =
+        row.map(|row| (row.status.0, row.training_id, row.number))
     else {
         return Ok(());
     };
-    if status != VersionStatus::Concept.code() {
+    if status != VersionStatus::Concept {
         return Ok(());
     }
     let training = crate::trainings::training::by_id(&mut *conn, training).await?;

@@ -9,7 +9,7 @@ use rules::person::{format_date, format_when};
 use rules::schedule::check::{self, Report};
 use rules::schedule::diff::{self, DiffInput, Keyed};
 use rules::schedule::findings::{Code, Severity, Subject};
-use rules::schedule::model::{CheckContext, ShorteningGround, SpecialtyRules};
+use rules::schedule::model::{CheckContext, SpecialtyRules};
 use rules::schedule::months::{self, Months};
 use sqlx::PgConnection;
 
@@ -355,8 +355,7 @@ pub fn build(
             .shortenings
             .iter()
             .map(|s| {
-                let ground = ShorteningGround::from_code(&s.ground)
-                    .map_or("een onbekende grond", ShorteningGround::label);
+                let ground = s.ground.label();
                 format!(
                     "{} verkorting van {} op grond van {ground}",
                     months::counted(i64::from(s.months), "maand", "maanden"),

@@ -5,6 +5,7 @@
 //! trainings that user may see, so another person's training is "not found" (404).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rules::code::Coded;
 use serde_json::json;
 
 use sqlx::{PgConnection, PgPool};
@@ -13,6 +14,7 @@ use uuid::Uuid;
 use crate::accounts::basisgegevens::DetailsRow;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::state::AppState;
 use crate::reference_data::lookup::SpecialtyRow;
 use rules::person::PersonalDetails;
@@ -65,19 +67,18 @@ pub(crate) struct TrainingRow {
     supervisor_id: Uuid,
     supervisor_name: String,
     supervisor_email: String,
-    invoicing: String,
-    status: String,
+    invoicing: Stored<Invoicing>,
+    status: Stored<RegistrationStatus>,
     submitted_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     trainee_diploma_date: Option<NaiveDate>,
 }
 
 impl TrainingRow {
-    pub(crate) fn into_training(self) -> Result<Training, sqlx::Error> {
-        Ok(Training {
-            invoicing: Invoicing::from_code(&self.invoicing)
-                .ok_or_else(|| unknown_code("invoicing", &self.invoicing))?,
-            status: status_of(&self.status)?,
+    pub(crate) fn into_training(self) -> Training {
+        Training {
+            invoicing: self.invoicing.0,
+            status: self.status.0,
             id: self.id,
             trainee_id: self.trainee_id,
             trainee_name: self.trainee_name,
@@ -90,17 +91,8 @@ impl TrainingRow {
             submitted_at: self.submitted_at,
             created_at: self.created_at,
             trainee_diploma_date: self.trainee_diploma_date,
-        })
+        }
     }
-}
-
-fn unknown_code(what: &str, code: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} code {code:?}").into())
-}
-
-/// The registration status stored as `code`.
-fn status_of(code: &str) -> Result<RegistrationStatus, sqlx::Error> {
-    RegistrationStatus::from_code(code).ok_or_else(|| unknown_code("status", code))
 }
 
 /// Who reads a training: a read finds only the trainings its reader may see, so another
@@ -143,8 +135,10 @@ pub(crate) async fn read(
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
                   t.institute_name, t.supervisor_id AS "supervisor_id!",
                   t.supervisor_name AS "supervisor_name!",
-                  t.supervisor_email AS "supervisor_email!", t.invoicing AS "invoicing!",
-                  t.status AS "status!", t.submitted_at, t.created_at AS "created_at!",
+                  t.supervisor_email AS "supervisor_email!",
+                  t.invoicing AS "invoicing!: Stored<Invoicing>",
+                  t.status AS "status!: Stored<RegistrationStatus>", t.submitted_at,
+                  t.created_at AS "created_at!",
                   t.trainee_diploma_date
            FROM training_rows() t
            WHERE t.id = $1
@@ -159,7 +153,7 @@ pub(crate) async fn read(
     )
     .fetch_optional(conn)
     .await?;
-    row.map(TrainingRow::into_training).transpose()
+    Ok(row.map(TrainingRow::into_training))
 }
 
 /// Training `id` with its specialty's rules if `reader` may see it: one statement for what
@@ -181,8 +175,8 @@ pub(crate) async fn read_with_rules(
         supervisor_id: Uuid,
         supervisor_name: String,
         supervisor_email: String,
-        invoicing: String,
-        status: String,
+        invoicing: Stored<Invoicing>,
+        status: Stored<RegistrationStatus>,
         submitted_at: Option<DateTime<Utc>>,
         created_at: DateTime<Utc>,
         trainee_diploma_date: Option<NaiveDate>,
@@ -200,8 +194,10 @@ pub(crate) async fn read_with_rules(
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
                   t.institute_name, t.supervisor_id AS "supervisor_id!",
                   t.supervisor_name AS "supervisor_name!",
-                  t.supervisor_email AS "supervisor_email!", t.invoicing AS "invoicing!",
-                  t.status AS "status!", t.submitted_at, t.created_at AS "created_at!",
+                  t.supervisor_email AS "supervisor_email!",
+                  t.invoicing AS "invoicing!: Stored<Invoicing>",
+                  t.status AS "status!: Stored<RegistrationStatus>", t.submitted_at,
+                  t.created_at AS "created_at!",
                   t.trainee_diploma_date,
                   r.name AS "rules_name!", r.eu_minimum_months,
                   r.parts AS "parts!: Json<Vec<PartRow>>", r.institutions AS "institutions!",
@@ -248,12 +244,12 @@ pub(crate) async fn read_with_rules(
         created_at: row.created_at,
         trainee_diploma_date: row.trainee_diploma_date,
     }
-    .into_training()?;
+    .into_training();
     Ok(Some((training, rules)))
 }
 
-/// The trainings of `rows`, as [`trainings_json_of`] reads them.
-pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Result<Vec<Training>, sqlx::Error> {
+/// The trainings of `rows`, as the SQL function `trainings_of_trainee` reads them.
+pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Vec<Training> {
     rows.into_iter().map(TrainingRow::into_training).collect()
 }
 
@@ -266,7 +262,7 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
     )
     .fetch_one(db)
     .await?;
-    trainings_of(rows.0)
+    Ok(trainings_of(rows.0))
 }
 
 /// One training as the aios overview lists it: only what that page shows.
@@ -296,7 +292,8 @@ pub async fn overview_of_trainee(
         r#"SELECT u.full_name, p.date_of_birth, p.big_number, p.diploma_date, p.faculty_code,
                   p.phone, p.street, p.postcode, p.city, p.revision AS "revision?",
                   tr.id AS "training_id?", tr.specialty_name AS "specialty_name?",
-                  tr.supervisor_name AS "supervisor_name?", tr.status AS "status?",
+                  tr.supervisor_name AS "supervisor_name?",
+                  tr.status AS "status?: Stored<RegistrationStatus>",
                   tr.has_concept AS "has_concept?"
            FROM users u
            LEFT JOIN personal_details p ON p.user_id = u.id
@@ -330,7 +327,7 @@ pub async fn overview_of_trainee(
                 id,
                 specialty_name,
                 supervisor_name,
-                status: status_of(&status)?,
+                status: status.0,
                 has_concept: row.has_concept.unwrap_or(false),
             });
         }
@@ -533,18 +530,15 @@ pub async fn create(
     sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", trainee,)
         .fetch_optional(&mut *tx)
         .await?;
-    let existing: Vec<String> = sqlx::query_scalar!(
-        "SELECT status FROM trainings WHERE trainee_id = $1 AND specialty_id = $2",
+    let existing = sqlx::query_scalar!(
+        r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
+           WHERE trainee_id = $1 AND specialty_id = $2"#,
         trainee,
         new.specialty_id,
     )
     .fetch_all(&mut *tx)
     .await?;
-    if existing
-        .iter()
-        .filter_map(|code| RegistrationStatus::from_code(code))
-        .any(RegistrationStatus::is_active)
-    {
+    if existing.iter().any(|status| status.0.is_active()) {
         return Err(CreateError::Duplicate);
     }
     let now = state.clock.now();
@@ -595,12 +589,14 @@ pub(crate) async fn lock_status(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<RegistrationStatus, sqlx::Error> {
-    let code: String =
-        sqlx::query_scalar!("SELECT status FROM trainings WHERE id = $1 FOR UPDATE", id,)
-            .fetch_one(conn)
-            .await?;
-    RegistrationStatus::from_code(&code)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code:?}").into()))
+    let status = sqlx::query_scalar!(
+        r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
+           WHERE id = $1 FOR UPDATE"#,
+        id,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(status.0)
 }
 
 /// Queues `subject` and `body` for the aios of `training`, in the caller's transaction.

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use rules::code::Coded;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;

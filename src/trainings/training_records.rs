@@ -26,13 +26,13 @@ pub struct Records {
 /// the user's own (or as the RGS's).
 pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Records, sqlx::Error> {
     use crate::billing::invoices::Invoice;
-    use interventions::ClosureRow;
+    use interventions::ClosureRecord;
     use schedule_decisions::FinalDeclaration;
-    use shortenings::Row;
+    use shortenings::Shortenings;
     use sqlx::types::Json;
     let row = sqlx::query!(
         r#"SELECT (SELECT shortenings FROM shortenings_of_training($1))
-                    AS "shortenings!: Json<Vec<Row>>",
+                    AS "shortenings!: Json<Shortenings>",
                   (SELECT invoice FROM registration_invoice_of_training($1))
                     AS "invoice: Json<Invoice>",
                   (SELECT row_to_json(x)
@@ -41,15 +41,15 @@ pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Recor
                          FROM final_declarations f JOIN users u ON u.id = f.issued_by
                          WHERE f.training_id = $1) x)
                     AS "declaration: Json<FinalDeclaration>",
-                  (SELECT closure FROM closure_of_training($1)) AS "closure: Json<ClosureRow>""#,
+                  (SELECT closure FROM closure_of_training($1)) AS "closure: Json<ClosureRecord>""#,
         training,
     )
     .fetch_one(conn)
     .await?;
     Ok(Records {
-        shortenings: shortenings::records(row.shortenings.0)?,
+        shortenings: row.shortenings.0,
         invoice: row.invoice.map(|json| json.0),
         declaration: row.declaration.map(|json| json.0),
-        closure: row.closure.map(|json| json.0.into_record()).transpose()?,
+        closure: row.closure.map(|json| json.0),
     })
 }

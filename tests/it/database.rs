@@ -4,6 +4,7 @@ use crate::helpers::database::{TestDatabase, database};
 use mijnrgs::platform::config::Config;
 use mijnrgs::platform::db;
 use mijnrgs::seed;
+use rules::code::Coded;
 
 fn dev_config() -> Config {
     Config::from_lookup(|_| None).unwrap()

@@ -4,6 +4,7 @@
 //! or another role answers 404.
 
 use crate::helpers::database::database;
+use rules::code::Coded;
 use std::collections::BTreeSet;
 use std::io::Cursor;
 

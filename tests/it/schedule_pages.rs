@@ -4,6 +4,7 @@
 //! them is compared with the engine's figures for one of the training's versions.
 
 use crate::helpers::database::database;
+use rules::code::Coded;
 use std::collections::BTreeSet;
 
 use mijnrgs::trainings::schedule::{self, LoadedVersion};

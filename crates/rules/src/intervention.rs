@@ -20,23 +20,12 @@ pub enum Closure {
     End,
 }
 
+crate::coded!(Closure {
+    StrikeOff => "doorgehaald",
+    End => "beeindigd",
+});
+
 impl Closure {
-    /// Both, as the form offers them.
-    pub const ALL: [Closure; 2] = [Closure::StrikeOff, Closure::End];
-
-    /// The code the form posts and the database stores.
-    pub fn code(self) -> &'static str {
-        match self {
-            Closure::StrikeOff => "doorgehaald",
-            Closure::End => "beeindigd",
-        }
-    }
-
-    /// The closure for a posted or stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     /// The verb on the button.
     pub fn verb(self) -> &'static str {
         match self {
@@ -190,6 +179,7 @@ pub fn parse_reason(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Coded;
     use crate::schedule::findings::{Code, Subject};
     use crate::schedule::totals::Totals;
 
@@ -244,7 +234,7 @@ mod tests {
 
     #[test]
     fn a_closed_registration_or_a_concept_cannot_be_closed() {
-        for closure in Closure::ALL {
+        for &closure in Closure::ALL {
             for status in [
                 RegistrationStatus::Completed,
                 RegistrationStatus::Ended,
@@ -261,7 +251,7 @@ mod tests {
 
     #[test]
     fn every_status_has_a_defined_answer_and_only_accepted_registrations_end() {
-        for status in RegistrationStatus::ALL {
+        for &status in RegistrationStatus::ALL {
             let ended = may_close(status, Closure::End).is_ok();
             assert_eq!(ended, status.accepts_change_requests(), "{status:?}");
         }
@@ -269,7 +259,7 @@ mod tests {
 
     #[test]
     fn closures_round_trip_through_their_codes() {
-        for closure in Closure::ALL {
+        for &closure in Closure::ALL {
             assert_eq!(Closure::from_code(closure.code()), Some(closure));
             assert_eq!(closure.status().code(), closure.code());
         }

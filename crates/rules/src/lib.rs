@@ -10,6 +10,7 @@
 //! [`money`] and [`payment`] the fees and what a payment does.
 
 pub mod account;
+pub mod code;
 pub mod decision;
 pub mod intervention;
 pub mod lockout;

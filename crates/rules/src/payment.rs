@@ -6,6 +6,7 @@
 //! arrive late, twice or out of order; [`transition`] turns it into at most one forward step,
 //! so replaying it changes nothing and a stale report never moves a payment back.
 
+use crate::code::Coded;
 use crate::training::{Invoicing, RegistrationStatus};
 
 /// Where a payment stands.
@@ -27,20 +28,20 @@ pub enum PaymentStatus {
     Expired,
 }
 
-impl PaymentStatus {
-    /// Every status.
-    pub const ALL: [PaymentStatus; 7] = [
-        PaymentStatus::Creating,
-        PaymentStatus::Open,
-        PaymentStatus::Pending,
-        PaymentStatus::Paid,
-        PaymentStatus::Failed,
-        PaymentStatus::Canceled,
-        PaymentStatus::Expired,
-    ];
+crate::coded!(PaymentStatus {
+    Creating => "creating",
+    Open => "open",
+    Pending => "pending",
+    Paid => "paid",
+    Failed => "failed",
+    Canceled => "canceled",
+    Expired => "expired",
+});
 
-    /// The code stored in the database (Mollie's words).
-    pub fn code(self) -> &'static str {
+impl PaymentStatus {
+    /// The word the payment provider (Mollie, and the test provider that imitates it) uses for
+    /// the status; stored codes are [`Coded::code`].
+    pub fn provider_word(self) -> &'static str {
         match self {
             PaymentStatus::Creating => "creating",
             PaymentStatus::Open => "open",
@@ -52,12 +53,15 @@ impl PaymentStatus {
         }
     }
 
-    /// The status for a stored or reported code; `authorized` counts as pending.
-    pub fn from_code(code: &str) -> Option<Self> {
-        if code == "authorized" {
+    /// The status for a word the provider reports; `authorized` counts as pending.
+    pub fn from_provider(word: &str) -> Option<Self> {
+        if word == "authorized" {
             return Some(PaymentStatus::Pending);
         }
-        Self::ALL.into_iter().find(|s| s.code() == code)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|s| s.provider_word() == word)
     }
 
     /// In Dutch, for the payer.
@@ -165,18 +169,23 @@ pub fn registration_on_start_date_invoice(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Coded;
     use proptest::prelude::*;
 
     #[test]
-    fn codes_round_trip_and_authorized_counts_as_pending() {
-        for status in PaymentStatus::ALL {
+    fn codes_and_provider_words_round_trip_and_authorized_counts_as_pending() {
+        for &status in PaymentStatus::ALL {
             assert_eq!(PaymentStatus::from_code(status.code()), Some(status));
+            assert_eq!(
+                PaymentStatus::from_provider(status.provider_word()),
+                Some(status)
+            );
         }
         assert_eq!(
-            PaymentStatus::from_code("authorized"),
+            PaymentStatus::from_provider("authorized"),
             Some(PaymentStatus::Pending)
         );
-        assert_eq!(PaymentStatus::from_code("refunded"), None);
+        assert_eq!(PaymentStatus::from_provider("refunded"), None);
     }
 
     #[test]
@@ -198,8 +207,8 @@ mod tests {
 
     #[test]
     fn a_settled_payment_never_changes_again() {
-        for current in PaymentStatus::ALL.into_iter().filter(|s| s.is_final()) {
-            for reported in PaymentStatus::ALL {
+        for current in PaymentStatus::ALL.iter().copied().filter(|s| s.is_final()) {
+            for &reported in PaymentStatus::ALL {
                 assert_eq!(
                     transition(current, reported),
                     None,
@@ -249,7 +258,7 @@ mod tests {
 
     #[test]
     fn payment_registers_only_an_approved_or_conditional_registration() {
-        for status in RegistrationStatus::ALL {
+        for &status in RegistrationStatus::ALL {
             let expected = matches!(
                 status,
                 RegistrationStatus::Approved | RegistrationStatus::RegisteredPendingPayment

@@ -3,6 +3,7 @@
 //! an end date is exclusive: the training's end date is the first day after the last training
 //! day, so an entry that "starts the day after training ended" starts on that date.
 
+use crate::code::Coded;
 use chrono::NaiveDate;
 
 use crate::schedule::months::add_months;
@@ -100,24 +101,13 @@ pub enum Notice {
     LastReminder,
 }
 
+crate::coded!(Notice {
+    Invitation => "uitnodiging",
+    Reminder => "herinnering",
+    LastReminder => "laatste_herinnering",
+});
+
 impl Notice {
-    /// Every notice, in the order they go out.
-    pub const ALL: [Notice; 3] = [Notice::Invitation, Notice::Reminder, Notice::LastReminder];
-
-    /// The code in a job's key.
-    pub fn code(self) -> &'static str {
-        match self {
-            Notice::Invitation => "uitnodiging",
-            Notice::Reminder => "herinnering",
-            Notice::LastReminder => "laatste_herinnering",
-        }
-    }
-
-    /// The notice with code `code`.
-    pub fn from_code(code: &str) -> Option<Notice> {
-        Notice::ALL.into_iter().find(|n| n.code() == code)
-    }
-
     /// The day it is due for a period that ends on `ends_on`.
     pub fn due(self, ends_on: NaiveDate) -> NaiveDate {
         match self {
@@ -137,14 +127,16 @@ pub fn notices_to_schedule(ends_on: NaiveDate, today: NaiveDate) -> Vec<(Notice,
         return Vec::new();
     }
     let past = Notice::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .rev()
         .find(|n| n.due(ends_on) <= today)
         .map(|n| (n, today));
     past.into_iter()
         .chain(
             Notice::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|n| n.due(ends_on) > today)
                 .map(|n| (n, n.due(ends_on))),
         )

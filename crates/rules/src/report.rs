@@ -2,6 +2,7 @@
 //! is filtered and sorted, and how the filter reads in Dutch. Pure; the database layer turns a
 //! [`ReportFilter`] into one query.
 
+use crate::code::Coded;
 use chrono::NaiveDate;
 
 use crate::person::{format_date, parse_date};

@@ -4,6 +4,7 @@
 //! schedule. Pure: the database layer asks these functions what a move leads to, inside the
 //! transaction that records it.
 
+use crate::code::Coded;
 use crate::decision::Verdict;
 use crate::schedule::check::adjustment_findings;
 use crate::schedule::findings::Severity;
@@ -27,29 +28,14 @@ pub enum ShorteningStatus {
     Withdrawn,
 }
 
+crate::coded!(ShorteningStatus {
+    Proposed => "voorgesteld",
+    Approved => "goedgekeurd",
+    Rejected => "afgewezen",
+    Withdrawn => "ingetrokken",
+});
+
 impl ShorteningStatus {
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            ShorteningStatus::Proposed => "voorgesteld",
-            ShorteningStatus::Approved => "goedgekeurd",
-            ShorteningStatus::Rejected => "afgewezen",
-            ShorteningStatus::Withdrawn => "ingetrokken",
-        }
-    }
-
-    /// The status for a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [
-            ShorteningStatus::Proposed,
-            ShorteningStatus::Approved,
-            ShorteningStatus::Rejected,
-            ShorteningStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-
     /// The Dutch label.
     pub fn label(self) -> &'static str {
         match self {
@@ -61,28 +47,13 @@ impl ShorteningStatus {
     }
 }
 
+crate::coded!(ShorteningGround {
+    Evc => "evc",
+    Svc => "svc",
+    Schakeljaar => "schakeljaar",
+});
+
 impl ShorteningGround {
-    /// All grounds, in the order the form offers them.
-    pub const ALL: [ShorteningGround; 3] = [
-        ShorteningGround::Evc,
-        ShorteningGround::Svc,
-        ShorteningGround::Schakeljaar,
-    ];
-
-    /// The code stored in the database and sent by the form.
-    pub fn code(self) -> &'static str {
-        match self {
-            ShorteningGround::Evc => "evc",
-            ShorteningGround::Svc => "svc",
-            ShorteningGround::Schakeljaar => "schakeljaar",
-        }
-    }
-
-    /// The ground for a code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.code() == code)
-    }
-
     /// The Dutch name, as it reads after "op grond van".
     pub fn label(self) -> &'static str {
         match self {
@@ -346,6 +317,7 @@ pub fn withdraw(status: ShorteningStatus) -> Result<ShorteningStatus, Shortening
 
 #[cfg(test)]
 mod tests {
+    use crate::code::Coded;
     use std::collections::BTreeMap;
 
     use super::*;
@@ -563,7 +535,7 @@ mod tests {
         ] {
             assert_eq!(ShorteningStatus::from_code(s.code()), Some(s));
         }
-        for g in ShorteningGround::ALL {
+        for &g in ShorteningGround::ALL {
             assert_eq!(ShorteningGround::from_code(g.code()), Some(g));
         }
     }

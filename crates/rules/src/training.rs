@@ -30,40 +30,19 @@ pub enum RegistrationStatus {
     StruckOff,
 }
 
+crate::coded!(RegistrationStatus {
+    Concept => "concept",
+    Submitted => "ingediend",
+    Rejected => "afgekeurd",
+    Approved => "goedgekeurd",
+    Registered => "ingeschreven",
+    RegisteredPendingPayment => "voorwaardelijk",
+    Completed => "voltooid",
+    Ended => "beeindigd",
+    StruckOff => "doorgehaald",
+});
+
 impl RegistrationStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [RegistrationStatus; 9] = [
-        RegistrationStatus::Concept,
-        RegistrationStatus::Submitted,
-        RegistrationStatus::Rejected,
-        RegistrationStatus::Approved,
-        RegistrationStatus::Registered,
-        RegistrationStatus::RegisteredPendingPayment,
-        RegistrationStatus::Completed,
-        RegistrationStatus::Ended,
-        RegistrationStatus::StruckOff,
-    ];
-
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            RegistrationStatus::Concept => "concept",
-            RegistrationStatus::Submitted => "ingediend",
-            RegistrationStatus::Rejected => "afgekeurd",
-            RegistrationStatus::Approved => "goedgekeurd",
-            RegistrationStatus::Registered => "ingeschreven",
-            RegistrationStatus::RegisteredPendingPayment => "voorwaardelijk",
-            RegistrationStatus::Completed => "voltooid",
-            RegistrationStatus::Ended => "beeindigd",
-            RegistrationStatus::StruckOff => "doorgehaald",
-        }
-    }
-
-    /// The status for a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// The status in plain Dutch words.
     pub fn label(self) -> &'static str {
         match self {
@@ -155,32 +134,15 @@ pub enum VersionStatus {
     Withdrawn,
 }
 
+crate::coded!(VersionStatus {
+    Concept => "concept",
+    Submitted => "ingediend",
+    Approved => "goedgekeurd",
+    Rejected => "afgekeurd",
+    Withdrawn => "ingetrokken",
+});
+
 impl VersionStatus {
-    /// Every status.
-    pub const ALL: [VersionStatus; 5] = [
-        VersionStatus::Concept,
-        VersionStatus::Submitted,
-        VersionStatus::Approved,
-        VersionStatus::Rejected,
-        VersionStatus::Withdrawn,
-    ];
-
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            VersionStatus::Concept => "concept",
-            VersionStatus::Submitted => "ingediend",
-            VersionStatus::Approved => "goedgekeurd",
-            VersionStatus::Rejected => "afgekeurd",
-            VersionStatus::Withdrawn => "ingetrokken",
-        }
-    }
-
-    /// The status for a stored code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// The status in Dutch.
     pub fn label(self) -> &'static str {
         match self {
@@ -202,22 +164,12 @@ pub enum Invoicing {
     OnStartDate,
 }
 
+crate::coded!(Invoicing {
+    OnSubmission => "bij_indienen",
+    OnStartDate => "op_startdatum",
+});
+
 impl Invoicing {
-    /// The code stored in the database and posted by the form.
-    pub fn code(self) -> &'static str {
-        match self {
-            Invoicing::OnSubmission => "bij_indienen",
-            Invoicing::OnStartDate => "op_startdatum",
-        }
-    }
-
-    /// The choice for a stored or posted code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Invoicing::OnSubmission, Invoicing::OnStartDate]
-            .into_iter()
-            .find(|i| i.code() == code)
-    }
-
     /// The choice as the form names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -382,6 +334,7 @@ pub fn may_withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Coded;
     use crate::schedule::findings::{Code, Finding, Subject};
     use crate::schedule::totals::Totals;
 
@@ -404,10 +357,10 @@ mod tests {
 
     #[test]
     fn every_status_survives_its_database_code() {
-        for status in R::ALL {
+        for &status in R::ALL {
             assert_eq!(R::from_code(status.code()), Some(status));
         }
-        for status in V::ALL {
+        for &status in V::ALL {
             assert_eq!(V::from_code(status.code()), Some(status));
         }
         assert_eq!(R::from_code("onzin"), None);
@@ -532,7 +485,7 @@ mod tests {
 
     #[test]
     fn completed_ended_and_struck_off_trainings_are_no_longer_active() {
-        let active: Vec<_> = R::ALL.into_iter().filter(|s| s.is_active()).collect();
+        let active: Vec<_> = R::ALL.iter().copied().filter(|s| s.is_active()).collect();
         assert!(!active.contains(&R::Completed));
         assert!(!active.contains(&R::Ended));
         assert!(!active.contains(&R::StruckOff));

@@ -38,7 +38,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use uuid::Uuid;
 
-use crate::platform::auth::user::{User, UserRow};
+use crate::platform::auth::user::{Role, User, UserRow};
+use crate::platform::db::Stored;
 
 /// The session key axum-login keeps its login data under (its default, so existing sessions
 /// stay logged in). The store reads the user id from it.
@@ -235,7 +236,7 @@ impl tower_sessions::SessionStore for PgSessionStore {
             r#"SELECT s.data, s.user_id AS session_user_id, u.id AS "id?",
                       u.username AS "username?", u.full_name AS "full_name?",
                       u.email AS "email?", u.session_version AS "session_version?",
-                      u.roles AS "roles?"
+                      u.roles AS "roles?: Vec<Stored<Role>>"
                FROM tower_sessions.session s
                LEFT JOIN LATERAL active_user(s.user_id) u ON true
                WHERE s.id = $1 AND s.expiry_date > now()"#,
@@ -323,7 +324,7 @@ mod tests {
             full_name: "Anna de Vries".into(),
             email: "anna@example.org".into(),
             session_version: 1,
-            roles: vec!["aios".into()],
+            roles: vec![Stored(Role::Aios)],
         })
     }
 

@@ -8,6 +8,8 @@ use std::fmt;
 use axum_login::AuthUser;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+use crate::platform::db::Stored;
 /// The roles of the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -25,32 +27,16 @@ pub enum Role {
     Rgs,
 }
 
+rules::coded!(Role {
+    Aios => "aios",
+    Specialist => "specialist",
+    Opleider => "opleider",
+    Ondersteuner => "ondersteuner",
+    Contactpersoon => "contactpersoon",
+    Rgs => "rgs",
+});
+
 impl Role {
-    /// The code stored in `role_assignments.role`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Aios => "aios",
-            Role::Specialist => "specialist",
-            Role::Opleider => "opleider",
-            Role::Ondersteuner => "ondersteuner",
-            Role::Contactpersoon => "contactpersoon",
-            Role::Rgs => "rgs",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn from_code(code: &str) -> Option<Role> {
-        Some(match code {
-            "aios" => Role::Aios,
-            "specialist" => Role::Specialist,
-            "opleider" => Role::Opleider,
-            "ondersteuner" => Role::Ondersteuner,
-            "contactpersoon" => Role::Contactpersoon,
-            "rgs" => Role::Rgs,
-            _ => return None,
-        })
-    }
-
     /// The Dutch name.
     pub fn label(self) -> &'static str {
         match self {
@@ -115,7 +101,7 @@ pub(crate) struct UserRow {
     pub(crate) full_name: String,
     pub(crate) email: String,
     pub(crate) session_version: i32,
-    pub(crate) roles: Vec<String>,
+    pub(crate) roles: Vec<Stored<Role>>,
 }
 
 impl From<UserRow> for User {
@@ -128,11 +114,7 @@ impl From<UserRow> for User {
             username: row.username,
             full_name: row.full_name,
             email: row.email,
-            roles: row
-                .roles
-                .iter()
-                .filter_map(|r| Role::from_code(r))
-                .collect(),
+            roles: row.roles.into_iter().map(|role| role.0).collect(),
             auth_hash: hasher.finalize().to_vec(),
         }
     }
@@ -146,7 +128,8 @@ pub async fn load_user<'e>(
     let row = sqlx::query_as!(
         UserRow,
         r#"SELECT id AS "id!", username AS "username!", full_name AS "full_name!",
-                  email AS "email!", session_version AS "session_version!", roles AS "roles!"
+                  email AS "email!", session_version AS "session_version!",
+                  roles AS "roles!: Vec<Stored<Role>>"
            FROM active_user($1)"#,
         id,
     )

@@ -95,7 +95,7 @@ impl TryFrom<MolliePayment> for ProviderPayment {
     type Error = ProviderError;
 
     fn try_from(payment: MolliePayment) -> Result<Self, ProviderError> {
-        let status = PaymentStatus::from_code(&payment.status).ok_or_else(|| {
+        let status = PaymentStatus::from_provider(&payment.status).ok_or_else(|| {
             ProviderError::Malformed(format!("unknown status {:?}", payment.status))
         })?;
         let amount_cents = parse_amount_value(&payment.amount.value).ok_or_else(|| {

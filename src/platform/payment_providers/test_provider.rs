@@ -81,7 +81,7 @@ pub struct TestCheckout {
 impl TestCheckout {
     /// The status at `now`: an open payment past its time has expired.
     pub fn status_at(&self, now: DateTime<Utc>) -> PaymentStatus {
-        match PaymentStatus::from_code(&self.status) {
+        match PaymentStatus::from_provider(&self.status) {
             Some(PaymentStatus::Open) if now >= self.expires_at => PaymentStatus::Expired,
             Some(status) => status,
             None => PaymentStatus::Failed,
@@ -150,7 +150,7 @@ pub async fn finish(
         "UPDATE test_provider_payments SET status = $2
          WHERE id = $1 AND status = 'open' AND (expires_at > $3 OR $2 = 'expired')",
         id,
-        outcome.code(),
+        outcome.provider_word(),
         now,
     )
     .execute(db)
