@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::platform::jobs::{
-    Kind, MAX_ATTEMPTS, RECONCILIATION_MINUTES, backoff, ensure_reconciliation,
+    JobStatus, Kind, MAX_ATTEMPTS, RECONCILIATION_MINUTES, backoff, ensure_reconciliation,
     schedule_reconciliation,
 };
 use crate::platform::state::AppState;
@@ -33,7 +33,7 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
         let due = sqlx::query_as!(
             Due,
             "SELECT id, kind, payload, attempts FROM jobs
-             WHERE status = 'pending' AND run_at <= $1
+             WHERE status = 'gepland' AND run_at <= $1
              ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
             now,
         )
@@ -45,7 +45,7 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
         match run_one(state, &mut tx, &due, now).await {
             Ok(after) => {
                 sqlx::query!(
-                    "UPDATE jobs SET status = 'done', done_at = $2, attempts = attempts + 1,
+                    "UPDATE jobs SET status = 'uitgevoerd', done_at = $2, attempts = attempts + 1,
                             last_error = NULL
                      WHERE id = $1",
                     due.id,
@@ -67,13 +67,14 @@ pub async fn run_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, sqlx
                 let attempts = due.attempts + 1;
                 tracing::warn!(job_id = %due.id, kind = %due.kind, attempts, %error, "job failed");
                 let status = if attempts >= MAX_ATTEMPTS {
-                    "failed"
+                    JobStatus::GivenUp
                 } else {
-                    "pending"
-                };
+                    JobStatus::Planned
+                }
+                .code();
                 sqlx::query!(
                     "UPDATE jobs SET status = $2, attempts = $3, run_at = $4, last_error = $5
-                     WHERE id = $1 AND status = 'pending' AND attempts = $6",
+                     WHERE id = $1 AND status = 'gepland' AND attempts = $6",
                     due.id,
                     status,
                     attempts,

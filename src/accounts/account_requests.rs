@@ -4,6 +4,7 @@
 //! record and its mail.
 
 use chrono::{DateTime, Utc};
+use rules::code::Coded;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -11,6 +12,7 @@ use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::secrets;
+use crate::platform::db::Stored;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 use rules::account::{EmailAddress, FullName, NewPassword, Username};
@@ -418,8 +420,8 @@ pub struct RequestSummary {
     pub job_title: Option<String>,
     /// Ondersteuner: motivation.
     pub motivation: Option<String>,
-    /// `pending`, `approved`, `rejected`, `accepted`.
-    pub status: String,
+    /// Where it stands.
+    pub status: Stored<RequestStatus>,
     /// Why it was rejected.
     pub rejection_reason: Option<String>,
     /// When it came in.
@@ -440,13 +442,20 @@ impl RequestSummary {
 
     /// The Dutch status.
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "pending" if self.unconfirmed > 0 => "Wacht op bevestiging door opleider",
-            "pending" => "Wacht op besluit RGS",
-            "approved" => "Goedgekeurd, uitnodiging verstuurd",
-            "rejected" => "Afgewezen",
-            _ => "Account aangemaakt",
+        match self.status.0 {
+            RequestStatus::Submitted if self.unconfirmed > 0 => {
+                "Wacht op bevestiging door opleider"
+            }
+            RequestStatus::Submitted => "Wacht op besluit RGS",
+            RequestStatus::Approved => "Goedgekeurd, uitnodiging verstuurd",
+            RequestStatus::Rejected => "Afgewezen",
+            RequestStatus::Accepted => "Account aangemaakt",
         }
+    }
+
+    /// Whether it still waits for the RGS's decision.
+    pub fn is_open(&self) -> bool {
+        self.status.0 == RequestStatus::Submitted
     }
 
     /// Date of the request, Dutch style.
@@ -475,14 +484,14 @@ async fn summaries(db: &PgPool, which: Which) -> Result<Vec<RequestSummary>, sql
     sqlx::query_as!(
         RequestSummary,
         r#"SELECT a.id, a.kind, a.full_name, a.email, a.phone,
-                  i.name || ', ' || i.city AS institution, a.job_title, a.motivation, a.status,
-                  a.rejection_reason, a.created_at,
+                  i.name || ', ' || i.city AS institution, a.job_title, a.motivation,
+                  a.status AS "status: Stored<RequestStatus>", a.rejection_reason, a.created_at,
                   (SELECT count(*) FROM account_request_supervisors s
-                    WHERE s.request_id = a.id AND s.decision IS DISTINCT FROM 'confirmed')
+                    WHERE s.request_id = a.id AND s.decision IS DISTINCT FROM 'bevestigd')
                     AS "unconfirmed!"
            FROM account_requests a LEFT JOIN institutions i ON i.id = a.institution_id
            WHERE a.email_confirmed_at IS NOT NULL
-             AND CASE WHEN $1::uuid IS NOT NULL THEN a.id = $1 ELSE a.status = 'pending' END
+             AND CASE WHEN $1::uuid IS NOT NULL THEN a.id = $1 ELSE a.status = 'ingediend' END
              AND ($2::uuid IS NULL OR EXISTS (
                    SELECT 1 FROM account_request_supervisors s
                    WHERE s.request_id = a.id AND s.supervisor_id = $2 AND s.decision IS NULL))
@@ -504,13 +513,48 @@ pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<RequestSummary>, sqlx:
     Ok(summaries(db, Which::One(id)).await?.into_iter().next())
 }
 
+/// Where an account request stands: submitted (and confirmed by mail) until the RGS decides;
+/// approved requests get an invitation, which the person accepts by making the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestStatus {
+    /// Waits for the opleiders named and then the RGS.
+    Submitted,
+    /// Approved; the invitation is out.
+    Approved,
+    /// Rejected, with a reason.
+    Rejected,
+    /// The invitation was used: the account exists.
+    Accepted,
+}
+
+rules::coded!(RequestStatus {
+    Submitted => "ingediend",
+    Approved => "goedgekeurd",
+    Rejected => "afgewezen",
+    Accepted => "aanvaard",
+});
+
+/// What an opleider named on an ondersteuner's request answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupervisorAnswer {
+    /// The ondersteuner works for them.
+    Confirmed,
+    /// They do not.
+    Rejected,
+}
+
+rules::coded!(SupervisorAnswer {
+    Confirmed => "bevestigd",
+    Rejected => "afgewezen",
+});
+
 /// An opleider named on a request, with their answer.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NamedSupervisor {
     /// Name.
     pub name: String,
-    /// `confirmed`, `rejected` or none yet.
-    pub decision: Option<String>,
+    /// Their answer, if they gave one.
+    pub decision: Option<Stored<SupervisorAnswer>>,
     /// Why they rejected.
     pub reason: Option<String>,
 }
@@ -518,10 +562,10 @@ pub struct NamedSupervisor {
 impl NamedSupervisor {
     /// The Dutch answer.
     pub fn decision_label(&self) -> &'static str {
-        match self.decision.as_deref() {
-            Some("confirmed") => "Bevestigd",
-            Some("rejected") => "Afgewezen",
-            _ => "Nog niet beantwoord",
+        match self.decision {
+            Some(Stored(SupervisorAnswer::Confirmed)) => "Bevestigd",
+            Some(Stored(SupervisorAnswer::Rejected)) => "Afgewezen",
+            None => "Nog niet beantwoord",
         }
     }
 }
@@ -530,9 +574,10 @@ impl NamedSupervisor {
 pub async fn named_supervisors(db: &PgPool, id: Uuid) -> Result<Vec<NamedSupervisor>, sqlx::Error> {
     sqlx::query_as!(
         NamedSupervisor,
-        "SELECT u.full_name AS name, s.decision, s.reason
-         FROM account_request_supervisors s JOIN users u ON u.id = s.supervisor_id
-         WHERE s.request_id = $1 ORDER BY u.full_name",
+        r#"SELECT u.full_name AS name, s.decision AS "decision: Stored<SupervisorAnswer>",
+                  s.reason
+           FROM account_request_supervisors s JOIN users u ON u.id = s.supervisor_id
+           WHERE s.request_id = $1 ORDER BY u.full_name"#,
         id,
     )
     .fetch_all(db)
@@ -581,10 +626,15 @@ pub async fn supervisor_decides(
         "UPDATE account_request_supervisors s SET decision = $3, decided_at = $4, reason = $5
          FROM account_requests a
          WHERE s.request_id = $1 AND s.supervisor_id = $2 AND s.decision IS NULL
-           AND a.id = s.request_id AND a.status = 'pending' AND a.email_confirmed_at IS NOT NULL",
+           AND a.id = s.request_id AND a.status = 'ingediend' AND a.email_confirmed_at IS NOT NULL",
         request_id,
         supervisor,
-        if confirm { "confirmed" } else { "rejected" },
+        if confirm {
+            SupervisorAnswer::Confirmed
+        } else {
+            SupervisorAnswer::Rejected
+        }
+        .code(),
         now,
         reason,
     )
@@ -629,9 +679,9 @@ async fn reject_in(
     now: DateTime<Utc>,
 ) -> Result<(), DecideError> {
     let row = sqlx::query!(
-        "UPDATE account_requests SET status = 'rejected', decided_by = $2, decided_at = $3,
+        "UPDATE account_requests SET status = 'afgewezen', decided_by = $2, decided_at = $3,
          rejection_reason = $4
-         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL
+         WHERE id = $1 AND status = 'ingediend' AND email_confirmed_at IS NOT NULL
          RETURNING full_name, email",
         id,
         decided_by,
@@ -695,7 +745,7 @@ pub async fn rgs_approves(
     let mut tx = state.db.begin().await?;
     let request = sqlx::query!(
         "SELECT kind, full_name, email, institution_id FROM account_requests
-         WHERE id = $1 AND status = 'pending' AND email_confirmed_at IS NOT NULL FOR UPDATE",
+         WHERE id = $1 AND status = 'ingediend' AND email_confirmed_at IS NOT NULL FOR UPDATE",
         id,
     )
     .fetch_optional(&mut *tx)
@@ -707,7 +757,7 @@ pub async fn rgs_approves(
     };
     let unconfirmed: i64 = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM account_request_supervisors
-         WHERE request_id = $1 AND decision IS DISTINCT FROM 'confirmed'"#,
+         WHERE request_id = $1 AND decision IS DISTINCT FROM 'bevestigd'"#,
         id,
     )
     .fetch_one(&mut *tx)
@@ -723,7 +773,7 @@ pub async fn rgs_approves(
     }
     let token = secrets::new_link_token();
     sqlx::query!(
-        "UPDATE account_requests SET status = 'approved', decided_by = $2, decided_at = $3,
+        "UPDATE account_requests SET status = 'goedgekeurd', decided_by = $2, decided_at = $3,
          invitation_hash = $4, invitation_expires_at = $5 WHERE id = $1",
         id,
         clerk,
@@ -787,7 +837,7 @@ pub async fn invitation(
     sqlx::query_as!(
         Invitation,
         "SELECT id, full_name, email, kind, institution_id FROM account_requests
-         WHERE invitation_hash = $1 AND status = 'approved' AND invitation_expires_at > $2",
+         WHERE invitation_hash = $1 AND status = 'goedgekeurd' AND invitation_expires_at > $2",
         secrets::token_hash(token),
         now,
     )
@@ -888,7 +938,7 @@ pub async fn accept(
     }
     granted?;
     sqlx::query!(
-        "UPDATE account_requests SET status = 'accepted', user_id = $2, invitation_hash = NULL WHERE id = $1",
+        "UPDATE account_requests SET status = 'aanvaard', user_id = $2, invitation_hash = NULL WHERE id = $1",
         inv.id,
         user_id,
     )

@@ -617,7 +617,7 @@ pub async fn remind_of_payment(
     .fetch_one(&mut *conn)
     .await?;
     let under_way: bool = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending') AS "exists!""#,
+        r#"SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'in_behandeling') AS "exists!""#,
         invoice.id,
     )
     .fetch_one(&mut *conn)

@@ -97,17 +97,13 @@ pub enum Source {
     Checkout,
 }
 
-impl Source {
-    fn code(self) -> &'static str {
-        match self {
-            Source::Creation => "creation",
-            Source::Webhook => "webhook",
-            Source::Return => "return",
-            Source::Reconciliation => "reconciliation",
-            Source::Checkout => "checkout",
-        }
-    }
-}
+rules::coded!(Source {
+    Creation => "aanmaak",
+    Webhook => "webhook",
+    Return => "terugkeer",
+    Reconciliation => "afstemming",
+    Checkout => "betaalpagina",
+});
 
 /// Why a payment could not be started.
 #[derive(Debug, thiserror::Error)]
@@ -161,8 +157,10 @@ async fn alive(conn: &mut PgConnection, invoice: Uuid) -> Result<Option<Payment>
     sqlx::query_as!(
         Payment,
         r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
-         WHERE invoice_id = $1 AND status IN ('creating', 'open', 'pending', 'paid')"#,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments
+         WHERE invoice_id = $1
+           AND status IN ('wordt_aangemaakt', 'open', 'in_behandeling', 'betaald')"#,
         invoice,
     )
     .fetch_optional(conn)
@@ -212,7 +210,8 @@ pub async fn start(
                 r#"INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
                                        amount_cents, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, invoice_id, user_id, provider,
-                     provider_id, idempotency_key, amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
+                     provider_id, idempotency_key, amount_cents,
+                     status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
                      created_at"#,
                 Uuid::now_v7(),
                 invoice.id,
@@ -260,11 +259,12 @@ async fn ensure_created(
             Payment,
             r#"UPDATE payments
                 SET creation_claimed_until = clock_timestamp() + make_interval(secs => $2)
-              WHERE id = $1 AND status = 'creating' AND provider_id IS NULL
+              WHERE id = $1 AND status = 'wordt_aangemaakt' AND provider_id IS NULL
                 AND (creation_claimed_until IS NULL
                      OR creation_claimed_until < clock_timestamp())
               RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key,
-                 amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at"#,
+                 amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
+                 created_at"#,
             id,
             CLAIM_SECONDS,
         )
@@ -365,7 +365,8 @@ pub async fn sync(
     let local: Option<Payment> = sqlx::query_as!(
         Payment,
         r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments
          WHERE provider = $3
            AND (provider_id = $1 OR (provider_id IS NULL AND id = $2))
          FOR UPDATE"#,
@@ -387,7 +388,8 @@ async fn reload(conn: &mut PgConnection, id: Uuid) -> Result<Payment, sqlx::Erro
     sqlx::query_as!(
         Payment,
         r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments WHERE id = $1"#,
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments WHERE id = $1"#,
         id,
     )
     .fetch_one(conn)
@@ -448,7 +450,7 @@ async fn apply(
     }
     sqlx::query!(
         "UPDATE payments SET status = $2,
-                paid_at = CASE WHEN $2 = 'paid' THEN $3 ELSE paid_at END
+                paid_at = CASE WHEN $2 = 'betaald' THEN $3 ELSE paid_at END
          WHERE id = $1",
         payment.id,
         next.code(),
@@ -471,9 +473,13 @@ async fn apply(
         conn,
         now,
         &meta,
-        AuditEntry::new(&format!("payment.{}", next.code()), None, Outcome::Success)
-            .object("payment", payment.id)
-            .details(json!({ "provider_id": reported.id, "source": source.code() })),
+        AuditEntry::new(
+            &format!("payment.{}", next.provider_word()),
+            None,
+            Outcome::Success,
+        )
+        .object("payment", payment.id)
+        .details(json!({ "provider_id": reported.id, "source": source.code() })),
     )
     .await?;
     if next == PaymentStatus::Paid {
@@ -578,8 +584,10 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<u
     let unsettled: Vec<Payment> = sqlx::query_as!(
         Payment,
         r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
-             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at FROM payments
-         WHERE status IN ('creating', 'open', 'pending') AND provider = $2 AND created_at <= $1
+             status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
+         FROM payments
+         WHERE status IN ('wordt_aangemaakt', 'open', 'in_behandeling') AND provider = $2
+           AND created_at <= $1
          ORDER BY created_at LIMIT 500"#,
         now - chrono::Duration::minutes(OPEN_MINUTES),
         state.payments.code(),
@@ -626,7 +634,7 @@ async fn settle_uncreated(
     }
     let mut tx = state.db.begin().await?;
     let expired = sqlx::query!(
-        "UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'creating'
+        "UPDATE payments SET status = 'verlopen' WHERE id = $1 AND status = 'wordt_aangemaakt'
            AND provider_id IS NULL
            AND (creation_claimed_until IS NULL OR creation_claimed_until < clock_timestamp())",
         payment.id,

@@ -39,12 +39,29 @@ pub enum Kind {
 pub const RECONCILIATION_MINUTES: i64 = 10;
 
 rules::coded!(Kind {
-    ConceptReminder => "concept_reminder",
-    PaymentReminder => "payment_reminder",
-    StartDateInvoice => "start_date_invoice",
-    Reconciliation => "reconciliation",
-    ReregistrationNotice => "reregistration_notice",
-    StrikeOff => "strike_off",
+    ConceptReminder => "herinnering_concept",
+    PaymentReminder => "herinnering_betaling",
+    StartDateInvoice => "factuur_op_startdatum",
+    Reconciliation => "afstemming_betalingen",
+    ReregistrationNotice => "bericht_herregistratie",
+    StrikeOff => "doorhaling",
+});
+
+/// Where a job stands: planned until it runs, then done; given up after the last attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Waits for its time (or for another attempt).
+    Planned,
+    /// Ran.
+    Done,
+    /// Failed its last attempt; the back office sees it.
+    GivenUp,
+}
+
+rules::coded!(JobStatus {
+    Planned => "gepland",
+    Done => "uitgevoerd",
+    GivenUp => "opgegeven",
 });
 
 /// Schedules `kind` under `key` at `run_at`, in the caller's transaction; nothing happens when
@@ -146,7 +163,7 @@ pub async fn ensure_reconciliation(
 ) -> Result<(), sqlx::Error> {
     let mut conn = db.acquire().await?;
     let pending = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'reconciliation' AND status = 'pending')
+        r#"SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'afstemming_betalingen' AND status = 'gepland')
                AS "pending!""#,
     )
     .fetch_one(&mut *conn)

@@ -5,6 +5,7 @@
 //! rows with `FOR UPDATE SKIP LOCKED` so several instances never send one mail twice, and
 //! retries failures with growing pauses.
 
+use rules::code::Coded;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -249,6 +250,24 @@ enum SendError {
 /// After this many failed attempts a mail is marked failed and left for the back office.
 pub const MAX_ATTEMPTS: i32 = 10;
 
+/// Where a mail in the outbox stands: queued until it is sent; given up after the last
+/// attempt (or an address the server refuses for good).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailStatus {
+    /// Waits for its next attempt.
+    Queued,
+    /// Sent.
+    Sent,
+    /// Given up; the back office sees it and may put it back in the queue.
+    GivenUp,
+}
+
+rules::coded!(MailStatus {
+    Queued => "in_wachtrij",
+    Sent => "verzonden",
+    GivenUp => "opgegeven",
+});
+
 /// The pause before attempt `attempts + 1`: 1, 2, 4, … minutes, at most 6 hours.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let minutes = 1i64 << attempts.clamp(0, 9);
@@ -277,7 +296,7 @@ pub async fn deliver_due(
         let batch = sqlx::query_as!(
             DueEmail,
             "SELECT id, to_address, to_name, subject, body_text, attempts FROM outbox_emails
-             WHERE status = 'pending' AND next_attempt_at <= $1
+             WHERE status = 'in_wachtrij' AND next_attempt_at <= $1
              ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED",
             now,
         )
@@ -305,7 +324,7 @@ pub async fn deliver_due(
             match mailer.send(from, &email).await {
                 Ok(()) => {
                     sqlx::query!(
-                        "UPDATE outbox_emails SET status = 'sent', sent_at = $2,
+                        "UPDATE outbox_emails SET status = 'verzonden', sent_at = $2,
                          attempts = attempts + 1, last_error = NULL WHERE id = $1",
                         due.id,
                         now,
@@ -319,10 +338,11 @@ pub async fn deliver_due(
                     tracing::warn!(email_id = %due.id, attempts, %error, "sending mail failed");
                     let permanent = matches!(error, SendError::Permanent(_));
                     let status = if permanent || attempts >= MAX_ATTEMPTS {
-                        "failed"
+                        MailStatus::GivenUp
                     } else {
-                        "pending"
-                    };
+                        MailStatus::Queued
+                    }
+                    .code();
                     sqlx::query!(
                         "UPDATE outbox_emails SET status = $2, attempts = $3,
                          next_attempt_at = $4, last_error = $5 WHERE id = $1",
@@ -432,9 +452,9 @@ pub async fn retry(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let changed = sqlx::query!(
-        "UPDATE outbox_emails SET status = 'pending', attempts = 0, next_attempt_at = $2,
+        "UPDATE outbox_emails SET status = 'in_wachtrij', attempts = 0, next_attempt_at = $2,
                 last_error = NULL
-         WHERE id = $1 AND status = 'failed'",
+         WHERE id = $1 AND status = 'opgegeven'",
         id,
         now,
     )

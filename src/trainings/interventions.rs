@@ -537,7 +537,7 @@ pub async fn work_list(
                AS "unpaid!: Json<Vec<WaitingRegistration>>",
              (SELECT applications FROM open_reregistrations())
                AS "reregistrations!: Json<Vec<Application>>",
-             (SELECT count(*) FROM account_requests WHERE status = 'pending') AS "requests!",
+             (SELECT count(*) FROM account_requests WHERE status = 'ingediend') AS "requests!",
              (SELECT mails FROM failed_mails()) AS "emails!: Json<Vec<FailedEmail>>",
              (SELECT jobs FROM failed_jobs()) AS "jobs!: Json<Vec<FailedJob>>""#,
         now - chrono::Duration::days(days),

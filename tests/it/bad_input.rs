@@ -629,7 +629,7 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
     );
     app.deliver_mail().await;
     sqlx::query(
-        "UPDATE outbox_emails SET status = 'failed'
+        "UPDATE outbox_emails SET status = 'opgegeven'
          WHERE id = (SELECT id FROM outbox_emails ORDER BY id LIMIT 1)",
     )
     .execute(&app.state.db)

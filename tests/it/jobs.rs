@@ -4,6 +4,9 @@
 
 use crate::helpers::database::database;
 use chrono::Duration;
+use mijnrgs::platform::jobs::JobStatus;
+use mijnrgs::platform::mail::MailStatus;
+use rules::code::Coded;
 use uuid::Uuid;
 
 use crate::aios::{aios_ready, create_igt, igt_with_two_hospitals, set_today, submit};
@@ -33,7 +36,7 @@ async fn ready(app: &TestApp) {
     // The demo specialist's herregistratie notices and strike-off are not what these tests
     // count (tests/it/registers.rs covers them).
     sqlx::query(
-        "UPDATE jobs SET status = 'done' WHERE kind IN ('reregistration_notice', 'strike_off')",
+        "UPDATE jobs SET status = 'uitgevoerd' WHERE kind IN ('bericht_herregistratie', 'doorhaling')",
     )
     .execute(&app.state.db)
     .await
@@ -84,7 +87,7 @@ async fn a_concept_submitted_in_time_brings_no_reminder() {
         reqwest::StatusCode::SEE_OTHER
     );
     // The invoice's payment reminder is due the next day; it is not what this test is about.
-    sqlx::query("UPDATE jobs SET status = 'done' WHERE kind = 'payment_reminder'")
+    sqlx::query("UPDATE jobs SET status = 'uitgevoerd' WHERE kind = 'herinnering_betaling'")
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -195,7 +198,7 @@ async fn a_failing_job_is_retried_with_growing_pauses_and_then_given_up() {
     };
     assert_eq!(run_jobs(&app).await, 0);
     let (status, attempts, run_at, error) = state().await;
-    assert_eq!((status.as_str(), attempts), ("pending", 1));
+    assert_eq!((status.as_str(), attempts), (JobStatus::Planned.code(), 1));
     let pause = run_at - app.clock.now();
     assert!(
         (pause - Duration::minutes(2)).num_milliseconds().abs() < 1,
@@ -211,7 +214,10 @@ async fn a_failing_job_is_retried_with_growing_pauses_and_then_given_up() {
     let (status, attempts, _, _) = state().await;
     assert_eq!(
         (status.as_str(), attempts),
-        ("failed", mijnrgs::platform::jobs::MAX_ATTEMPTS)
+        (
+            JobStatus::GivenUp.code(),
+            mijnrgs::platform::jobs::MAX_ATTEMPTS
+        )
     );
 }
 
@@ -244,7 +250,7 @@ async fn an_smtp_outage_loses_no_mail_and_sends_none_twice() {
     app.clock.advance(Duration::minutes(2));
     assert_eq!(app.deliver_mail().await, 0, "still down");
     let pending: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE status = 'pending'")
+        sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE status = 'in_wachtrij'")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
@@ -293,7 +299,7 @@ async fn a_mail_that_can_never_be_delivered_is_given_up_at_once_and_recorded() {
             .fetch_one(&app.state.db)
             .await
             .unwrap();
-    assert_eq!((status.as_str(), attempts), ("failed", 1));
+    assert_eq!((status.as_str(), attempts), (MailStatus::GivenUp.code(), 1));
     assert!(error.unwrap().contains("recipient address"));
 }
 
@@ -304,7 +310,7 @@ async fn the_back_office_sees_a_given_up_mail_and_puts_it_back_in_the_queue_once
     seed_demo(&app).await;
     enqueue(&app, "noor(at)example.nl", "Onbestelbaar").await;
     assert_eq!(app.deliver_mail().await, 0);
-    let id: Uuid = sqlx::query_scalar("SELECT id FROM outbox_emails WHERE status = 'failed'")
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM outbox_emails WHERE status = 'opgegeven'")
         .fetch_one(&app.state.db)
         .await
         .unwrap();

@@ -4,6 +4,8 @@
 //! computes authenticator codes; it reads the database to assert, never to change state.
 
 use crate::helpers::database::database;
+use rules::code::Coded;
+use rules::payment::PaymentStatus;
 use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, Duration, Utc};
@@ -322,7 +324,11 @@ async fn new_aios_story(app: &TestApp, browser: &Browser) {
     .fetch_all(&app.state.db)
     .await
     .unwrap();
-    assert_eq!(payments, ["expired", "paid"], "the abandoned one expired");
+    assert_eq!(
+        payments,
+        [PaymentStatus::Expired.code(), PaymentStatus::Paid.code()],
+        "the abandoned one expired"
+    );
     let status: String = sqlx::query_scalar("SELECT status FROM trainings WHERE id = $1")
         .bind(training)
         .fetch_one(&app.state.db)

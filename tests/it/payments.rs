@@ -4,6 +4,7 @@
 //! start-date invoice with an injected clock, the invoice PDF and credit invoices.
 
 use crate::helpers::database::database;
+use rules::payment::PaymentStatus;
 use std::process::Command;
 
 use chrono::Duration;
@@ -38,12 +39,20 @@ async fn invoice_status(app: &TestApp, invoice: Uuid) -> String {
         .unwrap()
 }
 
+/// The statuses of the payments of `invoice`, oldest first, named in the provider's words (the
+/// words the tests choose at the test checkout), whatever code the portal stores for them.
 async fn payment_statuses(app: &TestApp, invoice: Uuid) -> Vec<String> {
-    sqlx::query_scalar("SELECT status FROM payments WHERE invoice_id = $1 ORDER BY created_at, id")
-        .bind(invoice)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
+    let stored: Vec<mijnrgs::platform::db::Stored<PaymentStatus>> = sqlx::query_scalar(
+        "SELECT status FROM payments WHERE invoice_id = $1 ORDER BY created_at, id",
+    )
+    .bind(invoice)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    stored
+        .into_iter()
+        .map(|status| status.0.provider_word().to_owned())
+        .collect()
 }
 
 async fn paid_mails(app: &TestApp) -> usize {
@@ -887,7 +896,7 @@ async fn a_mollie_webhook_replayed_twenty_times_at_once_pays_once_and_mails_once
     }
     assert_eq!(invoice_status(&app, invoice).await, "betaald");
     let events: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM payment_events WHERE payment_id = $1 AND status = 'paid'",
+        "SELECT count(*) FROM payment_events WHERE payment_id = $1 AND status = 'betaald'",
     )
     .bind(payment)
     .fetch_one(&app.state.db)
@@ -1010,7 +1019,7 @@ async fn reconciliation_completes_a_payment_whose_webhook_never_came() {
     assert_eq!(crate::aios::status(&app, training).await, "ingeschreven");
     assert_eq!(paid_mails(&app).await, 1);
     let next: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM jobs WHERE kind = 'reconciliation' AND status = 'pending'",
+        "SELECT count(*) FROM jobs WHERE kind = 'afstemming_betalingen' AND status = 'gepland'",
     )
     .fetch_one(&app.state.db)
     .await
@@ -1162,7 +1171,7 @@ async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_
     let training = submitted_training(&app).await;
     let invoice = invoice_of(&app, training).await;
     // Our row was stored and Mollie created the payment, but the process died before the
-    // answer was stored: the row is still 'creating' without the provider's id.
+    // answer was stored: the row is still 'wordt_aangemaakt' without the provider's id.
     let payment = Uuid::now_v7();
     let key = Uuid::new_v4();
     insert_creating(&app, payment, key, invoice, app.clock.now()).await;
@@ -1202,7 +1211,7 @@ async fn a_creation_whose_answer_was_lost_is_linked_by_reconciliation_without_a_
     // After the hour in which Mollie remembers keys, a row that never reached the payer
     // expires instead, and the invoice can be paid anew.
     let stale = Uuid::now_v7();
-    sqlx::query("UPDATE payments SET status = 'expired' WHERE id = $1")
+    sqlx::query("UPDATE payments SET status = 'verlopen' WHERE id = $1")
         .bind(payment)
         .execute(&app.state.db)
         .await

@@ -274,7 +274,7 @@ async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_b
         paid[0].body
     );
     let jobs: Vec<String> = sqlx::query_scalar(
-        "SELECT key FROM jobs WHERE kind IN ('reregistration_notice', 'strike_off')
+        "SELECT key FROM jobs WHERE kind IN ('bericht_herregistratie', 'doorhaling')
            AND key LIKE '%' || $1 || '%' ORDER BY run_at",
     )
     .bind(entry.to_string())

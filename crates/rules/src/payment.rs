@@ -29,13 +29,13 @@ pub enum PaymentStatus {
 }
 
 crate::coded!(PaymentStatus {
-    Creating => "creating",
+    Creating => "wordt_aangemaakt",
     Open => "open",
-    Pending => "pending",
-    Paid => "paid",
-    Failed => "failed",
-    Canceled => "canceled",
-    Expired => "expired",
+    Pending => "in_behandeling",
+    Paid => "betaald",
+    Failed => "mislukt",
+    Canceled => "geannuleerd",
+    Expired => "verlopen",
 });
 
 impl PaymentStatus {
