@@ -279,3 +279,129 @@ async fn every_demo_schedule_tells_its_story_to_the_rules_engine() {
     assert!(checked >= 14, "{checked} demo versions");
     assert!(multi_part >= 3, "{multi_part} complete multi-part versions");
 }
+
+#[tokio::test]
+async fn codes_stored_in_english_before_migration_22_read_as_their_dutch_words_after_it() {
+    let database = TestDatabase::empty().await;
+    let pool = database.pool();
+    let before = sqlx::migrate::Migrator {
+        migrations: db::MIGRATOR
+            .iter()
+            .filter(|migration| migration.version < 22)
+            .cloned()
+            .collect(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before.run(&pool).await.expect("migrations 1 to 21");
+    sqlx::raw_sql(
+        "INSERT INTO users (id, username, email, full_name)
+         VALUES ('00000000-0000-0000-0000-000000000001', 'jansen', 'jansen@example.nl',
+                 'Pieter Jansen');
+         INSERT INTO outbox_emails (id, to_address, subject, body_text, status) VALUES
+             ('00000000-0000-0000-0000-00000000000a', 'a@example.nl', 'a', 'a', 'pending'),
+             ('00000000-0000-0000-0000-00000000000b', 'b@example.nl', 'b', 'b', 'sent'),
+             ('00000000-0000-0000-0000-00000000000c', 'c@example.nl', 'c', 'c', 'failed');
+         INSERT INTO jobs (id, kind, key, run_at, status) VALUES
+             ('00000000-0000-0000-0000-0000000000a1', 'payment_reminder', 'payment_reminder:1',
+              now(), 'pending'),
+             ('00000000-0000-0000-0000-0000000000a2', 'reconciliation', 'reconciliation:1',
+              now(), 'done'),
+             ('00000000-0000-0000-0000-0000000000a3', 'strike_off', 'strike_off:1', now(),
+              'failed');
+         INSERT INTO account_requests (id, kind, full_name, email, phone, motivation, status,
+                                       rejection_reason) VALUES
+             ('00000000-0000-0000-0000-0000000000b1', 'ondersteuner', 'Els de Groot',
+              'els@example.nl', '024-3611111', 'Planning', 'rejected', 'Onbekend'),
+             ('00000000-0000-0000-0000-0000000000b2', 'ondersteuner', 'Ans Smit',
+              'ans@example.nl', '024-3611112', 'Planning', 'pending', NULL);
+         INSERT INTO account_request_supervisors (request_id, supervisor_id, decision) VALUES
+             ('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-000000000001',
+              'confirmed');
+         INSERT INTO invoices (id, year, sequence, number, user_id, product, description,
+                               recipient_name, amount_cents, vat_cents, vat_percent,
+                               issued_on, due_on)
+         VALUES ('00000000-0000-0000-0000-0000000000c1', 2026, 1, '2026-000001',
+                 '00000000-0000-0000-0000-000000000001', 'herregistratie', 'Herregistratie',
+                 'Pieter Jansen', 49415, 8576, 21, '2026-12-01', '2026-12-31');
+         INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key, amount_cents,
+                               status, paid_at, created_at) VALUES
+             ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000c1',
+              '00000000-0000-0000-0000-000000000001', 'test',
+              '00000000-0000-0000-0000-0000000000e1', 49415, 'expired', NULL, now()),
+             ('00000000-0000-0000-0000-0000000000d2', '00000000-0000-0000-0000-0000000000c1',
+              '00000000-0000-0000-0000-000000000001', 'test',
+              '00000000-0000-0000-0000-0000000000e2', 49415, 'paid', now(), now());
+         INSERT INTO payment_events (id, payment_id, status, source, received_at) VALUES
+             ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-0000000000d2',
+              'paid', 'reconciliation', now());",
+    )
+    .execute(&pool)
+    .await
+    .expect("rows with the English codes");
+
+    db::migrate(&pool).await.expect("migration 22");
+
+    let words = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        words("SELECT status FROM outbox_emails ORDER BY id").await,
+        ["in_wachtrij", "verzonden", "opgegeven"]
+    );
+    assert_eq!(
+        words("SELECT status || ' ' || kind FROM jobs ORDER BY id").await,
+        [
+            "gepland herinnering_betaling",
+            "uitgevoerd afstemming_betalingen",
+            "opgegeven doorhaling"
+        ]
+    );
+    assert_eq!(
+        words("SELECT status FROM account_requests ORDER BY id").await,
+        ["afgewezen", "ingediend"]
+    );
+    assert_eq!(
+        words("SELECT decision FROM account_request_supervisors").await,
+        ["bevestigd"]
+    );
+    assert_eq!(
+        words("SELECT status FROM payments ORDER BY id").await,
+        ["verlopen", "betaald"]
+    );
+    assert_eq!(
+        words("SELECT status || ' ' || source FROM payment_events").await,
+        ["betaald afstemming"]
+    );
+    // Each reads back as the enum the portal knows, and an English word is refused.
+    use mijnrgs::platform::db::Stored;
+    let payments: Vec<Stored<rules::payment::PaymentStatus>> =
+        sqlx::query_scalar("SELECT status FROM payments ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        payments,
+        [
+            Stored(rules::payment::PaymentStatus::Expired),
+            Stored(rules::payment::PaymentStatus::Paid)
+        ]
+    );
+    let old_word = sqlx::query("UPDATE jobs SET status = 'pending'")
+        .execute(&pool)
+        .await;
+    assert!(old_word.is_err(), "the English word is no longer a status");
+    // The partial indexes and the queue still serve what is due.
+    let due: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE status = 'gepland' AND run_at <= now()",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(due, 1);
+}
