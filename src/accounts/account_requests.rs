@@ -249,14 +249,17 @@ pub async fn submit(
             institution,
             job_title,
         } => (
-            "contactpersoon",
+            AccountKind::Contactpersoon.code(),
             Some(*institution),
             Some(job_title.as_str()),
             None,
         ),
-        RequestKind::Ondersteuner { motivation, .. } => {
-            ("ondersteuner", None, None, Some(motivation.as_str()))
-        }
+        RequestKind::Ondersteuner { motivation, .. } => (
+            AccountKind::Ondersteuner.code(),
+            None,
+            None,
+            Some(motivation.as_str()),
+        ),
     };
     sqlx::query!(
         "INSERT INTO account_requests (id, kind, full_name, email, phone, institution_id,
@@ -406,8 +409,8 @@ pub async fn confirm_request(
 pub struct RequestSummary {
     /// Id.
     pub id: Uuid,
-    /// `ondersteuner` or `contactpersoon`.
-    pub kind: String,
+    /// The account asked for.
+    pub kind: Stored<AccountKind>,
     /// Applicant.
     pub full_name: String,
     /// Their address.
@@ -433,7 +436,7 @@ pub struct RequestSummary {
 impl RequestSummary {
     /// The Dutch name of the kind of account.
     pub fn kind_label(&self) -> &'static str {
-        if self.kind == "contactpersoon" {
+        if self.kind.0 == AccountKind::Contactpersoon {
             "Contactpersoon opleidingsinrichting"
         } else {
             "Opleidingsondersteuner"
@@ -483,7 +486,7 @@ async fn summaries(db: &PgPool, which: Which) -> Result<Vec<RequestSummary>, sql
     };
     sqlx::query_as!(
         RequestSummary,
-        r#"SELECT a.id, a.kind, a.full_name, a.email, a.phone,
+        r#"SELECT a.id, a.kind AS "kind: Stored<AccountKind>", a.full_name, a.email, a.phone,
                   i.name || ', ' || i.city AS institution, a.job_title, a.motivation,
                   a.status AS "status: Stored<RequestStatus>", a.rejection_reason, a.created_at,
                   (SELECT count(*) FROM account_request_supervisors s
@@ -512,6 +515,20 @@ pub async fn pending(db: &PgPool) -> Result<Vec<RequestSummary>, sqlx::Error> {
 pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<RequestSummary>, sqlx::Error> {
     Ok(summaries(db, Which::One(id)).await?.into_iter().next())
 }
+
+/// The account a request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    /// An opleidingsondersteuner, for the opleiders named.
+    Ondersteuner,
+    /// The contactpersoon of an opleidingsinrichting.
+    Contactpersoon,
+}
+
+rules::coded!(AccountKind {
+    Ondersteuner => "ondersteuner",
+    Contactpersoon => "contactpersoon",
+});
 
 /// Where an account request stands: submitted (and confirmed by mail) until the RGS decides;
 /// approved requests get an invitation, which the person accepts by making the account.
@@ -744,14 +761,15 @@ pub async fn rgs_approves(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let request = sqlx::query!(
-        "SELECT kind, full_name, email, institution_id FROM account_requests
-         WHERE id = $1 AND status = 'ingediend' AND email_confirmed_at IS NOT NULL FOR UPDATE",
+        r#"SELECT kind AS "kind: Stored<AccountKind>", full_name, email, institution_id
+         FROM account_requests
+         WHERE id = $1 AND status = 'ingediend' AND email_confirmed_at IS NOT NULL FOR UPDATE"#,
         id,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some((kind, name, email, institution)) =
-        request.map(|row| (row.kind, row.full_name, row.email, row.institution_id))
+        request.map(|row| (row.kind.0, row.full_name, row.email, row.institution_id))
     else {
         return Err(DecideError::NotFound);
     };
@@ -766,7 +784,7 @@ pub async fn rgs_approves(
         return Err(DecideError::AwaitingSupervisors);
     }
     if let Some(institution) = institution
-        && kind == "contactpersoon"
+        && kind == AccountKind::Contactpersoon
         && institution_has_contact(&mut tx, institution).await?
     {
         return Err(DecideError::InstitutionHasContact);
@@ -822,8 +840,8 @@ pub struct Invitation {
     pub full_name: String,
     /// Address.
     pub email: String,
-    /// Kind.
-    pub kind: String,
+    /// The account it makes.
+    pub kind: Stored<AccountKind>,
     /// Contactpersoon: institution.
     pub institution_id: Option<Uuid>,
 }
@@ -836,8 +854,9 @@ pub async fn invitation(
 ) -> Result<Option<Invitation>, sqlx::Error> {
     sqlx::query_as!(
         Invitation,
-        "SELECT id, full_name, email, kind, institution_id FROM account_requests
-         WHERE invitation_hash = $1 AND status = 'goedgekeurd' AND invitation_expires_at > $2",
+        r#"SELECT id, full_name, email, kind AS "kind: Stored<AccountKind>", institution_id
+           FROM account_requests
+           WHERE invitation_hash = $1 AND status = 'goedgekeurd' AND invitation_expires_at > $2"#,
         secrets::token_hash(token),
         now,
     )
@@ -912,7 +931,7 @@ pub async fn accept(
     )
     .execute(&mut *tx)
     .await?;
-    let granted = if inv.kind == "contactpersoon" {
+    let granted = if inv.kind.0 == AccountKind::Contactpersoon {
         sqlx::query!(
             "INSERT INTO role_assignments (user_id, role, institution_id) VALUES ($1, 'contactpersoon', $2)",
             user_id,
@@ -959,7 +978,7 @@ pub async fn accept(
         meta,
         AuditEntry::new("role.granted", Some(user_id), Outcome::Success)
             .object("user", user_id)
-            .details(serde_json::json!({ "role": inv.kind, "request": inv.id })),
+            .details(serde_json::json!({ "role": inv.kind.0.code(), "request": inv.id })),
     )
     .await?;
     tx.commit().await?;

@@ -119,7 +119,7 @@ impl BackOfficeInvoicePage {
     pub fn creditable(&self) -> bool {
         !self.invoice.is_credit()
             && self.credits.is_empty()
-            && self.invoice.status != "gecrediteerd"
+            && self.invoice.status.0 != rules::payment::InvoiceStatus::Credited
     }
 }
 

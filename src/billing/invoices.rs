@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rules::code::Coded;
+use rules::payment::InvoiceStatus;
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json;
@@ -11,6 +12,7 @@ use uuid::Uuid;
 use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::mail::{Attachment, OutgoingEmail};
 use crate::platform::state::AppState;
 use crate::trainings::training::Training;
@@ -50,8 +52,8 @@ pub struct Invoice {
     pub issued_on: NaiveDate,
     /// To be paid by.
     pub due_on: NaiveDate,
-    /// open, betaald or gecrediteerd.
-    pub status: String,
+    /// Open, betaald or gecrediteerd.
+    pub status: Stored<InvoiceStatus>,
     /// When it was paid.
     pub paid_at: Option<DateTime<Utc>>,
     /// For a credit invoice: the invoice it credits.
@@ -78,17 +80,17 @@ impl Invoice {
 
     /// The status in Dutch.
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
+        match self.status.0 {
             _ if self.is_credit() => "Creditfactuur",
-            "betaald" => "Betaald",
-            "gecrediteerd" => "Gecrediteerd",
-            _ => "Nog te betalen",
+            InvoiceStatus::Paid => "Betaald",
+            InvoiceStatus::Credited => "Gecrediteerd",
+            InvoiceStatus::Open => "Nog te betalen",
         }
     }
 
     /// Whether it still waits for payment.
     pub fn is_open(&self) -> bool {
-        self.status == "open" && !self.is_credit()
+        self.status.0 == InvoiceStatus::Open && !self.is_credit()
     }
 
     /// Whether it is a credit invoice (a correction with a negative amount).
@@ -200,8 +202,9 @@ pub async fn issue(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          RETURNING id, number, user_id, training_id, product, description, recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                   invoices.credit_for) AS "credit_for_number?""#,
+                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                     AS "credit_for_number?""#,
         id,
         i16::try_from(year).unwrap_or(i16::MAX),
         i32::try_from(sequence).unwrap_or(i32::MAX),
@@ -272,8 +275,9 @@ pub async fn of_user_by_id(
         Invoice,
         r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                  invoices.credit_for) AS "credit_for_number?"
+                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
          FROM invoices WHERE user_id = $1 AND id = $2"#,
         user,
         id,
@@ -333,8 +337,9 @@ pub async fn credit(
         Invoice,
         r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                  invoices.credit_for) AS "credit_for_number?"
+                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
          FROM invoices WHERE id = $1 FOR UPDATE"#,
         original,
     )
@@ -349,7 +354,7 @@ pub async fn credit(
     )
     .fetch_one(&mut *conn)
     .await?;
-    if original.is_credit() || credited_before || original.status == "gecrediteerd" {
+    if original.is_credit() || credited_before || original.status.0 == InvoiceStatus::Credited {
         return Err(CreditError::NotCreditable);
     }
     let today = now
@@ -365,8 +370,9 @@ pub async fn credit(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
          RETURNING id, number, user_id, training_id, product, description, recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                   invoices.credit_for) AS "credit_for_number?""#,
+                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                     AS "credit_for_number?""#,
         Uuid::now_v7(),
         i16::try_from(year).unwrap_or(i16::MAX),
         i32::try_from(sequence).unwrap_or(i32::MAX),
@@ -440,8 +446,9 @@ pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice
         Invoice,
         r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                  invoices.credit_for) AS "credit_for_number?"
+                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
          FROM invoices WHERE credit_for = $1 ORDER BY sequence"#,
         id,
     )
@@ -455,8 +462,9 @@ pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>,
         Invoice,
         r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                  invoices.credit_for) AS "credit_for_number?"
+                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
          FROM invoices WHERE id = $1"#,
         id,
     )
@@ -609,15 +617,17 @@ pub async fn remind_of_payment(
         Invoice,
         r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status, paid_at, credit_for, (SELECT c.number FROM invoices c WHERE c.id =
-                  invoices.credit_for) AS "credit_for_number?"
+                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
          FROM invoices WHERE id = $1 FOR UPDATE"#,
         invoice,
     )
     .fetch_one(&mut *conn)
     .await?;
     let under_way: bool = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'in_behandeling') AS "exists!""#,
+        r#"SELECT EXISTS (SELECT 1 FROM payments
+                          WHERE invoice_id = $1 AND status = 'in_behandeling') AS "exists!""#,
         invoice.id,
     )
     .fetch_one(&mut *conn)

@@ -29,6 +29,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use rules::reference_data as reference_rules;
+use rules::register_entry::Register;
 
 const BASE: &str = "/rgs/referentiegegevens";
 
@@ -1266,10 +1267,9 @@ async fn specialties_page(
             href: format!("{BASE}/specialismen/{}", s.id),
             cells: vec![
                 s.name,
-                if s.register == "profiel" {
-                    "Profiel"
-                } else {
-                    "Specialisme"
+                match s.register.0 {
+                    Register::Profile => "Profiel",
+                    Register::Specialist => "Specialisme",
                 }
                 .to_owned(),
                 s.required_months.to_string(),

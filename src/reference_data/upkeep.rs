@@ -14,8 +14,10 @@ use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::state::AppState;
 use rules::reference_data;
+use rules::register_entry::Register;
 
 /// Why a change was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -570,8 +572,8 @@ pub struct Specialty {
     pub code: String,
     /// Name.
     pub name: String,
-    /// "specialist" or "profiel".
-    pub register: String,
+    /// The register it belongs to.
+    pub register: Stored<Register>,
     /// Fee cluster.
     pub cluster: i16,
     /// EU minimum duration.
@@ -586,11 +588,19 @@ pub struct Specialty {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Specialty {
+    /// Its register's name.
+    pub fn register_label(&self) -> &'static str {
+        self.register.0.label()
+    }
+}
+
 /// The specialties and profiles, by name: every one, or only `id`.
 async fn specialty_rows(db: &PgPool, id: Option<Uuid>) -> Result<Vec<Specialty>, sqlx::Error> {
     sqlx::query_as!(
         Specialty,
-        r#"SELECT s.id, s.code, s.name, s.register, s.cluster, s.eu_minimum_months,
+        r#"SELECT s.id, s.code, s.name, s.register AS "register: Stored<Register>", s.cluster,
+                  s.eu_minimum_months,
                   s.institute_based,
                   COALESCE((SELECT sum(required_months) FROM specialty_parts
                             WHERE specialty_id = s.id), 0)::bigint AS "required_months!",

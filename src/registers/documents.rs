@@ -7,9 +7,10 @@ use uuid::Uuid;
 
 use crate::billing::invoices::SENDER;
 use crate::platform::pdf::LetterDocument;
-use crate::registers::entries::{Application, Entry, Period, months_label, register_label};
+use crate::registers::entries::{Application, Entry, Period, months_label};
 use rules::person::format_date;
 use rules::register_entry::last_day;
+use rules::register_entry::{ApplicationKind, ApplicationStatus, Register};
 
 /// To whom a letter goes.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -63,11 +64,10 @@ fn fact(label: &str, value: impl Into<String>) -> [String; 2] {
     [label.to_owned(), value.into()]
 }
 
-fn kind_word(register: &str) -> &'static str {
-    if register == "profiel" {
-        "Profiel"
-    } else {
-        "Specialisme"
+fn kind_word(register: Register) -> &'static str {
+    match register {
+        Register::Profile => "Profiel",
+        Register::Specialist => "Specialisme",
     }
 }
 
@@ -97,21 +97,21 @@ pub fn decision_letter(
             .with_timezone(&chrono_tz::Europe::Amsterdam)
             .date_naive(),
     );
-    let register = register_label(&application.register).to_lowercase();
+    let register = application.register.0.label().to_lowercase();
     let mut facts = vec![
         fact("Naam", recipient.name.clone()),
         fact("BIG-nummer", recipient.big()),
-        fact("Register", register_label(&application.register)),
+        fact("Register", application.register.0.label()),
         fact(
-            kind_word(&application.register),
+            kind_word(application.register.0),
             application.specialty_name.clone(),
         ),
     ];
     let mut paragraphs = Vec::new();
     let mut after = Vec::new();
-    let granted = application.status == "toegekend";
-    let title = match (application.kind.as_str(), granted) {
-        ("registratie", _) => {
+    let granted = application.status.0 == ApplicationStatus::Granted;
+    let title = match (application.kind.0, granted) {
+        (ApplicationKind::Registration, _) => {
             paragraphs.push(format!(
                 "Op {submitted_on} vroeg u registratie aan na uw opleiding {}. Uw opleider gaf \
                  een positieve eindverklaring af en het registratiegeld is betaald. De RGS \
@@ -144,7 +144,7 @@ pub fn decision_letter(
     if let Some(months) = application.granted_months {
         facts.push(fact("Duur", months_label(i32::from(months))));
     }
-    if application.kind == "herregistratie" {
+    if application.is_reregistration() {
         if !application.proposal_reasons.is_empty() {
             after.push(if granted {
                 "Het voorstel dat MijnRGS uit uw opgave berekende, luidde:".to_owned()
@@ -174,10 +174,9 @@ pub fn decision_letter(
     LetterDocument {
         title,
         reference: reference(
-            if application.kind == "registratie" {
-                "REG"
-            } else {
-                "HER"
+            match application.kind.0 {
+                ApplicationKind::Registration => "REG",
+                ApplicationKind::Reregistration => "HER",
             },
             application.id,
         ),
@@ -232,7 +231,7 @@ pub fn proof(
             fact("Naam", recipient.name.clone()),
             fact("BIG-nummer", recipient.big()),
             fact("Register", entry.register_label()),
-            fact(kind_word(&entry.register), entry.specialty_name.clone()),
+            fact(kind_word(entry.register.0), entry.specialty_name.clone()),
             fact("Ingeschreven sinds", entry.since()),
             fact("Geldig tot en met", entry.until()),
             fact("Status", entry.status_label()),

@@ -15,10 +15,14 @@ use uuid::Uuid;
 use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::jobs::{self, Kind};
 use crate::platform::state::AppState;
+use rules::payment::InvoiceStatus;
 use rules::person::format_date;
-use rules::register_entry::{self, Window};
+use rules::register_entry::{
+    self, ApplicationKind, ApplicationStatus, EntryStatus, Register, Window,
+};
 
 /// One entry in a register.
 #[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
@@ -47,51 +51,33 @@ pub struct Entry {
     pub evaluation_shortened: bool,
 }
 
-/// "Specialistenregister" or "Profielregister".
-pub fn register_label(register: &str) -> &'static str {
-    if register == "profiel" {
-        "Profielregister"
-    } else {
-        "Specialistenregister"
-    }
-}
-
-/// "Ingeschreven" or "Doorgehaald".
-pub fn status_label(status: &str) -> &'static str {
-    if status == "doorgehaald" {
-        "Doorgehaald"
-    } else {
-        "Ingeschreven"
-    }
-}
-
 /// Where an entry stands, as every page (the public one too) shows it.
 #[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Standing {
-    /// `specialist` or `profiel`.
-    pub register: String,
+    /// The register.
+    pub register: Stored<Register>,
     /// The first day in the register.
     pub registered_on: NaiveDate,
     /// The end of the current period (exclusive).
     pub ends_on: NaiveDate,
-    /// `ingeschreven` or `doorgehaald`.
-    pub status: String,
+    /// Ingeschreven or doorgehaald.
+    pub status: Stored<EntryStatus>,
 }
 
 impl Standing {
     /// Whether it is in force (not struck off).
     pub fn is_registered(&self) -> bool {
-        self.status == "ingeschreven"
+        self.status.0 == EntryStatus::Registered
     }
 
     /// The register, in Dutch.
     pub fn register_label(&self) -> &'static str {
-        register_label(&self.register)
+        self.register.0.label()
     }
 
     /// The status, in Dutch.
     pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+        self.status.0.label()
     }
 
     /// The first day, formatted.
@@ -256,8 +242,8 @@ impl StoredDeclaration {
 pub struct Application {
     /// Id.
     pub id: Uuid,
-    /// `registratie` or `herregistratie`.
-    pub kind: String,
+    /// Registratie or herregistratie.
+    pub kind: Stored<ApplicationKind>,
     /// Who asked.
     pub user_id: Uuid,
     /// Their name.
@@ -266,8 +252,8 @@ pub struct Application {
     pub specialty_id: Uuid,
     /// Its name.
     pub specialty_name: String,
-    /// `specialist` or `profiel`.
-    pub register: String,
+    /// The register.
+    pub register: Stored<Register>,
     /// Registratie: the training.
     pub training_id: Option<Uuid>,
     /// Herregistratie: the entry.
@@ -278,16 +264,16 @@ pub struct Application {
     pub invoice_id: Uuid,
     /// Its number.
     pub invoice_number: String,
-    /// Its status (open, betaald, gecrediteerd).
-    pub invoice_status: String,
+    /// Its status.
+    pub invoice_status: Stored<InvoiceStatus>,
     /// Herregistratie: what was declared.
     pub declaration: Option<sqlx::types::Json<StoredDeclaration>>,
     /// Herregistratie: the proposal's months (`None`: refusal proposed).
     pub proposed_months: Option<i16>,
     /// Why the proposal is shortened or a refusal.
     pub proposal_reasons: Vec<String>,
-    /// `ingediend`, `toegekend` or `afgewezen`.
-    pub status: String,
+    /// Where it stands.
+    pub status: Stored<ApplicationStatus>,
     /// When submitted.
     pub submitted_at: DateTime<Utc>,
     /// When decided.
@@ -303,30 +289,31 @@ pub struct Application {
 impl Application {
     /// Whether it still waits for a decision.
     pub fn is_open(&self) -> bool {
-        self.status == "ingediend"
+        self.status.0 == ApplicationStatus::Submitted
     }
 
     /// Whether its invoice is paid.
     pub fn is_paid(&self) -> bool {
-        self.invoice_status == "betaald"
+        self.invoice_status.0 == InvoiceStatus::Paid
+    }
+
+    /// Whether it asks for a herregistratie.
+    pub fn is_reregistration(&self) -> bool {
+        self.kind.0 == ApplicationKind::Reregistration
     }
 
     /// "Registratie" or "Herregistratie".
     pub fn kind_label(&self) -> &'static str {
-        if self.kind == "herregistratie" {
-            "Herregistratie"
-        } else {
-            "Registratie"
-        }
+        self.kind.0.label()
     }
 
     /// The status, in Dutch.
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "toegekend" => "Toegekend",
-            "afgewezen" => "Afgewezen",
-            _ if !self.is_paid() => "Wacht op betaling",
-            _ => "In behandeling bij de RGS",
+        match self.status.0 {
+            ApplicationStatus::Granted => "Toegekend",
+            ApplicationStatus::Refused => "Afgewezen",
+            ApplicationStatus::Submitted if !self.is_paid() => "Wacht op betaling",
+            ApplicationStatus::Submitted => "In behandeling bij de RGS",
         }
     }
 
@@ -489,8 +476,8 @@ pub struct Completed {
     pub specialty_id: Uuid,
     /// Its name.
     pub specialty_name: String,
-    /// `specialist` or `profiel`.
-    pub register: String,
+    /// The register.
+    pub register: Stored<Register>,
     /// The end of training (exclusive) from the eindverklaring.
     pub end_date: NaiveDate,
 }
@@ -514,12 +501,12 @@ pub async fn completed_of(
 ) -> Result<Vec<Completed>, sqlx::Error> {
     sqlx::query_as!(
         Completed,
-        "SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name, s.register,
-                f.end_date
+        r#"SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name,
+                  s.register AS "register: Stored<Register>", f.end_date
          FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
          JOIN specialties s ON s.id = t.specialty_id
          WHERE t.trainee_id = $1 AND t.status = 'voltooid'
-         ORDER BY f.end_date",
+         ORDER BY f.end_date"#,
         user,
     )
     .fetch_all(conn)
@@ -559,12 +546,12 @@ pub async fn request_registration(
     // The training as `completed_of` reads it, locked.
     let completed = sqlx::query_as!(
         Completed,
-        "SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name, s.register,
-                f.end_date
+        r#"SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name,
+                  s.register AS "register: Stored<Register>", f.end_date
          FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
          JOIN specialties s ON s.id = t.specialty_id
          WHERE t.trainee_id = $1 AND t.id = $2 AND t.status = 'voltooid'
-         FOR UPDATE OF t",
+         FOR UPDATE OF t"#,
         user,
         training,
     )
@@ -598,7 +585,7 @@ pub async fn request_registration(
             specialty: completed.specialty_id,
             description: format!(
                 "Registratie in het {}: {}",
-                register_label(&completed.register).to_lowercase(),
+                completed.register.0.label().to_lowercase(),
                 completed.specialty_name
             ),
         },

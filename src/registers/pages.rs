@@ -30,9 +30,10 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use rules::code::Coded;
 use rules::money::Money;
 use rules::person::format_date;
-use rules::register_entry::{self, Reregistration, Window};
+use rules::register_entry::{self, ApplicationStatus, Reregistration, Window};
 use rules::reregistration::{self as reregistration_rules, Declaration, HOURS_FIELDS, Proposal};
 
 /// The routes of "Mijn registratie".
@@ -144,14 +145,14 @@ fn entry_message(
     if let Some(application) = application {
         return (
             false,
-            match application.status.as_str() {
-                "ingediend" if !application.is_paid() => format!(
+            match application.status.0 {
+                ApplicationStatus::Submitted if !application.is_paid() => format!(
                     "U vroeg herregistratie aan op {}. Betaal factuur {}: daarna beoordeelt de \
                      RGS uw aanvraag.",
                     application.submitted(),
                     application.invoice_number
                 ),
-                "ingediend" => format!(
+                ApplicationStatus::Submitted => format!(
                     "U vroeg herregistratie aan op {}. De RGS beoordeelt uw aanvraag; u blijft \
                      ingeschreven tot het besluit.",
                     application.submitted()
@@ -211,7 +212,10 @@ async fn overview(
         .map(|completed| {
             let application = applications
                 .iter()
-                .find(|a| a.training_id == Some(completed.training_id) && a.status != "afgewezen")
+                .find(|a| {
+                    a.training_id == Some(completed.training_id)
+                        && a.status.0 != ApplicationStatus::Refused
+                })
                 .cloned();
             let (can_request, message) = match &application {
                 Some(application) => (
@@ -364,7 +368,7 @@ async fn decision_letter(
     let document = documents::decision_letter(&application, period.as_ref(), &recipient, &until);
     let name = format!(
         "besluit-{}-{}.pdf",
-        application.kind,
+        application.kind.0.code(),
         application
             .decided_at
             .map(|at| at.date_naive().to_string())

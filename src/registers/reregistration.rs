@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
+use rules::payment::InvoiceStatus;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -13,6 +14,7 @@ use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::db::Stored;
 use crate::platform::jobs;
 use crate::platform::mail::OutgoingEmail;
 use crate::platform::state::AppState;
@@ -383,7 +385,8 @@ pub async fn decide(
     let mut tx = state.db.begin().await?;
     // A herregistratie request always has its entry and the period it extends.
     let locked = sqlx::query!(
-        r#"SELECT a.entry_id AS "entry_id!", a.extends_from AS "extends_from!", i.status
+        r#"SELECT a.entry_id AS "entry_id!", a.extends_from AS "extends_from!",
+                  i.status AS "status: Stored<InvoiceStatus>"
            FROM register_applications a
            JOIN invoices i ON i.id = a.invoice_id
            WHERE a.id = $1 AND a.kind = 'herregistratie' AND a.status = 'ingediend'
@@ -393,7 +396,7 @@ pub async fn decide(
     .fetch_optional(&mut *tx)
     .await?;
     let (entry, extends_from, invoice_status) = locked
-        .map(|row| (row.entry_id, row.extends_from, row.status))
+        .map(|row| (row.entry_id, row.extends_from, row.status.0))
         .ok_or(DecideError::NotOpen)?;
     let entry = lock_entry(&mut tx, entry)
         .await?
@@ -401,7 +404,7 @@ pub async fn decide(
     // Granting needs the fee paid and the entry still at the period the request extends; a
     // refusal is always possible (also of an unpaid request, or after a strike-off).
     if let Verdict::Grant(_) = verdict {
-        if invoice_status != "betaald" {
+        if invoice_status != InvoiceStatus::Paid {
             return Err(DecideError::Unpaid);
         }
         if !entry.is_registered() || entry.ends_on != extends_from {

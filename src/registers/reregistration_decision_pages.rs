@@ -84,7 +84,7 @@ async fn page(
     let mut conn = state.db.acquire().await?;
     let application = entries::application(&mut conn, id)
         .await?
-        .filter(|a| a.kind == "herregistratie")
+        .filter(|a| a.is_reregistration())
         .ok_or(AppError::NotFound)?;
     let declaration = application.declared().ok_or(AppError::NotFound)?;
     let entry_id = application.entry_id.ok_or(AppError::NotFound)?;
@@ -151,7 +151,7 @@ async fn decide(
         let mut conn = state.db.acquire().await?;
         entries::application(&mut conn, id)
             .await?
-            .filter(|a| a.kind == "herregistratie")
+            .filter(|a| a.is_reregistration())
             .ok_or(AppError::NotFound)?
             .proposed_months
             .and_then(|m| u32::try_from(m).ok())

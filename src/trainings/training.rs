@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
+use rules::register_entry::Register;
 use serde_json::json;
 
 use sqlx::{PgConnection, PgPool};
@@ -394,8 +395,8 @@ pub struct SpecialtyOption {
     pub id: Uuid,
     /// Name.
     pub name: String,
-    /// "specialist" or "profiel".
-    pub register: String,
+    /// The register it leads to.
+    pub register: Stored<Register>,
     /// Whether an opleidingsinstituut must be chosen.
     pub institute_based: bool,
 }
@@ -404,7 +405,8 @@ pub struct SpecialtyOption {
 pub async fn specialties(db: &PgPool) -> Result<Vec<SpecialtyOption>, sqlx::Error> {
     sqlx::query_as!(
         SpecialtyOption,
-        "SELECT id, name, register, institute_based FROM specialties ORDER BY register DESC, name",
+        r#"SELECT id, name, register AS "register: Stored<Register>", institute_based
+           FROM specialties ORDER BY register DESC, name"#,
     )
     .fetch_all(db)
     .await

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use rules::code::Coded;
+use rules::register_entry::Register;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -154,10 +155,9 @@ async fn new_page(
         specialties: all
             .iter()
             .map(|s| {
-                let kind = if s.register == "profiel" {
-                    "profiel"
-                } else {
-                    "specialisme"
+                let kind = match s.register.0 {
+                    Register::Profile => "profiel",
+                    Register::Specialist => "specialisme",
                 };
                 SelectOption::new(s.id, format!("{} ({kind})", s.name))
             })

@@ -112,6 +112,24 @@ pub fn transition(current: PaymentStatus, reported: PaymentStatus) -> Option<Pay
     }
 }
 
+/// Where an invoice stands. A credit invoice is stored as `open` (it waits for nothing) and
+/// is told apart by what it credits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    /// Waits for payment.
+    Open,
+    /// Paid.
+    Paid,
+    /// Cancelled by a credit invoice.
+    Credited,
+}
+
+crate::coded!(InvoiceStatus {
+    Open => "open",
+    Paid => "betaald",
+    Credited => "gecrediteerd",
+});
+
 /// Whether the registration invoice has been issued and paid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvoiceState {

@@ -13,6 +13,104 @@ pub const WINDOW_MONTHS: i32 = 3;
 /// How long an entry lasts, in months.
 pub const ENTRY_MONTHS: i32 = 60;
 
+/// The two registers: of medical specialists, and of profielartsen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Register {
+    /// The specialistenregister.
+    Specialist,
+    /// The profielregister.
+    Profile,
+}
+
+crate::coded!(Register {
+    Specialist => "specialist",
+    Profile => "profiel",
+});
+
+impl Register {
+    /// Its name: "Specialistenregister" or "Profielregister".
+    pub fn label(self) -> &'static str {
+        match self {
+            Register::Specialist => "Specialistenregister",
+            Register::Profile => "Profielregister",
+        }
+    }
+
+    /// What one is who is in it: "specialist" or "profielarts".
+    pub fn member(self) -> &'static str {
+        match self {
+            Register::Specialist => "specialist",
+            Register::Profile => "profielarts",
+        }
+    }
+}
+
+/// Where an entry in a register stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryStatus {
+    /// Ingeschreven: in force.
+    Registered,
+    /// Doorgehaald: struck off.
+    StruckOff,
+}
+
+crate::coded!(EntryStatus {
+    Registered => "ingeschreven",
+    StruckOff => "doorgehaald",
+});
+
+impl EntryStatus {
+    /// "Ingeschreven" or "Doorgehaald".
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryStatus::Registered => "Ingeschreven",
+            EntryStatus::StruckOff => "Doorgehaald",
+        }
+    }
+}
+
+/// What a request to a register asks: a first registratie after training, or a
+/// herregistratie of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplicationKind {
+    /// Registratie after a completed training.
+    Registration,
+    /// Herregistratie: five more years.
+    Reregistration,
+}
+
+crate::coded!(ApplicationKind {
+    Registration => "registratie",
+    Reregistration => "herregistratie",
+});
+
+impl ApplicationKind {
+    /// "Registratie" or "Herregistratie".
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationKind::Registration => "Registratie",
+            ApplicationKind::Reregistration => "Herregistratie",
+        }
+    }
+}
+
+/// Where a request to a register stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplicationStatus {
+    /// Submitted; waits for payment or for the RGS.
+    Submitted,
+    /// Granted.
+    Granted,
+    /// Refused.
+    Refused,
+}
+
+crate::coded!(ApplicationStatus {
+    Submitted => "ingediend",
+    Granted => "toegekend",
+    Refused => "afgewezen",
+});
+
 /// Where a request on a given day falls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
