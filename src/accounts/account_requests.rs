@@ -8,7 +8,7 @@ use rules::code::Coded;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
+use crate::accounts::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::secrets;
@@ -297,17 +297,10 @@ pub async fn submit(
             to_address: applicant.email.as_str().to_owned(),
             to_name: None,
             subject: "Bevestig uw accountaanvraag voor MijnRGS".into(),
-            body: format!(
-                "Beste heer/mevrouw,\n\n\
-                 Met dit e-mailadres is zojuist een account voor MijnRGS aangevraagd. De \
-                 aanvraag wordt pas behandeld als u bevestigt dat dit uw e-mailadres is. \
-                 Bevestig met deze link (24 uur geldig, één keer te gebruiken):\n\n\
-                 {}/account-aanvragen/bevestigen/{token}\n\n\
-                 Heeft u dit niet zelf aangevraagd? Dan hoeft u niets te doen: zonder \
-                 bevestiging wordt de aanvraag niet behandeld en na een week verwijderd.\n\n\
-                 {SIGNATURE}",
-                base(state)
-            ),
+            body: mail::text(&mails::ConfirmRequest {
+                base: &base(state),
+                token: &token,
+            })?,
         },
     )
     .await?;
@@ -379,15 +372,10 @@ pub async fn confirm_request(
                 to_address: email,
                 to_name: Some(name.clone()),
                 subject: "Bevestig een accountaanvraag van een opleidingsondersteuner".into(),
-                body: format!(
-                    "Beste {name},\n\n\
-                     Er is een account aangevraagd voor een opleidingsondersteuner die u noemt \
-                     als opleider voor wie hij of zij werkt. Het e-mailadres van de aanvrager is \
-                     bevestigd. Log in bij MijnRGS om te zien wie het is en om de aanvraag te \
-                     bevestigen of af te wijzen:\n\n{}/opleider/ondersteuners\n\n\
-                     Kent u de aanvrager niet? Wijs de aanvraag dan af.\n\n{SIGNATURE}",
-                    base(state)
-                ),
+                body: mail::text(&mails::SupervisorAsked {
+                    name: &name,
+                    base: &base(state),
+                })?,
             },
         )
         .await?;
@@ -718,10 +706,10 @@ async fn reject_in(
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw accountaanvraag voor MijnRGS is afgewezen".into(),
-            body: format!(
-                "Beste {name},\n\nUw aanvraag voor een account in MijnRGS is afgewezen.\n\n\
-                 Reden: {reason}\n\nHeeft u vragen? Neem contact op met de helpdesk.\n\n{SIGNATURE}"
-            ),
+            body: mail::text(&mails::RequestRejected {
+                name: &name,
+                reason,
+            })?,
         },
     )
     .await?;
@@ -809,13 +797,11 @@ pub async fn rgs_approves(
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw account voor MijnRGS: kies uw gebruikersnaam en wachtwoord".into(),
-            body: format!(
-                "Beste {name},\n\nUw aanvraag voor een account in MijnRGS is goedgekeurd. \
-                 Kies met deze link uw gebruikersnaam en wachtwoord (14 dagen geldig, één keer \
-                 te gebruiken):\n\n{}/uitnodiging/{token}\n\n\
-                 Daarna logt u in en koppelt u een authenticator-app.\n\n{SIGNATURE}",
-                base(state)
-            ),
+            body: mail::text(&mails::Invitation {
+                name: &name,
+                base: &base(state),
+                token: &token,
+            })?,
         },
     )
     .await?;

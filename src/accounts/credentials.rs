@@ -4,7 +4,8 @@
 use uuid::Uuid;
 
 use crate::accounts::login;
-use crate::accounts::sign_up::{self, SIGNATURE, TokenPurpose};
+use crate::accounts::mails;
+use crate::accounts::sign_up::{self, TokenPurpose};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::mail::{self, OutgoingEmail};
@@ -54,19 +55,14 @@ async fn store_password(
     Ok(())
 }
 
-fn changed_notice(name: &str, address: &str, how: &str) -> OutgoingEmail {
-    OutgoingEmail {
+fn changed_notice(name: &str, address: &str, how: &str) -> Result<OutgoingEmail, sqlx::Error> {
+    Ok(OutgoingEmail {
         attachments: Vec::new(),
         to_address: address.to_owned(),
         to_name: Some(name.to_owned()),
         subject: "Uw wachtwoord voor MijnRGS is gewijzigd".into(),
-        body: format!(
-            "Beste {name},\n\n\
-             Het wachtwoord van uw MijnRGS-account is zojuist {how}. Alle andere sessies zijn \
-             beëindigd.\n\n\
-             Heeft u dit niet zelf gedaan? Neem dan direct contact op met de helpdesk.\n\n{SIGNATURE}"
-        ),
-    }
+        body: mail::text(&mails::PasswordChanged { name, how })?,
+    })
 }
 
 /// Sets a new password for a logged-in user (who proved the current one).
@@ -81,7 +77,7 @@ pub async fn change_password(
     let mut tx = state.db.begin().await?;
     store_password(&mut tx, user_id, &hash, now).await?;
     let (name, address) = recipient(&mut tx, user_id).await?;
-    mail::enqueue(&mut tx, now, &changed_notice(&name, &address, "gewijzigd")).await?;
+    mail::enqueue(&mut tx, now, &changed_notice(&name, &address, "gewijzigd")?).await?;
     audit::record(
         &mut tx,
         now,
@@ -156,15 +152,11 @@ pub async fn request_reset(
             to_address: address,
             to_name: Some(name.clone()),
             subject: "Nieuw wachtwoord instellen voor MijnRGS".into(),
-            body: format!(
-                "Beste {name},\n\n\
-                 Er is gevraagd om een nieuw wachtwoord voor uw MijnRGS-account. Kies een nieuw \
-                 wachtwoord met deze link (één uur geldig, één keer te gebruiken):\n\n\
-                 {}/wachtwoord-herstellen/{token}\n\n\
-                 Heeft u dit niet zelf gevraagd? Dan hoeft u niets te doen; uw wachtwoord blijft \
-                 dan zoals het is.\n\n{SIGNATURE}",
-                state.config.base_url.as_str().trim_end_matches('/'),
-            ),
+            body: mail::text(&mails::PasswordResetLink {
+                name: &name,
+                base: state.config.base_url.as_str().trim_end_matches('/'),
+                token: &token,
+            })?,
         },
     )
     .await?;
@@ -204,7 +196,7 @@ pub async fn reset_password(
     mail::enqueue(
         &mut tx,
         now,
-        &changed_notice(&name, &address, "opnieuw ingesteld"),
+        &changed_notice(&name, &address, "opnieuw ingesteld")?,
     )
     .await?;
     audit::record(

@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
+use crate::accounts::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::mail::{self, OutgoingEmail};
@@ -87,10 +87,10 @@ pub async fn end(
             to_address: email,
             to_name: Some(name.clone()),
             subject: "U werkt niet langer namens een opleider in MijnRGS".to_owned(),
-            body: format!(
-                "Beste {name},\n\n{supervisor_name} heeft in MijnRGS beëindigd dat u namens hem \
-                 of haar werkt. U ziet de aios van deze opleider niet meer.\n\n{SIGNATURE}"
-            ),
+            body: mail::text(&mails::DelegationEnded {
+                name: &name,
+                supervisor_name: &supervisor_name,
+            })?,
         },
     )
     .await?;

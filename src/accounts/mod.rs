@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod delegations;
 pub mod login;
 pub mod login_pages;
+mod mails;
 pub mod password_reset_pages;
 pub mod sign_up;
 

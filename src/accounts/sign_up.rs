@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use uuid::Uuid;
 
+use crate::accounts::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::secrets;
@@ -157,7 +158,7 @@ pub async fn create_account(
     }
     let (existing_name, existing_email) = (taken.by_username, taken.by_email);
     if let Some(existing) = existing_email {
-        mail::enqueue(&mut tx, now, &address_in_use(state, &address)).await?;
+        mail::enqueue(&mut tx, now, &address_in_use(state, &address)?).await?;
         audit::record(
             &mut tx,
             now,
@@ -175,7 +176,7 @@ pub async fn create_account(
     };
     let Some(id) = created else {
         // The username was taken, before or just now by someone else.
-        mail::enqueue(&mut tx, now, &username_taken(state, &address)).await?;
+        mail::enqueue(&mut tx, now, &username_taken(state, &address)?).await?;
         audit::record(
             &mut tx,
             now,
@@ -204,18 +205,10 @@ pub async fn create_account(
             to_address: address,
             to_name: None,
             subject: "Bevestig uw e-mailadres voor MijnRGS".into(),
-            body: format!(
-                "Beste heer/mevrouw,\n\n\
-                 Met dit e-mailadres is zojuist een account aangemaakt in MijnRGS.\n\
-                 Bevestig uw e-mailadres met deze link (48 uur geldig, één keer te gebruiken):\n\n\
-                 {}/account/bevestigen/{}\n\n\
-                 Daarna kunt u inloggen en uw authenticator-app koppelen.\n\
-                 Heeft u dit account niet zelf aangemaakt? Dan hoeft u niets te doen: zonder \
-                 bevestiging kan niemand ermee inloggen.\n\n{}",
-                base(state),
-                token,
-                SIGNATURE
-            ),
+            body: mail::text(&mails::ConfirmAddress {
+                base: &base(state),
+                token: &token,
+            })?,
         },
     )
     .await?;
@@ -263,42 +256,25 @@ async fn insert_account(
 }
 
 /// To an address that already has an account.
-fn address_in_use(state: &AppState, address: &str) -> OutgoingEmail {
-    OutgoingEmail {
+fn address_in_use(state: &AppState, address: &str) -> Result<OutgoingEmail, sqlx::Error> {
+    Ok(OutgoingEmail {
         attachments: Vec::new(),
         to_address: address.to_owned(),
         to_name: None,
         subject: "U heeft al een account bij MijnRGS".into(),
-        body: format!(
-            "Beste heer/mevrouw,\n\n\
-             Zojuist is geprobeerd met dit e-mailadres een nieuw account aan te maken in MijnRGS. \
-             Er bestaat al een account met dit e-mailadres, dus er is geen nieuw account \
-             aangemaakt.\n\n\
-             Bent u uw wachtwoord vergeten? Vraag dan een nieuw wachtwoord aan:\n\
-             {base}/wachtwoord-vergeten\n\n\
-             Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n{SIGNATURE}",
-            base = base(state),
-        ),
-    }
+        body: mail::text(&mails::AddressInUse { base: &base(state) })?,
+    })
 }
 
 /// To the address of someone who chose a username that is taken.
-fn username_taken(state: &AppState, address: &str) -> OutgoingEmail {
-    OutgoingEmail {
+fn username_taken(state: &AppState, address: &str) -> Result<OutgoingEmail, sqlx::Error> {
+    Ok(OutgoingEmail {
         attachments: Vec::new(),
         to_address: address.to_owned(),
         to_name: None,
         subject: "Uw account voor MijnRGS is nog niet aangemaakt".into(),
-        body: format!(
-            "Beste heer/mevrouw,\n\n\
-             Zojuist is geprobeerd met dit e-mailadres een account aan te maken in MijnRGS. De \
-             gekozen gebruikersnaam is al in gebruik, daarom is er geen account aangemaakt.\n\n\
-             Maak opnieuw een account aan en kies een andere gebruikersnaam:\n\
-             {base}/account/aanmaken\n\n\
-             Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.\n\n{SIGNATURE}",
-            base = base(state),
-        ),
-    }
+        body: mail::text(&mails::UsernameTaken { base: &base(state) })?,
+    })
 }
 
 /// Confirms the email address behind `token`. Returns false when the link is unknown, used or

@@ -250,6 +250,16 @@ enum SendError {
 /// After this many failed attempts a mail is marked failed and left for the back office.
 pub const MAX_ATTEMPTS: i32 = 10;
 
+/// A mail's text from its template under `templates/mail/` (docs/architecture.md, "Mails"):
+/// askama text, not HTML-escaped, the file's last newline dropped; every mail ends with
+/// `mail/signature.txt`. The plain values a mail shows cannot make a template fail; if one
+/// did, storing the mail fails with it, as a value that could not be encoded for the outbox.
+pub fn text(template: &impl askama::Template) -> Result<String, sqlx::Error> {
+    template
+        .render()
+        .map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
 /// Where a mail in the outbox stands: queued until it is sent; given up after the last
 /// attempt (or an address the server refuses for good).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

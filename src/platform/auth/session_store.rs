@@ -158,33 +158,23 @@ impl PgSessionStore {
             expiry_date(record)?,
             logged_in_user(record),
         );
-        let written = if replace {
-            sqlx::query!(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE
-                 SET data = excluded.data, expiry_date = excluded.expiry_date,
-                     user_id = excluded.user_id",
-                id,
-                data,
-                expiry,
-                user,
-            )
-            .execute(&mut *connection)
-            .await
-        } else {
-            sqlx::query!(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO NOTHING",
-                id,
-                data,
-                expiry,
-                user,
-            )
-            .execute(&mut *connection)
-            .await
-        }
+        // A save replaces the row; a create never does (`replace` false: the update is skipped
+        // and no row is written, so the caller picks another id).
+        let written = sqlx::query!(
+            "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE
+             SET data = excluded.data, expiry_date = excluded.expiry_date,
+                 user_id = excluded.user_id
+             WHERE $5",
+            id,
+            data,
+            expiry,
+            user,
+            replace,
+        )
+        .execute(&mut *connection)
+        .await
         .map_err(backend_error)?
         .rows_affected();
         Ok(written == 1)
