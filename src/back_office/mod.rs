@@ -7,6 +7,7 @@ use axum::Router;
 
 use crate::platform::state::AppState;
 
+mod mails;
 pub mod pages;
 pub mod training_pages;
 pub mod users;

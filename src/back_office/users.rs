@@ -6,7 +6,7 @@ use rules::code::Coded;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
+use crate::back_office::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::user::Role;
@@ -252,12 +252,7 @@ pub async fn reset_second_factor(
             to_address: email,
             to_name: Some(name.clone()),
             subject: "Uw tweede factor voor MijnRGS is opnieuw ingesteld".into(),
-            body: format!(
-                "Beste {name},\n\nDe helpdesk heeft op uw verzoek de koppeling met uw \
-                 authenticator-app verwijderd. Bij de volgende keer inloggen koppelt u opnieuw een \
-                 app; u krijgt dan ook nieuwe herstelcodes.\n\n\
-                 Heeft u hier niet om gevraagd? Neem dan direct contact op met de helpdesk.\n\n{SIGNATURE}"
-            ),
+            body: mail::text(&mails::SecondFactorReset { name: &name })?,
         },
     )
     .await?;

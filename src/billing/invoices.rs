@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
+use crate::billing::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
@@ -589,11 +589,11 @@ async fn mail_invoice(
             to_address: email,
             to_name: Some(invoice.recipient_name.clone()),
             subject: subject.to_owned(),
-            body: format!(
-                "Beste {},\n\n{intro}\n\n{what}\n\nDe factuur vindt u als PDF in de \
-                 bijlage.\n\n{SIGNATURE}",
-                invoice.recipient_name,
-            ),
+            body: crate::platform::mail::text(&mails::Invoice {
+                name: &invoice.recipient_name,
+                intro,
+                what: &what,
+            })?,
             attachments: vec![Attachment {
                 filename: pdf_filename(invoice),
                 content_type: "application/pdf".to_owned(),

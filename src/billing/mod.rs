@@ -7,6 +7,7 @@ use crate::platform::state::AppState;
 
 pub mod invoice_pages;
 pub mod invoices;
+mod mails;
 pub mod payment_pages;
 pub mod payments;
 

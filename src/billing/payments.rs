@@ -14,8 +14,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::Invoice;
+use crate::billing::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
@@ -564,13 +564,13 @@ async fn settle_invoice(
             to_address: email,
             to_name: Some(name.clone()),
             subject: format!("Betaling ontvangen voor factuur {number}"),
-            body: format!(
-                "Beste {name},\n\nWij hebben uw betaling van {} voor factuur {number} \
-                 ontvangen. {next_step}\n\nU vindt de factuur in MijnRGS onder Facturen ({}/facturen).\
-                 \n\n{SIGNATURE}",
-                Money::cents(i64::from(amount)),
-                state.config.base_url.as_str().trim_end_matches('/'),
-            ),
+            body: crate::platform::mail::text(&mails::PaymentReceived {
+                name: &name,
+                amount: Money::cents(i64::from(amount)),
+                number: &number,
+                next_step,
+                base: state.config.base_url.as_str().trim_end_matches('/'),
+            })?,
         },
     )
     .await?;

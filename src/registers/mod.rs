@@ -9,6 +9,7 @@
 
 pub mod documents;
 pub mod entries;
+mod mails;
 pub mod pages;
 pub mod public_register;
 pub mod public_register_pages;

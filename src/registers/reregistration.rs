@@ -19,6 +19,7 @@ use crate::platform::jobs;
 use crate::platform::mail::OutgoingEmail;
 use crate::platform::state::AppState;
 use crate::registers::entries::{self, Entry, StoredDeclaration, lock_entry, months_label};
+use crate::registers::mails;
 use rules::person::format_date;
 use rules::register_entry::{self, Notice, Reregistration};
 use rules::reregistration::{self as reregistration_rules, Declaration, Proposal, Verdict};
@@ -193,16 +194,14 @@ async fn strike_off(
                 "Uw inschrijving als {} is doorgehaald",
                 entry.specialty_name
             ),
-            body: format!(
-                "Beste {},\n\nUw inschrijving in het {} van {} liep tot en met {} en is \
-                 doorgehaald. {reason}\n\nU mag de titel die bij deze inschrijving hoort niet meer \
-                 voeren. Wilt u opnieuw worden ingeschreven, neem dan contact op met de RGS over herintreding \
-                 ({base}/contact).\n\n{SIGNATURE}",
-                entry.user_name,
-                entry.register_label().to_lowercase(),
-                entry.specialty_name,
-                entry.until(),
-            ),
+            body: crate::platform::mail::text(&mails::StruckOff {
+                name: &entry.user_name,
+                register: &entry.register_label().to_lowercase(),
+                specialty: &entry.specialty_name,
+                until: &entry.until(),
+                reason,
+                base,
+            })?,
             attachments: Vec::new(),
         },
     )
@@ -516,12 +515,12 @@ pub async fn decide(
                 "Besluit over uw herregistratie als {}",
                 entry.specialty_name
             ),
-            body: format!(
-                "Beste {},\n\n{outcome}{note_text}\n\nHet besluit vindt u als PDF in MijnRGS \
-                 onder Mijn registratie ({base}/registratie). Bent u het niet eens met het \
-                 besluit, dan kunt u binnen zes weken bezwaar maken bij de RGS.\n\n{SIGNATURE}",
-                entry.user_name,
-            ),
+            body: crate::platform::mail::text(&mails::ReregistrationDecided {
+                name: &entry.user_name,
+                outcome: &outcome,
+                note_text: &note_text,
+                base,
+            })?,
             attachments: Vec::new(),
         },
     )
