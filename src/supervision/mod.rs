@@ -7,6 +7,7 @@ use axum::Router;
 use crate::platform::state::AppState;
 
 pub mod aios_overview;
+mod mails;
 pub mod pages;
 pub mod schedule_decisions;
 pub mod shortening_pages;

@@ -10,11 +10,11 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
 use crate::platform::state::AppState;
+use crate::supervision::mails;
 use crate::trainings::training::Training;
 use rules::decision::Verdict;
 use rules::schedule::model::{Shortening, ShorteningGround, SpecialtyRules};
@@ -269,12 +269,12 @@ pub async fn propose(
     audit::record(&mut tx, now, meta, entry).await?;
     let what = describe(proposal.months, proposal.ground, rules);
     if decided {
-        let body = format!(
-            "Beste {},\n\nUw opleider {} heeft {what} vastgelegd. De vereiste duur van uw \
-             opleiding is daarmee korter.\n\nLog in op MijnRGS ({}) om uw schema met de nieuwe \
-             duur te bekijken.\n\n{SIGNATURE}",
-            training.trainee_name, training.supervisor_name, state.config.base_url
-        );
+        let body = crate::platform::mail::text(&mails::ShorteningRecorded {
+            trainee: &training.trainee_name,
+            supervisor: &training.supervisor_name,
+            what: &what,
+            base: state.config.base_url.as_str(),
+        })?;
         crate::trainings::training::mail_trainee(
             &mut tx,
             now,
@@ -289,12 +289,13 @@ pub async fn propose(
         } else {
             "Uw opleidingsondersteuner".to_owned()
         };
-        let body = format!(
-            "Beste {},\n\n{who} stelt {what} voor, voor {}. Alleen u als oordelend opleider kunt \
-             de verkorting goedkeuren of afwijzen.\n\nLog in op MijnRGS ({}) om het voorstel te \
-             beoordelen.\n\n{SIGNATURE}",
-            training.supervisor_name, training.trainee_name, state.config.base_url
-        );
+        let body = crate::platform::mail::text(&mails::ShorteningProposed {
+            supervisor: &training.supervisor_name,
+            who: &who,
+            what: &what,
+            trainee: &training.trainee_name,
+            base: state.config.base_url.as_str(),
+        })?;
         crate::trainings::training::mail_supervisor(
             &mut tx,
             now,
@@ -380,24 +381,22 @@ pub async fn decide(
     let (subject, body) = match verdict {
         Verdict::Approve => (
             "Verkorting van uw opleiding goedgekeurd",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft het voorstel voor {what} goedgekeurd. De \
-                 vereiste duur van uw opleiding is daarmee korter.\n\nLog in op MijnRGS ({}) om \
-                 uw schema met de nieuwe duur te bekijken.\n\n{SIGNATURE}",
-                training.trainee_name, training.supervisor_name, state.config.base_url
-            ),
+            crate::platform::mail::text(&mails::ShorteningApproved {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
+                what: &what,
+                base: state.config.base_url.as_str(),
+            })?,
         ),
         Verdict::Reject => (
             "Verkorting van uw opleiding afgewezen",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft het voorstel voor {what} afgewezen.\n\n\
-                 Reden: {}\n\nBespreek dit zo nodig met uw opleider; u kunt een nieuw voorstel \
-                 doen in MijnRGS ({}).\n\n{SIGNATURE}",
-                training.trainee_name,
-                training.supervisor_name,
-                reason.unwrap_or_default(),
-                state.config.base_url
-            ),
+            crate::platform::mail::text(&mails::ShorteningRejected {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
+                what: &what,
+                reason: reason.unwrap_or_default(),
+                base: state.config.base_url.as_str(),
+            })?,
         ),
     };
     crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;
