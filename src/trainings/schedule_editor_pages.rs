@@ -463,11 +463,30 @@ async fn edit_period(
 /// A kind of item the editor saves: a period or an interruption. Saving either goes the same
 /// way (the concept must exist and hold the item, the form must be complete and valid, a save
 /// over a newer revision keeps the typed input), so it is written once, in [`save`].
+/// What saving changes on an item's form page, the same for a period and an interruption.
+trait FormPage {
+    /// Its error messages, the revision its form was based on, and whether it explains a
+    /// conflict.
+    fn save_state(&mut self) -> (&mut FormErrors, &mut i32, &mut bool);
+}
+
+impl FormPage for PeriodPage {
+    fn save_state(&mut self) -> (&mut FormErrors, &mut i32, &mut bool) {
+        (&mut self.errors, &mut self.form.revisie, &mut self.conflict)
+    }
+}
+
+impl FormPage for InterruptionPage {
+    fn save_state(&mut self) -> (&mut FormErrors, &mut i32, &mut bool) {
+        (&mut self.errors, &mut self.form.revisie, &mut self.conflict)
+    }
+}
+
 trait Item {
     /// What the item's form posts.
     type Form;
     /// The item's form page.
-    type Page: IntoResponse;
+    type Page: IntoResponse + FormPage;
     /// The message after a save.
     const SAVED: &'static str;
     /// Whether the aios may change item `id` of the concept.
@@ -484,12 +503,6 @@ trait Item {
     fn parse(page: &Self::Page) -> Result<Self, FormErrors>
     where
         Self: Sized;
-    /// `page` with `errors`.
-    fn with_errors(page: Self::Page, errors: FormErrors) -> Self::Page;
-    /// `page` after a conflict: based on `revision` now, with the conflict explained.
-    fn conflicted(page: Self::Page, revision: i32) -> Self::Page;
-    /// The revision `page` was based on.
-    fn revision(page: &Self::Page) -> i32;
     /// The edit that adds this input, or changes item `id` to it.
     fn edit(self, item: Option<Uuid>) -> Edit;
 }
@@ -512,17 +525,6 @@ impl Item for PeriodInput {
     }
     fn parse(page: &PeriodPage) -> Result<Self, FormErrors> {
         parse_period(page)
-    }
-    fn with_errors(page: PeriodPage, errors: FormErrors) -> PeriodPage {
-        PeriodPage { errors, ..page }
-    }
-    fn conflicted(mut page: PeriodPage, revision: i32) -> PeriodPage {
-        page.form.revisie = revision;
-        page.conflict = true;
-        page
-    }
-    fn revision(page: &PeriodPage) -> i32 {
-        page.form.revisie
     }
     fn edit(self, item: Option<Uuid>) -> Edit {
         match item {
@@ -559,18 +561,15 @@ async fn save<I: Item>(
         Ok(form) => form,
         Err(incomplete) => return Ok(incomplete.into_response()),
     };
-    let page = I::page(&state, layout, &editing, item, form).await?;
+    let mut page = I::page(&state, layout, &editing, item, form).await?;
     let input = match I::parse(&page) {
         Ok(input) => input,
         Err(errors) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                I::with_errors(page, errors),
-            )
-                .into_response());
+            *page.save_state().0 = errors;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let based_on = I::revision(&page);
+    let based_on = *page.save_state().1;
     let result = schedule::edit(
         &state,
         &origin,
@@ -591,7 +590,10 @@ async fn save<I: Item>(
     {
         Ok(response) => Ok(response),
         Err(_) => {
-            let page = I::conflicted(page, editing.concept.version.revision);
+            // Based on the concept as it is now, with the conflict explained.
+            let (_, revision, conflict) = page.save_state();
+            *revision = editing.concept.version.revision;
+            *conflict = true;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
     }
@@ -858,17 +860,6 @@ impl Item for InterruptionInput {
     }
     fn parse(page: &InterruptionPage) -> Result<Self, FormErrors> {
         parse_interruption(page)
-    }
-    fn with_errors(page: InterruptionPage, errors: FormErrors) -> InterruptionPage {
-        InterruptionPage { errors, ..page }
-    }
-    fn conflicted(mut page: InterruptionPage, revision: i32) -> InterruptionPage {
-        page.form.revisie = revision;
-        page.conflict = true;
-        page
-    }
-    fn revision(page: &InterruptionPage) -> i32 {
-        page.form.revisie
     }
     fn edit(self, item: Option<Uuid>) -> Edit {
         match item {
