@@ -309,11 +309,6 @@ pub async fn confirm_email(
     Ok(true)
 }
 
-/// The closing lines of every mail.
-pub const SIGNATURE: &str = "Met vriendelijke groet,\n\nRGS – Registratiecommissie Geneeskundig Specialisten\n\
-Helpdesk MijnRGS: 088-440 43 90, mijnrgs@fed.knmg.nl\n\n\
-Dit bericht is automatisch verstuurd. MijnRGS vraagt u nooit per e-mail om uw wachtwoord of verificatiecode.";
-
 fn base(state: &AppState) -> String {
     state
         .config

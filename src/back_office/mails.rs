@@ -16,7 +16,7 @@ mod tests {
     //! Each mail's text, byte for byte as it was before mails were templates (from the
     //! `format!` that built it), and never HTML-escaped.
     use super::*;
-    use crate::accounts::sign_up::SIGNATURE;
+    use crate::platform::mail::SIGNATURE;
     use crate::platform::mail::text;
 
     #[test]

@@ -250,6 +250,13 @@ enum SendError {
 /// After this many failed attempts a mail is marked failed and left for the back office.
 pub const MAX_ATTEMPTS: i32 = 10;
 
+/// The closing lines of every mail, as `templates/mail/signature.txt` renders them: the tests
+/// that pin each mail byte for byte write their expected text with it.
+#[cfg(test)]
+pub(crate) const SIGNATURE: &str = "Met vriendelijke groet,\n\nRGS – Registratiecommissie Geneeskundig Specialisten\n\
+Helpdesk MijnRGS: 088-440 43 90, mijnrgs@fed.knmg.nl\n\n\
+Dit bericht is automatisch verstuurd. MijnRGS vraagt u nooit per e-mail om uw wachtwoord of verificatiecode.";
+
 /// A mail's text from its template under `templates/mail/` (docs/architecture.md, "Mails"):
 /// askama text, not HTML-escaped, the file's last newline dropped; every mail ends with
 /// `mail/signature.txt`. The plain values a mail shows cannot make a template fail; if one

@@ -35,12 +35,28 @@ pub(crate) struct ReregistrationDecided<'a> {
     pub(crate) base: &'a str,
 }
 
+/// The invitation and both reminders to apply for herregistratie (only their subjects differ).
+#[derive(Template)]
+#[template(path = "mail/registers/reregistration_notice.txt", escape = "none")]
+pub(crate) struct ReregistrationNotice<'a> {
+    /// The addressee's name.
+    pub(crate) name: &'a str,
+    /// The register, in lower case ("specialistenregister").
+    pub(crate) register: &'a str,
+    /// The specialty or profile.
+    pub(crate) specialty: &'a str,
+    /// The last day of the entry, formatted.
+    pub(crate) until: &'a str,
+    /// The portal's address, without a trailing slash.
+    pub(crate) base: &'a str,
+}
+
 #[cfg(test)]
 mod tests {
     //! Each mail's text, byte for byte as it was before mails were templates (from the
     //! `format!` that built it), and never HTML-escaped.
     use super::*;
-    use crate::accounts::sign_up::SIGNATURE;
+    use crate::platform::mail::SIGNATURE;
     use crate::platform::mail::text;
 
     #[test]
@@ -94,5 +110,28 @@ mod tests {
             .unwrap(),
             expected
         );
+    }
+
+    #[test]
+    fn the_reregistration_notice_reads_as_it_always_did() {
+        let base = "<base>";
+        let expected = format!(
+            "Beste {},\n\nUw inschrijving in het {} van {} is geldig tot en met {}. Om daarna \
+             ingeschreven te blijven, vraagt u herregistratie aan in MijnRGS onder Mijn registratie \
+             ({base}/registratie).\n\nU geeft op hoeveel uur u per jaar in uw specialisme werkte, \
+             hoeveel uur geaccrediteerde deskundigheidsbevordering u volgde, en of u de individuele \
+             evaluatie (EIF) en de externe kwaliteitsevaluatie (EKE) deed. MijnRGS toont u vóór het \
+             indienen welk besluit daaruit volgt.\n\nVraagt u geen herregistratie aan, dan wordt uw \
+             inschrijving na {} doorgehaald.\n\n{SIGNATURE}",
+            "<name>", "<register>", "<specialty>", "<until>", "<until>",
+        );
+        let notice = ReregistrationNotice {
+            name: "<name>",
+            register: "<register>",
+            specialty: "<specialty>",
+            until: "<until>",
+            base,
+        };
+        assert_eq!(text(&notice).unwrap(), expected);
     }
 }

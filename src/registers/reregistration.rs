@@ -10,7 +10,6 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::billing::invoices::{self, Invoice, IssueError, NewInvoice};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
@@ -115,20 +114,13 @@ pub async fn send_notice(
         ),
     };
     let base = state.config.base_url.as_str().trim_end_matches('/');
-    let body = format!(
-        "Beste {},\n\nUw inschrijving in het {} van {} is geldig tot en met {}. Om daarna \
-         ingeschreven te blijven, vraagt u herregistratie aan in MijnRGS onder Mijn registratie \
-         ({base}/registratie).\n\nU geeft op hoeveel uur u per jaar in uw specialisme werkte, \
-         hoeveel uur geaccrediteerde deskundigheidsbevordering u volgde, en of u de individuele \
-         evaluatie (EIF) en de externe kwaliteitsevaluatie (EKE) deed. MijnRGS toont u vóór het \
-         indienen welk besluit daaruit volgt.\n\nVraagt u geen herregistratie aan, dan wordt uw \
-         inschrijving na {} doorgehaald.\n\n{SIGNATURE}",
-        entry.user_name,
-        entry.register_label().to_lowercase(),
-        entry.specialty_name,
-        entry.until(),
-        entry.until(),
-    );
+    let body = crate::platform::mail::text(&mails::ReregistrationNotice {
+        name: &entry.user_name,
+        register: &entry.register_label().to_lowercase(),
+        specialty: &entry.specialty_name,
+        until: &entry.until(),
+        base,
+    })?;
     let to = email_of(conn, entry.user_id).await?;
     crate::platform::mail::enqueue(
         conn,

@@ -8,11 +8,12 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::platform::db::Stored;
+use crate::platform::mail::text;
 use crate::platform::state::AppState;
+use crate::supervision::mails;
 use crate::trainings::training::{self, Reader, Training};
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::payment::{self, InvoiceState};
@@ -145,43 +146,30 @@ pub async fn decide(
     } else {
         "uw opleidingsschema en de aanvraag tot opleidingsregistratie"
     };
+    let base = state.config.base_url.as_str();
     let (subject, body) = match verdict {
         Verdict::Approve => (
             "Uw opleidingsschema is goedgekeurd",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft {} voor de opleiding {} goedgekeurd.\n\n\
-                 {}Log in op MijnRGS ({}) om het geldende schema te bekijken.\n\n{SIGNATURE}",
-                training.trainee_name,
-                training.supervisor_name,
+            text(&mails::ScheduleApproved {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
                 what,
-                training.specialty_name,
-                match outcome.registration {
-                    _ if outcome.change_request => "",
-                    RegistrationStatus::Registered => {
-                        "U staat nu ingeschreven in het opleidingsregister.\n\n"
-                    }
-                    RegistrationStatus::RegisteredPendingPayment => {
-                        "U staat ingeschreven onder voorwaarde van betaling: de inschrijving \
-                         wordt definitief zodra de factuur is betaald.\n\n"
-                    }
-                    _ => "De inschrijving wordt definitief zodra de factuur is betaald.\n\n",
-                },
-                state.config.base_url
-            ),
+                specialty: &training.specialty_name,
+                change_request: outcome.change_request,
+                registration: outcome.registration,
+                base,
+            })?,
         ),
         Verdict::Reject => (
             "Uw opleidingsschema is afgekeurd",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft {} voor de opleiding {} afgekeurd.\n\n\
-                 Reden: {}\n\nLog in op MijnRGS ({}), kies \"Schema aanpassen\", pas het schema \
-                 aan en dien het opnieuw in.\n\n{SIGNATURE}",
-                training.trainee_name,
-                training.supervisor_name,
+            text(&mails::ScheduleRejected {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
                 what,
-                training.specialty_name,
-                reason.unwrap_or_default(),
-                state.config.base_url
-            ),
+                specialty: &training.specialty_name,
+                reason: reason.unwrap_or_default(),
+                base,
+            })?,
         ),
     };
     crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;
@@ -316,25 +304,23 @@ pub async fn issue_final_declaration(
     let (subject, body) = if positive {
         (
             "Uw opleiding is voltooid: vraag nu uw registratie aan",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft een positieve eindverklaring afgegeven voor uw \
-                 opleiding {}; de opleiding eindigt op {end}.\n\nU kunt nu in MijnRGS ({}) uw \
-                 registratie als specialist of profielarts aanvragen.\n\n{SIGNATURE}",
-                training.trainee_name,
-                training.supervisor_name,
-                training.specialty_name,
-                state.config.base_url
-            ),
+            text(&mails::TrainingCompleted {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
+                specialty: &training.specialty_name,
+                end: &end,
+                base: state.config.base_url.as_str(),
+            })?,
         )
     } else {
         (
             "Eindverklaring voor uw opleiding",
-            format!(
-                "Beste {},\n\nUw opleider {} heeft een negatieve eindverklaring afgegeven voor uw \
-                 opleiding {} (einddatum {end}). De RGS neemt contact met u op over het vervolg.\
-                 \n\n{SIGNATURE}",
-                training.trainee_name, training.supervisor_name, training.specialty_name
-            ),
+            text(&mails::NegativeFinalDeclaration {
+                trainee: &training.trainee_name,
+                supervisor: &training.supervisor_name,
+                specialty: &training.specialty_name,
+                end: &end,
+            })?,
         )
     };
     crate::trainings::training::mail_trainee(&mut tx, now, training, subject, body).await?;

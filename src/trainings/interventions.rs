@@ -13,10 +13,11 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::mail::text;
 use crate::platform::state::AppState;
+use crate::trainings::mails;
 use crate::trainings::schedule::{self, InterruptionInput, Versions};
 use crate::trainings::training::Training;
 use rules::intervention::{self, Closure, InterventionRefusal};
@@ -124,25 +125,19 @@ pub async fn close(
     )
     .await?;
     let subject = format!("Opleidingsregistratie {}", closure.done());
-    let what = format!(
-        "De RGS heeft de opleidingsregistratie van {} voor de opleiding {} {}.\n\nReden: \
-         {reason}",
-        training.trainee_name,
-        training.specialty_name,
-        closure.done()
-    );
-    let trainee_body = format!(
-        "Beste {},\n\n{what}\n\nHeeft u vragen over dit besluit, neem dan contact op met de \
-         RGS.\n\n{SIGNATURE}",
-        training.trainee_name
-    );
+    let closed = mails::Closed {
+        trainee: &training.trainee_name,
+        specialty: &training.specialty_name,
+        done: closure.done(),
+        reason,
+    };
+    let trainee_body = text(&mails::ClosedToTrainee { closed: &closed })?;
     crate::trainings::training::mail_trainee(&mut tx, now, training, &subject, trainee_body)
         .await?;
-    let supervisor_body = format!(
-        "Beste {},\n\n{what}\n\nU bent de oordelend opleider van deze aios; er is geen actie \
-         van u nodig.\n\n{SIGNATURE}",
-        training.supervisor_name
-    );
+    let supervisor_body = text(&mails::ClosedToSupervisor {
+        supervisor: &training.supervisor_name,
+        closed: &closed,
+    })?;
     crate::trainings::training::mail_supervisor(&mut tx, now, training, &subject, supervisor_body)
         .await?;
     tx.commit().await?;
@@ -391,43 +386,25 @@ pub async fn amend(
     .await?;
 
     let (what, detail) = amendment.describe(rules);
-    let detail = if detail.is_empty() {
-        String::new()
-    } else {
-        format!("\n\n{detail}")
+    let amended = mails::Amended {
+        trainee: &training.trainee_name,
+        specialty: &training.specialty_name,
+        what: &what,
+        detail: &detail,
+        number,
+        end: after.totals.expected_end.map(format_date),
     };
-    let end = after
-        .totals
-        .expected_end
-        .map(|end| {
-            format!(
-                "\n\nDe verwachte einddatum van de opleiding is nu {}.",
-                format_date(end)
-            )
-        })
-        .unwrap_or_default();
     let subject = "Uw opleidingsschema is gewijzigd door de RGS";
-    let carried = carried_concept
-        .map(|n| {
-            format!(
-                "\n\nU werkte aan een wijziging van het schema. Die staat nu als concept in \
-                 versie {n}, met de wijziging van de RGS erin; u kunt er gewoon mee verder."
-            )
-        })
-        .unwrap_or_default();
-    let trainee_body = format!(
-        "Beste {},\n\nDe RGS heeft {what} opgenomen in uw opleidingsschema voor de opleiding \
-         {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}{carried}\n\n\
-         Log in op MijnRGS ({}) om het schema te bekijken.\n\n{SIGNATURE}",
-        training.trainee_name, training.specialty_name, state.config.base_url
-    );
+    let trainee_body = text(&mails::AmendedToTrainee {
+        amended: &amended,
+        carried_concept,
+        base: state.config.base_url.as_str(),
+    })?;
     crate::trainings::training::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
-    let supervisor_body = format!(
-        "Beste {},\n\nDe RGS heeft {what} opgenomen in het opleidingsschema van {} voor de \
-         opleiding {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}\n\n\
-         {SIGNATURE}",
-        training.supervisor_name, training.trainee_name, training.specialty_name
-    );
+    let supervisor_body = text(&mails::AmendedToSupervisor {
+        supervisor: &training.supervisor_name,
+        amended: &amended,
+    })?;
     crate::trainings::training::mail_supervisor(
         &mut tx,
         now,

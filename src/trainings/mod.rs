@@ -8,8 +8,10 @@
 //!   `own_training` finds the training a page is about.
 //! - `interventions`: the RGS's own decisions on a registration (its pages are in the back
 //!   office).
+//! - `mails`: the mails these send, rendered from `templates/mail/trainings/`.
 
 pub mod interventions;
+pub(crate) mod mails;
 pub mod own_training;
 pub mod schedule;
 pub mod schedule_editor_pages;

@@ -13,11 +13,11 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::accounts::sign_up::SIGNATURE;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
 use crate::platform::state::AppState;
+use crate::trainings::mails;
 use crate::trainings::training::Training;
 use rules::schedule::check::{self, Report};
 use rules::schedule::model::{
@@ -904,16 +904,13 @@ pub async fn submit(
             })),
     )
     .await?;
-    let body = format!(
-        "Beste {},\n\n{} heeft {} ingediend voor de opleiding {}. U bent als oordelend \
-         opleider gevraagd dit te beoordelen.\n\nLog in op MijnRGS ({}) om het schema te \
-         bekijken en goed of af te keuren.\n\n{SIGNATURE}",
-        training.supervisor_name,
-        training.trainee_name,
+    let body = crate::platform::mail::text(&mails::ScheduleSubmitted {
+        supervisor: &training.supervisor_name,
+        trainee: &training.trainee_name,
         what,
-        training.specialty_name,
-        state.config.base_url,
-    );
+        specialty: &training.specialty_name,
+        base: state.config.base_url.as_str(),
+    })?;
     crate::trainings::training::mail_supervisor(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
     Ok(Submitted::Now(submission))
@@ -1087,12 +1084,11 @@ pub async fn remind_of_concept(
             "Uw wijzigingsverzoek voor het opleidingsschema",
         )
     };
-    let body = format!(
-        "Beste {},\n\n{what} voor de opleiding {} staat al een week op concept. Zolang u niet \
-         indient, gebeurt er niets: uw opleider ziet het schema niet en de RGS verwerkt het \
-         niet.\n\nLog in op MijnRGS ({}), controleer het schema en kies \"Indienen\". Wilt u \
-         de wijziging niet meer, trek het concept dan in.\n\n{SIGNATURE}",
-        training.trainee_name, training.specialty_name, state.config.base_url
-    );
+    let body = crate::platform::mail::text(&mails::ConceptReminder {
+        trainee: &training.trainee_name,
+        what,
+        specialty: &training.specialty_name,
+        base: state.config.base_url.as_str(),
+    })?;
     crate::trainings::training::mail_trainee(conn, now, &training, subject, body).await
 }
