@@ -3,6 +3,7 @@
 //! kind of job, so it stands above the features, next to `server.rs`; the features only
 //! schedule jobs, through the queue.
 
+use crate::platform::ids::TrainingId;
 use rules::code::Coded;
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ async fn run_one(
             crate::billing::invoices::remind_of_payment(state, conn, invoice, now).await?;
         }
         Kind::StartDateInvoice => {
-            let training: Uuid = serde_json::from_value(due.payload["training_id"].clone())?;
+            let training: TrainingId = serde_json::from_value(due.payload["training_id"].clone())?;
             crate::billing::invoices::issue_on_start_date(state, conn, training, now).await?;
         }
         Kind::ReregistrationNotice => {

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::billing::invoices::Invoice;
+use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
@@ -143,7 +144,7 @@ struct Refusal {
 
 async fn page(
     state: &AppState,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     Typed { form, interruption }: Typed,
     Refusal { errors, broken }: Refusal,
@@ -214,7 +215,7 @@ async fn page(
 async fn show(
     _clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<TrainingPage> {
     page(&state, id, layout, Typed::default(), Refusal::default()).await
@@ -223,7 +224,7 @@ async fn show(
 /// The page again with what was typed and what is wrong with it (422).
 async fn refused(
     state: &AppState,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     typed: Typed,
     refusal: Refusal,
@@ -235,7 +236,7 @@ async fn refused(
 /// The page again after a refused closure or extension form, with that form as typed.
 async fn refused_decision(
     state: &AppState,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     form: DecisionForm,
     errors: FormErrors,
@@ -251,7 +252,7 @@ async fn refused_decision(
     refused(state, id, layout, typed, refusal).await
 }
 
-async fn training_of(state: &AppState, id: Uuid) -> AppResult<Training> {
+async fn training_of(state: &AppState, id: TrainingId) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
     interventions::find(&mut conn, id)
         .await?
@@ -265,7 +266,7 @@ async fn close(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -387,7 +388,7 @@ async fn amend(
 async fn extend(
     clerk: RoleUser<Rgs>,
     action: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -443,7 +444,7 @@ async fn extend(
 async fn interrupt(
     clerk: RoleUser<Rgs>,
     action: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     interruption: Posted<InterruptionForm>,
 ) -> AppResult<Response> {

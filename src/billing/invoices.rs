@@ -13,6 +13,7 @@ use crate::billing::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::TrainingId;
 use crate::platform::mail::{Attachment, OutgoingEmail};
 use crate::platform::state::AppState;
 use crate::trainings::training::Training;
@@ -33,7 +34,7 @@ pub struct Invoice {
     /// The recipient.
     pub user_id: Uuid,
     /// The training it is for, if any.
-    pub training_id: Option<Uuid>,
+    pub training_id: Option<TrainingId>,
     /// The product code.
     pub product: String,
     /// What it is for, in Dutch.
@@ -138,7 +139,7 @@ pub struct NewInvoice {
     /// The recipient.
     pub user: Uuid,
     /// The training it is for, if any.
-    pub training: Option<Uuid>,
+    pub training: Option<TrainingId>,
     /// The product code.
     pub product: &'static str,
     /// The specialty whose cluster prices it.
@@ -200,7 +201,8 @@ pub async fn issue(
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id, number, user_id, training_id, product, description, recipient_name,
+         RETURNING id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                    status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                    (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -210,7 +212,7 @@ pub async fn issue(
         i32::try_from(sequence).unwrap_or(i32::MAX),
         money::invoice_number(year, sequence),
         new.user,
-        new.training,
+        new.training as Option<TrainingId>,
         new.product,
         &new.description,
         name,
@@ -273,7 +275,8 @@ pub async fn of_user_by_id(
 ) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -289,12 +292,12 @@ pub async fn of_user_by_id(
 /// The registration invoice of `training`, if one was issued.
 pub async fn of_training(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<Option<Invoice>, sqlx::Error> {
     let invoice = sqlx::query_scalar!(
         r#"SELECT invoice AS "invoice!: Json<Invoice>"
            FROM registration_invoice_of_training($1)"#,
-        training,
+        training as TrainingId,
     )
     .fetch_optional(conn)
     .await?;
@@ -335,7 +338,8 @@ pub async fn credit(
     let reason = reason.as_str();
     let original: Option<Invoice> = sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -368,7 +372,8 @@ pub async fn credit(
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, credit_for, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING id, number, user_id, training_id, product, description, recipient_name,
+         RETURNING id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                    status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                    (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -378,7 +383,7 @@ pub async fn credit(
         i32::try_from(sequence).unwrap_or(i32::MAX),
         money::invoice_number(year, sequence),
         original.user_id,
-        original.training_id,
+        original.training_id as Option<TrainingId>,
         &original.product,
         format!("Creditering van factuur {}: {reason}", original.number)
             .chars()
@@ -444,7 +449,8 @@ pub async fn credit_and_notify(
 pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -460,7 +466,8 @@ pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice
 pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -615,7 +622,8 @@ pub async fn remind_of_payment(
 ) -> anyhow::Result<()> {
     let invoice: Invoice = sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id, product, description, recipient_name,
+        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+                recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
@@ -637,7 +645,7 @@ pub async fn remind_of_payment(
     let closed: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM trainings
                         WHERE id = $1 AND status IN ('doorgehaald', 'beeindigd')) AS "exists!""#,
-        invoice.training_id,
+        invoice.training_id as Option<TrainingId>,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -669,7 +677,7 @@ pub async fn remind_of_payment(
 pub async fn issue_on_start_date(
     state: &AppState,
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let current = crate::trainings::training::lock_status(conn, training).await?;
@@ -686,7 +694,7 @@ pub async fn issue_on_start_date(
     if let Some(after) = payment::registration_on_start_date_invoice(current) {
         sqlx::query!(
             "UPDATE trainings SET status = $2 WHERE id = $1",
-            training.id,
+            training.id as TrainingId,
             after.code(),
         )
         .execute(&mut *conn)

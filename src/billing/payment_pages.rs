@@ -8,6 +8,7 @@
 //! provider cannot be asked, so it retries. The built-in test provider's checkout page lives
 //! here too (404 when the portal uses Mollie).
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -141,7 +142,7 @@ pub struct ResultPage {
     invoice: Invoice,
     payment: Payment,
     /// The registration's status after payment, for an invoice of a training.
-    registration: Option<(Uuid, RegistrationStatus)>,
+    registration: Option<(TrainingId, RegistrationStatus)>,
 }
 
 async fn returned(
@@ -166,7 +167,7 @@ async fn returned(
             let status = sqlx::query_scalar!(
                 r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
                    WHERE id = $1"#,
-                training,
+                training as TrainingId,
             )
             .fetch_one(&state.db)
             .await?;

@@ -8,6 +8,7 @@
 //! transaction, together with the invoice, the registration, the audit record and the mail.
 //! Replays, in any order and at the same time, change nothing more.
 
+use crate::platform::ids::TrainingId;
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -503,10 +504,11 @@ async fn settle_invoice(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let settled = sqlx::query!(
-        "UPDATE invoices i SET status = 'betaald', paid_at = $2
-         FROM users u
-         WHERE i.id = $1 AND i.status = 'open' AND u.id = i.user_id
-         RETURNING i.number, i.training_id, u.email, i.recipient_name, i.amount_cents",
+        r#"UPDATE invoices i SET status = 'betaald', paid_at = $2
+           FROM users u
+           WHERE i.id = $1 AND i.status = 'open' AND u.id = i.user_id
+           RETURNING i.number, i.training_id AS "training_id: TrainingId", u.email,
+                     i.recipient_name, i.amount_cents"#,
         invoice,
         now,
     )
@@ -528,7 +530,7 @@ async fn settle_invoice(
         if let Some(after) = payment::registration_on_payment(current) {
             sqlx::query!(
                 "UPDATE trainings SET status = $2 WHERE id = $1",
-                training,
+                training as TrainingId,
                 after.code(),
             )
             .execute(&mut *conn)

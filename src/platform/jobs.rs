@@ -6,6 +6,7 @@
 //! commits). A job that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked
 //! failed with its last error for the back office.
 
+use crate::platform::ids::TrainingId;
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -129,7 +130,7 @@ pub async fn schedule_payment_reminder(
 /// morning of `start` (07:00 in the Netherlands), or at once when that has passed.
 pub async fn schedule_start_date_invoice(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
     version: Uuid,
     start: chrono::NaiveDate,
     now: DateTime<Utc>,

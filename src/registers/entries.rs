@@ -4,6 +4,7 @@
 //! transactions. A person only ever finds their own entries and requests (someone else's:
 //! `None`, so 404).
 
+use crate::platform::ids::TrainingId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use serde::{Deserialize, Serialize};
@@ -255,7 +256,7 @@ pub struct Application {
     /// The register.
     pub register: Stored<Register>,
     /// Registratie: the training.
-    pub training_id: Option<Uuid>,
+    pub training_id: Option<TrainingId>,
     /// Herregistratie: the entry.
     pub entry_id: Option<Uuid>,
     /// Herregistratie: the end of the period it would extend.
@@ -471,7 +472,7 @@ pub async fn period_of_application(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Completed {
     /// The training.
-    pub training_id: Uuid,
+    pub training_id: TrainingId,
     /// The specialty.
     pub specialty_id: Uuid,
     /// Its name.
@@ -501,7 +502,7 @@ pub async fn completed_of(
 ) -> Result<Vec<Completed>, sqlx::Error> {
     sqlx::query_as!(
         Completed,
-        r#"SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name,
+        r#"SELECT t.id AS "training_id: TrainingId", t.specialty_id, s.name AS specialty_name,
                   s.register AS "register: Stored<Register>", f.end_date
          FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
          JOIN specialties s ON s.id = t.specialty_id
@@ -540,20 +541,20 @@ pub async fn request_registration(
     state: &AppState,
     meta: &Origin,
     user: Uuid,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<Invoice, RequestError> {
     let mut tx = state.db.begin().await?;
     // The training as `completed_of` reads it, locked.
     let completed = sqlx::query_as!(
         Completed,
-        r#"SELECT t.id AS training_id, t.specialty_id, s.name AS specialty_name,
+        r#"SELECT t.id AS "training_id: TrainingId", t.specialty_id, s.name AS specialty_name,
                   s.register AS "register: Stored<Register>", f.end_date
          FROM trainings t JOIN final_declarations f ON f.training_id = t.id AND f.positive
          JOIN specialties s ON s.id = t.specialty_id
          WHERE t.trainee_id = $1 AND t.id = $2 AND t.status = 'voltooid'
          FOR UPDATE OF t"#,
         user,
-        training,
+        training as TrainingId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -567,7 +568,7 @@ pub async fn request_registration(
         r#"SELECT EXISTS (SELECT 1 FROM register_applications
                         WHERE training_id = $1 AND kind = 'registratie' AND status <> 'afgewezen')
              OR EXISTS (SELECT 1 FROM register_entries WHERE user_id = $2 AND specialty_id = $3) AS "exists!""#,
-        training,
+        training as TrainingId,
         user,
         completed.specialty_id,
     )
@@ -601,7 +602,7 @@ pub async fn request_registration(
         id,
         user,
         completed.specialty_id,
-        training,
+        training as TrainingId,
         invoice.id,
         now,
     )
@@ -666,7 +667,7 @@ async fn grant_registration(
     now: DateTime<Utc>,
 ) -> Result<Entry, sqlx::Error> {
     let granted = sqlx::query!(
-        r#"SELECT user_id, specialty_id, training_id AS "training_id!", submitted_at
+        r#"SELECT user_id, specialty_id, training_id AS "training_id!: TrainingId", submitted_at
            FROM register_applications WHERE id = $1"#,
         application,
     )
@@ -680,7 +681,7 @@ async fn grant_registration(
     );
     let end_date: NaiveDate = sqlx::query_scalar!(
         "SELECT end_date FROM final_declarations WHERE training_id = $1",
-        training,
+        training as TrainingId,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -695,7 +696,7 @@ async fn grant_registration(
         entry,
         user,
         specialty,
-        training,
+        training as TrainingId,
         starts_on,
         ends_on,
     )

@@ -4,6 +4,7 @@
 //! after seeing the portal's proposal (docs/domain/registers.md). Only aios and specialists have
 //! the page; someone else's entry or request answers 404.
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -266,7 +267,7 @@ async fn request(
     State(state): State<AppState>,
     session: Session,
     meta: Origin,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
 ) -> AppResult<Response> {
     registrant(&user)?;
     let message = match entries::request_registration(&state, &meta, user.id, id).await {

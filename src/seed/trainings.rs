@@ -4,6 +4,7 @@
 //! demo aios follow IGT with the demo opleider: a shortening to decide, an eindverklaring
 //! due, an ended and a struck-off registration.
 
+use crate::platform::ids::TrainingId;
 use chrono::NaiveDate;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
@@ -421,11 +422,11 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
 /// concept, as submitting does (migration 0019), so that the demo opleider's overview says an
 /// eindverklaring is due by the same date as the schedule pages.
 async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
-    let trainings: Vec<Uuid> = sqlx::query_scalar!(
-        "SELECT DISTINCT v.training_id FROM schedule_versions v
+    let trainings: Vec<TrainingId> = sqlx::query_scalar!(
+        r#"SELECT DISTINCT v.training_id AS "training_id: TrainingId" FROM schedule_versions v
          JOIN trainings t ON t.id = v.training_id JOIN users u ON u.id = t.trainee_id
          WHERE v.status <> 'concept' AND v.expected_end IS NULL
-           AND u.username LIKE 'demo.%'",
+           AND u.username LIKE 'demo.%'"#,
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -503,7 +504,7 @@ async fn seed_trainee(
                                       gained_when, status, proposed_by, proposed_at)
              VALUES ($1, $2, 0, $3, $4, $5, $6, 'voorgesteld', $7, now() - interval '3 days')",
             Uuid::now_v7(),
-            training,
+            training as TrainingId,
             months,
             ground,
             gained_where,
@@ -542,8 +543,8 @@ async fn seed_training(
     aios: Uuid,
     opleider: Uuid,
     demo: &DemoTraining,
-) -> Result<Uuid, sqlx::Error> {
-    let training = Uuid::now_v7();
+) -> Result<TrainingId, sqlx::Error> {
+    let training = TrainingId::generate();
     let submitted = demo.status != "concept";
     sqlx::query!(
         "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id,
@@ -553,7 +554,7 @@ async fn seed_training(
                  ORDER BY institute_id LIMIT 1),
                 $3, $4, $5, CASE WHEN $6 THEN now() - interval '30 days' END
          FROM specialties s WHERE s.code = $7",
-        training,
+        training as TrainingId,
         aios,
         opleider,
         demo.invoicing,
@@ -654,7 +655,7 @@ async fn seed_training(
 /// the start date), and paid once the registration is definitive.
 async fn seed_invoice(
     tx: &mut Transaction<'_, Postgres>,
-    training: Uuid,
+    training: TrainingId,
     demo: &DemoTraining,
 ) -> Result<(), sqlx::Error> {
     let paid = matches!(
@@ -687,7 +688,7 @@ async fn seed_invoice(
 
 async fn insert_version(
     tx: &mut Transaction<'_, Postgres>,
-    training: Uuid,
+    training: TrainingId,
     id: Uuid,
     number: i32,
     based_on: Option<Uuid>,
@@ -699,7 +700,7 @@ async fn insert_version(
          VALUES ($1, $2, $3, 'concept', $4, $5,
                  now() - interval '40 days' + $3::integer * interval '1 day')",
         id,
-        training,
+        training as TrainingId,
         number,
         based_on,
         aios,

@@ -2,6 +2,7 @@
 //! delegated to them): filtered, sorted and paged with a keyset, so a page costs the same for
 //! an opleider with ten aios as for one with hundreds.
 
+use crate::platform::ids::TrainingId;
 use rules::code::Coded;
 use std::borrow::Cow;
 
@@ -34,7 +35,7 @@ pub struct Cursor {
     /// The aios's name.
     pub name: String,
     /// The training id, which makes the key unique.
-    pub id: Uuid,
+    pub id: TrainingId,
 }
 
 /// What the opleider asked for.
@@ -54,7 +55,7 @@ pub struct Query {
 #[derive(Clone, Debug)]
 pub struct Row<'r> {
     /// The training.
-    pub id: Uuid,
+    pub id: TrainingId,
     /// The aios's name.
     pub trainee_name: &'r str,
     /// The specialty.

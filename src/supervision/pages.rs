@@ -4,6 +4,7 @@
 //! of every opleider who delegated to them and decides "namens" that opleider; anyone else gets
 //! 404.
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -87,7 +88,7 @@ pub struct ListFilter {
     #[serde(default)]
     na_naam: Option<String>,
     #[serde(default)]
-    na_id: Option<Uuid>,
+    na_id: Option<TrainingId>,
     #[serde(default)]
     na_status: Option<String>,
 }
@@ -246,7 +247,7 @@ fn comparison(changes: Vec<Change>) -> Vec<ComparisonRow> {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     errors: FormErrors,
     reason: String,
@@ -329,7 +330,7 @@ async fn page(
 async fn show(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<AiosPage> {
     supervising(&user)?;
@@ -359,7 +360,7 @@ pub struct DecisionForm {
 async fn record(
     action: &Action,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
     form: &DecisionForm,
     (verdict, reason): (Verdict, Option<&str>),
 ) -> AppResult<Response> {
@@ -405,7 +406,7 @@ async fn record(
 async fn approve(
     user: CurrentUser,
     action: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     supervising(&user)?;
@@ -415,7 +416,7 @@ async fn approve(
 async fn reject(
     user: CurrentUser,
     action: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -458,7 +459,7 @@ async fn final_declaration(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<FinalForm>,
 ) -> AppResult<Response> {
@@ -557,7 +558,7 @@ async fn final_declaration(
 async fn refused(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     errors: FormErrors,
     form: FinalForm,

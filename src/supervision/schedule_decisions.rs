@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::TrainingId;
 use crate::platform::mail::text;
 use crate::platform::state::AppState;
 use crate::supervision::mails;
@@ -33,7 +34,7 @@ pub struct Decider {
 /// ([`Reader::Decider`]); `None` for anyone else (404).
 pub async fn for_decider(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     user: Uuid,
 ) -> Result<Option<(Training, Decider)>, sqlx::Error> {
     let training = training::read(conn, id, Reader::Decider(user)).await?;
@@ -44,7 +45,7 @@ pub async fn for_decider(
 /// anyone else (404).
 pub async fn for_decider_with_rules(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     user: Uuid,
 ) -> Result<Option<(Training, Decider, SpecialtyRules)>, sqlx::Error> {
     let read = training::read_with_rules(conn, id, Reader::Decider(user)).await?;
@@ -89,7 +90,7 @@ pub async fn decide(
         r#"SELECT status AS "status: Stored<VersionStatus>", number FROM schedule_versions
            WHERE id = $1 AND training_id = $2 FOR UPDATE"#,
         version,
-        training.id,
+        training.id as TrainingId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -124,7 +125,7 @@ pub async fn decide(
     .await?;
     sqlx::query!(
         "UPDATE trainings SET status = $2 WHERE id = $1",
-        training.id,
+        training.id as TrainingId,
         outcome.registration.code(),
     )
     .execute(&mut *tx)
@@ -252,7 +253,7 @@ pub async fn issue_final_declaration(
     let registration = crate::trainings::training::lock_status(&mut tx, training.id).await?;
     let issued: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM final_declarations WHERE training_id = $1) AS "exists!""#,
-        training.id,
+        training.id as TrainingId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -271,7 +272,7 @@ pub async fn issue_final_declaration(
         "INSERT INTO final_declarations (id, training_id, positive, end_date, issued_by, issued_at, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
         Uuid::now_v7(),
-        training.id,
+        training.id as TrainingId,
         positive,
         end_date,
         decider.user,
@@ -282,7 +283,7 @@ pub async fn issue_final_declaration(
     .await?;
     sqlx::query!(
         "UPDATE trainings SET status = $2 WHERE id = $1",
-        training.id,
+        training.id as TrainingId,
         after.code(),
     )
     .execute(&mut *tx)

@@ -3,6 +3,7 @@
 //! from the aios page; only the opleider approves or rejects a proposal. For an ondersteuner the
 //! decision routes do not exist (404), like every route for someone else's aios.
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -243,7 +244,11 @@ async fn propose(
     Ok(Redirect::to(&context.back).into_response())
 }
 
-async fn trainee_context(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<ProposeContext> {
+async fn trainee_context(
+    state: &AppState,
+    aios: Uuid,
+    id: TrainingId,
+) -> AppResult<ProposeContext> {
     let mut conn = state.db.acquire().await?;
     let training = training::of_trainee(&mut conn, id, aios)
         .await?
@@ -262,7 +267,7 @@ async fn trainee_context(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<Pr
 async fn trainee_form(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<ProposePage> {
     let context = trainee_context(&state, aios.id, id).await?;
@@ -283,7 +288,7 @@ async fn trainee_propose(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -299,7 +304,7 @@ async fn trainee_propose(
 async fn trainee_withdraw(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path((id, sid)): Path<(Uuid, Uuid)>,
+    Path((id, sid)): Path<(TrainingId, Uuid)>,
     session: Session,
     meta: Origin,
 ) -> AppResult<Response> {
@@ -327,7 +332,7 @@ async fn trainee_withdraw(
 async fn supervised(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
 ) -> AppResult<(Training, Decider)> {
     if !(user.has(Role::Opleider) || user.has(Role::Ondersteuner)) {
         return Err(AppError::NotFound);
@@ -346,7 +351,7 @@ fn is_the_opleider(user: &CurrentUser, decider: Decider) -> bool {
 async fn supervisor_context(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
 ) -> AppResult<(ProposeContext, Actor)> {
     let (training, decider) = supervised(state, user, id).await?;
     let rules = crate::trainings::own_training::training_rules(state, &training).await?;
@@ -375,7 +380,7 @@ async fn supervisor_context(
 async fn supervisor_form(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<ProposePage> {
     let (context, _) = supervisor_context(&state, &user, id).await?;
@@ -396,7 +401,7 @@ async fn supervisor_propose(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<ProposalForm>,
 ) -> AppResult<Response> {
@@ -425,7 +430,7 @@ pub struct DecisionPage {
 async fn for_the_opleider(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: TrainingId,
 ) -> AppResult<(Training, SpecialtyRules)> {
     let (training, decider) = supervised(state, user, id).await?;
     if !is_the_opleider(user, decider) {
@@ -481,7 +486,7 @@ async fn decision_view(
 async fn decision_page(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path((id, sid)): Path<(Uuid, Uuid)>,
+    Path((id, sid)): Path<(TrainingId, Uuid)>,
     layout: Layout,
 ) -> AppResult<DecisionPage> {
     let (training, rules) = for_the_opleider(&state, &user, id).await?;
@@ -510,7 +515,7 @@ async fn record_decision(
     action: &Action,
     user: &CurrentUser,
     layout: Layout,
-    (id, sid): (Uuid, Uuid),
+    (id, sid): (TrainingId, Uuid),
     (verdict, form): (Verdict, DecisionForm),
 ) -> AppResult<Response> {
     let Action {
@@ -574,7 +579,7 @@ async fn record_decision(
 async fn approve(
     user: CurrentUser,
     action: Action,
-    Path(ids): Path<(Uuid, Uuid)>,
+    Path(ids): Path<(TrainingId, Uuid)>,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
@@ -584,7 +589,7 @@ async fn approve(
 async fn reject(
     user: CurrentUser,
     action: Action,
-    Path(ids): Path<(Uuid, Uuid)>,
+    Path(ids): Path<(TrainingId, Uuid)>,
     layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::supervision::mails;
 use crate::trainings::training::Training;
@@ -111,7 +112,7 @@ pub async fn of_training_with_requirement(
                                       v.number DESC
                              LIMIT 1)) x)
                     AS "extensions!: Json<Vec<ExtensionRow>>""#,
-        training.id,
+        training.id as TrainingId,
     )
     .fetch_one(conn)
     .await?;
@@ -144,12 +145,12 @@ pub async fn of_training_with_requirement(
 /// Every shortening of `training`, oldest first.
 pub async fn of_training(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<Vec<Record>, sqlx::Error> {
     let rows = sqlx::query_scalar!(
         r#"SELECT shortenings AS "shortenings!: Json<Shortenings>"
            FROM shortenings_of_training($1)"#,
-        training,
+        training as TrainingId,
     )
     .fetch_one(conn)
     .await?;
@@ -189,7 +190,7 @@ pub struct Actor {
 /// lock.
 async fn approved_and_open(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<(Vec<Shortening>, bool), sqlx::Error> {
     let records = of_training(conn, training).await?;
     let open = records
@@ -237,7 +238,7 @@ pub async fn propose(
                                   proposed_at, decided_by, decided_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         id,
-        training.id,
+        training.id as TrainingId,
         i16::try_from(proposal.part).unwrap_or(i16::MAX),
         proposal.months,
         proposal.ground.code(),
@@ -418,7 +419,7 @@ pub async fn withdraw(
         r#"SELECT status AS "status: Stored<ShorteningStatus>" FROM shortenings
            WHERE id = $1 AND training_id = $2"#,
         id,
-        training.id,
+        training.id as TrainingId,
     )
     .fetch_optional(&mut *tx)
     .await?;

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::ids::TrainingId;
 use crate::platform::mail::text;
 use crate::platform::state::AppState;
 use crate::trainings::mails;
@@ -80,7 +81,7 @@ pub async fn close(
         "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
                 decision_reason = $3
          WHERE training_id = $1 AND status = 'concept'",
-        training.id,
+        training.id as TrainingId,
         now,
         &note,
     )
@@ -90,7 +91,7 @@ pub async fn close(
         "UPDATE schedule_versions SET status = 'afgekeurd', decided_at = $2, decided_by = $3,
                 decision_reason = $4
          WHERE training_id = $1 AND status = 'ingediend'",
-        training.id,
+        training.id as TrainingId,
         now,
         clerk,
         &note,
@@ -99,7 +100,7 @@ pub async fn close(
     .await?;
     sqlx::query!(
         "UPDATE trainings SET status = $2 WHERE id = $1",
-        training.id,
+        training.id as TrainingId,
         next.code(),
     )
     .execute(&mut *tx)
@@ -107,7 +108,7 @@ pub async fn close(
     sqlx::query!(
         "INSERT INTO registration_closures (training_id, kind, reason, decided_by, decided_at)
          VALUES ($1, $2, $3, $4, $5)",
-        training.id,
+        training.id as TrainingId,
         closure.code(),
         reason,
         clerk,
@@ -424,7 +425,7 @@ pub async fn amend(
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct WaitingRegistration {
     /// The training, whose decision page the item opens.
-    pub training_id: Uuid,
+    pub training_id: TrainingId,
     /// The aios.
     pub trainee_name: String,
     /// The specialty.

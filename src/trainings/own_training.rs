@@ -3,13 +3,18 @@
 
 use uuid::Uuid;
 
+use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::trainings::training::{self, Training};
 use crate::web::error::{AppError, AppResult};
 use rules::schedule::model::SpecialtyRules;
 
 /// Training `id` of aios `aios`, or 404.
-pub(crate) async fn own_training(state: &AppState, aios: Uuid, id: Uuid) -> AppResult<Training> {
+pub(crate) async fn own_training(
+    state: &AppState,
+    aios: Uuid,
+    id: TrainingId,
+) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
     training::of_trainee(&mut conn, id, aios)
         .await?
@@ -20,7 +25,7 @@ pub(crate) async fn own_training(state: &AppState, aios: Uuid, id: Uuid) -> AppR
 pub(crate) async fn own_training_with_rules(
     state: &AppState,
     aios: Uuid,
-    id: Uuid,
+    id: TrainingId,
 ) -> AppResult<(Training, SpecialtyRules)> {
     let mut conn = state.db.acquire().await?;
     training::of_trainee_with_rules(&mut conn, id, aios)
@@ -29,7 +34,7 @@ pub(crate) async fn own_training_with_rules(
 }
 
 /// Where a training's page is.
-pub(crate) fn training_path(id: Uuid) -> String {
+pub(crate) fn training_path(id: TrainingId) -> String {
     format!("/aios/opleidingen/{id}")
 }
 

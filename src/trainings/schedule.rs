@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::trainings::mails;
 use crate::trainings::training::Training;
@@ -100,7 +101,7 @@ impl From<VersionRow> for Version {
 /// Every version of training `training`, newest first.
 pub async fn versions(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<Vec<Version>, sqlx::Error> {
     // The version with the names it shows, as in `versions_with_items`.
     let rows = sqlx::query_as!(
@@ -115,7 +116,7 @@ pub async fn versions(
            LEFT JOIN users d ON d.id = v.decided_by
            LEFT JOIN users b ON b.id = v.decided_on_behalf_of
            WHERE v.training_id = $1 ORDER BY v.number DESC"#,
-        training,
+        training as TrainingId,
     )
     .fetch_all(conn)
     .await?;
@@ -126,7 +127,7 @@ pub async fn versions(
 /// page that shows a version and needs to know the others.
 pub async fn versions_with_items(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
     use sqlx::types::Json;
     let rows = sqlx::query!(
@@ -145,7 +146,7 @@ pub async fn versions_with_items(
            LEFT JOIN users b ON b.id = v.decided_on_behalf_of
            CROSS JOIN LATERAL version_items(v.id) it
            WHERE v.training_id = $1 ORDER BY v.number DESC"#,
-        training,
+        training as TrainingId,
     )
     .fetch_all(conn)
     .await?;
@@ -596,13 +597,13 @@ pub enum ChangeError {
 /// Locks the concept of `training` and checks that an edit based on `based_on` may change it.
 async fn lock_concept(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
     based_on: i32,
 ) -> Result<(Uuid, i32), ChangeError> {
     let row = sqlx::query!(
         r#"SELECT id, status AS "status: Stored<VersionStatus>", revision FROM schedule_versions
            WHERE training_id = $1 AND status = 'concept' FOR UPDATE"#,
-        training,
+        training as TrainingId,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -793,7 +794,7 @@ pub async fn submit(
     // check below sees exactly the concept that is submitted.
     sqlx::query!(
         "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'concept' FOR UPDATE",
-        training.id,
+        training.id as TrainingId,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -842,7 +843,7 @@ pub async fn submit(
     let after = training::status_after_submission(registration, submission);
     sqlx::query!(
         "UPDATE trainings SET status = $2, submitted_at = COALESCE(submitted_at, $3) WHERE id = $1",
-        training.id,
+        training.id as TrainingId,
         after.code(),
         now,
     )
@@ -962,7 +963,7 @@ pub async fn copy_version(
     conn: &mut PgConnection,
     from: Uuid,
     to: Uuid,
-    training: Uuid,
+    training: TrainingId,
     number: i32,
     actor: Uuid,
 ) -> Result<(), sqlx::Error> {
@@ -970,7 +971,7 @@ pub async fn copy_version(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by)
          VALUES ($1, $2, $3, 'concept', $4, $5)",
         to,
-        training,
+        training as TrainingId,
         number,
         from,
         actor,
@@ -1055,7 +1056,7 @@ pub async fn remind_of_concept(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT status AS "status: Stored<VersionStatus>", training_id, number
+        r#"SELECT status AS "status: Stored<VersionStatus>", training_id AS "training_id: TrainingId", number
            FROM schedule_versions WHERE id = $1 FOR UPDATE"#,
         version,
     )

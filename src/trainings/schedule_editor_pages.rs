@@ -2,6 +2,7 @@
 //! the concept. Every form carries the revision of the concept it was based on; a save over a
 //! newer revision is refused with the typed input kept (docs/domain/trainings.md).
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -74,7 +75,7 @@ async fn editing(
     state: &AppState,
     session: &Session,
     aios: Uuid,
-    id: Uuid,
+    id: TrainingId,
 ) -> AppResult<Result<Editing, Response>> {
     let (training, rules) = own_training_with_rules(state, aios, id).await?;
     let mut conn = state.db.acquire().await?;
@@ -372,7 +373,7 @@ fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
 async fn new_period(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
@@ -429,7 +430,7 @@ async fn new_period(
 async fn edit_period(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
@@ -538,7 +539,7 @@ impl Item for PeriodInput {
 /// `item` is `None`).
 async fn save<I: Item>(
     aios: Uuid,
-    (id, item): (Uuid, Option<Uuid>),
+    (id, item): (TrainingId, Option<Uuid>),
     action: Action,
     layout: Layout,
     form: Posted<I::Form>,
@@ -601,7 +602,7 @@ async fn save<I: Item>(
 
 async fn add_period(
     aios: RoleUser<Aios>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     action: Action,
     layout: Layout,
     form: Posted<PeriodForm>,
@@ -611,7 +612,7 @@ async fn add_period(
 
 async fn change_period(
     aios: RoleUser<Aios>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
     layout: Layout,
     form: Posted<PeriodForm>,
@@ -623,7 +624,7 @@ async fn change_period(
 /// `based_on`.
 async fn remove(
     aios: Uuid,
-    id: Uuid,
+    id: TrainingId,
     action: Action,
     based_on: i32,
     edit: Edit,
@@ -656,7 +657,7 @@ async fn remove(
 
 async fn remove_period(
     aios: RoleUser<Aios>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
@@ -795,7 +796,7 @@ pub(crate) fn parse_interruption_form(
 async fn new_interruption(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
@@ -813,7 +814,7 @@ async fn new_interruption(
 async fn edit_interruption(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
@@ -871,7 +872,7 @@ impl Item for InterruptionInput {
 
 async fn add_interruption(
     aios: RoleUser<Aios>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     action: Action,
     layout: Layout,
     form: Posted<InterruptionForm>,
@@ -881,7 +882,7 @@ async fn add_interruption(
 
 async fn change_interruption(
     aios: RoleUser<Aios>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
     layout: Layout,
     form: Posted<InterruptionForm>,
@@ -891,7 +892,7 @@ async fn change_interruption(
 
 async fn remove_interruption(
     aios: RoleUser<Aios>,
-    Path((id, item)): Path<(Uuid, Uuid)>,
+    Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {

@@ -2,6 +2,7 @@
 //! dates, the rules engine's findings linked to the items they concern, the totals and the
 //! timeline. Shared by every area that shows a schedule (aios, opleider, back office).
 
+use crate::platform::ids::TrainingId;
 use uuid::Uuid;
 
 use crate::web::timeline::{self, Timeline, TimelineInput};
@@ -476,7 +477,7 @@ pub struct HistoryEntry {
 /// it was copied from, or else with the one numbered before it.
 pub async fn history(
     conn: &mut PgConnection,
-    training: Uuid,
+    training: TrainingId,
     rules: &SpecialtyRules,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     let loaded = schedule::versions_with_items(&mut *conn, training).await?;

@@ -16,6 +16,7 @@ use crate::accounts::basisgegevens::DetailsRow;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::reference_data::lookup::SpecialtyRow;
 use rules::person::PersonalDetails;
@@ -26,7 +27,7 @@ use rules::training::{Invoicing, RegistrationStatus};
 #[derive(Clone, Debug)]
 pub struct Training {
     /// Id.
-    pub id: Uuid,
+    pub id: TrainingId,
     /// The aios.
     pub trainee_id: Uuid,
     /// The aios's name.
@@ -59,7 +60,7 @@ pub struct Training {
 /// A training as its statements read it, before its codes are checked.
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct TrainingRow {
-    pub(crate) id: Uuid,
+    pub(crate) id: TrainingId,
     trainee_id: Uuid,
     trainee_name: String,
     specialty_id: Uuid,
@@ -125,14 +126,14 @@ impl Reader {
 /// Training `id` if `reader` may see it.
 pub(crate) async fn read(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     reader: Reader,
 ) -> Result<Option<Training>, sqlx::Error> {
     let (trainee, decider) = reader.filters();
     // The reader's filters are the same in `read_with_rules`.
     let row = sqlx::query_as!(
         TrainingRow,
-        r#"SELECT t.id AS "id!", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
                   t.institute_name, t.supervisor_id AS "supervisor_id!",
                   t.supervisor_name AS "supervisor_name!",
@@ -148,7 +149,7 @@ pub(crate) async fn read(
                    SELECT 1 FROM role_assignments r
                    WHERE r.user_id = $3 AND r.role = 'ondersteuner'
                      AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
-        id,
+        id as TrainingId,
         trainee,
         decider,
     )
@@ -161,13 +162,13 @@ pub(crate) async fn read(
 /// every training page starts with.
 pub(crate) async fn read_with_rules(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     reader: Reader,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
     use crate::reference_data::lookup::{PartRow, TypeRow};
     use sqlx::types::Json;
     struct Row {
-        id: Uuid,
+        id: TrainingId,
         trainee_id: Uuid,
         trainee_name: String,
         specialty_id: Uuid,
@@ -191,7 +192,7 @@ pub(crate) async fn read_with_rules(
     let (trainee, decider) = reader.filters();
     let row = sqlx::query_as!(
         Row,
-        r#"SELECT t.id AS "id!", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
                   t.institute_name, t.supervisor_id AS "supervisor_id!",
                   t.supervisor_name AS "supervisor_name!",
@@ -211,7 +212,7 @@ pub(crate) async fn read_with_rules(
                    SELECT 1 FROM role_assignments r
                    WHERE r.user_id = $3 AND r.role = 'ondersteuner'
                      AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
-        id,
+        id as TrainingId,
         trainee,
         decider,
     )
@@ -270,7 +271,7 @@ pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sq
 #[derive(Clone, Debug)]
 pub struct OverviewEntry {
     /// The training.
-    pub id: Uuid,
+    pub id: TrainingId,
     /// The specialty.
     pub specialty_name: String,
     /// The oordelend opleider.
@@ -292,7 +293,7 @@ pub async fn overview_of_trainee(
     let rows = sqlx::query!(
         r#"SELECT u.full_name, p.date_of_birth, p.big_number, p.diploma_date, p.faculty_code,
                   p.phone, p.street, p.postcode, p.city, p.revision AS "revision?",
-                  tr.id AS "training_id?", tr.specialty_name AS "specialty_name?",
+                  tr.id AS "training_id?: TrainingId", tr.specialty_name AS "specialty_name?",
                   tr.supervisor_name AS "supervisor_name?",
                   tr.status AS "status?: Stored<RegistrationStatus>",
                   tr.has_concept AS "has_concept?"
@@ -352,7 +353,7 @@ pub async fn overview_of_trainee(
 /// Training `id` if it belongs to aios `trainee`; `None` otherwise (someone else's: 404).
 pub async fn of_trainee(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     trainee: Uuid,
 ) -> Result<Option<Training>, sqlx::Error> {
     read(conn, id, Reader::Trainee(trainee)).await
@@ -362,7 +363,7 @@ pub async fn of_trainee(
 /// otherwise (someone else's: 404).
 pub async fn of_trainee_with_rules(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
     trainee: Uuid,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
     read_with_rules(conn, id, Reader::Trainee(trainee)).await
@@ -372,19 +373,25 @@ pub async fn of_trainee_with_rules(
 /// training; never for another user's request.
 pub async fn find_with_rules(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
     read_with_rules(conn, id, Reader::Portal).await
 }
 
 /// Training `id`, whoever's it is: for the portal's own work (jobs) and for the RGS, who may
 /// see every training; never for another user's request.
-pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Training>, sqlx::Error> {
+pub async fn find(
+    conn: &mut PgConnection,
+    id: TrainingId,
+) -> Result<Option<Training>, sqlx::Error> {
     read(conn, id, Reader::Portal).await
 }
 
 /// Training `id`, which must exist: only for work the portal does itself (jobs).
-pub(crate) async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Training, sqlx::Error> {
+pub(crate) async fn by_id(
+    conn: &mut PgConnection,
+    id: TrainingId,
+) -> Result<Training, sqlx::Error> {
     find(conn, id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
@@ -526,7 +533,7 @@ pub async fn create(
     meta: &Origin,
     trainee: Uuid,
     new: &NewTraining,
-) -> Result<Uuid, CreateError> {
+) -> Result<TrainingId, CreateError> {
     let mut tx = state.db.begin().await?;
     // Serialises two creations by the same aios (double click), so the duplicate check holds.
     sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", trainee,)
@@ -544,11 +551,11 @@ pub async fn create(
         return Err(CreateError::Duplicate);
     }
     let now = state.clock.now();
-    let id = Uuid::now_v7();
+    let id = TrainingId::generate();
     sqlx::query!(
         "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id, invoicing)
          VALUES ($1, $2, $3, $4, $5, $6)",
-        id,
+        id as TrainingId,
         trainee,
         new.specialty_id,
         new.institute_id,
@@ -562,7 +569,7 @@ pub async fn create(
         "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
          VALUES ($1, $2, 1, 'concept', $3)",
         version,
-        id,
+        id as TrainingId,
         trainee,
     )
     .execute(&mut *tx)
@@ -589,12 +596,12 @@ pub async fn create(
 /// every move that changes the status starts here, so two moves never interleave.
 pub(crate) async fn lock_status(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: TrainingId,
 ) -> Result<RegistrationStatus, sqlx::Error> {
     let status = sqlx::query_scalar!(
         r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
            WHERE id = $1 FOR UPDATE"#,
-        id,
+        id as TrainingId,
     )
     .fetch_one(conn)
     .await?;

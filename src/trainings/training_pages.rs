@@ -1,6 +1,7 @@
 //! "Mijn opleiding": the overview of the aios's trainings, creating a new one, a training's
 //! page with its schedule, the version history, submitting, and change requests.
 
+use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -313,7 +314,7 @@ fn open_rejection(versions: &Versions) -> Option<String> {
 async fn show(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<TrainingPage> {
     let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
@@ -367,7 +368,7 @@ pub struct HistoryPage {
 async fn history(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
 ) -> AppResult<HistoryPage> {
     let (training, rules) = own_training_with_rules(&state, aios.id, id).await?;
@@ -394,7 +395,7 @@ pub struct SubmitPage {
 async fn submit_page(
     state: &AppState,
     aios: Uuid,
-    id: Uuid,
+    id: TrainingId,
     layout: Layout,
     errors: FormErrors,
 ) -> AppResult<Result<SubmitPage, Training>> {
@@ -421,7 +422,7 @@ async fn submit_page(
 async fn submit_form(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     session: Session,
     layout: Layout,
 ) -> AppResult<Response> {
@@ -455,7 +456,7 @@ async fn submit(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     layout: Layout,
     Form(form): Form<SubmitForm>,
 ) -> AppResult<Response> {
@@ -552,7 +553,7 @@ pub struct RevisionForm {
 async fn start_change(
     aios: RoleUser<Aios>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     session: Session,
     meta: Origin,
 ) -> AppResult<Response> {
@@ -582,7 +583,7 @@ async fn withdraw(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TrainingId>,
     Form(form): Form<RevisionForm>,
 ) -> AppResult<Response> {
     let training = own_training(&state, aios.id, id).await?;

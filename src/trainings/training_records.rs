@@ -2,8 +2,8 @@
 //! eindverklaring and closure, read in one statement for the aios's, the opleider's and the
 //! RGS's page of a training.
 
+use crate::platform::ids::TrainingId;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::supervision::{schedule_decisions, shortenings};
 use crate::trainings::interventions;
@@ -24,7 +24,10 @@ pub struct Records {
 /// The shortenings, registration invoice, eindverklaring and closure of `training`: one
 /// statement of four indexed subqueries. Only for a training the caller has already found as
 /// the user's own (or as the RGS's).
-pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Records, sqlx::Error> {
+pub async fn records_of(
+    conn: &mut PgConnection,
+    training: TrainingId,
+) -> Result<Records, sqlx::Error> {
     use crate::billing::invoices::Invoice;
     use interventions::ClosureRecord;
     use schedule_decisions::FinalDeclaration;
@@ -42,7 +45,7 @@ pub async fn records_of(conn: &mut PgConnection, training: Uuid) -> Result<Recor
                          WHERE f.training_id = $1) x)
                     AS "declaration: Json<FinalDeclaration>",
                   (SELECT closure FROM closure_of_training($1)) AS "closure: Json<ClosureRecord>""#,
-        training,
+        training as TrainingId,
     )
     .fetch_one(conn)
     .await?;

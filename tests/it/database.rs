@@ -3,6 +3,7 @@
 use crate::helpers::database::{TestDatabase, database};
 use mijnrgs::platform::config::Config;
 use mijnrgs::platform::db;
+use mijnrgs::platform::ids::TrainingId;
 use mijnrgs::seed;
 use rules::code::Coded;
 
@@ -154,7 +155,7 @@ async fn every_approved_demo_schedule_passes_the_rules_engine() {
     let mut checked = 0;
     for id in ids {
         let mut conn = app.state.db.acquire().await.unwrap();
-        let training = mijnrgs::trainings::training::find(&mut conn, id)
+        let training = mijnrgs::trainings::training::find(&mut conn, TrainingId(id))
             .await
             .unwrap()
             .unwrap();
@@ -167,7 +168,7 @@ async fn every_approved_demo_schedule_passes_the_rules_engine() {
                 .unwrap();
         let mut conn = app.state.db.acquire().await.unwrap();
         let versions = mijnrgs::trainings::schedule::Versions {
-            all: mijnrgs::trainings::schedule::versions(&mut conn, id)
+            all: mijnrgs::trainings::schedule::versions(&mut conn, TrainingId(id))
                 .await
                 .unwrap(),
         };
@@ -228,11 +229,12 @@ async fn every_demo_schedule_tells_its_story_to_the_rules_engine() {
     let mut multi_part = 0;
     for (id, trainee, specialty) in ids {
         let mut conn = app.state.db.acquire().await.unwrap();
-        let (training, rules) = mijnrgs::trainings::training::find_with_rules(&mut conn, id)
-            .await
-            .unwrap()
-            .unwrap();
-        let loaded = mijnrgs::trainings::schedule::versions_with_items(&mut conn, id)
+        let (training, rules) =
+            mijnrgs::trainings::training::find_with_rules(&mut conn, TrainingId(id))
+                .await
+                .unwrap()
+                .unwrap();
+        let loaded = mijnrgs::trainings::schedule::versions_with_items(&mut conn, TrainingId(id))
             .await
             .unwrap();
         drop(conn);

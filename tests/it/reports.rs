@@ -4,6 +4,7 @@
 //! or another role answers 404.
 
 use crate::helpers::database::database;
+use mijnrgs::platform::ids::TrainingId;
 use rules::code::Coded;
 use std::collections::BTreeSet;
 use std::io::Cursor;
@@ -66,7 +67,7 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
             continue;
         }
         let versions = mijnrgs::trainings::schedule::Versions {
-            all: mijnrgs::trainings::schedule::versions(&mut conn, training)
+            all: mijnrgs::trainings::schedule::versions(&mut conn, TrainingId(training))
                 .await
                 .unwrap(),
         };

@@ -4,6 +4,7 @@
 //! them is compared with the engine's figures for one of the training's versions.
 
 use crate::helpers::database::database;
+use mijnrgs::platform::ids::TrainingId;
 use rules::code::Coded;
 use std::collections::BTreeSet;
 
@@ -130,7 +131,7 @@ fn verdicts_on(html: &str) -> Vec<bool> {
 
 /// One training with the engine's view of each of its versions.
 struct Checked {
-    id: Uuid,
+    id: TrainingId,
     trainee: String,
     has_concept: bool,
     /// Whether a version was approved: the RGS page shows the current schedule only.
@@ -144,7 +145,7 @@ struct Checked {
     status: String,
 }
 
-async fn engine_view(app: &TestApp, id: Uuid, today: chrono::NaiveDate) -> Checked {
+async fn engine_view(app: &TestApp, id: TrainingId, today: chrono::NaiveDate) -> Checked {
     let mut conn = app.state.db.acquire().await.unwrap();
     let (training, rules): (_, SpecialtyRules) =
         mijnrgs::trainings::training::find_with_rules(&mut conn, id)
@@ -250,7 +251,7 @@ async fn every_page_that_shows_a_demo_schedule_agrees_with_the_rules_engine() {
     seed_demo(&app).await;
     set_today(&app);
     let today = app.state.clock.today();
-    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM trainings ORDER BY id")
+    let ids: Vec<TrainingId> = sqlx::query_scalar("SELECT id FROM trainings ORDER BY id")
         .fetch_all(&app.state.db)
         .await
         .unwrap();
