@@ -3,7 +3,10 @@
 //! kind of job, so it stands above the features, next to `server.rs`; the features only
 //! schedule jobs, through the queue.
 
+use crate::platform::ids::InvoiceId;
+use crate::platform::ids::RegisterEntryId;
 use crate::platform::ids::TrainingId;
+use crate::platform::ids::VersionId;
 use rules::code::Coded;
 use std::time::Duration;
 
@@ -101,11 +104,11 @@ async fn run_one(
         .ok_or_else(|| anyhow::anyhow!("unknown job kind {:?}", due.kind))?;
     match kind {
         Kind::ConceptReminder => {
-            let version: Uuid = serde_json::from_value(due.payload["version_id"].clone())?;
+            let version: VersionId = serde_json::from_value(due.payload["version_id"].clone())?;
             crate::trainings::schedule::remind_of_concept(state, conn, version, now).await?;
         }
         Kind::PaymentReminder => {
-            let invoice: Uuid = serde_json::from_value(due.payload["invoice_id"].clone())?;
+            let invoice: InvoiceId = serde_json::from_value(due.payload["invoice_id"].clone())?;
             crate::billing::invoices::remind_of_payment(state, conn, invoice, now).await?;
         }
         Kind::StartDateInvoice => {
@@ -113,7 +116,7 @@ async fn run_one(
             crate::billing::invoices::issue_on_start_date(state, conn, training, now).await?;
         }
         Kind::ReregistrationNotice => {
-            let entry: Uuid = serde_json::from_value(due.payload["entry_id"].clone())?;
+            let entry: RegisterEntryId = serde_json::from_value(due.payload["entry_id"].clone())?;
             let ends_on: chrono::NaiveDate =
                 serde_json::from_value(due.payload["ends_on"].clone())?;
             let code: String = serde_json::from_value(due.payload["notice"].clone())?;
@@ -123,7 +126,7 @@ async fn run_one(
                 .await?;
         }
         Kind::StrikeOff => {
-            let entry: Uuid = serde_json::from_value(due.payload["entry_id"].clone())?;
+            let entry: RegisterEntryId = serde_json::from_value(due.payload["entry_id"].clone())?;
             let ends_on: chrono::NaiveDate =
                 serde_json::from_value(due.payload["ends_on"].clone())?;
             crate::registers::reregistration::strike_off_expired(state, conn, entry, ends_on, now)

@@ -1,13 +1,13 @@
 //! "Facturen": a user's own invoices, listed and one by one. Someone else's invoice answers
 //! 404.
 
+use crate::platform::ids::InvoiceId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use uuid::Uuid;
 
 use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
@@ -65,7 +65,7 @@ pub struct InvoicePage {
 async fn show(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     layout: Layout,
 ) -> AppResult<InvoicePage> {
     let mut conn = state.db.acquire().await?;
@@ -84,7 +84,7 @@ async fn show(
 async fn pdf(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
     let invoice = invoices::of_user_by_id(&mut conn, user.id, id)
@@ -126,7 +126,7 @@ impl BackOfficeInvoicePage {
 async fn back_office_page(
     state: &AppState,
     layout: Layout,
-    id: Uuid,
+    id: InvoiceId,
     reason: String,
     errors: FormErrors,
 ) -> AppResult<BackOfficeInvoicePage> {
@@ -147,7 +147,7 @@ async fn back_office_page(
 async fn back_office(
     _clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     layout: Layout,
 ) -> AppResult<BackOfficeInvoicePage> {
     back_office_page(&state, layout, id, String::new(), FormErrors::new()).await
@@ -166,7 +166,7 @@ async fn credit(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     layout: Layout,
     Form(form): Form<CreditForm>,
 ) -> AppResult<Response> {

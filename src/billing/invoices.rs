@@ -1,6 +1,7 @@
 //! Invoices (docs/domain/invoices.md): issued in the transaction of the change that causes them,
 //! numbered gaplessly per year, never edited afterwards. Each user sees only their own.
 
+use crate::platform::ids::InvoiceId;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::payment::InvoiceStatus;
@@ -28,7 +29,7 @@ pub const PAYMENT_TERM_DAYS: i64 = 30;
 #[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct Invoice {
     /// Id.
-    pub id: Uuid,
+    pub id: InvoiceId,
     /// Its number, `2026-000123`.
     pub number: String,
     /// The recipient.
@@ -58,7 +59,7 @@ pub struct Invoice {
     /// When it was paid.
     pub paid_at: Option<DateTime<Utc>>,
     /// For a credit invoice: the invoice it credits.
-    pub credit_for: Option<Uuid>,
+    pub credit_for: Option<InvoiceId>,
     /// For a credit invoice: the number of the invoice it credits.
     pub credit_for_number: Option<String>,
 }
@@ -194,20 +195,21 @@ pub async fn issue(
         .join("\n");
     let split = money::split_vat(Money::cents(i64::from(fee)), VAT_PERCENT);
     let sequence = next_sequence(conn, year).await?;
-    let id = Uuid::now_v7();
+    let id = InvoiceId::generate();
     let invoice: Invoice = sqlx::query_as!(
         Invoice,
         r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+         RETURNING id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                   status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                    (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                      AS "credit_for_number?""#,
-        id,
+        id as InvoiceId,
         i16::try_from(year).unwrap_or(i16::MAX),
         i32::try_from(sequence).unwrap_or(i32::MAX),
         money::invoice_number(year, sequence),
@@ -271,19 +273,20 @@ pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>
 pub async fn of_user_by_id(
     conn: &mut PgConnection,
     user: Uuid,
-    id: Uuid,
+    id: InvoiceId,
 ) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE user_id = $1 AND id = $2"#,
         user,
-        id,
+        id as InvoiceId,
     )
     .fetch_optional(conn)
     .await
@@ -329,7 +332,7 @@ pub async fn credit(
     conn: &mut PgConnection,
     meta: &Origin,
     actor: Uuid,
-    original: Uuid,
+    original: InvoiceId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Invoice, CreditError> {
@@ -338,14 +341,15 @@ pub async fn credit(
     let reason = reason.as_str();
     let original: Option<Invoice> = sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE id = $1 FOR UPDATE"#,
-        original,
+        original as InvoiceId,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -354,7 +358,7 @@ pub async fn credit(
     };
     let credited_before: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM invoices WHERE credit_for = $1) AS "exists!""#,
-        original.id,
+        original.id as InvoiceId,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -372,10 +376,11 @@ pub async fn credit(
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, credit_for, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+         RETURNING id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                   status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                    (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                      AS "credit_for_number?""#,
         Uuid::now_v7(),
@@ -394,7 +399,7 @@ pub async fn credit(
         -original.amount_cents,
         -original.vat_cents,
         original.vat_percent,
-        original.id,
+        original.id as InvoiceId,
         today,
     )
     .fetch_one(&mut *conn)
@@ -402,7 +407,7 @@ pub async fn credit(
     if original.is_open() {
         sqlx::query!(
             "UPDATE invoices SET status = 'gecrediteerd' WHERE id = $1",
-            original.id,
+            original.id as InvoiceId,
         )
         .execute(&mut *conn)
         .await?;
@@ -425,7 +430,7 @@ pub async fn credit_and_notify(
     state: &AppState,
     meta: &Origin,
     actor: Uuid,
-    original: Uuid,
+    original: InvoiceId,
     reason: &str,
 ) -> Result<Invoice, CreditError> {
     let now = state.clock.now();
@@ -446,34 +451,39 @@ pub async fn credit_and_notify(
 }
 
 /// The credit invoices of invoice `id`.
-pub async fn credits_of(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
+pub async fn credits_of(
+    conn: &mut PgConnection,
+    id: InvoiceId,
+) -> Result<Vec<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE credit_for = $1 ORDER BY sequence"#,
-        id,
+        id as InvoiceId,
     )
     .fetch_all(conn)
     .await
 }
 
 /// Invoice `id`, whoever it belongs to (the back office).
-pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+pub async fn by_id(conn: &mut PgConnection, id: InvoiceId) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE id = $1"#,
-        id,
+        id as InvoiceId,
     )
     .fetch_optional(conn)
     .await
@@ -617,26 +627,27 @@ async fn mail_invoice(
 pub async fn remind_of_payment(
     state: &AppState,
     conn: &mut PgConnection,
-    invoice: Uuid,
+    invoice: InvoiceId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let invoice: Invoice = sqlx::query_as!(
         Invoice,
-        r#"SELECT id, number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at, credit_for,
+                  status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE id = $1 FOR UPDATE"#,
-        invoice,
+        invoice as InvoiceId,
     )
     .fetch_one(&mut *conn)
     .await?;
     let under_way: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM payments
                           WHERE invoice_id = $1 AND status = 'in_behandeling') AS "exists!""#,
-        invoice.id,
+        invoice.id as InvoiceId,
     )
     .fetch_one(&mut *conn)
     .await?;

@@ -8,6 +8,8 @@
 //! provider cannot be asked, so it retries. The built-in test provider's checkout page lives
 //! here too (404 when the portal uses Mollie).
 
+use crate::platform::ids::InvoiceId;
+use crate::platform::ids::PaymentId;
 use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -19,7 +21,6 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
-use uuid::Uuid;
 
 use crate::billing::invoices::{self, Invoice};
 use crate::billing::payments::{self, Payment, Source, StartError, SyncOutcome};
@@ -55,14 +56,14 @@ pub fn router() -> Router<AppState> {
         .route("/testbetaalomgeving/{id}/afronden", post(finish))
 }
 
-async fn own_invoice(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Invoice> {
+async fn own_invoice(state: &AppState, user: &CurrentUser, id: InvoiceId) -> AppResult<Invoice> {
     let mut conn = state.db.acquire().await?;
     invoices::of_user_by_id(&mut conn, user.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-async fn own_payment(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Payment> {
+async fn own_payment(state: &AppState, user: &CurrentUser, id: PaymentId) -> AppResult<Payment> {
     let mut conn = state.db.acquire().await?;
     payments::of_user(&mut conn, user.id, id)
         .await?
@@ -74,7 +75,7 @@ async fn start(
     State(state): State<AppState>,
     session: Session,
     meta: Origin,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
     let invoice = own_invoice(&state, &user, id).await?;
     let back = format!("/facturen/{id}");
@@ -117,7 +118,7 @@ pub struct ConfirmPage {
 async fn confirm(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     layout: Layout,
 ) -> AppResult<Response> {
     let payment = own_payment(&state, &user, id).await?;
@@ -148,7 +149,7 @@ pub struct ResultPage {
 async fn returned(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     layout: Layout,
 ) -> AppResult<ResultPage> {
     let payment = own_payment(&state, &user, id).await?;

@@ -8,6 +8,8 @@
 //! transaction, together with the invoice, the registration, the audit record and the mail.
 //! Replays, in any order and at the same time, change nothing more.
 
+use crate::platform::ids::InvoiceId;
+use crate::platform::ids::PaymentId;
 use crate::platform::ids::TrainingId;
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
@@ -38,9 +40,9 @@ const CREATE_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Payment {
     /// Our id.
-    pub id: Uuid,
+    pub id: PaymentId,
     /// The invoice it pays.
-    pub invoice_id: Uuid,
+    pub invoice_id: InvoiceId,
     /// Who pays.
     pub user_id: Uuid,
     /// `test` or `mollie`.
@@ -124,14 +126,14 @@ pub enum StartError {
 pub async fn of_user(
     conn: &mut PgConnection,
     user: Uuid,
-    id: Uuid,
+    id: PaymentId,
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
                 status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE id = $1 AND user_id = $2"#,
-        id,
+        id as PaymentId,
         user,
     )
     .fetch_optional(conn)
@@ -141,28 +143,31 @@ pub async fn of_user(
 /// The payments of `invoice`, newest first.
 pub async fn of_invoice(
     conn: &mut PgConnection,
-    invoice: Uuid,
+    invoice: InvoiceId,
 ) -> Result<Vec<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
                 status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC"#,
-        invoice,
+        invoice as InvoiceId,
     )
     .fetch_all(conn)
     .await
 }
 
-async fn alive(conn: &mut PgConnection, invoice: Uuid) -> Result<Option<Payment>, sqlx::Error> {
+async fn alive(
+    conn: &mut PgConnection,
+    invoice: InvoiceId,
+) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE invoice_id = $1
            AND status IN ('wordt_aangemaakt', 'open', 'in_behandeling', 'betaald')"#,
-        invoice,
+        invoice as InvoiceId,
     )
     .fetch_optional(conn)
     .await
@@ -192,7 +197,7 @@ pub async fn start(
     let mut tx = state.db.begin().await?;
     let open: Option<String> = sqlx::query_scalar!(
         "SELECT status FROM invoices WHERE id = $1 AND user_id = $2 FOR UPDATE",
-        invoice.id,
+        invoice.id as InvoiceId,
         user,
     )
     .fetch_optional(&mut *tx)
@@ -210,12 +215,12 @@ pub async fn start(
                 Payment,
                 r#"INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
                                        amount_cents, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, invoice_id, user_id, provider,
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider,
                      provider_id, idempotency_key, amount_cents,
                      status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
                      created_at"#,
                 Uuid::now_v7(),
-                invoice.id,
+                invoice.id as InvoiceId,
                 user,
                 state.payments.code(),
                 Uuid::new_v4(),
@@ -250,7 +255,7 @@ const CLAIM_SECONDS: f64 = mollie::CALL_TIMEOUT.as_secs_f64() + CREATE_GRACE.as_
 /// concurrent requests wait for its result, also without holding a connection.
 async fn ensure_created(
     state: &AppState,
-    id: Uuid,
+    id: PaymentId,
     description: &str,
 ) -> Result<Payment, StartError> {
     let deadline = tokio::time::Instant::now() + mollie::CALL_TIMEOUT + CREATE_GRACE;
@@ -263,10 +268,10 @@ async fn ensure_created(
               WHERE id = $1 AND status = 'wordt_aangemaakt' AND provider_id IS NULL
                 AND (creation_claimed_until IS NULL
                      OR creation_claimed_until < clock_timestamp())
-              RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key,
+              RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key,
                  amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
                  created_at"#,
-            id,
+            id as PaymentId,
             CLAIM_SECONDS,
         )
         .fetch_optional(&mut *conn)
@@ -290,7 +295,7 @@ async fn ensure_created(
     let created = state
         .payments
         .create(&NewPayment {
-            local_id: payment.id,
+            local_id: payment.id.into(),
             idempotency_key: payment.idempotency_key,
             amount: payment.amount(),
             description: description.chars().take(250).collect(),
@@ -305,7 +310,7 @@ async fn ensure_created(
             let released = sqlx::query!(
                 "UPDATE payments SET creation_claimed_until = NULL
                   WHERE id = $1 AND provider_id IS NULL",
-                id,
+                id as PaymentId,
             )
             .execute(&state.db)
             .await;
@@ -320,9 +325,9 @@ async fn ensure_created(
     let locked: Payment = sqlx::query_as!(
         Payment,
         r#"UPDATE payments SET creation_claimed_until = NULL WHERE id = $1
-         RETURNING id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+         RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
                    status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at"#,
-        id,
+        id as PaymentId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -365,7 +370,7 @@ pub async fn sync(
     let mut tx = state.db.begin().await?;
     let local: Option<Payment> = sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE provider = $3
@@ -385,13 +390,13 @@ pub async fn sync(
     Ok(SyncOutcome::Known(applied))
 }
 
-async fn reload(conn: &mut PgConnection, id: Uuid) -> Result<Payment, sqlx::Error> {
+async fn reload(conn: &mut PgConnection, id: PaymentId) -> Result<Payment, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE id = $1"#,
-        id,
+        id as PaymentId,
     )
     .fetch_one(conn)
     .await
@@ -411,7 +416,7 @@ async fn apply(
         sqlx::query!(
             "UPDATE payments SET provider_id = $2, checkout_url = COALESCE(checkout_url, $3)
              WHERE id = $1",
-            payment.id,
+            payment.id as PaymentId,
             &reported.id,
             reported.checkout_url.as_deref(),
         )
@@ -453,7 +458,7 @@ async fn apply(
         "UPDATE payments SET status = $2,
                 paid_at = CASE WHEN $2 = 'betaald' THEN $3 ELSE paid_at END
          WHERE id = $1",
-        payment.id,
+        payment.id as PaymentId,
         next.code(),
         now,
     )
@@ -463,7 +468,7 @@ async fn apply(
         "INSERT INTO payment_events (id, payment_id, status, source, received_at)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (payment_id, status) DO NOTHING",
         Uuid::now_v7(),
-        payment.id,
+        payment.id as PaymentId,
         next.code(),
         source.code(),
         now,
@@ -500,7 +505,7 @@ async fn apply(
 async fn settle_invoice(
     state: &AppState,
     conn: &mut PgConnection,
-    invoice: Uuid,
+    invoice: InvoiceId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let settled = sqlx::query!(
@@ -509,7 +514,7 @@ async fn settle_invoice(
            WHERE i.id = $1 AND i.status = 'open' AND u.id = i.user_id
            RETURNING i.number, i.training_id AS "training_id: TrainingId", u.email,
                      i.recipient_name, i.amount_cents"#,
-        invoice,
+        invoice as InvoiceId,
         now,
     )
     .fetch_optional(&mut *conn)
@@ -585,7 +590,7 @@ async fn settle_invoice(
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let unsettled: Vec<Payment> = sqlx::query_as!(
         Payment,
-        r#"SELECT id, invoice_id, user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE status IN ('wordt_aangemaakt', 'open', 'in_behandeling') AND provider = $2
@@ -623,7 +628,7 @@ async fn settle_uncreated(
     if now - payment.created_at < chrono::Duration::hours(1) {
         let description: String = sqlx::query_scalar!(
             "SELECT description FROM invoices WHERE id = $1",
-            payment.invoice_id,
+            payment.invoice_id as InvoiceId,
         )
         .fetch_one(&state.db)
         .await?;
@@ -639,7 +644,7 @@ async fn settle_uncreated(
         "UPDATE payments SET status = 'verlopen' WHERE id = $1 AND status = 'wordt_aangemaakt'
            AND provider_id IS NULL
            AND (creation_claimed_until IS NULL OR creation_claimed_until < clock_timestamp())",
-        payment.id,
+        payment.id as PaymentId,
     )
     .execute(&mut *tx)
     .await?

@@ -35,6 +35,13 @@ macro_rules! ids {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(text).map(Self)
+            }
+        }
+
         impl From<$name> for Uuid {
             fn from(id: $name) -> Uuid {
                 id.0
@@ -46,6 +53,14 @@ macro_rules! ids {
 ids! {
     /// A training (`trainings.id`): one aios's registration in one specialty or profile.
     TrainingId;
+    /// A version of a training's schedule (`schedule_versions.id`).
+    VersionId;
+    /// An invoice or a credit invoice (`invoices.id`).
+    InvoiceId;
+    /// One attempt to pay an invoice through the payment provider (`payments.id`).
+    PaymentId;
+    /// An entry in the specialists' or the profile register (`register_entries.id`).
+    RegisterEntryId;
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! commits). A job that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked
 //! failed with its last error for the back office.
 
+use crate::platform::ids::InvoiceId;
 use crate::platform::ids::TrainingId;
+use crate::platform::ids::VersionId;
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -92,7 +94,7 @@ pub async fn schedule(
 /// Schedules the reminder for concept version `version`, created at `created`.
 pub async fn schedule_concept_reminder(
     conn: &mut PgConnection,
-    version: Uuid,
+    version: VersionId,
     created: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     schedule(
@@ -109,7 +111,7 @@ pub async fn schedule_concept_reminder(
 /// cancelled or expired, or the invoice was issued and not yet paid). One per invoice per day.
 pub async fn schedule_payment_reminder(
     conn: &mut PgConnection,
-    invoice: Uuid,
+    invoice: InvoiceId,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let run_at = now + chrono::Duration::days(1);
@@ -131,7 +133,7 @@ pub async fn schedule_payment_reminder(
 pub async fn schedule_start_date_invoice(
     conn: &mut PgConnection,
     training: TrainingId,
-    version: Uuid,
+    version: VersionId,
     start: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {

@@ -215,7 +215,7 @@ pub fn proof(
     };
     LetterDocument {
         title: "Bewijs van inschrijving".to_owned(),
-        reference: reference("BVI", entry.id),
+        reference: reference("BVI", entry.id.into()),
         date: format_date(today),
         sender: SENDER.iter().map(|l| (*l).to_owned()).collect(),
         recipient_name: recipient.name.clone(),

@@ -4,6 +4,8 @@
 //! transactions. A person only ever finds their own entries and requests (someone else's:
 //! `None`, so 404).
 
+use crate::platform::ids::InvoiceId;
+use crate::platform::ids::RegisterEntryId;
 use crate::platform::ids::TrainingId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
@@ -29,7 +31,7 @@ use rules::register_entry::{
 #[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Entry {
     /// Id.
-    pub id: Uuid,
+    pub id: RegisterEntryId,
     /// The registered person.
     pub user_id: Uuid,
     /// Their name.
@@ -164,13 +166,13 @@ pub async fn entries_with_periods_of(
 pub async fn entry_of(
     conn: &mut PgConnection,
     user: Uuid,
-    id: Uuid,
+    id: RegisterEntryId,
 ) -> Result<Option<Entry>, sqlx::Error> {
     let entry = sqlx::query_scalar!(
         r#"SELECT to_json(e) AS "entry!: Json<Entry>" FROM register_entry_rows() e
            WHERE e.user_id = $1 AND e.id = $2"#,
         user,
-        id,
+        id as RegisterEntryId,
     )
     .fetch_optional(conn)
     .await?;
@@ -179,12 +181,15 @@ pub async fn entry_of(
 
 /// Entry `id`, whoever it belongs to (jobs and the back office), locked for the caller's
 /// transaction.
-pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> Result<Option<Entry>, sqlx::Error> {
+pub async fn lock_entry(
+    conn: &mut PgConnection,
+    id: RegisterEntryId,
+) -> Result<Option<Entry>, sqlx::Error> {
     let entry = sqlx::query_scalar!(
         r#"WITH locked AS (SELECT id FROM register_entries WHERE id = $1 FOR UPDATE)
            SELECT to_json(e) AS "entry!: Json<Entry>"
            FROM register_entry_rows() e JOIN locked ON locked.id = e.id"#,
-        id,
+        id as RegisterEntryId,
     )
     .fetch_optional(conn)
     .await?;
@@ -258,11 +263,11 @@ pub struct Application {
     /// Registratie: the training.
     pub training_id: Option<TrainingId>,
     /// Herregistratie: the entry.
-    pub entry_id: Option<Uuid>,
+    pub entry_id: Option<RegisterEntryId>,
     /// Herregistratie: the end of the period it would extend.
     pub extends_from: Option<NaiveDate>,
     /// The fee invoice.
-    pub invoice_id: Uuid,
+    pub invoice_id: InvoiceId,
     /// Its number.
     pub invoice_number: String,
     /// Its status.
@@ -442,12 +447,15 @@ impl Period {
 }
 
 /// The periods of `entry`, oldest first.
-pub async fn periods_of(conn: &mut PgConnection, entry: Uuid) -> Result<Vec<Period>, sqlx::Error> {
+pub async fn periods_of(
+    conn: &mut PgConnection,
+    entry: RegisterEntryId,
+) -> Result<Vec<Period>, sqlx::Error> {
     sqlx::query_as!(
         Period,
         "SELECT starts_on, ends_on, application_id FROM register_periods
          WHERE entry_id = $1 ORDER BY starts_on",
-        entry,
+        entry as RegisterEntryId,
     )
     .fetch_all(conn)
     .await
@@ -603,7 +611,7 @@ pub async fn request_registration(
         user,
         completed.specialty_id,
         training as TrainingId,
-        invoice.id,
+        invoice.id as InvoiceId,
         now,
     )
     .execute(&mut *tx)
@@ -627,13 +635,13 @@ pub async fn request_registration(
 /// sentence for the payment confirmation, or `None` when the invoice is for neither.
 pub async fn on_invoice_paid(
     conn: &mut PgConnection,
-    invoice: Uuid,
+    invoice: InvoiceId,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
     let application = sqlx::query!(
         "SELECT id, kind FROM register_applications
          WHERE invoice_id = $1 AND status = 'ingediend' FOR UPDATE",
-        invoice,
+        invoice as InvoiceId,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -688,12 +696,12 @@ async fn grant_registration(
     let local = |at: DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
     let (starts_on, ends_on) =
         register_entry::entry_period(end_date, local(submitted_at), local(now));
-    let entry = Uuid::now_v7();
+    let entry = RegisterEntryId::generate();
     sqlx::query!(
         "INSERT INTO register_entries (id, user_id, specialty_id, training_id, registered_on,
                                        ends_on)
          VALUES ($1, $2, $3, $4, $5, $6)",
-        entry,
+        entry as RegisterEntryId,
         user,
         specialty,
         training as TrainingId,
@@ -705,7 +713,7 @@ async fn grant_registration(
     sqlx::query!(
         "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
          VALUES ($1, $2, $3, $4)",
-        entry,
+        entry as RegisterEntryId,
         starts_on,
         ends_on,
         application,
@@ -771,7 +779,7 @@ async fn grant_registration(
 /// still to come and the strike-off at its end, in the caller's transaction.
 pub async fn schedule_for_period(
     conn: &mut PgConnection,
-    entry: Uuid,
+    entry: RegisterEntryId,
     ends_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {

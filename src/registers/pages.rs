@@ -4,6 +4,7 @@
 //! after seeing the portal's proposal (docs/domain/registers.md). Only aios and specialists have
 //! the page; someone else's entry or request answers 404.
 
+use crate::platform::ids::RegisterEntryId;
 use crate::platform::ids::TrainingId;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -306,7 +307,7 @@ async fn request(
 async fn proof(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<RegisterEntryId>,
 ) -> AppResult<Response> {
     registrant(&user)?;
     let mut conn = state.db.acquire().await?;
@@ -464,7 +465,7 @@ pub struct ReregistrationPage {
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    id: RegisterEntryId,
     layout: Layout,
     form: DeclarationForm,
     errors: FormErrors,
@@ -531,7 +532,7 @@ async fn form_page(
 async fn reregistration_form(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<RegisterEntryId>,
     layout: Layout,
 ) -> AppResult<ReregistrationPage> {
     form_page(
@@ -553,7 +554,7 @@ async fn reregistration_submit(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<RegisterEntryId>,
     layout: Layout,
     Form(form): Form<DeclarationForm>,
 ) -> AppResult<Response> {

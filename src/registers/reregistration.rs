@@ -3,6 +3,8 @@
 //! gap), the invitation and reminders, and the strike-off of an entry whose period ends without a
 //! decision.
 
+use crate::platform::ids::InvoiceId;
+use crate::platform::ids::RegisterEntryId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::payment::InvoiceStatus;
@@ -42,7 +44,7 @@ pub fn reference_years(ends_on: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
 /// unpaid request does not keep an entry in the register past its end).
 async fn applied(
     conn: &mut PgConnection,
-    entry: Uuid,
+    entry: RegisterEntryId,
     ends_on: NaiveDate,
     paid_and_open: bool,
 ) -> Result<bool, sqlx::Error> {
@@ -51,7 +53,7 @@ async fn applied(
                         JOIN invoices i ON i.id = a.invoice_id
                         WHERE a.entry_id = $1 AND a.extends_from = $2
                           AND (NOT $3 OR (a.status = 'ingediend' AND i.status = 'betaald'))) AS "exists!""#,
-        entry,
+        entry as RegisterEntryId,
         ends_on,
         paid_and_open,
     )
@@ -63,7 +65,7 @@ async fn applied(
 /// is in the register, at that period, and no request for it counts ([`applied`]).
 async fn still_running(
     conn: &mut PgConnection,
-    entry: Uuid,
+    entry: RegisterEntryId,
     ends_on: NaiveDate,
     paid_and_open: bool,
 ) -> Result<Option<Entry>, sqlx::Error> {
@@ -90,7 +92,7 @@ async fn email_of(conn: &mut PgConnection, user: Uuid) -> Result<String, sqlx::E
 pub async fn send_notice(
     state: &AppState,
     conn: &mut PgConnection,
-    entry: Uuid,
+    entry: RegisterEntryId,
     ends_on: NaiveDate,
     notice: Notice,
     now: DateTime<Utc>,
@@ -159,7 +161,7 @@ async fn strike_off(
         "UPDATE register_entries SET status = 'doorgehaald', struck_off_at = $2,
                 struck_off_reason = $3
          WHERE id = $1 AND status = 'ingeschreven'",
-        entry.id,
+        entry.id as RegisterEntryId,
         now,
         reason,
     )
@@ -211,7 +213,7 @@ pub const EXPIRED_REASON: &str =
 pub async fn strike_off_expired(
     state: &AppState,
     conn: &mut PgConnection,
-    entry: Uuid,
+    entry: RegisterEntryId,
     ends_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -252,7 +254,7 @@ pub async fn apply(
     state: &AppState,
     meta: &Origin,
     user: Uuid,
-    entry: Uuid,
+    entry: RegisterEntryId,
     declaration: &Declaration,
 ) -> Result<(Uuid, Proposal, Invoice), ApplyError> {
     let mut tx = state.db.begin().await?;
@@ -302,9 +304,9 @@ pub async fn apply(
         id,
         user,
         entry.specialty_id,
-        entry.id,
+        entry.id as RegisterEntryId,
         entry.ends_on,
-        invoice.id,
+        invoice.id as InvoiceId,
         sqlx::types::Json(StoredDeclaration::from_declaration(&declaration)) as _,
         proposal.months().map(|m| i16::try_from(m).unwrap_or(60)),
         proposal.reasons(),
@@ -376,7 +378,7 @@ pub async fn decide(
     let mut tx = state.db.begin().await?;
     // A herregistratie request always has its entry and the period it extends.
     let locked = sqlx::query!(
-        r#"SELECT a.entry_id AS "entry_id!", a.extends_from AS "extends_from!",
+        r#"SELECT a.entry_id AS "entry_id!: RegisterEntryId", a.extends_from AS "extends_from!",
                   i.status AS "status: Stored<InvoiceStatus>"
            FROM register_applications a
            JOIN invoices i ON i.id = a.invoice_id
@@ -418,7 +420,7 @@ pub async fn decide(
             sqlx::query!(
                 "INSERT INTO register_periods (entry_id, starts_on, ends_on, application_id)
                  VALUES ($1, $2, $3, $4)",
-                entry.id,
+                entry.id as RegisterEntryId,
                 extends_from,
                 new_end,
                 application,
@@ -427,7 +429,7 @@ pub async fn decide(
             .await?;
             sqlx::query!(
                 "UPDATE register_entries SET ends_on = $2, evaluation_shortened = $3 WHERE id = $1",
-                entry.id,
+                entry.id as RegisterEntryId,
                 new_end,
                 declaration.evaluation_missing(),
             )

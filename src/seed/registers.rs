@@ -2,6 +2,7 @@
 //! months, so the herregistratie can be tried at once (and its invitation goes out); the demo
 //! opleider is in the profielregister for IGT until 2029.
 
+use crate::platform::ids::RegisterEntryId;
 use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
@@ -51,12 +52,12 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
         .execute(&mut **tx)
         .await?;
         let starts_on = add_months(ends_on, -60);
-        let entry = Uuid::now_v7();
+        let entry = RegisterEntryId::generate();
         let inserted = sqlx::query!(
             "INSERT INTO register_entries (id, user_id, specialty_id, registered_on, ends_on)
              SELECT $1, $2, s.id, $3, $4 FROM specialties s WHERE s.code = $5
              ON CONFLICT (user_id, specialty_id) DO NOTHING",
-            entry,
+            entry as RegisterEntryId,
             user,
             add_months(starts_on, -60),
             ends_on,
@@ -72,7 +73,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
         sqlx::query!(
             "INSERT INTO register_periods (entry_id, starts_on, ends_on)
              VALUES ($1, $2, $3), ($1, $3, $4)",
-            entry,
+            entry as RegisterEntryId,
             add_months(starts_on, -60),
             starts_on,
             ends_on,

@@ -4,7 +4,9 @@
 //! demo aios follow IGT with the demo opleider: a shortening to decide, an eindverklaring
 //! due, an ended and a struck-off registration.
 
+use crate::platform::ids::InvoiceId;
 use crate::platform::ids::TrainingId;
+use crate::platform::ids::VersionId;
 use chrono::NaiveDate;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
@@ -444,7 +446,7 @@ async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), s
                 rules::schedule::totals::totals(&version.schedule(), &rules, NaiveDate::MIN);
             sqlx::query!(
                 "UPDATE schedule_versions SET expected_end = $2 WHERE id = $1",
-                version.version.id,
+                version.version.id as VersionId,
                 totals.expected_end,
             )
             .execute(&mut **tx)
@@ -565,7 +567,7 @@ async fn seed_training(
     .execute(&mut **tx)
     .await?;
 
-    let first = Uuid::now_v7();
+    let first = VersionId::generate();
     insert_version(tx, training, first, 1, None, aios).await?;
     let mut origins = Vec::new();
     for (i, period) in demo.periods.iter().enumerate() {
@@ -578,7 +580,7 @@ async fn seed_training(
                                                  end_date, institution_id, note, entered_by_rgs)
              SELECT $1, $2, $1, $3, $4, $5, i.id, $7, $8 FROM institutions i WHERE i.name = $6",
             Uuid::now_v7(),
-            first,
+            first as VersionId,
             kind,
             date(start)?,
             date(end)?,
@@ -594,7 +596,7 @@ async fn seed_training(
         // A version's status only moves forward: it is submitted before it is decided.
         sqlx::query!(
             "UPDATE schedule_versions SET status = 'ingediend' WHERE id = $1",
-            first,
+            first as VersionId,
         )
         .execute(&mut **tx)
         .await?;
@@ -607,7 +609,7 @@ async fn seed_training(
                 decided_by = CASE WHEN $4 THEN $5::uuid END,
                 decision_reason = $6
          WHERE id = $1",
-        first,
+        first as VersionId,
         demo.first_version,
         demo.first_version != "concept",
         decided,
@@ -618,7 +620,7 @@ async fn seed_training(
     .await?;
 
     if let Some(periods) = demo.concept_periods {
-        let concept = Uuid::now_v7();
+        let concept = VersionId::generate();
         insert_version(tx, training, concept, 2, Some(first), aios).await?;
         sqlx::query!(
             "INSERT INTO schedule_interruptions (id, version_id, origin_id, kind, start_date,
@@ -626,8 +628,8 @@ async fn seed_training(
              SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date,
                     institution_id, note, entered_by_rgs
              FROM schedule_interruptions WHERE version_id = $1",
-            first,
-            concept,
+            first as VersionId,
+            concept as VersionId,
         )
         .execute(&mut **tx)
         .await?;
@@ -641,7 +643,7 @@ async fn seed_training(
                 "UPDATE schedule_versions SET status = 'ingediend',
                         submitted_at = now() - interval '2 days', submitted_by = created_by
                  WHERE id = $1",
-                concept,
+                concept as VersionId,
             )
             .execute(&mut **tx)
             .await?;
@@ -678,7 +680,7 @@ async fn seed_invoice(
         sqlx::query!(
             "UPDATE invoices SET status = 'betaald', paid_at = now() - interval '25 days'
              WHERE id = $1",
-            invoice.id,
+            invoice.id as InvoiceId,
         )
         .execute(&mut **tx)
         .await?;
@@ -689,9 +691,9 @@ async fn seed_invoice(
 async fn insert_version(
     tx: &mut Transaction<'_, Postgres>,
     training: TrainingId,
-    id: Uuid,
+    id: VersionId,
     number: i32,
-    based_on: Option<Uuid>,
+    based_on: Option<VersionId>,
     aios: Uuid,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -699,10 +701,10 @@ async fn insert_version(
                                         created_at)
          VALUES ($1, $2, $3, 'concept', $4, $5,
                  now() - interval '40 days' + $3::integer * interval '1 day')",
-        id,
+        id as VersionId,
         training as TrainingId,
         number,
-        based_on,
+        based_on as Option<VersionId>,
         aios,
     )
     .execute(&mut **tx)
@@ -712,7 +714,7 @@ async fn insert_version(
 
 async fn insert_period(
     tx: &mut Transaction<'_, Postgres>,
-    version: Uuid,
+    version: VersionId,
     origin: Option<Uuid>,
     (label, institution, start, end, pct): &DemoPeriod,
     part: i16,
@@ -724,7 +726,7 @@ async fn insert_period(
                                        start_date, end_date, part_time_pct)
          SELECT $1, $2, $3, $9, $4, i.id, $6, $7, $8 FROM institutions i WHERE i.name = $5",
         id,
-        version,
+        version as VersionId,
         origin,
         label,
         institution,

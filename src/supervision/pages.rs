@@ -5,6 +5,7 @@
 //! 404.
 
 use crate::platform::ids::TrainingId;
+use crate::platform::ids::VersionId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -14,7 +15,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use rules::code::Coded;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::platform::auth::session_store;
 use crate::platform::auth::user::Role;
@@ -190,7 +190,7 @@ pub struct AiosPage {
     training: Training,
     decider: Decider,
     /// The submitted version's number and its view, when one waits.
-    proposed: Option<(i32, uuid::Uuid, ScheduleView)>,
+    proposed: Option<(i32, VersionId, ScheduleView)>,
     /// The current version's number and its view.
     current: Option<(i32, ScheduleView)>,
     comparison: Vec<ComparisonRow>,
@@ -374,7 +374,7 @@ async fn record(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let version: Uuid = form.versie.parse().map_err(|_| AppError::NotFound)?;
+    let version: VersionId = form.versie.parse().map_err(|_| AppError::NotFound)?;
     let result =
         schedule_decisions::decide(state, meta, decider, &training, version, verdict, reason).await;
     let (kind, message) = match result {

@@ -2,6 +2,7 @@
 //! ondersteuner acting for them (recorded as "namens"): one transaction with the audit record
 //! and the mail to the aios.
 
+use crate::platform::ids::VersionId;
 use rules::code::Coded;
 use serde_json::json;
 
@@ -80,7 +81,7 @@ pub async fn decide(
     meta: &Origin,
     decider: Decider,
     training: &Training,
-    version: Uuid,
+    version: VersionId,
     verdict: Verdict,
     reason: Option<&str>,
 ) -> Result<(), DecideError> {
@@ -89,7 +90,7 @@ pub async fn decide(
     let row = sqlx::query!(
         r#"SELECT status AS "status: Stored<VersionStatus>", number FROM schedule_versions
            WHERE id = $1 AND training_id = $2 FOR UPDATE"#,
-        version,
+        version as VersionId,
         training.id as TrainingId,
     )
     .fetch_optional(&mut *tx)
@@ -114,7 +115,7 @@ pub async fn decide(
         "UPDATE schedule_versions SET status = $2, decided_at = $3, decided_by = $4,
                 decided_on_behalf_of = $5, decision_reason = $6
          WHERE id = $1",
-        version,
+        version as VersionId,
         outcome.version.code(),
         now,
         decider.user,

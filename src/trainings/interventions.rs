@@ -7,6 +7,7 @@
 //! A concept the aios is working on is not lost: it is closed and carried over on top of the
 //! new version, with the amendment in it, so the aios goes on from there.
 
+use crate::platform::ids::VersionId;
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -207,7 +208,7 @@ impl Amendment {
     async fn insert(
         &self,
         conn: &mut PgConnection,
-        version: Uuid,
+        version: VersionId,
         origin: Uuid,
     ) -> sqlx::Result<()> {
         match self {
@@ -220,7 +221,7 @@ impl Amendment {
                     "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
                      VALUES ($1, $2, $3, $4, $5)",
                     Uuid::now_v7(),
-                    version,
+                    version as VersionId,
                     part,
                     months,
                     reason,
@@ -275,7 +276,7 @@ pub async fn amend(
     let today = state.clock.today();
 
     let number = newest + 1;
-    let id = Uuid::now_v7();
+    let id = VersionId::generate();
     let origin = Uuid::now_v7();
     // At most one concept exists at a time: the aios's is closed first (it is carried over
     // below), which the rollback of a refused amendment undoes.
@@ -285,7 +286,7 @@ pub async fn amend(
                 "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
                         decision_reason = $3
                  WHERE id = $1 RETURNING created_by",
-                concept.id,
+                concept.id as VersionId,
                 now,
                 format!(
                     "Overgenomen in versie {}, met de wijziging van de RGS in versie {number}.",
@@ -324,7 +325,7 @@ pub async fn amend(
         "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
                 expected_end = $4
          WHERE id = $1",
-        id,
+        id as VersionId,
         now,
         clerk,
         after.totals.expected_end,
@@ -335,7 +336,7 @@ pub async fn amend(
         "UPDATE schedule_versions SET status = 'goedgekeurd', decided_at = $2, decided_by = $3,
                 decision_reason = $4
          WHERE id = $1",
-        id,
+        id as VersionId,
         now,
         clerk,
         reason,
@@ -348,7 +349,7 @@ pub async fn amend(
     let mut carried_concept = None;
     if let Some((concept, author)) = concept {
         let carried = number + 1;
-        let copy = Uuid::now_v7();
+        let copy = VersionId::generate();
         schedule::copy_version(&mut tx, concept, copy, training.id, carried, author).await?;
         amendment.insert(&mut tx, copy, origin).await?;
         crate::platform::jobs::schedule_concept_reminder(&mut tx, copy, now).await?;

@@ -5,6 +5,7 @@
 //! (status and the revision the form was based on), raises the revision, and writes the audit
 //! record and any mail in the same transaction.
 
+use crate::platform::ids::VersionId;
 use rules::code::Coded;
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ use rules::training::{
 #[derive(Clone, Debug)]
 pub struct Version {
     /// Id.
-    pub id: Uuid,
+    pub id: VersionId,
     /// Its number, from 1.
     pub number: i32,
     /// Its status.
@@ -42,7 +43,7 @@ pub struct Version {
     /// The revision an edit must be based on.
     pub revision: i32,
     /// The version it was copied from.
-    pub based_on_id: Option<Uuid>,
+    pub based_on_id: Option<VersionId>,
     /// Who made it.
     pub created_by_name: String,
     /// When.
@@ -63,11 +64,11 @@ pub struct Version {
 
 /// A version as its statements read it.
 struct VersionRow {
-    id: Uuid,
+    id: VersionId,
     number: i32,
     status: Stored<VersionStatus>,
     revision: i32,
-    based_on_id: Option<Uuid>,
+    based_on_id: Option<VersionId>,
     created_by_name: String,
     created_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
@@ -106,8 +107,8 @@ pub async fn versions(
     // The version with the names it shows, as in `versions_with_items`.
     let rows = sqlx::query_as!(
         VersionRow,
-        r#"SELECT v.id, v.number, v.status AS "status: Stored<VersionStatus>", v.revision,
-                  v.based_on_id,
+        r#"SELECT v.id AS "id: VersionId", v.number, v.status AS "status: Stored<VersionStatus>",
+                  v.revision, v.based_on_id AS "based_on_id: VersionId",
                   c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
                   d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
                   v.decision_reason, v.withdrawn_at
@@ -131,8 +132,8 @@ pub async fn versions_with_items(
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
     use sqlx::types::Json;
     let rows = sqlx::query!(
-        r#"SELECT v.id, v.number, v.status AS "status: Stored<VersionStatus>", v.revision,
-                  v.based_on_id,
+        r#"SELECT v.id AS "id: VersionId", v.number, v.status AS "status: Stored<VersionStatus>",
+                  v.revision, v.based_on_id AS "based_on_id: VersionId",
                   c.full_name AS created_by_name, v.created_at, v.submitted_at, v.decided_at,
                   d.full_name AS "decided_by_name?", b.full_name AS "on_behalf_of_name?",
                   v.decision_reason, v.withdrawn_at,
@@ -400,15 +401,15 @@ pub async fn load_versions(
     versions: Vec<Version>,
 ) -> Result<Vec<LoadedVersion>, sqlx::Error> {
     use sqlx::types::Json;
-    let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+    let ids: Vec<VersionId> = versions.iter().map(|v| v.id).collect();
     let mut rows = sqlx::query!(
-        r#"SELECT v.id AS "version_id!",
+        r#"SELECT v.id AS "version_id!: VersionId",
                   it.periods AS "periods!: Json<Vec<PeriodRow>>",
                   it.interruptions AS "interruptions!: Json<Vec<InterruptionRow>>",
                   it.shortenings AS "shortenings!: Json<Vec<ShorteningRow>>",
                   it.extensions AS "extensions!: Json<Vec<ExtensionRow>>"
            FROM unnest($1::uuid[]) AS v(id) CROSS JOIN LATERAL version_items(v.id) it"#,
-        &ids,
+        &ids as &[VersionId],
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -599,9 +600,10 @@ async fn lock_concept(
     conn: &mut PgConnection,
     training: TrainingId,
     based_on: i32,
-) -> Result<(Uuid, i32), ChangeError> {
+) -> Result<(VersionId, i32), ChangeError> {
     let row = sqlx::query!(
-        r#"SELECT id, status AS "status: Stored<VersionStatus>", revision FROM schedule_versions
+        r#"SELECT id AS "id: VersionId", status AS "status: Stored<VersionStatus>", revision
+           FROM schedule_versions
            WHERE training_id = $1 AND status = 'concept' FOR UPDATE"#,
         training as TrainingId,
     )
@@ -614,10 +616,10 @@ async fn lock_concept(
     Ok((id, revision))
 }
 
-async fn bump(conn: &mut PgConnection, version: Uuid) -> Result<i32, sqlx::Error> {
+async fn bump(conn: &mut PgConnection, version: VersionId) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE schedule_versions SET revision = revision + 1 WHERE id = $1 RETURNING revision",
-        version,
+        version as VersionId,
     )
     .fetch_one(conn)
     .await
@@ -645,7 +647,7 @@ pub async fn edit(
                     supervisor_id = $6, start_date = $7, end_date = $8, part_time_pct = $9
              WHERE id = $1 AND version_id = $2",
             item,
-            version,
+            version as VersionId,
             p.part,
             &p.label,
             p.institution_id,
@@ -660,7 +662,7 @@ pub async fn edit(
         Edit::RemovePeriod(item) => sqlx::query!(
             "DELETE FROM schedule_periods WHERE id = $1 AND version_id = $2",
             item,
-            version,
+            version as VersionId,
         )
         .execute(&mut *tx)
         .await?
@@ -673,7 +675,7 @@ pub async fn edit(
                     institution_id = $6, note = $7
              WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
             item,
-            version,
+            version as VersionId,
             &i.kind,
             i.start,
             i.end,
@@ -687,7 +689,7 @@ pub async fn edit(
             "DELETE FROM schedule_interruptions
              WHERE id = $1 AND version_id = $2 AND NOT entered_by_rgs",
             item,
-            version,
+            version as VersionId,
         )
         .execute(&mut *tx)
         .await?
@@ -714,7 +716,7 @@ pub async fn edit(
 /// `version`; `by_rgs` marks one the aios may not change.
 pub(crate) async fn insert_interruption(
     conn: &mut PgConnection,
-    version: Uuid,
+    version: VersionId,
     origin: Uuid,
     i: &InterruptionInput,
     by_rgs: bool,
@@ -725,7 +727,7 @@ pub(crate) async fn insert_interruption(
               entered_by_rgs)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         Uuid::now_v7(),
-        version,
+        version as VersionId,
         origin,
         &i.kind,
         i.start,
@@ -741,7 +743,7 @@ pub(crate) async fn insert_interruption(
 
 async fn insert_period(
     conn: &mut PgConnection,
-    version: Uuid,
+    version: VersionId,
     id: Uuid,
     origin: Uuid,
     p: &PeriodInput,
@@ -751,7 +753,7 @@ async fn insert_period(
                                        supervisor_id, start_date, end_date, part_time_pct)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         id,
-        version,
+        version as VersionId,
         origin,
         p.part,
         &p.label,
@@ -828,7 +830,7 @@ pub async fn submit(
         "UPDATE schedule_versions SET status = 'ingediend', submitted_at = $2, submitted_by = $3,
                 expected_end = $5
          WHERE id = $1 AND status = 'concept' AND revision = $4",
-        concept.id,
+        concept.id as VersionId,
         now,
         actor,
         based_on,
@@ -865,7 +867,7 @@ pub async fn submit(
             Invoicing::OnStartDate => {
                 let start: Option<NaiveDate> = sqlx::query_scalar!(
                     "SELECT min(start_date) FROM schedule_periods WHERE version_id = $1",
-                    concept.id,
+                    concept.id as VersionId,
                 )
                 .fetch_one(&mut *tx)
                 .await?;
@@ -941,7 +943,7 @@ pub async fn start_change(
         ConceptSource::Current => versions.current().ok_or(Refusal::NoChangeRequestNow)?,
     };
     let number = newest.number + 1;
-    let concept = Uuid::now_v7();
+    let concept = VersionId::generate();
     copy_version(&mut tx, source.id, concept, training.id, number, actor).await?;
     crate::platform::jobs::schedule_concept_reminder(&mut tx, concept, state.clock.now()).await?;
     audit::record(
@@ -961,8 +963,8 @@ pub async fn start_change(
 /// origin, so the differences can be shown item by item.
 pub async fn copy_version(
     conn: &mut PgConnection,
-    from: Uuid,
-    to: Uuid,
+    from: VersionId,
+    to: VersionId,
     training: TrainingId,
     number: i32,
     actor: Uuid,
@@ -970,10 +972,10 @@ pub async fn copy_version(
     sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by)
          VALUES ($1, $2, $3, 'concept', $4, $5)",
-        to,
+        to as VersionId,
         training as TrainingId,
         number,
-        from,
+        from as VersionId,
         actor,
     )
     .execute(&mut *conn)
@@ -984,8 +986,8 @@ pub async fn copy_version(
          SELECT gen_random_uuid(), $2, origin_id, part, label, institution_id, supervisor_id,
                 start_date, end_date, part_time_pct
          FROM schedule_periods WHERE version_id = $1",
-        from,
-        to,
+        from as VersionId,
+        to as VersionId,
     )
     .execute(&mut *conn)
     .await?;
@@ -995,8 +997,8 @@ pub async fn copy_version(
          SELECT gen_random_uuid(), $2, origin_id, kind, start_date, end_date, institution_id,
                 note, entered_by_rgs
          FROM schedule_interruptions WHERE version_id = $1",
-        from,
-        to,
+        from as VersionId,
+        to as VersionId,
     )
     .execute(&mut *conn)
     .await?;
@@ -1004,8 +1006,8 @@ pub async fn copy_version(
         "INSERT INTO schedule_extensions (id, version_id, part, months, reason)
          SELECT gen_random_uuid(), $2, part, months, reason
          FROM schedule_extensions WHERE version_id = $1",
-        from,
-        to,
+        from as VersionId,
+        to as VersionId,
     )
     .execute(&mut *conn)
     .await?;
@@ -1028,7 +1030,7 @@ pub async fn withdraw(
     let now = state.clock.now();
     sqlx::query!(
         "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2 WHERE id = $1",
-        version,
+        version as VersionId,
         now,
     )
     .execute(&mut *tx)
@@ -1052,13 +1054,13 @@ pub async fn withdraw(
 pub async fn remind_of_concept(
     state: &AppState,
     conn: &mut PgConnection,
-    version: Uuid,
+    version: VersionId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT status AS "status: Stored<VersionStatus>", training_id AS "training_id: TrainingId", number
            FROM schedule_versions WHERE id = $1 FOR UPDATE"#,
-        version,
+        version as VersionId,
     )
     .fetch_optional(&mut *conn)
     .await?;

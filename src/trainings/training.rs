@@ -4,6 +4,7 @@
 //! Every function that reads one training takes the id of the user asking and only finds
 //! trainings that user may see, so another person's training is "not found" (404).
 
+use crate::platform::ids::VersionId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::register_entry::Register;
@@ -564,11 +565,11 @@ pub async fn create(
     )
     .execute(&mut *tx)
     .await?;
-    let version = Uuid::now_v7();
+    let version = VersionId::generate();
     sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, created_by)
          VALUES ($1, $2, 1, 'concept', $3)",
-        version,
+        version as VersionId,
         id as TrainingId,
         trainee,
     )

@@ -156,7 +156,7 @@ async fn two_workers_at_once_run_a_job_once() {
 async fn scheduling_a_logical_job_twice_keeps_one() {
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
-    let version = Uuid::now_v7();
+    let version = mijnrgs::platform::ids::VersionId::generate();
     let mut conn = app.state.db.acquire().await.unwrap();
     let now = app.clock.now();
     assert!(

@@ -4,6 +4,7 @@
 use crate::helpers::database::database;
 use chrono::{DateTime, NaiveDate, Utc};
 use mijnrgs::platform::clock::Clock;
+use mijnrgs::platform::ids::RegisterEntryId;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -118,7 +119,7 @@ pub(crate) async fn demo_specialist_request(app: &TestApp) -> (Uuid, Uuid) {
 /// moved to end in two months of the test clock. Returns the entry and the request.
 pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uuid, Uuid) {
     let specialist = crate::helpers::accounts::user_id(app, username).await;
-    let entry: Uuid = sqlx::query_scalar(
+    let entry: RegisterEntryId = sqlx::query_scalar(
         "UPDATE register_entries SET ends_on = $2 WHERE user_id = $1 RETURNING id",
     )
     .bind(specialist)
@@ -142,7 +143,7 @@ pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uu
     )
     .await
     .unwrap();
-    (entry, application)
+    (entry.into(), application)
 }
 
 /// Sets the clock to `when` and runs the jobs then due.
