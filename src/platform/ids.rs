@@ -81,6 +81,13 @@ mod tests {
     fn a_malformed_id_is_refused() {
         assert!(serde_json::from_str::<TrainingId>("\"12345\"").is_err());
         assert!(serde_json::from_str::<TrainingId>("42").is_err());
+        assert!("12345".parse::<VersionId>().is_err());
+    }
+
+    #[test]
+    fn an_id_in_a_form_field_is_read_back_as_its_type() {
+        let version: VersionId = TEXT.parse().unwrap();
+        assert_eq!(version.0, Uuid::parse_str(TEXT).unwrap());
     }
 
     #[test]

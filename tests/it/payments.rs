@@ -549,6 +549,17 @@ async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
     assert_eq!((amount, vat), (-49415, -8576));
     assert_eq!(invoice_status(&app, invoice).await, "gecrediteerd");
     assert_eq!(audit_count(&app, "invoice.credited").await, 1);
+    // The credit invoice's page in the back office links to the invoice it credits.
+    let page = app
+        .page_with(&rgs, &format!("/rgs/facturen/{credit}"))
+        .await;
+    assert!(page.contains("<h1>Creditfactuur "), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<dt>Crediteert factuur</dt><dd><a href=\"/rgs/facturen/{invoice}\">"
+        )),
+        "{page}"
+    );
     let mail = app
         .sent_emails()
         .await
