@@ -3,10 +3,7 @@
 //! kind of job, so it stands above the features, next to `server.rs`; the features only
 //! schedule jobs, through the queue.
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::RegisterEntryId;
-use crate::platform::ids::TrainingId;
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{InvoiceId, RegisterEntryId, TrainingId, VersionId};
 use rules::code::Coded;
 use std::time::Duration;
 

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::platform::auth::password::PasswordHasher;
 use crate::platform::auth::secrets;
 use crate::platform::config::Config;
+use crate::platform::ids::UserId;
 
 /// Serialises concurrent seeding by several starting instances.
 const SEED_LOCK_KEY: i64 = 0x4d69_6a6e_5247_5301;
@@ -193,10 +194,11 @@ async fn seed_accounts(
         .fetch_one(&mut **tx)
         .await?;
     let mut added = 0;
-    let mut opleider: Option<Uuid> =
-        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.opleider'",)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let mut opleider: Option<UserId> = sqlx::query_scalar!(
+        r#"SELECT id AS "id: UserId" FROM users WHERE username = 'demo.opleider'"#,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
     for (username, name, roles) in DEMO_ACCOUNTS {
         let id = insert_demo_user(tx, material, username, name).await?;
         let Some(id) = id else { continue };
@@ -214,11 +216,11 @@ async fn seed_accounts(
             sqlx::query!(
                 "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                id,
+                id as UserId,
                 role,
                 specialty,
                 institution,
-                supervisor,
+                supervisor as Option<UserId>,
             )
             .execute(&mut **tx)
             .await?;
@@ -230,7 +232,7 @@ async fn seed_accounts(
         added += 1;
         sqlx::query!(
             "INSERT INTO role_assignments (user_id, role) VALUES ($1, 'aios') ON CONFLICT DO NOTHING",
-            id,
+            id as UserId,
         )
         .execute(&mut **tx)
         .await?;
@@ -325,13 +327,13 @@ async fn insert_demo_user(
     material: &DemoMaterial,
     username: &str,
     name: &str,
-) -> Result<Option<Uuid>, sqlx::Error> {
+) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
+        r#"INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at,
                             totp_secret_enc, totp_enrolled_at)
          VALUES ($1, $2, $3, $4, $5, now(), $6, now())
-         ON CONFLICT (username) DO NOTHING RETURNING id",
-        Uuid::now_v7(),
+         ON CONFLICT (username) DO NOTHING RETURNING id AS "id: UserId""#,
+        UserId::generate() as UserId,
         username,
         format!("{username}@mijnrgs.example"),
         name,

@@ -18,6 +18,7 @@ use crate::accounts::account_requests::{
     RequestKind, SubmitError,
 };
 use crate::platform::audit::Origin;
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use crate::web::action::Action;
 use crate::web::error::{AppError, AppResult};
@@ -138,11 +139,11 @@ pub struct OndersteunerForm {
 }
 
 impl OndersteunerForm {
-    fn chosen_ids(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self
+    fn chosen_ids(&self) -> Vec<UserId> {
+        let mut ids: Vec<UserId> = self
             .opleiders
             .iter()
-            .filter_map(|o| Uuid::parse_str(o).ok())
+            .filter_map(|o| o.parse().ok())
             .collect();
         ids.sort_unstable();
         ids.dedup();

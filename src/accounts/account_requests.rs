@@ -13,6 +13,7 @@ use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::secrets;
 use crate::platform::db::Stored;
+use crate::platform::ids::UserId;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 use rules::account::{EmailAddress, FullName, NewPassword, Username};
@@ -76,7 +77,7 @@ pub async fn search_opleiders(db: &PgPool, words: &str) -> Result<OpleiderSearch
 /// The active opleiders among `ids` (those already chosen on the form), by name.
 pub async fn chosen_opleiders(
     db: &PgPool,
-    ids: &[Uuid],
+    ids: &[UserId],
 ) -> Result<Vec<OpleiderOption>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -85,7 +86,7 @@ pub async fn chosen_opleiders(
         OpleiderOption,
         r#"SELECT id AS "id!", name AS "name!", institutions AS "institutions!"
            FROM active_opleiders() WHERE id = ANY($1) ORDER BY name, id"#,
-        ids,
+        ids as &[UserId],
     )
     .fetch_all(db)
     .await
@@ -125,7 +126,7 @@ pub enum RequestKind {
     /// An ondersteuner for these opleiders, with a motivation.
     Ondersteuner {
         /// The opleiders (at least one).
-        supervisors: Vec<Uuid>,
+        supervisors: Vec<UserId>,
         /// Why.
         motivation: String,
     },
@@ -214,7 +215,7 @@ pub async fn submit(
             let known: i64 = sqlx::query_scalar!(
                 r#"SELECT count(DISTINCT user_id) AS "count!" FROM role_assignments
                  WHERE user_id = ANY($1) AND role = 'opleider' AND revoked_at IS NULL"#,
-                supervisors,
+                supervisors as &[UserId],
             )
             .fetch_one(&mut *tx)
             .await?;
@@ -284,7 +285,7 @@ pub async fn submit(
             "INSERT INTO account_request_supervisors (request_id, supervisor_id)
              SELECT $1, s FROM UNNEST($2::uuid[]) AS s GROUP BY s",
             id,
-            supervisors,
+            supervisors as &[UserId],
         )
         .execute(&mut *tx)
         .await?;
@@ -463,7 +464,7 @@ enum Which {
     /// Request `id`, whatever its status.
     One(Uuid),
     /// The pending ones that wait for this opleider's answer.
-    AwaitingSupervisor(Uuid),
+    AwaitingSupervisor(UserId),
 }
 
 async fn summaries(db: &PgPool, which: Which) -> Result<Vec<RequestSummary>, sqlx::Error> {
@@ -488,7 +489,7 @@ async fn summaries(db: &PgPool, which: Which) -> Result<Vec<RequestSummary>, sql
                    WHERE s.request_id = a.id AND s.supervisor_id = $2 AND s.decision IS NULL))
            ORDER BY a.created_at"#,
         id,
-        supervisor,
+        supervisor as Option<UserId>,
     )
     .fetch_all(db)
     .await
@@ -592,7 +593,7 @@ pub async fn named_supervisors(db: &PgPool, id: Uuid) -> Result<Vec<NamedSupervi
 /// Pending requests that name `supervisor` and wait for their answer.
 pub async fn waiting_for_supervisor(
     db: &PgPool,
-    supervisor: Uuid,
+    supervisor: UserId,
 ) -> Result<Vec<RequestSummary>, sqlx::Error> {
     summaries(db, Which::AwaitingSupervisor(supervisor)).await
 }
@@ -620,7 +621,7 @@ impl<E: Into<anyhow::Error>> From<E> for DecideError {
 pub async fn supervisor_decides(
     state: &AppState,
     meta: &Origin,
-    supervisor: Uuid,
+    supervisor: UserId,
     request_id: Uuid,
     confirm: bool,
     reason: Option<&str>,
@@ -633,7 +634,7 @@ pub async fn supervisor_decides(
          WHERE s.request_id = $1 AND s.supervisor_id = $2 AND s.decision IS NULL
            AND a.id = s.request_id AND a.status = 'ingediend' AND a.email_confirmed_at IS NOT NULL",
         request_id,
-        supervisor,
+        supervisor as UserId,
         if confirm {
             SupervisorAnswer::Confirmed
         } else {
@@ -679,7 +680,7 @@ pub async fn supervisor_decides(
 async fn reject_in(
     tx: &mut sqlx::PgConnection,
     id: Uuid,
-    decided_by: Option<Uuid>,
+    decided_by: Option<UserId>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DecideError> {
@@ -689,7 +690,7 @@ async fn reject_in(
          WHERE id = $1 AND status = 'ingediend' AND email_confirmed_at IS NOT NULL
          RETURNING full_name, email",
         id,
-        decided_by,
+        decided_by as Option<UserId>,
         now,
         reason,
     )
@@ -720,7 +721,7 @@ async fn reject_in(
 pub async fn rgs_rejects(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     id: Uuid,
     reason: &str,
 ) -> Result<(), DecideError> {
@@ -743,7 +744,7 @@ pub async fn rgs_rejects(
 pub async fn rgs_approves(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     id: Uuid,
 ) -> Result<(), DecideError> {
     let now = state.clock.now();
@@ -782,7 +783,7 @@ pub async fn rgs_approves(
         "UPDATE account_requests SET status = 'goedgekeurd', decided_by = $2, decided_at = $3,
          invitation_hash = $4, invitation_expires_at = $5 WHERE id = $1",
         id,
-        clerk,
+        clerk as UserId,
         now,
         secrets::token_hash(&token),
         now + INVITATION_VALIDITY,
@@ -879,7 +880,7 @@ pub async fn accept(
     token: &str,
     username: &Username,
     password: &NewPassword,
-) -> Result<Uuid, AcceptError> {
+) -> Result<UserId, AcceptError> {
     let now = state.clock.now();
     let hash = state.passwords.hash(password.expose()).await?;
     let mut tx = state.db.begin().await?;
@@ -904,11 +905,11 @@ pub async fn accept(
     if email_used {
         return Err(AcceptError::EmailInUse);
     }
-    let user_id = Uuid::now_v7();
+    let user_id = UserId::generate();
     sqlx::query!(
         "INSERT INTO users (id, username, email, full_name, password_hash, email_verified_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
-        user_id,
+        user_id as UserId,
         username.as_str(),
         &inv.email,
         &inv.full_name,
@@ -920,7 +921,7 @@ pub async fn accept(
     let granted = if inv.kind.0 == AccountKind::Contactpersoon {
         sqlx::query!(
             "INSERT INTO role_assignments (user_id, role, institution_id) VALUES ($1, 'contactpersoon', $2)",
-            user_id,
+            user_id as UserId,
             inv.institution_id,
         )
         .execute(&mut *tx)
@@ -930,7 +931,7 @@ pub async fn accept(
             "INSERT INTO role_assignments (user_id, role, supervisor_id)
              SELECT $1, 'ondersteuner', supervisor_id FROM account_request_supervisors
              WHERE request_id = $2",
-            user_id,
+            user_id as UserId,
             inv.id,
         )
         .execute(&mut *tx)
@@ -945,7 +946,7 @@ pub async fn accept(
     sqlx::query!(
         "UPDATE account_requests SET status = 'aanvaard', user_id = $2, invitation_hash = NULL WHERE id = $1",
         inv.id,
-        user_id,
+        user_id as UserId,
     )
     .execute(&mut *tx)
     .await?;

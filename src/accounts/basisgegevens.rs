@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use rules::account::FullName;
 use rules::person::{BigNumber, PersonalDetails};
@@ -69,7 +69,7 @@ impl DetailsRow {
 /// The basisgegevens of `user` and the revision a form must carry (0 before the first save).
 pub async fn load(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
 ) -> Result<(PersonalDetails, i32), sqlx::Error> {
     let row = sqlx::query_as!(
         DetailsRow,
@@ -77,7 +77,7 @@ pub async fn load(
                   p.phone, p.street, p.postcode, p.city, p.revision AS "revision?"
            FROM users u LEFT JOIN personal_details p ON p.user_id = u.id
            WHERE u.id = $1"#,
-        user,
+        user as UserId,
     )
     .fetch_one(conn)
     .await?;
@@ -126,14 +126,17 @@ pub enum SaveError {
 pub async fn save(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     based_on: i32,
     update: &DetailsUpdate,
 ) -> Result<(), SaveError> {
     let mut tx = state.db.begin().await?;
-    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", user,)
-        .fetch_optional(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        user as UserId,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let (before, revision) = load(&mut tx, user).await?;
     if revision != based_on {
         return Err(SaveError::Stale);
@@ -143,7 +146,7 @@ pub async fn save(
             sqlx::query_scalar!(
                 r#"SELECT EXISTS (SELECT 1 FROM personal_details WHERE big_number = $1 AND user_id <> $2) AS "exists!""#,
                 big.as_str(),
-                user,
+                user as UserId,
             )
             .fetch_one(&mut *tx)
             .await?
@@ -155,7 +158,7 @@ pub async fn save(
     }
     sqlx::query!(
         "UPDATE users SET full_name = $2 WHERE id = $1",
-        user,
+        user as UserId,
         update.full_name.as_str(),
     )
     .execute(&mut *tx)
@@ -169,7 +172,7 @@ pub async fn save(
              diploma_date = EXCLUDED.diploma_date, faculty_code = EXCLUDED.faculty_code,
              phone = EXCLUDED.phone, street = EXCLUDED.street, postcode = EXCLUDED.postcode,
              city = EXCLUDED.city, revision = personal_details.revision + 1",
-        user,
+        user as UserId,
         update.date_of_birth,
         update.big_number.as_ref().map(BigNumber::as_str),
         update.diploma_date,

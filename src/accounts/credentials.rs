@@ -1,13 +1,12 @@
 //! Changing and resetting a password, and new recovery codes. A changed or reset password
 //! raises the user's `session_version`, which ends every other session of that user.
 
-use uuid::Uuid;
-
 use crate::accounts::login;
 use crate::accounts::mails;
 use crate::accounts::sign_up::{self, TokenPurpose};
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::ids::UserId;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 use rules::account::NewPassword;
@@ -18,11 +17,14 @@ pub const RESET_VALIDITY: chrono::Duration = chrono::Duration::hours(1);
 /// The name and address to mail `user_id` at.
 async fn recipient(
     conn: &mut sqlx::PgConnection,
-    user_id: Uuid,
+    user_id: UserId,
 ) -> Result<(String, String), sqlx::Error> {
-    let user = sqlx::query!("SELECT full_name, email FROM users WHERE id = $1", user_id)
-        .fetch_one(conn)
-        .await?;
+    let user = sqlx::query!(
+        "SELECT full_name, email FROM users WHERE id = $1",
+        user_id as UserId
+    )
+    .fetch_one(conn)
+    .await?;
     Ok((user.full_name, user.email))
 }
 
@@ -31,7 +33,7 @@ async fn recipient(
 /// password, invalidates all others).
 async fn store_password(
     conn: &mut sqlx::PgConnection,
-    user_id: Uuid,
+    user_id: UserId,
     hash: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -39,7 +41,7 @@ async fn store_password(
         "UPDATE users SET password_hash = $2, session_version = session_version + 1,
          failed_password_count = 0, failed_password_since = NULL, password_locked_until = NULL
          WHERE id = $1",
-        user_id,
+        user_id as UserId,
         hash,
     )
     .execute(&mut *conn)
@@ -47,7 +49,7 @@ async fn store_password(
     sqlx::query!(
         "UPDATE user_tokens SET used_at = $2
          WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL",
-        user_id,
+        user_id as UserId,
         now,
     )
     .execute(&mut *conn)
@@ -69,7 +71,7 @@ fn changed_notice(name: &str, address: &str, how: &str) -> Result<OutgoingEmail,
 pub async fn change_password(
     state: &AppState,
     meta: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     new: &NewPassword,
 ) -> anyhow::Result<()> {
     let now = state.clock.now();
@@ -102,8 +104,8 @@ pub async fn request_reset(
     let wanted = username_or_email.trim().to_lowercase();
     let mut tx = state.db.begin().await?;
     let user = sqlx::query!(
-        "SELECT id, full_name, email FROM users
-         WHERE (username = $1 OR lower(email) = $1) AND email_verified_at IS NOT NULL",
+        r#"SELECT id AS "id: UserId", full_name, email FROM users
+         WHERE (username = $1 OR lower(email) = $1) AND email_verified_at IS NOT NULL"#,
         &wanted,
     )
     .fetch_optional(&mut *tx)
@@ -215,7 +217,7 @@ pub async fn reset_password(
 pub async fn new_recovery_codes(
     state: &AppState,
     meta: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
 ) -> Result<Vec<String>, sqlx::Error> {
     let now = state.clock.now();
     let codes = login::fresh_codes();

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::accounts::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::ids::UserId;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 
@@ -27,14 +28,17 @@ pub struct Delegation {
 }
 
 /// The active delegations of opleider `supervisor`, by name.
-pub async fn of_supervisor(db: &PgPool, supervisor: Uuid) -> Result<Vec<Delegation>, sqlx::Error> {
+pub async fn of_supervisor(
+    db: &PgPool,
+    supervisor: UserId,
+) -> Result<Vec<Delegation>, sqlx::Error> {
     sqlx::query_as!(
         Delegation,
         "SELECT r.id, u.full_name AS name, u.email, r.created_at AS since
          FROM role_assignments r JOIN users u ON u.id = r.user_id
          WHERE r.role = 'ondersteuner' AND r.supervisor_id = $1 AND r.revoked_at IS NULL
          ORDER BY u.full_name, r.id",
-        supervisor,
+        supervisor as UserId,
     )
     .fetch_all(db)
     .await
@@ -45,7 +49,7 @@ pub async fn of_supervisor(db: &PgPool, supervisor: Uuid) -> Result<Vec<Delegati
 pub async fn end(
     state: &AppState,
     meta: &Origin,
-    supervisor: Uuid,
+    supervisor: UserId,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = state.db.begin().await?;
@@ -57,7 +61,7 @@ pub async fn end(
            AND r.revoked_at IS NULL AND u.id = r.user_id
          RETURNING u.id, u.full_name, u.email",
         id,
-        supervisor,
+        supervisor as UserId,
         now,
     )
     .fetch_optional(&mut *tx)
@@ -66,10 +70,12 @@ pub async fn end(
     else {
         return Ok(false);
     };
-    let supervisor_name: String =
-        sqlx::query_scalar!("SELECT full_name FROM users WHERE id = $1", supervisor,)
-            .fetch_one(&mut *tx)
-            .await?;
+    let supervisor_name: String = sqlx::query_scalar!(
+        "SELECT full_name FROM users WHERE id = $1",
+        supervisor as UserId,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         now,

@@ -5,11 +5,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::{secrets, totp};
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use crate::seed;
 use rules::lockout::Attempts;
@@ -23,7 +23,7 @@ pub const PENDING_LIMIT: chrono::Duration = chrono::Duration::minutes(5);
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PendingLogin {
     /// Whose password was accepted.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// When.
     pub at: DateTime<Utc>,
     /// The username, for the authenticator app's label.
@@ -62,7 +62,7 @@ pub enum PasswordOutcome {
 
 #[derive(sqlx::FromRow)]
 struct LoginRow {
-    id: Uuid,
+    id: UserId,
     username: String,
     password_hash: Option<String>,
     email_verified_at: Option<DateTime<Utc>>,
@@ -80,7 +80,7 @@ const UNKNOWN_USERNAME_KEY: usize = 100;
 /// are counted and locked alike, so a lock says nothing about whether an account exists).
 #[derive(Clone, Copy)]
 enum Counted<'a> {
-    Account(Uuid),
+    Account(UserId),
     Unknown(&'a str),
 }
 
@@ -114,7 +114,7 @@ async fn password_attempts(
                 "SELECT failed_password_count AS failures, failed_password_since AS since,
                         password_locked_until AS locked_until
                  FROM users WHERE id = $1 FOR UPDATE",
-                id,
+                id as UserId,
             )
             .fetch_optional(&mut *conn)
             .await?
@@ -154,7 +154,7 @@ async fn count_password_failure(
             sqlx::query!(
                 "UPDATE users SET failed_password_count = $2, failed_password_since = $3,
                  password_locked_until = $4 WHERE id = $1",
-                id,
+                id as UserId,
                 next.failures,
                 next.since,
                 next.locked_until,
@@ -239,9 +239,9 @@ pub async fn check_password(
     let username = username.trim().to_lowercase();
     let row: Option<LoginRow> = sqlx::query_as!(
         LoginRow,
-        "SELECT id, username, password_hash, email_verified_at, totp_enrolled_at,
+        r#"SELECT id AS "id: UserId", username, password_hash, email_verified_at, totp_enrolled_at,
                 failed_password_count, failed_password_since, password_locked_until, blocked_at
-         FROM users WHERE username = $1",
+         FROM users WHERE username = $1"#,
         &username,
     )
     .fetch_optional(&state.db)
@@ -322,7 +322,7 @@ pub async fn check_password(
     sqlx::query!(
         "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
          password_locked_until = NULL WHERE id = $1",
-        row.id,
+        row.id as UserId,
     )
     .execute(&mut *tx)
     .await?;
@@ -361,7 +361,7 @@ pub enum Confirmation {
 pub async fn confirm_password(
     state: &AppState,
     meta: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     password: &str,
 ) -> Result<Confirmation, sqlx::Error> {
     let now = state.clock.now();
@@ -369,7 +369,7 @@ pub async fn confirm_password(
         "SELECT password_hash, failed_password_count AS failures, failed_password_since AS since,
                 password_locked_until AS locked_until
          FROM users WHERE id = $1",
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&state.db)
     .await?;
@@ -400,7 +400,7 @@ pub async fn confirm_password(
         sqlx::query!(
             "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
              password_locked_until = NULL WHERE id = $1",
-            user_id,
+            user_id as UserId,
         )
         .execute(&mut *tx)
         .await?;
@@ -451,7 +451,7 @@ pub enum SecondFactor<'a> {
 pub async fn check_code(
     state: &AppState,
     meta: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     factor: SecondFactor<'_>,
 ) -> anyhow::Result<CodeOutcome> {
     let now = state.clock.now();
@@ -460,7 +460,7 @@ pub async fn check_code(
         CodeRow,
         "SELECT totp_secret_enc, totp_last_step, failed_code_count, code_locked_until
          FROM users WHERE id = $1 FOR UPDATE",
-        user_id,
+        user_id as UserId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -492,7 +492,7 @@ pub async fn check_code(
                 Some(step) if row.totp_last_step.is_none_or(|last| step > last) => {
                     sqlx::query!(
                         "UPDATE users SET totp_last_step = $2 WHERE id = $1",
-                        user_id,
+                        user_id as UserId,
                         step,
                     )
                     .execute(&mut *tx)
@@ -507,7 +507,7 @@ pub async fn check_code(
             let used = sqlx::query!(
                 "UPDATE recovery_codes SET used_at = $3
                  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
-                user_id,
+                user_id as UserId,
                 secrets::recovery_code_hash(&state.config.secret_key, code),
                 now,
             )
@@ -525,7 +525,7 @@ pub async fn check_code(
     if accepted {
         sqlx::query!(
             "UPDATE users SET failed_code_count = 0, code_locked_until = NULL WHERE id = $1",
-            user_id,
+            user_id as UserId,
         )
         .execute(&mut *tx)
         .await?;
@@ -553,7 +553,7 @@ pub async fn check_code(
     let next = attempts.after_code_failure(now);
     sqlx::query!(
         "UPDATE users SET failed_code_count = $2, code_locked_until = $3 WHERE id = $1",
-        user_id,
+        user_id as UserId,
         next.failures,
         next.locked_until,
     )
@@ -599,7 +599,7 @@ pub const RECOVERY_CODES: usize = 10;
 pub async fn enrol(
     state: &AppState,
     meta: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     sealed_secret: &[u8],
     step: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -609,7 +609,7 @@ pub async fn enrol(
     sqlx::query!(
         "UPDATE users SET totp_secret_enc = $2, totp_enrolled_at = $3, totp_last_step = $4,
          failed_code_count = 0, code_locked_until = NULL WHERE id = $1",
-        user_id,
+        user_id as UserId,
         sealed_secret,
         now,
         step,
@@ -643,19 +643,22 @@ pub fn fresh_codes() -> Vec<String> {
 pub async fn replace_recovery_codes(
     tx: &mut sqlx::PgConnection,
     state: &AppState,
-    user_id: Uuid,
+    user_id: UserId,
     codes: &[String],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id,)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        user_id as UserId,
+    )
+    .execute(&mut *tx)
+    .await?;
     let hashes: Vec<Vec<u8>> = codes
         .iter()
         .map(|c| secrets::recovery_code_hash(&state.config.secret_key, c))
         .collect();
     sqlx::query!(
         "INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, h FROM UNNEST($2::bytea[]) AS h",
-        user_id,
+        user_id as UserId,
         &hashes,
     )
     .execute(&mut *tx)
@@ -664,10 +667,10 @@ pub async fn replace_recovery_codes(
 }
 
 /// How many unused recovery codes `user_id` has left.
-pub async fn recovery_codes_left(db: &PgPool, user_id: Uuid) -> Result<i64, sqlx::Error> {
+pub async fn recovery_codes_left(db: &PgPool, user_id: UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "left!" FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"#,
-        user_id,
+        user_id as UserId,
     )
     .fetch_one(db)
     .await

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::accounts::credentials;
 use crate::accounts::sign_up::{self, TokenPurpose};
 use crate::platform::audit::Origin;
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use crate::web::action::Action;
 use crate::web::error::AppResult;
@@ -159,7 +160,7 @@ async fn reset_submit(
     };
     let user = sqlx::query!(
         "SELECT username, full_name, email FROM users WHERE id = $1",
-        user_id,
+        user_id as UserId,
     )
     .fetch_one(&state.db)
     .await?;

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
-use uuid::Uuid;
 
 use crate::accounts::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::secrets;
 use crate::platform::auth::user::Role;
+use crate::platform::ids::UserId;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 use rules::account::{EmailAddress, FullName, NewPassword, Username};
@@ -42,7 +42,7 @@ impl TokenPurpose {
 /// hash is stored).
 pub async fn issue_token(
     conn: &mut sqlx::PgConnection,
-    user_id: Uuid,
+    user_id: UserId,
     purpose: TokenPurpose,
     expires_at: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
@@ -50,7 +50,7 @@ pub async fn issue_token(
     sqlx::query!(
         "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
         secrets::token_hash(&token),
-        user_id,
+        user_id as UserId,
         purpose.code(),
         expires_at,
     )
@@ -65,10 +65,10 @@ pub async fn peek_token(
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, sqlx::Error> {
+) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT user_id FROM user_tokens
-         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        r#"SELECT user_id AS "user_id: UserId" FROM user_tokens
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3"#,
         secrets::token_hash(token),
         purpose.code(),
         now,
@@ -83,11 +83,11 @@ pub async fn consume_token(
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, sqlx::Error> {
+) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE user_tokens SET used_at = $3
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
-         RETURNING user_id",
+         RETURNING user_id AS \"user_id: UserId\"",
         secrets::token_hash(token),
         purpose.code(),
         now,
@@ -125,8 +125,8 @@ pub async fn create_account(
     let now = state.clock.now();
     let address = account.email.as_str().to_owned();
     let taken = sqlx::query!(
-        "SELECT (SELECT id FROM users WHERE username = $1) AS by_username,
-                (SELECT id FROM users WHERE lower(email) = lower($2) LIMIT 1) AS by_email",
+        r#"SELECT (SELECT id FROM users WHERE username = $1) AS "by_username: UserId",
+                (SELECT id FROM users WHERE lower(email) = lower($2) LIMIT 1) AS "by_email: UserId""#,
         account.username.as_str(),
         &address,
     )
@@ -230,12 +230,12 @@ async fn insert_account(
     tx: &mut sqlx::PgConnection,
     account: &NewAccount,
     password_hash: &str,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    let id = Uuid::now_v7();
-    let inserted: Option<Uuid> = sqlx::query_scalar!(
-        "INSERT INTO users (id, username, email, full_name, password_hash)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
-        id,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let id = UserId::generate();
+    let inserted: Option<UserId> = sqlx::query_scalar!(
+        r#"INSERT INTO users (id, username, email, full_name, password_hash)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id AS "id: UserId""#,
+        id as UserId,
         account.username.as_str(),
         account.email.as_str(),
         account.full_name.as_str(),
@@ -246,7 +246,7 @@ async fn insert_account(
     if inserted.is_some() {
         sqlx::query!(
             "INSERT INTO role_assignments (user_id, role) VALUES ($1, $2)",
-            id,
+            id as UserId,
             account.role.code(),
         )
         .execute(&mut *tx)
@@ -292,7 +292,7 @@ pub async fn confirm_email(
     };
     sqlx::query!(
         "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
-        user_id,
+        user_id as UserId,
         now,
     )
     .execute(&mut *tx)

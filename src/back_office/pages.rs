@@ -22,6 +22,7 @@ use crate::back_office::users::{self, Assignment, Grant, GrantError, SpecialtyOp
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::user::Role;
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, WaitingRegistration};
 use crate::web::action::Action;
@@ -257,7 +258,7 @@ const GRANTABLE: [Role; 6] = [
 async fn user_page(
     state: &AppState,
     layout: Layout,
-    id: Uuid,
+    id: UserId,
     errors: FormErrors,
     block_reason: String,
 ) -> AppResult<UserPage> {
@@ -285,7 +286,7 @@ async fn user_page(
 async fn user_detail(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
     meta: Origin,
     layout: Layout,
 ) -> AppResult<UserPage> {
@@ -297,7 +298,7 @@ async fn user_detail(
 async fn reset_second_factor(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
     session: Session,
     meta: Origin,
 ) -> AppResult<Response> {
@@ -327,7 +328,7 @@ async fn grant_role(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
     layout: Layout,
     Form(form): Form<GrantForm>,
 ) -> AppResult<Response> {
@@ -342,7 +343,7 @@ async fn grant_role(
                 role,
                 specialty: Uuid::parse_str(&form.specialisme).ok(),
                 institution: Uuid::parse_str(&form.instelling).ok(),
-                supervisor: Uuid::parse_str(&form.opleider).ok(),
+                supervisor: form.opleider.parse().ok(),
             };
             match users::grant_role(&state, &meta, clerk.id, id, &grant).await {
                 Ok(()) => {
@@ -373,7 +374,7 @@ async fn grant_role(
 async fn revoke_role(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path((id, assignment)): Path<(Uuid, Uuid)>,
+    Path((id, assignment)): Path<(UserId, Uuid)>,
     session: Session,
     meta: Origin,
 ) -> AppResult<Response> {
@@ -397,7 +398,7 @@ async fn block(
         session,
         origin: meta,
     }: Action,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
     layout: Layout,
     Form(form): Form<BlockForm>,
 ) -> AppResult<Response> {
@@ -437,7 +438,7 @@ async fn block(
 async fn unblock(
     clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
     session: Session,
     meta: Origin,
 ) -> AppResult<Response> {

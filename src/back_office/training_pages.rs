@@ -12,10 +12,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use rules::code::Coded;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::billing::invoices::Invoice;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, Amendment, ClosureRecord, InterveneError};
 use crate::trainings::schedule::{self, LoadedVersion, Versions};
@@ -320,7 +319,7 @@ async fn close(
 /// Records `amendment` and answers with the page: a redirect with a message, or the page with
 /// why it was refused.
 async fn amend(
-    (clerk, training): (Uuid, &Training),
+    (clerk, training): (UserId, &Training),
     action: Action,
     layout: Layout,
     typed: Typed,

@@ -10,6 +10,7 @@ use crate::back_office::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::auth::user::Role;
+use crate::platform::ids::UserId;
 use crate::platform::mail::{self, OutgoingEmail};
 use crate::platform::state::AppState;
 
@@ -17,7 +18,7 @@ use crate::platform::state::AppState;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Username.
     pub username: String,
     /// Name.
@@ -56,13 +57,14 @@ pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Erro
     let pattern = crate::platform::db::contains_pattern(query);
     sqlx::query_as!(
         UserRow,
-        "SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at, u.email_verified_at,
-                u.blocked_at, u.blocked_reason, u.password_locked_until, u.code_locked_until
+        r#"SELECT u.id AS "id: UserId", u.username, u.full_name, u.email, u.totp_enrolled_at,
+                u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
+                u.code_locked_until
          FROM users u
          LEFT JOIN personal_details p ON p.user_id = u.id
          WHERE u.username ILIKE $1 OR u.full_name ILIKE $1 OR u.email ILIKE $1
             OR p.big_number = $2
-         ORDER BY u.full_name LIMIT 50",
+         ORDER BY u.full_name LIMIT 50"#,
         pattern,
         query.trim(),
     )
@@ -71,13 +73,14 @@ pub async fn search(db: &PgPool, query: &str) -> Result<Vec<UserRow>, sqlx::Erro
 }
 
 /// One account.
-pub async fn find(db: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn find(db: &PgPool, id: UserId) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        "SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at, u.email_verified_at,
-                u.blocked_at, u.blocked_reason, u.password_locked_until, u.code_locked_until
-         FROM users u WHERE u.id = $1",
-        id,
+        r#"SELECT u.id AS "id: UserId", u.username, u.full_name, u.email, u.totp_enrolled_at,
+                u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
+                u.code_locked_until
+         FROM users u WHERE u.id = $1"#,
+        id as UserId,
     )
     .fetch_optional(db)
     .await
@@ -127,14 +130,14 @@ pub struct Account {
 }
 
 /// Account `id` with everything its page shows, in one statement; `None` for an unknown id.
-pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
+pub async fn account(db: &PgPool, id: UserId) -> Result<Option<Account>, sqlx::Error> {
     use crate::accounts::account_requests::{InstitutionOption, OpleiderOption};
     use crate::billing::invoices::Invoice;
     use crate::registers::entries::{Application, Entry};
     use crate::trainings::training::TrainingRow;
     use sqlx::types::Json;
     let row = sqlx::query!(
-        r#"SELECT u.id, u.username, u.full_name, u.email, u.totp_enrolled_at,
+        r#"SELECT u.id AS "id: UserId", u.username, u.full_name, u.email, u.totp_enrolled_at,
                   u.email_verified_at, u.blocked_at, u.blocked_reason, u.password_locked_until,
                   u.code_locked_until,
                   -- The active roles, with their scope in words.
@@ -171,7 +174,7 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
                    FROM active_opleiders() o)
                     AS "opleiders!: Json<Vec<OpleiderOption>>"
            FROM users u WHERE u.id = $1"#,
-        id,
+        id as UserId,
     )
     .fetch_optional(db)
     .await?;
@@ -206,8 +209,8 @@ pub async fn account(db: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Err
 pub async fn record_view(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
 ) -> Result<(), sqlx::Error> {
     let mut conn = state.db.acquire().await?;
     audit::record(
@@ -225,8 +228,8 @@ pub async fn record_view(
 pub async fn reset_second_factor(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -234,16 +237,19 @@ pub async fn reset_second_factor(
         "UPDATE users SET totp_secret_enc = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,
          failed_code_count = 0, code_locked_until = NULL, session_version = session_version + 1
          WHERE id = $1 RETURNING full_name, email",
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some((name, email)) = user.map(|user| (user.full_name, user.email)) else {
         return Ok(false);
     };
-    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id,)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        user_id as UserId,
+    )
+    .execute(&mut *tx)
+    .await?;
     mail::enqueue(
         &mut tx,
         now,
@@ -278,7 +284,7 @@ pub struct Grant {
     /// Opleider, contactpersoon: institution.
     pub institution: Option<Uuid>,
     /// Ondersteuner: the opleider.
-    pub supervisor: Option<Uuid>,
+    pub supervisor: Option<UserId>,
 }
 
 /// Why a role was not granted.
@@ -304,8 +310,8 @@ impl From<sqlx::Error> for GrantError {
 pub async fn grant_role(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
     grant: &Grant,
 ) -> Result<(), GrantError> {
     let needs = match grant.role {
@@ -335,11 +341,11 @@ pub async fn grant_role(
         r#"SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = $2
            AND specialty_id IS NOT DISTINCT FROM $3 AND institution_id IS NOT DISTINCT FROM $4
            AND supervisor_id IS NOT DISTINCT FROM $5 AND revoked_at IS NULL) AS "exists!""#,
-        user_id,
+        user_id as UserId,
         grant.role.code(),
         specialty,
         institution,
-        supervisor,
+        supervisor as Option<UserId>,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -349,7 +355,7 @@ pub async fn grant_role(
     if let Some(sup) = supervisor {
         let is_opleider: bool = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM role_assignments WHERE user_id = $1 AND role = 'opleider' AND revoked_at IS NULL) AS "exists!""#,
-            sup,
+            sup as UserId,
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -360,11 +366,11 @@ pub async fn grant_role(
     let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar!(
         "INSERT INTO role_assignments (user_id, role, specialty_id, institution_id, supervisor_id)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        user_id,
+        user_id as UserId,
         grant.role.code(),
         specialty,
         institution,
-        supervisor,
+        supervisor as Option<UserId>,
     )
     .fetch_one(&mut *tx)
     .await;
@@ -400,8 +406,8 @@ pub async fn grant_role(
 pub async fn revoke_role(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
     assignment: Uuid,
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
@@ -410,7 +416,7 @@ pub async fn revoke_role(
         "UPDATE role_assignments SET revoked_at = $3
          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING role",
         assignment,
-        user_id,
+        user_id as UserId,
         now,
     )
     .fetch_optional(&mut *tx)
@@ -462,8 +468,8 @@ pub enum BlockError {
 pub async fn block(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
     reason: &str,
 ) -> Result<(), BlockError> {
     if clerk == user_id {
@@ -473,7 +479,7 @@ pub async fn block(
     let mut tx = state.db.begin().await?;
     let blocked: Option<Option<DateTime<Utc>>> = sqlx::query_scalar!(
         "SELECT blocked_at FROM users WHERE id = $1 FOR UPDATE",
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -486,7 +492,7 @@ pub async fn block(
         "UPDATE users SET blocked_at = $2, blocked_reason = $3,
                 session_version = session_version + 1
          WHERE id = $1",
-        user_id,
+        user_id as UserId,
         now,
         reason,
     )
@@ -517,15 +523,15 @@ type Locks = (
 pub async fn unblock(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
-    user_id: Uuid,
+    clerk: UserId,
+    user_id: UserId,
 ) -> Result<bool, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let before: Option<Locks> = sqlx::query!(
         "SELECT blocked_at, password_locked_until, code_locked_until FROM users
              WHERE id = $1 FOR UPDATE",
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -544,7 +550,7 @@ pub async fn unblock(
                 failed_password_count = 0, failed_password_since = NULL,
                 password_locked_until = NULL, failed_code_count = 0, code_locked_until = NULL
          WHERE id = $1",
-        user_id,
+        user_id as UserId,
     )
     .execute(&mut *tx)
     .await?;

@@ -1,7 +1,7 @@
 //! Invoices (docs/domain/invoices.md): issued in the transaction of the change that causes them,
 //! numbered gaplessly per year, never edited afterwards. Each user sees only their own.
 
-use crate::platform::ids::InvoiceId;
+use crate::platform::ids::{InvoiceId, TrainingId, UserId};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::payment::InvoiceStatus;
@@ -14,7 +14,6 @@ use crate::billing::mails;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
-use crate::platform::ids::TrainingId;
 use crate::platform::mail::{Attachment, OutgoingEmail};
 use crate::platform::state::AppState;
 use crate::trainings::training::Training;
@@ -33,7 +32,7 @@ pub struct Invoice {
     /// Its number, `2026-000123`.
     pub number: String,
     /// The recipient.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The training it is for, if any.
     pub training_id: Option<TrainingId>,
     /// The product code.
@@ -138,7 +137,7 @@ async fn next_sequence(conn: &mut PgConnection, year: i32) -> Result<i64, sqlx::
 #[derive(Clone, Debug)]
 pub struct NewInvoice {
     /// The recipient.
-    pub user: Uuid,
+    pub user: UserId,
     /// The training it is for, if any.
     pub training: Option<TrainingId>,
     /// The product code.
@@ -178,7 +177,7 @@ pub async fn issue(
     let recipient = sqlx::query!(
         "SELECT u.full_name, p.street, p.postcode, p.city
          FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
-        new.user,
+        new.user as UserId,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -202,7 +201,7 @@ pub async fn issue(
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+         RETURNING id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                    status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -213,7 +212,7 @@ pub async fn issue(
         i16::try_from(year).unwrap_or(i16::MAX),
         i32::try_from(sequence).unwrap_or(i32::MAX),
         money::invoice_number(year, sequence),
-        new.user,
+        new.user as UserId,
         new.training as Option<TrainingId>,
         new.product,
         &new.description,
@@ -259,10 +258,10 @@ pub async fn for_registration(
 }
 
 /// The invoices of `user`, newest first.
-pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>, sqlx::Error> {
+pub async fn of_user(conn: &mut PgConnection, user: UserId) -> Result<Vec<Invoice>, sqlx::Error> {
     let invoices = sqlx::query_scalar!(
         r#"SELECT invoices AS "invoices!: Json<Vec<Invoice>>" FROM invoices_of_user($1)"#,
-        user,
+        user as UserId,
     )
     .fetch_one(conn)
     .await?;
@@ -272,12 +271,12 @@ pub async fn of_user(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Invoice>
 /// Invoice `id` if it is `user`'s; `None` otherwise (someone else's: 404).
 pub async fn of_user_by_id(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     id: InvoiceId,
 ) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -285,7 +284,7 @@ pub async fn of_user_by_id(
                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
                     AS "credit_for_number?"
          FROM invoices WHERE user_id = $1 AND id = $2"#,
-        user,
+        user as UserId,
         id as InvoiceId,
     )
     .fetch_optional(conn)
@@ -331,7 +330,7 @@ pub enum CreditError {
 pub async fn credit(
     conn: &mut PgConnection,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     original: InvoiceId,
     reason: &str,
     now: DateTime<Utc>,
@@ -341,7 +340,7 @@ pub async fn credit(
     let reason = reason.as_str();
     let original: Option<Invoice> = sqlx::query_as!(
         Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -376,7 +375,7 @@ pub async fn credit(
                                description, recipient_name, recipient_address, amount_cents,
                                vat_cents, vat_percent, credit_for, issued_on, due_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+         RETURNING id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                    recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                    status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -387,7 +386,7 @@ pub async fn credit(
         i16::try_from(year).unwrap_or(i16::MAX),
         i32::try_from(sequence).unwrap_or(i32::MAX),
         money::invoice_number(year, sequence),
-        original.user_id,
+        original.user_id as UserId,
         original.training_id as Option<TrainingId>,
         &original.product,
         format!("Creditering van factuur {}: {reason}", original.number)
@@ -429,7 +428,7 @@ pub async fn credit(
 pub async fn credit_and_notify(
     state: &AppState,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     original: InvoiceId,
     reason: &str,
 ) -> Result<Invoice, CreditError> {
@@ -457,7 +456,7 @@ pub async fn credits_of(
 ) -> Result<Vec<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -475,7 +474,7 @@ pub async fn credits_of(
 pub async fn by_id(conn: &mut PgConnection, id: InvoiceId) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at,
@@ -572,10 +571,12 @@ async fn mail_invoice(
     let pdf = state
         .pdf
         .invoice(&document(invoice, &state.config.base_url))?;
-    let email: String =
-        sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", invoice.user_id,)
-            .fetch_one(&mut *conn)
-            .await?;
+    let email: String = sqlx::query_scalar!(
+        "SELECT email FROM users WHERE id = $1",
+        invoice.user_id as UserId,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let base = state.config.base_url.as_str().trim_end_matches('/');
     let what = if invoice.is_credit() {
         format!(
@@ -632,7 +633,7 @@ pub async fn remind_of_payment(
 ) -> anyhow::Result<()> {
     let invoice: Invoice = sqlx::query_as!(
         Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id, training_id AS "training_id: TrainingId", product, description,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
                 recipient_name,
                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
                   status AS "status: Stored<InvoiceStatus>", paid_at,

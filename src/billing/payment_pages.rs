@@ -8,9 +8,7 @@
 //! provider cannot be asked, so it retries. The built-in test provider's checkout page lives
 //! here too (404 when the portal uses Mollie).
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::PaymentId;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{InvoiceId, PaymentId, TrainingId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{DefaultBodyLimit, Path, State};

@@ -8,9 +8,7 @@
 //! transaction, together with the invoice, the registration, the audit record and the mail.
 //! Replays, in any order and at the same time, change nothing more.
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::PaymentId;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{InvoiceId, PaymentId, TrainingId, UserId};
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -44,7 +42,7 @@ pub struct Payment {
     /// The invoice it pays.
     pub invoice_id: InvoiceId,
     /// Who pays.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// `test` or `mollie`.
     pub provider: String,
     /// The provider's id, once it answered.
@@ -125,16 +123,16 @@ pub enum StartError {
 /// Payment `id` if it is `user`'s.
 pub async fn of_user(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     id: PaymentId,
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
                 status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE id = $1 AND user_id = $2"#,
         id as PaymentId,
-        user,
+        user as UserId,
     )
     .fetch_optional(conn)
     .await
@@ -147,7 +145,7 @@ pub async fn of_invoice(
 ) -> Result<Vec<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
                 status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC"#,
         invoice as InvoiceId,
@@ -162,7 +160,7 @@ async fn alive(
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE invoice_id = $1
@@ -179,7 +177,7 @@ async fn alive(
 pub async fn start(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     invoice: &Invoice,
 ) -> Result<Payment, StartError> {
     let now = state.clock.now();
@@ -198,7 +196,7 @@ pub async fn start(
     let open: Option<String> = sqlx::query_scalar!(
         "SELECT status FROM invoices WHERE id = $1 AND user_id = $2 FOR UPDATE",
         invoice.id as InvoiceId,
-        user,
+        user as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -215,13 +213,13 @@ pub async fn start(
                 Payment,
                 r#"INSERT INTO payments (id, invoice_id, user_id, provider, idempotency_key,
                                        amount_cents, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider,
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider,
                      provider_id, idempotency_key, amount_cents,
                      status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
                      created_at"#,
                 Uuid::now_v7(),
                 invoice.id as InvoiceId,
-                user,
+                user as UserId,
                 state.payments.code(),
                 Uuid::new_v4(),
                 invoice.amount_cents,
@@ -268,7 +266,7 @@ async fn ensure_created(
               WHERE id = $1 AND status = 'wordt_aangemaakt' AND provider_id IS NULL
                 AND (creation_claimed_until IS NULL
                      OR creation_claimed_until < clock_timestamp())
-              RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key,
+              RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key,
                  amount_cents, status AS "status: Stored<PaymentStatus>", checkout_url, paid_at,
                  created_at"#,
             id as PaymentId,
@@ -325,7 +323,7 @@ async fn ensure_created(
     let locked: Payment = sqlx::query_as!(
         Payment,
         r#"UPDATE payments SET creation_claimed_until = NULL WHERE id = $1
-         RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+         RETURNING id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
                    status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at"#,
         id as PaymentId,
     )
@@ -370,7 +368,7 @@ pub async fn sync(
     let mut tx = state.db.begin().await?;
     let local: Option<Payment> = sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE provider = $3
@@ -393,7 +391,7 @@ pub async fn sync(
 async fn reload(conn: &mut PgConnection, id: PaymentId) -> Result<Payment, sqlx::Error> {
     sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments WHERE id = $1"#,
         id as PaymentId,
@@ -590,7 +588,7 @@ async fn settle_invoice(
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let unsettled: Vec<Payment> = sqlx::query_as!(
         Payment,
-        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id, provider, provider_id, idempotency_key, amount_cents,
+        r#"SELECT id AS "id: PaymentId", invoice_id AS "invoice_id: InvoiceId", user_id AS "user_id: UserId", provider, provider_id, idempotency_key, amount_cents,
              status AS "status: Stored<PaymentStatus>", checkout_url, paid_at, created_at
          FROM payments
          WHERE status IN ('wordt_aangemaakt', 'open', 'in_behandeling') AND provider = $2

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
-use uuid::Uuid;
+
+use crate::platform::ids::UserId;
 
 /// Where a change came from, as the audit trail records it: the client's address, browser and
 /// the request id. The web layer reads it from a request (`web::audit_origin`); work the
@@ -47,11 +48,11 @@ impl Outcome {
 #[derive(Clone, Debug)]
 pub struct AuditEntry<'a> {
     /// The user who acted, if known.
-    pub actor: Option<Uuid>,
+    pub actor: Option<UserId>,
     /// The role they acted in.
     pub actor_role: Option<&'a str>,
     /// The user on whose behalf they acted (an ondersteuner for an opleider).
-    pub on_behalf_of: Option<Uuid>,
+    pub on_behalf_of: Option<UserId>,
     /// What happened, as `area.event` (`auth.login`, `account.created`, …).
     pub action: &'a str,
     /// The kind of object acted on.
@@ -66,7 +67,7 @@ pub struct AuditEntry<'a> {
 
 impl<'a> AuditEntry<'a> {
     /// An entry for `action` by `actor` with `outcome`, without object or details.
-    pub fn new(action: &'a str, actor: Option<Uuid>, outcome: Outcome) -> Self {
+    pub fn new(action: &'a str, actor: Option<UserId>, outcome: Outcome) -> Self {
         Self {
             actor,
             actor_role: None,
@@ -105,9 +106,9 @@ pub async fn record(
                                 object_type, object_id, result, ip, user_agent, request_id, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::inet, $10, $11, $12)",
         at,
-        entry.actor,
+        entry.actor as Option<UserId>,
         entry.actor_role,
-        entry.on_behalf_of,
+        entry.on_behalf_of as Option<UserId>,
         entry.action,
         entry.object_type,
         entry.object_id,

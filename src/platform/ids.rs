@@ -61,6 +61,8 @@ ids! {
     PaymentId;
     /// An entry in the specialists' or the profile register (`register_entries.id`).
     RegisterEntryId;
+    /// A user's account (`users.id`): an aios, an opleider, an RGS employee, anyone who logs in.
+    UserId;
 }
 
 #[cfg(test)]

@@ -6,9 +6,7 @@
 //! commits). A job that fails is retried with growing pauses and, after [`MAX_ATTEMPTS`], marked
 //! failed with its last error for the back office.
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::TrainingId;
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{InvoiceId, TrainingId, VersionId};
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;

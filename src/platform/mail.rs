@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::platform::clock::Clock;
 use crate::platform::config::{MailConfig, MailTransport};
+use crate::platform::ids::UserId;
 
 /// A mail to send: plain Dutch text, never a password or a code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -463,7 +464,7 @@ pub struct FailedEmail {
 pub async fn retry(
     db: &PgPool,
     meta: &crate::platform::audit::Origin,
-    clerk: Uuid,
+    clerk: UserId,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {

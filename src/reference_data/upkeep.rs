@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
+use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
 use rules::reference_data;
 use rules::register_entry::Register;
@@ -64,7 +65,7 @@ pub fn parse_token(raw: &str) -> Option<DateTime<Utc>> {
 async fn finish(
     mut tx: Transaction<'_, Postgres>,
     (state, meta): (&AppState, &Origin),
-    clerk: Uuid,
+    clerk: UserId,
     (action, kind, id): (&str, &str, impl ToString),
     details: Value,
 ) -> Result<(), SaveError> {
@@ -143,7 +144,7 @@ pub struct InstitutionInput {
 pub async fn save_institution(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &InstitutionInput,
 ) -> Result<Uuid, SaveError> {
@@ -242,7 +243,7 @@ pub struct InstituteInput {
 pub async fn save_institute(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &InstituteInput,
 ) -> Result<Uuid, SaveError> {
@@ -340,7 +341,7 @@ pub struct InterruptionTypeInput {
 pub async fn save_interruption_type(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     based_on: Option<DateTime<Utc>>,
     input: &InterruptionTypeInput,
 ) -> Result<(), SaveError> {
@@ -501,7 +502,7 @@ pub struct FeeInput {
 pub async fn save_fee(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &FeeInput,
 ) -> Result<Uuid, SaveError> {
@@ -741,7 +742,7 @@ pub struct SpecialtyInput {
 pub async fn save_specialty(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     existing: Option<(Uuid, DateTime<Utc>)>,
     input: &SpecialtyInput,
 ) -> Result<Uuid, SaveError> {
@@ -810,7 +811,7 @@ pub async fn save_specialty(
 /// `months` required.
 pub async fn save_part(
     (state, meta): (&AppState, &Origin),
-    clerk: Uuid,
+    clerk: UserId,
     (id, position, based_on): (Uuid, i16, DateTime<Utc>),
     name: &str,
     months: i32,
@@ -846,7 +847,7 @@ pub async fn save_part(
 pub async fn set_recognition(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     id: Uuid,
     institution: Uuid,
     recognised: bool,
@@ -890,7 +891,7 @@ pub async fn set_recognition(
 pub async fn set_institute(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     id: Uuid,
     institute: Uuid,
     linked: bool,

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::billing::invoices::SENDER;
+use crate::platform::ids::UserId;
 use crate::platform::pdf::LetterDocument;
 use crate::registers::entries::{Application, Entry, Period, months_label};
 use rules::person::format_date;
@@ -49,12 +50,12 @@ impl Recipient {
 }
 
 /// The name, address and BIG-nummer of `user`.
-pub async fn recipient(conn: &mut PgConnection, user: Uuid) -> Result<Recipient, sqlx::Error> {
+pub async fn recipient(conn: &mut PgConnection, user: UserId) -> Result<Recipient, sqlx::Error> {
     sqlx::query_as!(
         Recipient,
         "SELECT u.full_name AS name, p.street, p.postcode, p.city, p.big_number
          FROM users u LEFT JOIN personal_details p ON p.user_id = u.id WHERE u.id = $1",
-        user,
+        user as UserId,
     )
     .fetch_one(conn)
     .await

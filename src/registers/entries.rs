@@ -4,9 +4,7 @@
 //! transactions. A person only ever finds their own entries and requests (someone else's:
 //! `None`, so 404).
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::RegisterEntryId;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{InvoiceId, RegisterEntryId, TrainingId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use serde::{Deserialize, Serialize};
@@ -33,7 +31,7 @@ pub struct Entry {
     /// Id.
     pub id: RegisterEntryId,
     /// The registered person.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Their name.
     pub user_name: String,
     /// The specialty or profile.
@@ -110,10 +108,10 @@ impl Entry {
 }
 
 /// The entries of `user`, by specialty.
-pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn entries_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<Entry>, sqlx::Error> {
     let entries = sqlx::query_scalar!(
         r#"SELECT entries AS "entries!: Json<Vec<Entry>>" FROM register_entries_of_user($1)"#,
-        user,
+        user as UserId,
     )
     .fetch_one(conn)
     .await?;
@@ -123,7 +121,7 @@ pub async fn entries_of(conn: &mut PgConnection, user: Uuid) -> Result<Vec<Entry
 /// The entries of `user`, by specialty, each with its periods (oldest first): one statement.
 pub async fn entries_with_periods_of(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
 ) -> Result<Vec<(Entry, Vec<Period>)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT to_json(e) AS "entry!: Json<Entry>", p.period_starts AS "period_starts!",
@@ -139,7 +137,7 @@ pub async fn entries_with_periods_of(
                FROM register_periods p WHERE p.entry_id = e.id
            ) p
            WHERE e.user_id = $1 ORDER BY e.specialty_name"#,
-        user,
+        user as UserId,
     )
     .fetch_all(conn)
     .await?;
@@ -165,13 +163,13 @@ pub async fn entries_with_periods_of(
 /// Entry `id` if it is `user`'s.
 pub async fn entry_of(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     id: RegisterEntryId,
 ) -> Result<Option<Entry>, sqlx::Error> {
     let entry = sqlx::query_scalar!(
         r#"SELECT to_json(e) AS "entry!: Json<Entry>" FROM register_entry_rows() e
            WHERE e.user_id = $1 AND e.id = $2"#,
-        user,
+        user as UserId,
         id as RegisterEntryId,
     )
     .fetch_optional(conn)
@@ -251,7 +249,7 @@ pub struct Application {
     /// Registratie or herregistratie.
     pub kind: Stored<ApplicationKind>,
     /// Who asked.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Their name.
     pub user_name: String,
     /// The specialty or profile.
@@ -377,12 +375,12 @@ pub fn months_label(months: i32) -> String {
 /// The requests of `user`, newest first.
 pub async fn applications_of(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
 ) -> Result<Vec<Application>, sqlx::Error> {
     let applications = sqlx::query_scalar!(
         r#"SELECT applications AS "applications!: Json<Vec<Application>>"
            FROM applications_of_user($1)"#,
-        user,
+        user as UserId,
     )
     .fetch_one(conn)
     .await?;
@@ -394,13 +392,13 @@ pub async fn applications_of(
 async fn read_application(
     conn: &mut PgConnection,
     id: Uuid,
-    user: Option<Uuid>,
+    user: Option<UserId>,
 ) -> Result<Option<Application>, sqlx::Error> {
     let application = sqlx::query_scalar!(
         r#"SELECT to_json(a) AS "application!: Json<Application>" FROM application_rows() a
            WHERE a.id = $1 AND ($2::uuid IS NULL OR a.user_id = $2)"#,
         id,
-        user,
+        user as Option<UserId>,
     )
     .fetch_optional(conn)
     .await?;
@@ -410,7 +408,7 @@ async fn read_application(
 /// Request `id` if it is `user`'s.
 pub async fn application_of(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     id: Uuid,
 ) -> Result<Option<Application>, sqlx::Error> {
     read_application(conn, id, Some(user)).await
@@ -506,7 +504,7 @@ impl Completed {
 /// The trainings of `user` completed with a positive eindverklaring.
 pub async fn completed_of(
     conn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
 ) -> Result<Vec<Completed>, sqlx::Error> {
     sqlx::query_as!(
         Completed,
@@ -516,7 +514,7 @@ pub async fn completed_of(
          JOIN specialties s ON s.id = t.specialty_id
          WHERE t.trainee_id = $1 AND t.status = 'voltooid'
          ORDER BY f.end_date"#,
-        user,
+        user as UserId,
     )
     .fetch_all(conn)
     .await
@@ -548,7 +546,7 @@ pub enum RequestError {
 pub async fn request_registration(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     training: TrainingId,
 ) -> Result<Invoice, RequestError> {
     let mut tx = state.db.begin().await?;
@@ -561,7 +559,7 @@ pub async fn request_registration(
          JOIN specialties s ON s.id = t.specialty_id
          WHERE t.trainee_id = $1 AND t.id = $2 AND t.status = 'voltooid'
          FOR UPDATE OF t"#,
-        user,
+        user as UserId,
         training as TrainingId,
     )
     .fetch_optional(&mut *tx)
@@ -577,7 +575,7 @@ pub async fn request_registration(
                         WHERE training_id = $1 AND kind = 'registratie' AND status <> 'afgewezen')
              OR EXISTS (SELECT 1 FROM register_entries WHERE user_id = $2 AND specialty_id = $3) AS "exists!""#,
         training as TrainingId,
-        user,
+        user as UserId,
         completed.specialty_id,
     )
     .fetch_one(&mut *tx)
@@ -608,7 +606,7 @@ pub async fn request_registration(
                                             invoice_id, submitted_at)
          VALUES ($1, 'registratie', $2, $3, $4, $5, $6)",
         id,
-        user,
+        user as UserId,
         completed.specialty_id,
         training as TrainingId,
         invoice.id as InvoiceId,

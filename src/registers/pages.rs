@@ -4,8 +4,7 @@
 //! after seeing the portal's proposal (docs/domain/registers.md). Only aios and specialists have
 //! the page; someone else's entry or request answers 404.
 
-use crate::platform::ids::RegisterEntryId;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{RegisterEntryId, TrainingId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};

@@ -3,8 +3,7 @@
 //! gap), the invitation and reminders, and the strike-off of an entry whose period ends without a
 //! decision.
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::RegisterEntryId;
+use crate::platform::ids::{InvoiceId, RegisterEntryId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::payment::InvoiceStatus;
@@ -81,8 +80,8 @@ async fn still_running(
     Ok(Some(entry))
 }
 
-async fn email_of(conn: &mut PgConnection, user: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user,)
+async fn email_of(conn: &mut PgConnection, user: UserId) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user as UserId,)
         .fetch_one(conn)
         .await
 }
@@ -154,7 +153,7 @@ async fn strike_off(
     conn: &mut PgConnection,
     entry: &Entry,
     reason: &str,
-    actor: Option<Uuid>,
+    actor: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -253,7 +252,7 @@ pub enum ApplyError {
 pub async fn apply(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     entry: RegisterEntryId,
     declaration: &Declaration,
 ) -> Result<(Uuid, Proposal, Invoice), ApplyError> {
@@ -302,7 +301,7 @@ pub async fn apply(
                                             proposed_months, proposal_reasons, submitted_at)
          VALUES ($1, 'herregistratie', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         id,
-        user,
+        user as UserId,
         entry.specialty_id,
         entry.id as RegisterEntryId,
         entry.ends_on,
@@ -370,7 +369,7 @@ pub struct Decided {
 pub async fn decide(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     application: Uuid,
     verdict: Verdict,
     note: &str,
@@ -448,7 +447,7 @@ pub async fn decide(
         application,
         status,
         now,
-        clerk,
+        clerk as UserId,
         granted,
         note,
     )

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
+use crate::platform::ids::UserId;
 use crate::platform::pdf::Template as PdfTemplate;
 use crate::platform::state::AppState;
 use crate::reports::register_report::{self, ReportRow};
@@ -39,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The institution `id` if `user` is its contactpersoon; 404 otherwise.
-async fn own_institution(state: &AppState, user: Uuid, id: Uuid) -> AppResult<String> {
+async fn own_institution(state: &AppState, user: UserId, id: Uuid) -> AppResult<String> {
     register_report::institutions_of(&state.db, user)
         .await?
         .into_iter()
@@ -158,7 +159,7 @@ async fn report(
 async fn start_download(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     id: Uuid,
     raw: &RawFilter,
     format: &str,
@@ -193,7 +194,7 @@ fn download_filter(state: &AppState, raw: &RawFilter) -> Result<ReportFilter, Bo
 async fn record_download(
     state: &AppState,
     meta: &Origin,
-    user: Uuid,
+    user: UserId,
     institution: Uuid,
     format: &str,
     filter: &ReportFilter,

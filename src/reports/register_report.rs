@@ -4,6 +4,7 @@
 //! Every format comes from the same query, so the downloads hold exactly the rows of the report.
 
 use crate::platform::db::Stored;
+use crate::platform::ids::UserId;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use rules::code::Coded;
@@ -71,11 +72,14 @@ pub const HEADERS: [&str; 10] = [
 ];
 
 /// The institutions `user` is contactpersoon of, with their names.
-pub async fn institutions_of(db: &PgPool, user: Uuid) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+pub async fn institutions_of(
+    db: &PgPool,
+    user: UserId,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT i.id, i.name FROM role_assignments r JOIN institutions i ON i.id = r.institution_id
          WHERE r.user_id = $1 AND r.role = 'contactpersoon' ORDER BY i.name",
-        user,
+        user as UserId,
     )
     .fetch_all(db)
     .await?;

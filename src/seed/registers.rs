@@ -2,10 +2,9 @@
 //! months, so the herregistratie can be tried at once (and its invitation goes out); the demo
 //! opleider is in the profielregister for IGT until 2029.
 
-use crate::platform::ids::RegisterEntryId;
+use crate::platform::ids::{RegisterEntryId, UserId};
 use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::{Postgres, Transaction};
-use uuid::Uuid;
 
 use rules::schedule::months::add_months;
 
@@ -33,10 +32,12 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
     ];
     let mut added = 0;
     for (username, big_number, specialty, ends_on) in demos {
-        let Some(user): Option<Uuid> =
-            sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", username,)
-                .fetch_optional(&mut **tx)
-                .await?
+        let Some(user): Option<UserId> = sqlx::query_scalar!(
+            r#"SELECT id AS "id: UserId" FROM users WHERE username = $1"#,
+            username,
+        )
+        .fetch_optional(&mut **tx)
+        .await?
         else {
             continue;
         };
@@ -46,7 +47,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
              VALUES ($1, '1978-02-03', $2, '2003-07-01', 'umcu', '06 87654321',
                      'Maliebaan 12', '3581 CN', 'Utrecht')
              ON CONFLICT (user_id) DO NOTHING",
-            user,
+            user as UserId,
             big_number,
         )
         .execute(&mut **tx)
@@ -58,7 +59,7 @@ pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx
              SELECT $1, $2, s.id, $3, $4 FROM specialties s WHERE s.code = $5
              ON CONFLICT (user_id, specialty_id) DO NOTHING",
             entry as RegisterEntryId,
-            user,
+            user as UserId,
             add_months(starts_on, -60),
             ends_on,
             specialty,

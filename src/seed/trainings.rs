@@ -4,9 +4,7 @@
 //! demo aios follow IGT with the demo opleider: a shortening to decide, an eindverklaring
 //! due, an ended and a struck-off registration.
 
-use crate::platform::ids::InvoiceId;
-use crate::platform::ids::TrainingId;
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{InvoiceId, TrainingId, UserId, VersionId};
 use chrono::NaiveDate;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
@@ -408,10 +406,11 @@ fn date(text: &str) -> Result<NaiveDate, sqlx::Error> {
 /// Fills in the basisgegevens and trainings of the demo aios and the other demo trainees,
 /// for each who has none yet. Returns the number of trainings added.
 pub(super) async fn seed(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {
-    let opleider: Uuid =
-        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.opleider'",)
-            .fetch_one(&mut **tx)
-            .await?;
+    let opleider: UserId = sqlx::query_scalar!(
+        r#"SELECT id AS "id: UserId" FROM users WHERE username = 'demo.opleider'"#,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     let mut added = seed_demo_aios(tx, opleider).await?;
     for trainee in DEMO_TRAINEES {
         added += seed_trainee(tx, opleider, trainee).await?;
@@ -460,7 +459,7 @@ async fn store_expected_ends(tx: &mut Transaction<'_, Postgres>) -> Result<(), s
 /// trainings are still to be seeded (they have none yet).
 async fn ready_for_trainings(
     tx: &mut Transaction<'_, Postgres>,
-    user: Uuid,
+    user: UserId,
     big_number: &str,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query!(
@@ -469,14 +468,14 @@ async fn ready_for_trainings(
          VALUES ($1, '1994-05-12', $2, '2019-07-01', 'radboud', '06 12345678',
                  'Houtlaan 4', '6525 XZ', 'Nijmegen')
          ON CONFLICT (user_id) DO NOTHING",
-        user,
+        user as UserId,
         big_number,
     )
     .execute(&mut **tx)
     .await?;
     let existing: i64 = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM trainings WHERE trainee_id = $1"#,
-        user,
+        user as UserId,
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -486,13 +485,15 @@ async fn ready_for_trainings(
 /// One other demo trainee's basisgegevens and IGT training, with a waiting shortening.
 async fn seed_trainee(
     tx: &mut Transaction<'_, Postgres>,
-    opleider: Uuid,
+    opleider: UserId,
     trainee: &DemoTrainee,
 ) -> Result<u64, sqlx::Error> {
-    let Some(id): Option<Uuid> =
-        sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", trainee.username,)
-            .fetch_optional(&mut **tx)
-            .await?
+    let Some(id): Option<UserId> = sqlx::query_scalar!(
+        r#"SELECT id AS "id: UserId" FROM users WHERE username = $1"#,
+        trainee.username,
+    )
+    .fetch_optional(&mut **tx)
+    .await?
     else {
         return Ok(0);
     };
@@ -511,7 +512,7 @@ async fn seed_trainee(
             ground,
             gained_where,
             gained_when,
-            id,
+            id as UserId,
         )
         .execute(&mut **tx)
         .await?;
@@ -522,12 +523,13 @@ async fn seed_trainee(
 /// The demo aios's basisgegevens and one training in each interesting state.
 async fn seed_demo_aios(
     tx: &mut Transaction<'_, Postgres>,
-    opleider: Uuid,
+    opleider: UserId,
 ) -> Result<u64, sqlx::Error> {
-    let Some(aios): Option<Uuid> =
-        sqlx::query_scalar!("SELECT id FROM users WHERE username = 'demo.aios'",)
-            .fetch_optional(&mut **tx)
-            .await?
+    let Some(aios): Option<UserId> = sqlx::query_scalar!(
+        r#"SELECT id AS "id: UserId" FROM users WHERE username = 'demo.aios'"#,
+    )
+    .fetch_optional(&mut **tx)
+    .await?
     else {
         return Ok(0);
     };
@@ -542,8 +544,8 @@ async fn seed_demo_aios(
 
 async fn seed_training(
     tx: &mut Transaction<'_, Postgres>,
-    aios: Uuid,
-    opleider: Uuid,
+    aios: UserId,
+    opleider: UserId,
     demo: &DemoTraining,
 ) -> Result<TrainingId, sqlx::Error> {
     let training = TrainingId::generate();
@@ -557,8 +559,8 @@ async fn seed_training(
                 $3, $4, $5, CASE WHEN $6 THEN now() - interval '30 days' END
          FROM specialties s WHERE s.code = $7",
         training as TrainingId,
-        aios,
-        opleider,
+        aios as UserId,
+        opleider as UserId,
         demo.invoicing,
         demo.status,
         submitted,
@@ -613,7 +615,7 @@ async fn seed_training(
         demo.first_version,
         demo.first_version != "concept",
         decided,
-        opleider,
+        opleider as UserId,
         demo.rejection,
     )
     .execute(&mut **tx)
@@ -694,7 +696,7 @@ async fn insert_version(
     id: VersionId,
     number: i32,
     based_on: Option<VersionId>,
-    aios: Uuid,
+    aios: UserId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by,
@@ -705,7 +707,7 @@ async fn insert_version(
         training as TrainingId,
         number,
         based_on as Option<VersionId>,
-        aios,
+        aios as UserId,
     )
     .execute(&mut **tx)
     .await?;

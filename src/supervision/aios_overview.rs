@@ -2,14 +2,13 @@
 //! delegated to them): filtered, sorted and paged with a keyset, so a page costs the same for
 //! an opleider with ten aios as for one with hundreds.
 
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use rules::code::Coded;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row as _};
-use uuid::Uuid;
 
 use rules::decision::final_declaration_possible_until;
 use rules::training::RegistrationStatus;
@@ -137,7 +136,7 @@ pub enum Whose {
 /// request.
 pub async fn page(
     db: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     whose: Whose,
     today: NaiveDate,
     query: &Query,

@@ -4,8 +4,7 @@
 //! of every opleider who delegated to them and decides "namens" that opleider; anyone else gets
 //! 404.
 
-use crate::platform::ids::TrainingId;
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{TrainingId, VersionId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};

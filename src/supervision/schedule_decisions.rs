@@ -2,7 +2,7 @@
 //! ondersteuner acting for them (recorded as "namens"): one transaction with the audit record
 //! and the mail to the aios.
 
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{TrainingId, UserId, VersionId};
 use rules::code::Coded;
 use serde_json::json;
 
@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome as AuditOutcome};
 use crate::platform::db::Stored;
-use crate::platform::ids::TrainingId;
 use crate::platform::mail::text;
 use crate::platform::state::AppState;
 use crate::supervision::mails;
@@ -26,9 +25,9 @@ use rules::training::{RegistrationStatus, VersionStatus};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decider {
     /// The user who acts.
-    pub user: Uuid,
+    pub user: UserId,
     /// The opleider they act for, when that is someone else.
-    pub on_behalf_of: Option<Uuid>,
+    pub on_behalf_of: Option<UserId>,
 }
 
 /// Training `id` as its opleider or an ondersteuner of theirs sees it
@@ -36,7 +35,7 @@ pub struct Decider {
 pub async fn for_decider(
     conn: &mut PgConnection,
     id: TrainingId,
-    user: Uuid,
+    user: UserId,
 ) -> Result<Option<(Training, Decider)>, sqlx::Error> {
     let training = training::read(conn, id, Reader::Decider(user)).await?;
     Ok(training.map(|training| decider_of(training, user)))
@@ -47,7 +46,7 @@ pub async fn for_decider(
 pub async fn for_decider_with_rules(
     conn: &mut PgConnection,
     id: TrainingId,
-    user: Uuid,
+    user: UserId,
 ) -> Result<Option<(Training, Decider, SpecialtyRules)>, sqlx::Error> {
     let read = training::read_with_rules(conn, id, Reader::Decider(user)).await?;
     Ok(read.map(|(training, rules)| {
@@ -57,7 +56,7 @@ pub async fn for_decider_with_rules(
 }
 
 /// `user` deciding on `training`: for its opleider, or on their behalf.
-fn decider_of(training: Training, user: Uuid) -> (Training, Decider) {
+fn decider_of(training: Training, user: UserId) -> (Training, Decider) {
     let on_behalf_of = (training.supervisor_id != user).then_some(training.supervisor_id);
     (training, Decider { user, on_behalf_of })
 }
@@ -118,8 +117,8 @@ pub async fn decide(
         version as VersionId,
         outcome.version.code(),
         now,
-        decider.user,
-        decider.on_behalf_of,
+        decider.user as UserId,
+        decider.on_behalf_of as Option<UserId>,
         reason,
     )
     .execute(&mut *tx)
@@ -276,7 +275,7 @@ pub async fn issue_final_declaration(
         training.id as TrainingId,
         positive,
         end_date,
-        decider.user,
+        decider.user as UserId,
         now,
         note,
     )

@@ -3,7 +3,7 @@
 //! from the aios page; only the opleider approves or rejects a proposal. For an ondersteuner the
 //! decision routes do not exist (404), like every route for someone else's aios.
 
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -246,7 +246,7 @@ async fn propose(
 
 async fn trainee_context(
     state: &AppState,
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
 ) -> AppResult<ProposeContext> {
     let mut conn = state.db.acquire().await?;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use crate::platform::state::AppState;
 use crate::supervision::mails;
 use crate::trainings::training::Training;
@@ -179,11 +179,11 @@ pub enum ShorteningError {
 #[derive(Clone, Copy, Debug)]
 pub struct Actor {
     /// The user.
-    pub user: Uuid,
+    pub user: UserId,
     /// In what capacity.
     pub proposer: Proposer,
     /// The opleider an ondersteuner acts for.
-    pub on_behalf_of: Option<Uuid>,
+    pub on_behalf_of: Option<UserId>,
 }
 
 /// The approved shortenings of `training` and whether one waits, read under the training's
@@ -245,10 +245,10 @@ pub async fn propose(
         &proposal.gained_where,
         &proposal.gained_when,
         status.code(),
-        actor.user,
-        actor.on_behalf_of,
+        actor.user as UserId,
+        actor.on_behalf_of as Option<UserId>,
         now,
-        decided.then_some(actor.user),
+        decided.then_some(actor.user) as Option<UserId>,
         decided.then_some(now),
     )
     .execute(&mut *tx)
@@ -326,7 +326,7 @@ pub struct ProposalDecision<'a> {
 pub async fn decide(
     state: &AppState,
     meta: &Origin,
-    (user, by_the_opleider): (Uuid, bool),
+    (user, by_the_opleider): (UserId, bool),
     (training, rules): (&Training, &SpecialtyRules),
     decision: ProposalDecision<'_>,
 ) -> Result<(), ShorteningError> {
@@ -359,7 +359,7 @@ pub async fn decide(
          WHERE id = $1",
         id,
         status.code(),
-        user,
+        user as UserId,
         now,
         reason,
     )
@@ -409,7 +409,7 @@ pub async fn decide(
 pub async fn withdraw(
     state: &AppState,
     meta: &Origin,
-    trainee: Uuid,
+    trainee: UserId,
     training: &Training,
     id: Uuid,
 ) -> Result<(), ShorteningError> {

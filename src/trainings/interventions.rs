@@ -7,7 +7,7 @@
 //! A concept the aios is working on is not lost: it is closed and carried over on top of the
 //! new version, with the amendment in it, so the aios goes on from there.
 
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{TrainingId, UserId, VersionId};
 use chrono::{DateTime, Utc};
 use rules::code::Coded;
 use serde_json::json;
@@ -16,7 +16,6 @@ use uuid::Uuid;
 
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
-use crate::platform::ids::TrainingId;
 use crate::platform::mail::text;
 use crate::platform::state::AppState;
 use crate::trainings::mails;
@@ -68,7 +67,7 @@ pub enum InterveneError {
 pub async fn close(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     training: &Training,
     closure: Closure,
     reason: &str,
@@ -94,7 +93,7 @@ pub async fn close(
          WHERE training_id = $1 AND status = 'ingediend'",
         training.id as TrainingId,
         now,
-        clerk,
+        clerk as UserId,
         &note,
     )
     .execute(&mut *tx)
@@ -112,7 +111,7 @@ pub async fn close(
         training.id as TrainingId,
         closure.code(),
         reason,
-        clerk,
+        clerk as UserId,
         now,
     )
     .execute(&mut *tx)
@@ -252,7 +251,7 @@ pub struct Amended {
 pub async fn amend(
     state: &AppState,
     meta: &Origin,
-    clerk: Uuid,
+    clerk: UserId,
     training: &Training,
     rules: &SpecialtyRules,
     amendment: &Amendment,
@@ -282,10 +281,10 @@ pub async fn amend(
     // below), which the rollback of a refused amendment undoes.
     let concept = match versions.concept() {
         Some(concept) => {
-            let author: Uuid = sqlx::query_scalar!(
+            let author: UserId = sqlx::query_scalar!(
                 "UPDATE schedule_versions SET status = 'ingetrokken', withdrawn_at = $2,
                         decision_reason = $3
-                 WHERE id = $1 RETURNING created_by",
+                 WHERE id = $1 RETURNING created_by AS \"created_by: UserId\"",
                 concept.id as VersionId,
                 now,
                 format!(
@@ -327,7 +326,7 @@ pub async fn amend(
          WHERE id = $1",
         id as VersionId,
         now,
-        clerk,
+        clerk as UserId,
         after.totals.expected_end,
     )
     .execute(&mut *tx)
@@ -338,7 +337,7 @@ pub async fn amend(
          WHERE id = $1",
         id as VersionId,
         now,
-        clerk,
+        clerk as UserId,
         reason,
     )
     .execute(&mut *tx)

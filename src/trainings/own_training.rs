@@ -1,9 +1,7 @@
 //! Finding the training a page is about: the aios's own (someone else's answers 404), with the
 //! rules of its specialty, and where its page is.
 
-use uuid::Uuid;
-
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use crate::platform::state::AppState;
 use crate::trainings::training::{self, Training};
 use crate::web::error::{AppError, AppResult};
@@ -12,7 +10,7 @@ use rules::schedule::model::SpecialtyRules;
 /// Training `id` of aios `aios`, or 404.
 pub(crate) async fn own_training(
     state: &AppState,
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
 ) -> AppResult<Training> {
     let mut conn = state.db.acquire().await?;
@@ -24,7 +22,7 @@ pub(crate) async fn own_training(
 /// Training `id` of `aios` with its specialty's rules, or 404 (someone else's).
 pub(crate) async fn own_training_with_rules(
     state: &AppState,
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
 ) -> AppResult<(Training, SpecialtyRules)> {
     let mut conn = state.db.acquire().await?;

@@ -5,7 +5,7 @@
 //! (status and the revision the form was based on), raises the revision, and writes the audit
 //! record and any mail in the same transaction.
 
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{TrainingId, UserId, VersionId};
 use rules::code::Coded;
 use std::collections::BTreeMap;
 
@@ -17,7 +17,6 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
-use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::trainings::mails;
 use crate::trainings::training::Training;
@@ -195,7 +194,7 @@ pub struct PeriodRow {
     /// Its name.
     pub institution_name: String,
     /// Opleider, when known.
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
     /// Their name.
     pub supervisor_name: Option<String>,
     /// First day.
@@ -213,7 +212,8 @@ impl PeriodRow {
             part: usize::try_from(self.part).unwrap_or(usize::MAX),
             label: self.label.clone(),
             institution: self.institution_id,
-            supervisor: self.supervisor_id,
+            // The rules see an opleider only as an id to compare.
+            supervisor: self.supervisor_id.map(Uuid::from),
             start: self.start_date,
             end: self.end_date,
             part_time_pct: u8::try_from(self.part_time_pct).unwrap_or(0),
@@ -336,7 +336,7 @@ impl LoadedVersion {
         for p in &self.periods {
             names.insert(p.institution_id, p.institution_name.clone());
             if let (Some(id), Some(name)) = (p.supervisor_id, &p.supervisor_name) {
-                names.insert(id, name.clone());
+                names.insert(id.into(), name.clone());
             }
         }
         for i in &self.interruptions {
@@ -524,7 +524,7 @@ pub struct PeriodInput {
     /// Institution.
     pub institution_id: Uuid,
     /// Opleider.
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
     /// Start.
     pub start: NaiveDate,
     /// End (tot).
@@ -630,7 +630,7 @@ async fn bump(conn: &mut PgConnection, version: VersionId) -> Result<i32, sqlx::
 pub async fn edit(
     state: &AppState,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     training: &Training,
     based_on: i32,
     edit: &Edit,
@@ -651,7 +651,7 @@ pub async fn edit(
             p.part,
             &p.label,
             p.institution_id,
-            p.supervisor_id,
+            p.supervisor_id as Option<UserId>,
             p.start,
             p.end,
             p.part_time_pct,
@@ -758,7 +758,7 @@ async fn insert_period(
         p.part,
         &p.label,
         p.institution_id,
-        p.supervisor_id,
+        p.supervisor_id as Option<UserId>,
         p.start,
         p.end,
         p.part_time_pct,
@@ -783,7 +783,7 @@ pub enum Submitted {
 pub async fn submit(
     state: &AppState,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     training: &Training,
     rules: &SpecialtyRules,
     based_on: i32,
@@ -832,7 +832,7 @@ pub async fn submit(
          WHERE id = $1 AND status = 'concept' AND revision = $4",
         concept.id as VersionId,
         now,
-        actor,
+        actor as UserId,
         based_on,
         report.totals.expected_end,
     )
@@ -924,7 +924,7 @@ pub async fn submit(
 pub async fn start_change(
     state: &AppState,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     training: &Training,
 ) -> Result<(), ChangeError> {
     let mut tx = state.db.begin().await?;
@@ -967,7 +967,7 @@ pub async fn copy_version(
     to: VersionId,
     training: TrainingId,
     number: i32,
-    actor: Uuid,
+    actor: UserId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO schedule_versions (id, training_id, number, status, based_on_id, created_by)
@@ -976,7 +976,7 @@ pub async fn copy_version(
         training as TrainingId,
         number,
         from as VersionId,
-        actor,
+        actor as UserId,
     )
     .execute(&mut *conn)
     .await?;
@@ -1019,7 +1019,7 @@ pub async fn copy_version(
 pub async fn withdraw(
     state: &AppState,
     meta: &Origin,
-    actor: Uuid,
+    actor: UserId,
     training: &Training,
     based_on: i32,
 ) -> Result<(), ChangeError> {

@@ -2,7 +2,7 @@
 //! the concept. Every form carries the revision of the concept it was based on; a save over a
 //! newer revision is refused with the typed input kept (docs/domain/trainings.md).
 
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -74,7 +74,7 @@ struct Editing {
 async fn editing(
     state: &AppState,
     session: &Session,
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
 ) -> AppResult<Result<Editing, Response>> {
     let (training, rules) = own_training_with_rules(state, aios, id).await?;
@@ -309,7 +309,7 @@ fn parse_period(page: &PeriodPage) -> Result<PeriodInput, FormErrors> {
             .supervisors
             .iter()
             .find(|o| o.value == value)
-            .and_then(|o| o.value.parse::<Uuid>().ok())
+            .and_then(|o| o.value.parse::<UserId>().ok())
             .map(Some),
     };
     if supervisor.is_none() {
@@ -538,7 +538,7 @@ impl Item for PeriodInput {
 /// Saves the posted `form` as item `item` of the concept of training `id` (a new one when
 /// `item` is `None`).
 async fn save<I: Item>(
-    aios: Uuid,
+    aios: UserId,
     (id, item): (TrainingId, Option<Uuid>),
     action: Action,
     layout: Layout,
@@ -623,7 +623,7 @@ async fn change_period(
 /// Removes an item of the concept of training `id` (`edit` says which), based on revision
 /// `based_on`.
 async fn remove(
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
     action: Action,
     based_on: i32,

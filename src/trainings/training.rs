@@ -4,7 +4,7 @@
 //! Every function that reads one training takes the id of the user asking and only finds
 //! trainings that user may see, so another person's training is "not found" (404).
 
-use crate::platform::ids::VersionId;
+use crate::platform::ids::{TrainingId, UserId, VersionId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rules::code::Coded;
 use rules::register_entry::Register;
@@ -17,7 +17,6 @@ use crate::accounts::basisgegevens::DetailsRow;
 use crate::platform::audit::Origin;
 use crate::platform::audit::{self, AuditEntry, Outcome};
 use crate::platform::db::Stored;
-use crate::platform::ids::TrainingId;
 use crate::platform::state::AppState;
 use crate::reference_data::lookup::SpecialtyRow;
 use rules::person::PersonalDetails;
@@ -30,7 +29,7 @@ pub struct Training {
     /// Id.
     pub id: TrainingId,
     /// The aios.
-    pub trainee_id: Uuid,
+    pub trainee_id: UserId,
     /// The aios's name.
     pub trainee_name: String,
     /// The specialty or profile.
@@ -40,7 +39,7 @@ pub struct Training {
     /// The opleidingsinstituut, for institute-based trainings.
     pub institute_name: Option<String>,
     /// The oordelend opleider.
-    pub supervisor_id: Uuid,
+    pub supervisor_id: UserId,
     /// Their name.
     pub supervisor_name: String,
     /// Their email address, for notifications.
@@ -62,12 +61,12 @@ pub struct Training {
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct TrainingRow {
     pub(crate) id: TrainingId,
-    trainee_id: Uuid,
+    trainee_id: UserId,
     trainee_name: String,
     specialty_id: Uuid,
     specialty_name: String,
     institute_name: Option<String>,
-    supervisor_id: Uuid,
+    supervisor_id: UserId,
     supervisor_name: String,
     supervisor_email: String,
     invoicing: Stored<Invoicing>,
@@ -103,11 +102,11 @@ impl TrainingRow {
 #[derive(Clone, Copy, Debug)]
 pub enum Reader {
     /// The aios whose training it is.
-    Trainee(Uuid),
+    Trainee(UserId),
     /// Its oordelend opleider, or an ondersteuner with an active delegation from that
     /// opleider; never a training that is still a concept (never submitted, it has no effect
     /// yet).
-    Decider(Uuid),
+    Decider(UserId),
     /// The portal's own work (jobs) and the RGS, who may see every training; never for
     /// another user's request.
     Portal,
@@ -115,7 +114,7 @@ pub enum Reader {
 
 impl Reader {
     /// The statement's filters: the trainee, the decider.
-    fn filters(self) -> (Option<Uuid>, Option<Uuid>) {
+    fn filters(self) -> (Option<UserId>, Option<UserId>) {
         match self {
             Reader::Trainee(trainee) => (Some(trainee), None),
             Reader::Decider(decider) => (None, Some(decider)),
@@ -134,9 +133,9 @@ pub(crate) async fn read(
     // The reader's filters are the same in `read_with_rules`.
     let row = sqlx::query_as!(
         TrainingRow,
-        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!: UserId", t.trainee_name AS "trainee_name!",
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
-                  t.institute_name, t.supervisor_id AS "supervisor_id!",
+                  t.institute_name, t.supervisor_id AS "supervisor_id!: UserId",
                   t.supervisor_name AS "supervisor_name!",
                   t.supervisor_email AS "supervisor_email!",
                   t.invoicing AS "invoicing!: Stored<Invoicing>",
@@ -151,8 +150,8 @@ pub(crate) async fn read(
                    WHERE r.user_id = $3 AND r.role = 'ondersteuner'
                      AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
         id as TrainingId,
-        trainee,
-        decider,
+        trainee as Option<UserId>,
+        decider as Option<UserId>,
     )
     .fetch_optional(conn)
     .await?;
@@ -170,12 +169,12 @@ pub(crate) async fn read_with_rules(
     use sqlx::types::Json;
     struct Row {
         id: TrainingId,
-        trainee_id: Uuid,
+        trainee_id: UserId,
         trainee_name: String,
         specialty_id: Uuid,
         specialty_name: String,
         institute_name: Option<String>,
-        supervisor_id: Uuid,
+        supervisor_id: UserId,
         supervisor_name: String,
         supervisor_email: String,
         invoicing: Stored<Invoicing>,
@@ -193,9 +192,9 @@ pub(crate) async fn read_with_rules(
     let (trainee, decider) = reader.filters();
     let row = sqlx::query_as!(
         Row,
-        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!", t.trainee_name AS "trainee_name!",
+        r#"SELECT t.id AS "id!: TrainingId", t.trainee_id AS "trainee_id!: UserId", t.trainee_name AS "trainee_name!",
                   t.specialty_id AS "specialty_id!", t.specialty_name AS "specialty_name!",
-                  t.institute_name, t.supervisor_id AS "supervisor_id!",
+                  t.institute_name, t.supervisor_id AS "supervisor_id!: UserId",
                   t.supervisor_name AS "supervisor_name!",
                   t.supervisor_email AS "supervisor_email!",
                   t.invoicing AS "invoicing!: Stored<Invoicing>",
@@ -214,8 +213,8 @@ pub(crate) async fn read_with_rules(
                    WHERE r.user_id = $3 AND r.role = 'ondersteuner'
                      AND r.supervisor_id = t.supervisor_id AND r.revoked_at IS NULL))))"#,
         id as TrainingId,
-        trainee,
-        decider,
+        trainee as Option<UserId>,
+        decider as Option<UserId>,
     )
     .fetch_optional(conn)
     .await?;
@@ -257,11 +256,11 @@ pub(crate) fn trainings_of(rows: Vec<TrainingRow>) -> Vec<Training> {
 }
 
 /// The trainings of aios `trainee`, oldest first.
-pub async fn for_trainee(db: &PgPool, trainee: Uuid) -> Result<Vec<Training>, sqlx::Error> {
+pub async fn for_trainee(db: &PgPool, trainee: UserId) -> Result<Vec<Training>, sqlx::Error> {
     let rows = sqlx::query_scalar!(
         r#"SELECT trainings AS "trainings!: sqlx::types::Json<Vec<TrainingRow>>"
            FROM trainings_of_trainee($1)"#,
-        trainee,
+        trainee as UserId,
     )
     .fetch_one(db)
     .await?;
@@ -288,7 +287,7 @@ pub struct OverviewEntry {
 /// joins only what the overview shows (the training pages read a [`Training`] whole).
 pub async fn overview_of_trainee(
     db: &mut PgConnection,
-    trainee: Uuid,
+    trainee: UserId,
 ) -> Result<(PersonalDetails, Vec<OverviewEntry>), sqlx::Error> {
     // The basisgegevens, repeated on every row, and a training when there is one.
     let rows = sqlx::query!(
@@ -313,7 +312,7 @@ pub async fn overview_of_trainee(
            ) tr ON true
            WHERE u.id = $1
            ORDER BY tr.created_at, tr.id"#,
-        trainee,
+        trainee as UserId,
     )
     .fetch_all(db)
     .await?;
@@ -355,7 +354,7 @@ pub async fn overview_of_trainee(
 pub async fn of_trainee(
     conn: &mut PgConnection,
     id: TrainingId,
-    trainee: Uuid,
+    trainee: UserId,
 ) -> Result<Option<Training>, sqlx::Error> {
     read(conn, id, Reader::Trainee(trainee)).await
 }
@@ -365,7 +364,7 @@ pub async fn of_trainee(
 pub async fn of_trainee_with_rules(
     conn: &mut PgConnection,
     id: TrainingId,
-    trainee: Uuid,
+    trainee: UserId,
 ) -> Result<Option<(Training, SpecialtyRules)>, sqlx::Error> {
     read_with_rules(conn, id, Reader::Trainee(trainee)).await
 }
@@ -458,7 +457,7 @@ pub struct Choices {
 pub async fn choices_for(
     db: &PgPool,
     specialty: Uuid,
-    asking: Uuid,
+    asking: UserId,
 ) -> Result<Choices, sqlx::Error> {
     use sqlx::types::Json;
     let row = sqlx::query!(
@@ -492,7 +491,7 @@ pub async fn choices_for(
                     GROUP BY u.id, u.full_name) x)
                AS "supervisors!: Json<Vec<Choice>>""#,
         specialty,
-        asking,
+        asking as UserId,
     )
     .fetch_one(db)
     .await?;
@@ -511,7 +510,7 @@ pub struct NewTraining {
     /// The institute, for institute-based trainings.
     pub institute_id: Option<Uuid>,
     /// The oordelend opleider.
-    pub supervisor_id: Uuid,
+    pub supervisor_id: UserId,
     /// The invoicing choice.
     pub invoicing: Invoicing,
 }
@@ -532,18 +531,21 @@ pub enum CreateError {
 pub async fn create(
     state: &AppState,
     meta: &Origin,
-    trainee: Uuid,
+    trainee: UserId,
     new: &NewTraining,
 ) -> Result<TrainingId, CreateError> {
     let mut tx = state.db.begin().await?;
     // Serialises two creations by the same aios (double click), so the duplicate check holds.
-    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", trainee,)
-        .fetch_optional(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        trainee as UserId,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let existing = sqlx::query_scalar!(
         r#"SELECT status AS "status: Stored<RegistrationStatus>" FROM trainings
            WHERE trainee_id = $1 AND specialty_id = $2"#,
-        trainee,
+        trainee as UserId,
         new.specialty_id,
     )
     .fetch_all(&mut *tx)
@@ -557,10 +559,10 @@ pub async fn create(
         "INSERT INTO trainings (id, trainee_id, specialty_id, institute_id, supervisor_id, invoicing)
          VALUES ($1, $2, $3, $4, $5, $6)",
         id as TrainingId,
-        trainee,
+        trainee as UserId,
         new.specialty_id,
         new.institute_id,
-        new.supervisor_id,
+        new.supervisor_id as UserId,
         new.invoicing.code(),
     )
     .execute(&mut *tx)
@@ -571,7 +573,7 @@ pub async fn create(
          VALUES ($1, $2, 1, 'concept', $3)",
         version as VersionId,
         id as TrainingId,
-        trainee,
+        trainee as UserId,
     )
     .execute(&mut *tx)
     .await?;
@@ -617,10 +619,12 @@ pub(crate) async fn mail_trainee(
     subject: &str,
     body: String,
 ) -> Result<(), sqlx::Error> {
-    let to: String =
-        sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", training.trainee_id,)
-            .fetch_one(&mut *conn)
-            .await?;
+    let to: String = sqlx::query_scalar!(
+        "SELECT email FROM users WHERE id = $1",
+        training.trainee_id as UserId,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     crate::platform::mail::enqueue(
         conn,
         now,

@@ -1,7 +1,7 @@
 //! "Mijn opleiding": the overview of the aios's trainings, creating a new one, a training's
 //! page with its schedule, the version history, submitting, and change requests.
 
-use crate::platform::ids::TrainingId;
+use crate::platform::ids::{TrainingId, UserId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -119,7 +119,7 @@ pub struct NewTrainingForm {
 
 async fn new_page(
     state: &AppState,
-    aios: Uuid,
+    aios: UserId,
     layout: Layout,
     form: NewTrainingForm,
     mut errors: FormErrors,
@@ -212,7 +212,7 @@ fn parse_new(page: &NewTrainingPage) -> Result<NewTraining, FormErrors> {
     } else {
         None
     };
-    let supervisor = pick(&page.supervisors, &form.opleider);
+    let supervisor = pick(&page.supervisors, &form.opleider).map(UserId);
     if supervisor.is_none() {
         errors.add(
             "opleider",
@@ -394,7 +394,7 @@ pub struct SubmitPage {
 
 async fn submit_page(
     state: &AppState,
-    aios: Uuid,
+    aios: UserId,
     id: TrainingId,
     layout: Layout,
     errors: FormErrors,

@@ -10,6 +10,7 @@ use crate::helpers::accounts::{log_in_demo, user_id};
 use crate::supervision::submitted_training;
 use mijnrgs::platform::audit::{self, AuditEntry, Outcome};
 use mijnrgs::platform::clock::Clock;
+use mijnrgs::platform::ids::UserId;
 
 #[tokio::test]
 async fn the_rgs_finds_entries_by_user_subject_action_and_date() {
@@ -20,9 +21,9 @@ async fn the_rgs_finds_entries_by_user_subject_action_and_date() {
     let sanne = user_id(&app, "demo.ondersteuner").await;
     let pieter = user_id(&app, "demo.opleider").await;
     let mut conn = app.state.db.acquire().await.unwrap();
-    let mut entry = AuditEntry::new("training.approved", Some(sanne), Outcome::Success)
+    let mut entry = AuditEntry::new("training.approved", Some(UserId(sanne)), Outcome::Success)
         .object("training", training);
-    entry.on_behalf_of = Some(pieter);
+    entry.on_behalf_of = Some(UserId(pieter));
     audit::record(&mut conn, app.clock.now(), &Default::default(), entry)
         .await
         .unwrap();

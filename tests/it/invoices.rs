@@ -2,6 +2,7 @@
 //! numbered without gaps under concurrency; never changed; visible to their owner only.
 
 use crate::helpers::database::database;
+use mijnrgs::platform::ids::UserId;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -129,7 +130,7 @@ async fn invoice_numbers_have_no_gaps_when_invoices_are_issued_at_once() {
     let mut trainings = Vec::new();
     for trainee in trainees {
         trainings.extend(
-            mijnrgs::trainings::training::for_trainee(&app.state.db, trainee)
+            mijnrgs::trainings::training::for_trainee(&app.state.db, UserId(trainee))
                 .await
                 .unwrap(),
         );

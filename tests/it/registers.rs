@@ -4,7 +4,7 @@
 use crate::helpers::database::database;
 use chrono::{DateTime, NaiveDate, Utc};
 use mijnrgs::platform::clock::Clock;
-use mijnrgs::platform::ids::RegisterEntryId;
+use mijnrgs::platform::ids::{RegisterEntryId, UserId};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -130,7 +130,7 @@ pub(crate) async fn herregistratie_request(app: &TestApp, username: &str) -> (Uu
     let (application, _, _) = mijnrgs::registers::reregistration::apply(
         &app.state,
         &Default::default(),
-        specialist,
+        UserId(specialist),
         entry,
         &rules::reregistration::Declaration {
             hours_per_year: [832; 5],

@@ -5,12 +5,12 @@
 //! the user's `session_version`, which a password change or reset and a second-factor reset
 //! raise: every session made before then no longer matches and is ended.
 
-use axum_login::{AuthnBackend, UserId};
+use axum_login::AuthnBackend;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::platform::auth::session_store;
 use crate::platform::auth::user::{User, load_user};
+use crate::platform::ids::UserId;
 
 /// Loads users for axum-login. Credentials are checked by the login handlers themselves
 /// (password, then code), so `authenticate` only resolves an already verified id.
@@ -28,14 +28,14 @@ impl Backend {
 
 impl AuthnBackend for Backend {
     type User = User;
-    type Credentials = Uuid;
+    type Credentials = UserId;
     type Error = sqlx::Error;
 
-    async fn authenticate(&self, verified_id: Uuid) -> Result<Option<User>, sqlx::Error> {
+    async fn authenticate(&self, verified_id: UserId) -> Result<Option<User>, sqlx::Error> {
         load_user(&self.db, verified_id).await
     }
 
-    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, sqlx::Error> {
+    async fn get_user(&self, id: &UserId) -> Result<Option<User>, sqlx::Error> {
         // Usually read together with the session, in the same statement.
         if let Some(user) = session_store::take_loaded_user(*id) {
             return Ok(user);

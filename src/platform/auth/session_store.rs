@@ -36,10 +36,10 @@ use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
-use uuid::Uuid;
 
 use crate::platform::auth::user::{Role, User, UserRow};
 use crate::platform::db::Stored;
+use crate::platform::ids::UserId;
 
 /// The session key axum-login keeps its login data under (its default, so existing sessions
 /// stay logged in). The store reads the user id from it.
@@ -55,7 +55,7 @@ pub const PAGES_ON_THE_SESSIONS_CONNECTION: [&str; 2] = ["/aios/opleidingen", "/
 struct Loaded {
     /// The session's user id, and the user if the account is active (enrolled and not
     /// blocked).
-    user: Option<(Uuid, Option<User>)>,
+    user: Option<(UserId, Option<User>)>,
     /// The connection the session and its active user were read on, until the request's page
     /// takes it or it goes back to the pool.
     connection: Option<PoolConnection<Postgres>>,
@@ -72,7 +72,7 @@ pub async fn keep_loaded_session(req: Request, next: Next) -> Response {
     LOADED.scope(RefCell::default(), next.run(req)).await
 }
 
-fn remember_loaded(id: Uuid, user: Option<User>, connection: Option<PoolConnection<Postgres>>) {
+fn remember_loaded(id: UserId, user: Option<User>, connection: Option<PoolConnection<Postgres>>) {
     // Outside a request (a test calling the store directly) there is no slot: nothing is kept,
     // and the connection goes back to the pool.
     let _ = LOADED.try_with(|slot| {
@@ -84,7 +84,7 @@ fn remember_loaded(id: Uuid, user: Option<User>, connection: Option<PoolConnecti
 
 /// The user loaded with this request's session, if that session belongs to user `id`; taken,
 /// so it is used once. `None` when no such user was loaded: the caller reads it itself.
-pub(crate) fn take_loaded_user(id: Uuid) -> Option<Option<User>> {
+pub(crate) fn take_loaded_user(id: UserId) -> Option<Option<User>> {
     LOADED
         .try_with(|slot| {
             let mut slot = slot.borrow_mut();
@@ -170,7 +170,7 @@ impl PgSessionStore {
             id,
             data,
             expiry,
-            user,
+            user as Option<UserId>,
             replace,
         )
         .execute(&mut *connection)
@@ -182,13 +182,13 @@ impl PgSessionStore {
 }
 
 /// The id of the user logged in with `record`, from axum-login's data in it.
-pub fn logged_in_user(record: &Record) -> Option<Uuid> {
+pub fn logged_in_user(record: &Record) -> Option<UserId> {
     record
         .data
         .get(LOGIN_DATA_KEY)?
         .get("user_id")?
         .as_str()
-        .and_then(|id| Uuid::parse_str(id).ok())
+        .and_then(|id| id.parse().ok())
 }
 
 /// When `record` expires, as the database stores it.
@@ -223,7 +223,7 @@ impl tower_sessions::SessionStore for PgSessionStore {
         // The session and, when it has one, its user as `load_user` reads them: all the user's
         // columns are NULL when the session has no active user.
         let row = sqlx::query!(
-            r#"SELECT s.data, s.user_id AS session_user_id, u.id AS "id?",
+            r#"SELECT s.data, s.user_id AS "session_user_id: UserId", u.id AS "id?: UserId",
                       u.username AS "username?", u.full_name AS "full_name?",
                       u.email AS "email?", u.session_version AS "session_version?",
                       u.roles AS "roles?: Vec<Stored<Role>>"
@@ -307,7 +307,7 @@ mod tests {
 
     use super::*;
 
-    fn user(id: Uuid) -> User {
+    fn user(id: UserId) -> User {
         User::from(UserRow {
             id,
             username: "anna".into(),
@@ -320,7 +320,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_user_loaded_with_the_session_is_handed_out_once_and_only_for_its_own_id() {
-        let (anna, bert) = (Uuid::new_v4(), Uuid::new_v4());
+        let (anna, bert) = (UserId::generate(), UserId::generate());
         LOADED
             .scope(RefCell::default(), async {
                 assert!(take_loaded_user(anna).is_none(), "nothing loaded yet");
@@ -341,14 +341,14 @@ mod tests {
 
     #[tokio::test]
     async fn outside_a_request_nothing_is_kept_and_the_user_is_read_normally() {
-        let anna = Uuid::new_v4();
+        let anna = UserId::generate();
         remember_loaded(anna, Some(user(anna)), None);
         assert!(take_loaded_user(anna).is_none());
     }
 
     #[test]
     fn the_logged_in_user_is_read_from_axum_logins_data_in_the_session() {
-        let anna = Uuid::new_v4();
+        let anna = UserId::generate();
         let mut record = Record {
             id: Id::default(),
             data: Default::default(),

@@ -7,9 +7,9 @@ use std::fmt;
 
 use axum_login::AuthUser;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use crate::platform::db::Stored;
+use crate::platform::ids::UserId;
 /// The roles of the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -54,7 +54,7 @@ impl Role {
 #[derive(Clone)]
 pub struct User {
     /// The id.
-    pub id: Uuid,
+    pub id: UserId,
     /// The username.
     pub username: String,
     /// The name.
@@ -83,9 +83,9 @@ impl User {
 }
 
 impl AuthUser for User {
-    type Id = Uuid;
+    type Id = UserId;
 
-    fn id(&self) -> Uuid {
+    fn id(&self) -> UserId {
         self.id
     }
 
@@ -96,7 +96,7 @@ impl AuthUser for User {
 
 /// A row of the SQL function `active_user` (migration 0021).
 pub(crate) struct UserRow {
-    pub(crate) id: Uuid,
+    pub(crate) id: UserId,
     pub(crate) username: String,
     pub(crate) full_name: String,
     pub(crate) email: String,
@@ -107,7 +107,7 @@ pub(crate) struct UserRow {
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
         let mut hasher = Sha256::new();
-        hasher.update(row.id.as_bytes());
+        hasher.update(row.id.0.as_bytes());
         hasher.update(row.session_version.to_be_bytes());
         User {
             id: row.id,
@@ -123,15 +123,15 @@ impl From<UserRow> for User {
 /// Loads the user with `id` and their active roles.
 pub async fn load_user<'e>(
     db: impl sqlx::PgExecutor<'e>,
-    id: Uuid,
+    id: UserId,
 ) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
-        r#"SELECT id AS "id!", username AS "username!", full_name AS "full_name!",
+        r#"SELECT id AS "id!: UserId", username AS "username!", full_name AS "full_name!",
                   email AS "email!", session_version AS "session_version!",
                   roles AS "roles!: Vec<Stored<Role>>"
            FROM active_user($1)"#,
-        id,
+        id as UserId,
     )
     .fetch_optional(db)
     .await?;
