@@ -488,3 +488,111 @@ async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it
             .unwrap();
     assert_eq!(kept, Some(30));
 }
+
+#[tokio::test]
+async fn the_rgs_adds_an_institute_renames_it_under_the_same_code_and_a_stale_edit_is_refused() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    let rgs = rgs(&app).await;
+    let add = |code: &'static str, name: &'static str| {
+        let rgs = rgs.clone();
+        let app = &app;
+        async move {
+            app.post_form_with(
+                &rgs,
+                &format!("{BASE}/instituten"),
+                &[("code", code), ("naam", name), ("plaats", "Zwolle")],
+            )
+            .await
+        }
+    };
+    let response = add("isala-opleiding", "Isala Opleidingsinstituut").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("{BASE}/instituten").as_str()
+    );
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM institutes WHERE code = $1")
+        .bind("isala-opleiding")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let list = app.page_with(&rgs, &format!("{BASE}/instituten")).await;
+    assert!(list.contains("<h1>Opleidingsinstituten</h1>"), "{list}");
+    assert!(
+        list.contains(&format!(
+            r#"href="{BASE}/instituten/{id}">Isala Opleidingsinstituut</a>"#
+        )),
+        "the new institute links to its edit page: {list}"
+    );
+    // A code is taken once; a code with capitals is no code.
+    let response = add("isala-opleiding", "Tweede Isala").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("bestaat al"), "{page}");
+    assert!(
+        page.contains(r#"value="Tweede Isala""#),
+        "the input is kept"
+    );
+    let response = add("Isala", "Isala").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The edit form has no code: it never changes.
+    let page = app
+        .page_with(&rgs, &format!("{BASE}/instituten/{id}"))
+        .await;
+    assert!(
+        page.contains("<h1>Isala Opleidingsinstituut</h1>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="naam""#));
+    assert!(!page.contains(r#"name="code""#), "no code field: {page}");
+    let opened = token(&page);
+    let save = |name: &'static str, token: String| {
+        let rgs = rgs.clone();
+        let app = &app;
+        async move {
+            app.post_form_with(
+                &rgs,
+                &format!("{BASE}/instituten/{id}"),
+                &[
+                    ("code", "ander-instituut"),
+                    ("naam", name),
+                    ("plaats", "Zwolle"),
+                    ("versie", token.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save("Isala Academie", opened.clone()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let response = save("Isala Leerhuis", opened).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Iemand anders heeft dit gegeven intussen gewijzigd"));
+    assert!(page.contains("Isala Leerhuis"), "the input is kept");
+    let (code, name): (String, String) =
+        sqlx::query_as("SELECT code, name FROM institutes WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (code.as_str(), name.as_str()),
+        ("isala-opleiding", "Isala Academie"),
+        "renamed, and the posted code is ignored"
+    );
+    assert_eq!(audited(&app, "reference.institute_created").await, 1);
+    assert_eq!(audited(&app, "reference.institute_changed").await, 1);
+    // An institute that does not exist is not found, to look at or to save.
+    let unknown = Uuid::now_v7();
+    let response = rgs
+        .get(app.url(&format!("{BASE}/instituten/{unknown}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
