@@ -1,21 +1,26 @@
 //! Each test's own database, cloned from one migrated template.
 //!
 //! Running the migrations costs about a second of PostgreSQL's time; cloning a migrated
-//! database with `CREATE DATABASE … TEMPLATE` costs a fifth of that. The first test of a run
-//! migrates a template named after the migrations' checksums (so a changed migration makes a
-//! new one); every test then clones it, and drops its clone when it ends, passed or failed
-//! (`DROP DATABASE … WITH (FORCE)`, so a connection the test left open does not hold it up).
-//! The database of a failed test stays for a look (its name is printed); the next run drops
-//! it, with any other clone whose process has ended.
+//! database with `CREATE DATABASE … TEMPLATE` costs less, but still most of a second here,
+//! nearly all of it waiting for the disk. The first test of a run migrates a template named
+//! after the migrations' checksums (so a changed migration makes a new one). A thread of the
+//! test process then keeps a few clones ready ahead of the tests, and drops each test's clone
+//! after it ends, passed or failed (`DROP DATABASE … WITH (FORCE)`, so a connection the test
+//! left open does not hold it up): a test neither waits for its clone to be made nor for it to
+//! be dropped. The database of a failed test stays for a look (its name is printed); the next
+//! run drops it, with any other clone whose process has ended (the spares left when a run
+//! ends, a drop not yet done).
 
 use std::fmt::Write as _;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use mijnrgs::platform::db::MIGRATOR;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
+use tokio::sync::{Mutex, mpsc};
 
 /// Clones are named `mijnrgs_test_<process id>_<number>`.
 const CLONE_PREFIX: &str = "mijnrgs_test_";
@@ -24,8 +29,81 @@ const TEMPLATE_PREFIX: &str = "mijnrgs_template_";
 /// One lock for making the template, shared by every test process ("mijnrgs" in ASCII).
 const TEMPLATE_LOCK: i64 = 0x006d_696a_6e72_6773;
 
+/// How many clones are kept ready; the test threads seldom take more than one each at once.
+const SPARES: usize = 2;
+
 static CLONES: AtomicU32 = AtomicU32::new(0);
 static LEFTOVERS_DROPPED: AtomicBool = AtomicBool::new(false);
+static KEEPER: OnceLock<Keeper> = OnceLock::new();
+
+/// The thread that makes clones ahead and drops them after: what the tests talk to.
+struct Keeper {
+    /// Clones ready for a test, made from the template.
+    ready: Mutex<mpsc::Receiver<String>>,
+    /// Clones whose test has ended.
+    done: mpsc::UnboundedSender<String>,
+}
+
+impl Keeper {
+    /// The keeper, started by the first test that wants a migrated database.
+    fn get() -> &'static Keeper {
+        KEEPER.get_or_init(|| {
+            let (ready_tx, ready) = mpsc::channel(SPARES);
+            let (done, done_rx) = mpsc::unbounded_channel();
+            std::thread::Builder::new()
+                .name("test-databases".into())
+                .spawn(move || keep(ready_tx, done_rx))
+                .expect("start the thread that keeps the test databases");
+            Keeper {
+                ready: Mutex::new(ready),
+                done,
+            }
+        })
+    }
+}
+
+/// Makes clones of the template (two at a time, so a slow one does not leave a test waiting)
+/// and drops those whose test has ended, until the test process exits.
+fn keep(ready: mpsc::Sender<String>, mut done: mpsc::UnboundedReceiver<String>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the test databases");
+    runtime.block_on(async move {
+        let mut admin = admin_connection().await;
+        let template = template(&mut admin).await;
+        if !LEFTOVERS_DROPPED.swap(true, Ordering::Relaxed) {
+            drop_leftovers(&mut admin).await;
+        }
+        let _ = admin.close().await;
+        let makers: Vec<_> = (0..2)
+            .map(|_| {
+                let ready = ready.clone();
+                let template = template.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let admin = admin_connection().await;
+                        let name = create(admin, &format!("TEMPLATE {template}")).await;
+                        if ready.send(name).await.is_err() {
+                            return;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(ready);
+        while let Some(name) = done.recv().await {
+            let mut admin = admin_connection().await;
+            let _ = admin
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await;
+            let _ = admin.close().await;
+        }
+        for maker in makers {
+            maker.abort();
+        }
+    });
+}
 
 /// The test's migrated database and a pool on it; the database lives as long as the first.
 pub async fn database() -> (TestDatabase, PgPool) {
@@ -41,31 +119,33 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    /// A database with every migration applied, cloned from the template.
+    /// A database with every migration applied, cloned from the template ahead of time.
     pub async fn migrated() -> Self {
-        let mut admin = admin_connection().await;
-        let template = template(&mut admin).await;
-        Self::create(admin, &format!("TEMPLATE {template}")).await
+        let name = Keeper::get()
+            .ready
+            .lock()
+            .await
+            .recv()
+            .await
+            .expect("the thread that makes the test databases runs");
+        Self::named(name)
     }
 
     /// A database without the migrations, for the tests of the migrations themselves.
     pub async fn empty() -> Self {
-        Self::create(admin_connection().await, "").await
-    }
-
-    async fn create(mut admin: PgConnection, clause: &str) -> Self {
+        let mut admin = admin_connection().await;
         if !LEFTOVERS_DROPPED.swap(true, Ordering::Relaxed) {
             drop_leftovers(&mut admin).await;
         }
-        let number = CLONES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{CLONE_PREFIX}{}_{number}", std::process::id());
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await
-            .expect("drop a clone of an earlier process with the same id");
-        execute_when_unused(&mut admin, &format!("CREATE DATABASE {name} {clause}")).await;
-        let _ = admin.close().await;
-        let options = admin_options().database(&name);
+        Self::named(create(admin, "").await)
+    }
+
+    fn named(name: String) -> Self {
+        // A test's database need not survive a crash of the server: its commits do not wait
+        // for the disk (which most of its time would otherwise be).
+        let options = admin_options()
+            .database(&name)
+            .options([("synchronous_commit", "off")]);
         Self { name, options }
     }
 
@@ -79,8 +159,21 @@ impl TestDatabase {
     }
 }
 
+/// Creates a database of this process with `clause` (a template, or none); its name.
+async fn create(mut admin: PgConnection, clause: &str) -> String {
+    let number = CLONES.fetch_add(1, Ordering::Relaxed);
+    let name = format!("{CLONE_PREFIX}{}_{number}", std::process::id());
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .expect("drop a clone of an earlier process with the same id");
+    execute_when_unused(&mut admin, &format!("CREATE DATABASE {name} {clause}")).await;
+    let _ = admin.close().await;
+    name
+}
+
 impl Drop for TestDatabase {
-    /// Drops the database from a thread of its own: `Drop` cannot wait for the test's
+    /// Hands the database to the keeper's thread to drop: `Drop` cannot wait for the test's
     /// runtime, which may be unwinding from a failed assertion.
     fn drop(&mut self) {
         if std::thread::panicking() {
@@ -90,21 +183,7 @@ impl Drop for TestDatabase {
             );
             return;
         }
-        let name = self.name.clone();
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime to drop the test's database");
-            runtime.block_on(async move {
-                let mut admin = admin_connection().await;
-                let _ = admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await;
-                let _ = admin.close().await;
-            });
-        });
-        let _ = dropped.join();
+        let _ = Keeper::get().done.send(std::mem::take(&mut self.name));
     }
 }
 
