@@ -133,6 +133,112 @@ async fn next_sequence(conn: &mut PgConnection, year: i32) -> Result<i64, sqlx::
     Ok(i64::from(number))
 }
 
+// The three statements below read an invoice's columns, each for its own purpose: a new row
+// read back, a row locked for a change, and the filtered reads. The other reads go through the
+// JSON functions of the migrations (`invoices_of_user`, `registration_invoice_of_training`).
+
+/// A new invoice's row, for [`insert`].
+struct Row<'a> {
+    year: i32,
+    sequence: i64,
+    user: UserId,
+    training: Option<TrainingId>,
+    product: &'a str,
+    description: &'a str,
+    recipient_name: &'a str,
+    recipient_address: &'a str,
+    amount_cents: i32,
+    vat_cents: i32,
+    vat_percent: i16,
+    credit_for: Option<InvoiceId>,
+    issued_on: NaiveDate,
+    due_on: NaiveDate,
+}
+
+/// Inserts `row` under a new id and its number (year and sequence); the invoice it became.
+async fn insert(conn: &mut PgConnection, row: &Row<'_>) -> Result<Invoice, sqlx::Error> {
+    sqlx::query_as!(
+        Invoice,
+        r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
+                               description, recipient_name, recipient_address, amount_cents,
+                               vat_cents, vat_percent, credit_for, issued_on, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         RETURNING id AS "id: InvoiceId", number, user_id AS "user_id: UserId",
+                  training_id AS "training_id: TrainingId", product, description,
+                  recipient_name, recipient_address, amount_cents, vat_cents, vat_percent,
+                  issued_on, due_on, status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?""#,
+        InvoiceId::generate() as InvoiceId,
+        i16::try_from(row.year).unwrap_or(i16::MAX),
+        i32::try_from(row.sequence).unwrap_or(i32::MAX),
+        money::invoice_number(row.year, row.sequence),
+        row.user as UserId,
+        row.training as Option<TrainingId>,
+        row.product,
+        row.description,
+        row.recipient_name,
+        row.recipient_address,
+        row.amount_cents,
+        row.vat_cents,
+        row.vat_percent,
+        row.credit_for as Option<InvoiceId>,
+        row.issued_on,
+        row.due_on,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Invoice `id`, locked until the caller's transaction ends.
+async fn locked(conn: &mut PgConnection, id: InvoiceId) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId",
+                  training_id AS "training_id: TrainingId", product, description,
+                  recipient_name, recipient_address, amount_cents, vat_cents, vat_percent,
+                  issued_on, due_on, status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
+         FROM invoices WHERE id = $1 FOR UPDATE"#,
+        id as InvoiceId,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The invoices that pass each filter that is given (invoice `id`, of recipient `user`,
+/// crediting invoice `credit_for`), in the order of their numbers.
+async fn find(
+    conn: &mut PgConnection,
+    id: Option<InvoiceId>,
+    user: Option<UserId>,
+    credit_for: Option<InvoiceId>,
+) -> Result<Vec<Invoice>, sqlx::Error> {
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId",
+                  training_id AS "training_id: TrainingId", product, description,
+                  recipient_name, recipient_address, amount_cents, vat_cents, vat_percent,
+                  issued_on, due_on, status AS "status: Stored<InvoiceStatus>", paid_at,
+                  credit_for AS "credit_for: InvoiceId",
+                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
+                    AS "credit_for_number?"
+         FROM invoices
+         WHERE ($1::uuid IS NULL OR id = $1)
+           AND ($2::uuid IS NULL OR user_id = $2)
+           AND ($3::uuid IS NULL OR credit_for = $3)
+         ORDER BY year, sequence"#,
+        id as Option<InvoiceId>,
+        user as Option<UserId>,
+        credit_for as Option<InvoiceId>,
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// What a new invoice is for.
 #[derive(Clone, Debug)]
 pub struct NewInvoice {
@@ -194,39 +300,27 @@ pub async fn issue(
         .join("\n");
     let split = money::split_vat(Money::cents(i64::from(fee)), VAT_PERCENT);
     let sequence = next_sequence(conn, year).await?;
-    let id = InvoiceId::generate();
-    let invoice: Invoice = sqlx::query_as!(
-        Invoice,
-        r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
-                               description, recipient_name, recipient_address, amount_cents,
-                               vat_cents, vat_percent, issued_on, due_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                     AS "credit_for_number?""#,
-        id as InvoiceId,
-        i16::try_from(year).unwrap_or(i16::MAX),
-        i32::try_from(sequence).unwrap_or(i32::MAX),
-        money::invoice_number(year, sequence),
-        new.user as UserId,
-        new.training as Option<TrainingId>,
-        new.product,
-        &new.description,
-        name,
-        address,
-        fee,
-        i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX),
-        i16::try_from(VAT_PERCENT).unwrap_or(21),
-        today,
-        today + chrono::Duration::days(PAYMENT_TERM_DAYS),
+    insert(
+        conn,
+        &Row {
+            year,
+            sequence,
+            user: new.user,
+            training: new.training,
+            product: new.product,
+            description: &new.description,
+            recipient_name: &name,
+            recipient_address: &address,
+            amount_cents: fee,
+            vat_cents: i32::try_from(split.vat.as_cents()).unwrap_or(i32::MAX),
+            vat_percent: i16::try_from(VAT_PERCENT).unwrap_or(21),
+            credit_for: None,
+            issued_on: today,
+            due_on: today + chrono::Duration::days(PAYMENT_TERM_DAYS),
+        },
     )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(invoice)
+    .await
+    .map_err(IssueError::from)
 }
 
 /// The registration invoice (opleidingsregistratie) of `training`, issued on `today` in the
@@ -274,21 +368,7 @@ pub async fn of_user_by_id(
     user: UserId,
     id: InvoiceId,
 ) -> Result<Option<Invoice>, sqlx::Error> {
-    sqlx::query_as!(
-        Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                    AS "credit_for_number?"
-         FROM invoices WHERE user_id = $1 AND id = $2"#,
-        user as UserId,
-        id as InvoiceId,
-    )
-    .fetch_optional(conn)
-    .await
+    Ok(find(conn, Some(id), Some(user), None).await?.pop())
 }
 
 /// The registration invoice of `training`, if one was issued.
@@ -338,20 +418,7 @@ pub async fn credit(
     let reason = rules::reason::parse_reason(reason, rules::reason::Length::between(5, 300))
         .map_err(|_| CreditError::Reason)?;
     let reason = reason.as_str();
-    let original: Option<Invoice> = sqlx::query_as!(
-        Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                    AS "credit_for_number?"
-         FROM invoices WHERE id = $1 FOR UPDATE"#,
-        original as InvoiceId,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
+    let original = locked(&mut *conn, original).await?;
     let Some(original) = original else {
         return Err(CreditError::NotCreditable);
     };
@@ -369,39 +436,29 @@ pub async fn credit(
         .date_naive();
     let year = today.year();
     let sequence = next_sequence(conn, year).await?;
-    let credit: Invoice = sqlx::query_as!(
-        Invoice,
-        r#"INSERT INTO invoices (id, year, sequence, number, user_id, training_id, product,
-                               description, recipient_name, recipient_address, amount_cents,
-                               vat_cents, vat_percent, credit_for, issued_on, due_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                   recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                   status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                   (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                     AS "credit_for_number?""#,
-        Uuid::now_v7(),
-        i16::try_from(year).unwrap_or(i16::MAX),
-        i32::try_from(sequence).unwrap_or(i32::MAX),
-        money::invoice_number(year, sequence),
-        original.user_id as UserId,
-        original.training_id as Option<TrainingId>,
-        &original.product,
-        format!("Creditering van factuur {}: {reason}", original.number)
-            .chars()
-            .take(300)
-            .collect::<String>(),
-        &original.recipient_name,
-        &original.recipient_address,
-        -original.amount_cents,
-        -original.vat_cents,
-        original.vat_percent,
-        original.id as InvoiceId,
-        today,
+    let description = format!("Creditering van factuur {}: {reason}", original.number)
+        .chars()
+        .take(300)
+        .collect::<String>();
+    let credit = insert(
+        &mut *conn,
+        &Row {
+            year,
+            sequence,
+            user: original.user_id,
+            training: original.training_id,
+            product: &original.product,
+            description: &description,
+            recipient_name: &original.recipient_name,
+            recipient_address: &original.recipient_address,
+            amount_cents: -original.amount_cents,
+            vat_cents: -original.vat_cents,
+            vat_percent: original.vat_percent,
+            credit_for: Some(original.id),
+            issued_on: today,
+            due_on: today,
+        },
     )
-    .fetch_one(&mut *conn)
     .await?;
     if original.is_open() {
         sqlx::query!(
@@ -454,38 +511,12 @@ pub async fn credits_of(
     conn: &mut PgConnection,
     id: InvoiceId,
 ) -> Result<Vec<Invoice>, sqlx::Error> {
-    sqlx::query_as!(
-        Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                    AS "credit_for_number?"
-         FROM invoices WHERE credit_for = $1 ORDER BY sequence"#,
-        id as InvoiceId,
-    )
-    .fetch_all(conn)
-    .await
+    find(conn, None, None, Some(id)).await
 }
 
 /// Invoice `id`, whoever it belongs to (the back office).
 pub async fn by_id(conn: &mut PgConnection, id: InvoiceId) -> Result<Option<Invoice>, sqlx::Error> {
-    sqlx::query_as!(
-        Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                    AS "credit_for_number?"
-         FROM invoices WHERE id = $1"#,
-        id as InvoiceId,
-    )
-    .fetch_optional(conn)
-    .await
+    Ok(find(conn, Some(id), None, None).await?.pop())
 }
 
 /// The letterhead printed on every invoice.
@@ -631,20 +662,9 @@ pub async fn remind_of_payment(
     invoice: InvoiceId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let invoice: Invoice = sqlx::query_as!(
-        Invoice,
-        r#"SELECT id AS "id: InvoiceId", number, user_id AS "user_id: UserId", training_id AS "training_id: TrainingId", product, description,
-                recipient_name,
-                  recipient_address, amount_cents, vat_cents, vat_percent, issued_on, due_on,
-                  status AS "status: Stored<InvoiceStatus>", paid_at,
-                  credit_for AS "credit_for: InvoiceId",
-                  (SELECT c.number FROM invoices c WHERE c.id = invoices.credit_for)
-                    AS "credit_for_number?"
-         FROM invoices WHERE id = $1 FOR UPDATE"#,
-        invoice as InvoiceId,
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let invoice = locked(&mut *conn, invoice)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let under_way: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM payments
                           WHERE invoice_id = $1 AND status = 'in_behandeling') AS "exists!""#,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
-use crate::reference_data::pages::{Field, Kind, RefForm};
+use crate::reference_data::pages::{Field, Kind, RefForm, item_code};
 use crate::reference_data::upkeep::{
     self as admin, FeeInput, InstituteInput, InstitutionInput, InterruptionTypeInput, SaveError,
 };
@@ -133,15 +133,13 @@ impl Kind for Institutes {
     const EDIT_FIELD: &'static str = "naam";
 
     fn fields(form: &RefForm, new: bool) -> Vec<Field> {
-        let mut fields = Vec::new();
-        if new {
-            fields.push(Field::text(
-                "code",
-                "Code",
-                &form.code,
-                "Kleine letters, cijfers en streepjes; de code verandert later niet.",
-            ));
-        }
+        let mut fields: Vec<Field> = Field::code(
+            form,
+            new,
+            "Kleine letters, cijfers en streepjes; de code verandert later niet.",
+        )
+        .into_iter()
+        .collect();
         fields.push(Field::text("naam", "Naam", &form.naam, ""));
         fields.push(Field::text("plaats", "Plaats", &form.plaats, ""));
         fields
@@ -149,12 +147,12 @@ impl Kind for Institutes {
 
     fn parse(form: &RefForm, existing: Option<&Self::Item>) -> Result<Self::Input, FormErrors> {
         let mut errors = FormErrors::new();
-        let code = match existing {
-            Some(found) => Some(found.code.clone()),
-            None => reference_rules::parse_code(&form.code)
-                .map_err(|m| errors.add("code", m))
-                .ok(),
-        };
+        let code = item_code(
+            form,
+            existing.map(|found| found.code.as_str()),
+            reference_rules::parse_code,
+            &mut errors,
+        );
         let name = name(form, &mut errors);
         let city = city(form, &mut errors);
         match (code, name, city) {
@@ -232,15 +230,13 @@ impl Kind for InterruptionTypes {
     const EDIT_FIELD: &'static str = "naam";
 
     fn fields(form: &RefForm, new: bool) -> Vec<Field> {
-        let mut fields = Vec::new();
-        if new {
-            fields.push(Field::text(
-                "code",
-                "Code",
-                &form.code,
-                "Kleine letters en lage streepjes; de code verandert later niet.",
-            ));
-        }
+        let mut fields: Vec<Field> = Field::code(
+            form,
+            new,
+            "Kleine letters en lage streepjes; de code verandert later niet.",
+        )
+        .into_iter()
+        .collect();
         fields.push(Field::text("naam", "Naam", &form.naam, ""));
         fields.push(Field::checkbox(
             "telt_mee",
@@ -253,12 +249,12 @@ impl Kind for InterruptionTypes {
 
     fn parse(form: &RefForm, existing: Option<&Self::Item>) -> Result<Self::Input, FormErrors> {
         let mut errors = FormErrors::new();
-        let code = match existing {
-            Some(found) => Some(found.code.clone()),
-            None => reference_rules::parse_type_code(&form.code)
-                .map_err(|m| errors.add("code", m))
-                .ok(),
-        };
+        let code = item_code(
+            form,
+            existing.map(|found| found.code.as_str()),
+            reference_rules::parse_type_code,
+            &mut errors,
+        );
         let name = name(form, &mut errors);
         match (code, name) {
             (Some(code), Some(name)) => Ok(InterruptionTypeInput {

@@ -168,7 +168,27 @@ pub struct Field {
     pub(super) hint: &'static str,
 }
 
+/// The code of the item: `kept` when it is edited (a code never changes), otherwise the form's
+/// code as `parse` reads it, with its message on the code field when it is wrong.
+pub(super) fn item_code(
+    form: &RefForm,
+    kept: Option<&str>,
+    parse: fn(&str) -> Result<String, &'static str>,
+    errors: &mut FormErrors,
+) -> Option<String> {
+    match kept {
+        Some(code) => Some(code.to_owned()),
+        None => parse(&form.code).map_err(|m| errors.add("code", m)).ok(),
+    }
+}
+
 impl Field {
+    /// The code field of a new item (with `hint` saying which characters it takes); none when
+    /// an item is edited, because a code never changes.
+    pub(super) fn code(form: &RefForm, new: bool, hint: &'static str) -> Option<Self> {
+        new.then(|| Field::text("code", "Code", &form.code, hint))
+    }
+
     pub(super) fn text(
         id: &'static str,
         label: &'static str,

@@ -16,8 +16,8 @@ use uuid::Uuid;
 use crate::platform::audit::Origin;
 use crate::platform::state::AppState;
 use crate::reference_data::pages::{
-    BASE, CONFLICT, Field, RefForm, Row, SimplePage, answer_form, based_on, list_page, save_failed,
-    saved,
+    BASE, CONFLICT, Field, RefForm, Row, SimplePage, answer_form, based_on, item_code, list_page,
+    save_failed, saved,
 };
 use crate::reference_data::upkeep::{self as admin, SaveError, SpecialtyInput};
 use crate::web::action::Action;
@@ -37,15 +37,13 @@ const CLUSTER_CHOICES: [(&str, &str); 3] =
     [("1", "Cluster 1"), ("2", "Cluster 2"), ("3", "Cluster 3")];
 
 fn specialty_fields(form: &RefForm, new: bool) -> Vec<Field> {
-    let mut fields = Vec::new();
-    if new {
-        fields.push(Field::text(
-            "code",
-            "Code",
-            &form.code,
-            "Kleine letters, cijfers en streepjes; de code verandert later niet.",
-        ));
-    }
+    let mut fields: Vec<Field> = Field::code(
+        form,
+        new,
+        "Kleine letters, cijfers en streepjes; de code verandert later niet.",
+    )
+    .into_iter()
+    .collect();
     fields.push(Field::text("naam", "Naam", &form.naam, ""));
     if new {
         fields.push(Field::select(
@@ -92,12 +90,7 @@ fn specialty_fields(form: &RefForm, new: bool) -> Vec<Field> {
 fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput, FormErrors> {
     let mut errors = FormErrors::new();
     let new = code.is_none();
-    let code = match code {
-        Some(code) => Some(code.to_owned()),
-        None => reference_rules::parse_code(&form.code)
-            .map_err(|m| errors.add("code", m))
-            .ok(),
-    };
+    let code = item_code(form, code, reference_rules::parse_code, &mut errors);
     let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();

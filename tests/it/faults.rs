@@ -156,6 +156,15 @@ async fn a_schedule_save_cut_off_from_the_database_at_any_point_is_all_or_nothin
     assert_eq!(ready.status(), StatusCode::OK);
 }
 
+/// Waits until the pool's one connection is back in it: the pool checks a connection that comes
+/// back in a task of its own, which may still run when the statement's answer is already in.
+async fn back_in_pool(pool: &sqlx::PgPool) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+    while pool.num_idle() < 1 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_round_trip_first() {
     let (_database, pool) = database().await;
@@ -171,16 +180,19 @@ async fn a_pooled_connection_in_steady_use_runs_a_statement_without_a_check_roun
             .unwrap()
     };
     query().await;
+    back_in_pool(&portal).await;
     proxy.take_syncs();
     for _ in 0..20 {
         query().await;
     }
     // Each statement ends with a Sync, and sqlx checks every connection coming back to the
     // pool with one more; a check before each use too would make it 60.
+    back_in_pool(&portal).await;
     assert_eq!(proxy.take_syncs(), 40);
 
     // A connection that waited longer is checked before it goes to work.
     tokio::time::sleep(mijnrgs::platform::db::CHECK_AFTER_IDLE).await;
     query().await;
+    back_in_pool(&portal).await;
     assert_eq!(proxy.take_syncs(), 3);
 }
