@@ -7,11 +7,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -21,11 +20,6 @@ use tower_sessions::Session;
 use crate::platform::audit::Origin;
 use crate::platform::ids::UserId;
 use crate::platform::state::AppState;
-use crate::reference_data::kinds::{Fees, Institutes, Institutions, InterruptionTypes};
-use crate::reference_data::specialty_pages::{
-    add_recognition, add_specialty, link_institute, save_part, save_specialty, specialties,
-    specialty, unlink_institute, withdraw_recognition,
-};
 use crate::reference_data::upkeep::{self as admin, SaveError};
 use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
@@ -35,86 +29,6 @@ use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 
 pub(super) const BASE: &str = "/rgs/referentiegegevens";
-
-/// The reference data routes.
-pub fn router() -> Router<AppState> {
-    // The paths are written out, as every route's is (the authorisation table is checked
-    // against them); each kind's `PATH` names the same list, and its add and edit tests post
-    // to the form actions built from it.
-    Router::new()
-        .route("/rgs/referentiegegevens", get(index))
-        .route(
-            "/rgs/referentiegegevens/instellingen",
-            get(list::<Institutions>).post(add::<Institutions>),
-        )
-        .route(
-            "/rgs/referentiegegevens/instellingen/{id}",
-            get(item::<Institutions>).post(save::<Institutions>),
-        )
-        .route(
-            "/rgs/referentiegegevens/instituten",
-            get(list::<Institutes>).post(add::<Institutes>),
-        )
-        .route(
-            "/rgs/referentiegegevens/instituten/{id}",
-            get(item::<Institutes>).post(save::<Institutes>),
-        )
-        .route(
-            "/rgs/referentiegegevens/onderbrekingen",
-            get(list::<InterruptionTypes>).post(add::<InterruptionTypes>),
-        )
-        .route(
-            "/rgs/referentiegegevens/onderbrekingen/{code}",
-            get(item::<InterruptionTypes>).post(save::<InterruptionTypes>),
-        )
-        .route(
-            "/rgs/referentiegegevens/tarieven",
-            get(list::<Fees>).post(add::<Fees>),
-        )
-        .route(
-            "/rgs/referentiegegevens/tarieven/{id}",
-            get(item::<Fees>).post(save::<Fees>),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen",
-            get(specialties).post(add_specialty),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}",
-            get(specialty).post(save_specialty),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}/onderdelen/{position}",
-            post(save_part),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}/erkenningen",
-            post(add_recognition),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}/erkenningen/{institution}/intrekken",
-            post(withdraw_recognition),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}/instituten",
-            post(link_institute),
-        )
-        .route(
-            "/rgs/referentiegegevens/specialismen/{id}/instituten/{institute}/ontkoppelen",
-            post(unlink_institute),
-        )
-}
-
-/// The index.
-#[derive(Template, WebTemplate)]
-#[template(path = "reference_data/index.html")]
-pub struct IndexPage {
-    layout: Layout,
-}
-
-async fn index(_clerk: RoleUser<Rgs>, layout: Layout) -> IndexPage {
-    IndexPage { layout }
-}
 
 /// Everything the reference forms post; each form sends its own fields.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -488,7 +402,7 @@ async fn list_with_form<K: Kind>(
     ))
 }
 
-async fn list<K: Kind>(
+pub(super) async fn list<K: Kind>(
     _clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     layout: Layout,
@@ -496,7 +410,7 @@ async fn list<K: Kind>(
     list_with_form::<K>(&state, layout, &RefForm::default(), FormErrors::new()).await
 }
 
-async fn add<K: Kind>(
+pub(super) async fn add<K: Kind>(
     clerk: RoleUser<Rgs>,
     Action {
         state,
@@ -545,7 +459,7 @@ fn item_page<K: Kind>(
     page
 }
 
-async fn item<K: Kind>(
+pub(super) async fn item<K: Kind>(
     _clerk: RoleUser<Rgs>,
     State(state): State<AppState>,
     Path(key): Path<K::Key>,
@@ -560,7 +474,7 @@ async fn item<K: Kind>(
     ))
 }
 
-async fn save<K: Kind>(
+pub(super) async fn save<K: Kind>(
     clerk: RoleUser<Rgs>,
     Action {
         state,
