@@ -18,6 +18,7 @@ pub mod reports;
 pub mod router;
 pub mod seed;
 pub mod server;
+pub mod start;
 pub mod supervision;
 pub mod trainings;
 pub mod web;

@@ -3,10 +3,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
+use crate::platform::auth::backend::AuthSession;
 use crate::platform::state::AppState;
-use crate::web::layout::Layout;
+use crate::web::layout::{Layout, START_PAGE};
 
 /// The public pages.
 pub fn router() -> Router<AppState> {
@@ -23,8 +25,12 @@ pub struct HomePage {
     layout: Layout,
 }
 
-async fn home(layout: Layout) -> HomePage {
-    HomePage { layout }
+/// The home page for a visitor; a logged-in user is led to their start page instead.
+async fn home(auth: AuthSession, layout: Layout) -> Response {
+    match auth.user {
+        Some(_) => Redirect::to(START_PAGE).into_response(),
+        None => HomePage { layout }.into_response(),
+    }
 }
 
 /// The helpdesk: phone, email, and which address is for what.

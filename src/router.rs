@@ -8,6 +8,7 @@ use crate::platform::state::AppState;
 pub fn router() -> Router<AppState> {
     let router = Router::new()
         .merge(crate::public_pages::router())
+        .merge(crate::start::router())
         .merge(crate::health::router())
         .merge(crate::accounts::router())
         .merge(crate::trainings::router())

@@ -26,7 +26,7 @@ use crate::web::current_user::{CurrentUser, LOGGED_IN_AT, return_path};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
-use crate::web::layout::Layout;
+use crate::web::layout::{Layout, START_PAGE};
 use crate::web::session_renewal;
 
 /// Session key: recovery codes to show once, right after enrolment.
@@ -279,7 +279,7 @@ async fn code_submit(
         match login::check_code(&state, &meta, p.user_id, SecondFactor::Code(&form.code)).await? {
             CodeOutcome::Accepted => {
                 complete_login(&state, &mut auth, &p).await?;
-                return Ok(Redirect::to(p.return_to.as_deref().unwrap_or("/account")).into_response());
+                return Ok(Redirect::to(p.return_to.as_deref().unwrap_or(START_PAGE)).into_response());
             }
             CodeOutcome::Invalid => errors.add(
                 "code",
@@ -349,7 +349,7 @@ async fn recovery_submit(
                 )
                 .await?;
                 return Ok(
-                    Redirect::to(p.return_to.as_deref().unwrap_or("/account")).into_response()
+                    Redirect::to(p.return_to.as_deref().unwrap_or(START_PAGE)).into_response()
                 );
             }
             CodeOutcome::Invalid => errors.add(
@@ -466,7 +466,7 @@ async fn fresh_recovery_codes(
     let codes: Option<Vec<String>> = session.remove(FRESH_RECOVERY_CODES).await?;
     Ok(match codes {
         Some(codes) => RecoveryCodesPage { layout, codes }.into_response(),
-        None => Redirect::to("/account").into_response(),
+        None => Redirect::to(START_PAGE).into_response(),
     })
 }
 
@@ -512,7 +512,7 @@ async fn extend_session(
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     flash::push(&session, FlashKind::Success, "U blijft ingelogd.").await?;
-    Ok(Redirect::to("/account").into_response())
+    Ok(Redirect::to(START_PAGE).into_response())
 }
 
 /// After logging out.

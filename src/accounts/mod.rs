@@ -20,6 +20,7 @@ pub mod login_pages;
 mod mails;
 pub mod password_reset_pages;
 pub mod sign_up;
+pub mod waiting;
 
 /// The routes of accounts.
 pub fn router() -> Router<AppState> {

@@ -11,6 +11,7 @@ mod mails;
 pub mod pages;
 pub mod training_pages;
 pub mod users;
+pub mod waiting;
 
 /// The routes of the back office.
 pub fn router() -> Router<AppState> {

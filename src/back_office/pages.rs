@@ -540,9 +540,7 @@ pub struct WorkListPage {
     jobs: Vec<crate::platform::jobs::FailedJob>,
 }
 
-/// How long a registration may wait before the werkvoorraad shows it, unless the
-/// RGS-medewerker chooses otherwise.
-const DEFAULT_WAIT_DAYS: i64 = 14;
+use crate::back_office::waiting::DEFAULT_WAIT_DAYS;
 
 #[derive(Deserialize)]
 struct WorkListQuery {

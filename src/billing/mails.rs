@@ -27,8 +27,8 @@ pub(crate) struct PaymentReceived<'a> {
     pub(crate) number: &'a str,
     /// What the payment completes.
     pub(crate) next_step: &'a str,
-    /// The portal's address, without a trailing slash.
-    pub(crate) base: &'a str,
+    /// The invoice's page in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 #[cfg(test)]
@@ -53,17 +53,17 @@ mod tests {
     }
 
     #[test]
-    fn payment_received_reads_as_it_always_did() {
+    fn payment_received_names_the_amount_and_links_to_the_invoice() {
         let name = "<name>";
         let amount = rules::money::Money::cents(49415);
         let number = "<number>";
         let next_step = "<next_step>";
-        let base = "<base>";
+        let link = "<link>";
         let expected = format!(
             "Beste {name},\n\nWij hebben uw betaling van {} voor factuur {number} \
-                 ontvangen. {next_step}\n\nU vindt de factuur in MijnRGS onder Facturen ({}/facturen).\
+                 ontvangen. {next_step}\n\nU vindt de factuur in MijnRGS onder Facturen ({}).\
                  \n\n{SIGNATURE}",
-            amount, "<base>"
+            amount, "<link>"
         );
         assert_eq!(
             text(&PaymentReceived {
@@ -71,7 +71,7 @@ mod tests {
                 amount,
                 number,
                 next_step,
-                base
+                link
             })
             .unwrap(),
             expected

@@ -10,6 +10,7 @@ pub mod invoices;
 mod mails;
 pub mod payment_pages;
 pub mod payments;
+pub mod waiting;
 
 /// The routes of billing.
 pub fn router() -> Router<AppState> {

@@ -574,7 +574,7 @@ async fn settle_invoice(
                 amount: Money::cents(i64::from(amount)),
                 number: &number,
                 next_step,
-                base: state.config.base_url.as_str().trim_end_matches('/'),
+                link: &state.config.link(&format!("/facturen/{invoice}")),
             })?,
         },
     )

@@ -140,6 +140,12 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The full address of `path` (a path of this portal, starting with `/`) for a mail, so
+    /// a mail links straight to the item it is about; the login step returns there.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.as_str().trim_end_matches('/'))
+    }
+
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())

@@ -475,7 +475,7 @@ pub async fn period_of_application(
 }
 
 /// A training with a positive eindverklaring, from which registration may be requested.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, Deserialize)]
 pub struct Completed {
     /// The training.
     pub training_id: TrainingId,

@@ -47,8 +47,8 @@ pub(crate) struct ReregistrationNotice<'a> {
     pub(crate) specialty: &'a str,
     /// The last day of the entry, formatted.
     pub(crate) until: &'a str,
-    /// The portal's address, without a trailing slash.
-    pub(crate) base: &'a str,
+    /// The entry's herregistratie form in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 #[cfg(test)]
@@ -113,15 +113,15 @@ mod tests {
     }
 
     #[test]
-    fn the_reregistration_notice_reads_as_it_always_did() {
-        let base = "<base>";
+    fn the_reregistration_notice_links_straight_to_the_herregistratie_form() {
+        let link = "<link>";
         let expected = format!(
             "Beste {},\n\nUw inschrijving in het {} van {} is geldig tot en met {}. Om daarna \
-             ingeschreven te blijven, vraagt u herregistratie aan in MijnRGS onder Mijn registratie \
-             ({base}/registratie).\n\nU geeft op hoeveel uur u per jaar in uw specialisme werkte, \
-             hoeveel uur geaccrediteerde deskundigheidsbevordering u volgde, en of u de individuele \
-             evaluatie (EIF) en de externe kwaliteitsevaluatie (EKE) deed. MijnRGS toont u vóór het \
-             indienen welk besluit daaruit volgt.\n\nVraagt u geen herregistratie aan, dan wordt uw \
+             ingeschreven te blijven, vraagt u herregistratie aan in MijnRGS ({link}).\n\nU geeft op \
+             hoeveel uur u per jaar in uw specialisme werkte, hoeveel uur geaccrediteerde \
+             deskundigheidsbevordering u volgde, en of u de individuele evaluatie (EIF) en de \
+             externe kwaliteitsevaluatie (EKE) deed. MijnRGS toont u vóór het indienen welk \
+             besluit daaruit volgt.\n\nVraagt u geen herregistratie aan, dan wordt uw \
              inschrijving na {} doorgehaald.\n\n{SIGNATURE}",
             "<name>", "<register>", "<specialty>", "<until>", "<until>",
         );
@@ -130,7 +130,7 @@ mod tests {
             register: "<register>",
             specialty: "<specialty>",
             until: "<until>",
-            base,
+            link,
         };
         assert_eq!(text(&notice).unwrap(), expected);
     }

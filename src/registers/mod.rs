@@ -15,6 +15,7 @@ pub mod public_register;
 pub mod public_register_pages;
 pub mod reregistration;
 pub mod reregistration_decision_pages;
+pub mod waiting;
 
 /// The routes of the registers: "Mijn registratie", the public register and the RGS's decision
 /// on a herregistratie.

@@ -114,13 +114,16 @@ pub async fn send_notice(
             entry.specialty_name
         ),
     };
-    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let link = state.config.link(&format!(
+        "/registratie/inschrijvingen/{}/herregistratie",
+        entry.id
+    ));
     let body = crate::platform::mail::text(&mails::ReregistrationNotice {
         name: &entry.user_name,
         register: &entry.register_label().to_lowercase(),
         specialty: &entry.specialty_name,
         until: &entry.until(),
-        base,
+        link: &link,
     })?;
     let to = email_of(conn, entry.user_id).await?;
     crate::platform::mail::enqueue(

@@ -3,5 +3,6 @@
 
 pub mod pages;
 pub mod register_report;
+pub mod waiting;
 
 pub use pages::router;

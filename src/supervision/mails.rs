@@ -14,8 +14,8 @@ pub(crate) struct ShorteningRecorded<'a> {
     pub(crate) supervisor: &'a str,
     /// The shortening in words ("3 maanden verkorting van de opleiding …").
     pub(crate) what: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the opleider: the aios or an ondersteuner proposed a shortening.
@@ -30,8 +30,8 @@ pub(crate) struct ShorteningProposed<'a> {
     pub(crate) what: &'a str,
     /// The aios's name.
     pub(crate) trainee: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: the opleider approved a proposed shortening.
@@ -44,8 +44,8 @@ pub(crate) struct ShorteningApproved<'a> {
     pub(crate) supervisor: &'a str,
     /// The shortening in words.
     pub(crate) what: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: the opleider rejected a proposed shortening, with a reason.
@@ -60,8 +60,8 @@ pub(crate) struct ShorteningRejected<'a> {
     pub(crate) what: &'a str,
     /// Why, as the opleider wrote it.
     pub(crate) reason: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: the opleider approved their schedule or change request.
@@ -80,8 +80,8 @@ pub(crate) struct ScheduleApproved<'a> {
     pub(crate) change_request: bool,
     /// The registration's status after the approval.
     pub(crate) registration: RegistrationStatus,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: the opleider rejected their schedule or change request, with a reason.
@@ -98,8 +98,8 @@ pub(crate) struct ScheduleRejected<'a> {
     pub(crate) specialty: &'a str,
     /// Why, as the opleider wrote it.
     pub(crate) reason: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: a positive eindverklaring; they may now apply for registration.
@@ -114,8 +114,8 @@ pub(crate) struct TrainingCompleted<'a> {
     pub(crate) specialty: &'a str,
     /// The training's last day, formatted.
     pub(crate) end: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: a negative eindverklaring.
@@ -158,7 +158,7 @@ mod tests {
             trainee: "<Anna>",
             supervisor: "<Jansen>",
             what,
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -177,7 +177,7 @@ mod tests {
             who,
             what,
             trainee: "<Anna>",
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -195,7 +195,7 @@ mod tests {
             trainee: "<Anna>",
             supervisor: "<Jansen>",
             what,
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -214,7 +214,7 @@ mod tests {
             supervisor: "<Jansen>",
             what,
             reason: "<reden>",
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -255,7 +255,7 @@ mod tests {
                     specialty: "<IGT>",
                     change_request,
                     registration,
-                    base: "<base>",
+                    link: "<base>",
                 };
                 assert_eq!(
                     text(&mail).unwrap(),
@@ -281,7 +281,7 @@ mod tests {
             what: "<wat>",
             specialty: "<IGT>",
             reason: "<reden>",
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -306,7 +306,7 @@ mod tests {
             supervisor: "<Jansen>",
             specialty: "<IGT>",
             end,
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&completed).unwrap(), positive);
         let declined = NegativeFinalDeclaration {

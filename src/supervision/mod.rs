@@ -13,6 +13,7 @@ pub mod schedule_decisions;
 pub mod shortening_pages;
 pub mod shortening_view;
 pub mod shortenings;
+pub mod waiting;
 
 /// The routes of supervision (and the aios's own shortening pages).
 pub fn router() -> Router<AppState> {

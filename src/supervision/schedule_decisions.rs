@@ -147,7 +147,9 @@ pub async fn decide(
     } else {
         "uw opleidingsschema en de aanvraag tot opleidingsregistratie"
     };
-    let base = state.config.base_url.as_str();
+    let link = &state
+        .config
+        .link(&format!("/aios/opleidingen/{}", training.id));
     let (subject, body) = match verdict {
         Verdict::Approve => (
             "Uw opleidingsschema is goedgekeurd",
@@ -158,7 +160,7 @@ pub async fn decide(
                 specialty: &training.specialty_name,
                 change_request: outcome.change_request,
                 registration: outcome.registration,
-                base,
+                link,
             })?,
         ),
         Verdict::Reject => (
@@ -169,7 +171,7 @@ pub async fn decide(
                 what,
                 specialty: &training.specialty_name,
                 reason: reason.unwrap_or_default(),
-                base,
+                link,
             })?,
         ),
     };
@@ -310,7 +312,7 @@ pub async fn issue_final_declaration(
                 supervisor: &training.supervisor_name,
                 specialty: &training.specialty_name,
                 end: &end,
-                base: state.config.base_url.as_str(),
+                link: &state.config.link("/registratie"),
             })?,
         )
     } else {

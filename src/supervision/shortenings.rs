@@ -274,7 +274,9 @@ pub async fn propose(
             trainee: &training.trainee_name,
             supervisor: &training.supervisor_name,
             what: &what,
-            base: state.config.base_url.as_str(),
+            link: &state
+                .config
+                .link(&format!("/aios/opleidingen/{}", training.id)),
         })?;
         crate::trainings::training::mail_trainee(
             &mut tx,
@@ -295,7 +297,9 @@ pub async fn propose(
             who: &who,
             what: &what,
             trainee: &training.trainee_name,
-            base: state.config.base_url.as_str(),
+            link: &state
+                .config
+                .link(&format!("/opleider/aios/{}", training.id)),
         })?;
         crate::trainings::training::mail_supervisor(
             &mut tx,
@@ -386,7 +390,9 @@ pub async fn decide(
                 trainee: &training.trainee_name,
                 supervisor: &training.supervisor_name,
                 what: &what,
-                base: state.config.base_url.as_str(),
+                link: &state
+                    .config
+                    .link(&format!("/aios/opleidingen/{}", training.id)),
             })?,
         ),
         Verdict::Reject => (
@@ -396,7 +402,9 @@ pub async fn decide(
                 supervisor: &training.supervisor_name,
                 what: &what,
                 reason: reason.unwrap_or_default(),
-                base: state.config.base_url.as_str(),
+                link: &state
+                    .config
+                    .link(&format!("/aios/opleidingen/{}", training.id)),
             })?,
         ),
     };

@@ -399,12 +399,17 @@ pub async fn amend(
     let trainee_body = text(&mails::AmendedToTrainee {
         amended: &amended,
         carried_concept,
-        base: state.config.base_url.as_str(),
+        link: &state
+            .config
+            .link(&format!("/aios/opleidingen/{}", training.id)),
     })?;
     crate::trainings::training::mail_trainee(&mut tx, now, training, subject, trainee_body).await?;
     let supervisor_body = text(&mails::AmendedToSupervisor {
         supervisor: &training.supervisor_name,
         amended: &amended,
+        link: &state
+            .config
+            .link(&format!("/opleider/aios/{}", training.id)),
     })?;
     crate::trainings::training::mail_supervisor(
         &mut tx,

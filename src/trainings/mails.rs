@@ -15,8 +15,8 @@ pub(crate) struct ScheduleSubmitted<'a> {
     pub(crate) what: &'a str,
     /// The specialty or profile.
     pub(crate) specialty: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the aios: a concept has waited a week without being submitted.
@@ -29,8 +29,8 @@ pub(crate) struct ConceptReminder<'a> {
     pub(crate) what: &'a str,
     /// The specialty or profile.
     pub(crate) specialty: &'a str,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// What both mails about a closed registration say: whose, and why.
@@ -87,8 +87,8 @@ pub(crate) struct AmendedToTrainee<'a> {
     pub(crate) amended: &'a Amended<'a>,
     /// The number of the version the aios's concept now lives in, when they had one.
     pub(crate) carried_concept: Option<i32>,
-    /// The portal's address.
-    pub(crate) base: &'a str,
+    /// The page of the item in full (`Config::link`): the login step returns there.
+    pub(crate) link: &'a str,
 }
 
 /// To the opleider: the RGS amended the schedule of their aios.
@@ -99,6 +99,8 @@ pub(crate) struct AmendedToSupervisor<'a> {
     pub(crate) supervisor: &'a str,
     /// What the RGS changed.
     pub(crate) amended: &'a Amended<'a>,
+    /// The opleider's page of the aios in full (`Config::link`).
+    pub(crate) link: &'a str,
 }
 
 #[cfg(test)]
@@ -122,7 +124,7 @@ mod tests {
             trainee: "<Anna>",
             what,
             specialty: "<IGT>",
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -141,7 +143,7 @@ mod tests {
             trainee: "<Anna>",
             what,
             specialty: "<IGT>",
-            base: "<base>",
+            link: "<base>",
         };
         assert_eq!(text(&mail).unwrap(), expected);
     }
@@ -221,14 +223,14 @@ mod tests {
         let supervisor_body = format!(
             "Beste {},\n\nDe RGS heeft {what} opgenomen in het opleidingsschema van {} voor de \
              opleiding {}. Dit is vastgelegd als versie {number} van het schema.{detail}{end}\n\n\
-             {SIGNATURE}",
-            "<Jansen>", "<Anna>", "<IGT>"
+             U vindt het schema in MijnRGS ({}).\n\n{SIGNATURE}",
+            "<Jansen>", "<Anna>", "<IGT>", "<base>"
         );
         (trainee_body, supervisor_body)
     }
 
     #[test]
-    fn the_mails_about_an_amendment_read_as_they_always_did_with_and_without_each_part() {
+    fn the_mails_about_an_amendment_read_as_written_with_and_without_each_part() {
         for detail in ["", "Reden: <waarom>"] {
             for end in [None, Some("1 maart 2030")] {
                 for carried_concept in [None, Some(5)] {
@@ -244,12 +246,13 @@ mod tests {
                     let trainee = AmendedToTrainee {
                         amended: &amended,
                         carried_concept,
-                        base: "<base>",
+                        link: "<base>",
                     };
                     assert_eq!(text(&trainee).unwrap(), to_trainee);
                     let supervisor = AmendedToSupervisor {
                         supervisor: "<Jansen>",
                         amended: &amended,
+                        link: "<base>",
                     };
                     assert_eq!(text(&supervisor).unwrap(), to_supervisor);
                 }

@@ -19,6 +19,7 @@ pub mod schedule_view;
 pub mod training;
 pub mod training_pages;
 pub mod training_records;
+pub mod waiting;
 
 /// The aios's pages of their trainings. Every handler takes `RoleUser<Aios>` and finds only the
 /// aios's own trainings: someone else's answers 404.

@@ -912,7 +912,9 @@ pub async fn submit(
         trainee: &training.trainee_name,
         what,
         specialty: &training.specialty_name,
-        base: state.config.base_url.as_str(),
+        link: &state
+            .config
+            .link(&format!("/opleider/aios/{}", training.id)),
     })?;
     crate::trainings::training::mail_supervisor(&mut tx, now, training, subject, body).await?;
     tx.commit().await?;
@@ -1091,7 +1093,9 @@ pub async fn remind_of_concept(
         trainee: &training.trainee_name,
         what,
         specialty: &training.specialty_name,
-        base: state.config.base_url.as_str(),
+        link: &state
+            .config
+            .link(&format!("/aios/opleidingen/{}", training.id)),
     })?;
     crate::trainings::training::mail_trainee(conn, now, &training, subject, body).await
 }

@@ -16,6 +16,10 @@ use crate::platform::state::AppState;
 /// Fingerprint of the files under `static/`, computed by `build.rs`.
 pub const ASSET_VERSION: &str = env!("ASSET_VERSION");
 
+/// Where a logged-in user starts: the page "Wat wacht op u" (`src/start/`), after logging in
+/// and when they open `/`.
+pub const START_PAGE: &str = "/start";
+
 /// One link in the main navigation.
 #[derive(Clone, Debug)]
 pub struct NavItem {
@@ -78,13 +82,14 @@ impl Layout {
         let items: Vec<(&'static str, &'static str)> = match user {
             None => PUBLIC_NAV.to_vec(),
             Some(user) => {
-                let mut items = vec![("/account", "Mijn account")];
+                let mut items = vec![(START_PAGE, "Start")];
                 items.extend(
                     ROLE_NAV
                         .iter()
                         .filter(|(role, _, _)| user.has(*role))
                         .map(|(_, href, label)| (*href, *label)),
                 );
+                items.push(("/account", "Mijn account"));
                 // Two roles may share an area (opleider and ondersteuner): one link each.
                 let mut seen = std::collections::BTreeSet::new();
                 items.retain(|(href, _)| seen.insert(*href));

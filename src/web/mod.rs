@@ -15,6 +15,7 @@ pub mod layout;
 pub mod rate_limit;
 pub mod session_renewal;
 pub mod static_files;
+pub mod tasks;
 pub mod timeline;
 
 /// Runs CPU-heavy work (a PDF, a spreadsheet) off the request threads; its failure, or a

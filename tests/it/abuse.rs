@@ -481,7 +481,7 @@ async fn asking_for_the_password_again_inside_the_account_counts_and_locks_like_
     // After the lock the right password works again, and clears the count.
     app.clock.advance(chrono::Duration::minutes(16));
     let client = app.new_client();
-    assert_eq!(location(&log_in(&app, &client, &user).await), "/account");
+    assert_eq!(location(&log_in(&app, &client, &user).await), "/start");
     let fresh = app
         .post_form_with(
             &client,
@@ -790,6 +790,6 @@ async fn a_recovery_code_is_accepted_as_shown_with_spaces_in_capitals_or_without
                 &[("herstelcode", code.as_str())],
             )
             .await;
-        assert_eq!(location(&done), "/account", "{code:?}");
+        assert_eq!(location(&done), "/start", "{code:?}");
     }
 }

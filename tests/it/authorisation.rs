@@ -76,6 +76,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/account-aanvragen/bevestigen/{token}", Link),
     ("POST", "/account-aanvragen/bevestigen/{token}", Link),
     ("GET", "/account-aanvragen/bevestigd", Public),
+    ("GET", "/start", LoggedIn),
     ("GET", "/account", LoggedIn),
     ("GET", "/account/wachtwoord", LoggedIn),
     ("POST", "/account/wachtwoord", LoggedIn),

@@ -643,37 +643,10 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         log_in_demo(&app, &client, username).await;
         users.push((client, HashSet::new()));
     }
-    for ((client, shapes), username) in users.iter_mut().zip(USERS) {
-        crawl_and_attack(&app, client, &account, shapes, &mut findings, &mut attacked).await;
-        if *username == "demo.specialist" {
-            // Once the specialist's form was attacked, a herregistratie request waits for the RGS.
-            crate::registers::demo_specialist_request(&app).await;
-        }
-    }
-
-    // A visitor, and someone halfway through logging in, each from their own address.
-    let visitor = client_from([127, 0, 0, 2]);
-    let start = ["/".to_owned(), "/inloggen".to_owned()];
-    let mut shapes = HashSet::new();
-    crawl_and_attack(
-        &app,
-        &visitor,
-        &start,
-        &mut shapes,
-        &mut findings,
-        &mut attacked,
-    )
-    .await;
-    // The crawl typed wrong passwords into each user's own "type your password again" forms,
-    // which count towards the login's lock (docs/security.md §2); the halfway logins below need
-    // the accounts unlocked again.
-    sqlx::query(
-        "UPDATE users SET failed_password_count = 0, failed_password_since = NULL,
-         password_locked_until = NULL",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    // Someone halfway through logging in, before the crawls below: the RGS's crawl blocks the
+    // accounts whose pages it reaches and resets their second factor, and each user's crawl
+    // types wrong passwords into their own "type your password again" forms, which count
+    // towards the login's lock (docs/security.md §2).
     for (username, password, next) in [
         (
             "demo.specialist",
@@ -707,6 +680,27 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         .await;
     }
 
+    for ((client, shapes), username) in users.iter_mut().zip(USERS) {
+        crawl_and_attack(&app, client, &account, shapes, &mut findings, &mut attacked).await;
+        if *username == "demo.specialist" {
+            // Once the specialist's form was attacked, a herregistratie request waits for the RGS.
+            crate::registers::demo_specialist_request(&app).await;
+        }
+    }
+
+    // A visitor, from an address of its own.
+    let visitor = client_from([127, 0, 0, 2]);
+    let start = ["/".to_owned(), "/inloggen".to_owned()];
+    let mut shapes = HashSet::new();
+    crawl_and_attack(
+        &app,
+        &visitor,
+        &start,
+        &mut shapes,
+        &mut findings,
+        &mut attacked,
+    )
+    .await;
     // The links the mails carry: confirming an account, an invitation, a new password.
     for mail in app.sent_emails().await {
         let links: Vec<String> = mail

@@ -137,7 +137,7 @@ async fn a_user_logs_in_with_password_and_code_in_a_real_browser_on_accessible_p
     let code = mijnrgs::platform::auth::totp::code_at(&secret, app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
-    assert_eq!(browser.path().await, "/account");
+    assert_eq!(browser.path().await, "/start");
 
     browser
         .open_and_check(&app.url("/inloggen/herstelcode"))
@@ -165,7 +165,7 @@ async fn the_idle_warning_lets_the_user_stay_logged_in_and_otherwise_logs_out() 
     let code = mijnrgs::platform::auth::totp::code_at(&user.secret, app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
-    assert_eq!(browser.path().await, "/account");
+    assert_eq!(browser.path().await, "/start");
 
     let dialog_open = || async {
         browser
@@ -231,7 +231,9 @@ async fn browser_log_in_demo(browser: &Browser, app: &TestApp, username: &str) {
     let code = mijnrgs::platform::auth::totp::code_at(secret.as_bytes(), app.clock.now());
     browser.fill("code", &code).await;
     browser.submit("Controleren").await;
-    assert_eq!(browser.path().await, "/account", "{username} logged in");
+    assert_eq!(browser.path().await, "/start", "{username} logged in");
+    assert!(browser.html().await.contains("<h1>Wat wacht op u</h1>"));
+    browser.assert_accessible().await;
 }
 
 #[tokio::test]

@@ -69,11 +69,7 @@ async fn the_first_login_enrols_the_authenticator_and_shows_ten_recovery_codes_o
         .expect("the list of codes");
     assert_eq!(list.matches("<li>").count(), 10, "{list}");
     let again = app.get("/inloggen/herstelcodes").await;
-    assert_eq!(
-        location(&again),
-        "/account",
-        "the codes are shown only once"
-    );
+    assert_eq!(location(&again), "/start", "the codes are shown only once");
 
     let account = app.get("/account").await.text().await.unwrap();
     assert!(account.contains("<h1>Mijn account</h1>"));
@@ -106,7 +102,7 @@ async fn a_logged_in_user_has_a_new_session_id_after_each_login_step() {
     let done = app
         .post_form_with(&client, "/inloggen/code", &[("code", &code)])
         .await;
-    assert_eq!(location(&done), "/account");
+    assert_eq!(location(&done), "/start");
     let after_code = session_cookie(&done).expect("a new session id after the code");
     assert_ne!(after_password, after_code);
 }
@@ -155,7 +151,7 @@ async fn a_code_that_was_accepted_once_is_refused_when_replayed() {
 
     let client = app.new_client();
     let first = log_in(&app, &client, &user).await;
-    assert_eq!(location(&first), "/account");
+    assert_eq!(location(&first), "/start");
 
     // The same code, in the same 30 seconds, from another browser.
     let thief = app.new_client();
@@ -192,10 +188,7 @@ async fn two_concurrent_submissions_of_one_code_give_exactly_one_login() {
         app.post_form_with(&a, "/inloggen/code", &fields),
         app.post_form_with(&b, "/inloggen/code", &fields),
     );
-    let logins = [ra, rb]
-        .iter()
-        .filter(|r| location(r) == "/account")
-        .count();
+    let logins = [ra, rb].iter().filter(|r| location(r) == "/start").count();
     assert_eq!(logins, 1);
 }
 
@@ -216,7 +209,7 @@ async fn a_recovery_code_replaces_the_verification_code_once() {
             &[("herstelcode", &recovery)],
         )
         .await;
-    assert_eq!(location(&used), "/account");
+    assert_eq!(location(&used), "/start");
     let page = client
         .get(app.url("/account"))
         .send()
@@ -264,7 +257,7 @@ async fn ten_failed_passwords_lock_the_account_for_fifteen_minutes() {
     // The lock ends by itself.
     app.clock.advance(Duration::minutes(1));
     let after = log_in(&app, &client, &user).await;
-    assert_eq!(location(&after), "/account");
+    assert_eq!(location(&after), "/start");
 
     let lockouts: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'auth.lockout'")
@@ -561,6 +554,6 @@ async fn a_return_path_to_another_site_or_a_login_step_is_ignored() {
         let landed =
             crate::helpers::accounts::log_in_demo_returning_to(&app, &client, "demo.aios", back)
                 .await;
-        assert_eq!(landed, "/account", "{back}");
+        assert_eq!(landed, "/start", "{back}");
     }
 }

@@ -56,6 +56,7 @@ mod schedule_pages;
 mod security;
 mod session_connection;
 mod shortenings;
+mod start;
 mod startup;
 mod summaries;
 mod supervision;

@@ -18,7 +18,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     let other_device = app.new_client();
     assert_eq!(
         location(&log_in(&app, &other_device, &user).await),
-        "/account"
+        "/start"
     );
 
     let wrong = app

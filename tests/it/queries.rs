@@ -164,7 +164,13 @@ async fn every_page_of_every_demo_user_runs_at_most_three_statements_of_its_own_
 
     let mut problems = Vec::new();
     for (shape, (statements, example)) in &most {
-        let allowed = SESSION + BUDGET;
+        // A download of the report reads in one read-only transaction, whose BEGIN carries two
+        // settings in the same round trip (`register_report::download_transaction`): the
+        // proxy counts those three statements, and the COMMIT.
+        let download = [".csv?", ".xlsx?", ".pdf?"]
+            .iter()
+            .any(|end| shape.contains(end) && shape.contains("/rapport"));
+        let allowed = SESSION + BUDGET + if download { 2 } else { 0 };
         if *statements == u64::MAX {
             problems.push(format!("{shape}: a server error, e.g. {example}"));
         } else if *statements > allowed {

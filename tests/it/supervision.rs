@@ -273,7 +273,7 @@ async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide() {
     let other = app.new_client();
     let stranger = other_igt_opleider(&app).await;
     let response = crate::helpers::accounts::log_in(&app, &other, &stranger).await;
-    assert_eq!(location(&response), "/account");
+    assert_eq!(location(&response), "/start");
     // The ondersteuner, once the delegation has ended.
     let former = app.new_client();
     log_in_demo(&app, &former, "demo.ondersteuner").await;

@@ -141,7 +141,7 @@ pub async fn seed_demo(app: &TestApp) {
 /// Logs a demo account in with `client` (password, then the demo code of a fresh step).
 pub async fn log_in_demo(app: &TestApp, client: &reqwest::Client, username: &str) {
     let landed = log_in_demo_returning_to(app, client, username, "").await;
-    assert_eq!(landed, "/account", "{username}: code step");
+    assert_eq!(landed, "/start", "{username}: code step");
 }
 
 /// Logs demo user `username` in on `client` with `back` as the page to return to (the login

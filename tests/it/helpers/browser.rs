@@ -279,7 +279,7 @@ impl Browser {
 /// download, for the journey tests.
 impl Browser {
     /// On the authenticator page of a first login: reads the secret, enters its code at the
-    /// clock's now, passes the recovery codes and arrives at "Mijn account", checking every
+    /// clock's now, passes the recovery codes and arrives at the start page, checking every
     /// page with axe-core. Returns the secret.
     pub async fn enrol_authenticator(&self, app: &super::TestApp) -> Vec<u8> {
         assert_eq!(self.path().await, "/inloggen/authenticator");
@@ -294,7 +294,7 @@ impl Browser {
         assert_eq!(self.path().await, "/inloggen/herstelcodes");
         self.assert_accessible().await;
         self.follow("Ik heb de codes bewaard, ga verder").await;
-        assert_eq!(self.path().await, "/account");
+        assert_eq!(self.path().await, "/start");
         secret
     }
 
@@ -339,7 +339,7 @@ impl Browser {
         self.submit("Controleren").await;
         assert_eq!(
             self.path().await,
-            back.as_deref().unwrap_or("/account"),
+            back.as_deref().unwrap_or("/start"),
             "{username}: code step"
         );
         self.assert_accessible().await;
