@@ -124,6 +124,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .nest("/static", web::static_files::router(&config.static_dir))
         .fallback(not_found)
+        // Inside the login layer, so the error pages know who is logged in.
+        .layer(middleware::from_fn(
+            web::error_pages::keep_user_for_error_page,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::session_renewal::renew_when_due,

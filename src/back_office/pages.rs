@@ -27,10 +27,12 @@ use crate::platform::state::AppState;
 use crate::trainings::interventions::{self, WaitingRegistration};
 use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
+use crate::web::decision::{self as confirm, Check, Done};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::reason::{Length, parse_reason};
 
 /// The RGS routes.
@@ -295,18 +297,81 @@ async fn user_detail(
     Ok(page)
 }
 
+/// What a decision form without fields of its own posts: only the check page's mark.
+#[derive(Deserialize, Default)]
+struct ConfirmForm {
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
+}
+
+/// The way back to account `user`'s page from a check or confirmation page.
+fn back_to_account(user: &UserRow, without: &str) -> Link {
+    Link::new(
+        format!("/rgs/gebruikers/{}", user.id),
+        format!("Terug naar het account van {}{without}", user.full_name),
+    )
+}
+
 async fn reset_second_factor(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path(id): Path<UserId>,
-    session: Session,
-    meta: Origin,
+    layout: Layout,
+    Form(form): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let user = users::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name = &user.full_name;
+    if !confirm::confirmed(&form.bevestigd) {
+        return Ok(Check {
+            decision: format!("U verwijdert de koppeling van {name} met de authenticator-app."),
+            facts: vec![
+                ("Naam".to_owned(), name.clone()),
+                ("Gebruikersnaam".to_owned(), user.username.clone()),
+                ("E-mailadres".to_owned(), user.email.clone()),
+            ],
+            consequences: vec![
+                format!(
+                    "{name} kan niet meer inloggen met de codes van de huidige app of met de \
+                     oude herstelcodes."
+                ),
+                "Bij de volgende keer inloggen koppelt hij of zij opnieuw een app en krijgt \
+                 nieuwe herstelcodes."
+                    .to_owned(),
+                format!("{name} krijgt hierover een e-mail."),
+                "Doe dit alleen als u zeker weet dat het verzoek van deze persoon zelf komt."
+                    .to_owned(),
+            ],
+            action: format!("/rgs/gebruikers/{id}/tweede-factor"),
+            fields: Vec::new(),
+            button: "Ja, tweede factor verwijderen".to_owned(),
+            destructive: true,
+            back: back_to_account(&user, ", zonder iets te wijzigen"),
+        }
+        .page(layout));
+    }
     if !users::reset_second_factor(&state, &meta, clerk.id, id).await? {
         return Err(AppError::NotFound);
     }
-    flash::push(&session, FlashKind::Success, "De tweede factor is verwijderd. Bij de volgende keer inloggen koppelt de gebruiker opnieuw een app.").await?;
-    Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+    Done {
+        title: "Tweede factor verwijderd".to_owned(),
+        lines: vec![
+            format!("De koppeling van {name} met de authenticator-app is verwijderd."),
+            "Bij de volgende keer inloggen koppelt de gebruiker opnieuw een app; er is een \
+             e-mail over verstuurd."
+                .to_owned(),
+        ],
+        next: None,
+        back: back_to_account(&user, ""),
+    }
+    .show(&session)
+    .await
 }
 
 #[derive(Deserialize)]
@@ -373,16 +438,66 @@ async fn grant_role(
 
 async fn revoke_role(
     clerk: RoleUser<Rgs>,
-    State(state): State<AppState>,
+    Action {
+        state,
+        session,
+        origin: meta,
+    }: Action,
     Path((id, assignment)): Path<(UserId, Uuid)>,
-    session: Session,
-    meta: Origin,
+    layout: Layout,
+    Form(form): Form<ConfirmForm>,
 ) -> AppResult<Response> {
+    let account = users::account(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = account
+        .assignments
+        .iter()
+        .find(|a| a.id == assignment)
+        .ok_or(AppError::NotFound)?;
+    let user = &account.user;
+    let name = &user.full_name;
+    let what = match &role.scope {
+        Some(scope) if !scope.is_empty() => format!("{} ({scope})", role.role_label()),
+        _ => role.role_label().to_owned(),
+    };
+    if !confirm::confirmed(&form.bevestigd) {
+        let mut consequences = vec![format!(
+            "{name} kan vanaf nu niet meer doen wat bij deze rol hoort; de pagina's van die rol \
+             bestaan dan niet meer voor hem of haar."
+        )];
+        if role.role == Role::Ondersteuner {
+            consequences.push(
+                "De aios van deze opleider verdwijnen uit zijn of haar overzicht.".to_owned(),
+            );
+        }
+        consequences.push("De andere rollen en het account zelf blijven.".to_owned());
+        return Ok(Check {
+            decision: format!("U trekt de rol {what} van {name} in."),
+            facts: vec![
+                ("Naam".to_owned(), name.clone()),
+                ("Rol".to_owned(), what.clone()),
+            ],
+            consequences,
+            action: format!("/rgs/gebruikers/{id}/rollen/{assignment}/intrekken"),
+            fields: Vec::new(),
+            button: "Ja, rol intrekken".to_owned(),
+            destructive: true,
+            back: back_to_account(user, ", zonder iets te wijzigen"),
+        }
+        .page(layout));
+    }
     if !users::revoke_role(&state, &meta, clerk.id, id, assignment).await? {
         return Err(AppError::NotFound);
     }
-    flash::push(&session, FlashKind::Success, "De rol is ingetrokken.").await?;
-    Ok(Redirect::to(&format!("/rgs/gebruikers/{id}")).into_response())
+    Done {
+        title: "Rol ingetrokken".to_owned(),
+        lines: vec![format!("De rol {what} van {name} is ingetrokken.")],
+        next: None,
+        back: back_to_account(user, ""),
+    }
+    .show(&session)
+    .await
 }
 
 #[derive(Deserialize)]

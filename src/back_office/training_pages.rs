@@ -23,10 +23,12 @@ use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::trainings::training::Training;
 use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
+use crate::web::decision::{self as confirm, Check, Done};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::intervention::{self, Closure, InterventionRefusal};
 use rules::reason::{Length, parse_reason};
 use rules::schedule::model::SpecialtyRules;
@@ -53,6 +55,9 @@ pub struct DecisionForm {
     maanden: String,
     #[serde(default)]
     verlengingsreden: String,
+    /// Set by the check page of a closure (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
 }
 
 /// One training as the RGS sees it.
@@ -284,18 +289,77 @@ async fn close(
     let (Some(closure), Some(reason)) = (closure, reason) else {
         return refused_decision(&state, id, layout, form, errors).await;
     };
-    match interventions::close(&state, &meta, clerk.id, &training, closure, &reason).await {
-        Ok(()) => {
-            flash::push(
-                &session,
-                FlashKind::Success,
+    let trainee = &training.trainee_name;
+    let back = |without: &str| {
+        Link::new(
+            format!("/rgs/opleidingen/{id}"),
+            format!("Terug naar de registratie van {trainee}{without}"),
+        )
+    };
+    if !confirm::confirmed(&form.bevestigd) {
+        let (decision, choice, button) = match closure {
+            Closure::StrikeOff => (
+                format!("U haalt de opleidingsregistratie van {trainee} door."),
+                "Doorhalen",
+                "Ja, registratie doorhalen",
+            ),
+            Closure::End => (
+                format!("U beëindigt de opleidingsregistratie van {trainee}."),
+                "Beëindigen",
+                "Ja, registratie beëindigen",
+            ),
+        };
+        return Ok(Check {
+            decision,
+            facts: vec![
+                ("Aios".to_owned(), trainee.clone()),
+                ("Opleiding".to_owned(), training.specialty_name.clone()),
+                ("Opleider".to_owned(), training.supervisor_name.clone()),
+                ("Besluit".to_owned(), choice.to_owned()),
+                ("Reden".to_owned(), reason.clone()),
+            ],
+            consequences: vec![
                 format!(
-                    "De registratie is {}. De aios en de opleider krijgen hierover een e-mail.",
+                    "De registratie wordt {}; daarna kan niemand het schema nog wijzigen of \
+                     indienen.",
                     closure.done()
                 ),
-            )
-            .await?;
-            Ok(Redirect::to(&format!("/rgs/opleidingen/{id}")).into_response())
+                format!(
+                    "{trainee} en {} krijgen hierover een e-mail, met de reden.",
+                    training.supervisor_name
+                ),
+            ],
+            action: format!("/rgs/opleidingen/{id}/afsluiten"),
+            fields: vec![
+                ("afsluiting".to_owned(), form.afsluiting.clone()),
+                ("afsluitreden".to_owned(), form.afsluitreden.clone()),
+            ],
+            button: button.to_owned(),
+            destructive: true,
+            back: back(", zonder iets te wijzigen"),
+        }
+        .page(layout));
+    }
+    match interventions::close(&state, &meta, clerk.id, &training, closure, &reason).await {
+        Ok(()) => {
+            Done {
+                title: format!("Registratie {}", closure.done()),
+                lines: vec![
+                    format!(
+                        "De opleidingsregistratie van {trainee} ({}) is {}.",
+                        training.specialty_name,
+                        closure.done()
+                    ),
+                    format!(
+                        "{trainee} en {} krijgen hierover een e-mail.",
+                        training.supervisor_name
+                    ),
+                ],
+                next: None,
+                back: back(""),
+            }
+            .show(&session)
+            .await
         }
         Err(InterveneError::Refused(refusal)) => {
             let message = match refusal {

@@ -14,16 +14,17 @@ use crate::web::current_user::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use axum::Form;
 use axum::http::StatusCode;
-use axum::response::Redirect;
 use serde::Deserialize;
 
 use crate::billing::invoices::{self, CreditError, Invoice};
 use crate::billing::payments::{self, Payment};
 use crate::platform::state::AppState;
 use crate::web::current_user::{Rgs, RoleUser};
-use crate::web::flash::{self, FlashKind};
+use crate::web::decision::{self as confirm, Check, Done};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
+use rules::payment::InvoiceStatus;
 
 /// The invoice routes.
 pub fn router() -> Router<AppState> {
@@ -157,7 +158,17 @@ async fn back_office(
 struct CreditForm {
     #[serde(default)]
     reden: String,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
 }
+
+/// Why an invoice cannot be credited, in Dutch.
+const NOT_CREDITABLE: &str = "Deze factuur is al gecrediteerd of is zelf een creditfactuur.";
+
+/// The reason refused, in Dutch.
+const REASON_REFUSED: &str = "Geef de reden van de creditering (5 tot 300 tekens); de ontvanger leest die op de \
+     creditfactuur.";
 
 async fn credit(
     clerk: RoleUser<Rgs>,
@@ -170,26 +181,83 @@ async fn credit(
     layout: Layout,
     Form(form): Form<CreditForm>,
 ) -> AppResult<Response> {
+    let back = |without: &str| {
+        Link::new(
+            format!("/rgs/facturen/{id}"),
+            format!("Terug naar de factuur{without}"),
+        )
+    };
+    if !confirm::confirmed(&form.bevestigd) {
+        let invoice = {
+            let mut conn = state.db.acquire().await?;
+            invoices::by_id(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
+        let reason =
+            rules::reason::parse_reason(&form.reden, rules::reason::Length::between(5, 300));
+        let creditable = !invoice.is_credit() && invoice.status.0 != InvoiceStatus::Credited;
+        let refusal = match reason {
+            Err(_) => Some(REASON_REFUSED),
+            Ok(_) if !creditable => Some(NOT_CREDITABLE),
+            Ok(_) => None,
+        };
+        if let Some(message) = refusal {
+            let mut errors = FormErrors::new();
+            errors.add("reden", message);
+            let page = back_office_page(&state, layout, id, form.reden, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        if let Ok(reason) = reason {
+            return Ok(Check {
+                decision: format!(
+                    "U crediteert factuur {} van {}.",
+                    invoice.number, invoice.recipient_name
+                ),
+                facts: vec![
+                    ("Factuur".to_owned(), invoice.number.clone()),
+                    ("Ontvanger".to_owned(), invoice.recipient_name.clone()),
+                    ("Omschrijving".to_owned(), invoice.description.clone()),
+                    ("Bedrag".to_owned(), invoice.amount().to_string()),
+                    ("Reden".to_owned(), reason),
+                ],
+                consequences: vec![
+                    format!(
+                        "Er wordt een creditfactuur van -{} opgemaakt, met een eigen nummer.",
+                        invoice.amount()
+                    ),
+                    format!(
+                        "{} krijgt de creditfactuur per e-mail, met de reden.",
+                        invoice.recipient_name
+                    ),
+                    "De factuur hoeft daarna niet meer te worden betaald.".to_owned(),
+                ],
+                action: format!("/rgs/facturen/{id}/crediteren"),
+                fields: vec![("reden".to_owned(), form.reden.clone())],
+                button: "Ja, factuur crediteren".to_owned(),
+                destructive: true,
+                back: back(", zonder te crediteren"),
+            }
+            .page(layout));
+        }
+    }
     let message = match invoices::credit_and_notify(&state, &meta, clerk.id, id, &form.reden).await
     {
         Ok(credit) => {
-            flash::push(
-                &session,
-                FlashKind::Success,
-                format!(
+            return Done {
+                title: "Factuur gecrediteerd".to_owned(),
+                lines: vec![format!(
                     "Creditfactuur {} is opgemaakt en naar {} gemaild.",
                     credit.number, credit.recipient_name
-                ),
-            )
-            .await?;
-            return Ok(Redirect::to(&format!("/rgs/facturen/{id}")).into_response());
+                )],
+                next: None,
+                back: back(""),
+            }
+            .show(&session)
+            .await;
         }
-        Err(CreditError::Reason) => {
-            "Geef de reden van de creditering (5 tot 300 tekens); de ontvanger leest die op de creditfactuur."
-        }
-        Err(CreditError::NotCreditable) => {
-            "Deze factuur is al gecrediteerd of is zelf een creditfactuur."
-        }
+        Err(CreditError::Reason) => REASON_REFUSED,
+        Err(CreditError::NotCreditable) => NOT_CREDITABLE,
         Err(CreditError::Mail(error)) => return Err(AppError::Internal(anyhow::anyhow!(error))),
         Err(CreditError::Database(error)) => return Err(error.into()),
     };

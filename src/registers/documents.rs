@@ -167,7 +167,7 @@ pub fn decision_letter(
         }
         if !granted {
             after.push(format!(
-                "Uw inschrijving eindigt na {entry_until} en wordt daarna doorgehaald."
+                "Uw inschrijving loopt tot en met {entry_until} en wordt daarna doorgehaald."
             ));
         }
     }

@@ -98,7 +98,7 @@ fn window_message(completed: &Completed, today: NaiveDate) -> (bool, String) {
         Window::InTime => (
             true,
             format!(
-                "Uw opleider gaf een positieve eindverklaring af; de opleiding eindigt na {}. \
+                "Uw opleider gaf een positieve eindverklaring af; de opleiding loopt tot en met {}. \
                  U kunt nu registratie aanvragen. Uw inschrijving begint op de dag na het einde \
                  van de opleiding, of op de dag dat de aanvraag compleet is (betaald) als dat \
                  later is: nooit met terugwerkende kracht.",
@@ -160,7 +160,7 @@ fn entry_message(
                 ),
                 _ => format!(
                     "De RGS heeft uw aanvraag voor herregistratie afgewezen. Uw inschrijving \
-                     eindigt na {}.",
+                     loopt tot en met {}.",
                     entry.until()
                 ),
             },

@@ -490,8 +490,8 @@ pub async fn decide(
                                          afgewezen. Uw inschrijving was al doorgehaald."
             .to_owned(),
         _ => format!(
-            "De RGS heeft uw aanvraag voor herregistratie afgewezen. Uw inschrijving eindigt \
-             na {}.",
+            "De RGS heeft uw aanvraag voor herregistratie afgewezen. Uw inschrijving loopt tot \
+             en met {}.",
             entry.until()
         ),
     };

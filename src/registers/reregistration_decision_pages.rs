@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -17,10 +17,11 @@ use crate::registers::entries::{self, Application, Entry, Period, months_label};
 use crate::registers::reregistration::{self, DecideError};
 use crate::web::action::Action;
 use crate::web::current_user::{Rgs, RoleUser};
+use crate::web::decision::{self as confirm, Check, Done};
 use crate::web::error::{AppError, AppResult};
-use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::reregistration::{self as reregistration_rules, Declaration, Verdict};
 
 /// The routes of the herregistratie decision.
@@ -39,6 +40,9 @@ pub struct VerdictForm {
     maanden: String,
     #[serde(default)]
     toelichting: String,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
 }
 
 /// One year of the declaration, as shown.
@@ -103,12 +107,10 @@ async fn page(
             hours,
         })
         .collect();
+    // Nothing is chosen for the RGS: the proposal is shown, the decision is theirs.
     let form = form.unwrap_or_else(|| VerdictForm {
-        besluit: if application.proposed_months.is_some() {
-            "toekennen".to_owned()
-        } else {
-            "afwijzen".to_owned()
-        },
+        besluit: String::new(),
+        bevestigd: String::new(),
         maanden: application
             .proposed_months
             .map(|m| m.to_string())
@@ -147,15 +149,16 @@ async fn decide(
     layout: Layout,
     Form(form): Form<VerdictForm>,
 ) -> AppResult<Response> {
-    let proposed = {
+    let application = {
         let mut conn = state.db.acquire().await?;
         entries::application(&mut conn, id)
             .await?
             .filter(|a| a.is_reregistration())
             .ok_or(AppError::NotFound)?
-            .proposed_months
-            .and_then(|m| u32::try_from(m).ok())
     };
+    let proposed = application
+        .proposed_months
+        .and_then(|m| u32::try_from(m).ok());
     let (verdict, note) = match reregistration_rules::parse_verdict(
         &form.besluit,
         &form.maanden,
@@ -172,6 +175,79 @@ async fn decide(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    let specialist = &application.user_name;
+    if !confirm::confirmed(&form.bevestigd) {
+        let mut facts = vec![
+            ("Specialist".to_owned(), specialist.clone()),
+            (
+                "Register".to_owned(),
+                format!(
+                    "{}: {}",
+                    application.register.0.label(),
+                    application.specialty_name
+                ),
+            ),
+            (
+                "Huidige inschrijving".to_owned(),
+                application.current_until(),
+            ),
+            (
+                "Voorstel uit de opgave".to_owned(),
+                application.proposal_label(),
+            ),
+        ];
+        let (decision, consequences, button) = match verdict {
+            Verdict::Grant(months) => {
+                let months = months_label(i32::try_from(months).unwrap_or(60));
+                facts.push(("Besluit".to_owned(), format!("Toekennen voor {months}")));
+                (
+                    format!("U kent de herregistratie van {specialist} toe voor {months}."),
+                    vec![
+                        "De inschrijving loopt daarna een nieuwe periode van die duur.".to_owned(),
+                        format!("{specialist} krijgt het besluit per e-mail en als brief (PDF)."),
+                    ],
+                    "Ja, herregistratie toekennen",
+                )
+            }
+            Verdict::Refuse => {
+                facts.push(("Besluit".to_owned(), "Afwijzen".to_owned()));
+                (
+                    format!("U wijst de herregistratie van {specialist} af."),
+                    vec![
+                        "De inschrijving wordt doorgehaald aan het einde van de huidige \
+                         periode, of meteen als die al voorbij is."
+                            .to_owned(),
+                        format!(
+                            "{specialist} krijgt het besluit per e-mail en als brief (PDF), met \
+                             de mogelijkheid van bezwaar."
+                        ),
+                    ],
+                    "Ja, herregistratie afwijzen",
+                )
+            }
+        };
+        if !note.is_empty() {
+            facts.push(("Toelichting".to_owned(), note.clone()));
+        }
+        return Ok(Check {
+            decision,
+            facts,
+            consequences,
+            action: format!("/rgs/herregistraties/{id}/besluit"),
+            fields: vec![
+                ("besluit".to_owned(), form.besluit.clone()),
+                ("maanden".to_owned(), form.maanden.clone()),
+                ("toelichting".to_owned(), form.toelichting.clone()),
+            ],
+            button: button.to_owned(),
+            destructive: verdict == Verdict::Refuse,
+            back: Link::new(
+                format!("/rgs/herregistraties/{id}"),
+                "Terug naar de aanvraag, zonder te beslissen",
+            ),
+        }
+        .page(layout));
+    }
     let refusal = match reregistration::decide(&state, &meta, clerk.id, id, verdict, &note).await {
         Ok(decided) => {
             let message = match (verdict, decided.ends_on) {
@@ -189,8 +265,18 @@ async fn decide(
                       einde van de periode. De specialist is gemaild."
                     .to_owned(),
             };
-            flash::push(&session, FlashKind::Success, message).await?;
-            return Ok(Redirect::to(&format!("/rgs/herregistraties/{id}")).into_response());
+            let title = match verdict {
+                Verdict::Grant(_) => "Herregistratie toegekend",
+                Verdict::Refuse => "Herregistratie afgewezen",
+            };
+            return Done {
+                title: title.to_owned(),
+                lines: vec![format!("{specialist}: {message}")],
+                next: None,
+                back: Link::new("/rgs/werkvoorraad", "Terug naar de werkvoorraad"),
+            }
+            .show(&session)
+            .await;
         }
         Err(DecideError::Database(error)) => return Err(error.into()),
         Err(DecideError::NotOpen) => "Over deze aanvraag is al besloten.",

@@ -5,19 +5,25 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use tower_sessions::Session;
 
 use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
 use crate::web::current_user::CurrentUser;
+use crate::web::decision::Done;
 use crate::web::error::AppResult;
-use crate::web::layout::Layout;
+use crate::web::layout::{Layout, START_PAGE};
 use crate::web::tasks::{Link, Section, Task};
 
 /// The start page's route.
 pub fn router() -> Router<AppState> {
-    // The path is `START_PAGE`, written out as every route is (tests/it/authorisation.rs).
-    Router::new().route("/start", get(show))
+    // The paths are `START_PAGE` and `decision::DONE_PAGE`, written out as every route is
+    // (tests/it/authorisation.rs).
+    Router::new()
+        .route("/start", get(show))
+        .route("/vastgelegd", get(done))
 }
 
 /// "Wat wacht op u": a section per role.
@@ -130,5 +136,22 @@ async fn show(
         layout,
         name: user.full_name.clone(),
         sections,
+    })
+}
+
+/// The confirmation page of a decision just taken (`web::decision`).
+#[derive(Template, WebTemplate)]
+#[template(path = "decisions/done.html")]
+pub struct DonePage {
+    layout: Layout,
+    done: Done,
+}
+
+/// Shows the decision just taken once; opened again (or without one), it leads to the start
+/// page, where what still waits is listed.
+async fn done(_user: CurrentUser, session: Session, layout: Layout) -> AppResult<Response> {
+    Ok(match Done::take(&session).await? {
+        Some(done) => DonePage { layout, done }.into_response(),
+        None => Redirect::to(START_PAGE).into_response(),
     })
 }

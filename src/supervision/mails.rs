@@ -112,7 +112,7 @@ pub(crate) struct TrainingCompleted<'a> {
     pub(crate) supervisor: &'a str,
     /// The specialty or profile.
     pub(crate) specialty: &'a str,
-    /// The training's last day, formatted.
+    /// The training's last day, formatted (read as "tot en met", docs/domain/trainings.md).
     pub(crate) end: &'a str,
     /// The page of the item in full (`Config::link`): the login step returns there.
     pub(crate) link: &'a str,
@@ -287,17 +287,17 @@ mod tests {
     }
 
     #[test]
-    fn both_final_declaration_mails_read_as_they_always_did() {
+    fn both_final_declaration_mails_give_the_last_day_of_training_as_tot_en_met() {
         let end = "<1 maart 2030>";
         let positive = format!(
             "Beste {},\n\nUw opleider {} heeft een positieve eindverklaring afgegeven voor uw \
-             opleiding {}; de opleiding eindigt op {end}.\n\nU kunt nu in MijnRGS ({}) uw \
+             opleiding {}; de opleiding loopt tot en met {end}.\n\nU kunt nu in MijnRGS ({}) uw \
              registratie als specialist of profielarts aanvragen.\n\n{SIGNATURE}",
             "<Anna>", "<Jansen>", "<IGT>", "<base>"
         );
         let negative = format!(
             "Beste {},\n\nUw opleider {} heeft een negatieve eindverklaring afgegeven voor uw \
-             opleiding {} (einddatum {end}). De RGS neemt contact met u op over het vervolg.\
+             opleiding {} (opleiding tot en met {end}). De RGS neemt contact met u op over het vervolg.\
              \n\n{SIGNATURE}",
             "<Anna>", "<Jansen>", "<IGT>"
         );

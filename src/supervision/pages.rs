@@ -28,10 +28,12 @@ use crate::trainings::schedule_view::{self, HistoryEntry, ScheduleView};
 use crate::trainings::training::Training;
 use crate::web::action::Action;
 use crate::web::current_user::CurrentUser;
+use crate::web::decision::{self as confirm, Check, Done, OpleiderOnlyPage};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::decision::FinalDeclarationRefusal;
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::person::{self, format_date};
@@ -200,6 +202,9 @@ pub struct AiosPage {
     declaration: Option<FinalDeclaration>,
     /// Whether this user may issue it (the opleider themself, for a running registration).
     may_declare: bool,
+    /// Whether the eindverklaring may be given now (by the opleider; an ondersteuner sees that
+    /// it waits for them).
+    declaration_due: bool,
     /// From when it is possible (Dutch date), when that lies in the future.
     declare_from: Option<String>,
     /// What the eindverklaring form holds.
@@ -283,22 +288,24 @@ async fn page(
     });
     let records = crate::trainings::training_records::records_of(&mut conn, id).await?;
     let declaration = records.declaration;
-    let may_declare = declaration.is_none()
-        && decider.on_behalf_of.is_none()
-        && user.has(Role::Opleider)
-        && training.status.accepts_change_requests();
-    let declare_from = if may_declare {
+    // When the eindverklaring becomes possible, for a running registration without one.
+    let declaration_from = if declaration.is_none() && training.status.accepts_change_requests() {
         let (expected_end, _) = match current_loaded {
             Some(current) => schedule_decisions::end_and_start(&training, current, &rules, today),
             None => (None, None),
         };
-        expected_end
-            .map(decision::final_declaration_from)
-            .filter(|from| *from > today)
-            .map(format_date)
+        expected_end.map(decision::final_declaration_from)
     } else {
         None
     };
+    let declaration_due = declaration_from.is_some_and(|from| from <= today);
+    let may_declare = declaration.is_none()
+        && decider.on_behalf_of.is_none()
+        && user.has(Role::Opleider)
+        && training.status.accepts_change_requests();
+    let declare_from = declaration_from
+        .filter(|from| may_declare && *from > today)
+        .map(format_date);
     let entries = schedule_view::history_of(&loaded, &rules);
     let proposer = if decider.on_behalf_of.is_none() && user.has(Role::Opleider) {
         Proposer::Opleider
@@ -312,6 +319,7 @@ async fn page(
         entries,
         declaration,
         may_declare,
+        declaration_due,
         declare_from,
         final_form,
         change_request: current.is_some(),
@@ -352,14 +360,103 @@ pub struct DecisionForm {
     versie: String,
     #[serde(default)]
     reden: String,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
+}
+
+/// What "Controleer uw besluit" says about `verdict` (with `reason`) on the schedule of
+/// `training`, decided by `decider`, posted as `form` to `action`.
+fn decision_check(
+    training: &Training,
+    decider: &schedule_decisions::Decider,
+    (verdict, reason): (Verdict, Option<&str>),
+    form: &DecisionForm,
+    action: String,
+) -> Check {
+    let trainee = &training.trainee_name;
+    let first = training.status == RegistrationStatus::Submitted;
+    let what = if first {
+        "het eerste opleidingsschema"
+    } else {
+        "het wijzigingsverzoek"
+    };
+    let mut facts = vec![
+        ("Aios".to_owned(), trainee.clone()),
+        ("Opleiding".to_owned(), training.specialty_name.clone()),
+        (
+            "Besluit over".to_owned(),
+            if first {
+                "Eerste opleidingsschema (aanvraag tot opleidingsregistratie)".to_owned()
+            } else {
+                "Wijzigingsverzoek van het opleidingsschema".to_owned()
+            },
+        ),
+    ];
+    let mut consequences = Vec::new();
+    let (decision, button) = match verdict {
+        Verdict::Approve => {
+            consequences.push(if first {
+                format!(
+                    "Het schema wordt het geldende opleidingsschema van {trainee}; de \
+                     inschrijving in het opleidingsregister wordt definitief zodra de factuur \
+                     is betaald."
+                )
+            } else {
+                format!("Het voorgestelde schema vervangt het geldende schema van {trainee}.")
+            });
+            consequences.push(format!("{trainee} krijgt hierover een e-mail."));
+            (
+                format!("U keurt {what} van {trainee} goed."),
+                "Ja, goedkeuren",
+            )
+        }
+        Verdict::Reject => {
+            facts.push((
+                "Reden van afkeuring".to_owned(),
+                reason.unwrap_or_default().to_owned(),
+            ));
+            consequences.push(format!(
+                "{trainee} krijgt de reden per e-mail en kan het schema aanpassen en opnieuw \
+                 indienen."
+            ));
+            if !first {
+                consequences.push("Het geldende schema blijft zoals het is.".to_owned());
+            }
+            (format!("U keurt {what} van {trainee} af."), "Ja, afkeuren")
+        }
+    };
+    if decider.on_behalf_of.is_some() {
+        consequences.push(format!(
+            "Het besluit wordt vastgelegd als genomen namens {}.",
+            training.supervisor_name
+        ));
+    }
+    Check {
+        decision,
+        facts,
+        consequences,
+        action,
+        fields: vec![
+            ("versie".to_owned(), form.versie.clone()),
+            ("reden".to_owned(), form.reden.clone()),
+        ],
+        button: button.to_owned(),
+        destructive: verdict == Verdict::Reject,
+        back: Link::new(
+            format!("/opleider/aios/{}", training.id),
+            format!("Terug naar {trainee}, zonder te beslissen"),
+        ),
+    }
 }
 
 /// Records `verdict` (with `reason` for a rejection) on the version the form names of
-/// training `id`, and answers with the opleider's page and a message.
+/// training `id`, once the check page was confirmed, and answers with the confirmation page
+/// (or, when the decision is no longer possible, the opleider's page and why).
 async fn record(
     action: &Action,
     user: &CurrentUser,
-    id: TrainingId,
+    (id, layout): (TrainingId, Layout),
     form: &DecisionForm,
     (verdict, reason): (Verdict, Option<&str>),
 ) -> AppResult<Response> {
@@ -374,31 +471,82 @@ async fn record(
         .ok_or(AppError::NotFound)?;
     drop(conn);
     let version: VersionId = form.versie.parse().map_err(|_| AppError::NotFound)?;
+    if !confirm::confirmed(&form.bevestigd) {
+        let route = match verdict {
+            Verdict::Approve => "goedkeuren",
+            Verdict::Reject => "afkeuren",
+        };
+        let check = decision_check(
+            &training,
+            &decider,
+            (verdict, reason),
+            form,
+            format!("/opleider/aios/{id}/{route}"),
+        );
+        return Ok(check.page(layout));
+    }
+    let first = training.status == RegistrationStatus::Submitted;
     let result =
         schedule_decisions::decide(state, meta, decider, &training, version, verdict, reason).await;
-    let (kind, message) = match result {
-        Ok(()) => match verdict {
-            Verdict::Approve => (
-                FlashKind::Success,
-                "U heeft het schema goedgekeurd. De aios krijgt hierover een e-mail.",
-            ),
-            Verdict::Reject => (
-                FlashKind::Success,
-                "U heeft het schema afgekeurd. De aios krijgt de reden per e-mail.",
-            ),
-        },
-        Err(DecideError::Refused(DecisionRefusal::NotWaiting)) => (
-            FlashKind::Info,
+    let message = match result {
+        Ok(()) => {
+            let mut conn = state.db.acquire().await?;
+            let next = crate::supervision::waiting::next_decision(
+                &mut conn,
+                user.id,
+                (user.has(Role::Opleider), user.has(Role::Ondersteuner)),
+                id,
+                state.clock.today(),
+            )
+            .await?;
+            drop(conn);
+            let what = if first {
+                "Opleidingsschema"
+            } else {
+                "Wijzigingsverzoek"
+            };
+            let trainee = &training.trainee_name;
+            let (title, told) = match verdict {
+                Verdict::Approve => (
+                    format!("{what} goedgekeurd"),
+                    format!("{trainee} krijgt hierover een e-mail."),
+                ),
+                Verdict::Reject => (
+                    format!("{what} afgekeurd"),
+                    format!(
+                        "{trainee} krijgt de reden per e-mail en kan het schema aanpassen en \
+                         opnieuw indienen."
+                    ),
+                ),
+            };
+            return Done {
+                title,
+                lines: vec![
+                    format!(
+                        "Uw besluit over het schema van {trainee} ({}) is vastgelegd.",
+                        training.specialty_name
+                    ),
+                    told,
+                ],
+                next,
+                back: Link::new(
+                    format!("/opleider/aios/{id}"),
+                    format!("Terug naar {trainee}"),
+                ),
+            }
+            .show(session)
+            .await;
+        }
+        Err(DecideError::Refused(DecisionRefusal::NotWaiting)) => {
             "Over deze versie is al besloten, of de aios heeft intussen een andere versie \
-             ingediend. Bekijk hieronder wat nu geldt.",
-        ),
-        Err(DecideError::Refused(DecisionRefusal::Closed)) => (
-            FlashKind::Info,
-            "Over het schema van deze opleiding wordt niet meer besloten.",
-        ),
+             ingediend. Bekijk hieronder wat nu geldt."
+        }
+        Err(DecideError::Refused(DecisionRefusal::Closed)) => {
+            "Over het schema van deze opleiding wordt niet meer besloten."
+        }
         Err(DecideError::Database(e)) => return Err(e.into()),
     };
-    flash::push(session, kind, message).await?;
+    flash::push(session, FlashKind::Info, message).await?;
     Ok(Redirect::to(&format!("/opleider/aios/{id}")).into_response())
 }
 
@@ -406,10 +554,18 @@ async fn approve(
     user: CurrentUser,
     action: Action,
     Path(id): Path<TrainingId>,
+    layout: Layout,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     supervising(&user)?;
-    record(&action, &user, id, &form, (Verdict::Approve, None)).await
+    record(
+        &action,
+        &user,
+        (id, layout),
+        &form,
+        (Verdict::Approve, None),
+    )
+    .await
 }
 
 async fn reject(
@@ -421,7 +577,16 @@ async fn reject(
 ) -> AppResult<Response> {
     supervising(&user)?;
     match decision::parse_reason(&form.reden) {
-        Ok(reason) => record(&action, &user, id, &form, (Verdict::Reject, Some(&reason))).await,
+        Ok(reason) => {
+            record(
+                &action,
+                &user,
+                (id, layout),
+                &form,
+                (Verdict::Reject, Some(&reason)),
+            )
+            .await
+        }
         Err(message) => {
             let mut errors = FormErrors::new();
             errors.add("reden", message);
@@ -449,6 +614,9 @@ pub struct FinalForm {
     einddatum: String,
     #[serde(default)]
     toelichting: String,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
 }
 
 async fn final_declaration(
@@ -468,10 +636,18 @@ async fn final_declaration(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    // The eindverklaring is the opleider's own judgement: for an ondersteuner the route does
-    // not exist.
+    // The eindverklaring is the opleider's own judgement: an ondersteuner of theirs is told
+    // so (she sees this aios anyway).
     if decider.on_behalf_of.is_some() || !user.has(Role::Opleider) {
-        return Err(AppError::NotFound);
+        return Ok(OpleiderOnlyPage::response(
+            layout,
+            format!("de eindverklaring van {}", training.trainee_name),
+            training.supervisor_name.clone(),
+            Link::new(
+                format!("/opleider/aios/{id}"),
+                format!("Terug naar {}", training.trainee_name),
+            ),
+        ));
     }
     let mut errors = FormErrors::new();
     let positive = match form.uitkomst.as_str() {
@@ -501,6 +677,64 @@ async fn final_declaration(
     if !errors.is_empty() {
         return refused(&state, &user, id, layout, errors, form).await;
     }
+    let trainee = &training.trainee_name;
+    if !confirm::confirmed(&form.bevestigd) {
+        let mut facts = vec![
+            ("Aios".to_owned(), trainee.clone()),
+            ("Opleiding".to_owned(), training.specialty_name.clone()),
+            (
+                "Uitkomst".to_owned(),
+                if positive { "Positief" } else { "Negatief" }.to_owned(),
+            ),
+            (
+                "Einde van de opleiding".to_owned(),
+                format!(
+                    "tot {} (laatste opleidingsdag {})",
+                    format_date(end_date),
+                    format_date(end_date.pred_opt().unwrap_or(end_date))
+                ),
+            ),
+        ];
+        if !note.is_empty() {
+            facts.push(("Toelichting".to_owned(), note.clone()));
+        }
+        let consequences = if positive {
+            vec![
+                format!(
+                    "De opleiding {} van {trainee} wordt voltooid; {trainee} kan daarna \
+                     registratie als specialist of profielarts aanvragen.",
+                    training.specialty_name
+                ),
+                format!("{trainee} krijgt hierover een e-mail."),
+            ]
+        } else {
+            vec![
+                "De RGS neemt het vervolg op zich.".to_owned(),
+                format!("{trainee} krijgt hierover een e-mail."),
+            ]
+        };
+        return Ok(Check {
+            decision: format!(
+                "U geeft een {} eindverklaring af voor {trainee}.",
+                if positive { "positieve" } else { "negatieve" }
+            ),
+            facts,
+            consequences,
+            action: format!("/opleider/aios/{id}/eindverklaring"),
+            fields: vec![
+                ("uitkomst".to_owned(), form.uitkomst.clone()),
+                ("einddatum".to_owned(), form.einddatum.clone()),
+                ("toelichting".to_owned(), form.toelichting.clone()),
+            ],
+            button: "Ja, eindverklaring afgeven".to_owned(),
+            destructive: !positive,
+            back: Link::new(
+                format!("/opleider/aios/{id}"),
+                format!("Terug naar {trainee}, zonder eindverklaring"),
+            ),
+        }
+        .page(layout));
+    }
     let rules = crate::trainings::own_training::training_rules(&state, &training).await?;
     let declaration = rules::decision::FinalDeclaration { positive, end_date };
     let result = schedule_decisions::issue_final_declaration(
@@ -513,12 +747,50 @@ async fn final_declaration(
     )
     .await;
     let message = match result {
-        Ok(()) if positive => "U heeft een positieve eindverklaring afgegeven. De opleiding is \
-             voltooid; de aios kan nu registratie als specialist aanvragen."
-            .to_owned(),
-        Ok(()) => "U heeft een negatieve eindverklaring afgegeven. De RGS neemt het vervolg op \
-             zich."
-            .to_owned(),
+        Ok(()) => {
+            let lines = if positive {
+                vec![
+                    format!(
+                        "U heeft een positieve eindverklaring afgegeven voor {trainee} ({}). De \
+                         opleiding is voltooid.",
+                        training.specialty_name
+                    ),
+                    format!(
+                        "{trainee} krijgt hierover een e-mail en kan nu registratie als \
+                         specialist of profielarts aanvragen."
+                    ),
+                ]
+            } else {
+                vec![
+                    format!(
+                        "U heeft een negatieve eindverklaring afgegeven voor {trainee} ({}).",
+                        training.specialty_name
+                    ),
+                    format!("De RGS neemt het vervolg op zich; {trainee} krijgt een e-mail."),
+                ]
+            };
+            let mut conn = state.db.acquire().await?;
+            let next = crate::supervision::waiting::next_decision(
+                &mut conn,
+                user.id,
+                (true, user.has(Role::Ondersteuner)),
+                id,
+                state.clock.today(),
+            )
+            .await?;
+            drop(conn);
+            return Done {
+                title: "Eindverklaring afgegeven".to_owned(),
+                lines,
+                next,
+                back: Link::new(
+                    format!("/opleider/aios/{id}"),
+                    format!("Terug naar {trainee}"),
+                ),
+            }
+            .show(&session)
+            .await;
+        }
         Err(FinalError::Refused(FinalDeclarationRefusal::TooEarly(from))) => {
             let mut errors = FormErrors::new();
             errors.add(

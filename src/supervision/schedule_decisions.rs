@@ -193,6 +193,13 @@ pub struct FinalDeclaration {
     pub issued_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl FinalDeclaration {
+    /// The last day of training, formatted: read as "tot en met" (docs/domain/trainings.md).
+    pub fn last_day(&self) -> String {
+        rules::person::format_date(rules::register_entry::last_day(self.end_date))
+    }
+}
+
 /// The expected end and the first day of the current schedule of `training`, as the rules
 /// engine computes them.
 pub async fn current_end_and_start(
@@ -303,7 +310,8 @@ pub async fn issue_final_declaration(
         .details(json!({ "positive": positive, "end_date": end_date })),
     )
     .await?;
-    let end = rules::person::format_date(end_date);
+    // Read, not typed: the last day of training, "tot en met" (docs/domain/trainings.md).
+    let end = rules::person::format_date(rules::register_entry::last_day(end_date));
     let (subject, body) = if positive {
         (
             "Uw opleiding is voltooid: vraag nu uw registratie aan",

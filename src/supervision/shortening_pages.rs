@@ -25,10 +25,12 @@ use crate::supervision::shortenings::{self as store, Actor, ShorteningError};
 use crate::trainings::training::{self, Training};
 use crate::web::action::Action;
 use crate::web::current_user::{Aios, CurrentUser, RoleUser};
+use crate::web::decision::{self as confirm, Check, Done, OpleiderOnlyPage};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::decision::{self, Verdict};
 use rules::schedule::model::{ShorteningGround, SpecialtyRules};
 use rules::shortening::{self, ProposalForm, Proposer, ShorteningRefusal, ShorteningStatus};
@@ -427,17 +429,37 @@ pub struct DecisionPage {
 
 /// The training and the proposal `sid` for the opleider themself; 404 for an ondersteuner and
 /// for anyone else.
+///
+/// An ondersteuner of the opleider gets, as `Err`, the page that says only the opleider decides.
 async fn for_the_opleider(
     state: &AppState,
     user: &CurrentUser,
-    id: TrainingId,
-) -> AppResult<(Training, SpecialtyRules)> {
+    (id, sid): (TrainingId, Uuid),
+    layout: &Layout,
+) -> AppResult<Result<(Training, SpecialtyRules), Response>> {
     let (training, decider) = supervised(state, user, id).await?;
     if !is_the_opleider(user, decider) {
-        return Err(AppError::NotFound);
+        // Only about a proposal of this very training; any other id does not exist here.
+        let mut conn = state.db.acquire().await?;
+        if !store::of_training(&mut conn, id)
+            .await?
+            .iter()
+            .any(|record| record.id == sid)
+        {
+            return Err(AppError::NotFound);
+        }
+        return Ok(Err(OpleiderOnlyPage::response(
+            layout.clone(),
+            format!("de voorgestelde verkorting van {}", training.trainee_name),
+            training.supervisor_name.clone(),
+            Link::new(
+                format!("/opleider/aios/{id}"),
+                format!("Terug naar {}", training.trainee_name),
+            ),
+        )));
     }
     let rules = crate::trainings::own_training::training_rules(state, &training).await?;
-    Ok((training, rules))
+    Ok(Ok((training, rules)))
 }
 
 async fn decision_view(
@@ -488,9 +510,12 @@ async fn decision_page(
     State(state): State<AppState>,
     Path((id, sid)): Path<(TrainingId, Uuid)>,
     layout: Layout,
-) -> AppResult<DecisionPage> {
-    let (training, rules) = for_the_opleider(&state, &user, id).await?;
-    decision_view(
+) -> AppResult<Response> {
+    let (training, rules) = match for_the_opleider(&state, &user, (id, sid), &layout).await? {
+        Ok(found) => found,
+        Err(opleider_only) => return Ok(opleider_only),
+    };
+    let page = decision_view(
         &state,
         layout,
         training,
@@ -499,7 +524,8 @@ async fn decision_page(
         String::new(),
         FormErrors::new(),
     )
-    .await
+    .await?;
+    Ok(page.into_response())
 }
 
 /// What the decision forms post.
@@ -507,6 +533,74 @@ async fn decision_page(
 pub struct DecisionForm {
     #[serde(default)]
     reden: String,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
+}
+
+/// "Controleer uw besluit" for `verdict` (with `reason`) on the proposal `view` shows.
+fn shortening_check(
+    view: &DecisionPage,
+    (id, sid): (TrainingId, Uuid),
+    (verdict, reason): (Verdict, Option<&str>),
+) -> Check {
+    let trainee = &view.training.trainee_name;
+    let mut facts = vec![
+        ("Aios".to_owned(), trainee.clone()),
+        ("Opleiding".to_owned(), view.training.specialty_name.clone()),
+        ("Verkorting".to_owned(), view.item.summary.clone()),
+    ];
+    let (decision, consequences, route, button) = match verdict {
+        Verdict::Approve => {
+            facts.push((
+                "Vereiste duur".to_owned(),
+                format!(
+                    "nu {} maanden, na goedkeuring {} maanden",
+                    view.required_now, view.required_after
+                ),
+            ));
+            (
+                format!("U keurt de voorgestelde verkorting van {trainee} goed."),
+                vec![
+                    format!(
+                        "De vereiste duur van de opleiding wordt {} maanden.",
+                        view.required_after
+                    ),
+                    format!("{trainee} krijgt hierover een e-mail."),
+                ],
+                "goedkeuren",
+                "Ja, verkorting goedkeuren",
+            )
+        }
+        Verdict::Reject => {
+            facts.push((
+                "Reden van afwijzing".to_owned(),
+                reason.unwrap_or_default().to_owned(),
+            ));
+            (
+                format!("U wijst de voorgestelde verkorting van {trainee} af."),
+                vec![
+                    "De vereiste duur van de opleiding blijft zoals die is.".to_owned(),
+                    format!("{trainee} krijgt de reden per e-mail en kan een nieuw voorstel doen."),
+                ],
+                "afwijzen",
+                "Ja, verkorting afwijzen",
+            )
+        }
+    };
+    Check {
+        decision,
+        facts,
+        consequences,
+        action: format!("/opleider/aios/{id}/verkortingen/{sid}/{route}"),
+        fields: vec![("reden".to_owned(), reason.unwrap_or_default().to_owned())],
+        button: button.to_owned(),
+        destructive: verdict == Verdict::Reject,
+        back: Link::new(
+            format!("/opleider/aios/{id}/verkortingen/{sid}"),
+            "Terug naar het voorstel, zonder te beslissen",
+        ),
+    }
 }
 
 /// Records the opleider's `verdict` on proposal `sid` of training `id`, and answers with the
@@ -523,7 +617,10 @@ async fn record_decision(
         session,
         origin: meta,
     } = action;
-    let (training, rules) = for_the_opleider(state, user, id).await?;
+    let (training, rules) = match for_the_opleider(state, user, (id, sid), &layout).await? {
+        Ok(found) => found,
+        Err(opleider_only) => return Ok(opleider_only),
+    };
     let reason = match verdict {
         Verdict::Approve => None,
         Verdict::Reject => match decision::parse_reason(&form.reden) {
@@ -541,6 +638,19 @@ async fn record_decision(
             }
         },
     };
+    if !confirm::confirmed(&form.bevestigd) {
+        let view = decision_view(
+            state,
+            layout.clone(),
+            training,
+            &rules,
+            sid,
+            String::new(),
+            FormErrors::new(),
+        )
+        .await?;
+        return Ok(shortening_check(&view, (id, sid), (verdict, reason.as_deref())).page(layout));
+    }
     let decision = store::ProposalDecision {
         proposal: sid,
         verdict,
@@ -548,17 +658,49 @@ async fn record_decision(
     };
     let result = store::decide(state, meta, (user.id, true), (&training, &rules), decision).await;
     let (kind, message) = match result {
-        Ok(()) => match verdict {
-            Verdict::Approve => (
-                FlashKind::Success,
-                "U heeft de verkorting goedgekeurd. De vereiste duur is aangepast en de aios \
-                 krijgt hierover een e-mail.",
-            ),
-            Verdict::Reject => (
-                FlashKind::Success,
-                "U heeft de verkorting afgewezen. De aios krijgt de reden per e-mail.",
-            ),
-        },
+        Ok(()) => {
+            let trainee = &training.trainee_name;
+            let (title, lines) = match verdict {
+                Verdict::Approve => (
+                    "Verkorting goedgekeurd",
+                    vec![
+                        format!(
+                            "U heeft de verkorting van {trainee} goedgekeurd; de vereiste duur \
+                             van de opleiding is aangepast."
+                        ),
+                        format!("{trainee} krijgt hierover een e-mail."),
+                    ],
+                ),
+                Verdict::Reject => (
+                    "Verkorting afgewezen",
+                    vec![
+                        format!("U heeft de verkorting van {trainee} afgewezen."),
+                        format!("{trainee} krijgt de reden per e-mail."),
+                    ],
+                ),
+            };
+            let mut conn = state.db.acquire().await?;
+            let next = crate::supervision::waiting::next_decision(
+                &mut conn,
+                user.id,
+                (true, user.has(Role::Ondersteuner)),
+                id,
+                state.clock.today(),
+            )
+            .await?;
+            drop(conn);
+            return Done {
+                title: title.to_owned(),
+                lines,
+                next,
+                back: Link::new(
+                    format!("/opleider/aios/{id}"),
+                    format!("Terug naar {trainee}"),
+                ),
+            }
+            .show(session)
+            .await;
+        }
         Err(ShorteningError::Refused(refusal)) => (FlashKind::Info, refusal_text(refusal)),
         Err(ShorteningError::Limits(messages)) => {
             let mut errors = FormErrors::new();

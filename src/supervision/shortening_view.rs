@@ -114,6 +114,13 @@ pub struct Section {
     pub form: String,
 }
 
+impl Section {
+    /// Whether a proposal waits for the opleider's decision.
+    pub fn waiting(&self) -> bool {
+        self.items.iter().any(ShorteningItem::open)
+    }
+}
+
 /// The shortening section of `training`, with its shortenings `records`, for a viewer
 /// proposing as `proposer`.
 pub fn section(

@@ -234,3 +234,51 @@ pub async fn for_support(
         })
         .collect())
 }
+
+/// After a decision on training `decided`: the next aios of `user` with something that waits
+/// for a decision they may take, by name, to offer as "Volgende". An opleider decides
+/// everything for their own aios; for the opleiders who delegated to them (`support`) a user
+/// decides only schedules and change requests.
+pub async fn next_decision(
+    conn: &mut PgConnection,
+    user: UserId,
+    (own, support): (bool, bool),
+    decided: TrainingId,
+    today: NaiveDate,
+) -> Result<Option<Link>, sqlx::Error> {
+    let mut supervisors = Vec::new();
+    if own {
+        supervisors.push(user);
+    }
+    if support {
+        let delegators = sqlx::query_scalar!(
+            r#"SELECT supervisor_id AS "id!: UserId" FROM role_assignments
+               WHERE user_id = $1 AND role = 'ondersteuner' AND revoked_at IS NULL"#,
+            user as UserId,
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        supervisors.extend(delegators);
+    }
+    let waiting = waiting_of(conn, &supervisors, today).await?;
+    Ok(waiting
+        .iter()
+        .filter(|w| w.training_id != decided)
+        .find_map(|w| {
+            let theirs = own && w.supervisor_id == user;
+            let what = if w.schedule_waiting {
+                if w.status.0 == RegistrationStatus::Submitted {
+                    "Opleidingsschema"
+                } else {
+                    "Wijzigingsverzoek"
+                }
+            } else if theirs && w.shortening_waiting {
+                "Verkorting"
+            } else if theirs && w.declaration_due {
+                "Eindverklaring"
+            } else {
+                return None;
+            };
+            Some(aios_link(w, what))
+        }))
+}

@@ -20,13 +20,14 @@ use crate::trainings::schedule::{
     self, ChangeError, Edit, InterruptionInput, LoadedVersion, PeriodInput, Versions,
 };
 use crate::trainings::training::{self, Training};
-use crate::trainings::training_pages::RevisionForm;
 use crate::web::action::Action;
 use crate::web::current_user::{Aios, RoleUser};
+use crate::web::decision::{self as confirm, Check};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, Posted, SelectOption, complete};
 use crate::web::layout::Layout;
+use crate::web::tasks::Link;
 use rules::person::{self, format_date};
 use rules::schedule::check::{self, END_AFTER_START, PART_TIME_RANGE};
 use rules::schedule::findings::{Code, Severity};
@@ -620,13 +621,110 @@ async fn change_period(
     save::<PeriodInput>(aios.id, (id, Some(item)), action, layout, form).await
 }
 
-/// Removes an item of the concept of training `id` (`edit` says which), based on revision
-/// `based_on`.
+/// What the remove buttons post: the revision the page showed, and the check page's mark.
+#[derive(Deserialize, Debug)]
+pub struct RemoveForm {
+    #[serde(default)]
+    revisie: i32,
+    /// Set by the check page (`web::decision`).
+    #[serde(default)]
+    bevestigd: String,
+}
+
+/// "Controleer uw besluit" for removing the item `edit` names from the concept `editing`
+/// holds; 404 when the concept does not hold it.
+fn removal_check(editing: &Editing, edit: &Edit, form: &RemoveForm) -> AppResult<Check> {
+    let id = editing.training.id;
+    let concept = &editing.concept;
+    let (decision, facts, what, route) = match edit {
+        Edit::RemovePeriod(item) => {
+            let period = concept
+                .periods
+                .iter()
+                .find(|p| p.id == *item)
+                .ok_or(AppError::NotFound)?;
+            (
+                format!(
+                    "U verwijdert de periode \"{}\" uit uw concept.",
+                    period.label
+                ),
+                vec![
+                    ("Periode".to_owned(), period.label.clone()),
+                    ("Instelling".to_owned(), period.institution_name.clone()),
+                    (
+                        "Looptijd".to_owned(),
+                        format!(
+                            "{} tot {}",
+                            format_date(period.start_date),
+                            format_date(period.end_date)
+                        ),
+                    ),
+                    ("Deeltijd".to_owned(), format!("{} %", period.part_time_pct)),
+                ],
+                "periode",
+                format!("periodes/{item}"),
+            )
+        }
+        Edit::RemoveInterruption(item) => {
+            let interruption = concept
+                .interruptions
+                .iter()
+                // What the RGS entered is not the aios's to remove (as `schedule::edit`).
+                .find(|i| i.id == *item && !i.entered_by_rgs)
+                .ok_or(AppError::NotFound)?;
+            (
+                format!(
+                    "U verwijdert de onderbreking \"{}\" uit uw concept.",
+                    interruption.kind_name
+                ),
+                vec![
+                    ("Onderbreking".to_owned(), interruption.kind_name.clone()),
+                    (
+                        "Instelling".to_owned(),
+                        interruption.institution_name.clone(),
+                    ),
+                    (
+                        "Looptijd".to_owned(),
+                        format!(
+                            "{} tot {}",
+                            format_date(interruption.start_date),
+                            format_date(interruption.end_date)
+                        ),
+                    ),
+                ],
+                "onderbreking",
+                format!("onderbrekingen/{item}"),
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(Check {
+        decision,
+        facts,
+        consequences: vec![
+            format!(
+                "De {what} verdwijnt uit het concept en het schema wordt opnieuw gecontroleerd."
+            ),
+            format!("Wilt u de {what} later terug, dan voert u die opnieuw in."),
+        ],
+        action: format!("{}/{route}/verwijderen", training_path(id)),
+        fields: vec![("revisie".to_owned(), form.revisie.to_string())],
+        button: format!("Ja, {what} verwijderen"),
+        destructive: true,
+        back: Link::new(
+            training_path(id),
+            "Terug naar het schema, zonder iets te verwijderen",
+        ),
+    })
+}
+
+/// Removes an item of the concept of training `id` (`edit` says which), based on the revision
+/// `form` names, once the check page was confirmed.
 async fn remove(
     aios: UserId,
     id: TrainingId,
-    action: Action,
-    based_on: i32,
+    (action, layout): (Action, Layout),
+    form: RemoveForm,
     edit: Edit,
 ) -> AppResult<Response> {
     let Action {
@@ -634,6 +732,14 @@ async fn remove(
         session,
         origin,
     } = action;
+    let based_on = form.revisie;
+    if !confirm::confirmed(&form.bevestigd) {
+        let editing = match editing(&state, &session, aios, id).await? {
+            Ok(editing) => editing,
+            Err(response) => return Ok(response),
+        };
+        return Ok(removal_check(&editing, &edit, &form)?.page(layout));
+    }
     let removed = match edit {
         Edit::RemoveInterruption(_) => "De onderbreking is verwijderd.",
         _ => "De periode is verwijderd.",
@@ -659,9 +765,17 @@ async fn remove_period(
     aios: RoleUser<Aios>,
     Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
-    Form(form): Form<RevisionForm>,
+    layout: Layout,
+    Form(form): Form<RemoveForm>,
 ) -> AppResult<Response> {
-    remove(aios.id, id, action, form.revisie, Edit::RemovePeriod(item)).await
+    remove(
+        aios.id,
+        id,
+        (action, layout),
+        form,
+        Edit::RemovePeriod(item),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -894,13 +1008,14 @@ async fn remove_interruption(
     aios: RoleUser<Aios>,
     Path((id, item)): Path<(TrainingId, Uuid)>,
     action: Action,
-    Form(form): Form<RevisionForm>,
+    layout: Layout,
+    Form(form): Form<RemoveForm>,
 ) -> AppResult<Response> {
     remove(
         aios.id,
         id,
-        action,
-        form.revisie,
+        (action, layout),
+        form,
         Edit::RemoveInterruption(item),
     )
     .await

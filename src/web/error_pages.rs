@@ -16,7 +16,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::edge::{NulRefused, PostedForm, REQUEST_ID};
-use super::layout::Layout;
+use super::layout::{Layout, START_PAGE};
+use super::tasks::Link;
+use crate::platform::auth::backend::AuthSession;
+use crate::platform::auth::user::User;
 use crate::platform::state::AppState;
 
 /// How long the error page waits to learn whether the database answers.
@@ -58,6 +61,8 @@ pub struct ErrorPage {
     pub reference: Option<String>,
     /// When the database was unreachable during a form post: that form, to send again.
     pub repost: Option<Repost>,
+    /// The way back: the start page of a logged-in user, else the portal's home page.
+    pub home: Link,
 }
 
 /// The text of the page for input refused at the edge for a NUL character.
@@ -95,6 +100,36 @@ async fn database_answers(state: &AppState) -> bool {
     )
 }
 
+/// The logged-in user of a request, kept on its error response, so that the error page shows
+/// their own header and navigation, and a 404 says the page may simply not be theirs.
+#[derive(Clone)]
+pub struct ErrorPageUser(pub User);
+
+/// Inside the login layer: puts the logged-in user on every error response
+/// ([`ErrorPageUser`]), for [`render_error_pages`] outside it.
+pub async fn keep_user_for_error_page(req: Request, next: Next) -> Response {
+    let user = req
+        .extensions()
+        .get::<AuthSession>()
+        .and_then(|auth| auth.user.clone());
+    let mut response = next.run(req).await;
+    let status = response.status();
+    if let Some(user) = user
+        && (status.is_client_error() || status.is_server_error())
+    {
+        response.extensions_mut().insert(ErrorPageUser(user));
+    }
+    response
+}
+
+/// The text of the 404 page for a logged-in user: the page may exist, for someone else.
+const NOT_FOUND_LOGGED_IN: ErrorText = ErrorText {
+    title: "Pagina niet gevonden",
+    message: "Deze pagina bestaat niet, of hoort niet bij uw account: u ziet alleen uw eigen \
+              gegevens en die van de mensen voor wie u werkt. Controleer het adres, of ga naar \
+              Wat wacht op u.",
+};
+
 /// Replaces the body of any error response that is not already an HTML page.
 pub async fn render_error_pages(
     State(state): State<AppState>,
@@ -131,8 +166,18 @@ pub async fn render_error_pages(
         });
     }
     let reference = status.is_server_error().then_some(request_id).flatten();
+    let user = response.extensions().get::<ErrorPageUser>().cloned();
+    if status == StatusCode::NOT_FOUND && user.is_some() && text.is_none() {
+        text = Some(NOT_FOUND_LOGGED_IN);
+    }
     let (parts, _) = response.into_parts();
-    let mut page = render(status, &path, reference, text, repost);
+    let mut page = render(
+        status,
+        (&path, user.as_ref().map(|u| &u.0)),
+        reference,
+        text,
+        repost,
+    );
     *page.status_mut() = status;
     // Keep what the original response told the client (Allow, Retry-After, …), but not what
     // described its old body.
@@ -159,14 +204,19 @@ fn is_html(response: &Response) -> bool {
 /// page can never itself become an error.
 fn render(
     status: StatusCode,
-    path: &str,
+    (path, user): (&str, Option<&User>),
     reference: Option<String>,
     text: Option<ErrorText>,
     repost: Option<Repost>,
 ) -> Response {
     let (title, message) = text.map_or_else(|| texts(status), |t| (t.title, t.message));
     let page = ErrorPage {
-        layout: Layout::for_path(path, Vec::new(), None),
+        layout: Layout::for_path(path, Vec::new(), user),
+        home: if user.is_some() {
+            Link::new(START_PAGE, "Naar Wat wacht op u")
+        } else {
+            Link::new("/", "Naar de startpagina")
+        },
         status: status.as_u16(),
         title,
         message,

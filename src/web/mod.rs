@@ -4,6 +4,7 @@
 pub mod action;
 pub mod audit_origin;
 pub mod current_user;
+pub mod decision;
 pub mod edge;
 pub mod error;
 pub mod error_pages;

@@ -942,7 +942,7 @@ async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn() {
     let response = app
         .post_form(
             &format!("/aios/opleidingen/{training}/intrekken"),
-            &[("revisie", revision.as_str())],
+            &[("bevestigd", "ja"), ("revisie", revision.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -1342,19 +1342,34 @@ async fn periods_and_interruptions_are_changed_and_removed() {
     .await
     .unwrap();
     let rev = revision(&app, training).await;
+    // Each removal is restated first, and removes nothing until it is confirmed.
+    let remove = format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen");
+    let check = app.post_form(&remove, &[("revisie", rev.as_str())]).await;
+    assert_eq!(check.status(), StatusCode::OK);
+    let page = check.text().await.unwrap();
+    assert!(page.contains("<h1>Controleer uw besluit</h1>"), "{page}");
+    assert!(page.contains("U verwijdert de onderbreking"), "{page}");
+    assert!(page.contains(&format!(
+        r#"<input type="hidden" name="revisie" value="{rev}">"#
+    )));
+    assert_eq!(revision(&app, training).await, rev, "nothing removed yet");
     let response = app
-        .post_form(
-            &format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
-            &[("revisie", rev.as_str())],
-        )
+        .post_form(&remove, &[("bevestigd", "ja"), ("revisie", rev.as_str())])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let rev = revision(&app, training).await;
+    let remove = format!("/aios/opleidingen/{training}/periodes/{period}/verwijderen");
+    let check = app.post_form(&remove, &[("revisie", rev.as_str())]).await;
+    assert_eq!(check.status(), StatusCode::OK);
+    assert!(
+        check
+            .text()
+            .await
+            .unwrap()
+            .contains("U verwijdert de periode")
+    );
     let response = app
-        .post_form(
-            &format!("/aios/opleidingen/{training}/periodes/{period}/verwijderen"),
-            &[("revisie", rev.as_str())],
-        )
+        .post_form(&remove, &[("bevestigd", "ja"), ("revisie", rev.as_str())])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let remaining: Vec<String> = sqlx::query_scalar(
@@ -1378,7 +1393,7 @@ async fn periods_and_interruptions_are_changed_and_removed() {
     let response = app
         .post_form(
             &format!("/aios/opleidingen/{training}/onderbrekingen/{interruption}/verwijderen"),
-            &[("revisie", "1")],
+            &[("bevestigd", "ja"), ("revisie", "1")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -1412,7 +1427,7 @@ async fn a_submit_from_an_older_page_is_a_conflict_and_the_first_concept_cannot_
     let response = app
         .post_form(
             &format!("/aios/opleidingen/{training}/intrekken"),
-            &[("revisie", revision.as_str())],
+            &[("bevestigd", "ja"), ("revisie", revision.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -1489,7 +1504,7 @@ async fn creating_changing_and_withdrawing_are_audited() {
     let revision = revision(&app, training).await;
     app.post_form(
         &format!("/aios/opleidingen/{training}/intrekken"),
-        &[("revisie", revision.as_str())],
+        &[("bevestigd", "ja"), ("revisie", revision.as_str())],
     )
     .await;
     let actions: Vec<String> = sqlx::query_scalar(

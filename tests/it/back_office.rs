@@ -247,7 +247,7 @@ async fn an_interruption_entered_by_the_rgs_cannot_be_removed_by_the_aios() {
     let response = app
         .post_form(
             &format!("/aios/opleidingen/{training}/onderbrekingen/{copy}/verwijderen"),
-            &[("revisie", revision.as_str())],
+            &[("bevestigd", "ja"), ("revisie", revision.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
@@ -346,7 +346,11 @@ async fn the_work_list_shows_waiting_registrations_and_striking_one_off_closes_i
             app.post_form_with(
                 &rgs,
                 &format!("/rgs/opleidingen/{training}/afsluiten"),
-                &[("afsluiting", kind), ("afsluitreden", reason)],
+                &[
+                    ("bevestigd", "ja"),
+                    ("afsluiting", kind),
+                    ("afsluitreden", reason),
+                ],
             )
             .await
         }
@@ -412,6 +416,7 @@ async fn an_ended_registration_is_not_reminded_of_its_invoice_and_cannot_be_amen
             &rgs,
             &format!("/rgs/opleidingen/{training}/afsluiten"),
             &[
+                ("bevestigd", "ja"),
                 ("afsluiting", "beeindigd"),
                 ("afsluitreden", "De aios is gestopt"),
             ],
@@ -771,4 +776,119 @@ async fn nobody_but_the_rgs_reaches_any_back_office_route() {
             .await
             .unwrap();
     assert_eq!(undecided, "ingediend");
+}
+
+#[tokio::test]
+async fn each_irreversible_back_office_decision_is_restated_first_and_changes_nothing_until_confirmed()
+ {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    crate::helpers::accounts::seed_demo(&app).await;
+    let rgs = app.new_client();
+    log_in_demo(&app, &rgs, "demo.rgs").await;
+    let restated = |page: &str, decision: &str| {
+        assert!(page.contains("<h1>Controleer uw besluit</h1>"), "{page}");
+        assert!(page.contains(decision), "{decision} in {page}");
+        assert!(page.contains(r#"<input type="hidden" name="bevestigd" value="ja">"#));
+    };
+
+    // Resetting a second factor.
+    let anna = user_id(&app, "demo.aios").await;
+    let path = format!("/rgs/gebruikers/{anna}/tweede-factor");
+    let response = app.post_form_with(&rgs, &path, &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    restated(
+        &response.text().await.unwrap(),
+        "U verwijdert de koppeling van Anna de Vries met de authenticator-app.",
+    );
+    let enrolled = || async {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT totp_enrolled_at IS NOT NULL FROM users WHERE id = $1",
+        )
+        .bind(anna)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+    };
+    assert!(enrolled().await, "nothing reset yet");
+
+    // Revoking a role.
+    let sanne = user_id(&app, "demo.ondersteuner").await;
+    let assignment: Uuid = sqlx::query_scalar(
+        "SELECT id FROM role_assignments WHERE user_id = $1 AND role = 'ondersteuner'",
+    )
+    .bind(sanne)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("/rgs/gebruikers/{sanne}/rollen/{assignment}/intrekken"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    restated(
+        &response.text().await.unwrap(),
+        "U trekt de rol Opleidingsondersteuner",
+    );
+
+    // Striking off a registration.
+    let training = crate::start::training_of(&app, "Anna de Vries", "huisartsgeneeskunde").await;
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("/rgs/opleidingen/{training}/afsluiten"),
+            &[
+                ("afsluiting", "doorgehaald"),
+                ("afsluitreden", "Op verzoek van de aios."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    restated(
+        &page,
+        "U haalt de opleidingsregistratie van Anna de Vries door.",
+    );
+    assert!(page.contains("Op verzoek van de aios."));
+    assert_eq!(status(&app, training).await, "ingediend");
+
+    // Crediting an invoice.
+    let (invoice, number): (Uuid, String) = sqlx::query_as(
+        "SELECT i.id, i.number FROM invoices i WHERE i.user_id = $1 AND i.status = 'open'
+         ORDER BY i.number LIMIT 1",
+    )
+    .bind(anna)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let response = app
+        .post_form_with(
+            &rgs,
+            &format!("/rgs/facturen/{invoice}/crediteren"),
+            &[("reden", "Dubbel gefactureerd")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    restated(
+        &response.text().await.unwrap(),
+        &format!("U crediteert factuur {number} van Anna de Vries."),
+    );
+    let credits: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices WHERE credit_for = $1")
+        .bind(invoice)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(credits, 0, "nothing credited yet");
+
+    // Confirmed, the reset is done and said so once.
+    let done = app
+        .post_form_with(&rgs, &path, &[("bevestigd", "ja")])
+        .await;
+    assert_eq!(location(&done), "/vastgelegd");
+    assert!(!enrolled().await);
+    let page = app.page_with(&rgs, "/vastgelegd").await;
+    assert!(page.contains("<h1>Tweede factor verwijderd</h1>"), "{page}");
 }

@@ -260,6 +260,13 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations() {
         .unwrap();
     browser.submit("Aanvraag versturen").await;
     assert!(browser.html().await.contains("Er is een probleem"));
+    // The refused form opens with the focus on its error summary.
+    let focused = browser
+        .driver
+        .execute("return document.activeElement.className;", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(focused.json().as_str(), Some("error-summary"));
     browser.assert_accessible().await;
     browser
         .driver
@@ -352,13 +359,19 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations() {
     browser.assert_accessible().await;
     browser.fill("reden", "Dubbel gefactureerd").await;
     browser.submit("Creditfactuur opmaken").await;
+    browser
+        .confirm_decision(
+            &format!("U crediteert factuur {number} van Anna de Vries."),
+            "Ja, factuur crediteren",
+            "Factuur gecrediteerd",
+        )
+        .await;
     assert!(
         browser
             .html()
             .await
             .contains("is opgemaakt en naar Anna de Vries gemaild")
     );
-    browser.assert_accessible().await;
     // The audit log shows that credit.
     browser.follow("Auditlog").await;
     browser.fill("actie", "invoice.").await;
@@ -666,9 +679,22 @@ async fn the_demo_opleider_approves_lottes_proposed_shortening_on_accessible_pag
     let html = browser.html().await;
     assert!(html.contains("Vereiste duur na goedkeuring</dt><dd>30 maanden"));
     browser.submit("Verkorting goedkeuren").await;
+    browser
+        .confirm_decision(
+            "U keurt de voorgestelde verkorting van Lotte Visser goed.",
+            "Ja, verkorting goedkeuren",
+            "Verkorting goedgekeurd",
+        )
+        .await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("U heeft de verkorting van Lotte Visser goedgekeurd")
+    );
+    browser.follow("Terug naar Lotte Visser").await;
     assert_eq!(browser.path().await, training);
     let html = browser.html().await;
-    assert!(html.contains("U heeft de verkorting goedgekeurd."));
     assert!(html.contains("Goedgekeurd door Dr. Pieter Jansen"));
     browser.assert_accessible().await;
     // The form to record another one, refused with its error summary.
@@ -708,13 +734,13 @@ async fn the_demo_opleider_approves_the_pending_change_request_and_the_aios_sees
     assert!(html.contains("Gewijzigd"), "the changed period is marked");
     assert!(html.contains("Toegevoegd"), "the new period is marked");
     browser.submit("Goedkeuren").await;
-    assert!(
-        browser
-            .html()
-            .await
-            .contains("U heeft het schema goedgekeurd.")
-    );
-    browser.assert_accessible().await;
+    browser
+        .confirm_decision(
+            "U keurt het wijzigingsverzoek van Anna de Vries goed.",
+            "Ja, goedkeuren",
+            "Wijzigingsverzoek goedgekeurd",
+        )
+        .await;
 
     browser.submit("Uitloggen").await;
     browser_log_in_demo(&browser, &app, "demo.aios").await;

@@ -294,13 +294,13 @@ async fn new_aios_story(app: &TestApp, browser: &Browser) {
     assert!(html.contains("Eerste schema ter beoordeling: versie 1"));
     browser.assert_accessible().await;
     browser.submit("Goedkeuren").await;
-    assert!(
-        browser
-            .html()
-            .await
-            .contains("U heeft het schema goedgekeurd.")
-    );
-    browser.assert_accessible().await;
+    browser
+        .confirm_decision(
+            "U keurt het eerste opleidingsschema van Noor Bakker goed.",
+            "Ja, goedkeuren",
+            "Opleidingsschema goedgekeurd",
+        )
+        .await;
     browser.log_out().await;
 
     // The aios sees ingeschreven.
@@ -445,6 +445,20 @@ async fn change_request_story(app: &TestApp, browser: &Browser) {
     );
     browser.assert_accessible().await;
     browser.submit("Goedkeuren").await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Het besluit wordt vastgelegd als genomen namens Dr. Pieter Jansen.")
+    );
+    browser
+        .confirm_decision(
+            "U keurt het wijzigingsverzoek van Lotte Visser goed.",
+            "Ja, goedkeuren",
+            "Wijzigingsverzoek goedgekeurd",
+        )
+        .await;
+    browser.follow("Terug naar Lotte Visser").await;
     let html = browser.html().await;
     assert!(html.contains("Geldend schema (versie 2)"), "{html}");
     assert_eq!(
@@ -508,11 +522,19 @@ async fn registration_story(app: &TestApp, browser: &Browser) {
     browser.check("uitkomst-positief").await;
     browser.fill("einddatum", "01-01-2027").await;
     browser.submit("Eindverklaring afgeven").await;
+    browser
+        .confirm_decision(
+            "U geeft een positieve eindverklaring af voor Daan de Boer.",
+            "Ja, eindverklaring afgeven",
+            "Eindverklaring afgegeven",
+        )
+        .await;
+    browser.follow("Terug naar Daan de Boer").await;
     let html = browser.html().await;
     assert!(
         html.contains(
             "Positieve eindverklaring afgegeven door Dr. Pieter Jansen op 22-11-2026; \
-             einddatum opleiding 01-01-2027."
+             opleiding tot en met 31-12-2026."
         ),
         "{html}"
     );
@@ -704,9 +726,22 @@ async fn reregistration_story(app: &TestApp, browser: &Browser) {
     assert!(html.contains("betaald"), "{html}");
     assert!(html.contains("De specialist voldoet aan alle eisen."));
     browser.assert_accessible().await;
+    let application_page = browser.path().await;
     browser.check("besluit").await;
     browser.fill("maanden", "60").await;
     browser.submit("Besluit vastleggen").await;
+    browser
+        .confirm_decision(
+            "U kent de herregistratie van Dr. Karim El Amrani toe voor 60 maanden",
+            "Ja, herregistratie toekennen",
+            "Herregistratie toegekend",
+        )
+        .await;
+    browser
+        .driver
+        .goto(app.url(&application_page))
+        .await
+        .unwrap();
     let html = browser.html().await;
     assert!(html.contains("door Joost Mulder"), "{html}");
     browser.assert_accessible().await;

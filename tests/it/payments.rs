@@ -172,7 +172,10 @@ pub(crate) async fn approve(app: &TestApp, training: Uuid) {
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/goedkeuren"),
-            &[("versie", version.to_string().as_str())],
+            &[
+                ("bevestigd", "ja"),
+                ("versie", version.to_string().as_str()),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -522,7 +525,9 @@ async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
         .await;
     assert!(page.contains("Creditfactuur opmaken"));
     let path = format!("/rgs/facturen/{invoice}/crediteren");
-    let response = app.post_form_with(&rgs, &path, &[("reden", "fout")]).await;
+    let response = app
+        .post_form_with(&rgs, &path, &[("bevestigd", "ja"), ("reden", "fout")])
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         response
@@ -532,7 +537,11 @@ async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
             .contains("Geef de reden van de creditering")
     );
     let response = app
-        .post_form_with(&rgs, &path, &[("reden", "Verkeerd tarief toegepast")])
+        .post_form_with(
+            &rgs,
+            &path,
+            &[("bevestigd", "ja"), ("reden", "Verkeerd tarief toegepast")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let credit: Uuid = sqlx::query_scalar("SELECT id FROM invoices WHERE credit_for = $1")
@@ -576,7 +585,11 @@ async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
         .await;
     assert!(!page.contains("Creditfactuur opmaken"));
     let response = app
-        .post_form_with(&rgs, &path, &[("reden", "Nog een keer crediteren")])
+        .post_form_with(
+            &rgs,
+            &path,
+            &[("bevestigd", "ja"), ("reden", "Nog een keer crediteren")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(audit_count(&app, "invoice.credited").await, 1);

@@ -334,7 +334,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions() {
         .post_form_with(
             &rgs,
             &format!("{BASE}/specialismen/{id}/erkenningen/{isala}/intrekken"),
-            &[],
+            &[("bevestigd", "ja")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -342,7 +342,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions() {
         .post_form_with(
             &rgs,
             &format!("{BASE}/specialismen/{id}/erkenningen/{isala}/intrekken"),
-            &[],
+            &[("bevestigd", "ja")],
         )
         .await;
     assert_eq!(

@@ -31,7 +31,11 @@ async fn completed_training(app: &TestApp) -> (Uuid, TestUser) {
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/eindverklaring"),
-            &[("uitkomst", "positief"), ("einddatum", "01-12-2026")],
+            &[
+                ("bevestigd", "ja"),
+                ("uitkomst", "positief"),
+                ("einddatum", "01-12-2026"),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -221,6 +225,23 @@ async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_b
     let page = app.page_with(&app.client, "/registratie").await;
     assert!(page.contains("Registratie aanvragen: Internationale gezondheidszorg"));
     assert!(page.contains("U kunt nu registratie aanvragen"), "{page}");
+    // The end typed as "tot 01-12-2026" is read everywhere as its last day, the same way.
+    assert!(
+        page.contains("de opleiding loopt tot en met 30-11-2026"),
+        "{page}"
+    );
+    let told = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains("vraag nu uw registratie aan"))
+        .expect("the mail about the eindverklaring");
+    assert!(
+        told.body
+            .contains("de opleiding loopt tot en met 30-11-2026."),
+        "{}",
+        told.body
+    );
 
     let path = format!("/registratie/opleidingen/{training}/aanvragen");
     let response = app.post_form(&path, &[]).await;
@@ -539,6 +560,7 @@ async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_
     let decision = format!("/rgs/herregistraties/{application}/besluit");
     let grant = |months: &'static str, note: &'static str| {
         vec![
+            ("bevestigd", "ja"),
             ("besluit", "toekennen"),
             ("maanden", months),
             ("toelichting", note),
@@ -671,7 +693,11 @@ async fn a_herregistratie_refused_after_the_end_strikes_the_entry_off_at_once() 
         .post_form_with(
             &rgs,
             &decision,
-            &[("besluit", "afwijzen"), ("toelichting", "")],
+            &[
+                ("bevestigd", "ja"),
+                ("besluit", "afwijzen"),
+                ("toelichting", ""),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -680,6 +706,7 @@ async fn a_herregistratie_refused_after_the_end_strikes_the_entry_off_at_once() 
             &rgs,
             &decision,
             &[
+                ("bevestigd", "ja"),
                 ("besluit", "afwijzen"),
                 (
                     "toelichting",
@@ -757,6 +784,7 @@ async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the
     let rgs = rgs_at(&app, "2031-12-02T09:00:00+01:00").await;
     let decision = format!("/rgs/herregistraties/{application}/besluit");
     let grant = [
+        ("bevestigd", "ja"),
         ("besluit", "toekennen"),
         ("maanden", "60"),
         ("toelichting", ""),
@@ -767,9 +795,29 @@ async fn an_entry_whose_period_ends_without_herregistratie_is_struck_off_and_the
         StatusCode::CONFLICT,
         "not granted unpaid"
     );
+    // The refusal is restated first; only its confirmation decides.
     let refuse = [("besluit", "afwijzen"), ("toelichting", "Niet betaald.")];
     let response = app.post_form_with(&rgs, &decision, &refuse).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let check = response.text().await.unwrap();
+    assert!(check.contains("<h1>Controleer uw besluit</h1>"), "{check}");
+    assert!(check.contains("U wijst de herregistratie van"), "{check}");
+    assert!(check.contains(r#"<input type="hidden" name="bevestigd" value="ja">"#));
+    assert_eq!(
+        applications(&app).await[0].2,
+        "ingediend",
+        "nothing decided yet"
+    );
+    let refuse = [
+        ("besluit", "afwijzen"),
+        ("toelichting", "Niet betaald."),
+        ("bevestigd", "ja"),
+    ];
+    let response = app.post_form_with(&rgs, &decision, &refuse).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/vastgelegd");
+    let done = app.page_with(&rgs, "/vastgelegd").await;
+    assert!(done.contains("<h1>Herregistratie afgewezen</h1>"), "{done}");
     assert_eq!(applications(&app).await[0].2, "afgewezen");
     assert_eq!(to_noor(mails_about(&app, "is doorgehaald").await).len(), 1);
     let refused = to_noor(mails_about(&app, "Besluit over uw herregistratie").await);

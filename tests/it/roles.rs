@@ -78,7 +78,10 @@ async fn an_aios_cannot_open_another_persons_account_page_in_the_back_office() {
     let response = app.get(&format!("/rgs/gebruikers/{other}")).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let reset = app
-        .post_form(&format!("/rgs/gebruikers/{other}/tweede-factor"), &[])
+        .post_form(
+            &format!("/rgs/gebruikers/{other}/tweede-factor"),
+            &[("bevestigd", "ja")],
+        )
         .await;
     assert_eq!(reset.status(), StatusCode::NOT_FOUND);
     let enrolled: bool =
@@ -188,7 +191,7 @@ async fn the_back_office_grants_and_revokes_a_role_and_both_are_audited() {
         .post_form_with(
             &clerk,
             &format!("/rgs/gebruikers/{specialist}/rollen/{assignment}/intrekken"),
-            &[],
+            &[("bevestigd", "ja")],
         )
         .await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
@@ -229,7 +232,7 @@ async fn the_back_office_resets_a_lost_second_factor_and_the_user_enrols_again()
         .post_form_with(
             &clerk,
             &format!("/rgs/gebruikers/{aios}/tweede-factor"),
-            &[],
+            &[("bevestigd", "ja")],
         )
         .await;
     assert_eq!(reset.status(), StatusCode::SEE_OTHER);

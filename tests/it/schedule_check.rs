@@ -502,7 +502,7 @@ async fn the_overview_says_an_eindverklaring_is_due_by_the_expected_end_not_by_t
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/goedkeuren"),
-            &[("versie", version.as_str())],
+            &[("bevestigd", "ja"), ("versie", version.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -137,7 +137,11 @@ async fn the_aios_proposes_a_shortening_and_once_the_opleider_approves_less_is_r
     assert!(decision.contains("Radboudumc, afdeling interne geneeskunde (anios)"));
 
     let response = app
-        .post_form_with(&opleider, &format!("{decision_path}/goedkeuren"), &[])
+        .post_form_with(
+            &opleider,
+            &format!("{decision_path}/goedkeuren"),
+            &[("bevestigd", "ja")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(statuses(&app, training).await, ["goedgekeurd"]);
@@ -181,7 +185,7 @@ async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow(
     let path = format!("/opleider/aios/{training}/verkortingen/{shortening}/afwijzen");
 
     let response = app
-        .post_form_with(&opleider, &path, &[("reden", " ")])
+        .post_form_with(&opleider, &path, &[("bevestigd", "ja"), ("reden", " ")])
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("Geef een reden"));
@@ -191,10 +195,13 @@ async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow(
         .post_form_with(
             &opleider,
             &path,
-            &[(
-                "reden",
-                "Het voortgangsgesprek van juni moet eerst plaatsvinden.",
-            )],
+            &[
+                ("bevestigd", "ja"),
+                (
+                    "reden",
+                    "Het voortgangsgesprek van juni moet eerst plaatsvinden.",
+                ),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -226,7 +233,7 @@ async fn a_rejected_shortening_tells_the_aios_why_and_a_new_proposal_may_follow(
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/verkortingen/{shortening}/goedkeuren"),
-            &[],
+            &[("bevestigd", "ja")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -253,8 +260,8 @@ async fn two_tabs_approving_the_same_shortening_make_exactly_one_decision() {
     log_in_demo(&app, &opleider, "demo.opleider").await;
     let path = format!("/opleider/aios/{training}/verkortingen/{shortening}/goedkeuren");
     let (first, second) = tokio::join!(
-        app.post_form_with(&opleider, &path, &[]),
-        app.post_form_with(&opleider, &path, &[])
+        app.post_form_with(&opleider, &path, &[("bevestigd", "ja"),]),
+        app.post_form_with(&opleider, &path, &[("bevestigd", "ja"),])
     );
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     assert_eq!(second.status(), StatusCode::SEE_OTHER);
@@ -354,7 +361,11 @@ async fn the_limits_are_checked_again_when_the_opleider_approves() {
     assert!(page.contains("Deze verkorting kan niet worden goedgekeurd"));
     assert!(!page.contains("Verkorting goedkeuren"), "no approve button");
     let response = app
-        .post_form_with(&opleider, &format!("{path}/goedkeuren"), &[])
+        .post_form_with(
+            &opleider,
+            &format!("{path}/goedkeuren"),
+            &[("bevestigd", "ja")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -444,17 +455,28 @@ async fn an_ondersteuner_proposes_for_the_opleider_but_never_decides() {
 
     let shortening = open_shortening(&app, training).await;
     let path = format!("/opleider/aios/{training}/verkortingen/{shortening}");
+    // She is told that only the opleider decides, and nothing she posts decides.
     let response = ondersteuner.get(app.url(&path)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Alleen de opleider beslist hierover")
+    );
     for action in ["goedkeuren", "afwijzen"] {
         let response = app
             .post_form_with(
                 &ondersteuner,
                 &format!("{path}/{action}"),
-                &[("reden", "Namens de opleider afgewezen.")],
+                &[
+                    ("bevestigd", "ja"),
+                    ("reden", "Namens de opleider afgewezen."),
+                ],
             )
             .await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
     assert_eq!(statuses(&app, training).await, ["voorgesteld"]);
 
@@ -462,7 +484,11 @@ async fn an_ondersteuner_proposes_for_the_opleider_but_never_decides() {
     let opleider = app.new_client();
     log_in_demo(&app, &opleider, "demo.opleider").await;
     let response = app
-        .post_form_with(&opleider, &format!("{path}/goedkeuren"), &[])
+        .post_form_with(
+            &opleider,
+            &format!("{path}/goedkeuren"),
+            &[("bevestigd", "ja")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(statuses(&app, training).await, ["goedgekeurd"]);
@@ -490,7 +516,7 @@ async fn the_aios_withdraws_a_waiting_proposal() {
     app.post_form_with(
         &opleider,
         &format!("/opleider/aios/{training}/verkortingen/{shortening}/goedkeuren"),
-        &[],
+        &[("bevestigd", "ja")],
     )
     .await;
     assert_eq!(statuses(&app, training).await, ["ingetrokken"]);
@@ -517,7 +543,11 @@ async fn nobody_else_reaches_a_shortening() {
         let response = client.get(app.url(&decision)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         let response = app
-            .post_form_with(client, &format!("{decision}/goedkeuren"), &[])
+            .post_form_with(
+                client,
+                &format!("{decision}/goedkeuren"),
+                &[("bevestigd", "ja")],
+            )
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }

@@ -16,7 +16,7 @@ async fn start_page(app: &TestApp, client: &reqwest::Client) -> String {
 }
 
 /// The training of the demo aios called `trainee` (full name) in `specialty` (its code).
-async fn training_of(app: &TestApp, trainee: &str, specialty: &str) -> Uuid {
+pub(crate) async fn training_of(app: &TestApp, trainee: &str, specialty: &str) -> Uuid {
     sqlx::query_scalar(
         "SELECT t.id FROM trainings t JOIN users u ON u.id = t.trainee_id
          JOIN specialties s ON s.id = t.specialty_id
@@ -319,7 +319,7 @@ async fn the_mails_about_a_schedule_link_to_it_and_the_login_returns_there() {
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/goedkeuren"),
-            &[("versie", version.as_str())],
+            &[("bevestigd", "ja"), ("versie", version.as_str())],
         )
         .await;
     assert_eq!(decided.status(), StatusCode::SEE_OTHER);
@@ -333,4 +333,90 @@ async fn the_mails_about_a_schedule_link_to_it_and_the_login_returns_there() {
         linked_path(&told.body, base),
         format!("/aios/opleidingen/{training}")
     );
+}
+
+#[tokio::test]
+async fn a_page_that_is_not_theirs_answers_404_with_the_users_own_navigation_and_a_way_back() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let lotte = training_of(&app, "Lotte Visser", "igt").await;
+
+    let anna = app.new_client();
+    log_in_demo(&app, &anna, "demo.aios").await;
+    let response = anna
+        .get(app.url(&format!("/aios/opleidingen/{lotte}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("<h1>Pagina niet gevonden</h1>"), "{page}");
+    assert!(page.contains("hoort niet bij uw account"), "{page}");
+    assert!(
+        page.contains("Ingelogd als Anna de Vries"),
+        "her own header: {page}"
+    );
+    assert!(
+        page.contains(r#"<a href="/aios/opleidingen""#),
+        "her own menu: {page}"
+    );
+    assert!(page.contains(r#"<a class="button" href="/start">Naar Wat wacht op u</a>"#));
+
+    // A visitor gets the public page, which says nothing about accounts.
+    let visitor = app.get("/bestaat-niet").await;
+    assert_eq!(visitor.status(), StatusCode::NOT_FOUND);
+    let page = visitor.text().await.unwrap();
+    assert!(page.contains("<h1>Pagina niet gevonden</h1>"), "{page}");
+    assert!(!page.contains("hoort niet bij uw account"));
+    assert!(page.contains(r#"<a class="button" href="/">Naar de startpagina</a>"#));
+}
+
+#[tokio::test]
+async fn an_ondersteuner_who_follows_a_link_to_what_only_the_opleider_decides_is_told_so() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let lotte = training_of(&app, "Lotte Visser", "igt").await;
+    let shortening: Uuid = sqlx::query_scalar(
+        "SELECT id FROM shortenings WHERE training_id = $1 AND status = 'voorgesteld'",
+    )
+    .bind(lotte)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let sanne = app.new_client();
+    log_in_demo(&app, &sanne, "demo.ondersteuner").await;
+    let response = sanne
+        .get(app.url(&format!("/opleider/aios/{lotte}/verkortingen/{shortening}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("<h1>Alleen de opleider beslist hierover</h1>"),
+        "{page}"
+    );
+    assert!(page.contains(
+        "Over de voorgestelde verkorting van Lotte Visser beslist Dr. Pieter Jansen zelf"
+    ));
+    assert!(page.contains(&format!(
+        r#"<a class="button" href="/opleider/aios/{lotte}">"#
+    )));
+    // Posting the decision changes nothing.
+    let response = app
+        .post_form_with(
+            &sanne,
+            &format!("/opleider/aios/{lotte}/verkortingen/{shortening}/goedkeuren"),
+            &[("bevestigd", "ja")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let still: String = sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1")
+        .bind(shortening)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(still, "voorgesteld");
 }

@@ -84,7 +84,7 @@ async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told() {
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/goedkeuren"),
-            &[("versie", version.as_str())],
+            &[("bevestigd", "ja"), ("versie", version.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -124,7 +124,11 @@ async fn a_rejection_needs_a_reason_which_the_aios_reads() {
         .post_form_with(
             &opleider,
             &path,
-            &[("versie", version.as_str()), ("reden", "")],
+            &[
+                ("bevestigd", "ja"),
+                ("versie", version.as_str()),
+                ("reden", ""),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -136,6 +140,7 @@ async fn a_rejection_needs_a_reason_which_the_aios_reads() {
             &opleider,
             &path,
             &[
+                ("bevestigd", "ja"),
                 ("versie", version.as_str()),
                 ("reden", "Plan eerst het NTC-blok in."),
             ],
@@ -164,7 +169,7 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider() {
     app.post_form_with(
         &opleider,
         &format!("/opleider/aios/{training}/goedkeuren"),
-        &[("versie", version.as_str())],
+        &[("bevestigd", "ja"), ("versie", version.as_str())],
     )
     .await;
 
@@ -191,7 +196,7 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider() {
         .post_form_with(
             &ondersteuner,
             &format!("/opleider/aios/{training}/goedkeuren"),
-            &[("versie", version.as_str())],
+            &[("bevestigd", "ja"), ("versie", version.as_str())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -232,7 +237,7 @@ async fn two_tabs_approving_the_same_request_make_exactly_one_decision() {
     log_in_demo(&app, &opleider, "demo.opleider").await;
     let version = submitted_version(&app, training).await;
     let path = format!("/opleider/aios/{training}/goedkeuren");
-    let fields = [("versie", version.as_str())];
+    let fields = [("versie", version.as_str()), ("bevestigd", "ja")];
     let (first, second) = tokio::join!(
         app.post_form_with(&opleider, &path, &fields),
         app.post_form_with(&opleider, &path, &fields)
@@ -293,7 +298,7 @@ async fn only_the_oordelend_opleider_and_their_ondersteuners_see_and_decide() {
             .post_form_with(
                 client,
                 &format!("/opleider/aios/{training}/goedkeuren"),
-                &[("versie", version.as_str())],
+                &[("bevestigd", "ja"), ("versie", version.as_str())],
             )
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
@@ -414,7 +419,7 @@ pub(crate) async fn training_near_its_end_of(
     app.post_form_with(
         &opleider,
         &format!("/opleider/aios/{training}/goedkeuren"),
-        &[("versie", version.as_str())],
+        &[("bevestigd", "ja"), ("versie", version.as_str())],
     )
     .await;
     assert_eq!(status(app, training).await, "goedgekeurd");
@@ -438,7 +443,11 @@ async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_
         .post_form_with(
             &opleider,
             &path,
-            &[("uitkomst", ""), ("einddatum", "31-11-2026")],
+            &[
+                ("bevestigd", "ja"),
+                ("uitkomst", ""),
+                ("einddatum", "31-11-2026"),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -446,7 +455,11 @@ async fn the_opleider_issues_a_positive_eindverklaring_once_and_the_training_is_
     assert!(body.contains("Kies of de eindverklaring positief of negatief is."));
     assert!(body.contains("Deze datum bestaat niet"));
 
-    let fields = [("uitkomst", "positief"), ("einddatum", "01-12-2026")];
+    let fields = [
+        ("uitkomst", "positief"),
+        ("einddatum", "01-12-2026"),
+        ("bevestigd", "ja"),
+    ];
     let response = app.post_form_with(&opleider, &path, &fields).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(status(&app, training).await, "voltooid");
@@ -498,10 +511,21 @@ async fn an_ondersteuner_cannot_issue_an_eindverklaring() {
         .post_form_with(
             &ondersteuner,
             &format!("/opleider/aios/{training}/eindverklaring"),
-            &[("uitkomst", "positief"), ("einddatum", "01-12-2026")],
+            &[
+                ("bevestigd", "ja"),
+                ("uitkomst", "positief"),
+                ("einddatum", "01-12-2026"),
+            ],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Over de eindverklaring van Noor Bakker beslist Dr. Pieter Jansen zelf")
+    );
     assert_eq!(status(&app, training).await, "goedgekeurd");
 }
 
@@ -532,7 +556,11 @@ async fn an_eindverklaring_too_early_is_refused_with_the_date_from_which_it_is_p
         .post_form_with(
             &opleider,
             &format!("/opleider/aios/{training}/eindverklaring"),
-            &[("uitkomst", "positief"), ("einddatum", "01-09-2029")],
+            &[
+                ("bevestigd", "ja"),
+                ("uitkomst", "positief"),
+                ("einddatum", "01-09-2029"),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -735,4 +763,144 @@ async fn the_overview_shows_the_period_running_today_with_its_institution_and_no
         cell.contains("Geen periode vandaag"),
         "on its end date nothing runs: {cell:?}"
     );
+}
+
+#[tokio::test]
+async fn approving_is_restated_first_decides_only_when_confirmed_and_then_offers_the_next_item() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let version = submitted_version(&app, training).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let path = format!("/opleider/aios/{training}/goedkeuren");
+
+    // The first post only restates what will happen and to whom.
+    let check = app
+        .post_form_with(&opleider, &path, &[("versie", version.as_str())])
+        .await;
+    assert_eq!(check.status(), StatusCode::OK);
+    let page = check.text().await.unwrap();
+    assert!(page.contains("<h1>Controleer uw besluit</h1>"), "{page}");
+    assert!(page.contains("U keurt het eerste opleidingsschema van Noor Bakker goed."));
+    assert!(page.contains("Noor Bakker krijgt hierover een e-mail."));
+    assert!(page.contains(&format!(r#"<form method="post" action="{path}">"#)));
+    assert!(page.contains(&format!(
+        r#"<input type="hidden" name="versie" value="{version}">"#
+    )));
+    assert_eq!(
+        status(&app, training).await,
+        "ingediend",
+        "nothing decided yet"
+    );
+    assert!(mails_to_aios(&app).await.is_empty());
+
+    // Confirmed, it decides and shows the confirmation page once, with the next item.
+    let done = app
+        .post_form_with(
+            &opleider,
+            &path,
+            &[("versie", version.as_str()), ("bevestigd", "ja")],
+        )
+        .await;
+    assert_eq!(location(&done), "/vastgelegd");
+    assert_eq!(status(&app, training).await, "goedgekeurd");
+    let page = app.page_with(&opleider, "/vastgelegd").await;
+    assert!(
+        page.contains("<h1>Opleidingsschema goedgekeurd</h1>"),
+        "{page}"
+    );
+    let anna = crate::start::training_of(&app, "Anna de Vries", "huisartsgeneeskunde").await;
+    assert!(
+        page.contains(&format!(
+            r#"<a class="button" href="/opleider/aios/{anna}">Volgende: Opleidingsschema van Anna de Vries (Huisartsgeneeskunde)</a>"#
+        )),
+        "{page}"
+    );
+    let again = opleider.get(app.url("/vastgelegd")).send().await.unwrap();
+    assert_eq!(location(&again), "/start", "shown once");
+}
+
+#[tokio::test]
+async fn a_rejection_a_shortening_and_the_eindverklaring_are_each_restated_before_they_are_taken() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let checked = |page: &str, decision: &str| {
+        assert!(page.contains("<h1>Controleer uw besluit</h1>"), "{page}");
+        assert!(page.contains(decision), "{decision} in {page}");
+        assert!(page.contains("Dit besluit kunt u niet ongedaan maken."));
+    };
+
+    // Rejecting Anna's first schedule, with its reason restated.
+    let anna = crate::start::training_of(&app, "Anna de Vries", "huisartsgeneeskunde").await;
+    let version = submitted_version(&app, anna).await;
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{anna}/afkeuren"),
+            &[
+                ("versie", version.as_str()),
+                ("reden", "Periode 2 klopt niet."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    checked(
+        &page,
+        "U keurt het eerste opleidingsschema van Anna de Vries af.",
+    );
+    assert!(page.contains("Periode 2 klopt niet."));
+    assert_eq!(status(&app, anna).await, "ingediend");
+
+    // Lotte's proposed shortening, with the duration it leaves.
+    let lotte = crate::start::training_of(&app, "Lotte Visser", "igt").await;
+    let shortening: Uuid = sqlx::query_scalar(
+        "SELECT id FROM shortenings WHERE training_id = $1 AND status = 'voorgesteld'",
+    )
+    .bind(lotte)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{lotte}/verkortingen/{shortening}/goedkeuren"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    checked(
+        &page,
+        "U keurt de voorgestelde verkorting van Lotte Visser goed.",
+    );
+    assert!(page.contains("na goedkeuring 30 maanden"), "{page}");
+    let still: String = sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1")
+        .bind(shortening)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(still, "voorgesteld");
+
+    // Daan's eindverklaring, with the end of training written so it cannot be misread.
+    let daan = crate::start::training_of(&app, "Daan de Boer", "igt").await;
+    let response = app
+        .post_form_with(
+            &opleider,
+            &format!("/opleider/aios/{daan}/eindverklaring"),
+            &[("uitkomst", "positief"), ("einddatum", "01-01-2027")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    checked(
+        &page,
+        "U geeft een positieve eindverklaring af voor Daan de Boer.",
+    );
+    assert!(page.contains("tot 01-01-2027 (laatste opleidingsdag 31-12-2026)"));
+    assert_ne!(status(&app, daan).await, "voltooid");
 }

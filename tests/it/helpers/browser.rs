@@ -250,6 +250,24 @@ impl Browser {
         }
     }
 
+    /// On the page "Controleer uw besluit" that `expected` (the decision restated) is on:
+    /// confirms with `button` and arrives at the confirmation page titled `done`, checking
+    /// both pages with axe-core.
+    pub async fn confirm_decision(&self, expected: &str, button: &str, done: &str) {
+        let html = self.html().await;
+        assert!(html.contains("<h1>Controleer uw besluit</h1>"), "{html}");
+        assert!(html.contains(expected), "{expected} in {html}");
+        self.assert_accessible().await;
+        self.submit(button).await;
+        assert_eq!(self.path().await, "/vastgelegd");
+        let html = self.html().await;
+        assert!(
+            html.contains(&format!("<h1>{done}</h1>")),
+            "{done} in {html}"
+        );
+        self.assert_accessible().await;
+    }
+
     /// Clicks the button with this exact text (without waiting for a page).
     pub async fn click_button(&self, text: &str) {
         let button = self
