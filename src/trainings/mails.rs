@@ -19,6 +19,25 @@ pub(crate) struct ScheduleSubmitted<'a> {
     pub(crate) link: &'a str,
 }
 
+/// To the aios: what she submitted arrived, and who judges it now.
+#[derive(Template)]
+#[template(path = "mail/trainings/submitted_receipt.txt", escape = "none")]
+pub(crate) struct SubmittedReceipt<'a> {
+    /// The aios's name.
+    pub(crate) trainee: &'a str,
+    /// The opleider's name.
+    pub(crate) supervisor: &'a str,
+    /// What was submitted ("een wijzigingsverzoek voor het opleidingsschema").
+    pub(crate) what: &'a str,
+    /// The specialty or profile.
+    pub(crate) specialty: &'a str,
+    /// Whether it is the request for registration (the mail then says what registration
+    /// waits for).
+    pub(crate) registration: bool,
+    /// Her training's page in full (`Config::link`).
+    pub(crate) link: &'a str,
+}
+
 /// To the aios: a concept has waited a week without being submitted.
 #[derive(Template)]
 #[template(path = "mail/trainings/concept_reminder.txt", escape = "none")]
@@ -109,6 +128,33 @@ mod tests {
     //! `format!` that built it), and never HTML-escaped.
     use super::*;
     use crate::platform::mail::{SIGNATURE, text};
+
+    #[test]
+    fn the_receipt_of_a_submission_names_the_opleider_and_what_registration_waits_for() {
+        let receipt = |registration| {
+            text(&SubmittedReceipt {
+                trainee: "<Anna>",
+                supervisor: "<Jansen>",
+                what: "<wat>",
+                specialty: "<IGT>",
+                registration,
+                link: "<link>",
+            })
+            .unwrap()
+        };
+        let opening = "Beste <Anna>,\n\nU heeft <wat> ingediend voor de opleiding <IGT>. Uw \
+                       opleider <Jansen> is gevraagd dit te beoordelen; u krijgt een e-mail \
+                       zodra er is besloten.";
+        let closing = format!("U vindt uw opleiding in MijnRGS (<link>).\n\n{SIGNATURE}");
+        assert_eq!(receipt(false), format!("{opening}\n\n{closing}"));
+        assert_eq!(
+            receipt(true),
+            format!(
+                "{opening}\n\nUw inschrijving in het opleidingsregister volgt na de goedkeuring \
+                 van uw opleider en de betaling van de factuur.\n\n{closing}"
+            )
+        );
+    }
 
     #[test]
     fn schedule_submitted_reads_as_it_always_did() {

@@ -917,6 +917,23 @@ pub async fn submit(
             .link(&format!("/opleider/aios/{}", training.id)),
     })?;
     crate::trainings::training::mail_supervisor(&mut tx, now, training, subject, body).await?;
+    // And the aios is told that it arrived, in the same transaction.
+    let receipt = crate::platform::mail::text(&mails::SubmittedReceipt {
+        trainee: &training.trainee_name,
+        supervisor: &training.supervisor_name,
+        what,
+        specialty: &training.specialty_name,
+        registration: submission == Submission::Registration,
+        link: &state
+            .config
+            .link(&format!("/aios/opleidingen/{}", training.id)),
+    })?;
+    let receipt_subject = match submission {
+        Submission::Registration => "Uw aanvraag tot opleidingsregistratie is ingediend",
+        Submission::ChangeRequest => "Uw wijzigingsverzoek is ingediend",
+    };
+    crate::trainings::training::mail_trainee(&mut tx, now, training, receipt_subject, receipt)
+        .await?;
     tx.commit().await?;
     Ok(Submitted::Now(submission))
 }

@@ -283,7 +283,8 @@ fn linked_path(body: &str, base: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_mails_about_a_schedule_link_to_it_and_the_login_returns_there() {
+async fn the_mails_about_a_schedule_link_to_it_the_aios_gets_a_receipt_and_the_login_returns_there()
+{
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     let training = crate::supervision::submitted_training(&app).await;
@@ -302,6 +303,23 @@ async fn the_mails_about_a_schedule_link_to_it_and_the_login_returns_there() {
         .expect("the mail to the opleider");
     let path = linked_path(&asked.body, base);
     assert_eq!(path, format!("/opleider/aios/{training}"));
+    // The aios is told, in the same transaction, that it arrived and who judges it.
+    let receipt = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .find(|m| m.subject == "Uw aanvraag tot opleidingsregistratie is ingediend")
+        .expect("the receipt to the aios");
+    assert_eq!(receipt.to_address, "noor@example.nl");
+    assert!(
+        receipt
+            .body
+            .contains("Uw opleider Dr. Pieter Jansen is gevraagd dit te beoordelen")
+    );
+    assert_eq!(
+        linked_path(&receipt.body, base),
+        format!("/aios/opleidingen/{training}")
+    );
     // Following it logged out leads through the login and back to the item.
     let opleider = app.new_client();
     let response = opleider.get(app.url(&path)).send().await.unwrap();
