@@ -490,16 +490,7 @@ async fn record(
         schedule_decisions::decide(state, meta, decider, &training, version, verdict, reason).await;
     let message = match result {
         Ok(()) => {
-            let mut conn = state.db.acquire().await?;
-            let next = crate::supervision::waiting::next_decision(
-                &mut conn,
-                user.id,
-                (user.has(Role::Opleider), user.has(Role::Ondersteuner)),
-                id,
-                state.clock.today(),
-            )
-            .await?;
-            drop(conn);
+            let next = crate::supervision::waiting::next_decision(state, user, id).await?;
             let what = if first {
                 "Opleidingsschema"
             } else {
@@ -769,16 +760,7 @@ async fn final_declaration(
                     format!("De RGS neemt het vervolg op zich; {trainee} krijgt een e-mail."),
                 ]
             };
-            let mut conn = state.db.acquire().await?;
-            let next = crate::supervision::waiting::next_decision(
-                &mut conn,
-                user.id,
-                (true, user.has(Role::Ondersteuner)),
-                id,
-                state.clock.today(),
-            )
-            .await?;
-            drop(conn);
+            let next = crate::supervision::waiting::next_decision(&state, &user, id).await?;
             return Done {
                 title: "Eindverklaring afgegeven".to_owned(),
                 lines,

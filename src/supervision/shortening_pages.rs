@@ -679,16 +679,7 @@ async fn record_decision(
                     ],
                 ),
             };
-            let mut conn = state.db.acquire().await?;
-            let next = crate::supervision::waiting::next_decision(
-                &mut conn,
-                user.id,
-                (true, user.has(Role::Ondersteuner)),
-                id,
-                state.clock.today(),
-            )
-            .await?;
-            drop(conn);
+            let next = crate::supervision::waiting::next_decision(state, user, id).await?;
             return Done {
                 title: title.to_owned(),
                 lines,

@@ -8,8 +8,10 @@
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
+use crate::platform::auth::user::{Role, User};
 use crate::platform::db::Stored;
 use crate::platform::ids::{TrainingId, UserId};
+use crate::platform::state::AppState;
 use crate::web::tasks::{Link, Section, Task, counted};
 use rules::decision::final_declaration_possible_until;
 use rules::training::RegistrationStatus;
@@ -237,15 +239,17 @@ pub async fn for_support(
 
 /// After a decision on training `decided`: the next aios of `user` with something that waits
 /// for a decision they may take, by name, to offer as "Volgende". An opleider decides
-/// everything for their own aios; for the opleiders who delegated to them (`support`) a user
-/// decides only schedules and change requests.
+/// everything for their own aios; as ondersteuner, for the opleiders who delegated to them, a
+/// user decides only schedules and change requests.
 pub async fn next_decision(
-    conn: &mut PgConnection,
-    user: UserId,
-    (own, support): (bool, bool),
+    state: &AppState,
+    user: &User,
     decided: TrainingId,
-    today: NaiveDate,
 ) -> Result<Option<Link>, sqlx::Error> {
+    let (own, support) = (user.has(Role::Opleider), user.has(Role::Ondersteuner));
+    let today = state.clock.today();
+    let conn = &mut *state.db.acquire().await?;
+    let user = user.id;
     let mut supervisors = Vec::new();
     if own {
         supervisors.push(user);

@@ -32,7 +32,7 @@ pub(crate) async fn propose_as_aios(
 }
 
 /// The statuses of the training's shortenings, oldest first.
-async fn statuses(app: &TestApp, training: Uuid) -> Vec<String> {
+pub(crate) async fn statuses(app: &TestApp, training: Uuid) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT status FROM shortenings WHERE training_id = $1 ORDER BY proposed_at, id",
     )
@@ -42,7 +42,7 @@ async fn statuses(app: &TestApp, training: Uuid) -> Vec<String> {
     .unwrap()
 }
 
-async fn open_shortening(app: &TestApp, training: Uuid) -> Uuid {
+pub(crate) async fn open_shortening(app: &TestApp, training: Uuid) -> Uuid {
     sqlx::query_scalar(
         "SELECT id FROM shortenings WHERE training_id = $1 AND status = 'voorgesteld'",
     )

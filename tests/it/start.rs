@@ -396,13 +396,7 @@ async fn an_ondersteuner_who_follows_a_link_to_what_only_the_opleider_decides_is
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
     let lotte = training_of(&app, "Lotte Visser", "igt").await;
-    let shortening: Uuid = sqlx::query_scalar(
-        "SELECT id FROM shortenings WHERE training_id = $1 AND status = 'voorgesteld'",
-    )
-    .bind(lotte)
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap();
+    let shortening = crate::shortenings::open_shortening(&app, lotte).await;
     let sanne = app.new_client();
     log_in_demo(&app, &sanne, "demo.ondersteuner").await;
     let response = sanne
@@ -431,10 +425,9 @@ async fn an_ondersteuner_who_follows_a_link_to_what_only_the_opleider_decides_is
         )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let still: String = sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1")
-        .bind(shortening)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(still, "voorgesteld");
+    assert_eq!(
+        crate::shortenings::statuses(&app, lotte).await,
+        ["voorgesteld"],
+        "still proposed"
+    );
 }

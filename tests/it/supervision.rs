@@ -858,13 +858,7 @@ async fn a_rejection_a_shortening_and_the_eindverklaring_are_each_restated_befor
 
     // Lotte's proposed shortening, with the duration it leaves.
     let lotte = crate::start::training_of(&app, "Lotte Visser", "igt").await;
-    let shortening: Uuid = sqlx::query_scalar(
-        "SELECT id FROM shortenings WHERE training_id = $1 AND status = 'voorgesteld'",
-    )
-    .bind(lotte)
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap();
+    let shortening = crate::shortenings::open_shortening(&app, lotte).await;
     let response = app
         .post_form_with(
             &opleider,
@@ -879,12 +873,11 @@ async fn a_rejection_a_shortening_and_the_eindverklaring_are_each_restated_befor
         "U keurt de voorgestelde verkorting van Lotte Visser goed.",
     );
     assert!(page.contains("na goedkeuring 30 maanden"), "{page}");
-    let still: String = sqlx::query_scalar("SELECT status FROM shortenings WHERE id = $1")
-        .bind(shortening)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(still, "voorgesteld");
+    assert_eq!(
+        crate::shortenings::statuses(&app, lotte).await,
+        ["voorgesteld"],
+        "still proposed"
+    );
 
     // Daan's eindverklaring, with the end of training written so it cannot be misread.
     let daan = crate::start::training_of(&app, "Daan de Boer", "igt").await;
