@@ -34,6 +34,7 @@ use crate::web::flash::{self, FlashKind};
 use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
 use crate::web::tasks::Link;
+use crate::web::timeline::Timeline;
 use rules::decision::FinalDeclarationRefusal;
 use rules::decision::{self, DecisionRefusal, Verdict};
 use rules::person::{self, format_date};
@@ -176,10 +177,15 @@ async fn list(
     Ok(Html(html))
 }
 
-/// One row of the side-by-side comparison.
+/// One difference between the current and the proposed version.
 pub struct ComparisonRow {
+    /// "Toegevoegd", "Verwijderd", "Gewijzigd".
     kind: &'static str,
-    summary: String,
+    /// The tag's colour modifier, so the three kinds differ at a glance (the word says it).
+    tag: &'static str,
+    /// The item: its name when changed, all of it when added or removed.
+    what: String,
+    /// For a changed item: each changed field's name, old and new value.
     fields: Vec<(String, String, String)>,
 }
 
@@ -195,6 +201,10 @@ pub struct AiosPage {
     /// The current version's number and its view.
     current: Option<(i32, ScheduleView)>,
     comparison: Vec<ComparisonRow>,
+    /// For a change request: the current and the proposed version drawn on one axis.
+    current_timeline: Option<Timeline>,
+    /// See `current_timeline`.
+    proposed_timeline: Option<Timeline>,
     change_request: bool,
     errors: FormErrors,
     reason: String,
@@ -238,7 +248,12 @@ fn comparison(changes: Vec<Change>) -> Vec<ComparisonRow> {
                 ChangeKind::Removed => "Verwijderd",
                 ChangeKind::Changed => "Gewijzigd",
             },
-            summary: c.summary,
+            tag: match c.kind {
+                ChangeKind::Added => "tag--done",
+                ChangeKind::Removed => "tag--removed",
+                ChangeKind::Changed => "",
+            },
+            what: c.what,
             fields: c
                 .fields
                 .into_iter()
@@ -272,20 +287,39 @@ async fn page(
     let today = state.clock.today();
     let base = format!("/opleider/aios/{id}");
     let current_loaded = loaded_of(versions.current());
-    let current = current_loaded.map(|loaded| {
-        let context = schedule::context(&training, &loaded.version, today);
-        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
-        (loaded.version.number, view)
-    });
-    let mut changes = Vec::new();
-    let proposed = loaded_of(versions.submitted()).map(|loaded| {
-        let context = schedule::context(&training, &loaded.version, today);
-        if let Some(before) = current_loaded {
-            changes = schedule_view::changes(before, loaded, &rules);
-        }
-        let (view, _) = schedule_view::build(loaded, &rules, &context, false, base.clone());
-        (loaded.version.number, loaded.version.id, view)
-    });
+    let submitted = loaded_of(versions.submitted());
+    let context =
+        |loaded: &schedule::LoadedVersion| schedule::context(&training, &loaded.version, today);
+    let view = |loaded: &schedule::LoadedVersion| {
+        schedule_view::build(loaded, &rules, &context(loaded), false, base.clone()).0
+    };
+    // A change request is shown against the current version; a first schedule or the
+    // current one alone is shown as it is.
+    let (current, proposed, changes, current_timeline, proposed_timeline) =
+        match (current_loaded, submitted) {
+            (Some(old), Some(new)) => {
+                let compared = schedule_view::compared(
+                    (old, &context(old)),
+                    (new, &context(new)),
+                    &rules,
+                    &base,
+                );
+                (
+                    Some((old.version.number, compared.current)),
+                    Some((new.version.number, new.version.id, compared.proposed)),
+                    compared.changes,
+                    compared.current_timeline,
+                    compared.proposed_timeline,
+                )
+            }
+            (old, new) => (
+                old.map(|old| (old.version.number, view(old))),
+                new.map(|new| (new.version.number, new.version.id, view(new))),
+                Vec::new(),
+                None,
+                None,
+            ),
+        };
     let records = crate::trainings::training_records::records_of(&mut conn, id).await?;
     let declaration = records.declaration;
     // When the eindverklaring becomes possible, for a running registration without one.
@@ -324,6 +358,8 @@ async fn page(
         final_form,
         change_request: current.is_some(),
         comparison: comparison(changes),
+        current_timeline,
+        proposed_timeline,
         layout,
         training,
         decider,

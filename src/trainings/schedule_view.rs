@@ -52,6 +52,59 @@ pub struct PeriodView {
     pub calendar: String,
     /// Effective months, Dutch notation.
     pub effective: String,
+    /// Shown beside a version proposed to replace another: the tag ("Gewijzigd" or "Nieuw")
+    /// and its colour modifier.
+    pub change: Option<(&'static str, &'static str)>,
+    /// The old values of what changed, beside a proposed version.
+    pub was: Was,
+}
+
+/// The old values of an item's changed fields, shown struck through under the new ones when
+/// a proposed version is compared with the current one; `None` where nothing changed.
+#[derive(Clone, Debug, Default)]
+pub struct Was {
+    /// Label.
+    pub label: Option<String>,
+    /// Part.
+    pub part: Option<String>,
+    /// Institution.
+    pub institution: Option<String>,
+    /// Opleider.
+    pub supervisor: Option<String>,
+    /// Start date.
+    pub from: Option<String>,
+    /// End date ("tot").
+    pub to: Option<String>,
+    /// Part-time percentage, with its sign ("100 %").
+    pub part_time: Option<String>,
+    /// Interruption type.
+    pub kind: Option<String>,
+}
+
+impl Was {
+    /// The old values of `change`, field by field.
+    fn of(change: &diff::Change) -> Was {
+        let old = |name: &str| change.field(name).map(|f| f.before.clone());
+        Was {
+            label: old(diff::field::LABEL),
+            part: old(diff::field::PART),
+            institution: old(diff::field::INSTITUTION),
+            supervisor: old(diff::field::SUPERVISOR),
+            from: old(diff::field::START),
+            to: old(diff::field::END),
+            part_time: old(diff::field::PART_TIME_PCT),
+            kind: old(diff::field::KIND),
+        }
+    }
+}
+
+/// What a proposed version did to an item, as its tag says it, with the tag's colour.
+fn change_tag(change: &diff::Change) -> (&'static str, &'static str) {
+    match change.kind {
+        diff::ChangeKind::Added => ("Nieuw", "tag--done"),
+        diff::ChangeKind::Removed => ("Verwijderd", "tag--removed"),
+        diff::ChangeKind::Changed => ("Gewijzigd", ""),
+    }
 }
 
 /// An interruption as shown.
@@ -71,6 +124,11 @@ pub struct InterruptionView {
     pub note: String,
     /// Entered by the RGS: shown, not editable by the aios.
     pub by_rgs: bool,
+    /// Shown beside a version proposed to replace another: the tag ("Gewijzigd" or "Nieuw")
+    /// and its colour modifier.
+    pub change: Option<(&'static str, &'static str)>,
+    /// The old values of what changed, beside a proposed version.
+    pub was: Was,
 }
 
 /// The totals of one part as shown, with the rows of its interruption time.
@@ -259,14 +317,7 @@ pub fn build(
             .findings
             .iter()
             .any(|f| matches!(f.code, Code::StillToPlan | Code::NoPeriods));
-    let names = loaded.names();
-    let timeline = timeline::timeline(&TimelineInput {
-        schedule: &schedule,
-        rules,
-        institution_names: &names,
-        totals: &report.totals,
-        today: context.today,
-    });
+    let timeline = draw(loaded, rules, &report, context.today, None);
     let totals = &report.totals;
     let make_up = |days: i64| months::counted(days, "werkdag", "werkdagen");
     let expected_end_note = match (totals.assumed_part_time, totals.days_to_make_up) {
@@ -336,6 +387,8 @@ pub fn build(
                     effective: calendar
                         .at_percent(u8::try_from(p.part_time_pct).unwrap_or(0))
                         .dutch(),
+                    change: None,
+                    was: Was::default(),
                 }
             })
             .collect(),
@@ -350,6 +403,8 @@ pub fn build(
                 institution: i.institution_name.clone(),
                 note: i.note.clone(),
                 by_rgs: i.entered_by_rgs,
+                change: None,
+                was: Was::default(),
             })
             .collect(),
         shortenings: loaded
@@ -414,6 +469,118 @@ pub fn build(
         revision: loaded.version.revision,
     };
     (view, report)
+}
+
+/// The drawing of `loaded`, checked into `report`, on an axis that also reaches `cover`.
+fn draw(
+    loaded: &LoadedVersion,
+    rules: &SpecialtyRules,
+    report: &Report,
+    today: chrono::NaiveDate,
+    cover: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+) -> Option<Timeline> {
+    timeline::timeline(&TimelineInput {
+        schedule: &loaded.schedule(),
+        rules,
+        institution_names: &loaded.names(),
+        totals: &report.totals,
+        today,
+        cover,
+    })
+}
+
+/// A version proposed to replace the current one, side by side with it: the differences item
+/// by item, the proposed version's rows marked with what changed and the old values, and the
+/// two drawings on one time axis, to be shown one above the other.
+pub struct Compared {
+    /// The current version, without its drawing.
+    pub current: ScheduleView,
+    /// The proposed version, without its drawing, its rows marked.
+    pub proposed: ScheduleView,
+    /// The differences, in the order of [`diff::diff`].
+    pub changes: Vec<diff::Change>,
+    /// The current version drawn on the shared axis.
+    pub current_timeline: Option<Timeline>,
+    /// The proposed version drawn on the shared axis.
+    pub proposed_timeline: Option<Timeline>,
+}
+
+/// Compares `proposed` with `current`, each checked in its own context.
+pub fn compared(
+    (current, current_context): (&LoadedVersion, &CheckContext),
+    (proposed, proposed_context): (&LoadedVersion, &CheckContext),
+    rules: &SpecialtyRules,
+    base: &str,
+) -> Compared {
+    let (mut current_view, current_report) =
+        build(current, rules, current_context, false, base.to_owned());
+    let (mut proposed_view, proposed_report) =
+        build(proposed, rules, proposed_context, false, base.to_owned());
+    let changes = changes(current, proposed, rules);
+    for (view, item) in proposed_view.periods.iter_mut().zip(&proposed.periods) {
+        if let Some(change) = diff::period_mark(&changes, item.origin_id) {
+            view.change = Some(change_tag(change));
+            view.was = Was::of(change);
+        }
+    }
+    for (view, item) in proposed_view
+        .interruptions
+        .iter_mut()
+        .zip(&proposed.interruptions)
+    {
+        if let Some(change) = diff::interruption_mark(&changes, item.origin_id) {
+            view.change = Some(change_tag(change));
+            view.was = Was::of(change);
+        }
+    }
+    let extent = |loaded: &LoadedVersion, report: &Report| {
+        timeline::extent(&loaded.schedule(), &report.totals)
+    };
+    let cover = match (
+        extent(current, &current_report),
+        extent(proposed, &proposed_report),
+    ) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (one, other) => one.or(other),
+    };
+    let named = |timeline: Option<Timeline>, id: &str, title: String| {
+        timeline.map(|t| Timeline {
+            id: id.to_owned(),
+            title,
+            ..t
+        })
+    };
+    let current_timeline = named(
+        draw(
+            current,
+            rules,
+            &current_report,
+            current_context.today,
+            cover,
+        ),
+        "tijdlijn-huidig",
+        format!("Huidig schema (versie {})", current.version.number),
+    );
+    let proposed_timeline = named(
+        draw(
+            proposed,
+            rules,
+            &proposed_report,
+            proposed_context.today,
+            cover,
+        ),
+        "tijdlijn-voorgesteld",
+        format!("Voorgesteld schema (versie {})", proposed.version.number),
+    );
+    current_view.timeline = None;
+    proposed_view.timeline = None;
+    Compared {
+        current: current_view,
+        proposed: proposed_view,
+        changes,
+        current_timeline,
+        proposed_timeline,
+    }
 }
 
 /// The differences from version `before` to version `after`, one Dutch sentence each.

@@ -80,6 +80,37 @@ pub struct TimelineInput<'a> {
     pub totals: &'a Totals,
     /// Today, for the "Vandaag" marker.
     pub today: NaiveDate,
+    /// Dates the axis must reach besides the schedule's own: the [`extent`] of another
+    /// drawing, so that two versions drawn one above the other share one axis.
+    pub cover: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// The first and the last date a drawing of `schedule` shows: its items and the expected
+/// end. `None` when there is nothing to draw.
+pub fn extent(schedule: &Schedule, totals: &Totals) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, last) = items_span(schedule)?;
+    let latest = match totals.expected_end {
+        Some(expected) => last.max(expected),
+        None => last,
+    };
+    Some((first, latest))
+}
+
+/// The first start and the last end of the schedule's items.
+fn items_span(schedule: &Schedule) -> Option<(NaiveDate, NaiveDate)> {
+    let starts = schedule
+        .periods
+        .iter()
+        .map(|p| p.start)
+        .chain(schedule.interruptions.iter().map(|i| i.start));
+    let ends = schedule
+        .periods
+        .iter()
+        .map(|p| p.end.max(p.start))
+        .chain(schedule.interruptions.iter().map(|i| i.end.max(i.start)));
+    let first = starts.min()?;
+    let last = ends.max()?.max(first);
+    Some((first, last))
 }
 
 /// Everything the partial needs to draw a schedule, precomputed. Coordinates are SVG user
@@ -233,23 +264,12 @@ pub fn timeline(input: &TimelineInput) -> Option<Timeline> {
         return None;
     }
 
-    let starts = schedule
-        .periods
-        .iter()
-        .map(|p| p.start)
-        .chain(schedule.interruptions.iter().map(|i| i.start));
-    let ends = schedule
-        .periods
-        .iter()
-        .map(|p| p.end.max(p.start))
-        .chain(schedule.interruptions.iter().map(|i| i.end.max(i.start)));
-    let first = starts.min()?;
-    let last = ends.max()?.max(first);
-    let latest = match input.totals.expected_end {
-        Some(expected) => last.max(expected),
-        None => last,
+    let (first, last) = items_span(schedule)?;
+    let (_, latest) = extent(schedule, input.totals)?;
+    let scale = match input.cover {
+        Some((from, to)) => Scale::new(first.min(from), latest.max(to)),
+        None => Scale::new(first, latest),
     };
-    let scale = Scale::new(first, latest);
 
     // Chronological order, stable for equal dates: the lanes step down like a staircase and
     // the table reads in the same order.
@@ -890,6 +910,7 @@ mod tests {
             institution_names: &names,
             totals: &totals,
             today,
+            cover: None,
         })
     }
 
@@ -1098,6 +1119,55 @@ mod tests {
         assert_eq!(t.axis_end, date(2027, 3, 1));
         assert!(periods(&t)[0].x > t.plot_left);
         assert_eq!(t.view_box, format!("0 0 960 {}", t.height));
+    }
+
+    #[test]
+    fn two_versions_drawn_with_each_other_s_extent_share_one_axis() {
+        let current = schedule(
+            vec![period(
+                "Ziekenhuis 1",
+                date(2026, 1, 15),
+                date(2027, 1, 1),
+                100,
+            )],
+            vec![],
+        );
+        let proposed = schedule(
+            vec![period(
+                "Ziekenhuis 1",
+                date(2026, 3, 1),
+                date(2028, 6, 1),
+                100,
+            )],
+            vec![],
+        );
+        let (rules, names, totals) = (rules(), names(), totals(None));
+        let cover = extent(&current, &totals)
+            .zip(extent(&proposed, &totals))
+            .map(|((a, b), (c, d))| (a.min(c), b.max(d)));
+        assert_eq!(cover, Some((date(2026, 1, 15), date(2028, 6, 1))));
+        let drawn = |s: &Schedule| {
+            timeline(&TimelineInput {
+                schedule: s,
+                rules: &rules,
+                institution_names: &names,
+                totals: &totals,
+                today: today(),
+                cover,
+            })
+            .unwrap()
+        };
+        let (a, b) = (drawn(&current), drawn(&proposed));
+        assert_eq!(
+            (a.axis_start, a.axis_end),
+            (date(2026, 1, 1), date(2028, 7, 1))
+        );
+        assert_eq!((b.axis_start, b.axis_end), (a.axis_start, a.axis_end));
+        // The same date lies at the same x in both: the later start is drawn further right.
+        assert!(periods(&b)[0].x > periods(&a)[0].x);
+        assert!(periods(&b)[0].x + periods(&b)[0].width > periods(&a)[0].x + periods(&a)[0].width);
+        // Without the cover the proposed version would start its axis in March.
+        assert_eq!(draw(&proposed, None, today()).axis_start, date(2026, 3, 1));
     }
 
     #[test]

@@ -40,6 +40,87 @@ pub(crate) async fn other_igt_opleider(app: &TestApp) -> crate::helpers::account
     stranger
 }
 
+/// The x coordinates of the year lines in the drawing with id `id` on `page`.
+fn year_lines(page: &str, id: &str) -> Vec<String> {
+    let start = page
+        .find(&format!(r#"id="{id}-titel""#))
+        .unwrap_or_else(|| panic!("no drawing {id}"));
+    let svg = &page[start..start + page[start..].find("</svg>").unwrap()];
+    svg.split(r#"<line class="timeline__grid-year" x1=""#)
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_opleider_sees_each_changed_value_old_and_new_and_both_timelines_on_one_axis() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let opleider = app.new_client();
+    log_in_demo(&app, &opleider, "demo.opleider").await;
+    let version = submitted_version(&app, training).await;
+    app.post_form_with(
+        &opleider,
+        &format!("/opleider/aios/{training}/goedkeuren"),
+        &[("bevestigd", "ja"), ("versie", version.as_str())],
+    )
+    .await;
+    // The change request adds the NTC and starts the first hospital a month later.
+    crate::aios::propose_ntc(&app, training).await;
+    let moved = sqlx::query(
+        "UPDATE schedule_periods p SET start_date = '2027-02-01' FROM schedule_versions v
+         WHERE v.id = p.version_id AND v.training_id = $1 AND v.status = 'concept'
+           AND p.label = 'Ziekenhuis 1'",
+    )
+    .bind(training)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(moved.rows_affected(), 1);
+    assert_eq!(
+        submit(&app, training, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let page = app
+        .page_with(&opleider, &format!("/opleider/aios/{training}"))
+        .await;
+    assert!(page.contains("Wijzigingsverzoek ter beoordeling: versie 2"));
+    assert!(
+        page.contains("2 wijzigingen ten opzichte van versie 1"),
+        "{page}"
+    );
+    // The changed value, old struck through and new marked, under the field's name.
+    assert!(
+        page.contains(
+            r#"<dt>Begindatum</dt>
+        <dd><del class="was"><span class="visually-hidden">was </span>01-01-2027</del> <span aria-hidden="true">→</span> <ins class="now"><span class="visually-hidden">wordt </span>01-02-2027</ins></dd>"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<span class="tag ">Gewijzigd</span> Periode Ziekenhuis 1"#));
+    assert!(page.contains(r#"<span class="tag tag--done">Toegevoegd</span> Periode NTC"#));
+    // In the proposed schedule's own table the row says so, with the old value under the new.
+    assert!(page.contains(r#"<span class="tag ">Gewijzigd</span><br>Ziekenhuis 1"#));
+    assert!(page.contains(r#"<td>01-02-2027<del class="was was-line"><span class="visually-hidden">was </span>01-01-2027</del></td>"#));
+    assert!(page.contains(r#"<span class="tag tag--done">Nieuw</span><br>NTC"#));
+    // Two drawings, one above the other, whose year lines stand at the same places although
+    // the proposed version starts a month later.
+    assert!(page.contains("Tijdlijn: huidig en voorgesteld"));
+    let (current, proposed) = (
+        year_lines(&page, "tijdlijn-huidig"),
+        year_lines(&page, "tijdlijn-voorgesteld"),
+    );
+    assert!(!current.is_empty());
+    assert_eq!(current, proposed);
+    assert_eq!(
+        page.matches(r#"class="timeline""#).count(),
+        2,
+        "the proposed schedule below does not draw a third"
+    );
+}
+
 pub(crate) async fn submitted_version(app: &TestApp, training: Uuid) -> String {
     let id: Uuid = sqlx::query_scalar(
         "SELECT id FROM schedule_versions WHERE training_id = $1 AND status = 'ingediend'",
@@ -188,7 +269,7 @@ async fn the_ondersteuner_approves_a_change_request_namens_the_opleider() {
     assert!(page.contains("Wijzigingsverzoek ter beoordeling: versie 2"));
     assert!(page.contains("namens Dr. Pieter Jansen"));
     assert!(
-        page.contains("Periode toegevoegd: NTC"),
+        page.contains(r#"<span class="tag tag--done">Toegevoegd</span> Periode NTC"#),
         "the difference is marked"
     );
     let version = submitted_version(&app, training).await;

@@ -127,6 +127,10 @@ pub struct Change {
     /// A Dutch sentence describing the difference, e.g. "Periode Ziekenhuis 1 gewijzigd:
     /// einddatum 01-01-2027 → 01-03-2027".
     pub summary: String,
+    /// The item in words, without the verb, for a view that marks the kind itself: the name of
+    /// a changed item ("Periode Ziekenhuis 1"), all of an added or removed one ("Periode
+    /// Ziekenhuis 2, Radboudumc, 01-07-2027 tot 01-07-2028, 100 %").
+    pub what: String,
     /// For [`ChangeKind::Changed`], the fields that differ, in display order; empty otherwise.
     pub fields: Vec<FieldChange>,
 }
@@ -354,16 +358,8 @@ impl Text<'_> {
             )
         };
         match kind {
-            ChangeKind::Added => Some(simple(
-                kind,
-                subject,
-                format!("Periode toegevoegd: {}", describe(after)),
-            )),
-            ChangeKind::Removed => Some(simple(
-                kind,
-                subject,
-                format!("Periode verwijderd: {}", describe(before)),
-            )),
+            ChangeKind::Added => Some(simple(kind, subject, "Periode", describe(after))),
+            ChangeKind::Removed => Some(simple(kind, subject, "Periode", describe(before))),
             ChangeKind::Changed => {
                 let mut fields = Vec::new();
                 compare(
@@ -402,11 +398,7 @@ impl Text<'_> {
                     &after.part_time_pct,
                     |p| percent(*p),
                 );
-                changed(
-                    subject,
-                    format!("Periode {} gewijzigd", label(&before.label)),
-                    fields,
-                )
+                changed(subject, format!("Periode {}", label(&before.label)), fields)
             }
         }
     }
@@ -430,16 +422,8 @@ impl Text<'_> {
             )
         };
         match kind {
-            ChangeKind::Added => Some(simple(
-                kind,
-                subject,
-                format!("Onderbreking toegevoegd: {}", describe(after)),
-            )),
-            ChangeKind::Removed => Some(simple(
-                kind,
-                subject,
-                format!("Onderbreking verwijderd: {}", describe(before)),
-            )),
+            ChangeKind::Added => Some(simple(kind, subject, "Onderbreking", describe(after))),
+            ChangeKind::Removed => Some(simple(kind, subject, "Onderbreking", describe(before))),
             ChangeKind::Changed => {
                 let mut fields = Vec::new();
                 compare(&mut fields, field::KIND, &before.kind, &after.kind, |k| {
@@ -459,7 +443,7 @@ impl Text<'_> {
                 );
                 // Type and start date, because several interruptions may share a type.
                 let heading = format!(
-                    "Onderbreking {} van {} gewijzigd",
+                    "Onderbreking {} van {}",
                     self.interruption_type(&before.kind),
                     format_date(before.start)
                 );
@@ -472,9 +456,9 @@ impl Text<'_> {
         simple(
             kind,
             ChangeSubject::Shortening,
+            "Verkorting",
             format!(
-                "Verkorting {}: {} ({}), grond: {}",
-                verb(kind),
+                "{} ({}), grond: {}",
                 months(shortening.months),
                 self.part(shortening.part),
                 ground(shortening.ground)
@@ -486,9 +470,9 @@ impl Text<'_> {
         simple(
             kind,
             ChangeSubject::Extension,
+            "Verlenging",
             format!(
-                "Verlenging {}: {} ({})",
-                verb(kind),
+                "{} ({})",
                 months(extension.months),
                 self.part(extension.part)
             ),
@@ -496,17 +480,20 @@ impl Text<'_> {
     }
 }
 
-fn simple(kind: ChangeKind, subject: ChangeSubject, summary: String) -> Change {
+/// An added or removed item: "Periode toegevoegd: Ziekenhuis 2, …", for the item of type
+/// `noun` described by `description`.
+fn simple(kind: ChangeKind, subject: ChangeSubject, noun: &str, description: String) -> Change {
     Change {
         kind,
         subject,
-        summary,
+        summary: format!("{noun} {}: {description}", verb(kind)),
+        what: format!("{noun} {description}"),
         fields: Vec::new(),
     }
 }
 
-/// A changed item, or `None` when no field differs.
-fn changed(subject: ChangeSubject, heading: String, fields: Vec<FieldChange>) -> Option<Change> {
+/// A changed item named `name` ("Periode Ziekenhuis 1"), or `None` when no field differs.
+fn changed(subject: ChangeSubject, name: String, fields: Vec<FieldChange>) -> Option<Change> {
     if fields.is_empty() {
         return None;
     }
@@ -517,7 +504,8 @@ fn changed(subject: ChangeSubject, heading: String, fields: Vec<FieldChange>) ->
     Some(Change {
         kind: ChangeKind::Changed,
         subject,
-        summary: format!("{heading}: {}", details.join("; ")),
+        summary: format!("{name} gewijzigd: {}", details.join("; ")),
+        what: name,
         fields,
     })
 }
@@ -763,6 +751,7 @@ mod tests {
                 summary: "Periode toegevoegd: Ziekenhuis 2, Radboudumc, 01-07-2027 tot \
                           01-07-2028, 100 %"
                     .into(),
+                what: "Periode Ziekenhuis 2, Radboudumc, 01-07-2027 tot 01-07-2028, 100 %".into(),
                 fields: Vec::new(),
             }]
         );
@@ -787,6 +776,10 @@ mod tests {
         );
         assert_eq!(changes[0].kind, ChangeKind::Removed);
         assert_eq!(
+            changes[0].what,
+            "Onderbreking Ziekte, 01-03-2026 tot 15-03-2026 (Radboudumc)"
+        );
+        assert_eq!(
             interruption_mark(&changes, key(10)).map(|c| c.kind),
             Some(ChangeKind::Removed)
         );
@@ -809,6 +802,10 @@ mod tests {
         let change = &changes[0];
         assert_eq!(change.kind, ChangeKind::Changed);
         assert_eq!(change.subject, ChangeSubject::Period(key(1)));
+        assert_eq!(
+            change.what, "Periode Ziekenhuis 1",
+            "named by its old label"
+        );
         assert_eq!(
             change.fields,
             vec![
