@@ -21,6 +21,9 @@ use rules::money::{self, Money, VAT_PERCENT};
 use rules::payment;
 use rules::person::format_date;
 
+/// The product of the invoice for the inschrijving in the opleidingsregister.
+pub const REGISTRATION_PRODUCT: &str = "opleidingsregistratie";
+
 /// Days the recipient has to pay.
 pub const PAYMENT_TERM_DAYS: i64 = 30;
 
@@ -87,6 +90,13 @@ impl Invoice {
             InvoiceStatus::Credited => "Gecrediteerd",
             InvoiceStatus::Open => "Nog te betalen",
         }
+    }
+
+    /// The day it was paid, in Dutch time, for a paid invoice.
+    pub fn paid_on(&self) -> Option<String> {
+        self.paid_at
+            .filter(|_| self.status.0 == InvoiceStatus::Paid)
+            .map(|at| format_date(at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()))
     }
 
     /// Whether it still waits for payment.
@@ -339,7 +349,7 @@ pub async fn for_registration(
         &NewInvoice {
             user: training.trainee_id,
             training: Some(training.id),
-            product: "opleidingsregistratie",
+            product: REGISTRATION_PRODUCT,
             specialty: training.specialty_id,
             description: format!(
                 "Inschrijving in het opleidingsregister: {}",
@@ -535,11 +545,51 @@ pub fn document(invoice: &Invoice, base_url: &url::Url) -> crate::platform::pdf:
         invoice.id
     );
     let credit = invoice.amount_cents < 0;
+    let paid_on = invoice.paid_on();
+    let (payment_heading, payment_instructions) = if credit {
+        (
+            "Betaalinstructies",
+            vec![
+                "Dit bedrag wordt verrekend of aan u terugbetaald; u hoeft niets te doen."
+                    .to_owned(),
+            ],
+        )
+    } else if let Some(paid_on) = &paid_on {
+        (
+            "Betaald",
+            vec![format!(
+                "Deze factuur is op {paid_on} met iDEAL betaald. U hoeft niets meer te betalen."
+            )],
+        )
+    } else if invoice.status.0 == InvoiceStatus::Credited {
+        (
+            "Gecrediteerd",
+            vec![
+                "Deze factuur is gecrediteerd met een creditfactuur. U hoeft haar niet te \
+                 betalen."
+                    .to_owned(),
+            ],
+        )
+    } else {
+        (
+            "Betaalinstructies",
+            vec![
+                format!(
+                    "Betaal het totaalbedrag vóór {} met iDEAL via MijnRGS: log in, kies \
+                     Facturen en daarna Betalen, of open de link hieronder.",
+                    format_date(invoice.due_on)
+                ),
+                after_payment(&invoice.product).to_owned(),
+            ],
+        )
+    };
+    let open = invoice.is_open();
     crate::platform::pdf::InvoiceDocument {
         title: if credit { "Creditfactuur" } else { "Factuur" }.to_owned(),
         number: invoice.number.clone(),
         issued_on: format_date(invoice.issued_on),
-        due_on: (!credit).then(|| format_date(invoice.due_on)),
+        due_on: open.then(|| format_date(invoice.due_on)),
+        paid_on,
         credit_for: invoice.credit_for_number.clone(),
         sender: SENDER.iter().map(|l| (*l).to_owned()).collect(),
         recipient_name: invoice.recipient_name.clone(),
@@ -553,22 +603,9 @@ pub fn document(invoice: &Invoice, base_url: &url::Url) -> crate::platform::pdf:
         vat_percent: format!("{} %", invoice.vat_percent),
         vat: invoice.vat().to_string(),
         gross: invoice.amount().to_string(),
-        payment_instructions: if credit {
-            vec![
-                "Dit bedrag wordt verrekend of aan u terugbetaald; u hoeft niets te doen."
-                    .to_owned(),
-            ]
-        } else {
-            vec![
-                format!(
-                    "Betaal het totaalbedrag vóór {} met iDEAL via MijnRGS: log in, kies \
-                     Facturen en daarna Betalen, of open de link hieronder.",
-                    format_date(invoice.due_on)
-                ),
-                after_payment(&invoice.product).to_owned(),
-            ]
-        },
-        payment_link: (!credit).then_some(pay_at),
+        payment_heading: payment_heading.to_owned(),
+        payment_instructions,
+        payment_link: open.then_some(pay_at),
     }
 }
 

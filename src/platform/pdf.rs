@@ -55,8 +55,10 @@ pub struct InvoiceDocument {
     pub number: String,
     /// Invoice date.
     pub issued_on: String,
-    /// Due date; `None` for a credit invoice.
+    /// Due date; `None` for a credit invoice and for one that no longer waits for payment.
     pub due_on: Option<String>,
+    /// When it was paid, for a paid invoice.
+    pub paid_on: Option<String>,
     /// Number of the credited invoice, for a credit invoice.
     pub credit_for: Option<String>,
     /// Sender lines: name (printed bold), address, postcode + city, KvK,
@@ -76,6 +78,8 @@ pub struct InvoiceDocument {
     pub vat: String,
     /// Amount including VAT.
     pub gross: String,
+    /// The heading above the payment paragraphs: "Betaalinstructies", or "Betaald" once paid.
+    pub payment_heading: String,
     /// Payment instruction paragraphs.
     pub payment_instructions: Vec<String>,
     /// Payment link, printed as a URL.
@@ -231,6 +235,7 @@ mod tests {
             number: "2026-000123".into(),
             issued_on: "22-11-2026".into(),
             due_on: Some("06-12-2026".into()),
+            paid_on: None,
             credit_for: None,
             sender: vec![
                 "MijnRGS B.V.".into(),
@@ -251,6 +256,7 @@ mod tests {
             vat_percent: "21 %".into(),
             vat: "€ 85,76".into(),
             gross: "€ 494,15".into(),
+            payment_heading: "Betaalinstructies".into(),
             payment_instructions: vec![
                 "Wij verzoeken u het bedrag van € 494,15 vóór 06-12-2026 over te maken \
                  op IBAN NL91 ABNA 0417 1643 00 t.n.v. MijnRGS B.V., onder vermelding \

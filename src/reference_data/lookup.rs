@@ -109,6 +109,27 @@ impl SpecialtyRow {
     }
 }
 
+/// The fee of `product` for a training or registration in `specialty`, in `year`: what the
+/// invoice will say, shown before the user commits to it. `None` when no fee is set.
+pub async fn fee_for_specialty<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    year: i32,
+    product: &str,
+    specialty: Uuid,
+) -> Result<Option<rules::money::Money>, sqlx::Error> {
+    let cents = sqlx::query_scalar!(
+        "SELECT f.amount_cents FROM fees f JOIN specialties s ON s.id = $3
+         WHERE f.year <= $1 AND f.product = $2 AND (f.cluster = s.cluster OR f.cluster IS NULL)
+         ORDER BY f.year DESC, f.cluster NULLS LAST LIMIT 1",
+        i16::try_from(year).unwrap_or(i16::MAX),
+        product,
+        specialty,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(cents.map(|cents| rules::money::Money::cents(i64::from(cents))))
+}
+
 /// A fee in cents for `product` in `year` and `cluster`: the cluster's own row, or the row
 /// for every cluster, of `year`, or of the latest year before it while the new year's fees
 /// are not entered yet.

@@ -66,6 +66,8 @@ pub struct CompletedRow {
     application: Option<Application>,
     /// Whether the request button shows.
     can_request: bool,
+    /// What the registration costs, shown with the request button.
+    fee: Option<Money>,
     /// Why not, or what happens next.
     message: String,
 }
@@ -202,7 +204,7 @@ async fn overview(
     let mut conn = state.db.acquire().await?;
     let applications = entries::applications_of(&mut conn, user.id).await?;
     let entries = entries::entries_with_periods_of(&mut conn, user.id).await?;
-    let completed = entries::completed_of(&mut conn, user.id)
+    let mut completed: Vec<CompletedRow> = entries::completed_of(&mut conn, user.id)
         .await?
         .into_iter()
         .filter(|c| {
@@ -234,10 +236,21 @@ async fn overview(
                 completed,
                 application,
                 can_request,
+                fee: None,
                 message,
             }
         })
         .collect();
+    // The fee only where the button shows: a completed training waits for its request.
+    for row in completed.iter_mut().filter(|row| row.can_request) {
+        row.fee = crate::reference_data::lookup::fee_for_specialty(
+            &mut *conn,
+            today.year(),
+            "eerste_registratie",
+            row.completed.specialty_id,
+        )
+        .await?;
+    }
     let mut rows = Vec::new();
     for (entry, periods) in entries {
         let application = applications

@@ -9,16 +9,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use chrono::Datelike;
 use rules::code::Coded;
+use rules::money::Money;
 use rules::register_entry::Register;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::accounts::basisgegevens;
+use crate::billing::invoices::{self, REGISTRATION_PRODUCT};
 use crate::platform::audit::Origin;
 use crate::platform::auth::session_store;
 use crate::platform::state::AppState;
+use crate::reference_data::lookup::fee_for_specialty;
 use crate::supervision::shortening_view;
 use crate::trainings::own_training::{own_training, own_training_with_rules, training_path};
 use crate::trainings::schedule::{self, ChangeError, Submitted, Version, Versions};
@@ -100,6 +104,8 @@ pub struct NewTrainingPage {
     institutes: Vec<SelectOption>,
     supervisors: Vec<SelectOption>,
     invoicing: Vec<(Invoicing, bool)>,
+    /// What the registration costs this year, for the chosen specialty.
+    fee: Option<Money>,
     form: NewTrainingForm,
     errors: FormErrors,
 }
@@ -137,12 +143,19 @@ async fn new_page(
             "Kies een specialisme of profiel uit de lijst.",
         );
     }
-    let (institutes, supervisors) = match &chosen {
+    let (institutes, supervisors, fee) = match &chosen {
         Some(s) => {
             let choices = training::choices_for(&state.db, s.id, aios).await?;
-            (choices.institutes, choices.supervisors)
+            let fee = fee_for_specialty(
+                &state.db,
+                state.clock.today().year(),
+                REGISTRATION_PRODUCT,
+                s.id,
+            )
+            .await?;
+            (choices.institutes, choices.supervisors, fee)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), None),
     };
     let options = |choices: Vec<training::Choice>| {
         choices
@@ -170,6 +183,7 @@ async fn new_page(
             .into_iter()
             .map(|i| (i, i.code() == form.facturering))
             .collect(),
+        fee,
         form,
         errors,
     })
@@ -389,7 +403,45 @@ pub struct SubmitPage {
     training: Training,
     schedule: ScheduleView,
     change_request: bool,
+    /// What the registration costs and when the invoice comes, before a first submission.
+    cost: Option<String>,
     errors: FormErrors,
+}
+
+/// What a first submission of `training` costs and when its invoice comes; `None` for a
+/// change request, which costs nothing.
+async fn cost_of_submitting(
+    conn: &mut sqlx::PgConnection,
+    training: &Training,
+    year: i32,
+) -> Result<Option<String>, sqlx::Error> {
+    if training.status.accepts_change_requests() {
+        return Ok(None);
+    }
+    if let Some(invoice) = invoices::of_training(&mut *conn, training.id).await? {
+        return Ok(Some(format!(
+            "Uw factuur {} van {} is al uitgegeven; u betaalt niet opnieuw.",
+            invoice.number,
+            invoice.amount()
+        )));
+    }
+    let fee = fee_for_specialty(
+        &mut *conn,
+        year,
+        REGISTRATION_PRODUCT,
+        training.specialty_id,
+    )
+    .await?;
+    Ok(fee.map(|fee| match training.invoicing {
+        Invoicing::OnSubmission => format!(
+            "De inschrijving in het opleidingsregister kost {fee} (inclusief btw). U krijgt de \
+             factuur zodra u indient en betaalt die meteen met iDEAL."
+        ),
+        Invoicing::OnStartDate => format!(
+            "De inschrijving in het opleidingsregister kost {fee} (inclusief btw). U krijgt de \
+             factuur per e-mail op de startdatum van uw opleiding."
+        ),
+    }))
 }
 
 async fn submit_page(
@@ -410,8 +462,10 @@ async fn submit_page(
         return Ok(Err(training));
     };
     let (view, _) = schedule_view::build(&loaded, &rules, &context, false, training_path(id));
+    let cost = cost_of_submitting(&mut conn, &training, state.clock.today().year()).await?;
     Ok(Ok(SubmitPage {
         layout,
+        cost,
         change_request: training.status.accepts_change_requests(),
         training,
         schedule: view,
@@ -494,8 +548,7 @@ async fn submit(
                 && training.invoicing == Invoicing::OnSubmission
             {
                 let mut conn = state.db.acquire().await?;
-                if let Some(invoice) =
-                    crate::billing::invoices::of_training(&mut conn, training.id).await?
+                if let Some(invoice) = invoices::of_training(&mut conn, training.id).await?
                     && invoice.is_open()
                 {
                     return Ok(Redirect::to(&format!("/facturen/{}", invoice.id)).into_response());
@@ -560,7 +613,7 @@ async fn start_change(
     let training = own_training(&state, aios.id, id).await?;
     let (kind, message) = match schedule::start_change(&state, &meta, aios.id, &training).await {
         Ok(()) => (
-            FlashKind::Success,
+            FlashKind::Info,
             "U werkt nu in een concept van uw schema. Uw wijziging wordt pas verwerkt als u die \
              indient.",
         ),

@@ -906,6 +906,11 @@ async fn a_change_request_copies_the_current_schedule_and_can_be_withdrawn() {
         overview
             .contains("Uw wijziging staat nog op concept en wordt pas verwerkt als u deze indient")
     );
+    // Nothing was submitted yet: told, not congratulated.
+    assert!(
+        overview.contains("Let op:</strong> U werkt nu in een concept van uw schema."),
+        "{overview}"
+    );
     // Starting a second change while one is open does nothing.
     app.post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
         .await;

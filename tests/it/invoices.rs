@@ -53,6 +53,24 @@ async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat
         .fetch_one(&app.state.db)
         .await
         .unwrap();
+    let due: chrono::NaiveDate = sqlx::query_scalar("SELECT due_on FROM invoices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&format!(
+            r#"te betalen vóór <span class="date">{}</span>"#,
+            due.format("%d-%m-%Y")
+        )),
+        "the due date: {list}"
+    );
+    assert!(
+        list.contains(&format!(
+            r#"<form method="post" action="/facturen/{id}/betalen"><button type="submit">Betalen<span class="visually-hidden"> factuur {number}</span>"#
+        )),
+        "a pay button in its row: {list}"
+    );
     let page = app.page_with(&app.client, &format!("/facturen/{id}")).await;
     assert!(
         page.contains("Inschrijving in het opleidingsregister: Internationale gezondheidszorg")
@@ -86,6 +104,56 @@ async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let list = app.page_with(&other, "/facturen").await;
     assert!(!list.contains(&number));
+}
+
+#[tokio::test]
+async fn the_fee_is_shown_on_the_invoicing_choice_and_before_submitting_but_not_for_a_change() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    crate::aios::set_today(&app);
+    crate::aios::aios_ready(&app, "noor").await;
+    let igt = crate::aios::specialty(&app, "igt").await;
+    let choice = app
+        .page_with(
+            &app.client,
+            &format!("/aios/opleidingen/nieuw?specialisme={igt}"),
+        )
+        .await;
+    assert!(
+        choice.contains("Hoe wilt u de factuur ontvangen?"),
+        "{choice}"
+    );
+    // IGT is cluster 1: € 494,15 in 2026.
+    assert!(
+        choice.contains("De inschrijving in het opleidingsregister kost € 494,15 (inclusief btw)"),
+        "{choice}"
+    );
+
+    let training = crate::aios::igt_with_two_hospitals(&app).await;
+    let path = format!("/aios/opleidingen/{training}/indienen");
+    let before = app.page_with(&app.client, &path).await;
+    assert!(before.contains("<h1>Aanvraag indienen</h1>"), "{before}");
+    assert!(
+        before.contains(
+            "kost € 494,15 (inclusief btw). U krijgt de factuur zodra u indient en betaalt die \
+             meteen met iDEAL."
+        ),
+        "{before}"
+    );
+    assert!(
+        invoices_of(&app, training).await.is_empty(),
+        "nothing issued yet"
+    );
+
+    // A change request of the approved schedule costs nothing, and says nothing about it.
+    submit(&app, training, true).await;
+    crate::aios::approve_in_database(&app, training).await;
+    crate::aios::propose_ntc(&app, training).await;
+    let change = app.page_with(&app.client, &path).await;
+    assert!(change.contains("<h1>Wijziging indienen</h1>"), "{change}");
+    assert!(!change.contains("Kosten"), "{change}");
+    assert!(!change.contains("€"), "{change}");
 }
 
 #[tokio::test]

@@ -504,6 +504,59 @@ async fn the_invoice_pdf_carries_the_number_amounts_and_payment_link() {
 }
 
 #[tokio::test]
+async fn a_paid_invoice_pdf_says_when_and_how_it_was_paid_and_asks_for_nothing() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    let training = submitted_training(&app).await;
+    let invoice = invoice_of(&app, training).await;
+    let pdf = |app: &TestApp| {
+        let path = format!("/facturen/{invoice}/pdf");
+        let request = app.client.get(app.url(&path)).send();
+        async move { pdf_text(&request.await.unwrap().bytes().await.unwrap()) }
+    };
+    let open = pdf(&app).await;
+    assert!(open.contains("Betaalinstructies"), "{open}");
+    assert!(open.contains("Vervaldatum"), "{open}");
+    assert!(open.contains(&format!("/facturen/{invoice}")), "{open}");
+
+    pay(&app, &app.client, invoice, "paid").await;
+    let paid = pdf(&app).await;
+    let today = rules::person::format_date(app.clock.today());
+    assert!(paid.contains("€ 494,15"), "still the same invoice: {paid}");
+    assert!(
+        paid.contains("Betaald op"),
+        "among the invoice's facts: {paid}"
+    );
+    assert!(
+        paid.contains(&format!("Deze factuur is op {today} met iDEAL betaald")),
+        "{paid}"
+    );
+    for asked in [
+        "Betaalinstructies",
+        "Vervaldatum",
+        "Betaal het totaalbedrag",
+    ] {
+        assert!(!paid.contains(asked), "{asked} in {paid}");
+    }
+    assert!(
+        !paid.contains(&format!("/facturen/{invoice}")),
+        "no payment link"
+    );
+    // The list says so too, without a pay button.
+    let list = app.page_with(&app.client, "/facturen").await;
+    assert!(
+        list.contains(&format!(
+            r#"Betaald</span><br>op <span class="date">{today}</span>"#
+        )),
+        "{list}"
+    );
+    assert!(
+        !list.contains(&format!("/facturen/{invoice}/betalen")),
+        "{list}"
+    );
+}
+
+#[tokio::test]
 async fn the_back_office_corrects_an_open_invoice_once_with_a_credit_invoice() {
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;

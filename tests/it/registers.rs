@@ -225,6 +225,10 @@ async fn an_aios_with_a_positive_eindverklaring_requests_registration_pays_and_b
     let page = app.page_with(&app.client, "/registratie").await;
     assert!(page.contains("Registratie aanvragen: Internationale gezondheidszorg"));
     assert!(page.contains("U kunt nu registratie aanvragen"), "{page}");
+    assert!(
+        page.contains("De registratie kost € 202,98 (inclusief btw)."),
+        "the fee before the request: {page}"
+    );
     // The end typed as "tot 01-12-2026" is read everywhere as its last day, the same way.
     assert!(
         page.contains("de opleiding loopt tot en met 30-11-2026"),
