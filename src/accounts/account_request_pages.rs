@@ -14,8 +14,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::accounts::account_requests::{
-    self, AcceptError, Applicant, InstitutionOption, OPLEIDER_SEARCH_MIN, OpleiderOption,
-    RequestKind, SubmitError,
+    self, AcceptError, AccountKind, Applicant, InstitutionOption, OPLEIDER_SEARCH_MIN,
+    OpleiderOption, RequestKind, SubmitError,
 };
 use crate::platform::audit::Origin;
 use crate::platform::ids::UserId;
@@ -25,7 +25,9 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
+use axum::extract::Query;
 use rules::account::{EmailAddress, FullName, Username};
+use rules::code::Coded;
 
 /// The account request routes.
 pub fn router() -> Router<AppState> {
@@ -246,7 +248,12 @@ async fn ondersteuner_submit(
             motivation,
         };
         match account_requests::submit(&state, &meta, applicant, kind).await {
-            Ok(()) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
+            Ok(()) => {
+                return Ok(
+                    Redirect::to("/account-aanvragen/verstuurd?aanvraag=ondersteuner")
+                        .into_response(),
+                );
+            }
             Err(SubmitError::UnknownChoice) => errors.add(
                 "opleiders",
                 "Een van de gekozen opleiders is niet (meer) bekend. Zoek en kies opnieuw.",
@@ -325,7 +332,12 @@ async fn contact_submit(
             job_title,
         };
         match account_requests::submit(&state, &meta, applicant, kind).await {
-            Ok(()) => return Ok(Redirect::to("/account-aanvragen/verstuurd").into_response()),
+            Ok(()) => {
+                return Ok(
+                    Redirect::to("/account-aanvragen/verstuurd?aanvraag=contactpersoon")
+                        .into_response(),
+                );
+            }
             Err(SubmitError::InstitutionHasContact) => errors.add(
                 "instelling",
                 "Deze opleidingsinrichting heeft al een contactpersoon. Per opleidingsinrichting is er één. \
@@ -349,15 +361,49 @@ async fn contact_submit(
         .into_response())
 }
 
+/// Which kind of request the "verstuurd" and "bevestigd" pages speak of: `?aanvraag=…`, set
+/// by the redirect that leads there. Without it (a bookmark) they speak of a request in
+/// general.
+#[derive(Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    aanvraag: String,
+}
+
+impl KindQuery {
+    fn kind(&self) -> Option<AccountKind> {
+        AccountKind::from_code(&self.aanvraag)
+    }
+}
+
+/// The kind of request a page speaks of, for its wording.
+pub struct RequestWording(Option<AccountKind>);
+
+impl RequestWording {
+    /// A request for an ondersteuner account.
+    pub fn ondersteuner(&self) -> bool {
+        self.0 == Some(AccountKind::Ondersteuner)
+    }
+
+    /// A request for a contactpersoon account.
+    pub fn contactpersoon(&self) -> bool {
+        self.0 == Some(AccountKind::Contactpersoon)
+    }
+}
+
 /// "Your request was received".
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/account_requests/sent.html")]
 pub struct SentPage {
     layout: Layout,
+    request: RequestWording,
 }
 
-async fn sent(layout: Layout) -> SentPage {
-    SentPage { layout }
+async fn sent(layout: Layout, Query(query): Query<KindQuery>) -> SentPage {
+    SentPage {
+        layout,
+        request: RequestWording(query.kind()),
+    }
 }
 
 /// Confirming the email address of a request: a button, so that a mail scanner that opens the
@@ -399,8 +445,19 @@ async fn confirm_submit(
     meta: Origin,
     layout: Layout,
 ) -> AppResult<Response> {
-    if account_requests::confirm_request(&state, &meta, &token).await? {
-        return Ok(Redirect::to("/account-aanvragen/bevestigd").into_response());
+    match account_requests::confirm_request(&state, &meta, &token).await? {
+        Some(AccountKind::Ondersteuner) => {
+            return Ok(
+                Redirect::to("/account-aanvragen/bevestigd?aanvraag=ondersteuner").into_response(),
+            );
+        }
+        Some(AccountKind::Contactpersoon) => {
+            return Ok(
+                Redirect::to("/account-aanvragen/bevestigd?aanvraag=contactpersoon")
+                    .into_response(),
+            );
+        }
+        None => {}
     }
     Ok((
         StatusCode::NOT_FOUND,
@@ -418,10 +475,14 @@ async fn confirm_submit(
 #[template(path = "accounts/account_requests/confirmed.html")]
 pub struct ConfirmedPage {
     layout: Layout,
+    request: RequestWording,
 }
 
-async fn confirmed(layout: Layout) -> ConfirmedPage {
-    ConfirmedPage { layout }
+async fn confirmed(layout: Layout, Query(query): Query<KindQuery>) -> ConfirmedPage {
+    ConfirmedPage {
+        layout,
+        request: RequestWording(query.kind()),
+    }
 }
 
 /// Choosing username and password after approval.

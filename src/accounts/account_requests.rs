@@ -335,34 +335,55 @@ pub async fn confirmation_is_valid(
 }
 
 /// The person asking confirms their email address: the request now waits for the opleiders
-/// named (who are mailed now, without anything the person typed) or for the RGS. Returns
-/// false when the link is unknown, used or expired.
+/// named (who are mailed now, without anything the person typed) or for the RGS, and the
+/// person gets an acknowledgement saying so. Returns the kind of account asked for, or `None`
+/// when the link is unknown, used or expired.
 pub async fn confirm_request(
     state: &AppState,
     meta: &Origin,
     token: &str,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<AccountKind>, sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let confirmed: Option<Uuid> = sqlx::query_scalar!(
-        "UPDATE account_requests SET email_confirmed_at = $2, confirmation_hash = NULL
-         WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
-           AND confirmation_expires_at > $2
-         RETURNING id",
+    let confirmed = sqlx::query!(
+        r#"UPDATE account_requests r SET email_confirmed_at = $2, confirmation_hash = NULL
+           WHERE confirmation_hash = $1 AND email_confirmed_at IS NULL
+             AND confirmation_expires_at > $2
+           RETURNING id, kind AS "kind: Stored<AccountKind>", full_name, email,
+             (SELECT name FROM institutions WHERE id = r.institution_id) AS institution"#,
         secrets::token_hash(token),
         now,
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(id) = confirmed else {
-        return Ok(false);
+    let Some(request) = confirmed else {
+        return Ok(None);
     };
+    let id = request.id;
     let named = sqlx::query!(
         "SELECT u.full_name, u.email FROM account_request_supervisors s
          JOIN users u ON u.id = s.supervisor_id WHERE s.request_id = $1 ORDER BY u.full_name",
         id,
     )
     .fetch_all(&mut *tx)
+    .await?;
+    let supervisors: Vec<String> = named.iter().map(|row| row.full_name.clone()).collect();
+    let kind = request.kind.0;
+    mail::enqueue(
+        &mut tx,
+        now,
+        &OutgoingEmail {
+            attachments: Vec::new(),
+            to_address: request.email,
+            to_name: Some(request.full_name.clone()),
+            subject: "Uw accountaanvraag voor MijnRGS is ontvangen".into(),
+            body: mail::text(&mails::RequestReceived {
+                role: kind.role_name(),
+                supervisors: &supervisors,
+                institution: request.institution.as_deref().unwrap_or_default(),
+            })?,
+        },
+    )
     .await?;
     for (name, email) in named.into_iter().map(|row| (row.full_name, row.email)) {
         mail::enqueue(
@@ -390,7 +411,7 @@ pub async fn confirm_request(
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(kind))
 }
 
 /// A request as the RGS work list shows it.
@@ -518,6 +539,16 @@ rules::coded!(AccountKind {
     Ondersteuner => "ondersteuner",
     Contactpersoon => "contactpersoon",
 });
+
+impl AccountKind {
+    /// The role in words, as a request names it: "opleidingsondersteuner".
+    pub fn role_name(self) -> &'static str {
+        match self {
+            AccountKind::Ondersteuner => "opleidingsondersteuner",
+            AccountKind::Contactpersoon => "contactpersoon",
+        }
+    }
+}
 
 /// Where an account request stands: submitted (and confirmed by mail) until the RGS decides;
 /// approved requests get an invitation, which the person accepts by making the account.

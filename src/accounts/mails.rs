@@ -270,3 +270,17 @@ mod tests {
         assert_eq!(text(&Invitation { name, base, token }).unwrap(), expected);
     }
 }
+
+/// The mail `mail/accounts/request_received.txt`: the acknowledgement once the address of an
+/// account request is confirmed, saying what happens next for its kind. It carries nothing the
+/// applicant typed (docs/security.md): nobody has looked at the request yet.
+#[derive(Template)]
+#[template(path = "mail/accounts/request_received.txt", escape = "none")]
+pub(crate) struct RequestReceived<'a> {
+    /// The account asked for: "opleidingsondersteuner" or "contactpersoon".
+    pub(crate) role: &'a str,
+    /// For an ondersteuner: the opleiders named, who confirm first.
+    pub(crate) supervisors: &'a [String],
+    /// For a contactpersoon: the institution.
+    pub(crate) institution: &'a str,
+}

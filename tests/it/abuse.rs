@@ -69,7 +69,10 @@ async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_neve
             &ondersteuner_request(LURE, "slachtoffer@example.nl", &opleider),
         )
         .await;
-    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    assert_eq!(
+        location(&sent),
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
+    );
     let mails = app.sent_emails().await;
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert_eq!(mails[0].to_address, "slachtoffer@example.nl");
@@ -86,6 +89,18 @@ async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_neve
     assert!(!list.contains("Beveiligingsteam"));
 
     confirm_by_mail(&app, "slachtoffer@example.nl").await;
+    // The acknowledgement to the address is in the portal's words only.
+    let to_victim = mails_to(&app, "slachtoffer@example.nl").await;
+    assert_eq!(to_victim.len(), 2, "the link, then the acknowledgement");
+    for mail in &to_victim {
+        assert!(
+            mail.body.starts_with("Beste heer/mevrouw,"),
+            "{}",
+            mail.body
+        );
+        assert!(!mail.body.contains("kwaad.example"), "{}", mail.body);
+        assert!(!mail.body.contains("Beveiligingsteam"), "{}", mail.body);
+    }
     let to_opleider = mails_to(&app, "demo.opleider@mijnrgs.example").await;
     assert_eq!(to_opleider.len(), 1);
     assert!(
@@ -167,7 +182,7 @@ async fn a_burst_of_account_requests_from_one_address_is_limited_and_one_mailbox
             .await;
         assert_eq!(
             location(&sent),
-            "/account-aanvragen/verstuurd",
+            "/account-aanvragen/verstuurd?aanvraag=ondersteuner",
             "the same answer"
         );
     }

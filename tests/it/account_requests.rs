@@ -10,12 +10,34 @@ use crate::helpers::accounts::{
 use crate::helpers::{TestApp, location};
 use mijnrgs::platform::clock::Clock;
 
-/// Confirms the request made with `address` through the link in the mail it received.
-pub(crate) async fn confirm_by_mail(app: &TestApp, address: &str) {
+/// Confirms the request made with `address` through the link in the mail it received, and
+/// returns the confirmation page it leads to.
+pub(crate) async fn confirm_by_mail(app: &TestApp, address: &str) -> String {
     let link = link_in_mail(app, address, "/account-aanvragen/bevestigen/").await;
     assert_eq!(app.get(&link).await.status(), StatusCode::OK);
     let confirmed = app.post_form(&link, &[]).await;
-    assert_eq!(location(&confirmed), "/account-aanvragen/bevestigd");
+    let page = location(&confirmed);
+    assert!(
+        page.starts_with("/account-aanvragen/bevestigd?aanvraag="),
+        "{page}"
+    );
+    app.get(&page).await.text().await.unwrap()
+}
+
+/// The one mail to `address` whose subject is `subject`.
+async fn mail_to(
+    app: &TestApp,
+    address: &str,
+    subject: &str,
+) -> mijnrgs::platform::mail::OutgoingEmail {
+    let mut found: Vec<_> = app
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == address && m.subject == subject)
+        .collect();
+    assert_eq!(found.len(), 1, "one mail {subject:?} to {address}");
+    found.remove(0)
 }
 
 async fn request_id(app: &TestApp, name: &str) -> uuid::Uuid {
@@ -85,7 +107,16 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
             ],
         )
         .await;
-    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    assert_eq!(
+        location(&sent),
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
+    );
+    let told = app.get(&location(&sent)).await.text().await.unwrap();
+    assert!(told.contains("Bevestig uw e-mailadres"), "{told}");
+    assert!(
+        told.contains("elke opleider die u noemde krijgt dan bericht"),
+        "{told}"
+    );
     let mails = app.sent_emails().await;
     assert_eq!(
         mails.len(),
@@ -94,7 +125,38 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
     );
     assert_eq!(mails[0].to_address, "els@ziekenhuis.nl");
     assert!(!mails[0].body.contains("Els de Groot"));
-    confirm_by_mail(&app, "els@ziekenhuis.nl").await;
+    let confirmed = confirm_by_mail(&app, "els@ziekenhuis.nl").await;
+    assert!(
+        confirmed.contains("Elke opleider die u noemde bevestigt eerst"),
+        "{confirmed}"
+    );
+    // She is told what happens next, in the portal's words only.
+    let received = mail_to(
+        &app,
+        "els@ziekenhuis.nl",
+        "Uw accountaanvraag voor MijnRGS is ontvangen",
+    )
+    .await;
+    assert!(
+        received.body.starts_with("Beste heer/mevrouw,"),
+        "{}",
+        received.body
+    );
+    assert!(!received.body.contains("Els de Groot"), "{}", received.body);
+    assert!(
+        received
+            .body
+            .contains("account als opleidingsondersteuner in MijnRGS ontvangen"),
+        "{}",
+        received.body
+    );
+    assert!(
+        received.body.contains(
+            "De opleider die u noemde, Dr. Pieter Jansen, bevestigt dat u voor hem of haar werkt."
+        ),
+        "{}",
+        received.body
+    );
     let mails = app.sent_emails().await;
     let to_opleider = mails
         .iter()
@@ -332,8 +394,32 @@ async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the
             ],
         )
         .await;
-    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
-    confirm_by_mail(&app, "henk@isala.nl").await;
+    assert_eq!(
+        location(&sent),
+        "/account-aanvragen/verstuurd?aanvraag=contactpersoon"
+    );
+    let told = app.get(&location(&sent)).await.text().await.unwrap();
+    assert!(told.contains("als contactpersoon behandeld"), "{told}");
+    assert!(!told.contains("opleider die u noemde"), "{told}");
+    let confirmed = confirm_by_mail(&app, "henk@isala.nl").await;
+    assert!(
+        confirmed.contains("Uw aanvraag is bevestigd"),
+        "{confirmed}"
+    );
+    assert!(!confirmed.contains("opleider die u noemde"), "{confirmed}");
+    let received = mail_to(
+        &app,
+        "henk@isala.nl",
+        "Uw accountaanvraag voor MijnRGS is ontvangen",
+    )
+    .await;
+    assert!(
+        received
+            .body
+            .contains("De RGS controleert of u de contactpersoon van Isala bent"),
+        "{}",
+        received.body
+    );
     let id = request_id(&app, "Henk Smit").await;
     let clerk = app.new_client();
     log_in_demo(&app, &clerk, "demo.rgs").await;

@@ -1352,7 +1352,10 @@ async fn objects(
             ],
         )
         .await;
-    assert_eq!(location(&sent), "/account-aanvragen/verstuurd");
+    assert_eq!(
+        location(&sent),
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
+    );
     crate::account_requests::confirm_by_mail(app, "eva@isala.example").await;
     ids.insert(
         "ander.request".to_owned(),

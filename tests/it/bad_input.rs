@@ -579,7 +579,7 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         .await;
     assert_eq!(
         crate::helpers::location(&sent),
-        "/account-aanvragen/verstuurd"
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
     );
     crate::account_requests::confirm_by_mail(&app, "els@ziekenhuis.nl").await;
     // And one not yet confirmed, whose confirmation link the crawl attacks.
@@ -600,7 +600,7 @@ async fn every_form_answers_bad_input_with_a_dutch_message_and_never_reflects_it
         .await;
     assert_eq!(
         crate::helpers::location(&unconfirmed),
-        "/account-aanvragen/verstuurd"
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
     );
     // A new account not yet confirmed, one confirmed without an authenticator, and a forgotten
     // password: their mails carry links, and the second logs in halfway.

@@ -302,7 +302,16 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations() {
         .fill("motivatie", "Ik plan de opleidingsschema's van de aios.")
         .await;
     browser.submit("Aanvraag versturen").await;
-    assert_eq!(browser.path().await, "/account-aanvragen/verstuurd");
+    assert_eq!(
+        browser.path().await,
+        "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
+    );
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("elke opleider die u noemde krijgt dan bericht")
+    );
     browser.assert_accessible().await;
     let link = crate::helpers::accounts::link_in_mail(
         &app,
@@ -312,7 +321,10 @@ async fn the_account_request_and_back_office_pages_have_no_wcag_violations() {
     .await;
     browser.open_and_check(&app.url(&link)).await;
     browser.submit("Bevestig mijn e-mailadres").await;
-    assert_eq!(browser.path().await, "/account-aanvragen/bevestigd");
+    assert_eq!(
+        browser.path().await,
+        "/account-aanvragen/bevestigd?aanvraag=ondersteuner"
+    );
     browser.assert_accessible().await;
 
     browser_log_in_demo(&browser, &app, "demo.opleider").await;
