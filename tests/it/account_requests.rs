@@ -21,7 +21,7 @@ pub(crate) async fn confirm_by_mail(app: &TestApp, address: &str) -> String {
         page.starts_with("/account-aanvragen/bevestigd?aanvraag="),
         "{page}"
     );
-    app.get(&page).await.text().await.unwrap()
+    app.get(page).await.text().await.unwrap()
 }
 
 /// The one mail to `address` whose subject is `subject`.
@@ -111,7 +111,7 @@ async fn an_ondersteuner_is_confirmed_by_the_opleider_approved_by_the_rgs_and_se
         location(&sent),
         "/account-aanvragen/verstuurd?aanvraag=ondersteuner"
     );
-    let told = app.get(&location(&sent)).await.text().await.unwrap();
+    let told = app.get(location(&sent)).await.text().await.unwrap();
     assert!(told.contains("Bevestig uw e-mailadres"), "{told}");
     assert!(
         told.contains("elke opleider die u noemde krijgt dan bericht"),
@@ -398,7 +398,7 @@ async fn the_rgs_rejects_a_contactpersoon_request_with_a_reason_that_reaches_the
         location(&sent),
         "/account-aanvragen/verstuurd?aanvraag=contactpersoon"
     );
-    let told = app.get(&location(&sent)).await.text().await.unwrap();
+    let told = app.get(location(&sent)).await.text().await.unwrap();
     assert!(told.contains("als contactpersoon behandeld"), "{told}");
     assert!(!told.contains("opleider die u noemde"), "{told}");
     let confirmed = confirm_by_mail(&app, "henk@isala.nl").await;
