@@ -35,6 +35,9 @@ pub(super) const BASE: &str = "/rgs/referentiegegevens";
 pub struct RefForm {
     #[serde(default)]
     pub(super) naam: String,
+    /// Optional for the specialty, but always on its form, like `eu_minimum`.
+    #[serde(default)]
+    pub(super) beroepsnaam: Option<String>,
     #[serde(default)]
     pub(super) plaats: String,
     #[serde(default)]

@@ -45,6 +45,13 @@ fn specialty_fields(form: &RefForm, new: bool) -> Vec<Field> {
     .into_iter()
     .collect();
     fields.push(Field::text("naam", "Naam", &form.naam, ""));
+    fields.push(Field::text(
+        "beroepsnaam",
+        "Beroepsnaam (niet verplicht)",
+        form.beroepsnaam.as_deref().unwrap_or_default(),
+        "Hoe een geregistreerde heet, zoals in \"uw registratie als internist\". Zonder \
+         beroepsnaam noemen berichten het specialisme zelf.",
+    ));
     if new {
         fields.push(Field::select(
             "register",
@@ -94,6 +101,24 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
     let name = reference_rules::parse_text(&form.naam, 2, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .ok();
+    let practitioner = match form.beroepsnaam.as_deref().map(str::trim) {
+        Some(practitioner) if practitioner.chars().count() > 200 => {
+            errors.add(
+                "beroepsnaam",
+                "De beroepsnaam is ten hoogste 200 tekens lang.",
+            );
+            String::new()
+        }
+        Some(practitioner) => practitioner.to_owned(),
+        None => {
+            errors.add(
+                "beroepsnaam",
+                "Dit veld ontbrak in wat u verstuurde, daarom is er niets gewijzigd. Vul het in, \
+                 of laat het leeg als er geen beroepsnaam is.",
+            );
+            String::new()
+        }
+    };
     let register = if new {
         REGISTERS
             .iter()
@@ -141,6 +166,7 @@ fn parse_specialty(form: &RefForm, code: Option<&str>) -> Result<SpecialtyInput,
             Ok(SpecialtyInput {
                 code,
                 name,
+                practitioner,
                 register,
                 cluster,
                 eu_minimum_months,
@@ -272,6 +298,7 @@ async fn specialty_page(
     let specialty = file.specialty;
     let form = form.unwrap_or_else(|| RefForm {
         naam: specialty.name.clone(),
+        beroepsnaam: Some(specialty.practitioner.clone()),
         cluster: specialty.cluster.to_string(),
         eu_minimum: Some(
             specialty

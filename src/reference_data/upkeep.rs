@@ -573,6 +573,8 @@ pub struct Specialty {
     pub code: String,
     /// Name.
     pub name: String,
+    /// What its members are called ("internist"); may be empty.
+    pub practitioner: String,
     /// The register it belongs to.
     pub register: Stored<Register>,
     /// Fee cluster.
@@ -600,7 +602,8 @@ impl Specialty {
 async fn specialty_rows(db: &PgPool, id: Option<Uuid>) -> Result<Vec<Specialty>, sqlx::Error> {
     sqlx::query_as!(
         Specialty,
-        r#"SELECT s.id, s.code, s.name, s.register AS "register: Stored<Register>", s.cluster,
+        r#"SELECT s.id, s.code, s.name, s.practitioner,
+                  s.register AS "register: Stored<Register>", s.cluster,
                   s.eu_minimum_months,
                   s.institute_based,
                   COALESCE((SELECT sum(required_months) FROM specialty_parts
@@ -726,6 +729,8 @@ pub struct SpecialtyInput {
     pub code: String,
     /// Name.
     pub name: String,
+    /// What its members are called ("internist"); may be empty.
+    pub practitioner: String,
     /// "specialist" or "profiel" (only for a new specialty).
     pub register: &'static str,
     /// Fee cluster.
@@ -751,14 +756,15 @@ pub async fn save_specialty(
         None => {
             let id: Uuid = sqlx::query_scalar!(
                 "INSERT INTO specialties (code, name, register, cluster, eu_minimum_months,
-                                          institute_based)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                          institute_based, practitioner)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 &input.code,
                 &input.name,
                 input.register,
                 input.cluster,
                 input.eu_minimum_months,
                 input.institute_based,
+                &input.practitioner,
             )
             .fetch_one(&mut *tx)
             .await?;
@@ -779,7 +785,7 @@ pub async fn save_specialty(
             changed(
                 sqlx::query!(
                     "UPDATE specialties SET name = $2, cluster = $3, eu_minimum_months = $4,
-                            institute_based = $5
+                            institute_based = $5, practitioner = $7
                      WHERE id = $1 AND updated_at = $6",
                     id,
                     &input.name,
@@ -787,6 +793,7 @@ pub async fn save_specialty(
                     input.eu_minimum_months,
                     input.institute_based,
                     based_on,
+                    &input.practitioner,
                 )
                 .execute(&mut *tx)
                 .await?
@@ -798,6 +805,7 @@ pub async fn save_specialty(
     let details = json!({
         "code": input.code,
         "name": input.name,
+        "practitioner": input.practitioner,
         "cluster": input.cluster,
         "eu_minimum_months": input.eu_minimum_months,
         "institute_based": input.institute_based,

@@ -185,7 +185,10 @@ pub fn decision_letter(
         sender: SENDER.iter().map(|l| (*l).to_owned()).collect(),
         recipient_name: recipient.name.clone(),
         recipient_address: recipient.address(),
-        salutation: Some(format!("Geachte {},", recipient.name)),
+        salutation: Some(format!(
+            "Geachte {},",
+            rules::person::addressed(&recipient.name)
+        )),
         paragraphs,
         facts,
         after,

@@ -38,6 +38,9 @@ pub struct Entry {
     pub specialty_id: Uuid,
     /// Its name.
     pub specialty_name: String,
+    /// What its members are called ("internist"); empty when the reference data has none.
+    #[serde(default)]
+    pub specialty_practitioner: String,
     /// Its fee cluster (1 to 3).
     pub specialty_cluster: i16,
     /// The register, the dates and the status.
@@ -101,6 +104,16 @@ impl std::ops::Deref for Entry {
 }
 
 impl Entry {
+    /// The specialty as the registration's subject: "als internist", or "voor Interne
+    /// geneeskunde" when the reference data does not say what its members are called.
+    pub fn as_practitioner(&self) -> String {
+        if self.specialty_practitioner.is_empty() {
+            format!("voor {}", self.specialty_name)
+        } else {
+            format!("als {}", self.specialty_practitioner)
+        }
+    }
+
     /// The days left, in Dutch.
     pub fn countdown(&self, today: &NaiveDate) -> String {
         register_entry::countdown(self.ends_on, *today)

@@ -105,13 +105,13 @@ pub async fn send_notice(
             entry.specialty_name
         ),
         Notice::Reminder => format!(
-            "Herinnering: uw registratie als {} loopt af op {}",
-            entry.specialty_name,
+            "Herinnering: uw registratie {} loopt af op {}",
+            entry.as_practitioner(),
             entry.until()
         ),
         Notice::LastReminder => format!(
-            "Laatste herinnering: uw registratie als {} loopt over twee weken af",
-            entry.specialty_name
+            "Laatste herinnering: uw registratie {} loopt over twee weken af",
+            entry.as_practitioner()
         ),
     };
     let link = state.config.link(&format!(
@@ -186,10 +186,7 @@ async fn strike_off(
         &OutgoingEmail {
             to_address: to,
             to_name: Some(entry.user_name.clone()),
-            subject: format!(
-                "Uw inschrijving als {} is doorgehaald",
-                entry.specialty_name
-            ),
+            subject: format!("Uw inschrijving {} is doorgehaald", entry.as_practitioner()),
             body: crate::platform::mail::text(&mails::StruckOff {
                 name: &entry.user_name,
                 register: &entry.register_label().to_lowercase(),
@@ -507,10 +504,7 @@ pub async fn decide(
         &OutgoingEmail {
             to_address: to,
             to_name: Some(entry.user_name.clone()),
-            subject: format!(
-                "Besluit over uw herregistratie als {}",
-                entry.specialty_name
-            ),
+            subject: format!("Besluit over uw herregistratie {}", entry.as_practitioner()),
             body: crate::platform::mail::text(&mails::ReregistrationDecided {
                 name: &entry.user_name,
                 outcome: &outcome,

@@ -106,7 +106,7 @@ async fn a_strangers_account_request_mails_nobody_but_the_address_given_and_neve
     assert!(
         to_opleider[0]
             .body
-            .starts_with("Beste Dr. Pieter Jansen,\n\nEr is een account")
+            .starts_with("Beste dr. Jansen,\n\nEr is een account")
     );
     assert!(!to_opleider[0].body.contains("kwaad.example"));
     assert!(

@@ -248,6 +248,7 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions() {
             &[
                 ("code", "testprofiel"),
                 ("naam", "Testprofiel"),
+                ("beroepsnaam", "testarts"),
                 ("register", "profiel"),
                 ("cluster", "1"),
                 ("eu_minimum", ""),
@@ -265,6 +266,10 @@ async fn the_rgs_keeps_interruption_types_specialties_parts_and_recognitions() {
         .page_with(&rgs, &format!("{BASE}/specialismen/{id}"))
         .await;
     assert!(page.contains("Opleiding tot testarts"));
+    assert!(
+        page.contains(r#"name="beroepsnaam" type="text" value="testarts""#),
+        "{page}"
+    );
     let head = &page[..page.find("</title>").expect("a title")];
     assert!(head.contains("<title>Testprofiel"), "{head}");
     assert!(!head.contains("<section"), "the title holds the name only");
@@ -443,7 +448,8 @@ fn linked_and_offered(page: &str, path: &str, select: &str) -> (Vec<String>, Vec
 }
 
 #[tokio::test]
-async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it() {
+async fn a_specialty_edit_that_leaves_the_eu_minimum_or_the_practitioner_out_is_refused_and_keeps_it()
+ {
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
     seed_demo(&app).await;
@@ -473,6 +479,7 @@ async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it
             &path,
             &[
                 ("naam", name.as_str()),
+                ("beroepsnaam", "tropenarts"),
                 ("cluster", "1"),
                 ("versie", token(&page).as_str()),
             ],
@@ -480,13 +487,47 @@ async fn a_specialty_edit_that_leaves_the_eu_minimum_out_is_refused_and_keeps_it
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("ontbrak"));
-    let kept: Option<i32> =
-        sqlx::query_scalar("SELECT eu_minimum_months FROM specialties WHERE id = $1")
+    let kept: (Option<i32>, String) =
+        sqlx::query_as("SELECT eu_minimum_months, practitioner FROM specialties WHERE id = $1")
             .bind(id)
             .fetch_one(&app.state.db)
             .await
             .unwrap();
-    assert_eq!(kept, Some(30));
+    let practitioner = "arts internationale gezondheidszorg en tropengeneeskunde";
+    assert_eq!(kept, (Some(30), practitioner.to_owned()));
+    assert!(
+        page.contains(&format!(
+            r#"name="beroepsnaam" type="text" value="{practitioner}""#
+        )),
+        "{page}"
+    );
+    // Without the practitioner field: refused the same way, and nothing cleared.
+    let response = app
+        .post_form_with(
+            &rgs,
+            &path,
+            &[
+                ("naam", name.as_str()),
+                ("eu_minimum", "30"),
+                ("cluster", "1"),
+                ("versie", token(&page).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("geen beroepsnaam is")
+    );
+    let kept: String = sqlx::query_scalar("SELECT practitioner FROM specialties WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, practitioner);
 }
 
 #[tokio::test]

@@ -476,7 +476,16 @@ async fn herregistratie_is_invited_reminded_proposed_paid_and_decided_without_a_
     assert!(invitations[0].body.contains("/registratie"));
     assert!(invitations[0].body.contains("geldig tot en met 30-11-2031"));
     run_jobs(&app, "2031-10-01T08:00:00+02:00").await;
-    assert_eq!(noor_mails("Herinnering: uw registratie").await.len(), 1);
+    assert_eq!(
+        noor_mails(
+            "Herinnering: uw registratie als arts internationale gezondheidszorg en \
+             tropengeneeskunde loopt af"
+        )
+        .await
+        .len(),
+        1,
+        "named as what she is"
+    );
 
     let client = back_at(&app, "2031-10-15T10:00:00+02:00", &noor).await;
     let path = format!("/registratie/inschrijvingen/{entry}/herregistratie");

@@ -76,6 +76,44 @@ pub fn format_moment(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// Academic and professional titles that may stand before a name, as written in a greeting.
+const TITLES: [&str; 6] = ["prof.", "dr.", "mr.", "drs.", "ir.", "ing."];
+
+/// How a mail addresses `full_name` after "Beste": a person with a title by the title and the
+/// surname, as Dutch letters do ("Dr. Karim El Amrani" → "dr. El Amrani", "Prof. dr. A.M. de
+/// Vries" → "prof. dr. De Vries", the tussenvoegsel capitalised because no given name precedes
+/// it); anyone else by the full name ("Anna de Vries"). The surname is what follows the
+/// initials, or else the first given name; a title with one word after it keeps that word.
+/// Takes the name by any reference, as templates hand it.
+pub fn addressed(full_name: impl AsRef<str>) -> String {
+    let words: Vec<&str> = full_name.as_ref().split_whitespace().collect();
+    let titles: Vec<&str> = words
+        .iter()
+        .map_while(|word| {
+            let bare = word.trim_end_matches('.').to_lowercase();
+            TITLES
+                .iter()
+                .find(|title| title.trim_end_matches('.') == bare)
+                .copied()
+        })
+        .collect();
+    let rest = &words[titles.len()..];
+    if titles.is_empty() || rest.is_empty() {
+        return words.join(" ");
+    }
+    let initials = rest.iter().take_while(|word| word.contains('.')).count();
+    let skip = match initials {
+        0 if rest.len() > 1 => 1,
+        n if n < rest.len() => n,
+        _ => 0,
+    };
+    let mut surname = rest[skip..].join(" ");
+    if let Some(first) = surname.chars().next() {
+        surname.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+    }
+    format!("{} {surname}", titles.join(" "))
+}
+
 /// A moment the Dutch way, in Dutch time: "01-09-2026 om 14:05".
 pub fn format_when(at: chrono::DateTime<chrono::Utc>) -> String {
     let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
@@ -178,6 +216,41 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_titled_person_is_addressed_by_title_and_surname_and_anyone_else_by_full_name() {
+        assert_eq!(addressed("Dr. Karim El Amrani"), "dr. El Amrani");
+        assert_eq!(addressed("Dr. Pieter Jansen"), "dr. Jansen");
+        assert_eq!(addressed("Prof. dr. A.M. de Vries"), "prof. dr. De Vries");
+        assert_eq!(addressed("dr  P.  van der Berg"), "dr. Van der Berg");
+        assert_eq!(
+            addressed("Mr. Jansen"),
+            "mr. Jansen",
+            "one word after the title"
+        );
+        assert_eq!(addressed("Anna de Vries"), "Anna de Vries");
+        assert_eq!(addressed("  Noor   Bakker "), "Noor Bakker");
+        assert_eq!(addressed("Drs."), "Drs.", "a title alone stays what it is");
+        assert_eq!(addressed("Dr. Émile Ödegaard"), "dr. Ödegaard");
+        assert_eq!(addressed(""), "");
+        // A given name that merely starts like a title is a name.
+        assert_eq!(addressed("Drew Barrymore"), "Drew Barrymore");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_name_is_addressed_without_panicking_and_a_title_comes_first(
+            name in "(Dr\\.|Prof\\.|mr|ir\\.)? ?\\PC{0,30}"
+        ) {
+            let greeting = addressed(&name);
+            let titled = TITLES.iter().any(|t| greeting.starts_with(t));
+            let words = name.split_whitespace().count();
+            proptest::prop_assert!(greeting.split_whitespace().count() <= words);
+            if !titled {
+                proptest::prop_assert_eq!(greeting, name.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        }
     }
 
     #[test]
