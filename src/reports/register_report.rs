@@ -48,6 +48,12 @@ impl ReportRow {
         self.status.0.label()
     }
 
+    /// The period's last day: a report is read, not typed, so it says the end "tot en met"
+    /// (docs/domain/trainings.md), in every form of the report.
+    pub fn last_day(&self) -> NaiveDate {
+        rules::register_entry::last_day(self.end_date)
+    }
+
     /// The keyset cursor after this row for `sort`.
     pub fn cursor(&self, sort: Sort) -> String {
         match sort {
@@ -65,7 +71,7 @@ pub const HEADERS: [&str; 10] = [
     "Periode",
     "Onderdeel",
     "Begindatum",
-    "Einddatum (tot)",
+    "Tot en met",
     "Deeltijd %",
     "Opleider",
     "Status",
@@ -255,7 +261,7 @@ impl CsvWriter {
     /// Adds the line of `row`.
     pub fn row(&mut self, row: &ReportRow) {
         let start = format_date(row.start_date);
-        let end = format_date(row.end_date);
+        let end = format_date(row.last_day());
         let pct = row.part_time_pct.to_string();
         // Writing into a Vec cannot fail.
         let _ = self.writer.write_record([
@@ -309,7 +315,7 @@ pub fn xlsx(
         sheet.write_string(r, 2, spreadsheet_safe(&row.specialty))?;
         sheet.write_string(r, 3, spreadsheet_safe(&row.label))?;
         sheet.write_string(r, 4, spreadsheet_safe(&row.part))?;
-        for (col, day) in [(5u16, row.start_date), (6, row.end_date)] {
+        for (col, day) in [(5u16, row.start_date), (6, row.last_day())] {
             let value = ExcelDateTime::from_ymd(
                 u16::try_from(chrono::Datelike::year(&day)).unwrap_or(1900),
                 chrono::Datelike::month(&day) as u8,
@@ -351,7 +357,7 @@ pub fn pdf_inputs(
                 row.label.clone(),
                 row.part.clone(),
                 format_date(row.start_date),
-                format_date(row.end_date),
+                format_date(row.last_day()),
                 format!("{} %", row.part_time_pct),
                 row.opleider.clone(),
                 row.status_label().to_owned(),

@@ -70,6 +70,8 @@ fn supervising(user: &CurrentUser) -> AppResult<()> {
 #[template(path = "supervision/list.html")]
 pub struct ListPage<'r> {
     layout: Layout,
+    /// Whether each row names its opleider (an ondersteuner's list mixes them).
+    show_supervisor: bool,
     rows: Vec<aios_overview::Row<'r>>,
     filter: ListFilter,
     statuses: Vec<SelectOption>,
@@ -124,7 +126,10 @@ async fn list(
     let today = state.clock.today();
     // Delegations are read only for an ondersteuner: an opleider's own list is one range
     // of the index, in the order of the page.
-    let whose = if user.has(Role::Ondersteuner) {
+    // Only an ondersteuner's list mixes opleiders; an opleider's own list does not repeat
+    // his name on every row.
+    let show_supervisor = user.has(Role::Ondersteuner);
+    let whose = if show_supervisor {
         aios_overview::Whose::OwnAndDelegated
     } else {
         aios_overview::Whose::Own
@@ -161,6 +166,7 @@ async fn list(
     );
     let list = ListPage {
         layout,
+        show_supervisor,
         rows,
         filter,
         statuses,

@@ -85,7 +85,10 @@ async fn expected_rows(app: &TestApp, institution: Uuid, filter: &ReportFilter) 
                     period.label.clone(),
                     rules.parts[period.part].name.clone(),
                     period.start.format("%d-%m-%Y").to_string(),
-                    period.end.format("%d-%m-%Y").to_string(),
+                    // Read as the last day.
+                    (period.end - chrono::Duration::days(1))
+                        .format("%d-%m-%Y")
+                        .to_string(),
                     period.part_time_pct.to_string(),
                 ));
             }
@@ -289,7 +292,7 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     assert!(
         text.contains(
             "Noor Bakker;19087654301;Internationale gezondheidszorg en tropengeneeskunde (IGT);\
-             Ziekenhuis 1;Opleiding tot AIGT;01-01-2027;01-01-2028;100;Dr. Pieter Jansen;\
+             Ziekenhuis 1;Opleiding tot AIGT;01-01-2027;31-12-2027;100;Dr. Pieter Jansen;\
              Ingediend\r\n"
         ),
         "{text}"
@@ -304,6 +307,16 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     let sheet = workbook.worksheet_range("Register").unwrap();
     let noor = sheet.rows().find(|row| row[0] == "Noor Bakker").unwrap();
     assert!(matches!(noor[5], Data::DateTime(_)), "dates are dates");
+    assert_eq!(
+        sheet.rows().next().unwrap()[6],
+        "Tot en met",
+        "the end is read as the last day"
+    );
+    assert!(
+        matches!(&noor[6], Data::DateTime(d) if d.as_f64() == excel_day(2027, 12, 31)),
+        "{:?}",
+        noor[6]
+    );
     assert!(
         matches!(noor[7], Data::Float(f) if f == 100.0),
         "percentages are numbers"
@@ -312,6 +325,13 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     let archive = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     assert!(archive.contains("state=\"frozen\""), "{archive}");
     assert!(archive.contains("<cols>"), "column widths are set");
+}
+
+/// The serial number Excel gives a day.
+fn excel_day(year: i32, month: u32, day: u32) -> f64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap();
+    (date - epoch).num_days() as f64
 }
 
 pub(crate) fn zip_entry(bytes: &[u8], name: &str) -> String {

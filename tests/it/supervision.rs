@@ -151,6 +151,16 @@ async fn the_opleider_approves_a_first_schedule_and_the_aios_is_told() {
     let list = app.page_with(&opleider, "/opleider/aios").await;
     assert!(list.contains("Noor Bakker"));
     assert!(list.contains("Schema beoordelen"));
+    assert!(
+        !list.contains("Opleider: Dr. Pieter Jansen"),
+        "his own list does not name him on every row"
+    );
+    // An ondersteuner's list mixes opleiders, so each row names its own.
+    let ondersteuner = app.new_client();
+    log_in_demo(&app, &ondersteuner, "demo.ondersteuner").await;
+    let theirs = app.page_with(&ondersteuner, "/opleider/aios").await;
+    assert!(theirs.contains("Noor Bakker"));
+    assert!(theirs.contains("Opleider: Dr. Pieter Jansen"), "{theirs}");
     let page = app
         .page_with(&opleider, &format!("/opleider/aios/{training}"))
         .await;
