@@ -396,6 +396,44 @@ pub async fn of_training(
     Ok(invoice.map(|json| json.0))
 }
 
+/// What registering training `training` (of specialty `specialty`) costs, read in one
+/// statement for the page before the first submission: the registration invoice when it was
+/// issued already, else this year's fee (`None` when neither is known).
+pub enum RegistrationCost {
+    /// The invoice was issued before (a schedule submitted, rejected and submitted again).
+    Issued(Box<Invoice>),
+    /// What the invoice will say.
+    Fee(Money),
+}
+
+/// See [`RegistrationCost`]; `year` is the year of the fee.
+pub async fn registration_cost(
+    conn: &mut PgConnection,
+    training: TrainingId,
+    specialty: Uuid,
+    year: i32,
+) -> Result<Option<RegistrationCost>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT (SELECT invoice FROM registration_invoice_of_training($1))
+                    AS "invoice: Json<Invoice>",
+                  (SELECT f.amount_cents FROM fees f JOIN specialties s ON s.id = $2
+                   WHERE f.year <= $3 AND f.product = $4
+                     AND (f.cluster = s.cluster OR f.cluster IS NULL)
+                   ORDER BY f.year DESC, f.cluster NULLS LAST LIMIT 1) AS fee_cents"#,
+        training as TrainingId,
+        specialty,
+        i16::try_from(year).unwrap_or(i16::MAX),
+        REGISTRATION_PRODUCT,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(match (row.invoice, row.fee_cents) {
+        (Some(invoice), _) => Some(RegistrationCost::Issued(Box::new(invoice.0))),
+        (None, Some(cents)) => Some(RegistrationCost::Fee(Money::cents(i64::from(cents)))),
+        (None, None) => None,
+    })
+}
+
 /// Why no credit invoice was issued.
 #[derive(Debug, thiserror::Error)]
 pub enum CreditError {

@@ -18,7 +18,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::accounts::basisgegevens;
-use crate::billing::invoices::{self, REGISTRATION_PRODUCT};
+use crate::billing::invoices::{self, REGISTRATION_PRODUCT, RegistrationCost};
 use crate::platform::audit::Origin;
 use crate::platform::auth::session_store;
 use crate::platform::state::AppState;
@@ -418,20 +418,19 @@ async fn cost_of_submitting(
     if training.status.accepts_change_requests() {
         return Ok(None);
     }
-    if let Some(invoice) = invoices::of_training(&mut *conn, training.id).await? {
-        return Ok(Some(format!(
-            "Uw factuur {} van {} is al uitgegeven; u betaalt niet opnieuw.",
-            invoice.number,
-            invoice.amount()
-        )));
-    }
-    let fee = fee_for_specialty(
-        &mut *conn,
-        year,
-        REGISTRATION_PRODUCT,
-        training.specialty_id,
-    )
-    .await?;
+    let cost =
+        invoices::registration_cost(&mut *conn, training.id, training.specialty_id, year).await?;
+    let fee = match cost {
+        Some(RegistrationCost::Issued(invoice)) => {
+            return Ok(Some(format!(
+                "Uw factuur {} van {} is al uitgegeven; u betaalt niet opnieuw.",
+                invoice.number,
+                invoice.amount()
+            )));
+        }
+        Some(RegistrationCost::Fee(fee)) => Some(fee),
+        None => None,
+    };
     Ok(fee.map(|fee| match training.invoicing {
         Invoicing::OnSubmission => format!(
             "De inschrijving in het opleidingsregister kost {fee} (inclusief btw). U krijgt de \

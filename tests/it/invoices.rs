@@ -86,6 +86,18 @@ async fn submitting_with_invoicing_at_submission_issues_one_invoice_with_the_vat
         .post_form(&format!("/aios/opleidingen/{training}/wijzigen"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let again = app
+        .page_with(
+            &app.client,
+            &format!("/aios/opleidingen/{training}/indienen"),
+        )
+        .await;
+    assert!(
+        again.contains(&format!(
+            "Uw factuur {number} van € 494,15 is al uitgegeven; u betaalt niet opnieuw."
+        )),
+        "{again}"
+    );
     assert_eq!(
         submit(&app, training, true).await.status(),
         StatusCode::SEE_OTHER

@@ -612,7 +612,8 @@ async fn registration_story(app: &TestApp, browser: &Browser) {
         IGT,
         "Ziekenhuis 1",
         "01-04-2024",
-        "01-04-2025",
+        // The last day of a training tot 01-04-2025.
+        "31-03-2025",
         "100",
         "Dr. Pieter Jansen",
         "Voltooid",

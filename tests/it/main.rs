@@ -48,6 +48,7 @@ mod public_register;
 mod queries;
 mod reference;
 mod reference_admin;
+mod reflow;
 mod registers;
 mod reports;
 mod roles;

@@ -140,7 +140,7 @@ struct Checked {
     has_submitted: bool,
     versions: Vec<(Shown, bool)>,
     /// The periods of the version the report reads (approved, else submitted): (trainee,
-    /// label, part, start, end, percentage, institution).
+    /// label, part, start, last day, percentage, institution).
     report_periods: Vec<(String, String, String, String, String, String, Uuid)>,
     status: String,
 }
@@ -195,7 +195,8 @@ async fn engine_view(app: &TestApp, id: TrainingId, today: chrono::NaiveDate) ->
                         p.label.clone(),
                         part_name(p.part),
                         date(p.start_date),
-                        date(p.end_date),
+                        // A report reads the end as the last day.
+                        date(p.end_date - chrono::Duration::days(1)),
                         p.part_time_pct.to_string(),
                         p.institution_id,
                     )

@@ -103,7 +103,7 @@ async fn the_opleider_sees_each_changed_value_old_and_new_and_both_timelines_on_
     assert!(page.contains(r#"<span class="tag tag--done">Toegevoegd</span> Periode NTC"#));
     // In the proposed schedule's own table the row says so, with the old value under the new.
     assert!(page.contains(r#"<span class="tag ">Gewijzigd</span><br>Ziekenhuis 1"#));
-    assert!(page.contains(r#"<td>01-02-2027<del class="was was-line"><span class="visually-hidden">was </span>01-01-2027</del></td>"#));
+    assert!(page.contains(r#"<td class="date">01-02-2027<del class="was was-line"><span class="visually-hidden">was </span>01-01-2027</del></td>"#));
     assert!(page.contains(r#"<span class="tag tag--done">Nieuw</span><br>NTC"#));
     // Two drawings, one above the other, whose year lines stand at the same places although
     // the proposed version starts a month later.

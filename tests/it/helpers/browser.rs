@@ -268,14 +268,21 @@ impl Browser {
         self.assert_accessible().await;
     }
 
-    /// Clicks the button with this exact text (without waiting for a page).
+    /// Clicks the first shown button with this exact text (without waiting for a page): the
+    /// header has two menus, one of them hidden at any width.
     pub async fn click_button(&self, text: &str) {
-        let button = self
+        let buttons = self
             .driver
-            .find(By::XPath(format!("//button[normalize-space()='{text}']")))
+            .find_all(By::XPath(format!("//button[normalize-space()='{text}']")))
             .await
-            .expect("button");
-        button.click().await.expect("click");
+            .expect("buttons");
+        for button in buttons {
+            if button.is_displayed().await.unwrap_or(false) {
+                button.click().await.expect("click");
+                return;
+            }
+        }
+        panic!("no button {text:?} is shown");
     }
 
     /// The path of the current page.
@@ -376,8 +383,14 @@ impl Browser {
         .await;
     }
 
-    /// Clicks "Uitloggen" in the header and checks the page that follows.
+    /// Clicks "Uitloggen" in the header (on a narrow screen after opening its menu) and checks
+    /// the page that follows.
     pub async fn log_out(&self) {
+        if let Ok(toggle) = self.driver.find(By::ClassName("nav-menu__toggle")).await
+            && toggle.is_displayed().await.unwrap_or(false)
+        {
+            toggle.click().await.expect("open the menu");
+        }
         self.submit("Uitloggen").await;
         assert_eq!(self.path().await, "/uitgelogd");
         self.assert_accessible().await;
