@@ -14,8 +14,9 @@ use serde::Deserialize;
 use crate::platform::state::AppState;
 use crate::registers::public_register::{self, PublicEntry};
 use crate::web::error::AppResult;
-use crate::web::form::FormErrors;
+use crate::web::form::{FormErrors, SelectOption};
 use crate::web::layout::Layout;
+use uuid::Uuid;
 
 /// The lookup: 30 searches at once from one address, then one a second (429 beyond).
 pub fn router() -> Router<AppState> {
@@ -30,6 +31,8 @@ struct SearchQuery {
     #[serde(default)]
     zoek: String,
     #[serde(default)]
+    specialisme: String,
+    #[serde(default)]
     pagina: String,
 }
 
@@ -39,6 +42,10 @@ struct SearchQuery {
 pub struct RegisterPage {
     layout: Layout,
     zoek: String,
+    /// Every specialty and profile, for the filter ("" is all of them).
+    specialties: Vec<SelectOption>,
+    /// The specialty chosen, as its id, or "".
+    specialisme: String,
     errors: FormErrors,
     searched: bool,
     entries: Vec<PublicEntry>,
@@ -47,11 +54,13 @@ pub struct RegisterPage {
     next: Option<String>,
 }
 
-fn page_link(zoek: &str, page: i64) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("zoek", zoek)
-        .append_pair("pagina", &page.to_string())
-        .finish();
+fn page_link(zoek: &str, specialisme: &str, page: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("zoek", zoek);
+    if !specialisme.is_empty() {
+        query.append_pair("specialisme", specialisme);
+    }
+    let query = query.append_pair("pagina", &page.to_string()).finish();
     format!("/register?{query}")
 }
 
@@ -84,9 +93,31 @@ async fn search(
     Query(query): Query<SearchQuery>,
     layout: Layout,
 ) -> AppResult<Response> {
+    let mut specialties = vec![SelectOption::new("", "Alle specialismen en profielen")];
+    specialties.extend(
+        crate::trainings::training::specialties(&state.db)
+            .await?
+            .into_iter()
+            .map(|s| SelectOption::new(s.id, s.name)),
+    );
+    // An id that is no specialty is no filter: refused, not searched without it.
+    let specialty = match query.specialisme.trim() {
+        "" => Ok(None),
+        typed => Uuid::parse_str(typed)
+            .ok()
+            .filter(|id| specialties.iter().any(|o| o.value == id.to_string()))
+            .map(Some)
+            .ok_or(()),
+    };
     let mut page = RegisterPage {
         layout,
         zoek: query.zoek.chars().take(200).collect(),
+        specialties,
+        specialisme: specialty
+            .ok()
+            .flatten()
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         errors: FormErrors::new(),
         searched: false,
         entries: Vec::new(),
@@ -101,6 +132,13 @@ async fn search(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    let Ok(specialty) = specialty else {
+        page.errors.add(
+            "specialisme",
+            "Kies een specialisme of profiel uit de lijst.",
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
     let search = match public_register::parse_search(&page.zoek) {
         Ok(Some(search)) => search,
         Ok(None) => return Ok(page.into_response()),
@@ -109,12 +147,12 @@ async fn search(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let (entries, more) = public_register::find(&state.db, &search, number).await?;
+    let (entries, more) = public_register::find(&state.db, &search, specialty, number).await?;
     page.searched = true;
     page.page = number;
     page.entries = entries;
-    page.previous = (number > 1).then(|| page_link(&page.zoek, number - 1));
-    page.next = more.then(|| page_link(&page.zoek, number + 1));
+    page.previous = (number > 1).then(|| page_link(&page.zoek, &page.specialisme, number - 1));
+    page.next = more.then(|| page_link(&page.zoek, &page.specialisme, number + 1));
     Ok(page.into_response())
 }
 

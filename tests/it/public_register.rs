@@ -1,6 +1,6 @@
-//! The public register lookup: anyone searches by name or BIG-nummer and sees only the name,
-//! the register, the dates and the status; searching is paginated, limited per address, and
-//! never scans a table.
+//! The public register lookup: anyone searches by name (its words in any order) or BIG-nummer,
+//! within one specialty or all, and sees only the name, the BIG-nummer, the register, the dates
+//! and the status; searching is paginated, limited per address, and never scans a table.
 
 use crate::helpers::database::database;
 use reqwest::StatusCode;
@@ -54,9 +54,9 @@ async fn the_public_register_finds_by_name_and_big_number_and_never_shows_privat
         assert!(page.contains("Interne geneeskunde"));
         assert!(page.contains("Specialistenregister"));
         assert!(page.contains("Ingeschreven"));
-        // The demo specialist's private data appears nowhere.
+        // The BIG-nummer is public, as in the BIG-register; nothing else about the person is.
+        assert!(page.contains("<td>19012345606</td>"), "{page}");
         for private in [
-            "19012345606",
             "03-02-1978",
             "1978-02-03",
             "Maliebaan",
@@ -112,12 +112,12 @@ async fn the_public_register_is_paginated() {
     let app = TestApp::spawn(pool).await;
     many_specialists(&app, 45).await;
     let (_, first) = search(&app, "zoek=jansen").await;
-    assert_eq!(first.matches("Heelkunde").count(), 20);
+    assert_eq!(first.matches("<td>Heelkunde<br>").count(), 20);
     assert!(first.contains("Jansen 000001"));
     assert!(first.contains("Volgende pagina"));
     assert!(!first.contains("Vorige pagina"));
     let (_, third) = search(&app, "zoek=jansen&pagina=3").await;
-    assert_eq!(third.matches("Heelkunde").count(), 5);
+    assert_eq!(third.matches("<td>Heelkunde<br>").count(), 5);
     assert!(third.contains("Jansen 000045"));
     assert!(third.contains("Vorige pagina"));
     assert!(!third.contains("Volgende pagina"));
@@ -149,20 +149,85 @@ async fn plan(app: &TestApp, typed: &str) -> String {
     plan_of_page(app, typed, 0).await
 }
 
-/// The plan for the page of `typed` that starts at row `offset`.
-async fn plan_of_page(app: &TestApp, typed: &str, offset: i64) -> String {
+/// The plan for the page of `typed` that starts at row `offset`, within `specialty` if any.
+async fn plan_of_page_in(
+    app: &TestApp,
+    typed: &str,
+    offset: i64,
+    specialty: Option<uuid::Uuid>,
+) -> String {
     let search = mijnrgs::registers::public_register::parse_search(typed)
         .unwrap()
         .unwrap();
-    let (sql, parameter) = mijnrgs::registers::public_register::sql(&search);
-    let rows: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
-        .bind(parameter)
-        .bind(21_i64)
-        .bind(offset)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let (sql, texts) = mijnrgs::registers::public_register::sql(&search, specialty);
+    let explain = format!("EXPLAIN {sql}");
+    let mut query = sqlx::query_scalar(&explain);
+    for text in texts {
+        query = query.bind(text);
+    }
+    query = query.bind(21_i64).bind(offset);
+    if let Some(specialty) = specialty {
+        query = query.bind(specialty);
+    }
+    let rows: Vec<String> = query.fetch_all(&app.state.db).await.unwrap();
     rows.join("\n")
+}
+
+/// The plan for the page of `typed` that starts at row `offset`.
+async fn plan_of_page(app: &TestApp, typed: &str, offset: i64) -> String {
+    plan_of_page_in(app, typed, offset, None).await
+}
+
+#[tokio::test]
+async fn a_name_is_found_in_either_word_order_and_the_list_can_be_narrowed_to_a_specialty() {
+    let (_database, pool) = database().await;
+    let app = TestApp::spawn(pool).await;
+    seed_demo(&app).await;
+    for query in ["zoek=karim+amrani", "zoek=amrani+karim", "zoek=AMRANI++el"] {
+        let (status, page) = search(&app, query).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert!(
+            page.contains("<td>Dr. Karim El Amrani</td>"),
+            "{query}: {page}"
+        );
+    }
+    let (_, none) = search(&app, "zoek=karim+jansen").await;
+    assert!(
+        none.contains("Geen inschrijving gevonden"),
+        "every word must match"
+    );
+
+    let internal: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'interne-geneeskunde'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let surgery: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'heelkunde'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let (_, within) = search(&app, &format!("zoek=amrani&specialisme={internal}")).await;
+    assert!(within.contains("<td>Dr. Karim El Amrani</td>"), "{within}");
+    assert!(
+        within.contains(&format!(r#"<option value="{internal}" selected>"#)),
+        "the filter stays chosen"
+    );
+    let (_, elsewhere) = search(&app, &format!("zoek=amrani&specialisme={surgery}")).await;
+    assert!(
+        elsewhere.contains("Geen inschrijving gevonden"),
+        "{elsewhere}"
+    );
+    let (status, bad) = search(&app, "zoek=amrani&specialisme=geen-id").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("Kies een specialisme of profiel uit de lijst."));
+
+    // On a phone the status is the second column, visible beside the name.
+    let header = &within[within.find("<thead>").unwrap()..within.find("</thead>").unwrap()];
+    assert!(
+        header.starts_with(r#"<thead><tr><th scope="col">Naam</th><th scope="col">Status</th>"#),
+        "{header}"
+    );
 }
 
 #[tokio::test]
@@ -200,6 +265,22 @@ async fn a_search_by_name_or_big_number_uses_an_index_and_never_scans_a_table() 
     let common = plan(&app, "Jansen").await;
     let common_last_page = plan_of_page(&app, "Jansen", 980).await;
     let by_big = plan(&app, "80000000123").await;
+    // Words in another order, and within a specialty, use the same index.
+    let turned = plan(&app, "00172 bakker noor").await;
+    assert!(
+        turned.contains("register_entries_name_trgm_idx"),
+        "{turned}"
+    );
+    let surgery: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM specialties WHERE code = 'heelkunde'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let within = plan_of_page_in(&app, "Amrani", 0, Some(surgery)).await;
+    assert!(
+        within.contains("register_entries_name_trgm_idx"),
+        "{within}"
+    );
     assert!(
         by_big.contains("personal_details_big_number_key"),
         "{by_big}"
@@ -210,6 +291,8 @@ async fn a_search_by_name_or_big_number_uses_an_index_and_never_scans_a_table() 
         ("a common name", &common),
         ("the last page of a common name", &common_last_page),
         ("a BIG-nummer", &by_big),
+        ("words in another order", &turned),
+        ("a name within a specialty", &within),
     ] {
         for table in ["users", "register_entries", "personal_details"] {
             assert!(
