@@ -49,38 +49,13 @@ pub fn parse_search(typed: &str) -> Result<Option<Search>, String> {
     if typed.chars().count() > 100 {
         return Err("Vul hoogstens 100 tekens in.".to_owned());
     }
-    let lower = typed.to_lowercase();
-    let mut words: Vec<&str> = Vec::new();
-    for word in lower.split_whitespace() {
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    if !words.iter().any(|w| w.chars().count() >= MIN_NAME_CHARS) {
-        return Err(format!(
+    match rules::person::name_patterns(typed, MIN_NAME_CHARS, MAX_WORDS) {
+        Ok(patterns) => Ok(Some(Search::Name(patterns))),
+        Err(rules::person::NameSearchError::TooShort(_)) => Err(format!(
             "Vul minstens {MIN_NAME_CHARS} letters van de naam in, of een BIG-nummer van 11 cijfers."
-        ));
+        )),
+        Err(error) => Err(error.to_string()),
     }
-    if words.len() > MAX_WORDS {
-        return Err(format!(
-            "Zoek met hoogstens {MAX_WORDS} woorden van de naam."
-        ));
-    }
-    let patterns = words
-        .into_iter()
-        .map(|word| {
-            let mut pattern = String::from("%");
-            for c in word.chars() {
-                if matches!(c, '%' | '_' | '\\') {
-                    pattern.push('\\');
-                }
-                pattern.push(c);
-            }
-            pattern.push('%');
-            pattern
-        })
-        .collect();
-    Ok(Some(Search::Name(patterns)))
 }
 
 /// One line of the public register: a name, a register and where the entry stands.

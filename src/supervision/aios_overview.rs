@@ -44,6 +44,9 @@ pub struct Query {
     pub status: Option<RegistrationStatus>,
     /// Only what waits for the opleider.
     pub waiting_only: bool,
+    /// Only aios whose name holds every one of these `LIKE` patterns
+    /// ([`rules::person::name_patterns`]).
+    pub name: Vec<String>,
     /// The order.
     pub sort: Sort,
     /// Continue after this row.
@@ -106,6 +109,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// How many rows the page holds.
+    pub fn rows_len(&self) -> usize {
+        self.summaries.len()
+    }
+
     /// The page's rows, each with the period that runs on `today`.
     pub fn rows(&self, today: NaiveDate) -> Result<Vec<Row<'_>>, sqlx::Error> {
         let declaration_until = final_declaration_possible_until(today);
@@ -146,9 +154,64 @@ pub async fn page(
         "SELECT training_id, trainee_name, specialty_name, supervisor_name, status,
                 periods::text, schedule_waiting, shortening_waiting,
                 COALESCE(expected_end, planned_end), declared
-         FROM training_summaries
-         WHERE status <> 'concept' AND supervisor_id = ",
+         FROM training_summaries WHERE ",
     );
+    filtered(&mut sql, user, whose, today, query);
+    if let Some(after) = &query.after {
+        match query.sort {
+            Sort::Name => {
+                sql.push(" AND (trainee_name, training_id) > (")
+                    .push_bind(after.name.clone())
+                    .push(", ")
+                    .push_bind(after.id)
+                    .push(")");
+            }
+            Sort::Status => {
+                sql.push(" AND (status, trainee_name, training_id) > (")
+                    .push_bind(after.status.clone())
+                    .push(", ")
+                    .push_bind(after.name.clone())
+                    .push(", ")
+                    .push_bind(after.id)
+                    .push(")");
+            }
+        }
+    }
+    sql.push(match query.sort {
+        Sort::Name => " ORDER BY trainee_name, training_id",
+        Sort::Status => " ORDER BY status, trainee_name, training_id",
+    });
+    // A constant, not a parameter: the plan is made for this many rows.
+    sql.push(" LIMIT ").push(PAGE_SIZE + 1);
+    let mut summaries = sql.build().fetch_all(db).await?;
+    let more = summaries.len() as i64 > PAGE_SIZE;
+    summaries.truncate(PAGE_SIZE as usize);
+    Ok(Page { summaries, more })
+}
+
+/// How many aios the overview of `user` holds under `query`'s filters, on all pages.
+pub async fn count(
+    db: &mut PgConnection,
+    user: UserId,
+    whose: Whose,
+    today: NaiveDate,
+    query: &Query,
+) -> Result<i64, sqlx::Error> {
+    let mut sql =
+        sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT count(*) FROM training_summaries WHERE ");
+    filtered(&mut sql, user, whose, today, query);
+    sql.build_query_scalar().fetch_one(db).await
+}
+
+/// The conditions of the overview's rows: whose aios, and the filters asked for.
+fn filtered(
+    sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>,
+    user: UserId,
+    whose: Whose,
+    today: NaiveDate,
+    query: &Query,
+) {
+    sql.push("status <> 'concept' AND supervisor_id = ");
     match whose {
         // One supervisor: the index gives the rows in the order of the page, which stops
         // after the page's rows.
@@ -183,36 +246,10 @@ pub async fn page(
         .push_bind(today)
         .push("))");
     }
-    if let Some(after) = &query.after {
-        match query.sort {
-            Sort::Name => {
-                sql.push(" AND (trainee_name, training_id) > (")
-                    .push_bind(after.name.clone())
-                    .push(", ")
-                    .push_bind(after.id)
-                    .push(")");
-            }
-            Sort::Status => {
-                sql.push(" AND (status, trainee_name, training_id) > (")
-                    .push_bind(after.status.clone())
-                    .push(", ")
-                    .push_bind(after.name.clone())
-                    .push(", ")
-                    .push_bind(after.id)
-                    .push(")");
-            }
-        }
+    for pattern in &query.name {
+        sql.push(" AND lower(trainee_name) LIKE ")
+            .push_bind(pattern.clone());
     }
-    sql.push(match query.sort {
-        Sort::Name => " ORDER BY trainee_name, training_id",
-        Sort::Status => " ORDER BY status, trainee_name, training_id",
-    });
-    // A constant, not a parameter: the plan is made for this many rows.
-    sql.push(" LIMIT ").push(PAGE_SIZE + 1);
-    let mut summaries = sql.build().fetch_all(db).await?;
-    let more = summaries.len() as i64 > PAGE_SIZE;
-    summaries.truncate(PAGE_SIZE as usize);
-    Ok(Page { summaries, more })
 }
 
 /// Reads one summary of [`page`]'s statement by column position, borrowing its text. The

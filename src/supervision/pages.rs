@@ -72,6 +72,10 @@ pub struct ListPage<'r> {
     layout: Layout,
     /// Whether each row names its opleider (an ondersteuner's list mixes them).
     show_supervisor: bool,
+    /// How many aios the filters hold, on all pages.
+    count: i64,
+    /// What is wrong with the name searched for.
+    errors: FormErrors,
     rows: Vec<aios_overview::Row<'r>>,
     filter: ListFilter,
     statuses: Vec<SelectOption>,
@@ -83,6 +87,8 @@ pub struct ListPage<'r> {
 /// The list's query string.
 #[derive(Deserialize, Debug, Default, Clone)]
 pub struct ListFilter {
+    #[serde(default)]
+    naam: String,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -102,8 +108,16 @@ async fn list(
     State(state): State<AppState>,
     layout: Layout,
     axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     supervising(&user)?;
+    let mut errors = FormErrors::new();
+    let name = match filter.naam.trim() {
+        "" => Vec::new(),
+        typed => rules::person::name_patterns(typed, 2, 5).unwrap_or_else(|error| {
+            errors.add("naam", error.to_string());
+            Vec::new()
+        }),
+    };
     let sort = if filter.sorteer == "status" {
         aios_overview::Sort::Status
     } else {
@@ -120,6 +134,7 @@ async fn list(
     let query = aios_overview::Query {
         status: RegistrationStatus::from_code(&filter.status),
         waiting_only: filter.wacht.is_some(),
+        name,
         sort,
         after,
     };
@@ -138,12 +153,21 @@ async fn list(
     // back in the pool before the page is rendered.
     let mut db = session_store::session_connection_or_acquire(&state.db).await?;
     let page = aios_overview::page(&mut db, user.id, whose, today, &query).await?;
+    // The count only when there is more than this page: otherwise the page's rows are it.
+    let count = if page.more || query.after.is_some() {
+        aios_overview::count(&mut db, user.id, whose, today, &query).await?
+    } else {
+        i64::try_from(page.rows_len()).unwrap_or(i64::MAX)
+    };
     drop(db);
     let rows = page.rows(today)?;
     let next = match (page.more, rows.last()) {
         (true, Some(last)) => {
             let cursor = last.cursor();
             let mut url = url::form_urlencoded::Serializer::new(String::new());
+            if !filter.naam.trim().is_empty() {
+                url.append_pair("naam", filter.naam.trim());
+            }
             url.append_pair("status", &filter.status);
             if filter.wacht.is_some() {
                 url.append_pair("wacht", "ja");
@@ -164,9 +188,16 @@ async fn list(
             .filter(|s| *s != RegistrationStatus::Concept)
             .map(|s| SelectOption::new(s.code(), s.label())),
     );
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let list = ListPage {
         layout,
         show_supervisor,
+        count,
+        errors,
         rows,
         filter,
         statuses,
@@ -180,7 +211,7 @@ async fn list(
     // buffer that grows and is copied as it fills.
     let mut html = String::with_capacity(32 * 1024);
     list.render_into(&mut html).map_err(anyhow::Error::from)?;
-    Ok(Html(html))
+    Ok((status, Html(html)).into_response())
 }
 
 /// One difference between the current and the proposed version.

@@ -735,6 +735,57 @@ async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset() {
     sorted.dedup();
     assert_eq!(all, sorted, "in name order, none twice");
     assert_eq!(all.len(), 60, "none missing");
+    // The count is of all pages.
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM training_summaries s JOIN users u ON u.id = s.supervisor_id
+         WHERE u.username = 'demo.opleider' AND s.status <> 'concept'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(total > 60);
+    for page in [&first, &second] {
+        assert!(
+            page.contains(&format!(
+                r#"<p id="aantal">{total} aios, 50 per pagina.</p>"#
+            )),
+            "{page}"
+        );
+    }
+
+    // Searched by name, its words in any order.
+    let found = app
+        .page_with(&opleider, "/opleider/aios?naam=059+aios")
+        .await;
+    assert_eq!(names(&found), ["Aios 059"]);
+    assert!(
+        found.contains(r#"<p id="aantal">1 aios met deze keuze.</p>"#),
+        "{found}"
+    );
+    assert!(
+        found.contains(r#"value="059 aios""#),
+        "the search stays in its field"
+    );
+    let refused = opleider
+        .get(app.url("/opleider/aios?naam=a"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Vul minstens 2 letters van de naam in.")
+    );
+    // The next page of a search keeps searching.
+    let many = app.page_with(&opleider, "/opleider/aios?naam=aios").await;
+    assert!(
+        next_page(&many).contains("naam=aios"),
+        "{}",
+        next_page(&many)
+    );
 
     // Filters: a status, and what waits for the opleider.
     let page = app

@@ -76,6 +76,56 @@ pub fn format_moment(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// The words of a name search as `LIKE` patterns on a lower-case name, one per word and each
+/// found anywhere in the name, so that the words match in any order ("amrani karim" finds
+/// Karim El Amrani): lower-cased, each word once, `%`, `_` and `\` taken literally. At least
+/// one word must have `min_chars` characters (a trigram index needs three) and there are at
+/// most `max_words`.
+pub fn name_patterns(
+    typed: &str,
+    min_chars: usize,
+    max_words: usize,
+) -> Result<Vec<String>, NameSearchError> {
+    let lower = typed.to_lowercase();
+    let mut words: Vec<&str> = Vec::new();
+    for word in lower.split_whitespace() {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if !words.iter().any(|w| w.chars().count() >= min_chars) {
+        return Err(NameSearchError::TooShort(min_chars));
+    }
+    if words.len() > max_words {
+        return Err(NameSearchError::TooManyWords(max_words));
+    }
+    Ok(words
+        .into_iter()
+        .map(|word| {
+            let mut pattern = String::from("%");
+            for c in word.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            pattern
+        })
+        .collect())
+}
+
+/// Why a name search cannot be searched, in Dutch.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameSearchError {
+    /// No word has the fewest characters (the number).
+    #[error("Vul minstens {0} letters van de naam in.")]
+    TooShort(usize),
+    /// More words than the most (the number).
+    #[error("Zoek met hoogstens {0} woorden van de naam.")]
+    TooManyWords(usize),
+}
+
 /// Academic and professional titles that may stand before a name, as written in a greeting.
 const TITLES: [&str; 6] = ["prof.", "dr.", "mr.", "drs.", "ir.", "ing."];
 
@@ -216,6 +266,31 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_name_search_is_one_literal_pattern_per_word_in_any_order() {
+        assert_eq!(
+            name_patterns("Amrani  KARIM amrani", 3, 5),
+            Ok(vec!["%amrani%".to_owned(), "%karim%".to_owned()])
+        );
+        assert_eq!(
+            name_patterns("50%_a\\b", 3, 5),
+            Ok(vec!["%50\\%\\_a\\\\b%".to_owned()])
+        );
+        assert_eq!(
+            name_patterns("el de", 3, 5),
+            Err(NameSearchError::TooShort(3))
+        );
+        assert_eq!(name_patterns("", 3, 5), Err(NameSearchError::TooShort(3)));
+        assert_eq!(
+            name_patterns("a b c d e fgh", 3, 5),
+            Err(NameSearchError::TooManyWords(5))
+        );
+        assert_eq!(
+            NameSearchError::TooShort(3).to_string(),
+            "Vul minstens 3 letters van de naam in."
+        );
     }
 
     #[test]
