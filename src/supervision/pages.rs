@@ -15,6 +15,7 @@ use axum::{Form, Router};
 use rules::code::Coded;
 use serde::Deserialize;
 
+use crate::platform::audit::{self, AuditEntry, Origin, Outcome};
 use crate::platform::auth::session_store;
 use crate::platform::auth::user::Role;
 use crate::platform::state::AppState;
@@ -46,6 +47,7 @@ use rules::training::RegistrationStatus;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/opleider/aios", get(list))
+        .route("/opleider/aios.csv", get(list_csv))
         .route("/opleider/aios/{id}", get(show))
         .route("/opleider/aios/{id}/goedkeuren", post(approve))
         .route("/opleider/aios/{id}/afkeuren", post(reject))
@@ -74,6 +76,8 @@ pub struct ListPage<'r> {
     show_supervisor: bool,
     /// How many aios the filters hold, on all pages.
     count: i64,
+    /// The filters as a query string, for the CSV of all pages.
+    csv_query: String,
     /// What is wrong with the name searched for.
     errors: FormErrors,
     rows: Vec<aios_overview::Row<'r>>,
@@ -103,14 +107,9 @@ pub struct ListFilter {
     na_status: Option<String>,
 }
 
-async fn list(
-    user: CurrentUser,
-    State(state): State<AppState>,
-    layout: Layout,
-    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
-) -> AppResult<Response> {
-    supervising(&user)?;
-    let mut errors = FormErrors::new();
+/// What the list's query string asks for; a name that cannot be searched is an error in
+/// `errors` and no name filter.
+fn overview_query(filter: &ListFilter, errors: &mut FormErrors) -> aios_overview::Query {
     let name = match filter.naam.trim() {
         "" => Vec::new(),
         typed => rules::person::name_patterns(typed, 2, 5).unwrap_or_else(|error| {
@@ -131,24 +130,132 @@ async fn list(
         }),
         _ => None,
     };
-    let query = aios_overview::Query {
+    aios_overview::Query {
         status: RegistrationStatus::from_code(&filter.status),
         waiting_only: filter.wacht.is_some(),
         name,
         sort,
         after,
-    };
-    let today = state.clock.today();
-    // Delegations are read only for an ondersteuner: an opleider's own list is one range
-    // of the index, in the order of the page.
-    // Only an ondersteuner's list mixes opleiders; an opleider's own list does not repeat
-    // his name on every row.
-    let show_supervisor = user.has(Role::Ondersteuner);
-    let whose = if show_supervisor {
-        aios_overview::Whose::OwnAndDelegated
+    }
+}
+
+/// Whether the list names each row's opleider, and whose aios it lists. Only an ondersteuner's
+/// list mixes opleiders; an opleider's own list does not repeat his name on every row, and is
+/// one range of the index, in the order of the page (delegations are read only for an
+/// ondersteuner).
+fn whose_list(user: &CurrentUser) -> (bool, aios_overview::Whose) {
+    if user.has(Role::Ondersteuner) {
+        (true, aios_overview::Whose::OwnAndDelegated)
     } else {
-        aios_overview::Whose::Own
+        (false, aios_overview::Whose::Own)
+    }
+}
+
+/// What waits for the opleider on `row`, in the words of the list.
+fn waiting_words(row: &aios_overview::Row<'_>) -> String {
+    let mut waiting = Vec::new();
+    if row.schedule_waiting {
+        waiting.push("Schema beoordelen");
+    }
+    if row.shortening_waiting {
+        waiting.push("Verkorting beoordelen");
+    }
+    if row.declaration_due {
+        waiting.push("Eindverklaring afgeven");
+    }
+    if waiting.is_empty() {
+        "Niets".to_owned()
+    } else {
+        waiting.join(", ")
+    }
+}
+
+/// The list as CSV with the page's filters (all pages, not the keyset's place), for a
+/// spreadsheet; the download is in the audit log.
+async fn list_csv(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    meta: Origin,
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    let mut errors = FormErrors::new();
+    let query = aios_overview::Query {
+        after: None,
+        ..overview_query(&filter, &mut errors)
     };
+    if let Some(message) = errors.get("naam") {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, message.to_owned()).into_response());
+    }
+    let today = state.clock.today();
+    let (_, whose) = whose_list(&user);
+    let mut conn = state.db.acquire().await?;
+    let page = aios_overview::all(&mut conn, user.id, whose, today, &query).await?;
+    let rows = page.rows(today)?;
+    audit::record(
+        &mut conn,
+        state.clock.now(),
+        &meta,
+        AuditEntry::new(
+            "supervision.list_downloaded",
+            Some(user.id),
+            Outcome::Success,
+        )
+        .details(serde_json::json!({
+            "rows": rows.len(),
+            "naam": filter.naam.trim(),
+            "status": filter.status,
+            "wacht": filter.wacht.is_some(),
+        })),
+    )
+    .await?;
+    drop(conn);
+    let mut csv = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    csv.write_record([
+        "Aios",
+        "Opleiding",
+        "Oordelend opleider",
+        "Status",
+        "Huidige periode",
+        "Instelling",
+        "Wacht op u",
+    ])
+    .map_err(anyhow::Error::from)?;
+    let safe = rules::report::spreadsheet_safe;
+    for row in &rows {
+        csv.write_record([
+            safe(row.trainee_name).as_ref(),
+            safe(row.specialty_name).as_ref(),
+            safe(row.supervisor_name).as_ref(),
+            row.registration().map_or("", |s| s.label()),
+            safe(row.period_label.as_deref().unwrap_or("")).as_ref(),
+            safe(row.institution_name.as_deref().unwrap_or("")).as_ref(),
+            waiting_words(row).as_str(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let bytes = csv.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((
+        crate::web::attachment("text/csv; charset=utf-8", &format!("mijn-aios-{today}.csv")),
+        bytes,
+    )
+        .into_response())
+}
+
+async fn list(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    layout: Layout,
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListFilter>,
+) -> AppResult<Response> {
+    supervising(&user)?;
+    let mut errors = FormErrors::new();
+    let query = overview_query(&filter, &mut errors);
+    let today = state.clock.today();
+    let (show_supervisor, whose) = whose_list(&user);
     // On the connection the session was read on (one of PAGES_ON_THE_SESSIONS_CONNECTION),
     // back in the pool before the page is rendered.
     let mut db = session_store::session_connection_or_acquire(&state.db).await?;
@@ -193,10 +300,20 @@ async fn list(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut csv_query = url::form_urlencoded::Serializer::new(String::new());
+    if !filter.naam.trim().is_empty() {
+        csv_query.append_pair("naam", filter.naam.trim());
+    }
+    csv_query.append_pair("status", &filter.status);
+    if filter.wacht.is_some() {
+        csv_query.append_pair("wacht", "ja");
+    }
+    csv_query.append_pair("sorteer", &filter.sorteer);
     let list = ListPage {
         layout,
         show_supervisor,
         count,
+        csv_query: csv_query.finish(),
         errors,
         rows,
         filter,

@@ -158,6 +158,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/registratie/aanvragen/{id}/besluit", REGISTRANT),
     ("GET", "/opleider/aios", SUPERVISION),
+    ("GET", "/opleider/aios.csv", SUPERVISION),
     ("GET", "/opleider/aios/{id}", SUPERVISION),
     ("POST", "/opleider/aios/{id}/goedkeuren", SUPERVISION),
     ("POST", "/opleider/aios/{id}/afkeuren", SUPERVISION),

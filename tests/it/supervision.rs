@@ -787,6 +787,53 @@ async fn the_overview_pages_through_hundreds_of_aios_with_a_keyset() {
         next_page(&many)
     );
 
+    // The CSV holds every page of the filtered list, and the download is audited.
+    assert!(
+        many.contains("/opleider/aios.csv?naam=aios&amp;status=&amp;sorteer=")
+            || many.contains("/opleider/aios.csv?naam=aios&#38;status=&#38;sorteer="),
+        "{many}"
+    );
+    let response = opleider
+        .get(app.url("/opleider/aios.csv?naam=aios&status=ingediend"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Aios;Opleiding;Oordelend opleider;Status;Huidige periode;Instelling;Wacht op u"
+    );
+    assert_eq!(
+        lines.len(),
+        1 + 30,
+        "the thirty submitted ones, both pages: {csv}"
+    );
+    assert!(lines[1].starts_with("Aios 001;"), "{}", lines[1]);
+    assert!(lines[1].contains(";Ingediend;"), "{}", lines[1]);
+    assert!(lines[1].ends_with(";Schema beoordelen"), "{}", lines[1]);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'supervision.list_downloaded'
+           AND (details->>'rows')::int = 30",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    let stranger = app.new_client();
+    log_in_demo(&app, &stranger, "demo.aios").await;
+    let refused = stranger
+        .get(app.url("/opleider/aios.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
     // Filters: a status, and what waits for the opleider.
     let page = app
         .page_with(&opleider, "/opleider/aios?status=ingeschreven")
