@@ -579,8 +579,8 @@ async fn registration_story(app: &TestApp, browser: &Browser) {
     assert!(html.contains(IGT));
     assert!(html.contains("31-12-2031"));
     assert!(
-        !html.contains("19012345603"),
-        "no BIG-nummer shown for a name"
+        html.contains("<td>19012345603</td>"),
+        "the BIG-nummer is public, as in the BIG-register"
     );
     browser.assert_accessible().await;
 
