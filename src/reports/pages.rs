@@ -223,7 +223,13 @@ fn file_name(institution: &str, filter: &ReportFilter, extension: &str) -> Strin
             }
         })
         .collect();
-    format!("registeroverzicht-{slug}-{}.{extension}", filter.from)
+    // The dates of the report, so that downloads of several dates can stand side by side.
+    let dates = if filter.reference_date {
+        format!("peildatum-{}", filter.from)
+    } else {
+        format!("{}-tot-en-met-{}", filter.from, filter.to)
+    };
+    format!("registeroverzicht-{slug}-{dates}.{extension}")
 }
 
 /// Rows written into one chunk of the CSV stream.

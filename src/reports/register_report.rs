@@ -328,6 +328,8 @@ pub fn xlsx(
         sheet.write_string(r, 9, row.status_label())?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    // A filter button on every column, as a spreadsheet user expects of a list.
+    sheet.autofilter(0, 0, rows.len() as u32, (HEADERS.len() - 1) as u16)?;
     sheet.autofit();
     workbook.set_properties(
         &rust_xlsxwriter::DocProperties::new()

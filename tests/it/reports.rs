@@ -286,6 +286,34 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
         response.headers()["content-type"],
         "text/csv; charset=utf-8"
     );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("registeroverzicht-radboudumc-peildatum-2027-06-01.csv"),
+        "the date is in the file name: {disposition}"
+    );
+    let range = download(
+        &app,
+        &contact,
+        &format!("{base}.xlsx?soort=periode&van=01-12-2027&tot=31-03-2028"),
+    )
+    .await;
+    let disposition = range.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("registeroverzicht-radboudumc-2027-12-01-tot-en-met-2028-03-31.xlsx"),
+        "{disposition}"
+    );
+    // A report without rows offers nothing to download.
+    let empty = app
+        .page_with(
+            &contact,
+            &format!("{base}?soort=peildatum&peildatum=01-01-2000"),
+        )
+        .await;
+    assert!(
+        empty.contains("Er is daarom ook niets te downloaden."),
+        "{empty}"
+    );
+    assert!(!empty.contains("rapport.csv"), "{empty}");
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with("\u{feff}Naam;BIG-nummer;".as_bytes()));
     let text = String::from_utf8(bytes.to_vec()).unwrap();
@@ -324,6 +352,10 @@ async fn the_typed_cells_frozen_header_and_bom_make_the_files_open_well_in_dutch
     // The frozen header row is in the sheet's XML.
     let archive = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     assert!(archive.contains("state=\"frozen\""), "{archive}");
+    assert!(
+        archive.contains("<autoFilter ref=\"A1:J"),
+        "a filter on every column: {archive}"
+    );
     assert!(archive.contains("<cols>"), "column widths are set");
 }
 
