@@ -155,6 +155,30 @@ pub async fn page(
     today: NaiveDate,
     query: &Query,
 ) -> Result<Page, sqlx::Error> {
+    rows_of(db, user, whose, today, query, Some(PAGE_SIZE)).await
+}
+
+/// Every aios of the overview of `user` under `query`'s filters, in its order, for the CSV
+/// export: an opleider's own list is hundreds of rows at most, read at once.
+pub async fn all(
+    db: &mut PgConnection,
+    user: UserId,
+    whose: Whose,
+    today: NaiveDate,
+    query: &Query,
+) -> Result<Page, sqlx::Error> {
+    rows_of(db, user, whose, today, query, None).await
+}
+
+/// The rows of [`page`] (at most `limit`, and whether more follow) or of [`all`].
+async fn rows_of(
+    db: &mut PgConnection,
+    user: UserId,
+    whose: Whose,
+    today: NaiveDate,
+    query: &Query,
+    limit: Option<i64>,
+) -> Result<Page, sqlx::Error> {
     let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
     filtered(&mut sql, user, whose, today, query);
     if let Some(after) = &query.after {
@@ -181,34 +205,19 @@ pub async fn page(
         Sort::Name => " ORDER BY trainee_name, training_id",
         Sort::Status => " ORDER BY status, trainee_name, training_id",
     });
+    let Some(limit) = limit else {
+        let summaries = sql.build().fetch_all(db).await?;
+        return Ok(Page {
+            summaries,
+            more: false,
+        });
+    };
     // A constant, not a parameter: the plan is made for this many rows.
-    sql.push(" LIMIT ").push(PAGE_SIZE + 1);
+    sql.push(" LIMIT ").push(limit + 1);
     let mut summaries = sql.build().fetch_all(db).await?;
-    let more = summaries.len() as i64 > PAGE_SIZE;
-    summaries.truncate(PAGE_SIZE as usize);
+    let more = summaries.len() as i64 > limit;
+    summaries.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(Page { summaries, more })
-}
-
-/// Every aios of the overview of `user` under `query`'s filters, in its order, for the CSV
-/// export: an opleider's own list is hundreds of rows at most, read at once.
-pub async fn all(
-    db: &mut PgConnection,
-    user: UserId,
-    whose: Whose,
-    today: NaiveDate,
-    query: &Query,
-) -> Result<Page, sqlx::Error> {
-    let mut sql = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
-    filtered(&mut sql, user, whose, today, query);
-    sql.push(match query.sort {
-        Sort::Name => " ORDER BY trainee_name, training_id",
-        Sort::Status => " ORDER BY status, trainee_name, training_id",
-    });
-    let summaries = sql.build().fetch_all(db).await?;
-    Ok(Page {
-        summaries,
-        more: false,
-    })
 }
 
 /// How many aios the overview of `user` holds under `query`'s filters, on all pages.

@@ -56,16 +56,7 @@ fn year_lines(page: &str, id: &str) -> Vec<String> {
 async fn the_opleider_sees_each_changed_value_old_and_new_and_both_timelines_on_one_axis() {
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
-    let training = submitted_training(&app).await;
-    let opleider = app.new_client();
-    log_in_demo(&app, &opleider, "demo.opleider").await;
-    let version = submitted_version(&app, training).await;
-    app.post_form_with(
-        &opleider,
-        &format!("/opleider/aios/{training}/goedkeuren"),
-        &[("bevestigd", "ja"), ("versie", version.as_str())],
-    )
-    .await;
+    let (training, opleider) = approved_training(&app).await;
     // The change request adds the NTC and starts the first hospital a month later.
     crate::aios::propose_ntc(&app, training).await;
     let moved = sqlx::query(
@@ -119,6 +110,22 @@ async fn the_opleider_sees_each_changed_value_old_and_new_and_both_timelines_on_
         2,
         "the proposed schedule below does not draw a third"
     );
+}
+
+/// [`submitted_training`], approved by the demo opleider, who is logged in with the client
+/// returned beside it.
+async fn approved_training(app: &TestApp) -> (Uuid, reqwest::Client) {
+    let training = submitted_training(app).await;
+    let opleider = app.new_client();
+    log_in_demo(app, &opleider, "demo.opleider").await;
+    let version = submitted_version(app, training).await;
+    app.post_form_with(
+        &opleider,
+        &format!("/opleider/aios/{training}/goedkeuren"),
+        &[("bevestigd", "ja"), ("versie", version.as_str())],
+    )
+    .await;
+    (training, opleider)
 }
 
 pub(crate) async fn submitted_version(app: &TestApp, training: Uuid) -> String {
@@ -253,16 +260,7 @@ async fn a_rejection_needs_a_reason_which_the_aios_reads() {
 async fn the_ondersteuner_approves_a_change_request_namens_the_opleider() {
     let (_database, pool) = database().await;
     let app = TestApp::spawn(pool).await;
-    let training = submitted_training(&app).await;
-    let opleider = app.new_client();
-    log_in_demo(&app, &opleider, "demo.opleider").await;
-    let version = submitted_version(&app, training).await;
-    app.post_form_with(
-        &opleider,
-        &format!("/opleider/aios/{training}/goedkeuren"),
-        &[("bevestigd", "ja"), ("versie", version.as_str())],
-    )
-    .await;
+    let (training, opleider) = approved_training(&app).await;
 
     // The aios asks for a change: an NTC period added.
     crate::aios::propose_ntc(&app, training).await;
